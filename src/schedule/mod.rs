@@ -1,0 +1,114 @@
+//! Schedules (DESIGN §3): parsing cron, RRULE, intervals, one-shots and natural
+//! language; next-fire computation; English descriptions.
+//!
+//! Pure: no I/O and no clock reads. Every function that needs "now" takes it.
+
+mod cron;
+mod describe;
+mod input;
+mod interval;
+pub mod natural;
+mod recurrence;
+mod zone;
+
+pub use cron::{CronError, CronExpr};
+pub use input::{parse_input, ParsedInput};
+pub use interval::{parse_iso_duration, Interval, IntervalError};
+pub use natural::{parse_phrase, PhraseError};
+pub use recurrence::{Recurrence, RecurrenceError};
+pub use zone::{UnknownZone, Zone};
+
+use chrono::{DateTime, SecondsFormat, Utc};
+
+/// The configured minimum interval when none is given (DESIGN §3: 1 minute).
+pub const DEFAULT_MIN_INTERVAL_SECONDS: i64 = 60;
+
+/// When a workflow fires: a trigger plus the IANA zone its wall-clock times mean.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Schedule {
+    pub trigger: Trigger,
+    pub zone: Zone,
+}
+
+/// The time-based triggers (webhook and event triggers live in `workflow`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Trigger {
+    /// Only when someone asks.
+    Manual,
+    /// One instant.
+    Once(DateTime<Utc>),
+    Cron(CronExpr),
+    Rrule(Recurrence),
+    Interval(Interval),
+}
+
+impl Schedule {
+    pub fn new(trigger: Trigger, zone: Zone) -> Schedule {
+        Schedule { trigger, zone }
+    }
+
+    /// `once`, `cron`, `rrule`, `interval` or `manual`.
+    pub fn kind(&self) -> &'static str {
+        match self.trigger {
+            Trigger::Manual => "manual",
+            Trigger::Once(_) => "once",
+            Trigger::Cron(_) => "cron",
+            Trigger::Rrule(_) => "rrule",
+            Trigger::Interval(_) => "interval",
+        }
+    }
+
+    /// The machine form: the cron pattern, the RFC 5545 rule with its DTSTART,
+    /// the ISO-8601 duration, or the RFC 3339 instant in the zone's offset.
+    pub fn expression(&self) -> String {
+        match &self.trigger {
+            Trigger::Manual => "manual".into(),
+            Trigger::Once(at) => at
+                .with_timezone(&self.zone.tz())
+                .to_rfc3339_opts(SecondsFormat::Secs, false),
+            Trigger::Cron(cron) => cron.as_str().to_string(),
+            Trigger::Rrule(rule) => rule.expression(self.zone),
+            Trigger::Interval(interval) => interval.iso(),
+        }
+    }
+
+    /// The first fire time strictly after `after`; `None` when the schedule has
+    /// ended (a past one-shot, an exhausted rule) or is manual.
+    pub fn next_after(&self, after: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        match &self.trigger {
+            Trigger::Manual => None,
+            Trigger::Once(at) => (*at > after).then_some(*at),
+            Trigger::Cron(cron) => cron.next_after(after, self.zone),
+            Trigger::Rrule(rule) => rule.next_after(after, self.zone),
+            Trigger::Interval(interval) => interval.next_after(after, self.zone),
+        }
+    }
+
+    /// Up to `count` fire times after `after`, strictly increasing.
+    pub fn upcoming(&self, after: DateTime<Utc>, count: usize) -> Vec<DateTime<Utc>> {
+        let mut out = Vec::with_capacity(count.min(1_000));
+        let mut cursor = after;
+        while out.len() < count {
+            match self.next_after(cursor) {
+                Some(next) if next > cursor => {
+                    out.push(next);
+                    cursor = next;
+                }
+                _ => break,
+            }
+        }
+        out
+    }
+
+    /// English, e.g. "At 08:30 on weekdays (Europe/Paris)".
+    pub fn describe(&self) -> String {
+        describe::describe(self)
+    }
+}
+
+/// Formats an instant for people: "Mon 23 Nov 2026 08:30 CET".
+pub fn format_local(at: DateTime<Utc>, zone: Zone) -> String {
+    at.with_timezone(&zone.tz())
+        .format("%a %-d %b %Y %H:%M %Z")
+        .to_string()
+}

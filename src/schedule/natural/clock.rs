@@ -1,0 +1,300 @@
+//! Times of day: "9", "9am", "9:30", "21:15", "noon", "midnight", "half past 8",
+//! "quarter to 6", and lists of them ("at 9 and 17").
+
+use super::tokens::Token;
+use super::words::{cardinal, is_joiner, word};
+use super::PhraseError;
+
+/// A wall-clock time as written. `meridiem` is true when the words fix the half
+/// of the day (am/pm, noon, or an hour past 12), so "evening" must not shift it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TimeOfDay {
+    pub hour: u32,
+    pub minute: u32,
+    pub meridiem: bool,
+}
+
+impl TimeOfDay {
+    fn new(hour: u32, minute: u32, meridiem: bool) -> TimeOfDay {
+        TimeOfDay {
+            hour,
+            minute,
+            meridiem: meridiem || hour >= 13 || hour == 0,
+        }
+    }
+}
+
+/// One or more times at `i`: `at 9`, `9am and 5pm`, `at 9, 12 and 17`.
+/// Returns the times and how many tokens they took.
+pub fn times(tokens: &[Token], i: usize) -> Result<Option<(Vec<TimeOfDay>, usize)>, PhraseError> {
+    let introduced = matches!(word(tokens, i), "at" | "@");
+    let start = if introduced { i + 1 } else { i };
+    let Some((first, mut j)) = single(tokens, start, introduced)? else {
+        return Ok(None);
+    };
+    let mut found = vec![first];
+    loop {
+        if !is_joiner(word(tokens, j)) {
+            break;
+        }
+        let mut k = j + 1;
+        if matches!(word(tokens, k), "at" | "@") {
+            k += 1;
+        }
+        // After a first time, a list item may be a bare hour ("at 9 and 17").
+        match single(tokens, k, true) {
+            Ok(Some((time, next))) => {
+                found.push(time);
+                j = next;
+            }
+            _ => break,
+        }
+    }
+    Ok(Some((found, j - i)))
+}
+
+/// One time at `i`; `introduced` is true after "at", where a bare hour counts.
+fn single(
+    tokens: &[Token],
+    i: usize,
+    introduced: bool,
+) -> Result<Option<(TimeOfDay, usize)>, PhraseError> {
+    let w = word(tokens, i);
+    match w {
+        "noon" | "midday" => return Ok(Some((TimeOfDay::new(12, 0, true), i + 1))),
+        "midnight" => return Ok(Some((TimeOfDay::new(0, 0, true), i + 1))),
+        "half" | "quarter" => return Ok(phrase_time(tokens, i)),
+        _ => {}
+    }
+    if let Some(found) = minutes_past(tokens, i) {
+        return Ok(Some(found));
+    }
+    let Some(clock) = split_clock(w) else {
+        return Ok(None);
+    };
+    let mut j = i + 1;
+    let mut meridiem = clock.meridiem;
+    if meridiem.is_none() {
+        meridiem = match word(tokens, j) {
+            "am" | "a.m." | "a.m" => Some(false),
+            "pm" | "p.m." | "p.m" => Some(true),
+            _ => None,
+        };
+        if meridiem.is_some() {
+            j += 1;
+        }
+    }
+    let oclock = matches!(word(tokens, j), "o'clock" | "oclock" | "o’clock");
+    if oclock {
+        j += 1;
+    }
+    if !(introduced || clock.minute.is_some() || meridiem.is_some() || oclock) {
+        return Ok(None);
+    }
+    let written = &tokens[i].raw;
+    let hour = clock.hour;
+    let minute = clock.minute.unwrap_or(0);
+    if minute > 59 {
+        return Err(not_a_time(written));
+    }
+    let time = match meridiem {
+        Some(pm) => {
+            if !(1..=12).contains(&hour) {
+                return Err(not_a_time(written));
+            }
+            let hour = match (hour, pm) {
+                (12, false) => 0,
+                (12, true) => 12,
+                (h, false) => h,
+                (h, true) => h + 12,
+            };
+            TimeOfDay::new(hour, minute, true)
+        }
+        None => {
+            if hour > 23 {
+                return Err(not_a_time(written));
+            }
+            TimeOfDay::new(hour, minute, false)
+        }
+    };
+    Ok(Some((time, j)))
+}
+
+/// "half past 8", "quarter past 9", "quarter to 6".
+fn phrase_time(tokens: &[Token], i: usize) -> Option<(TimeOfDay, usize)> {
+    let minutes = match word(tokens, i) {
+        "half" => 30,
+        "quarter" => 15,
+        _ => return None,
+    };
+    relative_to_hour(tokens, i + 1, minutes)
+}
+
+/// "10 past 9", "20 minutes to 6".
+fn minutes_past(tokens: &[Token], i: usize) -> Option<(TimeOfDay, usize)> {
+    let minutes = cardinal(word(tokens, i))?;
+    if !(1..=30).contains(&minutes) {
+        return None;
+    }
+    let j = if matches!(word(tokens, i + 1), "minutes" | "minute" | "mins") {
+        i + 2
+    } else {
+        i + 1
+    };
+    if !matches!(word(tokens, j), "past" | "after" | "to" | "till" | "before") {
+        return None;
+    }
+    relative_to_hour(tokens, j, minutes as u32)
+}
+
+/// At `j`: "past|to <hour> [am|pm]".
+fn relative_to_hour(tokens: &[Token], j: usize, minutes: u32) -> Option<(TimeOfDay, usize)> {
+    let before = match word(tokens, j) {
+        "past" | "after" => false,
+        "to" | "till" | "before" | "of" => true,
+        _ => return None,
+    };
+    let (hour, meridiem, next) = match word(tokens, j + 1) {
+        "noon" | "midday" => (12, true, j + 2),
+        "midnight" => (0, true, j + 2),
+        w => {
+            let clock = split_clock(w).filter(|c| c.minute.is_none())?;
+            let mut next = j + 2;
+            let mut meridiem = clock.meridiem;
+            if meridiem.is_none() {
+                meridiem = match word(tokens, next) {
+                    "am" | "a.m." => Some(false),
+                    "pm" | "p.m." => Some(true),
+                    _ => None,
+                };
+                if meridiem.is_some() {
+                    next += 1;
+                }
+            }
+            let hour = match meridiem {
+                Some(pm) if (1..=12).contains(&clock.hour) => clock.hour % 12 + if pm { 12 } else { 0 },
+                Some(_) => return None,
+                None if clock.hour <= 23 => clock.hour,
+                None => return None,
+            };
+            (hour, meridiem.is_some(), next)
+        }
+    };
+    let total = hour as i64 * 60 + if before { -(minutes as i64) } else { minutes as i64 };
+    let total = total.rem_euclid(24 * 60) as u32;
+    Some((TimeOfDay::new(total / 60, total % 60, meridiem), next))
+}
+
+struct Clock {
+    hour: u32,
+    minute: Option<u32>,
+    /// Some(true) for pm, Some(false) for am, when written inside the token.
+    meridiem: Option<bool>,
+}
+
+/// Splits "9", "9am", "9:30", "9:30pm", "21.15", "0830", "nine" into parts.
+fn split_clock(text: &str) -> Option<Clock> {
+    let (body, meridiem) = if let Some(b) = text.strip_suffix("am").or_else(|| text.strip_suffix("a.m.")) {
+        (b, Some(false))
+    } else if let Some(b) = text.strip_suffix("pm").or_else(|| text.strip_suffix("p.m.")) {
+        (b, Some(true))
+    } else {
+        (text, None)
+    };
+    if body.is_empty() {
+        return None;
+    }
+    if let Some(n) = cardinal(body).filter(|_| !body.bytes().all(|b| b.is_ascii_digit())) {
+        // Number words: "nine", "twelve".
+        return (0..=24).contains(&n).then_some(Clock {
+            hour: n as u32,
+            minute: None,
+            meridiem,
+        });
+    }
+    let (hour, minute) = match body.split_once([':', '.', 'h']) {
+        Some((h, m)) => (h, Some(m)),
+        None => (body, None),
+    };
+    let digits = |s: &str, max_len: usize| {
+        !s.is_empty() && s.len() <= max_len && s.bytes().all(|b| b.is_ascii_digit())
+    };
+    match minute {
+        Some(m) => {
+            if !digits(hour, 2) || !digits(m, 2) || m.len() != 2 {
+                return None;
+            }
+            Some(Clock {
+                hour: hour.parse().ok()?,
+                minute: Some(m.parse().ok()?),
+                meridiem,
+            })
+        }
+        None if digits(hour, 2) => Some(Clock {
+            hour: hour.parse().ok()?,
+            minute: None,
+            meridiem,
+        }),
+        // "0830", "1730": four digits after "at".
+        None if digits(hour, 4) && hour.len() == 4 && meridiem.is_none() => Some(Clock {
+            hour: hour[..2].parse().ok()?,
+            minute: Some(hour[2..].parse().ok()?),
+            meridiem,
+        }),
+        None => None,
+    }
+}
+
+fn not_a_time(written: &str) -> PhraseError {
+    let written: String = written.chars().take(20).collect();
+    PhraseError::new(format!(
+        "'{written}' is not a time of day: hours go from 0 to 23 (or 1 to 12 with am/pm) and minutes from 0 to 59. Try 'at 21:15' or 'at 9pm'."
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tokens::tokenize;
+    use super::*;
+
+    fn read(text: &str) -> Vec<(u32, u32)> {
+        let tokens = tokenize(text);
+        times(&tokens, 0)
+            .unwrap()
+            .map(|(t, _)| t.into_iter().map(|t| (t.hour, t.minute)).collect())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn written_times_read_as_clock_times() {
+        assert_eq!(read("at 9"), [(9, 0)]);
+        assert_eq!(read("9am"), [(9, 0)]);
+        assert_eq!(read("9 pm"), [(21, 0)]);
+        assert_eq!(read("at 9:30"), [(9, 30)]);
+        assert_eq!(read("21:15"), [(21, 15)]);
+        assert_eq!(read("noon"), [(12, 0)]);
+        assert_eq!(read("midnight"), [(0, 0)]);
+        assert_eq!(read("12am"), [(0, 0)]);
+        assert_eq!(read("12:15am"), [(0, 15)]);
+        assert_eq!(read("half past 8"), [(8, 30)]);
+        assert_eq!(read("quarter to 6"), [(5, 45)]);
+        assert_eq!(read("quarter past 9pm"), [(21, 15)]);
+        assert_eq!(read("at 9 and 17"), [(9, 0), (17, 0)]);
+        assert_eq!(read("at 9am, noon and 5pm"), [(9, 0), (12, 0), (17, 0)]);
+        assert_eq!(read("at nine"), [(9, 0)]);
+        assert_eq!(read("10 past 9"), [(9, 10)]);
+    }
+
+    #[test]
+    fn a_bare_number_is_not_a_time() {
+        assert_eq!(read("9 apples"), []);
+    }
+
+    #[test]
+    fn impossible_times_are_errors() {
+        for text in ["at 25:00", "at 9:75", "13pm", "at 24", "at 0am"] {
+            let tokens = tokenize(text);
+            assert!(times(&tokens, 0).is_err(), "{text}");
+        }
+    }
+}

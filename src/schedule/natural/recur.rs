@@ -1,0 +1,272 @@
+//! Recurrences: "every day", "weekdays", "every other tuesday", "every 15
+//! minutes", "twice a day", "first monday of the month", "on the 1st and 15th of
+//! every month", "the fourth thursday in november".
+
+use chrono::Weekday;
+
+use super::calendar::ordinal_day;
+use super::tokens::Token;
+use super::words::{cardinal, is_joiner, month, unit, weekday, word, PartOfDay, Unit};
+use super::PhraseError;
+
+/// A repeating pattern, before times of day are applied.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Recur {
+    /// every `every` days
+    Daily { every: u32 },
+    /// every `every` weeks on `days` (empty: the weekday of today)
+    Weekly { every: u32, days: Vec<Weekday> },
+    /// every `every` months on `days` (1..31, -1 last; empty: today's date)
+    Monthly { every: u32, days: Vec<i32> },
+    /// every month on the `nth` (-1 last) `weekday`, optionally only in `month`
+    NthWeekday { nth: i32, weekday: Weekday, month: Option<u32> },
+    /// every `every` years (date from a day clause, else today's)
+    Yearly { every: u32 },
+    /// every `amount` minutes or hours (or seconds, refused later)
+    Every { amount: i64, unit: Unit },
+    /// "twice a day": this many times a day, at the times given
+    TimesADay(u32),
+}
+
+/// What the recognizer found: a recurrence and maybe a part of the day
+/// ("every morning").
+pub type Found = (Recur, Option<PartOfDay>);
+
+pub fn recognize(tokens: &[Token], i: usize) -> Result<Option<(Found, usize)>, PhraseError> {
+    let w = word(tokens, i);
+    let simple = |recur: Recur, part: Option<PartOfDay>| Ok(Some(((recur, part), 1)));
+    match w {
+        "every" | "each" => return every(tokens, i),
+        "daily" => return simple(Recur::Daily { every: 1 }, None),
+        "nightly" => return simple(Recur::Daily { every: 1 }, Some(PartOfDay::Night)),
+        "hourly" => return simple(Recur::Every { amount: 1, unit: Unit::Hour }, None),
+        "weekly" => return simple(Recur::Weekly { every: 1, days: vec![] }, None),
+        "biweekly" | "fortnightly" => return simple(Recur::Weekly { every: 2, days: vec![] }, None),
+        "monthly" => return simple(Recur::Monthly { every: 1, days: vec![] }, None),
+        "yearly" | "annually" => return simple(Recur::Yearly { every: 1 }, None),
+        "twice" | "thrice" | "once" => return times_a(tokens, i),
+        _ => {}
+    }
+    if cardinal(w).is_some() && word(tokens, i + 1) == "times" {
+        return times_a(tokens, i);
+    }
+    // "weekdays", "on weekends", "mondays and thursdays", "on tuesdays".
+    let j = if w == "on" { i + 1 } else { i };
+    if let Some(days) = plural_days(word(tokens, j)) {
+        return Ok(Some(((Recur::Weekly { every: 1, days }, None), j + 1 - i)));
+    }
+    if let Some((_, true)) = weekday(word(tokens, j)) {
+        let (days, len) = weekday_list(tokens, j).unwrap_or_default();
+        return Ok(Some(((Recur::Weekly { every: 1, days }, None), j - i + len)));
+    }
+    // "(on) (the) first monday of the month", "the 1st and 15th of every month".
+    let k = if word(tokens, j) == "the" { j + 1 } else { j };
+    if let Some(found) = day_of_month(tokens, k)? {
+        let (recur, len) = found;
+        return Ok(Some(((recur, None), k - i + len)));
+    }
+    Ok(None)
+}
+
+/// After "every"/"each".
+fn every(tokens: &[Token], i: usize) -> Result<Option<(Found, usize)>, PhraseError> {
+    let mut j = i + 1;
+    let mut step: i64 = 1;
+    let w = word(tokens, j);
+    let stepped = if w == "other" || (w == "second" && !matches!(word(tokens, j + 1), "" | "," | "and")) {
+        step = 2;
+        true
+    } else if let Some(n) = cardinal(w).or_else(|| signed(w)) {
+        step = n;
+        true
+    } else {
+        false
+    };
+    if stepped {
+        j += 1;
+    }
+    let w = word(tokens, j);
+    if let Some(unit) = unit(w) {
+        if step <= 0 {
+            return Err(PhraseError::new(format!(
+                "'every {} {}' never happens: the number must be 1 or more, e.g. 'every 15 minutes'",
+                tokens[i + 1].raw, tokens[j].raw
+            )));
+        }
+        let every = u32::try_from(step).map_err(|_| too_many())?;
+        if every > 1000 {
+            return Err(too_many());
+        }
+        let recur = match unit {
+            Unit::Second | Unit::Minute | Unit::Hour => Recur::Every { amount: step, unit },
+            Unit::Day => Recur::Daily { every },
+            Unit::Week => Recur::Weekly { every, days: vec![] },
+            Unit::Month => Recur::Monthly { every, days: vec![] },
+            Unit::Year => Recur::Yearly { every },
+        };
+        return Ok(Some(((recur, None), j + 1 - i)));
+    }
+    if stepped && step <= 0 {
+        return Err(PhraseError::new(format!(
+            "'every {}' never happens: the number must be 1 or more, e.g. 'every 2 days'",
+            tokens[i + 1].raw
+        )));
+    }
+    let every = u32::try_from(step).map_err(|_| too_many())?;
+    if let Some(part) = PartOfDay::parse(w) {
+        return Ok(Some(((Recur::Daily { every }, Some(part)), j + 1 - i)));
+    }
+    if let Some(days) = plural_days(w).or_else(|| plural_days(&format!("{w}s"))) {
+        return Ok(Some(((Recur::Weekly { every, days }, None), j + 1 - i)));
+    }
+    if let Some((days, len)) = weekday_list(tokens, j) {
+        return Ok(Some(((Recur::Weekly { every, days }, None), j + len - i)));
+    }
+    // "every first monday of the month", "every 1st of the month".
+    if !stepped {
+        if let Some((recur, len)) = day_of_month(tokens, j)? {
+            return Ok(Some(((recur, None), j + len - i)));
+        }
+        // "every december 25th", "every march 3": yearly, the day comes as a day clause.
+        if month(w).is_some() {
+            return Ok(Some(((Recur::Yearly { every: 1 }, None), 1)));
+        }
+    }
+    if stepped && w.is_empty() {
+        return Err(PhraseError::new(
+            "every how often? Try 'every 15 minutes' or 'every 2 days'",
+        ));
+    }
+    Ok(None)
+}
+
+/// "twice a day", "3 times a day", "once a week".
+fn times_a(tokens: &[Token], i: usize) -> Result<Option<(Found, usize)>, PhraseError> {
+    let (count, mut j) = match word(tokens, i) {
+        "once" => (1, i + 1),
+        "twice" => (2, i + 1),
+        "thrice" => (3, i + 1),
+        w => match cardinal(w) {
+            Some(n) if word(tokens, i + 1) == "times" => (n, i + 2),
+            _ => return Ok(None),
+        },
+    };
+    if matches!(word(tokens, j), "a" | "per" | "each" | "every") {
+        j += 1;
+    }
+    let recur = match word(tokens, j) {
+        "day" | "daily" => match count {
+            1 => Recur::Daily { every: 1 },
+            2..=24 => Recur::TimesADay(count as u32),
+            _ => return Err(PhraseError::new("that is too many times a day: use 'every N minutes'")),
+        },
+        "week" | "weekly" if count == 1 => Recur::Weekly { every: 1, days: vec![] },
+        "month" | "monthly" if count == 1 => Recur::Monthly { every: 1, days: vec![] },
+        "year" | "yearly" if count == 1 => Recur::Yearly { every: 1 },
+        _ => return Ok(None),
+    };
+    Ok(Some(((recur, None), j + 1 - i)))
+}
+
+/// "weekdays", "weekends", "workdays": the days they mean.
+fn plural_days(text: &str) -> Option<Vec<Weekday>> {
+    use Weekday::*;
+    match text {
+        "weekdays" | "workdays" | "weekday" | "workday" => Some(vec![Mon, Tue, Wed, Thu, Fri]),
+        "weekends" | "weekend" => Some(vec![Sat, Sun]),
+        _ => None,
+    }
+}
+
+/// "monday", "mondays and thursdays", "mon, wed & fri", "tue/thu".
+fn weekday_list(tokens: &[Token], j: usize) -> Option<(Vec<Weekday>, usize)> {
+    let mut days = Vec::new();
+    for part in word(tokens, j).split('/') {
+        days.push(weekday(part)?.0);
+    }
+    let mut k = j + 1;
+    while is_joiner(word(tokens, k)) {
+        match weekday(word(tokens, k + 1)) {
+            Some((day, _)) => {
+                days.push(day);
+                k += 2;
+            }
+            None => break,
+        }
+    }
+    Some((days, k - j))
+}
+
+/// At `k` (after an optional "the"): "first monday of the month", "last friday
+/// of every month", "fourth thursday in november", "1st and 15th of every
+/// month", "last day of the month", "first of every month".
+fn day_of_month(tokens: &[Token], k: usize) -> Result<Option<(Recur, usize)>, PhraseError> {
+    let Some(first) = ordinal_day(word(tokens, k)) else {
+        return Ok(None);
+    };
+    // nth weekday
+    if let Some((day, false)) = weekday(word(tokens, k + 1)) {
+        if !(first == -1 || (1..=5).contains(&first)) {
+            return Err(PhraseError::new(format!(
+                "a month has at most five {}s: try 'the last {}' or 'the 2nd {}'",
+                tokens[k + 1].raw,
+                tokens[k + 1].raw,
+                tokens[k + 1].raw
+            )));
+        }
+        let rest = k + 2;
+        if matches!(word(tokens, rest), "of" | "in") {
+            if let Some(m) = month(word(tokens, rest + 1)) {
+                return Ok(Some((
+                    Recur::NthWeekday { nth: first, weekday: day, month: Some(m) },
+                    rest + 2 - k,
+                )));
+            }
+        }
+        if let Some(len) = of_the_month(tokens, rest) {
+            return Ok(Some((Recur::NthWeekday { nth: first, weekday: day, month: None }, rest + len - k)));
+        }
+        return Ok(None);
+    }
+    // days of the month
+    let mut days = vec![first];
+    let mut n = k + 1;
+    while is_joiner(word(tokens, n)) {
+        match ordinal_day(word(tokens, n + 1)) {
+            Some(d) => {
+                days.push(d);
+                n += 2;
+            }
+            None => break,
+        }
+    }
+    if word(tokens, n) == "day" {
+        n += 1;
+    }
+    match of_the_month(tokens, n) {
+        Some(len) => Ok(Some((Recur::Monthly { every: 1, days }, n + len - k))),
+        None => Ok(None),
+    }
+}
+
+/// "of the month", "of every month", "of each month", "every month", "monthly".
+fn of_the_month(tokens: &[Token], n: usize) -> Option<usize> {
+    match (word(tokens, n), word(tokens, n + 1), word(tokens, n + 2)) {
+        ("of" | "in", "the" | "every" | "each" | "a", "month") => Some(3),
+        ("every" | "each", "month", _) => Some(2),
+        ("monthly", _, _) => Some(1),
+        _ => None,
+    }
+}
+
+/// "-5" is a number people type by mistake; parse it so the error can say so.
+fn signed(text: &str) -> Option<i64> {
+    text.strip_prefix('-')
+        .filter(|d| !d.is_empty() && d.len() < 12 && d.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|d| d.parse::<i64>().ok())
+        .map(|n| -n)
+}
+
+fn too_many() -> PhraseError {
+    PhraseError::new("that interval is too large: try 'every 2 weeks' or 'every year'")
+}
