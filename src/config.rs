@@ -23,7 +23,9 @@ pub struct Config {
 pub enum ConfigError {
     #[error("STEWARD_TIMEZONE: {0}")]
     Zone(#[from] crate::schedule::UnknownZone),
-    #[error("STEWARD_MIN_INTERVAL_SECONDS must be a whole number of seconds of at least 1, not '{0}'")]
+    #[error(
+        "STEWARD_MIN_INTERVAL_SECONDS must be a whole number of seconds of at least 1, not '{0}'"
+    )]
     MinInterval(String),
 }
 

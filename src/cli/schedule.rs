@@ -41,7 +41,11 @@ pub struct ScheduleOutcome {
 
 /// Runs the command; `clock_now` is the current time (passed in so the schedule
 /// module stays free of clock reads).
-pub fn run_schedule(args: &ScheduleArgs, config: &Config, clock_now: DateTime<Utc>) -> ScheduleOutcome {
+pub fn run_schedule(
+    args: &ScheduleArgs,
+    config: &Config,
+    clock_now: DateTime<Utc>,
+) -> ScheduleOutcome {
     let input = args.input.join(" ");
     match evaluate(args, &input, config, clock_now) {
         Ok(report) => {
@@ -50,7 +54,11 @@ pub fn run_schedule(args: &ScheduleArgs, config: &Config, clock_now: DateTime<Ut
             } else {
                 report.to_text(&input)
             };
-            ScheduleOutcome { stdout, stderr: String::new(), code: 0 }
+            ScheduleOutcome {
+                stdout,
+                stderr: String::new(),
+                code: 0,
+            }
         }
         Err(error) => {
             if args.json {
@@ -79,7 +87,12 @@ struct Report {
     next: Vec<DateTime<Utc>>,
 }
 
-fn evaluate(args: &ScheduleArgs, input: &str, config: &Config, clock_now: DateTime<Utc>) -> Result<Report, String> {
+fn evaluate(
+    args: &ScheduleArgs,
+    input: &str,
+    config: &Config,
+    clock_now: DateTime<Utc>,
+) -> Result<Report, String> {
     let zone = match &args.tz {
         Some(name) => name.parse::<Zone>().map_err(|e| e.to_string())?,
         None => config.default_zone,
@@ -87,7 +100,12 @@ fn evaluate(args: &ScheduleArgs, input: &str, config: &Config, clock_now: DateTi
     let now = match &args.now {
         Some(text) => DateTime::parse_from_rfc3339(text.trim())
             .map(|t| t.with_timezone(&Utc))
-            .map_err(|_| format!("--now '{}' is not an RFC 3339 instant: try 2026-03-06T08:00:00-05:00", clip(text)))?,
+            .map_err(|_| {
+                format!(
+                    "--now '{}' is not an RFC 3339 instant: try 2026-03-06T08:00:00-05:00",
+                    clip(text)
+                )
+            })?,
         None => clock_now,
     };
     if args.count > MAX_COUNT {

@@ -143,9 +143,32 @@ fn explain(expanded: &str) -> CronError {
             .collect();
         if parser().parse(&probe.join(" ")).is_err() {
             let (name, allowed) = names[index];
+            // The same expression with a valid value in the bad field.
+            let fixed: Vec<&str> = fields
+                .iter()
+                .enumerate()
+                .map(|(i, f)| {
+                    if i != index {
+                        *f
+                    } else if name == "year" {
+                        "*"
+                    } else if i < 3 && name != "day-of-month" {
+                        "0"
+                    } else {
+                        "*"
+                    }
+                })
+                .collect();
+            let fixed = fixed.join(" ");
+            let example = if parser().parse(&fixed).is_ok() {
+                fixed
+            } else {
+                "30 8 * * 1-5".into()
+            };
             return CronError(format!(
-                "the {name} field '{}' is not valid: it takes {allowed}, lists (1,15), ranges (1-5) and steps (*/15)",
-                clip(value)
+                "the {name} field '{}' is not valid: it takes {allowed}, lists (1,15), ranges (1-5) and steps (*/15). Try '{}'",
+                clip(value),
+                clip(&example)
             ));
         }
     }

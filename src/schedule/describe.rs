@@ -55,7 +55,9 @@ fn describe_interval(interval: &Interval, zone: Zone) -> String {
     let every = format!("Every {}", interval.words());
     match interval.anchor() {
         Some(anchor) => format!("{every} from {}", format_local(anchor, zone)),
-        None if interval.seconds() >= 3_600 => format!("{every} from 00:00"),
+        None if interval.seconds() == 3_600 => "Every hour, on the hour".into(),
+        None if interval.seconds() == 86_400 => "Every day at 00:00".into(),
+        None if interval.seconds() > 3_600 => format!("{every} from 00:00"),
         None => every,
     }
 }
@@ -175,7 +177,10 @@ fn cron_day_words(dom: &str, month: &str, dow: &str) -> Option<String> {
         Some(of_month("on the last day".into()))
     } else if let Some(day) = dom.strip_suffix('W') {
         let day: u32 = day.parse().ok()?;
-        Some(of_month(format!("on the weekday nearest the {}", ordinal(day))))
+        Some(of_month(format!(
+            "on the weekday nearest the {}",
+            ordinal(day)
+        )))
     } else {
         let days = numbers(dom, 31)?;
         match (&months, days.len()) {
@@ -442,7 +447,10 @@ pub fn join_and<S: AsRef<str>>(items: &[S]) -> String {
         [one] => one.as_ref().to_string(),
         [init @ .., last] => format!(
             "{} and {}",
-            init.iter().map(|s| s.as_ref()).collect::<Vec<_>>().join(", "),
+            init.iter()
+                .map(|s| s.as_ref())
+                .collect::<Vec<_>>()
+                .join(", "),
             last.as_ref()
         ),
     }
@@ -463,8 +471,14 @@ mod tests {
     #[test]
     fn common_cron_shapes_read_as_english() {
         assert_eq!(cron("30 8 * * 1-5"), "At 08:30 on weekdays (Europe/Paris)");
-        assert_eq!(cron("30 8 * * MON-FRI"), "At 08:30 on weekdays (Europe/Paris)");
-        assert_eq!(cron("0 9,17 * * *"), "At 09:00 and 17:00 every day (Europe/Paris)");
+        assert_eq!(
+            cron("30 8 * * MON-FRI"),
+            "At 08:30 on weekdays (Europe/Paris)"
+        );
+        assert_eq!(
+            cron("0 9,17 * * *"),
+            "At 09:00 and 17:00 every day (Europe/Paris)"
+        );
         assert_eq!(cron("*/15 * * * *"), "Every 15 minutes (Europe/Paris)");
         assert_eq!(
             cron("0 12 * * MON,THU"),
@@ -478,7 +492,10 @@ mod tests {
             cron("0 9 1,15 * *"),
             "At 09:00 on the 1st and 15th of the month (Europe/Paris)"
         );
-        assert_eq!(cron("0 9 25 12 *"), "At 09:00 on 25 December (Europe/Paris)");
+        assert_eq!(
+            cron("0 9 25 12 *"),
+            "At 09:00 on 25 December (Europe/Paris)"
+        );
         assert_eq!(
             cron("0 9 * 11 THU#4"),
             "At 09:00 on the 4th Thursday of November (Europe/Paris)"
@@ -488,6 +505,9 @@ mod tests {
             "At 12:00 on the 1st of the month and on Mondays (Europe/Paris)"
         );
         assert_eq!(cron("@daily"), "At 00:00 every day (Europe/Paris)");
-        assert_eq!(cron("0 0 L * *"), "At 00:00 on the last day of the month (Europe/Paris)");
+        assert_eq!(
+            cron("0 0 L * *"),
+            "At 00:00 on the last day of the month (Europe/Paris)"
+        );
     }
 }

@@ -36,7 +36,11 @@ pub fn parse_input(input: &str, context: &Context) -> Result<ParsedInput, String
             task: None,
         });
     }
-    if upper.starts_with('P') && upper.len() > 1 && !upper.contains(' ') && upper[1..].starts_with(|c: char| c.is_ascii_digit() || c == 'T') {
+    if upper.starts_with('P')
+        && upper.len() > 1
+        && !upper.contains(' ')
+        && upper[1..].starts_with(|c: char| c.is_ascii_digit() || c == 'T')
+    {
         return Interval::parse_iso(trimmed, context.now, context.min_interval_seconds)
             .map(|interval| plain(Trigger::Interval(interval)))
             .map_err(|e| e.0);
@@ -64,15 +68,21 @@ fn looks_like_cron(text: &str) -> bool {
         return true;
     }
     let fields: Vec<&str> = text.split_whitespace().collect();
-    if !(5..=7).contains(&fields.len()) {
+    // 4 and 8 fields are cron typos; reading them as cron names the problem.
+    if !(4..=8).contains(&fields.len()) {
         return false;
     }
     let cron_chars = |f: &&str| {
         f.chars()
             .all(|c| c.is_ascii_alphanumeric() || "*?/,-#+".contains(c))
     };
-    let numeric = |f: &&str| f.chars().any(|c| c.is_ascii_digit() || c == '*' || c == '?');
+    let numeric = |f: &&str| {
+        f.chars()
+            .any(|c| c.is_ascii_digit() || c == '*' || c == '?')
+    };
     fields.iter().all(cron_chars)
         && fields.iter().filter(|f| numeric(f)).count() >= 2
-        && fields[0].chars().all(|c| c.is_ascii_digit() || "*?/,-".contains(c))
+        && fields[0]
+            .chars()
+            .all(|c| c.is_ascii_digit() || "*?/,-".contains(c))
 }

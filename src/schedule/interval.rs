@@ -27,7 +27,7 @@ pub struct Interval {
 #[derive(Clone, Debug, PartialEq)]
 enum Alignment {
     /// Fires when the wall clock reaches a multiple; evaluated as cron.
-    Clock(CronExpr),
+    Clock(Box<CronExpr>),
     /// Fires at `anchor + k * every`.
     Anchored(DateTime<Utc>),
 }
@@ -51,21 +51,25 @@ impl Interval {
             ));
         }
         if seconds < min_seconds {
+            let shortest = match words(min_seconds).as_str() {
+                one if !one.contains(' ') => format!("1 {one}"),
+                many => many.to_string(),
+            };
             return Err(IntervalError(format!(
-                "the shortest interval allowed is {}: try 'every {}'",
-                words(min_seconds),
+                "the shortest interval allowed is {shortest}: try 'every {}'",
                 words(min_seconds)
             )));
         }
         if seconds > MAX_SECONDS {
             return Err(IntervalError(
-                "intervals longer than a year are not supported: try 'every year on march 3rd'".into(),
+                "intervals longer than a year are not supported: try 'every year on march 3rd'"
+                    .into(),
             ));
         }
         let alignment = match clock_pattern(seconds) {
-            Some(pattern) => Alignment::Clock(
+            Some(pattern) => Alignment::Clock(Box::new(
                 CronExpr::parse(&pattern).map_err(|e| IntervalError(e.0))?,
-            ),
+            )),
             None => Alignment::Anchored(anchor.with_nanosecond_zero()),
         };
         Ok(Interval { seconds, alignment })
@@ -123,7 +127,7 @@ impl Interval {
         out
     }
 
-    /// "every 15 minutes", "every 1 hour 30 minutes".
+    /// "15 minutes", "hour", "90 minutes".
     pub fn words(&self) -> String {
         words(self.seconds)
     }
@@ -212,24 +216,22 @@ pub fn parse_iso_duration(input: &str) -> Option<i64> {
     Some(total)
 }
 
-/// "15 minutes", "1 hour 30 minutes", "2 days".
+/// "15 minutes", "90 minutes", "4 hours", "2 days": the largest unit that
+/// divides the length evenly.
 fn words(seconds: i64) -> String {
-    let mut parts = Vec::new();
-    let units = [(DAY, "day"), (HOUR, "hour"), (MINUTE, "minute"), (1, "second")];
-    let mut rest = seconds;
-    for (size, name) in units {
-        let count = rest / size;
-        rest %= size;
-        match count {
-            0 => {}
-            1 => parts.push(format!("1 {name}")),
-            n => parts.push(format!("{n} {name}s")),
-        }
-    }
-    if parts.is_empty() {
-        "0 seconds".into()
-    } else {
-        parts.join(" ")
+    let units = [
+        (DAY, "day"),
+        (HOUR, "hour"),
+        (MINUTE, "minute"),
+        (1, "second"),
+    ];
+    let (size, name) = units
+        .into_iter()
+        .find(|(size, _)| seconds % size == 0 && (seconds / size < 100 || *size == DAY))
+        .unwrap_or((1, "second"));
+    match seconds / size {
+        1 => name.to_string(),
+        n => format!("{n} {name}s"),
     }
 }
 

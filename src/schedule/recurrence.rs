@@ -65,13 +65,18 @@ impl Recurrence {
             }
         }
         let rule = rule.ok_or_else(|| {
-            RecurrenceError("the recurrence has no RRULE: add e.g. 'RRULE:FREQ=WEEKLY;BYDAY=MO'".into())
+            RecurrenceError(
+                "the recurrence has no RRULE: add e.g. 'RRULE:FREQ=WEEKLY;BYDAY=MO'".into(),
+            )
         })?;
         let (local_start, zone) = match start {
             Some((local, zone)) => (local, zone.unwrap_or(default_zone)),
             None => {
                 let local = now.with_timezone(&default_zone.tz()).naive_local();
-                let local = local.with_second(0).and_then(|t| t.with_nanosecond(0)).unwrap_or(local);
+                let local = local
+                    .with_second(0)
+                    .and_then(|t| t.with_nanosecond(0))
+                    .unwrap_or(local);
                 (local, default_zone)
             }
         };
@@ -94,9 +99,9 @@ impl Recurrence {
         if let Some(until) = parsed.get_until().copied() {
             // UNTIL is an instant (UTC); expansion runs in floating local time.
             let local = match zone {
-                Some(zone) if !until.timezone().is_local() => until
-                    .with_timezone(&zone.tz())
-                    .naive_local(),
+                Some(zone) if !until.timezone().is_local() => {
+                    until.with_timezone(&zone.tz()).naive_local()
+                }
                 _ => until.naive_utc(),
             };
             parsed = parsed.until(floating(local));
@@ -175,7 +180,8 @@ fn parse_dtstart(part: &str) -> Result<(NaiveDateTime, Option<Zone>), Recurrence
     }
     let local = NaiveDateTime::parse_from_str(value, "%Y%m%dT%H%M%S")
         .or_else(|_| {
-            NaiveDate::parse_from_str(value, "%Y%m%d").map(|d| d.and_hms_opt(0, 0, 0).unwrap_or_default())
+            NaiveDate::parse_from_str(value, "%Y%m%d")
+                .map(|d| d.and_hms_opt(0, 0, 0).unwrap_or_default())
         })
         .map_err(|_| bad())?;
     Ok((local, zone))

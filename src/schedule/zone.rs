@@ -156,9 +156,7 @@ impl Zone {
     pub fn resolve(self, local: NaiveDateTime) -> DateTime<Utc> {
         match self.0.from_local_datetime(&local) {
             LocalResult::Single(at) => at.with_timezone(&Utc),
-            LocalResult::Ambiguous(first, second) => {
-                first.min(second).with_timezone(&Utc)
-            }
+            LocalResult::Ambiguous(first, second) => first.min(second).with_timezone(&Utc),
             LocalResult::None => self.end_of_gap(local),
         }
     }
@@ -222,9 +220,15 @@ mod tests {
 
     #[test]
     fn names_cities_and_abbreviations_parse() {
-        assert_eq!("europe/paris".parse::<Zone>().unwrap().name(), "Europe/Paris");
+        assert_eq!(
+            "europe/paris".parse::<Zone>().unwrap().name(),
+            "Europe/Paris"
+        );
         assert_eq!("Tokyo".parse::<Zone>().unwrap().name(), "Asia/Tokyo");
-        assert_eq!("new york".parse::<Zone>().unwrap().name(), "America/New_York");
+        assert_eq!(
+            "new york".parse::<Zone>().unwrap().name(),
+            "America/New_York"
+        );
         assert_eq!("EST".parse::<Zone>().unwrap().name(), "America/New_York");
         assert!("Atlantis".parse::<Zone>().is_err());
     }

@@ -98,7 +98,7 @@ fn sort(found: &[Clause]) -> Result<Parts, PhraseError> {
             Clause::Day(day) => {
                 if parts.day.is_some() {
                     return Err(PhraseError::new(
-                        "that names two different days: name one, e.g. 'next friday at 9'",
+                        "that names two different days: name one. Try 'next friday at 9'",
                     ));
                 }
                 parts.day = Some(day.clone());
@@ -106,7 +106,7 @@ fn sort(found: &[Clause]) -> Result<Parts, PhraseError> {
             Clause::Part(part) => {
                 if parts.part.is_some_and(|p| p != *part) {
                     return Err(PhraseError::new(
-                        "that names two parts of the day: say the time, e.g. 'at 9am'",
+                        "that names two parts of the day: say the time. Try 'at 9am'",
                     ));
                 }
                 parts.part = Some(*part);
@@ -114,7 +114,7 @@ fn sort(found: &[Clause]) -> Result<Parts, PhraseError> {
             Clause::After(seconds) => {
                 if parts.after.is_some() {
                     return Err(PhraseError::new(
-                        "that gives two delays: say one, e.g. 'in 20 minutes'",
+                        "that gives two delays: say one. Try 'in 20 minutes'",
                     ));
                 }
                 parts.after = Some(*seconds);
@@ -123,7 +123,7 @@ fn sort(found: &[Clause]) -> Result<Parts, PhraseError> {
             Clause::Zone(zone) => {
                 if parts.zone.is_some_and(|z| z != *zone) {
                     return Err(PhraseError::new(
-                        "that names two time zones: name one, e.g. 'at 9 Tokyo time'",
+                        "that names two time zones: name one. Try 'at 9 Tokyo time'",
                     ));
                 }
                 parts.zone = Some(*zone);
@@ -159,7 +159,7 @@ fn merge_recur(a: Recur, b: Recur) -> Result<Recur, PhraseError> {
         (Recur::Yearly { every: 1 }, nth @ Recur::NthWeekday { month: Some(_), .. })
         | (nth @ Recur::NthWeekday { month: Some(_), .. }, Recur::Yearly { every: 1 }) => Ok(nth),
         _ => Err(PhraseError::new(
-            "that describes two different repeats: say one, e.g. 'every monday at 9' or 'every 2 hours'",
+            "that describes two different repeats: say one. Try 'every monday at 9' or 'every 2 hours'",
         )),
     }
 }
@@ -244,18 +244,19 @@ impl When<'_> {
                 let seconds = amount.checked_mul(unit_seconds).ok_or_else(|| {
                     PhraseError::new("that interval is too large: try 'every 2 weeks'")
                 })?;
-                let interval = Interval::new(
-                    seconds,
-                    self.context.now,
-                    self.context.min_interval_seconds,
-                )
-                .map_err(|e| PhraseError::new(e.0))?;
+                let interval =
+                    Interval::new(seconds, self.context.now, self.context.min_interval_seconds)
+                        .map_err(|e| PhraseError::new(e.0))?;
                 Ok(Trigger::Interval(interval))
             }
             Recur::TimesADay(count) => {
                 if parts.times.len() != *count as usize {
+                    let how_often = match count {
+                        2 => "twice".to_string(),
+                        n => format!("{n} times"),
+                    };
                     return Err(PhraseError::new(format!(
-                        "{count} times a day at which times? Name {count}, e.g. 'twice a day at 9 and 17'"
+                        "{how_often} a day at which times? Name {count}. Try 'twice a day at 9 and 17'"
                     )));
                 }
                 self.no_day(parts, "every day")?;
@@ -276,7 +277,10 @@ impl When<'_> {
             Recur::Weekly { every, days } => {
                 let mut days = days.clone();
                 match &parts.day {
-                    Some(DaySpec::Weekdays { days: more, next: false }) => days.extend(more),
+                    Some(DaySpec::Weekdays {
+                        days: more,
+                        next: false,
+                    }) => days.extend(more),
                     None => {}
                     Some(_) => return Err(self.day_conflict("every week")),
                 }
@@ -300,7 +304,13 @@ impl When<'_> {
                 if *every == 1 {
                     let dom: Vec<String> = days
                         .iter()
-                        .map(|d| if *d == -1 { "L".to_string() } else { d.to_string() })
+                        .map(|d| {
+                            if *d == -1 {
+                                "L".to_string()
+                            } else {
+                                d.to_string()
+                            }
+                        })
                         .collect();
                     cron(&times, &dom.join(","), "*", "*")
                 } else {
@@ -313,23 +323,36 @@ impl When<'_> {
                     )
                 }
             }
-            Recur::NthWeekday { nth, weekday, month } => {
+            Recur::NthWeekday {
+                nth,
+                weekday,
+                month,
+            } => {
                 self.no_day(parts, "that day of the month")?;
-                let nth = if *nth == -1 { "L".to_string() } else { nth.to_string() };
+                let nth = if *nth == -1 {
+                    "L".to_string()
+                } else {
+                    nth.to_string()
+                };
                 let dow = format!("{}#{nth}", cron_day(*weekday));
                 let month = month.map(|m| m.to_string()).unwrap_or_else(|| "*".into());
                 cron(&times, "*", &month, &dow)
             }
             Recur::Yearly { every } => {
                 let (month, day) = match &parts.day {
-                    Some(DaySpec::MonthDay { month, day, year: None }) => (*month, *day),
+                    Some(DaySpec::MonthDay {
+                        month,
+                        day,
+                        year: None,
+                    }) => (*month, *day),
                     None => (today.month(), today.day()),
                     Some(_) => return Err(self.day_conflict("every year")),
                 };
                 if *every == 1 {
                     cron(&times, &day.to_string(), &month.to_string(), "*")
                 } else {
-                    let start = self.first_slot(&times, |d| d.month() == month && d.day() == day)?;
+                    let start =
+                        self.first_slot(&times, |d| d.month() == month && d.day() == day)?;
                     rrule(
                         start,
                         &format!("FREQ=YEARLY;INTERVAL={every};BYMONTH={month};BYMONTHDAY={day}"),
@@ -340,7 +363,12 @@ impl When<'_> {
         }
     }
 
-    fn weekly(&self, every: u32, days: &[Weekday], times: &[NaiveTime]) -> Result<Trigger, PhraseError> {
+    fn weekly(
+        &self,
+        every: u32,
+        days: &[Weekday],
+        times: &[NaiveTime],
+    ) -> Result<Trigger, PhraseError> {
         let mut days = days.to_vec();
         days.sort_by_key(|d| d.num_days_from_monday());
         days.dedup();
@@ -435,7 +463,8 @@ impl When<'_> {
                         "a one-time schedule takes one day: to repeat, say 'every monday and friday at 9'",
                     ));
                 };
-                let ahead = (day.num_days_from_monday() as i64 - today.weekday().num_days_from_monday() as i64)
+                let ahead = (day.num_days_from_monday() as i64
+                    - today.weekday().num_days_from_monday() as i64)
                     .rem_euclid(7);
                 let mut date = today + Duration::days(ahead);
                 if (*next && ahead == 0) || at(date) <= self.now {
@@ -443,7 +472,11 @@ impl When<'_> {
                 }
                 date
             }
-            Some(DaySpec::MonthDay { month, day, year: Some(year) }) => {
+            Some(DaySpec::MonthDay {
+                month,
+                day,
+                year: Some(year),
+            }) => {
                 let date = NaiveDate::from_ymd_opt(*year, *month, *day).ok_or_else(|| {
                     PhraseError::new(format!("{} {year} has no day {day}", month_name(*month)))
                 })?;
@@ -455,7 +488,11 @@ impl When<'_> {
                 }
                 date
             }
-            Some(DaySpec::MonthDay { month, day, year: None }) => (today.year()..today.year() + 9)
+            Some(DaySpec::MonthDay {
+                month,
+                day,
+                year: None,
+            }) => (today.year()..today.year() + 9)
                 .filter_map(|y| NaiveDate::from_ymd_opt(y, *month, *day))
                 .find(|d| at(*d) > self.now)
                 .ok_or_else(out_of_range)?,
@@ -511,12 +548,19 @@ fn minute_hour(times: &[NaiveTime]) -> Result<(String, String), PhraseError> {
         let mut values = values;
         values.sort_unstable();
         values.dedup();
-        values.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(",")
+        values
+            .iter()
+            .map(|v| v.to_string())
+            .collect::<Vec<_>>()
+            .join(",")
     };
     let minutes = join(times.iter().map(|t| t.minute()).collect());
     let hours = join(times.iter().map(|t| t.hour()).collect());
     if minutes.contains(',') && hours.contains(',') {
-        let listed: Vec<String> = times.iter().map(|t| t.format("%H:%M").to_string()).collect();
+        let listed: Vec<String> = times
+            .iter()
+            .map(|t| t.format("%H:%M").to_string())
+            .collect();
         return Err(PhraseError::new(format!(
             "{} differ in both hour and minute, which one schedule can't hold: make one workflow per time, or use times that share the minute (9:00 and 17:00)",
             listed.join(" and ")
@@ -543,8 +587,19 @@ fn rrule(start: NaiveDateTime, rule: &str, times: &[NaiveTime]) -> Result<Trigge
 
 /// Filler that frames a task rather than being part of it.
 const LEADING_FILLER: &[&str] = &[
-    "remind me to", "remind me that", "remind me", "please", "to", "and", "then", ",", "-", ":",
-    "that", "i want you to", "can you",
+    "remind me to",
+    "remind me that",
+    "remind me",
+    "please",
+    "to",
+    "and",
+    "then",
+    ",",
+    "-",
+    ":",
+    "that",
+    "i want you to",
+    "can you",
 ];
 const TRAILING_FILLER: &[&str] = &[
     "and", "then", ",", ".", "!", "please", "starting", "at", "on", "from", "-", ":", ";",

@@ -18,9 +18,16 @@ pub enum DaySpec {
     /// "the day after tomorrow"
     InDays(u32),
     /// "friday", "on friday", "this friday" (`next` = false) or "next friday".
-    Weekdays { days: Vec<Weekday>, next: bool },
+    Weekdays {
+        days: Vec<Weekday>,
+        next: bool,
+    },
     /// "march 3rd", "3 march", with an optional year.
-    MonthDay { month: u32, day: u32, year: Option<i32> },
+    MonthDay {
+        month: u32,
+        day: u32,
+        year: Option<i32>,
+    },
     /// "the 15th", "on the 1st and 15th".
     DaysOfMonth(Vec<i32>),
 }
@@ -42,8 +49,15 @@ pub fn recognize(tokens: &[Token], i: usize) -> Result<Option<(Found, usize)>, P
     let w = word(tokens, i);
     match w {
         "today" => return Ok(Some(with_part(DaySpec::Today, tokens, i + 1))),
-        "tonight" => return Ok(Some((Found::DayAndPart(DaySpec::Today, PartOfDay::Night), 1))),
-        "tomorrow" | "tmrw" | "tmr" => return Ok(Some(with_part(DaySpec::Tomorrow, tokens, i + 1))),
+        "tonight" => {
+            return Ok(Some((
+                Found::DayAndPart(DaySpec::Today, PartOfDay::Night),
+                1,
+            )))
+        }
+        "tomorrow" | "tmrw" | "tmr" => {
+            return Ok(Some(with_part(DaySpec::Tomorrow, tokens, i + 1)))
+        }
         "in" => {
             if let Some(found) = offset(tokens, i + 1)? {
                 return Ok(Some(found));
@@ -55,15 +69,18 @@ pub fn recognize(tokens: &[Token], i: usize) -> Result<Option<(Found, usize)>, P
             }
             return Ok(None);
         }
-        "at" if word(tokens, i + 1) == "night" => return Ok(Some((Found::Part(PartOfDay::Night), 2))),
+        "at" if word(tokens, i + 1) == "night" => {
+            return Ok(Some((Found::Part(PartOfDay::Night), 2)))
+        }
         "this" => {
             if let Some(part) = PartOfDay::parse(word(tokens, i + 1)) {
                 return Ok(Some((Found::DayAndPart(DaySpec::Today, part), 2)));
             }
         }
-        "the" if word(tokens, i + 1) == "day"
-            && word(tokens, i + 2) == "after"
-            && word(tokens, i + 3) == "tomorrow" =>
+        "the"
+            if word(tokens, i + 1) == "day"
+                && word(tokens, i + 2) == "after"
+                && word(tokens, i + 3) == "tomorrow" =>
         {
             return Ok(Some((Found::Day(DaySpec::InDays(2)), 4)));
         }
@@ -75,9 +92,16 @@ pub fn recognize(tokens: &[Token], i: usize) -> Result<Option<(Found, usize)>, P
         "this" | "on" => (false, i + 1),
         _ => (false, i),
     };
-    let j = if word(tokens, j) == "the" && w == "on" { j + 1 } else { j };
+    let j = if word(tokens, j) == "the" && w == "on" {
+        j + 1
+    } else {
+        j
+    };
     if let Some((days, len)) = weekday_list(tokens, j, j == i) {
-        return Ok(Some((Found::Day(DaySpec::Weekdays { days, next }), j - i + len)));
+        return Ok(Some((
+            Found::Day(DaySpec::Weekdays { days, next }),
+            j - i + len,
+        )));
     }
     if let Some((spec, len)) = month_day(tokens, j)? {
         return Ok(Some((Found::Day(spec), j - i + len)));
@@ -115,22 +139,23 @@ fn offset(tokens: &[Token], j: usize) -> Result<Option<(Found, usize)>, PhraseEr
             tokens[j + 1].raw
         )));
     }
-    let seconds = match unit {
-        Unit::Second => 1,
-        Unit::Minute => 60,
-        Unit::Hour => 3_600,
-        Unit::Day => 86_400,
-        Unit::Week => 7 * 86_400,
-        Unit::Month | Unit::Year => {
-            return Err(PhraseError::new(
-                "months and years vary in length: name the date instead, e.g. 'on march 3rd at 9'",
-            ))
-        }
-    };
+    let seconds =
+        match unit {
+            Unit::Second => 1,
+            Unit::Minute => 60,
+            Unit::Hour => 3_600,
+            Unit::Day => 86_400,
+            Unit::Week => 7 * 86_400,
+            Unit::Month | Unit::Year => return Err(PhraseError::new(
+                "months and years vary in length: name the date instead. Try 'on march 3rd at 9'",
+            )),
+        };
     let total = amount
         .checked_mul(seconds)
         .filter(|s| *s <= 5 * 366 * 86_400)
-        .ok_or_else(|| PhraseError::new("that is too far ahead: keep one-time schedules within 5 years"))?;
+        .ok_or_else(|| {
+            PhraseError::new("that is too far ahead: keep one-time schedules within 5 years")
+        })?;
     Ok(Some((Found::After(total), 3)))
 }
 
@@ -183,7 +208,14 @@ fn month_day(tokens: &[Token], j: usize) -> Result<Option<(DaySpec, usize)>, Phr
             }
             let year = year.map(|(y, _)| y);
             check_date(m, day, year, &tokens[j..j + 2])?;
-            return Ok(Some((DaySpec::MonthDay { month: m, day, year }, len)));
+            return Ok(Some((
+                DaySpec::MonthDay {
+                    month: m,
+                    day,
+                    year,
+                },
+                len,
+            )));
         }
         return Ok(None);
     }
@@ -193,7 +225,11 @@ fn month_day(tokens: &[Token], j: usize) -> Result<Option<(DaySpec, usize)>, Phr
         return Ok(None);
     };
     let has_ordinal = ordinal(word(tokens, k)).is_some();
-    let m_at = if word(tokens, k + 1) == "of" { k + 2 } else { k + 1 };
+    let m_at = if word(tokens, k + 1) == "of" {
+        k + 2
+    } else {
+        k + 1
+    };
     if let Some(m) = month(word(tokens, m_at)) {
         let mut len = m_at + 1 - j;
         let year = year_at(tokens, j + len);
@@ -202,7 +238,14 @@ fn month_day(tokens: &[Token], j: usize) -> Result<Option<(DaySpec, usize)>, Phr
         }
         let year = year.map(|(y, _)| y);
         check_date(m, day, year, &tokens[k..=m_at])?;
-        return Ok(Some((DaySpec::MonthDay { month: m, day, year }, len)));
+        return Ok(Some((
+            DaySpec::MonthDay {
+                month: m,
+                day,
+                year,
+            },
+            len,
+        )));
     }
     // "the 15th", "the 1st and 15th": needs "the" and ordinals.
     if w == "the" && has_ordinal {
@@ -227,7 +270,12 @@ fn day_number(text: &str) -> Option<u32> {
     let n = ordinal(text)
         .filter(|n| *n > 0)
         .map(|n| n as i64)
-        .or_else(|| text.bytes().all(|b| b.is_ascii_digit()).then(|| cardinal(text)).flatten())?;
+        .or_else(|| {
+            text.bytes()
+                .all(|b| b.is_ascii_digit())
+                .then(|| cardinal(text))
+                .flatten()
+        })?;
     (1..=31).contains(&n).then_some(n as u32)
 }
 
@@ -237,7 +285,11 @@ pub fn ordinal_day(text: &str) -> Option<i32> {
 }
 
 fn year_at(tokens: &[Token], j: usize) -> Option<(i32, usize)> {
-    let (k, skip) = if word(tokens, j) == "," { (j + 1, 1) } else { (j, 0) };
+    let (k, skip) = if word(tokens, j) == "," {
+        (j + 1, 1)
+    } else {
+        (j, 0)
+    };
     let w = word(tokens, k);
     if w.len() == 4 && w.bytes().all(|b| b.is_ascii_digit()) {
         let year: i32 = w.parse().ok()?;

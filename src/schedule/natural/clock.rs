@@ -172,7 +172,9 @@ fn relative_to_hour(tokens: &[Token], j: usize, minutes: u32) -> Option<(TimeOfD
                 }
             }
             let hour = match meridiem {
-                Some(pm) if (1..=12).contains(&clock.hour) => clock.hour % 12 + if pm { 12 } else { 0 },
+                Some(pm) if (1..=12).contains(&clock.hour) => {
+                    clock.hour % 12 + if pm { 12 } else { 0 }
+                }
                 Some(_) => return None,
                 None if clock.hour <= 23 => clock.hour,
                 None => return None,
@@ -180,7 +182,12 @@ fn relative_to_hour(tokens: &[Token], j: usize, minutes: u32) -> Option<(TimeOfD
             (hour, meridiem.is_some(), next)
         }
     };
-    let total = hour as i64 * 60 + if before { -(minutes as i64) } else { minutes as i64 };
+    let total = hour as i64 * 60
+        + if before {
+            -(minutes as i64)
+        } else {
+            minutes as i64
+        };
     let total = total.rem_euclid(24 * 60) as u32;
     Some((TimeOfDay::new(total / 60, total % 60, meridiem), next))
 }
@@ -194,9 +201,15 @@ struct Clock {
 
 /// Splits "9", "9am", "9:30", "9:30pm", "21.15", "0830", "nine" into parts.
 fn split_clock(text: &str) -> Option<Clock> {
-    let (body, meridiem) = if let Some(b) = text.strip_suffix("am").or_else(|| text.strip_suffix("a.m.")) {
+    let (body, meridiem) = if let Some(b) = text
+        .strip_suffix("am")
+        .or_else(|| text.strip_suffix("a.m."))
+    {
         (b, Some(false))
-    } else if let Some(b) = text.strip_suffix("pm").or_else(|| text.strip_suffix("p.m.")) {
+    } else if let Some(b) = text
+        .strip_suffix("pm")
+        .or_else(|| text.strip_suffix("p.m."))
+    {
         (b, Some(true))
     } else {
         (text, None)

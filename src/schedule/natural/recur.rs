@@ -19,7 +19,11 @@ pub enum Recur {
     /// every `every` months on `days` (1..31, -1 last; empty: today's date)
     Monthly { every: u32, days: Vec<i32> },
     /// every month on the `nth` (-1 last) `weekday`, optionally only in `month`
-    NthWeekday { nth: i32, weekday: Weekday, month: Option<u32> },
+    NthWeekday {
+        nth: i32,
+        weekday: Weekday,
+        month: Option<u32>,
+    },
     /// every `every` years (date from a day clause, else today's)
     Yearly { every: u32 },
     /// every `amount` minutes or hours (or seconds, refused later)
@@ -39,10 +43,42 @@ pub fn recognize(tokens: &[Token], i: usize) -> Result<Option<(Found, usize)>, P
         "every" | "each" => return every(tokens, i),
         "daily" => return simple(Recur::Daily { every: 1 }, None),
         "nightly" => return simple(Recur::Daily { every: 1 }, Some(PartOfDay::Night)),
-        "hourly" => return simple(Recur::Every { amount: 1, unit: Unit::Hour }, None),
-        "weekly" => return simple(Recur::Weekly { every: 1, days: vec![] }, None),
-        "biweekly" | "fortnightly" => return simple(Recur::Weekly { every: 2, days: vec![] }, None),
-        "monthly" => return simple(Recur::Monthly { every: 1, days: vec![] }, None),
+        "hourly" => {
+            return simple(
+                Recur::Every {
+                    amount: 1,
+                    unit: Unit::Hour,
+                },
+                None,
+            )
+        }
+        "weekly" => {
+            return simple(
+                Recur::Weekly {
+                    every: 1,
+                    days: vec![],
+                },
+                None,
+            )
+        }
+        "biweekly" | "fortnightly" => {
+            return simple(
+                Recur::Weekly {
+                    every: 2,
+                    days: vec![],
+                },
+                None,
+            )
+        }
+        "monthly" => {
+            return simple(
+                Recur::Monthly {
+                    every: 1,
+                    days: vec![],
+                },
+                None,
+            )
+        }
         "yearly" | "annually" => return simple(Recur::Yearly { every: 1 }, None),
         "twice" | "thrice" | "once" => return times_a(tokens, i),
         _ => {}
@@ -57,7 +93,10 @@ pub fn recognize(tokens: &[Token], i: usize) -> Result<Option<(Found, usize)>, P
     }
     if let Some((_, true)) = weekday(word(tokens, j)) {
         let (days, len) = weekday_list(tokens, j).unwrap_or_default();
-        return Ok(Some(((Recur::Weekly { every: 1, days }, None), j - i + len)));
+        return Ok(Some((
+            (Recur::Weekly { every: 1, days }, None),
+            j - i + len,
+        )));
     }
     // "(on) (the) first monday of the month", "the 1st and 15th of every month".
     let k = if word(tokens, j) == "the" { j + 1 } else { j };
@@ -73,15 +112,16 @@ fn every(tokens: &[Token], i: usize) -> Result<Option<(Found, usize)>, PhraseErr
     let mut j = i + 1;
     let mut step: i64 = 1;
     let w = word(tokens, j);
-    let stepped = if w == "other" || (w == "second" && !matches!(word(tokens, j + 1), "" | "," | "and")) {
-        step = 2;
-        true
-    } else if let Some(n) = cardinal(w).or_else(|| signed(w)) {
-        step = n;
-        true
-    } else {
-        false
-    };
+    let stepped =
+        if w == "other" || (w == "second" && !matches!(word(tokens, j + 1), "" | "," | "and")) {
+            step = 2;
+            true
+        } else if let Some(n) = cardinal(w).or_else(|| signed(w)) {
+            step = n;
+            true
+        } else {
+            false
+        };
     if stepped {
         j += 1;
     }
@@ -89,26 +129,33 @@ fn every(tokens: &[Token], i: usize) -> Result<Option<(Found, usize)>, PhraseErr
     if let Some(unit) = unit(w) {
         if step <= 0 {
             return Err(PhraseError::new(format!(
-                "'every {} {}' never happens: the number must be 1 or more, e.g. 'every 15 minutes'",
-                tokens[i + 1].raw, tokens[j].raw
+                "'every {} {}' never happens: the number must be 1 or more. Try 'every 15 minutes'",
+                tokens[i + 1].raw,
+                tokens[j].raw
             )));
         }
         let every = u32::try_from(step).map_err(|_| too_many())?;
-        if every > 1000 {
+        if every > 1000 && !matches!(unit, Unit::Second | Unit::Minute | Unit::Hour) {
             return Err(too_many());
         }
         let recur = match unit {
             Unit::Second | Unit::Minute | Unit::Hour => Recur::Every { amount: step, unit },
             Unit::Day => Recur::Daily { every },
-            Unit::Week => Recur::Weekly { every, days: vec![] },
-            Unit::Month => Recur::Monthly { every, days: vec![] },
+            Unit::Week => Recur::Weekly {
+                every,
+                days: vec![],
+            },
+            Unit::Month => Recur::Monthly {
+                every,
+                days: vec![],
+            },
             Unit::Year => Recur::Yearly { every },
         };
         return Ok(Some(((recur, None), j + 1 - i)));
     }
     if stepped && step <= 0 {
         return Err(PhraseError::new(format!(
-            "'every {}' never happens: the number must be 1 or more, e.g. 'every 2 days'",
+            "'every {}' never happens: the number must be 1 or more. Try 'every 2 days'",
             tokens[i + 1].raw
         )));
     }
@@ -158,10 +205,20 @@ fn times_a(tokens: &[Token], i: usize) -> Result<Option<(Found, usize)>, PhraseE
         "day" | "daily" => match count {
             1 => Recur::Daily { every: 1 },
             2..=24 => Recur::TimesADay(count as u32),
-            _ => return Err(PhraseError::new("that is too many times a day: use 'every N minutes'")),
+            _ => {
+                return Err(PhraseError::new(
+                    "that is too many times a day: use 'every N minutes'",
+                ))
+            }
         },
-        "week" | "weekly" if count == 1 => Recur::Weekly { every: 1, days: vec![] },
-        "month" | "monthly" if count == 1 => Recur::Monthly { every: 1, days: vec![] },
+        "week" | "weekly" if count == 1 => Recur::Weekly {
+            every: 1,
+            days: vec![],
+        },
+        "month" | "monthly" if count == 1 => Recur::Monthly {
+            every: 1,
+            days: vec![],
+        },
         "year" | "yearly" if count == 1 => Recur::Yearly { every: 1 },
         _ => return Ok(None),
     };
@@ -218,13 +275,24 @@ fn day_of_month(tokens: &[Token], k: usize) -> Result<Option<(Recur, usize)>, Ph
         if matches!(word(tokens, rest), "of" | "in") {
             if let Some(m) = month(word(tokens, rest + 1)) {
                 return Ok(Some((
-                    Recur::NthWeekday { nth: first, weekday: day, month: Some(m) },
+                    Recur::NthWeekday {
+                        nth: first,
+                        weekday: day,
+                        month: Some(m),
+                    },
                     rest + 2 - k,
                 )));
             }
         }
         if let Some(len) = of_the_month(tokens, rest) {
-            return Ok(Some((Recur::NthWeekday { nth: first, weekday: day, month: None }, rest + len - k)));
+            return Ok(Some((
+                Recur::NthWeekday {
+                    nth: first,
+                    weekday: day,
+                    month: None,
+                },
+                rest + len - k,
+            )));
         }
         return Ok(None);
     }

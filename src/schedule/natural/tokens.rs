@@ -16,12 +16,17 @@ pub struct Token {
 /// Characters split off the front of a word.
 const LEADING: &[char] = &['(', '"', '\'', '[', '“', '‘', '«'];
 /// Characters split off the end of a word.
-const TRAILING: &[char] = &[')', '"', '\'', ']', ',', '.', '!', '?', ';', ':', '”', '’', '»'];
+const TRAILING: &[char] = &[
+    ')', '"', '\'', ']', ',', '.', '!', '?', ';', ':', '”', '’', '»',
+];
 
 pub fn tokenize(text: &str) -> Vec<Token> {
     let mut tokens = Vec::new();
     let mut chunk_start = None;
-    for (index, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+    for (index, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
         if c.is_whitespace() {
             if let Some(start) = chunk_start.take() {
                 split_chunk(text, start, index, &mut tokens);

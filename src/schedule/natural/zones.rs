@@ -7,7 +7,11 @@ use super::words::word;
 
 /// A zone at `i` and how many tokens it took.
 pub fn recognize(tokens: &[Token], i: usize) -> Option<(Zone, usize)> {
-    let (start, skip) = if word(tokens, i) == "in" { (i + 1, 1) } else { (i, 0) };
+    let (start, skip) = if word(tokens, i) == "in" {
+        (i + 1, 1)
+    } else {
+        (i, 0)
+    };
     let token = tokens.get(start)?;
     if token.lower.contains('/') {
         return Zone::from_iana(&token.raw).map(|z| (z, skip + 1));

@@ -1,0 +1,12 @@
+//! steward's integration tests, compiled as one binary (CONVENTIONS: tests read
+//! as sentences; helpers in `helpers.rs`).
+
+mod helpers;
+
+mod cli_schedule;
+mod schedule_bad_input;
+mod schedule_calendar_edges;
+mod schedule_dst;
+mod schedule_ocps;
+mod schedule_phrases;
+mod schedule_properties;
