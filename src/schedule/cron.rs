@@ -15,7 +15,7 @@ use super::Zone;
 #[derive(Clone)]
 pub struct CronExpr {
     source: String,
-    cron: Cron,
+    cron: Box<Cron>,
 }
 
 /// Why a cron expression was rejected, naming the field.
@@ -70,7 +70,10 @@ impl CronExpr {
             source.clone()
         };
         let cron = parser().parse(&expanded).map_err(|_| explain(&expanded))?;
-        Ok(CronExpr { source, cron })
+        Ok(CronExpr {
+            source,
+            cron: Box::new(cron),
+        })
     }
 
     /// The expression as written (whitespace normalised).

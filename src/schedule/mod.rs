@@ -38,7 +38,7 @@ pub enum Trigger {
     /// One instant.
     Once(DateTime<Utc>),
     Cron(CronExpr),
-    Rrule(Recurrence),
+    Rrule(Box<Recurrence>),
     Interval(Interval),
 }
 

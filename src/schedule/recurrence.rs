@@ -7,7 +7,7 @@
 //! share one DST policy (DESIGN §3).
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Timelike, Utc};
-use rrule::{RRule, RRuleSet, Validated};
+use rrule::{Frequency, RRule, RRuleSet, Validated};
 use std::fmt;
 
 use super::Zone;
@@ -17,6 +17,8 @@ use super::Zone;
 pub struct Recurrence {
     start: NaiveDateTime,
     rule_text: String,
+    /// The rule in floating time, kept to rebuild the set from a later start.
+    floating_rule: RRule<rrule::Unvalidated>,
     set: RRuleSet,
 }
 
@@ -106,11 +108,12 @@ impl Recurrence {
             };
             parsed = parsed.until(floating(local));
         }
-        let set = parsed.build(floating(start)).map_err(invalid)?;
+        let set = parsed.clone().build(floating(start)).map_err(invalid)?;
         let rule_text = rule.trim().to_ascii_uppercase();
         Ok(Recurrence {
             start,
             rule_text,
+            floating_rule: parsed,
             set,
         })
     }
@@ -139,8 +142,7 @@ impl Recurrence {
     pub fn next_after(&self, after: DateTime<Utc>, zone: Zone) -> Option<DateTime<Utc>> {
         let local_after = after.with_timezone(&zone.tz()).naive_local()
             - chrono::TimeDelta::hours(DST_MARGIN_HOURS);
-        self.set
-            .clone()
+        self.set_near(local_after)
             .limit()
             .into_iter()
             .take(MAX_SCAN)
@@ -148,6 +150,33 @@ impl Recurrence {
             .skip_while(|local| *local < local_after)
             .map(|local| zone.resolve(local))
             .find(|at| *at > after)
+    }
+}
+
+impl Recurrence {
+    /// The set, started as close before `local_after` as keeps the rule's
+    /// phase, so expansion does not replay years of occurrences. Daily and
+    /// weekly rules without COUNT move their start by whole periods (in
+    /// floating time, so the time of day is unchanged); others start as written.
+    fn set_near(&self, local_after: NaiveDateTime) -> RRuleSet {
+        let rule = self.rule();
+        let period_days = match rule.get_freq() {
+            Frequency::Daily => i64::from(rule.get_interval()),
+            Frequency::Weekly => 7 * i64::from(rule.get_interval()),
+            _ => 0,
+        };
+        if period_days == 0 || rule.get_count().is_some() {
+            return self.set.clone();
+        }
+        let periods = (local_after - self.start).num_days() / period_days - 1;
+        if periods < 1 {
+            return self.set.clone();
+        }
+        let start = self.start + chrono::TimeDelta::days(periods * period_days);
+        self.floating_rule
+            .clone()
+            .build(floating(start))
+            .unwrap_or_else(|_| self.set.clone())
     }
 }
 
@@ -200,5 +229,47 @@ impl fmt::Debug for Recurrence {
 impl PartialEq for Recurrence {
     fn eq(&self, other: &Self) -> bool {
         self.start == other.start && self.rule_text == other.rule_text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeDelta;
+
+    /// Expanding from a moved start gives the same fires as expanding from
+    /// DTSTART, across DST changes and years.
+    #[test]
+    fn a_moved_start_keeps_the_phase_of_the_rule() {
+        let zone: Zone = "America/New_York".parse().unwrap();
+        let start = NaiveDate::from_ymd_opt(2024, 1, 2)
+            .unwrap()
+            .and_hms_opt(2, 30, 0)
+            .unwrap();
+        for rule in [
+            "FREQ=DAILY;INTERVAL=3",
+            "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,TH",
+            "FREQ=WEEKLY;INTERVAL=3",
+            "FREQ=DAILY;INTERVAL=2;BYHOUR=1,13;BYMINUTE=30",
+        ] {
+            let recurrence = Recurrence::new(start, rule).unwrap();
+            let mut after = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+            for _ in 0..200 {
+                let fast = recurrence.next_after(after, zone).unwrap();
+                let local_after =
+                    after.with_timezone(&zone.tz()).naive_local() - TimeDelta::hours(3);
+                let slow = recurrence
+                    .set
+                    .clone()
+                    .into_iter()
+                    .map(|o| o.naive_utc())
+                    .skip_while(|l| *l < local_after)
+                    .map(|l| zone.resolve(l))
+                    .find(|at| *at > after)
+                    .unwrap();
+                assert_eq!(fast, slow, "{rule} after {after}");
+                after = fast;
+            }
+        }
     }
 }

@@ -581,7 +581,7 @@ fn rrule(start: NaiveDateTime, rule: &str, times: &[NaiveTime]) -> Result<Trigge
     let (minute, hour) = minute_hour(times)?;
     let rule = format!("{rule};BYHOUR={hour};BYMINUTE={minute};BYSECOND=0");
     Recurrence::new(start, &rule)
-        .map(Trigger::Rrule)
+        .map(|r| Trigger::Rrule(Box::new(r)))
         .map_err(|e| PhraseError::new(e.0))
 }
 
