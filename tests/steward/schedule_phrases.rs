@@ -603,3 +603,111 @@ fn sentences_without_a_schedule_are_not_schedules() {
         );
     }
 }
+
+/// More ways people write the same schedules (checked against a calendar by hand).
+const VARIANTS: &[(&str, &[&str], Option<&str>)] = &[
+    (
+        "every mon-fri at 9",
+        &["2026-11-23T09:00:00+01:00", "2026-11-24T09:00:00+01:00"],
+        None,
+    ),
+    (
+        "monday to friday at 9 stand-up",
+        &["2026-11-23T09:00:00+01:00", "2026-11-24T09:00:00+01:00"],
+        Some("stand-up"),
+    ),
+    (
+        "every half hour",
+        &["2026-11-21T10:30:00+01:00", "2026-11-21T11:00:00+01:00"],
+        None,
+    ),
+    (
+        "every 2h",
+        &["2026-11-21T12:00:00+01:00", "2026-11-21T14:00:00+01:00"],
+        None,
+    ),
+    (
+        "every 15min",
+        &["2026-11-21T10:15:00+01:00", "2026-11-21T10:30:00+01:00"],
+        None,
+    ),
+    (
+        "in 1 hour and 30 minutes",
+        &["2026-11-21T11:30:00+01:00"],
+        None,
+    ),
+    (
+        "every 2nd tuesday",
+        &["2026-11-24T09:00:00+01:00", "2026-12-08T09:00:00+01:00"],
+        None,
+    ),
+    (
+        "every 3rd day at 8",
+        &["2026-11-22T08:00:00+01:00", "2026-11-25T08:00:00+01:00"],
+        None,
+    ),
+    (
+        "every 1st of the month",
+        &["2026-12-01T09:00:00+01:00", "2027-01-01T09:00:00+01:00"],
+        None,
+    ),
+    (
+        "send the 9:30 report every day at 10",
+        &["2026-11-22T10:00:00+01:00", "2026-11-23T10:00:00+01:00"],
+        Some("send the 9:30 report"),
+    ),
+    (
+        "remind me every day at 9 to stretch",
+        &["2026-11-22T09:00:00+01:00", "2026-11-23T09:00:00+01:00"],
+        Some("stretch"),
+    ),
+    (
+        "Every Monday at 9AM: team sync.",
+        &["2026-11-23T09:00:00+01:00", "2026-11-30T09:00:00+01:00"],
+        Some("team sync"),
+    ),
+    (
+        "every day at 6 in the evening",
+        &["2026-11-21T18:00:00+01:00", "2026-11-22T18:00:00+01:00"],
+        None,
+    ),
+    (
+        "every weekday at 8.30",
+        &["2026-11-23T08:30:00+01:00", "2026-11-24T08:30:00+01:00"],
+        None,
+    ),
+    (
+        "every day at noon and midnight",
+        &["2026-11-21T12:00:00+01:00", "2026-11-22T00:00:00+01:00"],
+        None,
+    ),
+];
+
+#[test]
+fn variants_people_write_mean_the_same_schedules() {
+    let mut failures = Vec::new();
+    for (phrase, expected, task) in VARIANTS {
+        match read(phrase, NOW, "Europe/Paris") {
+            Err(error) => failures.push(format!("{phrase}: {error}")),
+            Ok(parsed) => {
+                let times = crate::helpers::next(&parsed.schedule, NOW, expected.len());
+                if times != *expected {
+                    failures.push(format!("{phrase}: fired {times:?}, expected {expected:?}"));
+                }
+                if parsed.task.as_deref() != *task {
+                    failures.push(format!(
+                        "{phrase}: task {:?}, expected {task:?}",
+                        parsed.task
+                    ));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn an_unclear_every_asks_instead_of_guessing() {
+    let error = read("every first monday", NOW, "Europe/Paris").unwrap_err();
+    assert!(error.contains("of what?"), "{error}");
+}

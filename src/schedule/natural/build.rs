@@ -31,19 +31,35 @@ pub struct Clauses {
 
 /// Runs the recognizers over the sentence, left to right.
 pub fn recognize_all(tokens: &[Token]) -> Result<Clauses, PhraseError> {
-    let mut found = Vec::new();
-    let mut used = vec![false; tokens.len()];
+    // (first token, token count, clauses)
+    let mut spans: Vec<(usize, usize, Vec<Clause>)> = Vec::new();
     let mut i = 0;
     while i < tokens.len() {
         match recognize_at(tokens, i)? {
             Some((clauses, len)) => {
                 let len = len.clamp(1, tokens.len() - i);
-                used[i..i + len].iter_mut().for_each(|u| *u = true);
-                found.extend(clauses);
+                spans.push((i, len, clauses));
                 i += len;
             }
             None => i += 1,
         }
+    }
+    // A time written with "at" is the schedule's; bare times elsewhere ("send
+    // the 9:30 report every day at 10") belong to the task.
+    let introduced = |start: usize| matches!(tokens[start].lower.as_str(), "at" | "@");
+    let has_introduced = spans
+        .iter()
+        .any(|(start, _, c)| matches!(c.as_slice(), [Clause::Times(_)]) && introduced(*start));
+    if has_introduced {
+        spans.retain(|(start, _, c)| {
+            !matches!(c.as_slice(), [Clause::Times(_)]) || introduced(*start)
+        });
+    }
+    let mut used = vec![false; tokens.len()];
+    let mut found = Vec::new();
+    for (start, len, clauses) in spans {
+        used[start..start + len].iter_mut().for_each(|u| *u = true);
+        found.extend(clauses);
     }
     Ok(Clauses { found, used })
 }

@@ -129,7 +129,7 @@ fn offset(tokens: &[Token], j: usize) -> Result<Option<(Found, usize)>, PhraseEr
             None => return Ok(None),
         },
     };
-    let Some(unit) = unit(word(tokens, j + 1)) else {
+    let Some(first_unit) = unit(word(tokens, j + 1)) else {
         return Ok(None);
     };
     if amount <= 0 {
@@ -140,7 +140,7 @@ fn offset(tokens: &[Token], j: usize) -> Result<Option<(Found, usize)>, PhraseEr
         )));
     }
     let seconds =
-        match unit {
+        match first_unit {
             Unit::Second => 1,
             Unit::Minute => 60,
             Unit::Hour => 3_600,
@@ -150,13 +150,36 @@ fn offset(tokens: &[Token], j: usize) -> Result<Option<(Found, usize)>, PhraseEr
                 "months and years vary in length: name the date instead. Try 'on march 3rd at 9'",
             )),
         };
-    let total = amount
-        .checked_mul(seconds)
-        .filter(|s| *s <= 5 * 366 * 86_400)
-        .ok_or_else(|| {
-            PhraseError::new("that is too far ahead: keep one-time schedules within 5 years")
-        })?;
-    Ok(Some((Found::After(total), 3)))
+    let mut total = amount.checked_mul(seconds);
+    let mut len = 3;
+    // "in 1 hour and 30 minutes", "in 2 hours, 15 minutes"
+    while matches!(word(tokens, j + len - 1), "and" | ",") {
+        let (Some(more), Some(more_unit)) = (
+            cardinal(word(tokens, j + len)),
+            unit(word(tokens, j + len + 1)),
+        ) else {
+            break;
+        };
+        let more_seconds = match more_unit {
+            Unit::Second => 1,
+            Unit::Minute => 60,
+            Unit::Hour => 3_600,
+            Unit::Day => 86_400,
+            Unit::Week => 7 * 86_400,
+            Unit::Month | Unit::Year => break,
+        };
+        if more < 0 {
+            break;
+        }
+        total = total
+            .zip(more.checked_mul(more_seconds))
+            .and_then(|(a, b)| a.checked_add(b));
+        len += 3;
+    }
+    let total = total.filter(|s| *s <= 5 * 366 * 86_400).ok_or_else(|| {
+        PhraseError::new("that is too far ahead: keep one-time schedules within 5 years")
+    })?;
+    Ok(Some((Found::After(total), len)))
 }
 
 /// "friday", "monday and thursday", "mon, wed & fri". A bare (unintroduced)

@@ -6,7 +6,7 @@ use chrono::Weekday;
 
 use super::calendar::ordinal_day;
 use super::tokens::Token;
-use super::words::{cardinal, is_joiner, month, unit, weekday, word, PartOfDay, Unit};
+use super::words::{cardinal, is_joiner, month, ordinal, unit, weekday, word, PartOfDay, Unit};
 use super::PhraseError;
 
 /// A repeating pattern, before times of day are applied.
@@ -91,6 +91,19 @@ pub fn recognize(tokens: &[Token], i: usize) -> Result<Option<(Found, usize)>, P
     if let Some(days) = plural_days(word(tokens, j)) {
         return Ok(Some(((Recur::Weekly { every: 1, days }, None), j + 1 - i)));
     }
+    // "monday to friday", "mon-fri": a range of days repeats every week.
+    let ranged = word(tokens, j).contains('-')
+        || (weekday(word(tokens, j)).is_some()
+            && matches!(word(tokens, j + 1), "to" | "through" | "thru" | "-")
+            && weekday(word(tokens, j + 2)).is_some());
+    if ranged {
+        if let Some((days, len)) = weekday_list(tokens, j) {
+            return Ok(Some((
+                (Recur::Weekly { every: 1, days }, None),
+                j - i + len,
+            )));
+        }
+    }
     if let Some((_, true)) = weekday(word(tokens, j)) {
         let (days, len) = weekday_list(tokens, j).unwrap_or_default();
         return Ok(Some((
@@ -112,6 +125,53 @@ fn every(tokens: &[Token], i: usize) -> Result<Option<(Found, usize)>, PhraseErr
     let mut j = i + 1;
     let mut step: i64 = 1;
     let w = word(tokens, j);
+    // "every half hour", "every quarter of an hour"
+    if matches!(w, "half" | "quarter") {
+        let mut k = j + 1;
+        if matches!(word(tokens, k), "an" | "a" | "of") {
+            k += 1;
+        }
+        if matches!(word(tokens, k), "an" | "a") {
+            k += 1;
+        }
+        if word(tokens, k) == "hour" {
+            let amount = if w == "half" { 30 } else { 15 };
+            let recur = Recur::Every {
+                amount,
+                unit: Unit::Minute,
+            };
+            return Ok(Some(((recur, None), k + 1 - i)));
+        }
+    }
+    // "every 2h", "every 15min"
+    if let Some((amount, unit)) = glued_amount(w) {
+        if amount <= 0 {
+            return Err(PhraseError::new(format!(
+                "'every {}' never happens: the number must be 1 or more. Try 'every 15 minutes'",
+                tokens[j].raw
+            )));
+        }
+        return Ok(Some(((Recur::Every { amount, unit }, None), j + 1 - i)));
+    }
+    // Ordinals: "every 1st of the month", "every first monday of the month" are
+    // days of the month; "every 2nd tuesday", "every 3rd day" are steps.
+    if ordinal(w).is_some() && w != "second" {
+        if let Some((recur, len)) = day_of_month(tokens, j)? {
+            return Ok(Some(((recur, None), j + len - i)));
+        }
+        let n = ordinal(w).unwrap_or(0);
+        let next = word(tokens, j + 1);
+        if n >= 2 && (unit(next).is_some() || weekday(next).is_some()) {
+            step = i64::from(n);
+            j += 1;
+            return stepped_unit(tokens, i, j, step);
+        }
+        return Err(PhraseError::new(format!(
+            "'every {} {}' of what? Try 'the first monday of every month' or 'every other tuesday'",
+            tokens[j].raw,
+            tokens.get(j + 1).map(|t| t.raw.as_str()).unwrap_or("")
+        )));
+    }
     let stepped =
         if w == "other" || (w == "second" && !matches!(word(tokens, j + 1), "" | "," | "and")) {
             step = 2;
@@ -125,6 +185,31 @@ fn every(tokens: &[Token], i: usize) -> Result<Option<(Found, usize)>, PhraseErr
     if stepped {
         j += 1;
     }
+    if !stepped {
+        // "every 1st of the month" was handled above; "every december 25th"
+        // is yearly, the day comes as a day clause.
+        if let Some((recur, len)) = day_of_month(tokens, j)? {
+            return Ok(Some(((recur, None), j + len - i)));
+        }
+        if month(word(tokens, j)).is_some() {
+            return Ok(Some(((Recur::Yearly { every: 1 }, None), 1)));
+        }
+    }
+    if stepped && word(tokens, j).is_empty() {
+        return Err(PhraseError::new(
+            "every how often? Try 'every 15 minutes' or 'every 2 days'",
+        ));
+    }
+    stepped_unit(tokens, i, j, step)
+}
+
+/// After "every [N]": the unit, part of the day or weekdays at `j`.
+fn stepped_unit(
+    tokens: &[Token],
+    i: usize,
+    j: usize,
+    step: i64,
+) -> Result<Option<(Found, usize)>, PhraseError> {
     let w = word(tokens, j);
     if let Some(unit) = unit(w) {
         if step <= 0 {
@@ -153,7 +238,7 @@ fn every(tokens: &[Token], i: usize) -> Result<Option<(Found, usize)>, PhraseErr
         };
         return Ok(Some(((recur, None), j + 1 - i)));
     }
-    if stepped && step <= 0 {
+    if step <= 0 {
         return Err(PhraseError::new(format!(
             "'every {}' never happens: the number must be 1 or more. Try 'every 2 days'",
             tokens[i + 1].raw
@@ -169,22 +254,21 @@ fn every(tokens: &[Token], i: usize) -> Result<Option<(Found, usize)>, PhraseErr
     if let Some((days, len)) = weekday_list(tokens, j) {
         return Ok(Some(((Recur::Weekly { every, days }, None), j + len - i)));
     }
-    // "every first monday of the month", "every 1st of the month".
-    if !stepped {
-        if let Some((recur, len)) = day_of_month(tokens, j)? {
-            return Ok(Some(((recur, None), j + len - i)));
-        }
-        // "every december 25th", "every march 3": yearly, the day comes as a day clause.
-        if month(w).is_some() {
-            return Ok(Some(((Recur::Yearly { every: 1 }, None), 1)));
-        }
-    }
-    if stepped && w.is_empty() {
-        return Err(PhraseError::new(
-            "every how often? Try 'every 15 minutes' or 'every 2 days'",
-        ));
-    }
     Ok(None)
+}
+
+/// "2h", "15m", "30min", "2hrs": a number glued to its unit (minutes and hours).
+fn glued_amount(text: &str) -> Option<(i64, Unit)> {
+    let split = text.find(|c: char| !(c.is_ascii_digit() || c == '-'))?;
+    let (number, suffix) = text.split_at(split);
+    if number.is_empty() || number.len() > 9 {
+        return None;
+    }
+    let amount: i64 = number.parse().ok()?;
+    match unit(suffix)? {
+        unit @ (Unit::Minute | Unit::Hour | Unit::Second) => Some((amount, unit)),
+        _ => None,
+    }
 }
 
 /// "twice a day", "3 times a day", "once a week".
@@ -225,6 +309,17 @@ fn times_a(tokens: &[Token], i: usize) -> Result<Option<(Found, usize)>, PhraseE
     Ok(Some(((recur, None), j + 1 - i)))
 }
 
+/// The days from `from` to `to`, wrapping past Sunday.
+fn weekday_range(from: Weekday, to: Weekday) -> Vec<Weekday> {
+    let mut days = vec![from];
+    let mut day = from;
+    while day != to && days.len() < 7 {
+        day = day.succ();
+        days.push(day);
+    }
+    days
+}
+
 /// "weekdays", "weekends", "workdays": the days they mean.
 fn plural_days(text: &str) -> Option<Vec<Weekday>> {
     use Weekday::*;
@@ -238,10 +333,27 @@ fn plural_days(text: &str) -> Option<Vec<Weekday>> {
 /// "monday", "mondays and thursdays", "mon, wed & fri", "tue/thu".
 fn weekday_list(tokens: &[Token], j: usize) -> Option<(Vec<Weekday>, usize)> {
     let mut days = Vec::new();
-    for part in word(tokens, j).split('/') {
-        days.push(weekday(part)?.0);
+    let first = word(tokens, j);
+    if let Some((from, to)) = first.split_once('-') {
+        // "mon-fri"
+        days.extend(weekday_range(weekday(from)?.0, weekday(to)?.0));
+    } else {
+        for part in first.split('/') {
+            days.push(weekday(part)?.0);
+        }
     }
     let mut k = j + 1;
+    // "monday to friday", "monday through friday"
+    if matches!(
+        word(tokens, k),
+        "to" | "through" | "thru" | "till" | "until" | "-"
+    ) {
+        if let Some((to, _)) = weekday(word(tokens, k + 1)) {
+            let from = days.pop()?;
+            days.extend(weekday_range(from, to));
+            k += 2;
+        }
+    }
     while is_joiner(word(tokens, k)) {
         match weekday(word(tokens, k + 1)) {
             Some((day, _)) => {
