@@ -17,7 +17,7 @@ const DAY_NAMES: [&str; 7] = [
     "Friday",
     "Saturday",
 ];
-const MONTH_NAMES: [&str; 12] = [
+pub(crate) const MONTH_NAMES: [&str; 12] = [
     "January",
     "February",
     "March",

@@ -4,7 +4,7 @@
 //! Pure: no I/O and no clock reads. Every function that needs "now" takes it.
 
 mod cron;
-mod describe;
+pub(crate) mod describe;
 mod input;
 mod interval;
 pub mod natural;

@@ -512,27 +512,10 @@ const VECTORS: &[(&str, &str, &[&str], Option<&str>)] = &[
 
 #[test]
 fn every_phrase_fires_at_the_expected_instants() {
-    let mut failures = Vec::new();
-    for (phrase, zone, expected, task) in VECTORS {
-        match read(phrase, NOW, "Europe/Paris") {
-            Err(error) => failures.push(format!("{phrase}: {error}")),
-            Ok(parsed) => {
-                let times = crate::helpers::next(&parsed.schedule, NOW, expected.len());
-                if parsed.schedule.zone.name() != *zone {
-                    failures.push(format!("{phrase}: zone {} != {zone}", parsed.schedule.zone));
-                }
-                if times != *expected {
-                    failures.push(format!("{phrase}: fired {times:?}, expected {expected:?}"));
-                }
-                if parsed.task.as_deref() != *task {
-                    failures.push(format!(
-                        "{phrase}: task {:?}, expected {task:?}",
-                        parsed.task
-                    ));
-                }
-            }
-        }
-    }
+    let failures: Vec<String> = VECTORS
+        .iter()
+        .filter_map(|(phrase, zone, expected, task)| mismatch(phrase, Some(zone), expected, *task))
+        .collect();
     assert!(
         failures.is_empty(),
         "{} phrase(s) wrong:\n{}",
@@ -685,24 +668,10 @@ const VARIANTS: &[(&str, &[&str], Option<&str>)] = &[
 
 #[test]
 fn variants_people_write_mean_the_same_schedules() {
-    let mut failures = Vec::new();
-    for (phrase, expected, task) in VARIANTS {
-        match read(phrase, NOW, "Europe/Paris") {
-            Err(error) => failures.push(format!("{phrase}: {error}")),
-            Ok(parsed) => {
-                let times = crate::helpers::next(&parsed.schedule, NOW, expected.len());
-                if times != *expected {
-                    failures.push(format!("{phrase}: fired {times:?}, expected {expected:?}"));
-                }
-                if parsed.task.as_deref() != *task {
-                    failures.push(format!(
-                        "{phrase}: task {:?}, expected {task:?}",
-                        parsed.task
-                    ));
-                }
-            }
-        }
-    }
+    let failures: Vec<String> = VARIANTS
+        .iter()
+        .filter_map(|(phrase, expected, task)| mismatch(phrase, None, expected, *task))
+        .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
@@ -710,4 +679,29 @@ fn variants_people_write_mean_the_same_schedules() {
 fn an_unclear_every_asks_instead_of_guessing() {
     let error = read("every first monday", NOW, "Europe/Paris").unwrap_err();
     assert!(error.contains("of what?"), "{error}");
+}
+
+/// What is wrong with how `phrase` was read, if anything.
+fn mismatch(
+    phrase: &str,
+    zone: Option<&str>,
+    expected: &[&str],
+    task: Option<&str>,
+) -> Option<String> {
+    let parsed = match read(phrase, NOW, "Europe/Paris") {
+        Err(error) => return Some(format!("{phrase}: {error}")),
+        Ok(parsed) => parsed,
+    };
+    let times = crate::helpers::next(&parsed.schedule, NOW, expected.len());
+    let mut wrong = Vec::new();
+    if zone.is_some_and(|z| parsed.schedule.zone.name() != z) {
+        wrong.push(format!("zone {} != {zone:?}", parsed.schedule.zone));
+    }
+    if times != expected {
+        wrong.push(format!("fired {times:?}, expected {expected:?}"));
+    }
+    if parsed.task.as_deref() != task {
+        wrong.push(format!("task {:?}, expected {task:?}", parsed.task));
+    }
+    (!wrong.is_empty()).then(|| format!("{phrase}: {}", wrong.join("; ")))
 }

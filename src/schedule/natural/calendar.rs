@@ -223,24 +223,10 @@ fn month_day(tokens: &[Token], j: usize) -> Result<Option<(DaySpec, usize)>, Phr
     }
     // month first: "march 3rd"
     if let Some(m) = month(w) {
-        if let Some(day) = day_number(word(tokens, j + 1)) {
-            let mut len = 2;
-            let year = year_at(tokens, j + len);
-            if let Some((_, used)) = year {
-                len += used;
-            }
-            let year = year.map(|(y, _)| y);
-            check_date(m, day, year, &tokens[j..j + 2])?;
-            return Ok(Some((
-                DaySpec::MonthDay {
-                    month: m,
-                    day,
-                    year,
-                },
-                len,
-            )));
-        }
-        return Ok(None);
+        return match day_number(word(tokens, j + 1)) {
+            Some(day) => dated(tokens, j, j + 2, m, day, &tokens[j..j + 2]).map(Some),
+            None => Ok(None),
+        };
     }
     // day first: "3 march", "3rd of march", "the 3rd of march", "the 15th"
     let k = if w == "the" { j + 1 } else { j };
@@ -254,21 +240,7 @@ fn month_day(tokens: &[Token], j: usize) -> Result<Option<(DaySpec, usize)>, Phr
         k + 1
     };
     if let Some(m) = month(word(tokens, m_at)) {
-        let mut len = m_at + 1 - j;
-        let year = year_at(tokens, j + len);
-        if let Some((_, used)) = year {
-            len += used;
-        }
-        let year = year.map(|(y, _)| y);
-        check_date(m, day, year, &tokens[k..=m_at])?;
-        return Ok(Some((
-            DaySpec::MonthDay {
-                month: m,
-                day,
-                year,
-            },
-            len,
-        )));
+        return dated(tokens, j, m_at + 1, m, day, &tokens[k..=m_at]).map(Some);
     }
     // "the 15th", "the 1st and 15th": needs "the" and ordinals.
     if w == "the" && has_ordinal {
@@ -286,6 +258,24 @@ fn month_day(tokens: &[Token], j: usize) -> Result<Option<(DaySpec, usize)>, Phr
         return Ok(Some((DaySpec::DaysOfMonth(days), n - j)));
     }
     Ok(None)
+}
+
+/// A month and day that started at `j` and run to `end`, with the year that may
+/// follow ("march 3rd, 2027"), checked to exist.
+fn dated(
+    tokens: &[Token],
+    j: usize,
+    end: usize,
+    month: u32,
+    day: u32,
+    written: &[Token],
+) -> Result<(DaySpec, usize), PhraseError> {
+    let (year, used) = match year_at(tokens, end) {
+        Some((year, used)) => (Some(year), used),
+        None => (None, 0),
+    };
+    check_date(month, day, year, written)?;
+    Ok((DaySpec::MonthDay { month, day, year }, end + used - j))
 }
 
 /// A day of month written "3", "3rd", "third".

@@ -225,21 +225,7 @@ pub fn is_joiner(text: &str) -> bool {
 
 /// "March" for 3.
 pub fn month_name(m: u32) -> &'static str {
-    const NAMES: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    NAMES[(m.clamp(1, 12) - 1) as usize]
+    crate::schedule::describe::MONTH_NAMES[(m.clamp(1, 12) - 1) as usize]
 }
 
 /// The most days a month can have (29 for February).
