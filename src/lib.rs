@@ -2,6 +2,13 @@
 //!
 //! The module map follows DESIGN §2; each module owns one part of the house.
 
+pub mod chat;
 pub mod cli;
+pub mod clock;
 pub mod config;
+pub mod engine;
+pub mod llm;
 pub mod schedule;
+pub mod scheduler;
+pub mod store;
+pub mod workflow;

@@ -47,6 +47,44 @@ impl Schedule {
         Schedule { trigger, zone }
     }
 
+    /// Rebuilds a schedule from its stored parts (`kind`, `expression`, zone and
+    /// the anchor of an anchored interval).
+    pub fn from_stored(
+        kind: &str,
+        expression: &str,
+        zone: Zone,
+        anchor: Option<DateTime<Utc>>,
+    ) -> Result<Schedule, String> {
+        let trigger = match kind {
+            "manual" => Trigger::Manual,
+            "once" => Trigger::Once(
+                DateTime::parse_from_rfc3339(expression)
+                    .map_err(|e| format!("'{expression}' is not an RFC 3339 instant: {e}"))?
+                    .with_timezone(&Utc),
+            ),
+            "cron" => Trigger::Cron(CronExpr::parse(expression).map_err(|e| e.0)?),
+            "rrule" => {
+                let start = anchor.unwrap_or(DateTime::UNIX_EPOCH);
+                let (rule, _) = Recurrence::parse(expression, zone, start).map_err(|e| e.0)?;
+                Trigger::Rrule(Box::new(rule))
+            }
+            "interval" => {
+                let anchor = anchor.unwrap_or(DateTime::UNIX_EPOCH);
+                Trigger::Interval(Interval::parse_iso(expression, anchor, 1).map_err(|e| e.0)?)
+            }
+            other => return Err(format!("unknown trigger kind '{other}'")),
+        };
+        Ok(Schedule::new(trigger, zone))
+    }
+
+    /// The instant an anchored interval counts from, for storage.
+    pub fn anchor(&self) -> Option<DateTime<Utc>> {
+        match &self.trigger {
+            Trigger::Interval(interval) => interval.anchor(),
+            _ => None,
+        }
+    }
+
     /// `once`, `cron`, `rrule`, `interval` or `manual`.
     pub fn kind(&self) -> &'static str {
         match self.trigger {

@@ -1,0 +1,136 @@
+//! Runs one workflow run (DESIGN §5): parses the plan, executes its steps with
+//! `${...}` references, records each step, and enforces the guardrails.
+
+mod compare;
+pub mod http;
+mod steps;
+
+use chrono::{DateTime, Utc};
+use serde_json::{json, Value};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::clock::Clock;
+use crate::llm::Llm;
+use crate::store::Store;
+use crate::workflow::notify::Notifier;
+use crate::workflow::{Plan, Run, RunStatus, Usage, Workflow};
+
+pub use http::{HttpClient, HttpConfig};
+
+/// How a run ended (or paused).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outcome {
+    pub status: RunStatus,
+    pub output: Option<Value>,
+    pub error: Option<String>,
+    pub usage: Usage,
+}
+
+/// Everything a run needs from the outside.
+pub struct Engine {
+    pub store: Store,
+    pub http: HttpClient,
+    pub llm: Arc<dyn Llm>,
+    pub notifier: Arc<dyn Notifier>,
+    pub clock: Arc<dyn Clock>,
+    /// This process's name on leases, for runs started by `workflow` steps.
+    pub node: String,
+    pub lease: Duration,
+}
+
+/// Why execution stopped early.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Stop {
+    Failed(String),
+    /// Parked until a person answers.
+    Waiting,
+    Guardrail(String),
+}
+
+/// The deepest chain of `workflow` steps.
+const MAX_CHAIN_DEPTH: u32 = 5;
+
+impl Engine {
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// Executes `run` of `workflow`. Steps that already succeeded (a run resumed
+    /// after an approval) are not repeated.
+    pub async fn execute(&self, run: &Run, workflow: &Workflow) -> Outcome {
+        self.execute_at_depth(run, workflow, 0).await
+    }
+
+    pub(crate) async fn execute_at_depth(
+        &self,
+        run: &Run,
+        workflow: &Workflow,
+        depth: u32,
+    ) -> Outcome {
+        let started = Instant::now();
+        let finish = |status, output, error: Option<String>, mut usage: Usage| Outcome {
+            status,
+            output,
+            error,
+            usage: {
+                usage.duration_ms = started.elapsed().as_millis() as u64;
+                usage
+            },
+        };
+        if depth > MAX_CHAIN_DEPTH {
+            return finish(
+                RunStatus::Failed,
+                None,
+                Some(format!("workflows started each other more than {MAX_CHAIN_DEPTH} deep; stopping the chain")),
+                Usage::default(),
+            );
+        }
+        let plan = match Plan::parse(&workflow.plan_json, &workflow.placeholders) {
+            Ok(plan) => plan,
+            Err(error) => {
+                return finish(
+                    RunStatus::Failed,
+                    None,
+                    Some(format!(
+                        "the plan of '{}' can't run: {error}",
+                        workflow.name
+                    )),
+                    Usage::default(),
+                )
+            }
+        };
+        let previous = crate::store::steps::list(self.store.pool(), run.id)
+            .await
+            .unwrap_or_default();
+        let runner = steps::Runner::new(self, run, workflow, previous, depth);
+        let scope = json!({
+            "input": run.input.clone().unwrap_or_else(|| json!({})),
+            "steps": {},
+            "vars": {},
+        });
+        let timeout = Duration::from_secs(workflow.guardrails.timeout_seconds.max(1));
+        let result = tokio::time::timeout(timeout, runner.run_top(&plan.steps, scope)).await;
+        let usage = runner.usage();
+        match result {
+            Err(_) => finish(
+                RunStatus::Guardrail,
+                None,
+                Some(format!(
+                    "stopped by a guardrail: the run took longer than its limit of {} s",
+                    workflow.guardrails.timeout_seconds
+                )),
+                usage,
+            ),
+            Ok(Ok(output)) => finish(RunStatus::Succeeded, Some(output), None, usage),
+            Ok(Err(Stop::Waiting)) => finish(RunStatus::Waiting, None, None, usage),
+            Ok(Err(Stop::Failed(error))) => finish(RunStatus::Failed, None, Some(error), usage),
+            Ok(Err(Stop::Guardrail(error))) => finish(
+                RunStatus::Guardrail,
+                None,
+                Some(format!("stopped by a guardrail: {error}")),
+                usage,
+            ),
+        }
+    }
+}

@@ -1,0 +1,300 @@
+//! The claim: one write transaction (`BEGIN IMMEDIATE`) that turns due slots,
+//! retries, queued runs, answered approvals and expired leases into run rows,
+//! so every slot runs once or is recorded as not run (DESIGN §4).
+
+use chrono::{DateTime, TimeDelta, Utc};
+use serde_json::Value;
+
+use super::{slots, Claimed, Scheduler};
+use crate::store::runs::{self, NewRun};
+use crate::store::workflows::{self, SlotState};
+use crate::store::{approvals, StoreError};
+use crate::workflow::notify::{Audience, Notice};
+use crate::workflow::{Overlap, Run, RunStatus, Workflow, WorkflowStatus};
+
+/// What a claim produced: runs to execute now and notices to send after commit.
+#[derive(Default)]
+pub struct ClaimResult {
+    pub runs: Vec<Claimed>,
+    pub notices: Vec<Notice>,
+    /// More due workflows than one batch took.
+    pub more: bool,
+}
+
+impl Scheduler {
+    /// Claims everything due at `now` in one write transaction.
+    pub async fn claim(&self, now: DateTime<Utc>) -> Result<ClaimResult, StoreError> {
+        let mut tx = self.store.begin_write().await?;
+        let mut result = ClaimResult::default();
+        let lease_until = now + self.lease();
+
+        // Runs whose process died: interrupted, then retried or counted.
+        for run in runs::expire_leases(&mut tx, now).await? {
+            let Some(workflow) = workflows::get(&mut tx, run.workflow_id).await? else {
+                continue;
+            };
+            let error = run.error.clone().unwrap_or_default();
+            if (run.attempt as u32) <= workflow.policies.retries {
+                let at =
+                    now + TimeDelta::seconds(workflow.policies.backoff_seconds(run.attempt as u32));
+                runs::retry_later(&mut tx, run.id, at, RunStatus::Interrupted, &error, now).await?;
+            } else {
+                result.notices.extend(
+                    self.count_failure(&mut tx, &workflow, &run, &error, now)
+                        .await?,
+                );
+            }
+        }
+
+        // Due workflows.
+        let due = workflows::due(&mut tx, now, self.config.claim_batch).await?;
+        result.more = due.len() as i64 >= self.config.claim_batch;
+        for workflow in due {
+            self.claim_workflow(&mut tx, workflow, now, lease_until, &mut result)
+                .await?;
+        }
+
+        // Retries whose time has come, queued runs whose turn it is, and runs
+        // whose approval was answered or expired.
+        let mut restart = Vec::new();
+        restart.extend(
+            runs::due_retries(&mut tx, now)
+                .await?
+                .into_iter()
+                .map(|r| r.id),
+        );
+        restart.extend(
+            runs::startable_queued(&mut tx)
+                .await?
+                .into_iter()
+                .map(|r| r.id),
+        );
+        restart.extend(approvals::settled_waiting_runs(&mut tx, now).await?);
+        for run_id in restart {
+            if !runs::start(&mut tx, run_id, &self.config.node, lease_until).await? {
+                continue;
+            }
+            let Some(run) = runs::get(&mut tx, run_id).await? else {
+                continue;
+            };
+            let Some(workflow) = workflows::get(&mut tx, run.workflow_id).await? else {
+                continue;
+            };
+            result.runs.push(Claimed { run, workflow });
+        }
+        tx.commit().await.map_err(|source| StoreError::Sql {
+            context: "committing a claim",
+            source,
+        })?;
+        Ok(result)
+    }
+
+    async fn claim_workflow(
+        &self,
+        tx: &mut crate::store::SqliteConnection,
+        workflow: Workflow,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        result: &mut ClaimResult,
+    ) -> Result<(), StoreError> {
+        let schedule = match &workflow.schedule {
+            Ok(schedule) => schedule.clone(),
+            Err(error) => {
+                // Bad data stops this workflow, never the scheduler.
+                let reason = format!("its schedule can't be read: {error}");
+                let slot = workflow.next_run.unwrap_or(now);
+                let new = new_run(
+                    &workflow,
+                    slot,
+                    RunStatus::Failed,
+                    "schedule",
+                    None,
+                    Some(&reason),
+                    None,
+                );
+                runs::insert(tx, &new, now).await?;
+                workflows::pause(tx, workflow.id, Some(&format!("paused: {reason}")), now).await?;
+                result.notices.push(Notice::AutoPaused {
+                    audience: audience(&workflow),
+                    reason,
+                });
+                return Ok(());
+            }
+        };
+        let plan = slots::plan(&workflow, &schedule, now, self.grace());
+        let (mut going, mut queued) = runs::live_counts(tx, workflow.id).await?;
+        let lease = Some((self.config.node.as_str(), lease_until));
+        for decision in &plan.decisions {
+            let slot = decision.slot;
+            let (status, trigger, error, leased) = match &decision.action {
+                slots::SlotAction::Missed(reason) => {
+                    (RunStatus::Missed, "schedule", Some(reason.clone()), false)
+                }
+                slots::SlotAction::Skipped(reason) => {
+                    (RunStatus::Skipped, "schedule", Some(reason.clone()), false)
+                }
+                slots::SlotAction::Queue(trigger) => {
+                    if going == 0 && queued == 0 {
+                        (RunStatus::Running, trigger.as_str(), None, true)
+                    } else {
+                        (RunStatus::Queued, trigger.as_str(), None, false)
+                    }
+                }
+                slots::SlotAction::Run(trigger) => {
+                    if going == 0 {
+                        (RunStatus::Running, trigger.as_str(), None, true)
+                    } else {
+                        match workflow.policies.overlap {
+                            Overlap::Allow => (RunStatus::Running, trigger.as_str(), None, true),
+                            Overlap::Queue if queued == 0 => (RunStatus::Queued, trigger.as_str(), None, false),
+                            Overlap::Queue => (
+                                RunStatus::Skipped,
+                                trigger.as_str(),
+                                Some("skipped: the previous run was still going and one was already queued".into()),
+                                false,
+                            ),
+                            Overlap::Skip => (
+                                RunStatus::Skipped,
+                                trigger.as_str(),
+                                Some("skipped: the previous run was still going (overlap policy 'skip')".into()),
+                                false,
+                            ),
+                        }
+                    }
+                }
+            };
+            let new = new_run(
+                &workflow,
+                slot,
+                status,
+                trigger,
+                None,
+                error.as_deref(),
+                if leased { lease } else { None },
+            );
+            let Some(id) = runs::insert(tx, &new, now).await? else {
+                continue; // the slot already has its run
+            };
+            match status {
+                RunStatus::Running => {
+                    going += 1;
+                    result.runs.push(Claimed {
+                        run: Run {
+                            id,
+                            workflow_id: workflow.id,
+                            workflow_version: workflow.version,
+                            trigger: trigger.to_string(),
+                            scheduled_for: slot,
+                            status,
+                            attempt: 1,
+                            started_at: None,
+                            ended_at: None,
+                            input: None,
+                            output: None,
+                            error: None,
+                            usage: None,
+                        },
+                        workflow: workflow.clone(),
+                    });
+                }
+                RunStatus::Queued => queued += 1,
+                _ => {}
+            }
+        }
+        let status = if plan.completed {
+            WorkflowStatus::Completed
+        } else {
+            workflow.status
+        };
+        let state = SlotState {
+            next_run: plan.next_run,
+            skip_slot: plan.skip_slot,
+            snooze_slot: plan.snooze_slot,
+            snooze_until: plan.snooze_until,
+            status,
+        };
+        workflows::set_slot_state(tx, workflow.id, &state, now).await
+    }
+
+    /// Counts a final failure; at the fifth in a row the workflow pauses itself
+    /// and tells its owner why.
+    pub(crate) async fn count_failure(
+        &self,
+        tx: &mut crate::store::SqliteConnection,
+        workflow: &Workflow,
+        run: &Run,
+        error: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Notice>, StoreError> {
+        let mut notices = vec![Notice::RunFinished {
+            audience: audience(workflow),
+            run_id: run.id,
+            status: RunStatus::Interrupted,
+            summary: format!("interrupted: {error}"),
+        }];
+        let streak = workflows::record_outcome(tx, workflow.id, true).await?;
+        if streak >= super::AUTO_PAUSE_AFTER {
+            notices.extend(self.auto_pause(tx, workflow, streak, error, now).await?);
+        }
+        Ok(notices)
+    }
+
+    pub(crate) async fn auto_pause(
+        &self,
+        tx: &mut crate::store::SqliteConnection,
+        workflow: &Workflow,
+        streak: i64,
+        error: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Notice>, StoreError> {
+        let reason = format!(
+            "paused automatically after {streak} failed runs in a row; the last error: {error}. Fix it and resume the workflow."
+        );
+        if workflows::pause(tx, workflow.id, Some(&reason), now).await? {
+            crate::store::audit::record(
+                tx,
+                "steward",
+                Some(workflow.id),
+                "auto-pause",
+                Some(&reason),
+                now,
+            )
+            .await?;
+            return Ok(vec![Notice::AutoPaused {
+                audience: audience(workflow),
+                reason,
+            }]);
+        }
+        Ok(Vec::new())
+    }
+}
+
+pub(crate) fn audience(workflow: &Workflow) -> Audience {
+    Audience {
+        workflow_id: workflow.id,
+        workflow_name: workflow.name.clone(),
+        owner: workflow.owner.clone(),
+        to: workflow.home_chat.clone(),
+    }
+}
+
+fn new_run<'a>(
+    workflow: &Workflow,
+    slot: DateTime<Utc>,
+    status: RunStatus,
+    trigger: &'a str,
+    input: Option<&'a Value>,
+    error: Option<&'a str>,
+    lease: Option<(&'a str, DateTime<Utc>)>,
+) -> NewRun<'a> {
+    NewRun {
+        workflow_id: workflow.id,
+        workflow_version: workflow.version,
+        trigger,
+        scheduled_for: slot,
+        status,
+        input,
+        error,
+        lease,
+    }
+}

@@ -1,0 +1,404 @@
+//! The durable firing loop (DESIGN §4): claims due slots in one write
+//! transaction, applies catch-up and overlap policies, recovers runs of dead
+//! processes, retries, auto-pauses, and sleeps until the next thing is due.
+
+mod claim;
+pub mod control;
+mod slots;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{watch, Notify, Semaphore};
+use tokio::task::JoinSet;
+
+use crate::clock::Clock;
+use crate::engine::Engine;
+use crate::store::{approvals, runs, workflows, Store, StoreError};
+use crate::workflow::notify::{Notice, Notifier};
+use crate::workflow::{Run, RunStatus, Workflow};
+
+pub use claim::ClaimResult;
+pub use slots::{plan as plan_slots, Decision, SlotAction, SlotPlan};
+
+/// Failed runs in a row after which a workflow pauses itself.
+pub const AUTO_PAUSE_AFTER: i64 = 5;
+
+/// Tuning of the loop.
+#[derive(Clone, Debug)]
+pub struct SchedulerConfig {
+    /// This process's name on leases.
+    pub node: String,
+    /// How long a run's lease holds without renewal; a process dead for longer
+    /// has its runs marked interrupted.
+    pub lease: Duration,
+    /// Slots this late still count as on time; older ones were missed.
+    pub on_time_grace: Duration,
+    pub max_concurrent_runs: usize,
+    /// The longest sleep, so changes made by other processes (the admin CLI,
+    /// a second replica) are seen.
+    pub resync: Duration,
+    /// Due workflows taken per claim transaction.
+    pub claim_batch: i64,
+    /// How long shutdown waits for running runs.
+    pub shutdown_grace: Duration,
+}
+
+impl Default for SchedulerConfig {
+    fn default() -> Self {
+        SchedulerConfig {
+            node: format!("steward-{}", std::process::id()),
+            lease: Duration::from_secs(30),
+            on_time_grace: Duration::from_secs(60),
+            max_concurrent_runs: 32,
+            resync: Duration::from_secs(10),
+            claim_batch: 2_000,
+            shutdown_grace: Duration::from_secs(30),
+        }
+    }
+}
+
+/// A run to execute and its workflow.
+#[derive(Clone, Debug)]
+pub struct Claimed {
+    pub run: Run,
+    pub workflow: Workflow,
+}
+
+pub struct Scheduler {
+    pub store: Store,
+    pub engine: Arc<Engine>,
+    pub clock: Arc<dyn Clock>,
+    pub notifier: Arc<dyn Notifier>,
+    pub config: SchedulerConfig,
+    /// Woken by changes in this process (a run finished, a workflow changed).
+    wake: Arc<Notify>,
+    limiter: Arc<Semaphore>,
+}
+
+/// What one simulated tick did (tests).
+#[derive(Debug, Default, Clone)]
+pub struct TickReport {
+    pub executed: Vec<(i64, RunStatus)>,
+}
+
+impl Scheduler {
+    pub fn new(
+        store: Store,
+        engine: Arc<Engine>,
+        clock: Arc<dyn Clock>,
+        notifier: Arc<dyn Notifier>,
+        config: SchedulerConfig,
+    ) -> Scheduler {
+        let limiter = Arc::new(Semaphore::new(config.max_concurrent_runs.max(1)));
+        Scheduler {
+            store,
+            engine,
+            clock,
+            notifier,
+            config,
+            wake: Arc::new(Notify::new()),
+            limiter,
+        }
+    }
+
+    fn lease(&self) -> TimeDelta {
+        TimeDelta::from_std(self.config.lease).unwrap_or(TimeDelta::seconds(30))
+    }
+
+    fn grace(&self) -> TimeDelta {
+        TimeDelta::from_std(self.config.on_time_grace).unwrap_or(TimeDelta::seconds(60))
+    }
+
+    /// Wakes the loop: something changed.
+    pub fn poke(&self) {
+        self.wake.notify_one();
+    }
+
+    /// Claims what is due at `now` and executes it to the end, again until
+    /// nothing more is due at `now` (queued runs start after the ones before
+    /// them). For simulations with a [`crate::clock::ManualClock`].
+    pub async fn tick(&self, now: DateTime<Utc>) -> Result<TickReport, StoreError> {
+        let mut report = TickReport::default();
+        for _ in 0..10_000 {
+            let claimed = self.claim_with_retry(now).await?;
+            self.send(claimed.notices).await;
+            if claimed.runs.is_empty() && !claimed.more {
+                break;
+            }
+            for job in claimed.runs {
+                let id = job.run.id;
+                let status = self.execute(job).await;
+                report.executed.push((id, status));
+            }
+        }
+        Ok(report)
+    }
+
+    /// A claim, retried while the database is busy (another writer holds the
+    /// lock longer than the busy timeout).
+    async fn claim_with_retry(&self, now: DateTime<Utc>) -> Result<ClaimResult, StoreError> {
+        let mut delay = Duration::from_millis(50);
+        for attempt in 1..=8 {
+            match self.claim(now).await {
+                Err(error) if error.is_busy() && attempt < 8 => {
+                    tracing::warn!(%error, attempt, "database busy while claiming; retrying");
+                    tokio::time::sleep(delay).await;
+                    delay = (delay * 2).min(Duration::from_secs(2));
+                }
+                other => return other,
+            }
+        }
+        self.claim(now).await
+    }
+
+    /// Executes a claimed run under the concurrency limit and records its end.
+    pub async fn execute(&self, job: Claimed) -> RunStatus {
+        let _permit = self.limiter.acquire().await;
+        let now = self.clock.now();
+        if let Err(error) = runs::mark_started(self.store.pool(), job.run.id, now).await {
+            tracing::error!(%error, run = job.run.id, "could not mark a run started");
+        }
+        let outcome = self.engine.execute(&job.run, &job.workflow).await;
+        let status = outcome.status;
+        let mut delay = Duration::from_millis(50);
+        for attempt in 1..=8 {
+            match self.finish(&job, &outcome).await {
+                Ok(notices) => {
+                    self.send(notices).await;
+                    break;
+                }
+                Err(error) if error.is_busy() && attempt < 8 => {
+                    tokio::time::sleep(delay).await;
+                    delay = (delay * 2).min(Duration::from_secs(2));
+                }
+                Err(error) => {
+                    tracing::error!(%error, run = job.run.id, "could not record a run's result; its lease will expire and mark it interrupted");
+                    break;
+                }
+            }
+        }
+        self.poke();
+        status
+    }
+
+    /// Records a run's end: result, retry, failure streak, auto-pause.
+    async fn finish(
+        &self,
+        job: &Claimed,
+        outcome: &crate::engine::Outcome,
+    ) -> Result<Vec<Notice>, StoreError> {
+        let (run, workflow) = (&job.run, &job.workflow);
+        let now = self.clock.now();
+        let node = self.config.node.as_str();
+        let mut tx = self.store.begin_write().await?;
+        let mut notices = Vec::new();
+        match outcome.status {
+            RunStatus::Waiting => {
+                runs::wait(&mut tx, run.id, node).await?;
+            }
+            RunStatus::Succeeded => {
+                if runs::finish(
+                    &mut tx,
+                    run.id,
+                    node,
+                    RunStatus::Succeeded,
+                    outcome.output.as_ref(),
+                    None,
+                    &outcome.usage,
+                    now,
+                )
+                .await?
+                {
+                    workflows::record_outcome(&mut tx, workflow.id, false).await?;
+                    if run.trigger == "manual" || !workflow.plan_json.contains("\"message\"") {
+                        notices.push(Notice::RunFinished {
+                            audience: claim::audience(workflow),
+                            run_id: run.id,
+                            status: RunStatus::Succeeded,
+                            summary: format!(
+                                "succeeded in {:.1} s",
+                                outcome.usage.duration_ms as f64 / 1000.0
+                            ),
+                        });
+                    }
+                }
+            }
+            status => {
+                let error = outcome.error.clone().unwrap_or_else(|| "failed".into());
+                let retries = workflow.policies.retries;
+                if (run.attempt as u32) <= retries && status != RunStatus::Guardrail {
+                    let at = now
+                        + TimeDelta::seconds(workflow.policies.backoff_seconds(run.attempt as u32));
+                    runs::retry_later(&mut tx, run.id, at, status, &error, now).await?;
+                } else if runs::finish(
+                    &mut tx,
+                    run.id,
+                    node,
+                    status,
+                    outcome.output.as_ref(),
+                    Some(&error),
+                    &outcome.usage,
+                    now,
+                )
+                .await?
+                {
+                    notices.push(Notice::RunFinished {
+                        audience: claim::audience(workflow),
+                        run_id: run.id,
+                        status,
+                        summary: format!("{status}: {error}"),
+                    });
+                    let streak = workflows::record_outcome(&mut tx, workflow.id, true).await?;
+                    if streak >= AUTO_PAUSE_AFTER {
+                        notices.extend(
+                            self.auto_pause(&mut tx, workflow, streak, &error, now)
+                                .await?,
+                        );
+                    }
+                }
+            }
+        }
+        tx.commit().await.map_err(|source| StoreError::Sql {
+            context: "committing a run's result",
+            source,
+        })?;
+        Ok(notices)
+    }
+
+    async fn send(&self, notices: Vec<Notice>) {
+        for notice in notices {
+            self.notifier.notify(notice).await;
+        }
+    }
+
+    /// The earliest instant something is due: a slot, a snoozed occurrence, a
+    /// retry, a lease to expire, an approval to expire.
+    pub async fn next_wake(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let pool = self.store.pool();
+        let candidates = [
+            workflows::next_wake(pool).await?,
+            runs::next_wake(pool).await?,
+            approvals::next_expiry(pool).await?,
+        ];
+        Ok(candidates.into_iter().flatten().min())
+    }
+
+    /// The loop: claim, start runs, sleep until the next wake, a change or
+    /// shutdown. On shutdown it stops claiming, waits up to the grace period
+    /// for running runs, then marks the rest interrupted.
+    pub async fn run(
+        self: Arc<Self>,
+        mut shutdown: watch::Receiver<bool>,
+    ) -> Result<(), StoreError> {
+        // Renews the leases of this process's runs while it lives; a crash
+        // stops the renewals and the next claim (here or elsewhere) marks the
+        // runs interrupted.
+        let heartbeat = {
+            let this = Arc::clone(&self);
+            let mut stop = shutdown.clone();
+            tokio::spawn(async move {
+                let every = (this.config.lease / 3).max(Duration::from_millis(200));
+                loop {
+                    tokio::select! {
+                        _ = tokio::time::sleep(every) => {}
+                        _ = stop.changed() => return,
+                    }
+                    let until = this.clock.now() + this.lease();
+                    if let Err(error) =
+                        runs::renew_leases(this.store.pool(), &this.config.node, until).await
+                    {
+                        tracing::warn!(%error, "could not renew run leases");
+                    }
+                }
+            })
+        };
+        // Each run is a task; the set is drained so no task's end goes unread.
+        let mut tasks: JoinSet<(i64, RunStatus)> = JoinSet::new();
+        loop {
+            if *shutdown.borrow() {
+                break;
+            }
+            let now = self.clock.now();
+            match self.claim_with_retry(now).await {
+                Ok(claimed) => {
+                    let more = claimed.more;
+                    self.send(claimed.notices).await;
+                    for job in claimed.runs {
+                        let this = Arc::clone(&self);
+                        tasks.spawn(async move {
+                            let id = job.run.id;
+                            (id, this.execute(job).await)
+                        });
+                    }
+                    if more {
+                        continue;
+                    }
+                }
+                Err(error) => {
+                    tracing::error!(%error, "claim failed; trying again in 1 s");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    continue;
+                }
+            }
+            while let Some(done) = tasks.try_join_next() {
+                log_task_end(done);
+            }
+            let now = self.clock.now();
+            let resync =
+                now + TimeDelta::from_std(self.config.resync).unwrap_or(TimeDelta::seconds(10));
+            let wake_at = match self.next_wake().await {
+                Ok(Some(at)) => at.min(resync),
+                Ok(None) => resync,
+                Err(error) => {
+                    tracing::warn!(%error, "could not find the next wake time");
+                    now + TimeDelta::seconds(1)
+                }
+            };
+            let sleep_for = (wake_at - now).to_std().unwrap_or(Duration::ZERO);
+            tokio::select! {
+                _ = tokio::time::sleep(sleep_for) => {}
+                _ = self.wake.notified() => {}
+                _ = shutdown.changed() => {}
+                Some(done) = tasks.join_next(), if !tasks.is_empty() => log_task_end(done),
+            }
+        }
+        tracing::info!(
+            running = tasks.len(),
+            "stopping: no new runs; waiting for running ones"
+        );
+        let grace = tokio::time::sleep(self.config.shutdown_grace);
+        tokio::pin!(grace);
+        while !tasks.is_empty() {
+            tokio::select! {
+                _ = &mut grace => break,
+                Some(done) = tasks.join_next() => log_task_end(done),
+            }
+        }
+        tasks.abort_all();
+        while let Some(done) = tasks.join_next().await {
+            if let Err(error) = done {
+                if !error.is_cancelled() {
+                    tracing::error!(%error, "a run task failed");
+                }
+            }
+        }
+        heartbeat.abort();
+        let interrupted =
+            runs::interrupt_owned(self.store.pool(), &self.config.node, self.clock.now()).await?;
+        if interrupted > 0 {
+            tracing::warn!(
+                interrupted,
+                "runs still going at the end of the grace period were marked interrupted"
+            );
+        }
+        Ok(())
+    }
+}
+
+fn log_task_end(done: Result<(i64, RunStatus), tokio::task::JoinError>) {
+    match done {
+        Ok((run, status)) => tracing::debug!(run, %status, "run ended"),
+        Err(error) => tracing::error!(%error, "a run task panicked or was cancelled"),
+    }
+}

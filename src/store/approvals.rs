@@ -1,0 +1,140 @@
+//! `approvals` table: questions a run waits on.
+
+use chrono::{DateTime, Utc};
+use sqlx::{SqliteConnection, SqlitePool};
+
+use super::{from_ms, opt_ms, to_ms, Context, StoreError};
+
+/// A question and its answer, if any.
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct Approval {
+    pub id: i64,
+    pub run_id: i64,
+    pub step_key: String,
+    pub prompt: String,
+    /// pending | approved | rejected | expired
+    pub status: String,
+    pub answered_by: Option<String>,
+    answered_at: Option<i64>,
+    expires_at: i64,
+}
+
+impl Approval {
+    pub fn expires_at(&self) -> DateTime<Utc> {
+        from_ms(self.expires_at)
+    }
+
+    pub fn answered_at(&self) -> Option<DateTime<Utc>> {
+        opt_ms(self.answered_at)
+    }
+}
+
+const COLUMNS: &str = "id, run_id, step_key, prompt, status, answered_by, answered_at, expires_at";
+
+pub async fn get(
+    pool: &SqlitePool,
+    run_id: i64,
+    step_key: &str,
+) -> Result<Option<Approval>, StoreError> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM approvals WHERE run_id = ? AND step_key = ?"
+    ))
+    .bind(run_id)
+    .bind(step_key)
+    .fetch_optional(pool)
+    .await
+    .ctx("loading an approval")
+}
+
+/// Asks; returns the existing question if the step already asked.
+pub async fn ask(
+    pool: &SqlitePool,
+    run_id: i64,
+    step_key: &str,
+    prompt: &str,
+    expires_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<Approval, StoreError> {
+    sqlx::query(
+        "INSERT INTO approvals (run_id, step_key, prompt, expires_at, created_at) VALUES (?, ?, ?, ?, ?) \
+         ON CONFLICT (run_id, step_key) DO NOTHING",
+    )
+    .bind(run_id)
+    .bind(step_key)
+    .bind(prompt)
+    .bind(to_ms(expires_at))
+    .bind(to_ms(now))
+    .execute(pool)
+    .await
+    .ctx("recording an approval request")?;
+    get(pool, run_id, step_key)
+        .await?
+        .ok_or_else(|| StoreError::Data("the approval request vanished".into()))
+}
+
+/// Answers a pending question of a run; `false` if there is none pending.
+pub async fn answer(
+    pool: &SqlitePool,
+    run_id: i64,
+    approve: bool,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE approvals SET status = ?, answered_by = ?, answered_at = ? \
+         WHERE run_id = ? AND status = 'pending' AND expires_at > ?",
+    )
+    .bind(if approve { "approved" } else { "rejected" })
+    .bind(by)
+    .bind(to_ms(now))
+    .bind(run_id)
+    .bind(to_ms(now))
+    .execute(pool)
+    .await
+    .ctx("answering an approval")?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// Waiting runs whose question was answered or has expired (marking those
+/// expired): the runs to resume.
+pub async fn settled_waiting_runs(
+    conn: &mut SqliteConnection,
+    now: DateTime<Utc>,
+) -> Result<Vec<i64>, StoreError> {
+    sqlx::query(
+        "UPDATE approvals SET status = 'expired' WHERE status = 'pending' AND expires_at <= ? \
+         AND run_id IN (SELECT id FROM runs WHERE status = 'waiting')",
+    )
+    .bind(to_ms(now))
+    .execute(&mut *conn)
+    .await
+    .ctx("expiring approvals")?;
+    sqlx::query_scalar(
+        "SELECT DISTINCT r.id FROM runs r JOIN approvals a ON a.run_id = r.id \
+         WHERE r.status = 'waiting' AND a.status != 'pending' \
+         AND NOT EXISTS (SELECT 1 FROM approvals p WHERE p.run_id = r.id AND p.status = 'pending')",
+    )
+    .fetch_all(conn)
+    .await
+    .ctx("loading answered approvals")
+}
+
+/// The earliest pending expiry.
+pub async fn next_expiry(pool: &SqlitePool) -> Result<Option<DateTime<Utc>>, StoreError> {
+    let ms: Option<i64> =
+        sqlx::query_scalar("SELECT MIN(expires_at) FROM approvals WHERE status = 'pending'")
+            .fetch_one(pool)
+            .await
+            .ctx("finding the next approval expiry")?;
+    Ok(opt_ms(ms))
+}
+
+/// Pending questions, for operators.
+pub async fn pending(pool: &SqlitePool) -> Result<Vec<Approval>, StoreError> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM approvals WHERE status = 'pending' ORDER BY id"
+    ))
+    .fetch_all(pool)
+    .await
+    .ctx("listing pending approvals")
+}

@@ -1,0 +1,137 @@
+//! Storage (DESIGN §7): every SQL statement of steward lives in this module.
+//!
+//! SQLite in WAL mode with a busy timeout; migrations under `migrations/` are
+//! embedded and applied at start and by `steward migrate`. Functions that must
+//! compose into one transaction take a `&mut SqliteConnection`; the rest take
+//! the [`Store`].
+
+pub mod approvals;
+pub mod audit;
+pub mod runs;
+pub mod steps;
+pub mod workflows;
+
+use chrono::{DateTime, TimeZone, Utc};
+use sqlx::pool::PoolConnection;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Sqlite, SqlitePool, Transaction};
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+pub use sqlx::SqliteConnection;
+
+/// How long a statement waits for another writer before SQLITE_BUSY.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A failed store operation, with what was being done.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{context}: {source}")]
+    Sql {
+        context: &'static str,
+        #[source]
+        source: sqlx::Error,
+    },
+    #[error("applying migrations: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("{0}")]
+    Data(String),
+}
+
+impl StoreError {
+    /// Whether the database was busy (another writer held the lock past the
+    /// busy timeout); the caller may retry.
+    pub fn is_busy(&self) -> bool {
+        match self {
+            StoreError::Sql {
+                source: sqlx::Error::Database(db),
+                ..
+            } => matches!(db.code().as_deref(), Some("5") | Some("6") | Some("517")),
+            _ => false,
+        }
+    }
+}
+
+/// Adds context to sqlx results: `.ctx("loading due workflows")`.
+pub(crate) trait Context<T> {
+    fn ctx(self, context: &'static str) -> Result<T, StoreError>;
+}
+
+impl<T> Context<T> for Result<T, sqlx::Error> {
+    fn ctx(self, context: &'static str) -> Result<T, StoreError> {
+        self.map_err(|source| StoreError::Sql { context, source })
+    }
+}
+
+/// The database: a pool of SQLite connections.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: SqlitePool,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and applies migrations.
+    pub async fn open(path: &Path) -> Result<Store, StoreError> {
+        let options = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))
+            .map_err(|e| StoreError::Data(format!("database path {}: {e}", path.display())))?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(BUSY_TIMEOUT)
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await
+            .ctx("opening the database")?;
+        let store = Store { pool };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Applies the embedded migrations that have not run yet.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        sqlx::migrate!("./migrations").run(&self.pool).await?;
+        Ok(())
+    }
+
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    /// A write transaction that takes the lock at once (`BEGIN IMMEDIATE`), so
+    /// two schedulers on one file serialise their claims instead of failing at
+    /// commit.
+    pub async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
+        self.pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .ctx("starting a write transaction")
+    }
+
+    /// A connection for a series of statements outside a transaction.
+    pub async fn connection(&self) -> Result<PoolConnection<Sqlite>, StoreError> {
+        self.pool
+            .acquire()
+            .await
+            .ctx("getting a database connection")
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Unix milliseconds, as every time column stores them.
+pub fn to_ms(at: DateTime<Utc>) -> i64 {
+    at.timestamp_millis()
+}
+
+pub fn from_ms(ms: i64) -> DateTime<Utc> {
+    Utc.timestamp_millis_opt(ms).single().unwrap_or_default()
+}
+
+pub(crate) fn opt_ms(ms: Option<i64>) -> Option<DateTime<Utc>> {
+    ms.map(from_ms)
+}

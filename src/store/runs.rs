@@ -1,0 +1,343 @@
+//! `runs` table: one row per slot, unique on `(workflow_id, scheduled_for)`.
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use sqlx::{SqliteConnection, SqlitePool};
+
+use super::{from_ms, opt_ms, to_ms, Context, StoreError};
+use crate::workflow::{Run, RunStatus, Usage};
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    workflow_id: i64,
+    workflow_version: i64,
+    trigger: String,
+    scheduled_for: i64,
+    status: String,
+    attempt: i64,
+    started_at: Option<i64>,
+    ended_at: Option<i64>,
+    input: Option<String>,
+    output: Option<String>,
+    error: Option<String>,
+    usage: Option<String>,
+}
+
+const COLUMNS: &str =
+    "id, workflow_id, workflow_version, trigger, scheduled_for, status, attempt, \
+    started_at, ended_at, input, output, error, usage";
+
+impl Row {
+    fn into_run(self) -> Run {
+        let json = |text: Option<String>| text.and_then(|t| serde_json::from_str::<Value>(&t).ok());
+        Run {
+            id: self.id,
+            workflow_id: self.workflow_id,
+            workflow_version: self.workflow_version,
+            trigger: self.trigger,
+            scheduled_for: from_ms(self.scheduled_for),
+            status: self.status.parse().unwrap_or(RunStatus::Failed),
+            attempt: self.attempt,
+            started_at: opt_ms(self.started_at),
+            ended_at: opt_ms(self.ended_at),
+            input: json(self.input),
+            output: json(self.output),
+            error: self.error,
+            usage: self.usage.and_then(|u| serde_json::from_str(&u).ok()),
+        }
+    }
+}
+
+/// A run to record.
+pub struct NewRun<'a> {
+    pub workflow_id: i64,
+    pub workflow_version: i64,
+    pub trigger: &'a str,
+    pub scheduled_for: DateTime<Utc>,
+    pub status: RunStatus,
+    pub input: Option<&'a Value>,
+    pub error: Option<&'a str>,
+    /// For `running`: who runs it and until when the lease holds.
+    pub lease: Option<(&'a str, DateTime<Utc>)>,
+}
+
+/// Records a run; `None` when the slot already has one (the unique key).
+pub async fn insert(
+    conn: &mut SqliteConnection,
+    run: &NewRun<'_>,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>, StoreError> {
+    let ended = run.status.is_final().then(|| to_ms(now));
+    sqlx::query_scalar::<_, i64>(
+        "INSERT INTO runs (workflow_id, workflow_version, trigger, scheduled_for, status, started_at, \
+         ended_at, lease_owner, lease_until, input, error, created_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+         ON CONFLICT (workflow_id, scheduled_for) DO NOTHING RETURNING id",
+    )
+    .bind(run.workflow_id)
+    .bind(run.workflow_version)
+    .bind(run.trigger)
+    .bind(to_ms(run.scheduled_for))
+    .bind(run.status.as_str())
+    .bind(None::<i64>)
+    .bind(ended)
+    .bind(run.lease.map(|(owner, _)| owner))
+    .bind(run.lease.map(|(_, until)| to_ms(until)))
+    .bind(run.input.map(Value::to_string))
+    .bind(run.error)
+    .bind(to_ms(now))
+    .fetch_optional(conn)
+    .await
+    .ctx("recording a run")
+}
+
+pub async fn get(conn: &mut SqliteConnection, id: i64) -> Result<Option<Run>, StoreError> {
+    let row: Option<Row> = sqlx::query_as(&format!("SELECT {COLUMNS} FROM runs WHERE id = ?"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+        .ctx("loading a run")?;
+    Ok(row.map(Row::into_run))
+}
+
+/// Runs by slot time, optionally of one workflow and since an instant.
+pub async fn list(
+    pool: &SqlitePool,
+    workflow_id: Option<i64>,
+    since: Option<DateTime<Utc>>,
+    limit: i64,
+) -> Result<Vec<Run>, StoreError> {
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM runs WHERE (?1 IS NULL OR workflow_id = ?1) \
+         AND (?2 IS NULL OR scheduled_for >= ?2) ORDER BY scheduled_for, id LIMIT ?3"
+    ))
+    .bind(workflow_id)
+    .bind(since.map(to_ms))
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+    .ctx("listing runs")?;
+    Ok(rows.into_iter().map(Row::into_run).collect())
+}
+
+/// How many runs of a workflow are going (running or waiting) and queued.
+pub async fn live_counts(
+    conn: &mut SqliteConnection,
+    workflow_id: i64,
+) -> Result<(i64, i64), StoreError> {
+    let (going, queued): (i64, i64) = sqlx::query_as(
+        "SELECT COALESCE(SUM(status IN ('running', 'waiting', 'retrying')), 0), \
+         COALESCE(SUM(status = 'queued'), 0) FROM runs \
+         WHERE workflow_id = ? AND status IN ('running', 'waiting', 'retrying', 'queued')",
+    )
+    .bind(workflow_id)
+    .fetch_one(conn)
+    .await
+    .ctx("counting live runs")?;
+    Ok((going, queued))
+}
+
+/// Runs whose process stopped renewing their lease: marked `interrupted` and
+/// returned so their retry policy can decide.
+pub async fn expire_leases(
+    conn: &mut SqliteConnection,
+    now: DateTime<Utc>,
+) -> Result<Vec<Run>, StoreError> {
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "UPDATE runs SET status = 'interrupted', ended_at = ?1, lease_owner = NULL, lease_until = NULL, \
+         error = 'interrupted: the process running it stopped (crash, kill or shutdown) before it finished' \
+         WHERE status = 'running' AND lease_until < ?1 RETURNING {COLUMNS}"
+    ))
+    .bind(to_ms(now))
+    .fetch_all(conn)
+    .await
+    .ctx("expiring run leases")?;
+    Ok(rows.into_iter().map(Row::into_run).collect())
+}
+
+/// Marks a process's own running runs interrupted (graceful shutdown past its
+/// grace period).
+pub async fn interrupt_owned(
+    pool: &SqlitePool,
+    owner: &str,
+    now: DateTime<Utc>,
+) -> Result<u64, StoreError> {
+    let done = sqlx::query(
+        "UPDATE runs SET status = 'interrupted', ended_at = ?, lease_owner = NULL, lease_until = NULL, \
+         error = 'interrupted: steward shut down before the run finished' \
+         WHERE status = 'running' AND lease_owner = ?",
+    )
+    .bind(to_ms(now))
+    .bind(owner)
+    .execute(pool)
+    .await
+    .ctx("interrupting runs at shutdown")?;
+    Ok(done.rows_affected())
+}
+
+/// When execution of a run actually begins (after it got a slot under the
+/// concurrency limit); a resumed run keeps its first start.
+pub async fn mark_started(
+    pool: &SqlitePool,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE runs SET started_at = COALESCE(started_at, ?) WHERE id = ?")
+        .bind(to_ms(now))
+        .bind(id)
+        .execute(pool)
+        .await
+        .ctx("marking a run started")?;
+    Ok(())
+}
+
+/// Takes a queued, retrying or waiting run to `running` under `owner`'s lease.
+pub async fn start(
+    conn: &mut SqliteConnection,
+    id: i64,
+    owner: &str,
+    lease_until: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE runs SET status = 'running', retry_at = NULL, \
+         lease_owner = ?, lease_until = ? WHERE id = ? AND status IN ('queued', 'retrying', 'waiting')",
+    )
+    .bind(owner)
+    .bind(to_ms(lease_until))
+    .bind(id)
+    .execute(conn)
+    .await
+    .ctx("starting a run")?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Extends the leases of runs this process is running.
+pub async fn renew_leases(
+    pool: &SqlitePool,
+    owner: &str,
+    until: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE runs SET lease_until = ? WHERE status = 'running' AND lease_owner = ?")
+        .bind(to_ms(until))
+        .bind(owner)
+        .execute(pool)
+        .await
+        .ctx("renewing run leases")?;
+    Ok(())
+}
+
+/// The end of a run this process holds. `false` if the lease was lost (the
+/// run was declared interrupted meanwhile), so the result is not written twice.
+#[allow(clippy::too_many_arguments)]
+pub async fn finish(
+    conn: &mut SqliteConnection,
+    id: i64,
+    owner: &str,
+    status: RunStatus,
+    output: Option<&Value>,
+    error: Option<&str>,
+    usage: &Usage,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE runs SET status = ?, ended_at = ?, output = ?, error = ?, usage = ?, \
+         lease_owner = NULL, lease_until = NULL WHERE id = ? AND status = 'running' AND lease_owner = ?",
+    )
+    .bind(status.as_str())
+    .bind(to_ms(now))
+    .bind(output.map(Value::to_string))
+    .bind(error)
+    .bind(serde_json::to_string(usage).unwrap_or_default())
+    .bind(id)
+    .bind(owner)
+    .execute(conn)
+    .await
+    .ctx("recording a run's result")?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// A run waiting for a person: the lease is released until the answer comes.
+pub async fn wait(conn: &mut SqliteConnection, id: i64, owner: &str) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE runs SET status = 'waiting', lease_owner = NULL, lease_until = NULL \
+         WHERE id = ? AND status = 'running' AND lease_owner = ?",
+    )
+    .bind(id)
+    .bind(owner)
+    .execute(conn)
+    .await
+    .ctx("parking a run for approval")?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Sets a failed or interrupted run to try again at `retry_at`, keeping the
+/// failed attempt in its history.
+pub async fn retry_later(
+    conn: &mut SqliteConnection,
+    id: i64,
+    retry_at: DateTime<Utc>,
+    failed_status: RunStatus,
+    error: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE runs SET status = 'retrying', retry_at = ?, attempt = attempt + 1, \
+         history = json_insert(history, '$[#]', json_object('attempt', attempt, 'status', ?, 'error', ?, \
+           'started_at', started_at, 'ended_at', ?)), \
+         ended_at = NULL, error = NULL, output = NULL, lease_owner = NULL, lease_until = NULL \
+         WHERE id = ?",
+    )
+    .bind(to_ms(retry_at))
+    .bind(failed_status.as_str())
+    .bind(error)
+    .bind(to_ms(now))
+    .bind(id)
+    .execute(conn)
+    .await
+    .ctx("scheduling a retry")?;
+    Ok(())
+}
+
+/// Retrying runs whose time has come.
+pub async fn due_retries(
+    conn: &mut SqliteConnection,
+    now: DateTime<Utc>,
+) -> Result<Vec<Run>, StoreError> {
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM runs WHERE status = 'retrying' AND retry_at <= ? ORDER BY retry_at"
+    ))
+    .bind(to_ms(now))
+    .fetch_all(conn)
+    .await
+    .ctx("loading due retries")?;
+    Ok(rows.into_iter().map(Row::into_run).collect())
+}
+
+/// The oldest queued run of each workflow that has nothing going.
+pub async fn startable_queued(conn: &mut SqliteConnection) -> Result<Vec<Run>, StoreError> {
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM runs WHERE id IN (\
+           SELECT MIN(q.id) FROM runs q WHERE q.status = 'queued' \
+           AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.workflow_id = q.workflow_id \
+                           AND r.status IN ('running', 'waiting', 'retrying')) \
+           GROUP BY q.workflow_id)"
+    ))
+    .fetch_all(conn)
+    .await
+    .ctx("loading queued runs")?;
+    Ok(rows.into_iter().map(Row::into_run).collect())
+}
+
+/// The earliest retry or lease expiry.
+pub async fn next_wake(pool: &SqlitePool) -> Result<Option<DateTime<Utc>>, StoreError> {
+    let ms: Option<i64> = sqlx::query_scalar(
+        "SELECT MIN(t) FROM (\
+           SELECT MIN(retry_at) AS t FROM runs WHERE status = 'retrying' \
+           UNION ALL SELECT MIN(lease_until) FROM runs WHERE status = 'running')",
+    )
+    .fetch_one(pool)
+    .await
+    .ctx("finding the next retry or lease expiry")?;
+    Ok(opt_ms(ms))
+}

@@ -1,0 +1,98 @@
+//! `run_steps` table: what each step of a run did.
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use sqlx::SqlitePool;
+
+use super::{from_ms, opt_ms, to_ms, Context, StoreError};
+use crate::workflow::{StepRecord, Usage};
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    run_id: i64,
+    step_key: String,
+    kind: String,
+    status: String,
+    output: Option<String>,
+    error: Option<String>,
+    usage: Option<String>,
+    started_at: i64,
+    ended_at: Option<i64>,
+}
+
+/// Records that a step started (or restarted after a resume).
+pub async fn started(
+    pool: &SqlitePool,
+    run_id: i64,
+    key: &str,
+    kind: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO run_steps (run_id, step_key, kind, status, started_at) VALUES (?, ?, ?, 'running', ?) \
+         ON CONFLICT (run_id, step_key) DO UPDATE SET status = 'running', started_at = excluded.started_at, \
+         ended_at = NULL, error = NULL",
+    )
+    .bind(run_id)
+    .bind(key)
+    .bind(kind)
+    .bind(to_ms(now))
+    .execute(pool)
+    .await
+    .ctx("recording a step start")?;
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn finished(
+    pool: &SqlitePool,
+    run_id: i64,
+    key: &str,
+    status: &str,
+    output: Option<&Value>,
+    error: Option<&str>,
+    usage: &Usage,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE run_steps SET status = ?, output = ?, error = ?, usage = ?, ended_at = ? \
+         WHERE run_id = ? AND step_key = ?",
+    )
+    .bind(status)
+    .bind(output.map(Value::to_string))
+    .bind(error)
+    .bind(serde_json::to_string(usage).unwrap_or_default())
+    .bind(to_ms(now))
+    .bind(run_id)
+    .bind(key)
+    .execute(pool)
+    .await
+    .ctx("recording a step result")?;
+    Ok(())
+}
+
+/// The steps of a run, in the order they started.
+pub async fn list(pool: &SqlitePool, run_id: i64) -> Result<Vec<StepRecord>, StoreError> {
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT run_id, step_key, kind, status, output, error, usage, started_at, ended_at \
+         FROM run_steps WHERE run_id = ? ORDER BY started_at, rowid",
+    )
+    .bind(run_id)
+    .fetch_all(pool)
+    .await
+    .ctx("loading a run's steps")?;
+    Ok(rows
+        .into_iter()
+        .map(|r| StepRecord {
+            run_id: r.run_id,
+            step_key: r.step_key,
+            kind: r.kind,
+            status: r.status,
+            output: r.output.and_then(|o| serde_json::from_str(&o).ok()),
+            error: r.error,
+            usage: r.usage.and_then(|u| serde_json::from_str(&u).ok()),
+            started_at: from_ms(r.started_at),
+            ended_at: opt_ms(r.ended_at),
+        })
+        .collect())
+}

@@ -1,0 +1,368 @@
+//! `workflows` table.
+
+use chrono::{DateTime, Utc};
+use sqlx::{SqliteConnection, SqlitePool};
+use std::collections::BTreeMap;
+
+use super::{from_ms, opt_ms, to_ms, Context, StoreError};
+use crate::schedule::{Schedule, Zone};
+use crate::workflow::{NewWorkflow, Workflow, WorkflowStatus};
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    owner: String,
+    home_chat: Option<String>,
+    name: String,
+    instruction: Option<String>,
+    plan: String,
+    trigger_kind: String,
+    trigger_expression: String,
+    trigger_anchor: Option<i64>,
+    timezone: String,
+    policies: String,
+    guardrails: String,
+    placeholders: String,
+    status: String,
+    paused_note: Option<String>,
+    next_run: Option<i64>,
+    skip_slot: Option<i64>,
+    snooze_slot: Option<i64>,
+    snooze_until: Option<i64>,
+    consecutive_failures: i64,
+    version: i64,
+    created_at: i64,
+    updated_at: i64,
+}
+
+const COLUMNS: &str =
+    "id, owner, home_chat, name, instruction, plan, trigger_kind, trigger_expression, \
+    trigger_anchor, timezone, policies, guardrails, placeholders, status, paused_note, next_run, \
+    skip_slot, snooze_slot, snooze_until, consecutive_failures, version, created_at, updated_at";
+
+impl Row {
+    /// Stored JSON that no longer reads (written by another version) falls back
+    /// to defaults here and fails the run that needs it, never the loader.
+    fn into_workflow(self) -> Workflow {
+        let zone = self.timezone.parse::<Zone>();
+        let schedule = match zone {
+            Ok(zone) => Schedule::from_stored(
+                &self.trigger_kind,
+                &self.trigger_expression,
+                zone,
+                opt_ms(self.trigger_anchor),
+            ),
+            Err(e) => Err(e.to_string()),
+        };
+        Workflow {
+            id: self.id,
+            owner: self.owner,
+            home_chat: self.home_chat,
+            name: self.name,
+            instruction: self.instruction,
+            plan_json: self.plan,
+            schedule,
+            trigger_kind: self.trigger_kind,
+            trigger_expression: self.trigger_expression,
+            timezone: self.timezone,
+            policies: serde_json::from_str(&self.policies).unwrap_or_default(),
+            guardrails: serde_json::from_str(&self.guardrails).unwrap_or_default(),
+            placeholders: serde_json::from_str::<BTreeMap<String, String>>(&self.placeholders)
+                .unwrap_or_default(),
+            status: WorkflowStatus::parse(&self.status).unwrap_or(WorkflowStatus::Paused),
+            paused_note: self.paused_note,
+            next_run: opt_ms(self.next_run),
+            skip_slot: opt_ms(self.skip_slot),
+            snooze_slot: opt_ms(self.snooze_slot),
+            snooze_until: opt_ms(self.snooze_until),
+            consecutive_failures: self.consecutive_failures,
+            version: self.version,
+            created_at: from_ms(self.created_at),
+            updated_at: from_ms(self.updated_at),
+        }
+    }
+}
+
+/// Stores a validated definition; returns its id.
+pub async fn insert(
+    conn: &mut SqliteConnection,
+    new: &NewWorkflow,
+    next_run: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<i64, StoreError> {
+    let d = &new.definition;
+    let status = if d.paused { "paused" } else { "active" };
+    let id = sqlx::query_scalar::<_, i64>(
+        "INSERT INTO workflows (owner, home_chat, name, instruction, plan, trigger_kind, \
+         trigger_expression, trigger_anchor, timezone, policies, guardrails, placeholders, status, \
+         next_run, created_at, updated_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(d.owner.trim())
+    .bind(&d.home_chat)
+    .bind(d.name.trim())
+    .bind(&d.instruction)
+    .bind(&new.plan_json)
+    .bind(new.schedule.kind())
+    .bind(new.schedule.expression())
+    .bind(new.schedule.anchor().map(to_ms))
+    .bind(new.schedule.zone.name())
+    .bind(to_json(&d.policies))
+    .bind(to_json(&d.guardrails))
+    .bind(to_json(&d.placeholders))
+    .bind(status)
+    .bind(if d.paused { None } else { next_run.map(to_ms) })
+    .bind(to_ms(now))
+    .bind(to_ms(now))
+    .fetch_one(conn)
+    .await
+    .ctx("inserting a workflow")?;
+    Ok(id)
+}
+
+/// Stores a workflow with a raw plan and trigger, unchecked (for tests and
+/// repairs: the scheduler must survive whatever is in the table).
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_raw(
+    pool: &SqlitePool,
+    owner: &str,
+    name: &str,
+    plan: &str,
+    trigger_kind: &str,
+    trigger_expression: &str,
+    timezone: &str,
+    next_run: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<i64, StoreError> {
+    sqlx::query_scalar::<_, i64>(
+        "INSERT INTO workflows (owner, name, plan, trigger_kind, trigger_expression, timezone, \
+         next_run, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(owner)
+    .bind(name)
+    .bind(plan)
+    .bind(trigger_kind)
+    .bind(trigger_expression)
+    .bind(timezone)
+    .bind(next_run.map(to_ms))
+    .bind(to_ms(now))
+    .bind(to_ms(now))
+    .fetch_one(pool)
+    .await
+    .ctx("inserting a raw workflow")
+}
+
+pub async fn get(conn: &mut SqliteConnection, id: i64) -> Result<Option<Workflow>, StoreError> {
+    let row: Option<Row> = sqlx::query_as(&format!("SELECT {COLUMNS} FROM workflows WHERE id = ?"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+        .ctx("loading a workflow")?;
+    Ok(row.map(Row::into_workflow))
+}
+
+/// A workflow of `owner` by exact name (case-insensitive).
+pub async fn find_by_name(
+    conn: &mut SqliteConnection,
+    owner: &str,
+    name: &str,
+) -> Result<Option<Workflow>, StoreError> {
+    let row: Option<Row> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM workflows WHERE owner = ? AND name = ? COLLATE NOCASE ORDER BY id LIMIT 1"
+    ))
+    .bind(owner)
+    .bind(name)
+    .fetch_optional(conn)
+    .await
+    .ctx("finding a workflow by name")?;
+    Ok(row.map(Row::into_workflow))
+}
+
+/// All workflows, or one owner's, oldest first.
+pub async fn list(pool: &SqlitePool, owner: Option<&str>) -> Result<Vec<Workflow>, StoreError> {
+    let rows: Vec<Row> = match owner {
+        Some(owner) => {
+            sqlx::query_as(&format!(
+                "SELECT {COLUMNS} FROM workflows WHERE owner = ? ORDER BY id"
+            ))
+            .bind(owner)
+            .fetch_all(pool)
+            .await
+        }
+        None => {
+            sqlx::query_as(&format!("SELECT {COLUMNS} FROM workflows ORDER BY id"))
+                .fetch_all(pool)
+                .await
+        }
+    }
+    .ctx("listing workflows")?;
+    Ok(rows.into_iter().map(Row::into_workflow).collect())
+}
+
+/// Active workflows whose next slot or snoozed occurrence has come, earliest first.
+pub async fn due(
+    conn: &mut SqliteConnection,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<Workflow>, StoreError> {
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM workflows \
+         WHERE status = 'active' AND (next_run <= ?1 OR snooze_until <= ?1) \
+         ORDER BY next_run LIMIT ?2"
+    ))
+    .bind(to_ms(now))
+    .bind(limit)
+    .fetch_all(conn)
+    .await
+    .ctx("loading due workflows")?;
+    Ok(rows.into_iter().map(Row::into_workflow).collect())
+}
+
+/// The earliest instant any active workflow wants attention.
+pub async fn next_wake(pool: &SqlitePool) -> Result<Option<DateTime<Utc>>, StoreError> {
+    let ms: Option<i64> = sqlx::query_scalar(
+        "SELECT MIN(t) FROM (\
+           SELECT MIN(next_run) AS t FROM workflows WHERE status = 'active' AND next_run IS NOT NULL \
+           UNION ALL SELECT MIN(snooze_until) FROM workflows WHERE status = 'active' AND snooze_until IS NOT NULL)",
+    )
+    .fetch_one(pool)
+    .await
+    .ctx("finding the next workflow slot")?;
+    Ok(opt_ms(ms))
+}
+
+/// The scheduling state after a claim.
+pub struct SlotState {
+    pub next_run: Option<DateTime<Utc>>,
+    pub skip_slot: Option<DateTime<Utc>>,
+    pub snooze_slot: Option<DateTime<Utc>>,
+    pub snooze_until: Option<DateTime<Utc>>,
+    pub status: WorkflowStatus,
+}
+
+pub async fn set_slot_state(
+    conn: &mut SqliteConnection,
+    id: i64,
+    state: &SlotState,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE workflows SET next_run = ?, skip_slot = ?, snooze_slot = ?, snooze_until = ?, \
+         status = ?, updated_at = ? WHERE id = ?",
+    )
+    .bind(state.next_run.map(to_ms))
+    .bind(state.skip_slot.map(to_ms))
+    .bind(state.snooze_slot.map(to_ms))
+    .bind(state.snooze_until.map(to_ms))
+    .bind(state.status.as_str())
+    .bind(to_ms(now))
+    .bind(id)
+    .execute(conn)
+    .await
+    .ctx("updating a workflow's next slot")?;
+    Ok(())
+}
+
+/// Pauses with a note; the paused period will not be replayed.
+pub async fn pause(
+    conn: &mut SqliteConnection,
+    id: i64,
+    note: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE workflows SET status = 'paused', paused_note = ?, next_run = NULL, \
+         snooze_slot = NULL, snooze_until = NULL, skip_slot = NULL, version = version + 1, updated_at = ? \
+         WHERE id = ? AND status = 'active'",
+    )
+    .bind(note)
+    .bind(to_ms(now))
+    .bind(id)
+    .execute(conn)
+    .await
+    .ctx("pausing a workflow")?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Resumes from `next_run` (the first slot after now), clearing the failure count.
+pub async fn resume(
+    conn: &mut SqliteConnection,
+    id: i64,
+    next_run: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE workflows SET status = 'active', paused_note = NULL, next_run = ?, \
+         consecutive_failures = 0, version = version + 1, updated_at = ? WHERE id = ? AND status = 'paused'",
+    )
+    .bind(next_run.map(to_ms))
+    .bind(to_ms(now))
+    .bind(id)
+    .execute(conn)
+    .await
+    .ctx("resuming a workflow")?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn set_skip_slot(
+    conn: &mut SqliteConnection,
+    id: i64,
+    slot: Option<DateTime<Utc>>,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE workflows SET skip_slot = ? WHERE id = ?")
+        .bind(slot.map(to_ms))
+        .bind(id)
+        .execute(conn)
+        .await
+        .ctx("marking a slot to skip")?;
+    Ok(())
+}
+
+pub async fn set_snooze(
+    conn: &mut SqliteConnection,
+    id: i64,
+    slot: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE workflows SET snooze_slot = ?, snooze_until = ? WHERE id = ?")
+        .bind(to_ms(slot))
+        .bind(to_ms(until))
+        .bind(id)
+        .execute(conn)
+        .await
+        .ctx("snoozing an occurrence")?;
+    Ok(())
+}
+
+/// Counts a finished run: a failure adds one to the streak, a success resets it.
+/// Returns the streak.
+pub async fn record_outcome(
+    conn: &mut SqliteConnection,
+    id: i64,
+    failed: bool,
+) -> Result<i64, StoreError> {
+    let streak: Option<i64> = sqlx::query_scalar(
+        "UPDATE workflows SET consecutive_failures = CASE WHEN ? THEN consecutive_failures + 1 ELSE 0 END \
+         WHERE id = ? RETURNING consecutive_failures",
+    )
+    .bind(failed)
+    .bind(id)
+    .fetch_optional(conn)
+    .await
+    .ctx("counting a run outcome")?;
+    Ok(streak.unwrap_or(0))
+}
+
+pub async fn delete(conn: &mut SqliteConnection, id: i64) -> Result<bool, StoreError> {
+    let done = sqlx::query("DELETE FROM workflows WHERE id = ?")
+        .bind(id)
+        .execute(conn)
+        .await
+        .ctx("deleting a workflow")?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// JSON for a TEXT column.
+fn to_json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| "{}".into())
+}

@@ -1,0 +1,202 @@
+//! The domain (DESIGN §2): workflows, their plans, policies and guardrails,
+//! runs, and `${...}` templating. No I/O.
+
+pub mod notify;
+pub mod plan;
+pub mod policy;
+pub mod run;
+pub mod template;
+
+pub use plan::{Action, Check, Op, Plan, PlanError, Step, WorkflowRef};
+pub use policy::{CatchUp, Guardrails, Overlap, Policies, MAX_CATCH_UP_RUNS};
+pub use run::{Run, RunStatus, RunTrigger, StepRecord, Usage};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+use crate::schedule::natural::Context;
+use crate::schedule::{parse_input, Schedule, Zone};
+
+/// Whether a workflow fires.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WorkflowStatus {
+    Active,
+    Paused,
+    /// A one-time workflow that has fired; kept for its record.
+    Completed,
+}
+
+impl WorkflowStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WorkflowStatus::Active => "active",
+            WorkflowStatus::Paused => "paused",
+            WorkflowStatus::Completed => "completed",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<WorkflowStatus> {
+        match text {
+            "active" => Some(WorkflowStatus::Active),
+            "paused" => Some(WorkflowStatus::Paused),
+            "completed" => Some(WorkflowStatus::Completed),
+            _ => None,
+        }
+    }
+}
+
+/// A stored workflow.
+#[derive(Clone, Debug)]
+pub struct Workflow {
+    pub id: i64,
+    pub owner: String,
+    pub home_chat: Option<String>,
+    pub name: String,
+    pub instruction: Option<String>,
+    /// The plan as stored; parsed when a run starts.
+    pub plan_json: String,
+    pub schedule: Result<Schedule, String>,
+    pub trigger_kind: String,
+    pub trigger_expression: String,
+    pub timezone: String,
+    pub policies: Policies,
+    pub guardrails: Guardrails,
+    pub placeholders: BTreeMap<String, String>,
+    pub status: WorkflowStatus,
+    pub paused_note: Option<String>,
+    pub next_run: Option<DateTime<Utc>>,
+    pub skip_slot: Option<DateTime<Utc>>,
+    pub snooze_slot: Option<DateTime<Utc>>,
+    pub snooze_until: Option<DateTime<Utc>>,
+    pub consecutive_failures: i64,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The trigger of a definition: either its parts or a phrase to read.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TriggerSpec {
+    /// `manual`, `once`, `cron`, `rrule`, `interval`; omitted with `schedule`.
+    #[serde(default)]
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub expression: Option<String>,
+    /// A phrase or expression read like `steward schedule` reads it.
+    #[serde(default)]
+    pub schedule: Option<String>,
+    #[serde(default)]
+    pub timezone: Option<String>,
+}
+
+/// A workflow to create (the import format; see docs/workflows.md).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Definition {
+    pub name: String,
+    pub owner: String,
+    #[serde(default)]
+    pub home_chat: Option<String>,
+    #[serde(default)]
+    pub instruction: Option<String>,
+    pub trigger: TriggerSpec,
+    /// `{"steps": [...]}`; `steps` alone is accepted too.
+    #[serde(default)]
+    pub plan: Option<Value>,
+    #[serde(default)]
+    pub steps: Option<Value>,
+    #[serde(default)]
+    pub policies: Policies,
+    #[serde(default)]
+    pub guardrails: Guardrails,
+    #[serde(default)]
+    pub placeholders: BTreeMap<String, String>,
+    #[serde(default)]
+    pub paused: bool,
+}
+
+/// A definition checked and ready to store.
+#[derive(Clone, Debug)]
+pub struct NewWorkflow {
+    pub definition: Definition,
+    pub schedule: Schedule,
+    pub plan_json: String,
+}
+
+impl Definition {
+    /// Reads the trigger and checks the plan. `min_interval_seconds` is the
+    /// configured minimum; `default_zone` applies when the trigger names none.
+    pub fn validate(
+        self,
+        now: DateTime<Utc>,
+        default_zone: Zone,
+        min_interval_seconds: i64,
+    ) -> Result<NewWorkflow, String> {
+        let name = self.name.trim();
+        if name.is_empty() || name.chars().count() > 100 {
+            return Err("a workflow needs a name of 1 to 100 characters".into());
+        }
+        if self.owner.trim().is_empty() {
+            return Err(format!("workflow '{name}' has no owner"));
+        }
+        let zone = match &self.trigger.timezone {
+            Some(tz) => tz
+                .parse::<Zone>()
+                .map_err(|e| format!("workflow '{name}': {e}"))?,
+            None => default_zone,
+        };
+        let context = Context {
+            now,
+            zone,
+            min_interval_seconds,
+        };
+        let schedule = match (&self.trigger.schedule, &self.trigger.kind, &self.trigger.expression) {
+            (Some(text), None, None) => parse_input(text, &context)
+                .map_err(|e| format!("workflow '{name}': {e}"))?
+                .schedule,
+            (None, Some(kind), expression) if kind == "manual" => {
+                let _ = expression;
+                Schedule::new(crate::schedule::Trigger::Manual, zone)
+            }
+            (None, Some(kind), Some(expression)) => {
+                let parsed = parse_input(expression, &context)
+                    .map_err(|e| format!("workflow '{name}': {e}"))?
+                    .schedule;
+                if parsed.kind() != kind {
+                    return Err(format!(
+                        "workflow '{name}': the expression is {} but the kind says {kind}",
+                        parsed.kind()
+                    ));
+                }
+                parsed
+            }
+            _ => {
+                return Err(format!(
+                    "workflow '{name}': the trigger needs either \"schedule\" or \"kind\" with \"expression\""
+                ))
+            }
+        };
+        let plan = match (&self.plan, &self.steps) {
+            (Some(plan), None) => plan.clone(),
+            (None, Some(steps)) => serde_json::json!({ "steps": steps }),
+            (None, None) => return Err(format!("workflow '{name}' has no plan")),
+            (Some(_), Some(_)) => {
+                return Err(format!(
+                    "workflow '{name}': give \"plan\" or \"steps\", not both"
+                ))
+            }
+        };
+        let plan_json = plan.to_string();
+        Plan::parse(&plan_json, &self.placeholders)
+            .map_err(|e| format!("workflow '{name}': {e}"))?;
+        Ok(NewWorkflow {
+            definition: self,
+            schedule,
+            plan_json,
+        })
+    }
+}

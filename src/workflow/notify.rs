@@ -1,0 +1,72 @@
+//! What runs tell people: messages, results, approval requests, auto-pauses.
+//! The engine and scheduler speak through [`Notifier`]; `chat/` delivers.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use super::RunStatus;
+
+/// Who a notice is about and where it goes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Audience {
+    pub workflow_id: i64,
+    pub workflow_name: String,
+    pub owner: String,
+    /// The workflow's home chat, or a step's named target.
+    pub to: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Notice {
+    /// A `message` step's text.
+    Message { audience: Audience, text: String },
+    /// A run ended; `summary` says how, in a sentence.
+    RunFinished {
+        audience: Audience,
+        run_id: i64,
+        status: RunStatus,
+        summary: String,
+    },
+    /// A run waits for a yes or no.
+    ApprovalRequested {
+        audience: Audience,
+        run_id: i64,
+        prompt: String,
+        expires_at: DateTime<Utc>,
+    },
+    /// The workflow paused itself.
+    AutoPaused { audience: Audience, reason: String },
+}
+
+impl Notice {
+    pub fn audience(&self) -> &Audience {
+        match self {
+            Notice::Message { audience, .. }
+            | Notice::RunFinished { audience, .. }
+            | Notice::ApprovalRequested { audience, .. }
+            | Notice::AutoPaused { audience, .. } => audience,
+        }
+    }
+
+    /// One line for a terminal or a log.
+    pub fn line(&self) -> String {
+        let a = self.audience();
+        let who = format!("#{} {}", a.workflow_id, a.workflow_name);
+        match self {
+            Notice::Message { text, .. } => format!("[{who}] {text}"),
+            Notice::RunFinished { run_id, summary, .. } => format!("[{who}] run {run_id}: {summary}"),
+            Notice::ApprovalRequested { run_id, prompt, expires_at, .. } => format!(
+                "[{who}] run {run_id} asks: {prompt} (approve with `steward runs approve {run_id}`, before {})",
+                expires_at.format("%Y-%m-%d %H:%M UTC")
+            ),
+            Notice::AutoPaused { reason, .. } => format!("[{who}] paused: {reason}"),
+        }
+    }
+}
+
+/// Delivers notices. Delivery failures are the notifier's to retry and log;
+/// they never fail a run.
+#[async_trait]
+pub trait Notifier: Send + Sync {
+    async fn notify(&self, notice: Notice);
+}

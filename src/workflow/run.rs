@@ -1,0 +1,173 @@
+//! Runs: one execution of a workflow for one slot, with its status and usage.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::fmt;
+use std::str::FromStr;
+
+/// Where a run is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunStatus {
+    /// Waiting for the previous run of its workflow (overlap `queue`, catch-up `all`).
+    Queued,
+    Running,
+    /// Waiting for a person's approval.
+    Waiting,
+    /// Failed; will run again at `retry_at`.
+    Retrying,
+    Succeeded,
+    Failed,
+    /// The slot passed while steward was down and was not run.
+    Missed,
+    /// Not run on purpose (overlap, skip-next).
+    Skipped,
+    /// Its process died while it ran.
+    Interrupted,
+    /// Stopped by a guardrail.
+    Guardrail,
+}
+
+impl RunStatus {
+    pub const ALL: [RunStatus; 10] = [
+        RunStatus::Queued,
+        RunStatus::Running,
+        RunStatus::Waiting,
+        RunStatus::Retrying,
+        RunStatus::Succeeded,
+        RunStatus::Failed,
+        RunStatus::Missed,
+        RunStatus::Skipped,
+        RunStatus::Interrupted,
+        RunStatus::Guardrail,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunStatus::Queued => "queued",
+            RunStatus::Running => "running",
+            RunStatus::Waiting => "waiting",
+            RunStatus::Retrying => "retrying",
+            RunStatus::Succeeded => "succeeded",
+            RunStatus::Failed => "failed",
+            RunStatus::Missed => "missed",
+            RunStatus::Skipped => "skipped",
+            RunStatus::Interrupted => "interrupted",
+            RunStatus::Guardrail => "guardrail",
+        }
+    }
+
+    /// Whether the run is over.
+    pub fn is_final(self) -> bool {
+        !matches!(
+            self,
+            RunStatus::Queued | RunStatus::Running | RunStatus::Waiting | RunStatus::Retrying
+        )
+    }
+
+    /// Whether the run counts as a failure for auto-pause.
+    pub fn is_failure(self) -> bool {
+        matches!(
+            self,
+            RunStatus::Failed | RunStatus::Interrupted | RunStatus::Guardrail
+        )
+    }
+}
+
+impl fmt::Display for RunStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for RunStatus {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        RunStatus::ALL
+            .into_iter()
+            .find(|status| status.as_str() == s)
+            .ok_or_else(|| format!("unknown run status '{s}'"))
+    }
+}
+
+/// What set a run off.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunTrigger {
+    Schedule,
+    /// A missed slot run late by the catch-up policy.
+    Catchup,
+    Manual,
+    /// Started by another workflow's step.
+    Chain,
+    /// A snoozed occurrence.
+    Snooze,
+}
+
+impl RunTrigger {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunTrigger::Schedule => "schedule",
+            RunTrigger::Catchup => "catchup",
+            RunTrigger::Manual => "manual",
+            RunTrigger::Chain => "chain",
+            RunTrigger::Snooze => "snooze",
+        }
+    }
+}
+
+/// Resources a run or step used.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Usage {
+    pub duration_ms: u64,
+    pub steps: u32,
+    pub tool_calls: u32,
+    pub tokens_in: u64,
+    pub tokens_out: u64,
+    pub cost_usd: f64,
+}
+
+impl Usage {
+    pub fn add(&mut self, other: &Usage) {
+        self.steps += other.steps;
+        self.tool_calls += other.tool_calls;
+        self.tokens_in += other.tokens_in;
+        self.tokens_out += other.tokens_out;
+        self.cost_usd += other.cost_usd;
+    }
+}
+
+/// A run as stored.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Run {
+    pub id: i64,
+    pub workflow_id: i64,
+    pub workflow_version: i64,
+    pub trigger: String,
+    pub scheduled_for: DateTime<Utc>,
+    pub status: RunStatus,
+    pub attempt: i64,
+    pub started_at: Option<DateTime<Utc>>,
+    pub ended_at: Option<DateTime<Utc>>,
+    pub input: Option<Value>,
+    pub output: Option<Value>,
+    pub error: Option<String>,
+    pub usage: Option<Usage>,
+}
+
+/// A step of a run as stored.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StepRecord {
+    pub run_id: i64,
+    pub step_key: String,
+    pub kind: String,
+    pub status: String,
+    pub output: Option<Value>,
+    pub error: Option<String>,
+    pub usage: Option<Usage>,
+    pub started_at: DateTime<Utc>,
+    pub ended_at: Option<DateTime<Utc>>,
+}
