@@ -16,6 +16,18 @@ pub struct Config {
     pub min_interval_seconds: i64,
     /// The SQLite file (`--db`, `STEWARD_DB`, default `./steward.db`).
     pub db_path: PathBuf,
+    /// Let `http` steps call loopback and private addresses
+    /// (`STEWARD_HTTP_ALLOW_PRIVATE`, default false).
+    pub http_allow_private: bool,
+    /// Runs executing at once (`STEWARD_MAX_CONCURRENT_RUNS`, default 32).
+    pub max_concurrent_runs: usize,
+    /// A run's lease; a process silent this long has its runs marked
+    /// interrupted (`STEWARD_LEASE_SECONDS`, default 30).
+    pub lease_seconds: u64,
+    /// How long shutdown waits for running runs (`STEWARD_SHUTDOWN_GRACE_SECONDS`, default 30).
+    pub shutdown_grace_seconds: u64,
+    /// This process's name on run leases (`STEWARD_NODE`, default `<host>-<pid>`).
+    pub node: String,
 }
 
 /// A setting that could not be read; names the variable.
@@ -27,6 +39,10 @@ pub enum ConfigError {
         "STEWARD_MIN_INTERVAL_SECONDS must be a whole number of seconds of at least 1, not '{0}'"
     )]
     MinInterval(String),
+    #[error("{0} must be a whole number of at least 1, not '{1}'")]
+    Number(&'static str, String),
+    #[error("{0} must be true or false, not '{1}'")]
+    Flag(&'static str, String),
 }
 
 impl Config {
@@ -55,10 +71,47 @@ impl Config {
             .filter(|v| !v.trim().is_empty())
             .map(PathBuf::from)
             .unwrap_or_else(|| PathBuf::from("steward.db"));
+        let number = |name: &'static str, default: u64| -> Result<u64, ConfigError> {
+            match lookup(name).filter(|v| !v.trim().is_empty()) {
+                None => Ok(default),
+                Some(value) => value
+                    .trim()
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|n| *n >= 1)
+                    .ok_or(ConfigError::Number(name, value)),
+            }
+        };
+        let http_allow_private = match lookup("STEWARD_HTTP_ALLOW_PRIVATE")
+            .as_deref()
+            .map(str::trim)
+        {
+            None | Some("") | Some("false") | Some("0") | Some("no") => false,
+            Some("true") | Some("1") | Some("yes") => true,
+            Some(other) => {
+                return Err(ConfigError::Flag(
+                    "STEWARD_HTTP_ALLOW_PRIVATE",
+                    other.to_string(),
+                ))
+            }
+        };
+        let node = lookup("STEWARD_NODE")
+            .filter(|v| !v.trim().is_empty())
+            .unwrap_or_else(|| {
+                let host = std::fs::read_to_string("/etc/hostname").unwrap_or_default();
+                let host = host.trim();
+                let host = if host.is_empty() { "steward" } else { host };
+                format!("{host}-{}", std::process::id())
+            });
         Ok(Config {
             default_zone,
             min_interval_seconds,
             db_path,
+            http_allow_private,
+            max_concurrent_runs: number("STEWARD_MAX_CONCURRENT_RUNS", 32)? as usize,
+            lease_seconds: number("STEWARD_LEASE_SECONDS", 30)?,
+            shutdown_grace_seconds: number("STEWARD_SHUTDOWN_GRACE_SECONDS", 30)?,
+            node,
         })
     }
 }

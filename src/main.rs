@@ -3,9 +3,11 @@
 
 use std::io::Write;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::Parser;
-use steward::cli::{run_schedule, Cli, Command};
+use steward::chat::terminal::TerminalNotifier;
+use steward::cli::{run_runs, run_schedule, run_workflows, Cli, Command, Printed};
 use steward::config::Config;
 
 fn main() -> ExitCode {
@@ -27,23 +29,47 @@ fn main() -> ExitCode {
     if let Some(db) = cli.db {
         config.db_path = db;
     }
-    match cli.command {
-        Command::Schedule(args) => {
-            let outcome = run_schedule(&args, &config, chrono::Utc::now());
-            let _ = std::io::stdout().write_all(outcome.stdout.as_bytes());
-            let _ = std::io::stderr().write_all(outcome.stderr.as_bytes());
-            ExitCode::from(outcome.code)
-        }
-        Command::Serve | Command::Chat | Command::Migrate => {
-            let name = match cli.command {
-                Command::Serve => "serve",
-                Command::Chat => "chat",
-                _ => "migrate",
+    let printed = match cli.command {
+        Command::Schedule(args) => run_schedule(&args, &config, chrono::Utc::now()),
+        Command::Chat => Printed::error(
+            "steward chat is not available yet: the conversation arrives with its issue (try `steward schedule \"every weekday at 8:30\"`).",
+            false,
+            1,
+        ),
+        command => {
+            let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+                Ok(runtime) => runtime,
+                Err(error) => {
+                    eprintln!("error: starting the async runtime: {error}");
+                    return ExitCode::from(1);
+                }
             };
-            eprintln!(
-                "steward {name} is not available yet: this build has `steward schedule` only (try `steward schedule \"every weekday at 8:30\"`)."
-            );
-            ExitCode::from(1)
+            runtime.block_on(async_command(command, config))
         }
+    };
+    let _ = std::io::stdout().write_all(printed.stdout.as_bytes());
+    let _ = std::io::stderr().write_all(printed.stderr.as_bytes());
+    ExitCode::from(printed.code)
+}
+
+async fn async_command(command: Command, config: Config) -> Printed {
+    match command {
+        Command::Serve => {
+            match steward::app::serve(config, Arc::new(TerminalNotifier::default())).await {
+                Ok(()) => Printed::default(),
+                Err(error) => Printed::error(format!("{error:#}"), false, 1),
+            }
+        }
+        Command::Migrate => match steward::store::Store::open(&config.db_path).await {
+            Ok(_) => Printed::ok(format!("{} is up to date.\n", config.db_path.display())),
+            Err(error) => Printed::error(
+                format!("migrating {}: {error}", config.db_path.display()),
+                false,
+                1,
+            ),
+        },
+        Command::Workflows(command) => run_workflows(command, &config).await,
+        Command::Runs(args) => run_runs(args, &config).await,
+        Command::Schedule(_) | Command::Chat => Printed::default(),
     }
 }

@@ -1,11 +1,16 @@
-//! The command line (clap): `serve`, `chat`, `schedule`, `migrate`.
+//! The command line (clap): `serve`, `chat`, `schedule`, `migrate`, and the
+//! admin commands `workflows` and `runs`.
 
+mod runs;
 mod schedule;
+mod workflows;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
-pub use schedule::{run_schedule, ScheduleArgs, ScheduleOutcome};
+pub use runs::{run_runs, RunsArgs};
+pub use schedule::{run_schedule, ScheduleArgs};
+pub use workflows::{run_workflows, WorkflowsCommand};
 
 /// steward turns plain language into workflows that run on their own.
 #[derive(Debug, Parser)]
@@ -21,7 +26,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run the scheduler, the HTTP API and the chat adapters.
+    /// Run the scheduler (the HTTP API and chat adapters come later).
     Serve,
     /// Talk to steward in the terminal.
     Chat,
@@ -29,4 +34,50 @@ pub enum Command {
     Schedule(ScheduleArgs),
     /// Apply database migrations.
     Migrate,
+    /// Import, list and control workflows.
+    #[command(subcommand)]
+    Workflows(WorkflowsCommand),
+    /// The run log; approve or reject waiting runs.
+    Runs(RunsArgs),
+}
+
+/// What a command prints and its exit code.
+#[derive(Debug, Default)]
+pub struct Printed {
+    pub stdout: String,
+    pub stderr: String,
+    pub code: u8,
+}
+
+impl Printed {
+    pub fn ok(stdout: String) -> Printed {
+        Printed {
+            stdout,
+            stderr: String::new(),
+            code: 0,
+        }
+    }
+
+    /// A failure: as `{"error": ...}` on stdout with `--json`, else on stderr.
+    pub fn error(message: impl Into<String>, json: bool, code: u8) -> Printed {
+        let message = message.into();
+        if json {
+            Printed {
+                stdout: format!("{}\n", serde_json::json!({ "error": message })),
+                stderr: String::new(),
+                code,
+            }
+        } else {
+            Printed {
+                stdout: String::new(),
+                stderr: format!("error: {message}\n"),
+                code,
+            }
+        }
+    }
+}
+
+/// RFC 3339 in UTC with milliseconds, as the JSON outputs write instants.
+pub(crate) fn instant(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }

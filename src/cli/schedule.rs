@@ -4,6 +4,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use clap::Args;
 use serde_json::json;
 
+use super::Printed;
 use crate::config::Config;
 use crate::schedule::natural::Context;
 use crate::schedule::{format_local, parse_input, Zone};
@@ -31,21 +32,9 @@ pub struct ScheduleArgs {
     pub json: bool,
 }
 
-/// What the command prints and its exit code.
-#[derive(Debug)]
-pub struct ScheduleOutcome {
-    pub stdout: String,
-    pub stderr: String,
-    pub code: u8,
-}
-
 /// Runs the command; `clock_now` is the current time (passed in so the schedule
 /// module stays free of clock reads).
-pub fn run_schedule(
-    args: &ScheduleArgs,
-    config: &Config,
-    clock_now: DateTime<Utc>,
-) -> ScheduleOutcome {
+pub fn run_schedule(args: &ScheduleArgs, config: &Config, clock_now: DateTime<Utc>) -> Printed {
     let input = args.input.join(" ");
     match evaluate(args, &input, config, clock_now) {
         Ok(report) => {
@@ -54,7 +43,7 @@ pub fn run_schedule(
             } else {
                 report.to_text(&input)
             };
-            ScheduleOutcome {
+            Printed {
                 stdout,
                 stderr: String::new(),
                 code: 0,
@@ -62,13 +51,13 @@ pub fn run_schedule(
         }
         Err(error) => {
             if args.json {
-                ScheduleOutcome {
+                Printed {
                     stdout: format!("{}\n", json!({ "error": error })),
                     stderr: String::new(),
                     code: 2,
                 }
             } else {
-                ScheduleOutcome {
+                Printed {
                     stdout: String::new(),
                     stderr: format!("error: {error}\n"),
                     code: 2,

@@ -1,0 +1,130 @@
+//! `steward runs [--workflow ID] [--since RFC3339] [--json]` and
+//! `steward runs approve|reject RUN`.
+
+use chrono::{DateTime, Utc};
+use clap::{Args, Subcommand};
+use serde_json::{json, Value};
+
+use super::{instant, Printed};
+use crate::config::Config;
+use crate::scheduler::control;
+use crate::store::{runs, Store};
+use crate::workflow::Run;
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct RunsArgs {
+    #[command(subcommand)]
+    pub action: Option<RunsAction>,
+    /// Only this workflow's runs.
+    #[arg(long)]
+    pub workflow: Option<i64>,
+    /// Only runs whose slot is at or after this instant (RFC 3339).
+    #[arg(long)]
+    pub since: Option<String>,
+    /// At most this many runs (oldest first).
+    #[arg(long, default_value_t = 10_000)]
+    pub limit: i64,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RunsAction {
+    /// Approve the waiting run's request.
+    Approve {
+        run: i64,
+        #[arg(long, default_value = "cli")]
+        by: String,
+    },
+    /// Reject the waiting run's request.
+    Reject {
+        run: i64,
+        #[arg(long, default_value = "cli")]
+        by: String,
+    },
+}
+
+pub async fn run_runs(args: RunsArgs, config: &Config) -> Printed {
+    let json = args.json;
+    let store = match Store::open(&config.db_path).await {
+        Ok(store) => store,
+        Err(e) => {
+            return Printed::error(
+                format!("opening {}: {e}", config.db_path.display()),
+                json,
+                2,
+            )
+        }
+    };
+    match args.action {
+        Some(action) => {
+            let (run, by, approve) = match action {
+                RunsAction::Approve { run, by } => (run, by, true),
+                RunsAction::Reject { run, by } => (run, by, false),
+            };
+            match control::answer(&store, run, approve, &by, Utc::now()).await {
+                Ok(()) => Printed::ok(format!(
+                    "Run {run} {}; it continues at the scheduler's next wake.\n",
+                    if approve { "approved" } else { "rejected" }
+                )),
+                Err(e) => Printed::error(e.to_string(), false, 2),
+            }
+        }
+        None => {
+            let since = match args.since.as_deref().map(DateTime::parse_from_rfc3339) {
+                None => None,
+                Some(Ok(at)) => Some(at.with_timezone(&Utc)),
+                Some(Err(_)) => {
+                    return Printed::error(
+                        "--since must be an RFC 3339 instant, e.g. 2026-03-06T00:00:00Z",
+                        json,
+                        2,
+                    )
+                }
+            };
+            match runs::list(store.pool(), args.workflow, since, args.limit).await {
+                Err(e) => Printed::error(e.to_string(), json, 2),
+                Ok(list) if json => Printed::ok(format!(
+                    "{}\n",
+                    Value::Array(list.iter().map(run_json).collect())
+                )),
+                Ok(list) => {
+                    let mut out = String::new();
+                    for run in &list {
+                        let detail = run.error.clone().unwrap_or_default();
+                        out.push_str(&format!(
+                            "run {} of #{} at {}: {} {}\n",
+                            run.id,
+                            run.workflow_id,
+                            instant(run.scheduled_for),
+                            run.status,
+                            detail
+                        ));
+                    }
+                    if list.is_empty() {
+                        out.push_str("No runs.\n");
+                    }
+                    Printed::ok(out)
+                }
+            }
+        }
+    }
+}
+
+/// The `runs --json` shape.
+pub fn run_json(run: &Run) -> Value {
+    json!({
+        "id": run.id,
+        "workflow_id": run.workflow_id,
+        "trigger": run.trigger,
+        "attempt": run.attempt,
+        "scheduled_for": instant(run.scheduled_for),
+        "started_at": run.started_at.map(instant),
+        "ended_at": run.ended_at.map(instant),
+        "status": run.status.as_str(),
+        "output": run.output,
+        "error": run.error,
+        "usage": run.usage,
+    })
+}

@@ -1,0 +1,308 @@
+//! `steward workflows import|list|pause|resume|skip-next|snooze|run|delete`.
+
+use chrono::{TimeDelta, Utc};
+use clap::Subcommand;
+use serde_json::{json, Value};
+use std::io::Read;
+use std::sync::Arc;
+
+use super::{instant, Printed};
+use crate::app::App;
+use crate::chat::terminal::TerminalNotifier;
+use crate::clock::SystemClock;
+use crate::config::Config;
+use crate::schedule::{format_local, parse_iso_duration};
+use crate::scheduler::control::{self, ControlError};
+use crate::store::{self, workflows, Store};
+use crate::workflow::{Definition, Workflow};
+
+#[derive(Debug, Subcommand)]
+pub enum WorkflowsCommand {
+    /// Import a JSON array of workflow definitions from FILE, or `-` for stdin.
+    Import { file: String },
+    /// List workflows.
+    List {
+        /// Only this owner's.
+        #[arg(long)]
+        user: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Pause a workflow, with an optional note.
+    Pause {
+        id: i64,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Resume a paused workflow from its next slot (the paused period is not replayed).
+    Resume { id: i64 },
+    /// Skip the next occurrence.
+    SkipNext { id: i64 },
+    /// Move the next occurrence later, e.g. `--by PT30M` or `--by 2h`.
+    Snooze {
+        id: i64,
+        #[arg(long)]
+        by: String,
+    },
+    /// Run a workflow now, in this process, and print the result.
+    Run {
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete a workflow and its runs.
+    Delete { id: i64 },
+}
+
+pub async fn run_workflows(command: WorkflowsCommand, config: &Config) -> Printed {
+    match execute(command, config).await {
+        Ok(printed) => printed,
+        Err((message, json)) => Printed::error(message, json, 2),
+    }
+}
+
+type Failure = (String, bool);
+
+async fn execute(command: WorkflowsCommand, config: &Config) -> Result<Printed, Failure> {
+    let json_flag = matches!(
+        command,
+        WorkflowsCommand::List { json: true, .. }
+            | WorkflowsCommand::Run { json: true, .. }
+            | WorkflowsCommand::Import { .. }
+    );
+    let fail = |e: String| (e, json_flag);
+    let now = Utc::now();
+    match command {
+        WorkflowsCommand::Import { file } => {
+            let text = read_input(&file).map_err(fail)?;
+            let definitions: Vec<Definition> = serde_json::from_str(&text).map_err(|e| {
+                fail(format!(
+                    "the file is not a JSON array of workflow definitions: {e}"
+                ))
+            })?;
+            let mut checked = Vec::with_capacity(definitions.len());
+            for (index, definition) in definitions.into_iter().enumerate() {
+                let new = definition
+                    .validate(now, config.default_zone, config.min_interval_seconds)
+                    .map_err(|e| fail(format!("definition {}: {e}", index + 1)))?;
+                checked.push(new);
+            }
+            let store = open(config).await.map_err(fail)?;
+            let mut tx = store.begin_write().await.map_err(|e| fail(e.to_string()))?;
+            let mut imported = Vec::new();
+            for new in &checked {
+                let next = new.schedule.next_after(now);
+                let id = workflows::insert(&mut tx, new, next, now)
+                    .await
+                    .map_err(|e| fail(e.to_string()))?;
+                store::audit::record(
+                    &mut tx,
+                    "cli",
+                    Some(id),
+                    "import",
+                    Some(&new.definition.name),
+                    now,
+                )
+                .await
+                .map_err(|e| fail(e.to_string()))?;
+                imported.push(json!({
+                    "id": id,
+                    "name": new.definition.name.trim(),
+                    "next_run": if new.definition.paused { None } else { next.map(instant) },
+                }));
+            }
+            tx.commit()
+                .await
+                .map_err(|e| fail(format!("committing the import: {e}")))?;
+            Ok(Printed::ok(format!(
+                "{}\n",
+                json!({ "imported": imported })
+            )))
+        }
+        WorkflowsCommand::List { user, json } => {
+            let store = open(config).await.map_err(fail)?;
+            let list = workflows::list(store.pool(), user.as_deref())
+                .await
+                .map_err(|e| fail(e.to_string()))?;
+            if json {
+                let items: Vec<Value> = list.iter().map(workflow_json).collect();
+                return Ok(Printed::ok(format!("{}\n", Value::Array(items))));
+            }
+            let mut out = String::new();
+            if list.is_empty() {
+                out.push_str(
+                    "No workflows yet. Import some with `steward workflows import FILE`.\n",
+                );
+            }
+            for w in &list {
+                let when = match (&w.schedule, w.next_run) {
+                    (Ok(s), Some(next)) => {
+                        format!("{} — next {}", s.describe(), format_local(next, s.zone))
+                    }
+                    (Ok(s), None) => s.describe(),
+                    (Err(e), _) => format!("unreadable schedule: {e}"),
+                };
+                out.push_str(&format!(
+                    "#{} {} [{}] ({}) {when}\n",
+                    w.id,
+                    w.name,
+                    w.status.as_str(),
+                    w.owner
+                ));
+                if let Some(note) = &w.paused_note {
+                    out.push_str(&format!("    note: {note}\n"));
+                }
+            }
+            Ok(Printed::ok(out))
+        }
+        WorkflowsCommand::Pause { id, note } => {
+            let store = open(config).await.map_err(fail)?;
+            control::pause(&store, id, note.as_deref(), "cli", now)
+                .await
+                .map_err(control_error)?;
+            Ok(Printed::ok(format!("Paused #{id}.\n")))
+        }
+        WorkflowsCommand::Resume { id } => {
+            let store = open(config).await.map_err(fail)?;
+            let next = control::resume(&store, id, "cli", now)
+                .await
+                .map_err(control_error)?;
+            Ok(Printed::ok(match next {
+                Some(next) => format!("Resumed #{id}; next run {}.\n", instant(next)),
+                None => format!("Resumed #{id}; it has no further slot.\n"),
+            }))
+        }
+        WorkflowsCommand::SkipNext { id } => {
+            let store = open(config).await.map_err(fail)?;
+            let slot = control::skip_next(&store, id, "cli", now)
+                .await
+                .map_err(control_error)?;
+            Ok(Printed::ok(format!(
+                "#{id} will skip its run at {}.\n",
+                instant(slot)
+            )))
+        }
+        WorkflowsCommand::Snooze { id, by } => {
+            let seconds = parse_iso_duration(&by)
+                .or_else(|| parse_iso_duration(&format!("PT{}", by.to_uppercase())))
+                .ok_or_else(|| {
+                    fail(format!(
+                        "'{by}' is not a duration: try --by 30m, --by 2h or --by PT1H30M"
+                    ))
+                })?;
+            let store = open(config).await.map_err(fail)?;
+            let (slot, until) =
+                control::snooze(&store, id, TimeDelta::seconds(seconds), "cli", now)
+                    .await
+                    .map_err(control_error)?;
+            Ok(Printed::ok(format!(
+                "#{id}: the run at {} moves to {}.\n",
+                instant(slot),
+                instant(until)
+            )))
+        }
+        WorkflowsCommand::Run { id, json } => {
+            let app = App::build(
+                config,
+                Arc::new(TerminalNotifier { quiet: json }),
+                Arc::new(SystemClock),
+            )
+            .await
+            .map_err(|e| fail(format!("{e:#}")))?;
+            let lease_until = now + TimeDelta::seconds(config.lease_seconds as i64);
+            let job = control::run_now(&app.store, id, &config.node, lease_until, "cli", now)
+                .await
+                .map_err(control_error)?;
+            let run_id = job.run.id;
+            let status = app.scheduler.execute(job).await;
+            let mut conn = app
+                .store
+                .connection()
+                .await
+                .map_err(|e| fail(e.to_string()))?;
+            let run = store::runs::get(&mut conn, run_id)
+                .await
+                .map_err(|e| fail(e.to_string()))?;
+            let run = run.ok_or_else(|| fail("the run vanished".into()))?;
+            if json {
+                return Ok(Printed::ok(format!("{}\n", super::runs::run_json(&run))));
+            }
+            let detail = run.error.clone().unwrap_or_else(|| {
+                run.output
+                    .as_ref()
+                    .map(Value::to_string)
+                    .unwrap_or_default()
+            });
+            Ok(Printed::ok(format!(
+                "Run {run_id} of #{id}: {status}. {detail}\n"
+            )))
+        }
+        WorkflowsCommand::Delete { id } => {
+            let store = open(config).await.map_err(fail)?;
+            let mut tx = store.begin_write().await.map_err(|e| fail(e.to_string()))?;
+            if !workflows::delete(&mut tx, id)
+                .await
+                .map_err(|e| fail(e.to_string()))?
+            {
+                return Err(fail(format!("workflow #{id} was not found")));
+            }
+            store::audit::record(&mut tx, "cli", Some(id), "delete", None, now)
+                .await
+                .map_err(|e| fail(e.to_string()))?;
+            tx.commit().await.map_err(|e| fail(e.to_string()))?;
+            Ok(Printed::ok(format!("Deleted #{id}.\n")))
+        }
+    }
+}
+
+fn control_error(error: ControlError) -> Failure {
+    (error.to_string(), false)
+}
+
+async fn open(config: &Config) -> Result<Store, String> {
+    Store::open(&config.db_path)
+        .await
+        .map_err(|e| format!("opening {}: {e}", config.db_path.display()))
+}
+
+fn read_input(file: &str) -> Result<String, String> {
+    if file == "-" {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| format!("reading stdin: {e}"))?;
+        Ok(text)
+    } else {
+        std::fs::read_to_string(file).map_err(|e| format!("reading {file}: {e}"))
+    }
+}
+
+/// The `workflows list --json` shape.
+pub fn workflow_json(w: &Workflow) -> Value {
+    let description = match &w.schedule {
+        Ok(s) => s.describe(),
+        Err(e) => format!("unreadable schedule: {e}"),
+    };
+    let steps = serde_json::from_str::<Value>(&w.plan_json)
+        .ok()
+        .and_then(|plan| match plan {
+            Value::Array(steps) => Some(Value::Array(steps)),
+            Value::Object(mut object) => object.remove("steps"),
+            _ => None,
+        })
+        .unwrap_or(Value::Array(Vec::new()));
+    json!({
+        "id": w.id,
+        "name": w.name,
+        "owner": w.owner,
+        "status": w.status.as_str(),
+        "trigger": {
+            "kind": w.trigger_kind,
+            "expression": w.trigger_expression,
+            "timezone": w.timezone,
+            "description": description,
+        },
+        "next_run": w.next_run.map(instant),
+        "steps": steps,
+    })
+}
