@@ -108,6 +108,14 @@ impl Engine {
             "input": run.input.clone().unwrap_or_else(|| json!({})),
             "steps": {},
             "vars": {},
+            "run": {
+                "id": run.id,
+                "workflow_id": workflow.id,
+                "workflow": workflow.name,
+                "scheduled_for": run.scheduled_for.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+                "trigger": run.trigger,
+                "attempt": run.attempt,
+            },
         });
         let timeout = Duration::from_secs(workflow.guardrails.timeout_seconds.max(1));
         let result = tokio::time::timeout(timeout, runner.run_top(&plan.steps, scope)).await;

@@ -43,3 +43,153 @@ pub fn next(schedule: &Schedule, now: &str, count: usize) -> Vec<String> {
 pub fn fires(input: &str, now: &str, zone_name: &str, count: usize) -> Vec<String> {
     next(&schedule(input, now, zone_name), now, count)
 }
+
+// ----- a scheduler on a simulated clock -------------------------------------
+
+use async_trait::async_trait;
+use serde_json::Value;
+use std::sync::{Arc, Mutex};
+use steward::clock::ManualClock;
+use steward::engine::{Engine, HttpClient, HttpConfig};
+use steward::llm::Unconfigured;
+use steward::scheduler::{Scheduler, SchedulerConfig};
+use steward::store::{runs as run_log, workflows, Store};
+use steward::workflow::notify::{Notice, Notifier};
+use steward::workflow::{Definition, Run, Workflow};
+
+/// Keeps every notice for the test to read.
+#[derive(Default)]
+pub struct RecordingNotifier {
+    pub notices: Mutex<Vec<Notice>>,
+}
+
+#[async_trait]
+impl Notifier for RecordingNotifier {
+    async fn notify(&self, notice: Notice) {
+        self.notices.lock().unwrap().push(notice);
+    }
+}
+
+/// steward's store, engine and scheduler on a fresh database and a clock the
+/// test moves.
+pub struct Sim {
+    _dir: tempfile::TempDir,
+    pub store: Store,
+    pub clock: Arc<ManualClock>,
+    pub notifier: Arc<RecordingNotifier>,
+    pub scheduler: Arc<Scheduler>,
+}
+
+impl Sim {
+    pub async fn start(now: &str) -> Sim {
+        Sim::with_http(now, false).await
+    }
+
+    pub async fn with_http(now: &str, allow_private: bool) -> Sim {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("steward.db")).await.unwrap();
+        let clock = Arc::new(ManualClock::new(at(now)));
+        let notifier = Arc::new(RecordingNotifier::default());
+        let engine = Arc::new(Engine {
+            store: store.clone(),
+            http: HttpClient::new(HttpConfig {
+                allow_private,
+                ..HttpConfig::default()
+            })
+            .unwrap(),
+            llm: Arc::new(Unconfigured),
+            notifier: notifier.clone(),
+            clock: clock.clone(),
+            node: "sim".into(),
+            lease: std::time::Duration::from_secs(30),
+        });
+        let scheduler = Arc::new(Scheduler::new(
+            store.clone(),
+            engine,
+            clock.clone(),
+            notifier.clone(),
+            SchedulerConfig {
+                node: "sim".into(),
+                ..SchedulerConfig::default()
+            },
+        ));
+        Sim {
+            _dir: dir,
+            store,
+            clock,
+            notifier,
+            scheduler,
+        }
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        use steward::clock::Clock;
+        self.clock.now()
+    }
+
+    /// Imports one definition (the `workflows import` format) now.
+    pub async fn add(&self, definition: Value) -> i64 {
+        let definition: Definition = serde_json::from_value(definition).unwrap();
+        let new = definition.validate(self.now(), Zone::UTC, 1).unwrap();
+        let next = new.schedule.next_after(self.now());
+        let mut tx = self.store.begin_write().await.unwrap();
+        let id = workflows::insert(&mut tx, &new, next, self.now())
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        id
+    }
+
+    /// Moves the clock to `when` and lets the scheduler do what is due.
+    pub async fn tick_at(&self, when: &str) {
+        self.clock.set(at(when));
+        self.scheduler.tick(at(when)).await.unwrap();
+    }
+
+    /// Runs the scheduler as if steward were up from now until `end`: jump to
+    /// each next wake, do what is due.
+    pub async fn run_until(&self, end: &str) {
+        let end = at(end);
+        self.scheduler.tick(self.now()).await.unwrap();
+        loop {
+            let Some(wake) = self.scheduler.next_wake().await.unwrap() else {
+                break;
+            };
+            if wake > end {
+                break;
+            }
+            let wake = wake.max(self.now());
+            self.clock.set(wake);
+            self.scheduler.tick(wake).await.unwrap();
+        }
+        self.clock.set(end);
+    }
+
+    pub async fn runs(&self, workflow: i64) -> Vec<Run> {
+        run_log::list(self.store.pool(), Some(workflow), None, 100_000)
+            .await
+            .unwrap()
+    }
+
+    pub async fn workflow(&self, id: i64) -> Workflow {
+        let mut conn = self.store.connection().await.unwrap();
+        workflows::get(&mut conn, id).await.unwrap().unwrap()
+    }
+
+    pub fn notices(&self) -> Vec<Notice> {
+        self.notifier.notices.lock().unwrap().clone()
+    }
+}
+
+/// The slots of runs as "RFC 3339 status" lines.
+pub fn slots(runs: &[Run]) -> Vec<String> {
+    runs.iter()
+        .map(|r| {
+            format!(
+                "{} {}",
+                r.scheduled_for.to_rfc3339_opts(SecondsFormat::Secs, true),
+                r.status
+            )
+        })
+        .collect()
+}

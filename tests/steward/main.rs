@@ -10,3 +10,4 @@ mod schedule_dst;
 mod schedule_ocps;
 mod schedule_phrases;
 mod schedule_properties;
+mod scheduler_simulated;
