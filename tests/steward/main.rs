@@ -1,9 +1,11 @@
 //! steward's integration tests, compiled as one binary (CONVENTIONS: tests read
 //! as sentences; helpers in `helpers.rs`).
 
+mod fake_http;
 mod helpers;
 
 mod cli_schedule;
+mod engine_steps;
 mod schedule_bad_input;
 mod schedule_calendar_edges;
 mod schedule_dst;
