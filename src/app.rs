@@ -57,6 +57,7 @@ impl App {
                 lease,
                 max_concurrent_runs: config.max_concurrent_runs,
                 shutdown_grace: Duration::from_secs(config.shutdown_grace_seconds),
+                on_time_grace: Duration::from_secs(config.on_time_grace_seconds),
                 ..SchedulerConfig::default()
             },
         ));

@@ -26,6 +26,9 @@ pub struct Config {
     pub lease_seconds: u64,
     /// How long shutdown waits for running runs (`STEWARD_SHUTDOWN_GRACE_SECONDS`, default 30).
     pub shutdown_grace_seconds: u64,
+    /// Slots at most this late are on time; older ones count as missed
+    /// (`STEWARD_ON_TIME_GRACE_SECONDS`, default 60).
+    pub on_time_grace_seconds: u64,
     /// This process's name on run leases (`STEWARD_NODE`, default `<host>-<pid>`).
     pub node: String,
 }
@@ -111,6 +114,7 @@ impl Config {
             max_concurrent_runs: number("STEWARD_MAX_CONCURRENT_RUNS", 32)? as usize,
             lease_seconds: number("STEWARD_LEASE_SECONDS", 30)?,
             shutdown_grace_seconds: number("STEWARD_SHUTDOWN_GRACE_SECONDS", 30)?,
+            on_time_grace_seconds: number("STEWARD_ON_TIME_GRACE_SECONDS", 60)?,
             node,
         })
     }

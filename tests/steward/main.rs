@@ -13,3 +13,4 @@ mod schedule_ocps;
 mod schedule_phrases;
 mod schedule_properties;
 mod scheduler_simulated;
+mod serve_process;

@@ -1,0 +1,219 @@
+//! `steward serve` as real processes: killed with SIGKILL mid-run and
+//! restarted, and two of them on one database file. Each slot runs once.
+
+use serde_json::{json, Value};
+use std::collections::{HashMap, HashSet};
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+const BIN: &str = env!("CARGO_BIN_EXE_steward");
+
+fn env(command: &mut Command, db: &Path, node: &str) {
+    command
+        .arg("--db")
+        .arg(db)
+        .env("STEWARD_MIN_INTERVAL_SECONDS", "1")
+        .env("STEWARD_LEASE_SECONDS", "2")
+        .env("STEWARD_ON_TIME_GRACE_SECONDS", "1")
+        .env("STEWARD_SHUTDOWN_GRACE_SECONDS", "10")
+        .env("STEWARD_NODE", node)
+        .env_remove("STEWARD_TIMEZONE");
+}
+
+fn cli(db: &Path, args: &[&str], stdin: Option<&str>) -> String {
+    let mut command = Command::new(BIN);
+    env(&mut command, db, "cli");
+    command
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    if stdin.is_some() {
+        command.stdin(Stdio::piped());
+    }
+    let mut child = command.spawn().unwrap();
+    if let Some(text) = stdin {
+        use std::io::Write;
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+    }
+    let output = child.wait_with_output().unwrap();
+    assert!(
+        output.status.success(),
+        "steward {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+fn serve(db: &Path, node: &str, log: &Path) -> Child {
+    let mut command = Command::new(BIN);
+    env(&mut command, db, node);
+    command
+        .arg("serve")
+        .stdout(Stdio::from(File::create(log).unwrap()))
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+fn terminate(child: &mut Child) {
+    let _ = Command::new("kill")
+        .arg("-TERM")
+        .arg(child.id().to_string())
+        .status();
+    let status = child.wait().unwrap();
+    assert!(status.success(), "graceful stop exits 0, got {status}");
+}
+
+fn runs(db: &Path) -> Vec<Value> {
+    serde_json::from_str::<Value>(&cli(db, &["runs", "--json"], None))
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+/// Lines that start with `prefix` in the logs, without their "[#id name] " head.
+fn lines(logs: &[PathBuf], prefix: &str) -> Vec<String> {
+    logs.iter()
+        .flat_map(|log| {
+            std::fs::read_to_string(log)
+                .unwrap_or_default()
+                .lines()
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .filter_map(|line| line.split_once("] ").map(|(_, text)| text.to_string()))
+        .filter(|text| text.starts_with(prefix))
+        .collect()
+}
+
+fn assert_unique_slots(all: &[Value]) {
+    let mut seen = HashSet::new();
+    for run in all {
+        let key = (
+            run["workflow_id"].as_i64().unwrap(),
+            run["scheduled_for"].as_str().unwrap().to_string(),
+        );
+        assert!(seen.insert(key.clone()), "slot {key:?} has two runs");
+    }
+}
+
+#[test]
+fn a_serve_killed_mid_run_and_restarted_runs_no_slot_twice_and_records_what_happened() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("steward.db");
+    let definitions = json!([{
+        "name": "Ticker",
+        "owner": "alice",
+        "trigger": {"kind": "cron", "expression": "* * * * * *", "timezone": "UTC"},
+        "steps": [
+            {"id": "start", "type": "message", "text": "start ${run.scheduled_for}"},
+            {"id": "work", "type": "delay", "seconds": 1.5},
+            {"id": "done", "type": "message", "text": "done ${run.scheduled_for}"}
+        ]
+    }]);
+    cli(
+        &db,
+        &["workflows", "import", "-"],
+        Some(&definitions.to_string()),
+    );
+    let first_log = dir.path().join("first.log");
+    let mut first = serve(&db, "first", &first_log);
+    std::thread::sleep(Duration::from_millis(3_300));
+    first.kill().unwrap(); // SIGKILL, mid-run: a run is inside its 1.5 s delay
+    first.wait().unwrap();
+    std::thread::sleep(Duration::from_millis(3_000)); // downtime
+    let second_log = dir.path().join("second.log");
+    let mut second = serve(&db, "second", &second_log);
+    std::thread::sleep(Duration::from_millis(5_000));
+    terminate(&mut second);
+
+    let all = runs(&db);
+    assert_unique_slots(&all);
+    let count = |status: &str| all.iter().filter(|r| r["status"] == status).count();
+    assert!(
+        count("interrupted") >= 1,
+        "the run killed mid-way is marked interrupted: {all:#?}"
+    );
+    let interrupted = all.iter().find(|r| r["status"] == "interrupted").unwrap();
+    assert!(interrupted["error"]
+        .as_str()
+        .unwrap()
+        .contains("interrupted"));
+    assert!(
+        count("missed") >= 1,
+        "slots during the downtime are recorded as missed: {all:#?}"
+    );
+    assert!(count("succeeded") >= 2, "{all:#?}");
+    assert!(
+        all.iter().all(|r| r["status"] != "running"),
+        "nothing is left running: {all:#?}"
+    );
+
+    let logs = [first_log, second_log];
+    let starts = lines(&logs, "start ");
+    let unique: HashSet<&String> = starts.iter().collect();
+    assert_eq!(
+        unique.len(),
+        starts.len(),
+        "a slot started twice: {starts:#?}"
+    );
+    let interrupted_slot = interrupted["scheduled_for"].as_str().unwrap();
+    assert!(!lines(&logs, "done ")
+        .iter()
+        .any(|l| l.ends_with(interrupted_slot)));
+}
+
+#[test]
+fn two_serve_processes_on_one_database_run_each_slot_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("steward.db");
+    let definitions: Vec<Value> = (1..=3)
+        .map(|n| {
+            json!({
+                "name": format!("Every second {n}"),
+                "owner": "alice",
+                "trigger": {"kind": "cron", "expression": "* * * * * *", "timezone": "UTC"},
+                "steps": [{"type": "message", "text": "fire ${run.workflow_id} ${run.scheduled_for}"}]
+            })
+        })
+        .collect();
+    cli(
+        &db,
+        &["workflows", "import", "-"],
+        Some(&Value::Array(definitions).to_string()),
+    );
+    let logs = [dir.path().join("a.log"), dir.path().join("b.log")];
+    let mut a = serve(&db, "a", &logs[0]);
+    let mut b = serve(&db, "b", &logs[1]);
+    std::thread::sleep(Duration::from_millis(5_000));
+    terminate(&mut a);
+    terminate(&mut b);
+
+    let all = runs(&db);
+    assert_unique_slots(&all);
+    let fired = lines(&logs, "fire ");
+    let mut per_line: HashMap<&String, usize> = HashMap::new();
+    for line in &fired {
+        *per_line.entry(line).or_default() += 1;
+    }
+    let twice: Vec<_> = per_line.iter().filter(|(_, n)| **n > 1).collect();
+    assert!(twice.is_empty(), "slots fired twice: {twice:?}");
+    let succeeded = all.iter().filter(|r| r["status"] == "succeeded").count();
+    assert_eq!(
+        fired.len(),
+        succeeded,
+        "every succeeded run fired once, and only those"
+    );
+    assert!(
+        succeeded >= 3 * 3,
+        "three workflows for about five seconds: {succeeded}"
+    );
+}
