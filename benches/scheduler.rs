@@ -1,1 +1,246 @@
-fn main() {}
+//! The scheduler budget of DESIGN §8: 100,000 active workflows with 10,000 due
+//! in the same second. Prints due-to-start lateness (p50, p99, max), the time
+//! until the last of them started, CPU while idle, RSS, and start-up time.
+//!
+//! `cargo bench --bench scheduler` (STEWARD_BENCH_WORKFLOWS and
+//! STEWARD_BENCH_DUE change the sizes).
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use async_trait::async_trait;
+use chrono::{DurationRound, TimeDelta, Timelike, Utc};
+use serde_json::json;
+use steward::app::App;
+use steward::clock::SystemClock;
+use steward::config::Config;
+use steward::store::workflows;
+use steward::workflow::notify::{Notice, Notifier};
+use steward::workflow::Definition;
+
+/// Counts notices instead of printing them.
+#[derive(Default)]
+struct Counting(AtomicUsize);
+
+#[async_trait]
+impl Notifier for Counting {
+    async fn notify(&self, _notice: Notice) {
+        self.0.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+fn env_number(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(bench());
+}
+
+async fn bench() {
+    let total = env_number("STEWARD_BENCH_WORKFLOWS", 100_000);
+    let due = env_number("STEWARD_BENCH_DUE", 10_000).min(total);
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = Config::from_lookup(|_| None).unwrap();
+    config.db_path = dir.path().join("bench.db");
+    config.node = "bench-setup".into();
+    println!("steward scheduler benchmark: {total} active workflows, {due} due in the same second");
+
+    // Fill the database: `due` workflows share one slot, the rest fire daily
+    // twelve hours from now.
+    let setup = Instant::now();
+    let app = App::build(
+        &config,
+        Arc::new(Counting::default()),
+        Arc::new(SystemClock),
+    )
+    .await
+    .unwrap();
+    let now = Utc::now();
+    let quiet_hour = (now.hour() + 12) % 24;
+    let template = |expression: &str| {
+        let definition: Definition = serde_json::from_value(json!({
+            "name": "bench",
+            "owner": "bench",
+            "trigger": {"kind": "cron", "expression": expression, "timezone": "UTC"},
+            "steps": [{"id": "say", "type": "message", "text": "slot ${run.scheduled_for}"}]
+        }))
+        .unwrap();
+        definition.validate(now, config.default_zone, 60).unwrap()
+    };
+    let (due_template, quiet_template) = (
+        template("0 0 1 1 *"),
+        template(&format!("0 {quiet_hour} * * *")),
+    );
+    let far = Utc::now() + TimeDelta::days(300);
+    let mut tx = app.store.begin_write().await.unwrap();
+    for n in 0..total {
+        let mut new = if n < due {
+            due_template.clone()
+        } else {
+            quiet_template.clone()
+        };
+        new.definition.name = format!("workflow {n}");
+        new.definition.owner = format!("user{}", n % 1_000);
+        // Due ones are parked far ahead until the measured slot is set below.
+        let next = if n < due {
+            Some(far)
+        } else {
+            new.schedule.next_after(now)
+        };
+        workflows::insert(&mut tx, &new, next, now).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    println!(
+        "  setup: {total} workflows stored in {:.1} s",
+        setup.elapsed().as_secs_f64()
+    );
+
+    // `steward serve` on that database, as a user runs it.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_steward"))
+        .arg("--db")
+        .arg(&config.db_path)
+        .arg("serve")
+        .env("STEWARD_NODE", "bench")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    stderr.read_line(&mut line).unwrap();
+    let ready_ms = line
+        .split("ready in ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .unwrap_or("?")
+        .to_string();
+    println!("  start-up to ready of `steward serve` on {total} workflows: {ready_ms} ms (budget < 300 ms)");
+    // Drains the rest of stderr so the child never blocks on a full pipe.
+    std::thread::spawn(move || for _ in stderr.lines() {});
+    let pid = child.id();
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let idle_before = process_cpu(pid);
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let idle_cpu = process_cpu(pid) - idle_before;
+    println!(
+        "  idle before the burst: {:.3} s CPU in 5 s, RSS {:.1} MB",
+        idle_cpu,
+        process_rss_mb(pid)
+    );
+
+    // The measured second: all `due` workflows share one slot, 3 s ahead. The
+    // serving process picks the change up at its next resync (at most 10 s),
+    // so its first wake is the slot itself.
+    let due_at = (Utc::now() + TimeDelta::seconds(12))
+        .duration_trunc(TimeDelta::seconds(1))
+        .unwrap();
+    sqlx::query("UPDATE workflows SET next_run = ? WHERE next_run = ?")
+        .bind(due_at.timestamp_millis())
+        .bind(far.timestamp_millis())
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+    let pool = app.store.pool().clone();
+    let deadline = Instant::now() + Duration::from_secs(180);
+    let cpu_before = process_cpu(pid);
+    loop {
+        let finished: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM runs WHERE status = 'succeeded'")
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+        if finished as usize >= due || Instant::now() > deadline {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let burst_cpu = process_cpu(pid) - cpu_before;
+    let rows: Vec<(i64, i64, Option<i64>, String)> =
+        sqlx::query_as("SELECT scheduled_for, COALESCE(started_at, 0), ended_at, status FROM runs")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    let mut lateness: Vec<i64> = rows
+        .iter()
+        .map(|(slot, start, _, _)| start - slot)
+        .collect();
+    lateness.sort_unstable();
+    let succeeded = rows.iter().filter(|r| r.3 == "succeeded").count();
+    let last_end = rows.iter().filter_map(|r| r.2).max().unwrap_or(0);
+    let pct = |p: f64| lateness[((lateness.len() as f64 - 1.0) * p).round() as usize];
+    println!(
+        "  runs: {} recorded, {succeeded} succeeded; {burst_cpu:.2} s CPU for the burst",
+        rows.len()
+    );
+    println!(
+        "  due-to-start lateness: p50 {} ms, p99 {} ms, max {} ms (budget: all {due} start within 1000 ms)",
+        pct(0.5),
+        pct(0.99),
+        lateness.last().unwrap()
+    );
+    println!(
+        "  last run ended {} ms after the slot",
+        last_end - due_at.timestamp_millis()
+    );
+
+    // Idle again: nothing due for hours.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let before = process_cpu(pid);
+    tokio::time::sleep(Duration::from_secs(10)).await;
+    let cpu = process_cpu(pid) - before;
+    println!(
+        "  idle after the burst: {cpu:.3} s CPU in 10 s ({:.2} %), RSS {:.1} MB (budget: no CPU while idle, RSS < 30 MB)",
+        cpu * 10.0,
+        process_rss_mb(pid)
+    );
+    let _ = Command::new("kill")
+        .arg("-TERM")
+        .arg(pid.to_string())
+        .status();
+    let _ = child.wait();
+}
+
+/// User plus system CPU seconds of a process, from /proc.
+fn process_cpu(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let fields: Vec<&str> = stat
+        .rsplit(')')
+        .next()
+        .unwrap_or("")
+        .split_whitespace()
+        .collect();
+    let ticks: f64 = fields
+        .get(11)
+        .and_then(|v| v.parse::<f64>().ok())
+        .unwrap_or(0.0)
+        + fields
+            .get(12)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0);
+    ticks / 100.0
+}
+
+fn process_rss_mb(pid: u32) -> f64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))
+        .and_then(|l| {
+            l.split_whitespace()
+                .nth(1)
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(0.0)
+}

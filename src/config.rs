@@ -19,7 +19,7 @@ pub struct Config {
     /// Let `http` steps call loopback and private addresses
     /// (`STEWARD_HTTP_ALLOW_PRIVATE`, default false).
     pub http_allow_private: bool,
-    /// Runs executing at once (`STEWARD_MAX_CONCURRENT_RUNS`, default 32).
+    /// Runs executing at once (`STEWARD_MAX_CONCURRENT_RUNS`, default 64).
     pub max_concurrent_runs: usize,
     /// A run's lease; a process silent this long has its runs marked
     /// interrupted (`STEWARD_LEASE_SECONDS`, default 30).
@@ -111,7 +111,7 @@ impl Config {
             min_interval_seconds,
             db_path,
             http_allow_private,
-            max_concurrent_runs: number("STEWARD_MAX_CONCURRENT_RUNS", 32)? as usize,
+            max_concurrent_runs: number("STEWARD_MAX_CONCURRENT_RUNS", 64)? as usize,
             lease_seconds: number("STEWARD_LEASE_SECONDS", 30)?,
             shutdown_grace_seconds: number("STEWARD_SHUTDOWN_GRACE_SECONDS", 30)?,
             on_time_grace_seconds: number("STEWARD_ON_TIME_GRACE_SECONDS", 60)?,

@@ -97,7 +97,17 @@ impl<'a> Runner<'a> {
             return Ok(done.output.clone().unwrap_or(Value::Null));
         }
         let pool = self.engine.store.pool();
-        let _ = step_log::started(pool, self.run.id, key, step.kind(), self.engine.now()).await;
+        let started_at = self.engine.now();
+        // Steps that can take a while are recorded as running when they start,
+        // so a crash leaves a trace of where it happened; quick ones are
+        // written once, when they end.
+        let slow = !matches!(
+            step.action,
+            Action::Message { .. } | Action::Condition { .. }
+        );
+        if slow {
+            let _ = step_log::started(pool, self.run.id, key, step.kind(), started_at).await;
+        }
         let started = Instant::now();
         let mut step_usage = Usage {
             steps: 1,
@@ -117,10 +127,12 @@ impl<'a> Runner<'a> {
             pool,
             self.run.id,
             key,
+            step.kind(),
             status,
             output,
             error,
             &step_usage,
+            started_at,
             self.engine.now(),
         )
         .await;

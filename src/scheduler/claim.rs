@@ -49,9 +49,13 @@ impl Scheduler {
         // Due workflows.
         let due = workflows::due(&mut tx, now, self.config.claim_batch).await?;
         result.more = due.len() as i64 >= self.config.claim_batch;
-        for workflow in due {
-            self.claim_workflow(&mut tx, workflow, now, lease_until, &mut result)
-                .await?;
+        if !due.is_empty() {
+            let mut live = runs::live_counts_all(&mut tx).await?;
+            for workflow in due {
+                let counts = live.remove(&workflow.id).unwrap_or((0, 0));
+                self.claim_workflow(&mut tx, workflow, counts, now, lease_until, &mut result)
+                    .await?;
+            }
         }
 
         // Retries whose time has come, queued runs whose turn it is, and runs
@@ -71,7 +75,7 @@ impl Scheduler {
         );
         restart.extend(approvals::settled_waiting_runs(&mut tx, now).await?);
         for run_id in restart {
-            if !runs::start(&mut tx, run_id, &self.config.node, lease_until).await? {
+            if !runs::start(&mut tx, run_id, &self.config.node, lease_until, now).await? {
                 continue;
             }
             let Some(run) = runs::get(&mut tx, run_id).await? else {
@@ -93,6 +97,7 @@ impl Scheduler {
         &self,
         tx: &mut crate::store::SqliteConnection,
         workflow: Workflow,
+        (mut going, mut queued): (i64, i64),
         now: DateTime<Utc>,
         lease_until: DateTime<Utc>,
         result: &mut ClaimResult,
@@ -122,7 +127,6 @@ impl Scheduler {
             }
         };
         let plan = slots::plan(&workflow, &schedule, now, self.grace());
-        let (mut going, mut queued) = runs::live_counts(tx, workflow.id).await?;
         let lease = Some((self.config.node.as_str(), lease_until));
         for decision in &plan.decisions {
             let slot = decision.slot;

@@ -50,7 +50,7 @@ impl Default for SchedulerConfig {
             node: format!("steward-{}", std::process::id()),
             lease: Duration::from_secs(30),
             on_time_grace: Duration::from_secs(60),
-            max_concurrent_runs: 32,
+            max_concurrent_runs: 64,
             resync: Duration::from_secs(10),
             claim_batch: 2_000,
             shutdown_grace: Duration::from_secs(30),
@@ -154,18 +154,32 @@ impl Scheduler {
 
     /// Executes a claimed run under the concurrency limit and records its end.
     pub async fn execute(&self, job: Claimed) -> RunStatus {
-        let _permit = self.limiter.acquire().await;
-        let now = self.clock.now();
-        if let Err(error) = runs::mark_started(self.store.pool(), job.run.id, now).await {
-            tracing::error!(%error, run = job.run.id, "could not mark a run started");
+        self.execute_claimed(job, false).await
+    }
+
+    /// `waited`: the run sat in the loop's queue after its claim, so its start
+    /// is stamped again when it really begins.
+    async fn execute_claimed(&self, job: Claimed, waited: bool) -> RunStatus {
+        let (_permit, stamp) = match self.limiter.try_acquire() {
+            Ok(permit) => (Some(permit), waited),
+            Err(_) => (self.limiter.acquire().await.ok(), true),
+        };
+        if stamp {
+            let now = self.clock.now();
+            if let Err(error) = runs::mark_started(self.store.pool(), job.run.id, now).await {
+                tracing::error!(%error, run = job.run.id, "could not mark a run started");
+            }
         }
         let outcome = self.engine.execute(&job.run, &job.workflow).await;
         let status = outcome.status;
         let mut delay = Duration::from_millis(50);
         for attempt in 1..=8 {
             match self.finish(&job, &outcome).await {
-                Ok(notices) => {
+                Ok((notices, wake)) => {
                     self.send(notices).await;
+                    if wake {
+                        self.poke();
+                    }
                     break;
                 }
                 Err(error) if error.is_busy() && attempt < 8 => {
@@ -178,24 +192,27 @@ impl Scheduler {
                 }
             }
         }
-        self.poke();
         status
     }
 
-    /// Records a run's end: result, retry, failure streak, auto-pause.
+    /// Records a run's end: result, retry, failure streak, auto-pause. Also
+    /// says whether the loop should wake (a retry, a wait, or a queued run of
+    /// the workflow now needs it).
     async fn finish(
         &self,
         job: &Claimed,
         outcome: &crate::engine::Outcome,
-    ) -> Result<Vec<Notice>, StoreError> {
+    ) -> Result<(Vec<Notice>, bool), StoreError> {
         let (run, workflow) = (&job.run, &job.workflow);
         let now = self.clock.now();
         let node = self.config.node.as_str();
         let mut tx = self.store.begin_write().await?;
         let mut notices = Vec::new();
+        let mut wake = false;
         match outcome.status {
             RunStatus::Waiting => {
                 runs::wait(&mut tx, run.id, node).await?;
+                wake = true;
             }
             RunStatus::Succeeded => {
                 if runs::finish(
@@ -231,6 +248,7 @@ impl Scheduler {
                     let at = now
                         + TimeDelta::seconds(workflow.policies.backoff_seconds(run.attempt as u32));
                     runs::retry_later(&mut tx, run.id, at, status, &error, now).await?;
+                    wake = true;
                 } else if runs::finish(
                     &mut tx,
                     run.id,
@@ -259,11 +277,14 @@ impl Scheduler {
                 }
             }
         }
+        if !wake {
+            wake = runs::live_counts(&mut tx, workflow.id).await?.1 > 0;
+        }
         tx.commit().await.map_err(|source| StoreError::Sql {
             context: "committing a run's result",
             source,
         })?;
-        Ok(notices)
+        Ok((notices, wake))
     }
 
     async fn send(&self, notices: Vec<Notice>) {
@@ -314,55 +335,65 @@ impl Scheduler {
             })
         };
         // Each run is a task; the set is drained so no task's end goes unread.
+        // Claimed runs beyond the concurrency limit wait in `pending` (not as
+        // parked tasks, which would each hold memory); `true` marks those that
+        // waited past the loop turn that claimed them.
         let mut tasks: JoinSet<(i64, RunStatus)> = JoinSet::new();
+        let mut pending: std::collections::VecDeque<(Claimed, bool)> = Default::default();
+        let mut claim_now = true;
+        let mut wake_at = self.clock.now();
         loop {
             if *shutdown.borrow() {
                 break;
             }
-            let now = self.clock.now();
-            match self.claim_with_retry(now).await {
-                Ok(claimed) => {
-                    let more = claimed.more;
-                    self.send(claimed.notices).await;
-                    for job in claimed.runs {
-                        let this = Arc::clone(&self);
-                        tasks.spawn(async move {
-                            let id = job.run.id;
-                            (id, this.execute(job).await)
-                        });
+            if claim_now {
+                match self.claim_with_retry(self.clock.now()).await {
+                    Ok(claimed) => {
+                        self.send(claimed.notices).await;
+                        pending.extend(claimed.runs.into_iter().map(|job| (job, false)));
+                        if claimed.more {
+                            self.start_pending(&mut pending, &mut tasks);
+                            continue;
+                        }
                     }
-                    if more {
+                    Err(error) => {
+                        tracing::error!(%error, "claim failed; trying again in 1 s");
+                        tokio::time::sleep(Duration::from_secs(1)).await;
                         continue;
                     }
                 }
-                Err(error) => {
-                    tracing::error!(%error, "claim failed; trying again in 1 s");
-                    tokio::time::sleep(Duration::from_secs(1)).await;
-                    continue;
-                }
+                let now = self.clock.now();
+                let resync =
+                    now + TimeDelta::from_std(self.config.resync).unwrap_or(TimeDelta::seconds(10));
+                wake_at = match self.next_wake().await {
+                    Ok(Some(at)) => at.min(resync),
+                    Ok(None) => resync,
+                    Err(error) => {
+                        tracing::warn!(%error, "could not find the next wake time");
+                        now + TimeDelta::seconds(1)
+                    }
+                };
             }
-            while let Some(done) = tasks.try_join_next() {
-                log_task_end(done);
-            }
-            let now = self.clock.now();
-            let resync =
-                now + TimeDelta::from_std(self.config.resync).unwrap_or(TimeDelta::seconds(10));
-            let wake_at = match self.next_wake().await {
-                Ok(Some(at)) => at.min(resync),
-                Ok(None) => resync,
-                Err(error) => {
-                    tracing::warn!(%error, "could not find the next wake time");
-                    now + TimeDelta::seconds(1)
-                }
-            };
-            let sleep_for = (wake_at - now).to_std().unwrap_or(Duration::ZERO);
+            self.start_pending(&mut pending, &mut tasks);
+            pending.iter_mut().for_each(|(_, waited)| *waited = true);
+            let sleep_for = (wake_at - self.clock.now())
+                .to_std()
+                .unwrap_or(Duration::ZERO);
+            claim_now = true;
             tokio::select! {
                 _ = tokio::time::sleep(sleep_for) => {}
                 _ = self.wake.notified() => {}
                 _ = shutdown.changed() => {}
-                Some(done) = tasks.join_next(), if !tasks.is_empty() => log_task_end(done),
+                Some(done) = tasks.join_next(), if !tasks.is_empty() => {
+                    // A run ended: start a waiting one; no claim is due for it.
+                    log_task_end(done);
+                    claim_now = false;
+                }
             }
         }
+        // Runs claimed but never started are left to their leases: the next
+        // claim marks them interrupted under their retry policy.
+        pending.clear();
         tracing::info!(
             running = tasks.len(),
             "stopping: no new runs; waiting for running ones"
@@ -393,6 +424,31 @@ impl Scheduler {
             );
         }
         Ok(())
+    }
+}
+
+impl Scheduler {
+    /// Starts waiting runs while the concurrency limit has room.
+    fn start_pending(
+        self: &Arc<Self>,
+        pending: &mut std::collections::VecDeque<(Claimed, bool)>,
+        tasks: &mut JoinSet<(i64, RunStatus)>,
+    ) {
+        let room = self
+            .config
+            .max_concurrent_runs
+            .max(1)
+            .saturating_sub(tasks.len());
+        for _ in 0..room.min(pending.len()) {
+            let Some((job, waited)) = pending.pop_front() else {
+                break;
+            };
+            let this = Arc::clone(self);
+            tasks.spawn(async move {
+                let id = job.run.id;
+                (id, this.execute_claimed(job, waited).await)
+            });
+        }
     }
 }
 

@@ -80,8 +80,14 @@ impl Store {
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(BUSY_TIMEOUT)
             .foreign_keys(true);
+        // One connection: SQLite has one writer at a time, and a single
+        // connection queues writers in the pool (fair, no sleeping) instead of
+        // in SQLite's busy handler, which sleeps up to 100 ms per retry under
+        // contention. Reads are short; a separate read pool can come with the
+        // HTTP API if they ever wait.
         let pool = SqlitePoolOptions::new()
-            .max_connections(8)
+            .max_connections(1)
+            .acquire_timeout(Duration::from_secs(60))
             .connect_with(options)
             .await
             .ctx("opening the database")?;

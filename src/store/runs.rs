@@ -69,6 +69,7 @@ pub async fn insert(
     now: DateTime<Utc>,
 ) -> Result<Option<i64>, StoreError> {
     let ended = run.status.is_final().then(|| to_ms(now));
+    let started = (run.status == RunStatus::Running).then(|| to_ms(now));
     sqlx::query_scalar::<_, i64>(
         "INSERT INTO runs (workflow_id, workflow_version, trigger, scheduled_for, status, started_at, \
          ended_at, lease_owner, lease_until, input, error, created_at) \
@@ -80,7 +81,7 @@ pub async fn insert(
     .bind(run.trigger)
     .bind(to_ms(run.scheduled_for))
     .bind(run.status.as_str())
-    .bind(None::<i64>)
+    .bind(started)
     .bind(ended)
     .bind(run.lease.map(|(owner, _)| owner))
     .bind(run.lease.map(|(_, until)| to_ms(until)))
@@ -119,6 +120,23 @@ pub async fn list(
     .await
     .ctx("listing runs")?;
     Ok(rows.into_iter().map(Row::into_run).collect())
+}
+
+/// For every workflow with live runs: how many are going and how many queued.
+pub async fn live_counts_all(
+    conn: &mut SqliteConnection,
+) -> Result<std::collections::HashMap<i64, (i64, i64)>, StoreError> {
+    let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT workflow_id, SUM(status IN ('running', 'waiting', 'retrying')), SUM(status = 'queued') \
+         FROM runs WHERE status IN ('running', 'waiting', 'retrying', 'queued') GROUP BY workflow_id",
+    )
+    .fetch_all(conn)
+    .await
+    .ctx("counting live runs")?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, going, queued)| (id, (going, queued)))
+        .collect())
 }
 
 /// How many runs of a workflow are going (running or waiting) and queued.
@@ -198,11 +216,13 @@ pub async fn start(
     id: i64,
     owner: &str,
     lease_until: DateTime<Utc>,
+    now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
     let done = sqlx::query(
-        "UPDATE runs SET status = 'running', retry_at = NULL, \
+        "UPDATE runs SET status = 'running', retry_at = NULL, started_at = COALESCE(started_at, ?), \
          lease_owner = ?, lease_until = ? WHERE id = ? AND status IN ('queued', 'retrying', 'waiting')",
     )
+    .bind(to_ms(now))
     .bind(owner)
     .bind(to_ms(lease_until))
     .bind(id)

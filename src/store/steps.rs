@@ -43,28 +43,36 @@ pub async fn started(
     Ok(())
 }
 
+/// Records how a step ended; creates the record if its start was not written
+/// (quick steps are written once, at their end).
 #[allow(clippy::too_many_arguments)]
 pub async fn finished(
     pool: &SqlitePool,
     run_id: i64,
     key: &str,
+    kind: &str,
     status: &str,
     output: Option<&Value>,
     error: Option<&str>,
     usage: &Usage,
+    started_at: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "UPDATE run_steps SET status = ?, output = ?, error = ?, usage = ?, ended_at = ? \
-         WHERE run_id = ? AND step_key = ?",
+        "INSERT INTO run_steps (run_id, step_key, kind, status, output, error, usage, started_at, ended_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) \
+         ON CONFLICT (run_id, step_key) DO UPDATE SET status = excluded.status, output = excluded.output, \
+         error = excluded.error, usage = excluded.usage, ended_at = excluded.ended_at",
     )
+    .bind(run_id)
+    .bind(key)
+    .bind(kind)
     .bind(status)
     .bind(output.map(Value::to_string))
     .bind(error)
     .bind(serde_json::to_string(usage).unwrap_or_default())
+    .bind(to_ms(started_at))
     .bind(to_ms(now))
-    .bind(run_id)
-    .bind(key)
     .execute(pool)
     .await
     .ctx("recording a step result")?;
@@ -75,7 +83,7 @@ pub async fn finished(
 pub async fn list(pool: &SqlitePool, run_id: i64) -> Result<Vec<StepRecord>, StoreError> {
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT run_id, step_key, kind, status, output, error, usage, started_at, ended_at \
-         FROM run_steps WHERE run_id = ? ORDER BY started_at, rowid",
+         FROM run_steps WHERE run_id = ? ORDER BY started_at, step_key",
     )
     .bind(run_id)
     .fetch_all(pool)
