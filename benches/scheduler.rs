@@ -189,10 +189,26 @@ async fn bench() {
         pct(0.99),
         lateness.last().unwrap()
     );
+    let mut ends: Vec<i64> = rows
+        .iter()
+        .filter_map(|(slot, _, end, _)| end.map(|e| e - slot))
+        .collect();
+    ends.sort_unstable();
+    let end_pct = |p: f64| ends[((ends.len() as f64 - 1.0) * p).round() as usize];
+    let span = (last_end - due_at.timestamp_millis()).max(1);
     println!(
-        "  last run ended {} ms after the slot",
-        last_end - due_at.timestamp_millis()
+        "  slot-to-end: p50 {} ms, p99 {} ms, last {span} ms ({:.0} runs/s)",
+        end_pct(0.5),
+        end_pct(0.99),
+        due as f64 * 1000.0 / span as f64
     );
+    let mut starts: Vec<i64> = rows.iter().map(|(_, start, _, _)| *start).collect();
+    starts.sort_unstable();
+    let first_start = starts.first().copied().unwrap_or(0);
+    let deciles: Vec<i64> = (0..=10)
+        .map(|d| starts[((starts.len() - 1) * d) / 10] - first_start)
+        .collect();
+    println!("  start deciles after the first start (ms): {deciles:?}");
 
     // Idle again: nothing due for hours.
     tokio::time::sleep(Duration::from_secs(2)).await;

@@ -22,5 +22,4 @@ CREATE TABLE runs (
     UNIQUE (workflow_id, scheduled_for)
 );
 
-CREATE INDEX runs_live ON runs (status) WHERE status IN ('queued', 'running', 'waiting', 'retrying');
 CREATE INDEX runs_created ON runs (created_at);

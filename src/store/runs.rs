@@ -128,7 +128,8 @@ pub async fn live_counts_all(
 ) -> Result<std::collections::HashMap<i64, (i64, i64)>, StoreError> {
     let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
         "SELECT workflow_id, SUM(status IN ('running', 'waiting', 'retrying')), SUM(status = 'queued') \
-         FROM runs WHERE status IN ('running', 'waiting', 'retrying', 'queued') GROUP BY workflow_id",
+         FROM runs INDEXED BY runs_live WHERE status IN ('queued', 'running', 'waiting', 'retrying') \
+         GROUP BY workflow_id",
     )
     .fetch_all(conn)
     .await
@@ -201,7 +202,7 @@ pub async fn mark_started(
     id: i64,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    sqlx::query("UPDATE runs SET started_at = COALESCE(started_at, ?) WHERE id = ?")
+    sqlx::query("UPDATE runs SET started_at = ? WHERE id = ?")
         .bind(to_ms(now))
         .bind(id)
         .execute(pool)

@@ -205,9 +205,11 @@ pub async fn due(
     now: DateTime<Utc>,
     limit: i64,
 ) -> Result<Vec<Workflow>, StoreError> {
+    // Two indexed lookups joined, rather than one OR that scans the table.
     let rows: Vec<Row> = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM workflows \
-         WHERE status = 'active' AND (next_run <= ?1 OR snooze_until <= ?1) \
+        "SELECT {COLUMNS} FROM workflows WHERE id IN (\
+           SELECT id FROM workflows WHERE status = 'active' AND next_run IS NOT NULL AND next_run <= ?1 \
+           UNION SELECT id FROM workflows WHERE snooze_until IS NOT NULL AND snooze_until <= ?1 AND status = 'active') \
          ORDER BY next_run LIMIT ?2"
     ))
     .bind(to_ms(now))
@@ -223,7 +225,7 @@ pub async fn next_wake(pool: &SqlitePool) -> Result<Option<DateTime<Utc>>, Store
     let ms: Option<i64> = sqlx::query_scalar(
         "SELECT MIN(t) FROM (\
            SELECT MIN(next_run) AS t FROM workflows WHERE status = 'active' AND next_run IS NOT NULL \
-           UNION ALL SELECT MIN(snooze_until) FROM workflows WHERE status = 'active' AND snooze_until IS NOT NULL)",
+           UNION ALL SELECT MIN(snooze_until) FROM workflows WHERE snooze_until IS NOT NULL AND status = 'active')",
     )
     .fetch_one(pool)
     .await
