@@ -217,3 +217,51 @@ fn two_serve_processes_on_one_database_run_each_slot_once() {
         "three workflows for about five seconds: {succeeded}"
     );
 }
+
+#[test]
+fn a_graceful_stop_lets_short_runs_finish_and_marks_long_ones_interrupted() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("steward.db");
+    let definitions = json!([
+        {"name": "Short", "owner": "alice", "trigger": {"kind": "cron", "expression": "*/2 * * * * *"},
+         "steps": [{"type": "delay", "seconds": 0.5}, {"type": "message", "text": "short done"}]},
+        {"name": "Long", "owner": "alice", "trigger": {"kind": "cron", "expression": "*/2 * * * * *"},
+         "steps": [{"type": "delay", "seconds": 60}]}
+    ]);
+    cli(
+        &db,
+        &["workflows", "import", "-"],
+        Some(&definitions.to_string()),
+    );
+    let log = dir.path().join("serve.log");
+    let mut command = Command::new(BIN);
+    env(&mut command, &db, "graceful");
+    let mut child = command
+        .env("STEWARD_SHUTDOWN_GRACE_SECONDS", "2")
+        .arg("serve")
+        .stdout(Stdio::from(File::create(&log).unwrap()))
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(2_600));
+    let stopped = std::time::Instant::now();
+    terminate(&mut child);
+    assert!(
+        stopped.elapsed() < Duration::from_secs(6),
+        "the grace period bounds the stop"
+    );
+    let all = runs(&db);
+    let long: Vec<&Value> = all.iter().filter(|r| r["workflow_id"] == 2).collect();
+    assert!(!long.is_empty());
+    for run in &long {
+        assert!(
+            run["status"] == "interrupted" || run["status"] == "skipped",
+            "a long run still going at the end of the grace period is interrupted: {run}"
+        );
+    }
+    assert!(long.iter().any(
+        |r| r["status"] == "interrupted" && r["error"].as_str().unwrap().contains("shut down")
+    ));
+    assert!(all.iter().all(|r| r["status"] != "running"));
+    assert!(!lines(&[log], "short done").is_empty());
+}
