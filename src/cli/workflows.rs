@@ -214,7 +214,11 @@ async fn execute(command: WorkflowsCommand, config: &Config) -> Result<Printed, 
                 .await
                 .map_err(control_error)?;
             let run_id = job.run.id;
+            // Keeps the run's lease while it executes here, so a serving
+            // process does not take it for a dead one.
+            let heartbeat = tokio::spawn(Arc::clone(&app.scheduler).heartbeat());
             let status = app.scheduler.execute(job).await;
+            heartbeat.abort();
             let mut conn = app
                 .store
                 .connection()

@@ -59,7 +59,13 @@ impl Engine {
     /// Executes `run` of `workflow`. Steps that already succeeded (a run resumed
     /// after an approval) are not repeated.
     pub async fn execute(&self, run: &Run, workflow: &Workflow) -> Outcome {
-        self.execute_at_depth(run, workflow, 0).await
+        self.execute_run(run, workflow, true).await
+    }
+
+    /// As [`Engine::execute`]; `resumed` false skips reading earlier step
+    /// records for a run that never executed before.
+    pub async fn execute_run(&self, run: &Run, workflow: &Workflow, resumed: bool) -> Outcome {
+        self.execute_at_depth(run, workflow, 0, resumed).await
     }
 
     pub(crate) async fn execute_at_depth(
@@ -67,6 +73,7 @@ impl Engine {
         run: &Run,
         workflow: &Workflow,
         depth: u32,
+        resumed: bool,
     ) -> Outcome {
         let started = Instant::now();
         let finish = |status, output, error: Option<String>, mut usage: Usage| Outcome {
@@ -100,9 +107,13 @@ impl Engine {
                 )
             }
         };
-        let previous = crate::store::steps::list(self.store.pool(), run.id)
-            .await
-            .unwrap_or_default();
+        let previous = if resumed {
+            crate::store::steps::list(self.store.pool(), run.id)
+                .await
+                .unwrap_or_default()
+        } else {
+            Vec::new()
+        };
         let runner = steps::Runner::new(self, run, workflow, previous, depth);
         let scope = json!({
             "input": run.input.clone().unwrap_or_else(|| json!({})),

@@ -438,7 +438,11 @@ impl<'a> Runner<'a> {
             .map_err(|e| e.to_string())?
             .ok_or("the chained run vanished")?;
         drop(conn);
-        let outcome = Box::pin(self.engine.execute_at_depth(&run, &child, self.depth + 1)).await;
+        let outcome = Box::pin(
+            self.engine
+                .execute_at_depth(&run, &child, self.depth + 1, false),
+        )
+        .await;
         let mut conn = store.connection().await.map_err(|e| e.to_string())?;
         let status = if outcome.status == RunStatus::Waiting {
             RunStatus::Failed

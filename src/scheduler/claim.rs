@@ -29,21 +29,14 @@ impl Scheduler {
         let lease_until = now + self.lease();
 
         // Runs whose process died: interrupted, then retried or counted.
+        // This process's own runs keep their leases even if the heartbeat was
+        // held up (a long write by another process).
+        let held = self.held_ids();
+        runs::renew_leases(&mut tx, &self.config.node, &held, lease_until).await?;
         for run in runs::expire_leases(&mut tx, now).await? {
-            let Some(workflow) = workflows::get(&mut tx, run.workflow_id).await? else {
-                continue;
-            };
-            let error = run.error.clone().unwrap_or_default();
-            if (run.attempt as u32) <= workflow.policies.retries {
-                let at =
-                    now + TimeDelta::seconds(workflow.policies.backoff_seconds(run.attempt as u32));
-                runs::retry_later(&mut tx, run.id, at, RunStatus::Interrupted, &error, now).await?;
-            } else {
-                result.notices.extend(
-                    self.count_failure(&mut tx, &workflow, &run, &error, now)
-                        .await?,
-                );
-            }
+            result
+                .notices
+                .extend(self.handle_interrupted(&mut tx, &run, now).await?);
         }
 
         // Due workflows.
@@ -84,7 +77,11 @@ impl Scheduler {
             let Some(workflow) = workflows::get(&mut tx, run.workflow_id).await? else {
                 continue;
             };
-            result.runs.push(Claimed { run, workflow });
+            result.runs.push(Claimed {
+                run,
+                workflow,
+                resumed: true,
+            });
         }
         tx.commit().await.map_err(|source| StoreError::Sql {
             context: "committing a claim",
@@ -176,7 +173,20 @@ impl Scheduler {
                 error.as_deref(),
                 if leased { lease } else { None },
             );
-            let Some(id) = runs::insert(tx, &new, now).await? else {
+            let mut slot = slot;
+            let mut new = new;
+            let inserted = loop {
+                match runs::insert(tx, &new, now).await? {
+                    Some(id) => break Some(id),
+                    // A snoozed occurrence landing on a regular slot moves by 1 ms.
+                    None if trigger == "snooze" && slot < decision.slot + TimeDelta::seconds(1) => {
+                        slot += TimeDelta::milliseconds(1);
+                        new.scheduled_for = slot;
+                    }
+                    None => break None,
+                }
+            };
+            let Some(id) = inserted else {
                 continue; // the slot already has its run
             };
             match status {
@@ -199,6 +209,7 @@ impl Scheduler {
                             usage: None,
                         },
                         workflow: workflow.clone(),
+                        resumed: false,
                     });
                 }
                 RunStatus::Queued => queued += 1,
@@ -218,6 +229,27 @@ impl Scheduler {
             status,
         };
         workflows::set_slot_state(tx, workflow.id, &state, now).await
+    }
+
+    /// A run whose process died or shut down: retried if its policy allows,
+    /// else counted as a failure.
+    pub(crate) async fn handle_interrupted(
+        &self,
+        tx: &mut crate::store::SqliteConnection,
+        run: &Run,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Notice>, StoreError> {
+        let Some(workflow) = workflows::get(tx, run.workflow_id).await? else {
+            return Ok(Vec::new());
+        };
+        let error = run.error.clone().unwrap_or_default();
+        if (run.attempt as u32) <= workflow.policies.retries {
+            let at =
+                now + TimeDelta::seconds(workflow.policies.backoff_seconds(run.attempt as u32));
+            runs::retry_later(tx, run.id, None, at, RunStatus::Interrupted, &error, now).await?;
+            return Ok(Vec::new());
+        }
+        self.count_failure(tx, &workflow, run, &error, now).await
     }
 
     /// Counts a final failure; at the fifth in a row the workflow pauses itself

@@ -120,6 +120,13 @@ pub async fn snooze(
         ));
     }
     let workflow = load(store, id).await?;
+    if let Some(pending) = workflow.snooze_until {
+        return Err(ControlError::Invalid(format!(
+            "'{}' already has an occurrence snoozed to {}; let it run first",
+            workflow.name,
+            pending.to_rfc3339()
+        )));
+    }
     let next = active_next(&workflow)?;
     let until = next + by;
     let mut tx = store.begin_write().await?;
@@ -190,7 +197,11 @@ pub async fn run_now(
         context: "committing a manual run",
         source,
     })?;
-    Ok(crate::scheduler::Claimed { run, workflow })
+    Ok(crate::scheduler::Claimed {
+        run,
+        workflow,
+        resumed: false,
+    })
 }
 
 /// Answers the pending approval of a run.

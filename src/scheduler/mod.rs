@@ -63,6 +63,9 @@ impl Default for SchedulerConfig {
 pub struct Claimed {
     pub run: Run,
     pub workflow: Workflow,
+    /// A run that executed before (a retry, or resumed after an approval):
+    /// its recorded steps are read so finished ones are not repeated.
+    pub resumed: bool,
 }
 
 pub struct Scheduler {
@@ -74,6 +77,9 @@ pub struct Scheduler {
     /// Woken by changes in this process (a run finished, a workflow changed).
     wake: Arc<Notify>,
     limiter: Arc<Semaphore>,
+    /// Runs this process holds (claimed and not yet recorded as ended); only
+    /// their leases are renewed.
+    held: std::sync::Mutex<std::collections::HashSet<i64>>,
 }
 
 /// What one simulated tick did (tests).
@@ -99,6 +105,7 @@ impl Scheduler {
             config,
             wake: Arc::new(Notify::new()),
             limiter,
+            held: Default::default(),
         }
     }
 
@@ -108,6 +115,48 @@ impl Scheduler {
 
     fn grace(&self) -> TimeDelta {
         TimeDelta::from_std(self.config.on_time_grace).unwrap_or(TimeDelta::seconds(60))
+    }
+
+    fn held_ids(&self) -> Vec<i64> {
+        self.held
+            .lock()
+            .map(|held| held.iter().copied().collect())
+            .unwrap_or_default()
+    }
+
+    fn hold(&self, ids: impl IntoIterator<Item = i64>) {
+        if let Ok(mut held) = self.held.lock() {
+            held.extend(ids);
+        }
+    }
+
+    fn release(&self, id: i64) {
+        if let Ok(mut held) = self.held.lock() {
+            held.remove(&id);
+        }
+    }
+
+    /// Renews the leases of the runs this process holds, every third of the
+    /// lease, until aborted. `steward serve` runs it for its whole life (also
+    /// through the shutdown grace period); `workflows run` while it executes.
+    pub async fn heartbeat(self: Arc<Self>) {
+        let every = (self.config.lease / 3).max(Duration::from_millis(200));
+        loop {
+            tokio::time::sleep(every).await;
+            let ids = self.held_ids();
+            if ids.is_empty() {
+                continue;
+            }
+            let until = self.clock.now() + self.lease();
+            let result = async {
+                let mut conn = self.store.connection().await?;
+                runs::renew_leases(&mut conn, &self.config.node, &ids, until).await
+            }
+            .await;
+            if let Err(error) = result {
+                tracing::warn!(%error, "could not renew run leases");
+            }
+        }
     }
 
     /// Wakes the loop: something changed.
@@ -154,6 +203,7 @@ impl Scheduler {
 
     /// Executes a claimed run under the concurrency limit and records its end.
     pub async fn execute(&self, job: Claimed) -> RunStatus {
+        self.hold([job.run.id]);
         self.execute_claimed(job, false).await
     }
 
@@ -170,7 +220,10 @@ impl Scheduler {
                 tracing::error!(%error, run = job.run.id, "could not mark a run started");
             }
         }
-        let outcome = self.engine.execute(&job.run, &job.workflow).await;
+        let outcome = self
+            .engine
+            .execute_run(&job.run, &job.workflow, job.resumed)
+            .await;
         let status = outcome.status;
         let mut delay = Duration::from_millis(50);
         for attempt in 1..=8 {
@@ -192,6 +245,7 @@ impl Scheduler {
                 }
             }
         }
+        self.release(job.run.id);
         status
     }
 
@@ -247,8 +301,8 @@ impl Scheduler {
                 if (run.attempt as u32) <= retries && status != RunStatus::Guardrail {
                     let at = now
                         + TimeDelta::seconds(workflow.policies.backoff_seconds(run.attempt as u32));
-                    runs::retry_later(&mut tx, run.id, at, status, &error, now).await?;
-                    wake = true;
+                    wake = runs::retry_later(&mut tx, run.id, Some(node), at, status, &error, now)
+                        .await?;
                 } else if runs::finish(
                     &mut tx,
                     run.id,
@@ -277,7 +331,9 @@ impl Scheduler {
                 }
             }
         }
-        if !wake {
+        let can_queue = workflow.policies.overlap == crate::workflow::Overlap::Queue
+            || workflow.policies.catchup == crate::workflow::CatchUp::All;
+        if !wake && can_queue {
             wake = runs::live_counts(&mut tx, workflow.id).await?.1 > 0;
         }
         tx.commit().await.map_err(|source| StoreError::Sql {
@@ -315,25 +371,10 @@ impl Scheduler {
         // Renews the leases of this process's runs while it lives; a crash
         // stops the renewals and the next claim (here or elsewhere) marks the
         // runs interrupted.
-        let heartbeat = {
-            let this = Arc::clone(&self);
-            let mut stop = shutdown.clone();
-            tokio::spawn(async move {
-                let every = (this.config.lease / 3).max(Duration::from_millis(200));
-                loop {
-                    tokio::select! {
-                        _ = tokio::time::sleep(every) => {}
-                        _ = stop.changed() => return,
-                    }
-                    let until = this.clock.now() + this.lease();
-                    if let Err(error) =
-                        runs::renew_leases(this.store.pool(), &this.config.node, until).await
-                    {
-                        tracing::warn!(%error, "could not renew run leases");
-                    }
-                }
-            })
-        };
+        // Renews the leases of held runs while the process lives, through the
+        // shutdown grace period too; a crash stops it, and the next claim
+        // (here or elsewhere) marks the runs interrupted.
+        let heartbeat = tokio::spawn(Arc::clone(&self).heartbeat());
         // Each run is a task; the set is drained so no task's end goes unread.
         // Claimed runs beyond the concurrency limit wait in `pending` (not as
         // parked tasks, which would each hold memory); `true` marks those that
@@ -350,6 +391,7 @@ impl Scheduler {
                 match self.claim_with_retry(self.clock.now()).await {
                     Ok(claimed) => {
                         self.send(claimed.notices).await;
+                        self.hold(claimed.runs.iter().map(|job| job.run.id));
                         pending.extend(claimed.runs.into_iter().map(|job| (job, false)));
                         if claimed.more {
                             self.start_pending(&mut pending, &mut tasks);
@@ -414,9 +456,26 @@ impl Scheduler {
                 }
             }
         }
+        // Runs still going (or never started) are marked interrupted; their
+        // retry policy decides whether they run again.
+        let result = async {
+            let mut tx = self.store.begin_write().await?;
+            let now = self.clock.now();
+            let interrupted = runs::interrupt_owned(&mut tx, &self.config.node, now).await?;
+            let mut notices = Vec::new();
+            for run in &interrupted {
+                notices.extend(self.handle_interrupted(&mut tx, run, now).await?);
+            }
+            tx.commit().await.map_err(|source| StoreError::Sql {
+                context: "committing the shutdown",
+                source,
+            })?;
+            Ok::<_, StoreError>((interrupted.len(), notices))
+        }
+        .await;
         heartbeat.abort();
-        let interrupted =
-            runs::interrupt_owned(self.store.pool(), &self.config.node, self.clock.now()).await?;
+        let (interrupted, notices) = result?;
+        self.send(notices).await;
         if interrupted > 0 {
             tracing::warn!(
                 interrupted,

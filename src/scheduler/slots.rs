@@ -6,8 +6,10 @@ use chrono::{DateTime, TimeDelta, Utc};
 use crate::schedule::Schedule;
 use crate::workflow::{CatchUp, RunTrigger, Workflow, MAX_CATCH_UP_RUNS};
 
-/// Slots looked at in one claim; a longer backlog is cut to its latest part.
+/// Slots recorded one by one in one claim; a longer backlog keeps its latest part.
 const MAX_SLOTS: usize = 10_000;
+/// Slots walked at most (a per-second schedule after weeks of downtime).
+const MAX_WALK: usize = 5_000_000;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum SlotAction {
@@ -46,22 +48,39 @@ pub fn plan(
     now: DateTime<Utc>,
     grace: TimeDelta,
 ) -> SlotPlan {
-    let mut slots = Vec::new();
+    // The slots up to now; of a huge backlog only the latest MAX_SLOTS are
+    // kept one by one, the earlier ones are summed up in one record.
+    let mut slots = std::collections::VecDeque::new();
+    let mut dropped: Option<(DateTime<Utc>, usize)> = None;
     let mut next = workflow.next_run;
+    let mut walked = 0usize;
     while let Some(slot) = next {
         if slot > now {
             break;
         }
-        slots.push(slot);
+        slots.push_back(slot);
+        if slots.len() > MAX_SLOTS {
+            let first = slots.pop_front().unwrap_or(slot);
+            dropped.get_or_insert((first, 0)).1 += 1;
+        }
         next = schedule.next_after(slot);
-        if slots.len() >= MAX_SLOTS {
-            // Keep the latest part of a huge backlog; the earlier slots are
-            // beyond any catch-up and too many to list one by one.
+        walked += 1;
+        if walked >= MAX_WALK {
             next = schedule.next_after(now);
             break;
         }
     }
+    let mut slots: Vec<DateTime<Utc>> = slots.into_iter().collect();
     let mut decisions = Vec::new();
+    if let Some((first, count)) = dropped {
+        decisions.push(Decision {
+            slot: first,
+            action: SlotAction::Missed(format!(
+                "missed while steward was not running, with {} more slots after it that are not listed one by one",
+                count.saturating_sub(1)
+            )),
+        });
+    }
     let mut snooze_slot = workflow.snooze_slot;
     let mut snooze_until = workflow.snooze_until;
     if let (Some(moved), Some(until)) = (snooze_slot, snooze_until) {
@@ -92,10 +111,23 @@ pub fn plan(
     }
     let cutoff = now - grace;
     let (late, on_time): (Vec<_>, Vec<_>) = slots.into_iter().partition(|s| *s < cutoff);
+    let queue_on_time = workflow.policies.catchup == CatchUp::All && !late.is_empty();
     decisions.extend(catch_up(workflow, late, !on_time.is_empty(), now));
+    let latest_on_time = on_time.last().copied();
     decisions.extend(on_time.into_iter().map(|slot| Decision {
         slot,
-        action: SlotAction::Run(RunTrigger::Schedule),
+        // Behind a catch-up backlog, the current slot waits its turn. Several
+        // slots due at once (a short schedule, a busy moment) run the latest.
+        action: if queue_on_time {
+            SlotAction::Queue(RunTrigger::Schedule)
+        } else if Some(slot) == latest_on_time {
+            SlotAction::Run(RunTrigger::Schedule)
+        } else {
+            SlotAction::Missed(
+                "came due together with a later slot while steward was busy; the latest one ran"
+                    .into(),
+            )
+        },
     }));
     decisions.sort_by_key(|d| d.slot);
     let completed = schedule.kind() == "once" && next.is_none() && snooze_until.is_none();
@@ -123,7 +155,7 @@ fn catch_up(
     if late.is_empty() {
         return Vec::new();
     }
-    if on_time_too {
+    if on_time_too && policies.catchup != CatchUp::All {
         return late
             .into_iter()
             .map(|s| {

@@ -102,8 +102,7 @@ pub async fn settled_waiting_runs(
     now: DateTime<Utc>,
 ) -> Result<Vec<i64>, StoreError> {
     sqlx::query(
-        "UPDATE approvals SET status = 'expired' WHERE status = 'pending' AND expires_at <= ? \
-         AND run_id IN (SELECT id FROM runs WHERE status = 'waiting')",
+        "UPDATE approvals SET status = 'expired' WHERE status = 'pending' AND expires_at <= ?",
     )
     .bind(to_ms(now))
     .execute(&mut *conn)
@@ -121,11 +120,13 @@ pub async fn settled_waiting_runs(
 
 /// The earliest pending expiry.
 pub async fn next_expiry(pool: &SqlitePool) -> Result<Option<DateTime<Utc>>, StoreError> {
-    let ms: Option<i64> =
-        sqlx::query_scalar("SELECT MIN(expires_at) FROM approvals WHERE status = 'pending'")
-            .fetch_one(pool)
-            .await
-            .ctx("finding the next approval expiry")?;
+    let ms: Option<i64> = sqlx::query_scalar(
+        "SELECT MIN(a.expires_at) FROM approvals a JOIN runs r ON r.id = a.run_id \
+             WHERE a.status = 'pending' AND r.status = 'waiting'",
+    )
+    .fetch_one(pool)
+    .await
+    .ctx("finding the next approval expiry")?;
     Ok(opt_ms(ms))
 }
 

@@ -87,6 +87,8 @@ impl Store {
         // HTTP API if they ever wait.
         let pool = SqlitePoolOptions::new()
             .max_connections(1)
+            // A local file needs no liveness ping before each use.
+            .test_before_acquire(false)
             .acquire_timeout(Duration::from_secs(60))
             .connect_with(options)
             .await

@@ -176,23 +176,23 @@ pub async fn expire_leases(
 }
 
 /// Marks a process's own running runs interrupted (graceful shutdown past its
-/// grace period).
+/// grace period) and returns them, so their retry policy can decide.
 pub async fn interrupt_owned(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
     owner: &str,
     now: DateTime<Utc>,
-) -> Result<u64, StoreError> {
-    let done = sqlx::query(
+) -> Result<Vec<Run>, StoreError> {
+    let rows: Vec<Row> = sqlx::query_as(&format!(
         "UPDATE runs SET status = 'interrupted', ended_at = ?, lease_owner = NULL, lease_until = NULL, \
          error = 'interrupted: steward shut down before the run finished' \
-         WHERE status = 'running' AND lease_owner = ?",
-    )
+         WHERE status = 'running' AND lease_owner = ? RETURNING {COLUMNS}"
+    ))
     .bind(to_ms(now))
     .bind(owner)
-    .execute(pool)
+    .fetch_all(conn)
     .await
     .ctx("interrupting runs at shutdown")?;
-    Ok(done.rows_affected())
+    Ok(rows.into_iter().map(Row::into_run).collect())
 }
 
 /// When execution of a run actually begins (after it got a slot under the
@@ -233,18 +233,26 @@ pub async fn start(
     Ok(done.rows_affected() == 1)
 }
 
-/// Extends the leases of runs this process is running.
+/// Extends the leases of the given runs, which this process holds (claimed,
+/// waiting for a slot, or executing). Runs it lost track of (a failed write,
+/// a panicked task) are not in the list, so their leases run out.
 pub async fn renew_leases(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
     owner: &str,
+    ids: &[i64],
     until: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    sqlx::query("UPDATE runs SET lease_until = ? WHERE status = 'running' AND lease_owner = ?")
-        .bind(to_ms(until))
-        .bind(owner)
-        .execute(pool)
-        .await
-        .ctx("renewing run leases")?;
+    for chunk in ids.chunks(500) {
+        let marks = vec!["?"; chunk.len()].join(", ");
+        let sql = format!(
+            "UPDATE runs SET lease_until = ? WHERE status = 'running' AND lease_owner = ? AND id IN ({marks})"
+        );
+        let mut query = sqlx::query(&sql).bind(to_ms(until)).bind(owner);
+        for id in chunk {
+            query = query.bind(id);
+        }
+        query.execute(&mut *conn).await.ctx("renewing run leases")?;
+    }
     Ok(())
 }
 
@@ -293,31 +301,36 @@ pub async fn wait(conn: &mut SqliteConnection, id: i64, owner: &str) -> Result<b
 }
 
 /// Sets a failed or interrupted run to try again at `retry_at`, keeping the
-/// failed attempt in its history.
+/// failed attempt in its history. `holder` is the process that ran it (the run
+/// must still be its `running` run); `None` takes a run just marked
+/// `interrupted`. `false` when the run is no longer in that state (its lease
+/// was lost and someone else decided), so nothing is revived twice.
 pub async fn retry_later(
     conn: &mut SqliteConnection,
     id: i64,
+    holder: Option<&str>,
     retry_at: DateTime<Utc>,
     failed_status: RunStatus,
     error: &str,
     now: DateTime<Utc>,
-) -> Result<(), StoreError> {
-    sqlx::query(
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
         "UPDATE runs SET status = 'retrying', retry_at = ?, attempt = attempt + 1, \
          history = json_insert(history, '$[#]', json_object('attempt', attempt, 'status', ?, 'error', ?, \
            'started_at', started_at, 'ended_at', ?)), \
          ended_at = NULL, error = NULL, output = NULL, lease_owner = NULL, lease_until = NULL \
-         WHERE id = ?",
+         WHERE id = ? AND ((?6 IS NULL AND status = 'interrupted') OR (status = 'running' AND lease_owner = ?6))",
     )
     .bind(to_ms(retry_at))
     .bind(failed_status.as_str())
     .bind(error)
     .bind(to_ms(now))
     .bind(id)
+    .bind(holder)
     .execute(conn)
     .await
     .ctx("scheduling a retry")?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
 }
 
 /// Retrying runs whose time has come.
@@ -326,7 +339,8 @@ pub async fn due_retries(
     now: DateTime<Utc>,
 ) -> Result<Vec<Run>, StoreError> {
     let rows: Vec<Row> = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM runs WHERE status = 'retrying' AND retry_at <= ? ORDER BY retry_at"
+        "SELECT {COLUMNS} FROM runs WHERE status = 'retrying' AND retry_at <= ? \
+         AND workflow_id IN (SELECT id FROM workflows WHERE status = 'active') ORDER BY retry_at"
     ))
     .bind(to_ms(now))
     .fetch_all(conn)
@@ -340,6 +354,7 @@ pub async fn startable_queued(conn: &mut SqliteConnection) -> Result<Vec<Run>, S
     let rows: Vec<Row> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM runs WHERE id IN (\
            SELECT MIN(q.id) FROM runs q WHERE q.status = 'queued' \
+           AND q.workflow_id IN (SELECT id FROM workflows WHERE status = 'active') \
            AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.workflow_id = q.workflow_id \
                            AND r.status IN ('running', 'waiting', 'retrying')) \
            GROUP BY q.workflow_id)"

@@ -280,9 +280,22 @@ pub async fn pause(
     .bind(note)
     .bind(to_ms(now))
     .bind(id)
-    .execute(conn)
+    .execute(&mut *conn)
     .await
     .ctx("pausing a workflow")?;
+    if done.rows_affected() == 1 {
+        // Runs still waiting their turn would replay the paused period.
+        sqlx::query(
+            "UPDATE runs SET status = 'skipped', ended_at = ?, retry_at = NULL, \
+             error = 'skipped: the workflow was paused' \
+             WHERE workflow_id = ? AND status IN ('queued', 'retrying')",
+        )
+        .bind(to_ms(now))
+        .bind(id)
+        .execute(conn)
+        .await
+        .ctx("skipping the runs of a paused workflow")?;
+    }
     Ok(done.rows_affected() == 1)
 }
 

@@ -384,3 +384,98 @@ async fn a_run_left_running_by_a_dead_process_is_interrupted_then_retried() {
     );
     assert_eq!(runs[0].attempt, 2);
 }
+
+#[tokio::test]
+async fn a_backlog_longer_than_ten_thousand_slots_keeps_the_latest_and_sums_up_the_rest() {
+    let sim = Sim::start("2026-06-01T00:00:00Z").await;
+    let mut definition = workflow(
+        "Every second",
+        json!({"kind": "cron", "expression": "* * * * * *"}),
+    );
+    definition["policies"] = json!({"catchup": "latest"});
+    let id = sim.add(definition).await;
+    // Down for three hours: 10,800 slots.
+    sim.tick_at("2026-06-01T03:00:00.500Z").await;
+    let runs = sim.runs(id).await;
+    assert_eq!(
+        runs.len(),
+        10_001,
+        "the latest 10,000 one by one, plus one summary"
+    );
+    assert!(
+        runs[0]
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("799 more slots after it"),
+        "{:?}",
+        runs[0].error
+    );
+    assert_eq!(runs[0].scheduled_for, at("2026-06-01T00:00:01Z"));
+    let last = runs.last().unwrap();
+    assert_eq!(last.scheduled_for, at("2026-06-01T03:00:00Z"));
+    assert_eq!(last.status, RunStatus::Succeeded, "the on-time slot runs");
+}
+
+#[tokio::test]
+async fn catch_up_all_runs_the_backlog_before_the_current_slot() {
+    let sim = Sim::start("2026-06-01T09:30:00Z").await;
+    let mut definition = workflow("Hourly", json!({"kind": "cron", "expression": "0 * * * *"}));
+    definition["policies"] = json!({"catchup": "all"});
+    let id = sim.add(definition).await;
+    // Down from 09:30; back at 12:00:20, when the 12:00 slot is on time.
+    sim.tick_at("2026-06-01T12:00:20Z").await;
+    assert_eq!(
+        slots(&sim.runs(id).await),
+        [
+            "2026-06-01T10:00:00Z succeeded",
+            "2026-06-01T11:00:00Z succeeded",
+            "2026-06-01T12:00:00Z succeeded"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn pausing_skips_runs_still_waiting_their_turn_and_snoozes_do_not_stack() {
+    let sim = Sim::start("2026-06-01T10:00:30Z").await;
+    let id = sim.add(waiting_workflow("queue")).await;
+    sim.tick_at("2026-06-01T10:01:00Z").await;
+    sim.tick_at("2026-06-01T10:02:00Z").await;
+    control::pause(&sim.store, id, None, "alice", sim.now())
+        .await
+        .unwrap();
+    let runs = sim.runs(id).await;
+    assert_eq!(runs[1].status, RunStatus::Skipped);
+    assert!(runs[1].error.as_deref().unwrap().contains("paused"));
+
+    let hourly = sim
+        .add(workflow(
+            "Hourly",
+            json!({"kind": "cron", "expression": "0 * * * *"}),
+        ))
+        .await;
+    control::snooze(
+        &sim.store,
+        hourly,
+        chrono::TimeDelta::hours(3),
+        "alice",
+        sim.now(),
+    )
+    .await
+    .unwrap();
+    let error = control::snooze(
+        &sim.store,
+        hourly,
+        chrono::TimeDelta::hours(1),
+        "alice",
+        sim.now(),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("already has an occurrence snoozed"),
+        "{error}"
+    );
+}
