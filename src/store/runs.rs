@@ -340,7 +340,8 @@ pub async fn due_retries(
 ) -> Result<Vec<Run>, StoreError> {
     let rows: Vec<Row> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM runs WHERE status = 'retrying' AND retry_at <= ? \
-         AND workflow_id IN (SELECT id FROM workflows WHERE status = 'active') ORDER BY retry_at"
+         AND EXISTS (SELECT 1 FROM workflows w WHERE w.id = runs.workflow_id AND w.status = 'active') \
+         ORDER BY retry_at"
     ))
     .bind(to_ms(now))
     .fetch_all(conn)
@@ -354,7 +355,7 @@ pub async fn startable_queued(conn: &mut SqliteConnection) -> Result<Vec<Run>, S
     let rows: Vec<Row> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM runs WHERE id IN (\
            SELECT MIN(q.id) FROM runs q WHERE q.status = 'queued' \
-           AND q.workflow_id IN (SELECT id FROM workflows WHERE status = 'active') \
+           AND EXISTS (SELECT 1 FROM workflows w WHERE w.id = q.workflow_id AND w.status = 'active') \
            AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.workflow_id = q.workflow_id \
                            AND r.status IN ('running', 'waiting', 'retrying')) \
            GROUP BY q.workflow_id)"
