@@ -309,58 +309,38 @@ async fn bad_data_fails_its_own_run_and_never_stops_the_scheduler() {
     let sim = Sim::start("2026-06-01T09:59:30Z").await;
     let pool = sim.store.pool();
     let next = Some(at("2026-06-01T10:00:00Z"));
-    let unknown = workflows::insert_raw(
-        pool,
-        "alice",
+    // Rows as an older or newer steward might have left them.
+    let raw = |name: &'static str, plan: &'static str, cron: &'static str, zone: &'static str| {
+        workflows::insert_raw(
+            pool,
+            "alice",
+            name,
+            plan,
+            "cron",
+            cron,
+            zone,
+            next,
+            sim.now(),
+        )
+    };
+    let message = r#"[{"type": "message", "text": "x"}]"#;
+    let unknown = raw(
         "unknown step",
         r#"{"steps": [{"type": "teleport"}]}"#,
-        "cron",
         "0 * * * *",
         "UTC",
-        next,
-        sim.now(),
     )
     .await
     .unwrap();
-    let broken = workflows::insert_raw(
-        pool,
-        "alice",
-        "broken json",
-        r#"{"steps": [{"type": "#,
-        "cron",
-        "0 * * * *",
-        "UTC",
-        next,
-        sim.now(),
-    )
-    .await
-    .unwrap();
-    let bad_trigger = workflows::insert_raw(
-        pool,
-        "alice",
-        "bad trigger",
-        r#"[{"type": "message", "text": "x"}]"#,
-        "cron",
-        "61 * * * *",
-        "UTC",
-        next,
-        sim.now(),
-    )
-    .await
-    .unwrap();
-    let bad_zone = workflows::insert_raw(
-        pool,
-        "alice",
-        "bad zone",
-        r#"[{"type": "message", "text": "x"}]"#,
-        "cron",
-        "0 * * * *",
-        "Mars/Olympus",
-        next,
-        sim.now(),
-    )
-    .await
-    .unwrap();
+    let broken = raw("broken json", r#"{"steps": [{"type": "#, "0 * * * *", "UTC")
+        .await
+        .unwrap();
+    let bad_trigger = raw("bad trigger", message, "61 * * * *", "UTC")
+        .await
+        .unwrap();
+    let bad_zone = raw("bad zone", message, "0 * * * *", "Mars/Olympus")
+        .await
+        .unwrap();
     let fine = sim.add(json!({"name": "fine", "owner": "alice", "trigger": {"kind": "cron", "expression": "0 * * * *"},
                               "steps": [{"type": "message", "text": "still here"}]})).await;
     sim.tick_at("2026-06-01T10:00:00Z").await;
