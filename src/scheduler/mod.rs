@@ -260,6 +260,11 @@ impl Scheduler {
         let (run, workflow) = (&job.run, &job.workflow);
         let now = self.clock.now();
         let node = self.config.node.as_str();
+        let can_queue = workflow.policies.overlap == crate::workflow::Overlap::Queue
+            || workflow.policies.catchup == crate::workflow::CatchUp::All;
+        if outcome.status == RunStatus::Succeeded {
+            return self.finish_success(job, outcome, can_queue).await;
+        }
         let mut tx = self.store.begin_write().await?;
         let mut notices = Vec::new();
         let mut wake = false;
@@ -268,33 +273,8 @@ impl Scheduler {
                 runs::wait(&mut tx, run.id, node).await?;
                 wake = true;
             }
-            RunStatus::Succeeded => {
-                if runs::finish(
-                    &mut tx,
-                    run.id,
-                    node,
-                    RunStatus::Succeeded,
-                    outcome.output.as_ref(),
-                    None,
-                    &outcome.usage,
-                    now,
-                )
-                .await?
-                {
-                    workflows::record_outcome(&mut tx, workflow.id, false).await?;
-                    if run.trigger == "manual" || !workflow.plan_json.contains("\"message\"") {
-                        notices.push(Notice::RunFinished {
-                            audience: claim::audience(workflow),
-                            run_id: run.id,
-                            status: RunStatus::Succeeded,
-                            summary: format!(
-                                "succeeded in {:.1} s",
-                                outcome.usage.duration_ms as f64 / 1000.0
-                            ),
-                        });
-                    }
-                }
-            }
+            // Recorded by `finish_success`.
+            RunStatus::Succeeded => {}
             status => {
                 let error = outcome.error.clone().unwrap_or_else(|| "failed".into());
                 let retries = workflow.policies.retries;
@@ -331,8 +311,6 @@ impl Scheduler {
                 }
             }
         }
-        let can_queue = workflow.policies.overlap == crate::workflow::Overlap::Queue
-            || workflow.policies.catchup == crate::workflow::CatchUp::All;
         if !wake && can_queue {
             wake = runs::live_counts(&mut tx, workflow.id).await?.1 > 0;
         }
@@ -340,6 +318,49 @@ impl Scheduler {
             context: "committing a run's result",
             source,
         })?;
+        Ok((notices, wake))
+    }
+
+    /// The common case, kept to two statements without a transaction (each
+    /// one commits alone): the run's result, then the failure streak reset
+    /// (skipped when it is already zero). A crash between them leaves a streak
+    /// that the next success resets.
+    async fn finish_success(
+        &self,
+        job: &Claimed,
+        outcome: &crate::engine::Outcome,
+        can_queue: bool,
+    ) -> Result<(Vec<Notice>, bool), StoreError> {
+        let (run, workflow) = (&job.run, &job.workflow);
+        let now = self.clock.now();
+        let mut conn = self.store.connection().await?;
+        let mut notices = Vec::new();
+        let recorded = runs::finish(
+            &mut conn,
+            run.id,
+            &self.config.node,
+            RunStatus::Succeeded,
+            outcome.output.as_ref(),
+            None,
+            &outcome.usage,
+            now,
+        )
+        .await?;
+        if recorded {
+            workflows::reset_failures(&mut conn, workflow.id).await?;
+            if run.trigger == "manual" || !workflow.plan_json.contains("\"message\"") {
+                notices.push(Notice::RunFinished {
+                    audience: claim::audience(workflow),
+                    run_id: run.id,
+                    status: RunStatus::Succeeded,
+                    summary: format!(
+                        "succeeded in {:.1} s",
+                        outcome.usage.duration_ms as f64 / 1000.0
+                    ),
+                });
+            }
+        }
+        let wake = can_queue && runs::live_counts(&mut conn, workflow.id).await?.1 > 0;
         Ok((notices, wake))
     }
 
