@@ -113,6 +113,8 @@ fn a_serve_killed_mid_run_and_restarted_runs_no_slot_twice_and_records_what_happ
         "name": "Ticker",
         "owner": "alice",
         "trigger": {"kind": "cron", "expression": "* * * * * *", "timezone": "UTC"},
+        // Runs overlap, so one is always mid-way when the kill comes.
+        "policies": {"overlap": "allow"},
         "steps": [
             {"id": "start", "type": "message", "text": "start ${run.scheduled_for}"},
             {"id": "work", "type": "delay", "seconds": 1.5},
