@@ -28,7 +28,7 @@ pub struct Cli {
 pub enum Command {
     /// Run the scheduler (the HTTP API and chat adapters come later).
     Serve,
-    /// Talk to steward in the terminal.
+    /// Talk to steward in the terminal (not available yet: it comes with the conversation).
     Chat,
     /// Read a schedule (phrase, cron, RRULE, ISO-8601) and show when it fires.
     Schedule(ScheduleArgs),

@@ -25,6 +25,7 @@ pub struct RunsArgs {
     /// At most this many runs (oldest first).
     #[arg(long, default_value_t = 10_000)]
     pub limit: i64,
+    /// Print a JSON array.
     #[arg(long)]
     pub json: bool,
 }

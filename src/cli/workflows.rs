@@ -25,6 +25,7 @@ pub enum WorkflowsCommand {
         /// Only this owner's.
         #[arg(long)]
         user: Option<String>,
+        /// Print a JSON array.
         #[arg(long)]
         json: bool,
     },
@@ -47,6 +48,7 @@ pub enum WorkflowsCommand {
     /// Run a workflow now, in this process, and print the result.
     Run {
         id: i64,
+        /// Print the run as JSON.
         #[arg(long)]
         json: bool,
     },

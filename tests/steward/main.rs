@@ -4,6 +4,7 @@
 mod fake_http;
 mod helpers;
 
+mod cli_admin;
 mod cli_schedule;
 mod engine_steps;
 mod schedule_bad_input;
