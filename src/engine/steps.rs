@@ -123,8 +123,7 @@ impl<'a> Runner<'a> {
             Err(Stop::Waiting) => ("waiting", None, None),
             Err(Stop::Failed(e)) | Err(Stop::Guardrail(e)) => ("failed", None, Some(e.as_str())),
         };
-        let _ = step_log::finished(
-            pool,
+        self.engine.store.log().step(
             self.run.id,
             key,
             step.kind(),
@@ -134,8 +133,7 @@ impl<'a> Runner<'a> {
             &step_usage,
             started_at,
             self.engine.now(),
-        )
-        .await;
+        );
         result
     }
 

@@ -215,10 +215,7 @@ impl Scheduler {
             Err(_) => (self.limiter.acquire().await.ok(), true),
         };
         if stamp {
-            let now = self.clock.now();
-            if let Err(error) = runs::mark_started(self.store.pool(), job.run.id, now).await {
-                tracing::error!(%error, run = job.run.id, "could not mark a run started");
-            }
+            self.store.log().started(job.run.id, self.clock.now());
         }
         let outcome = self
             .engine
@@ -265,6 +262,9 @@ impl Scheduler {
         if outcome.status == RunStatus::Succeeded {
             return self.finish_success(job, outcome, can_queue).await;
         }
+        // Step results go through the run-log writer; they are written
+        // before the run's end is.
+        self.store.log().flush().await?;
         let mut tx = self.store.begin_write().await?;
         let mut notices = Vec::new();
         let mut wake = false;
@@ -321,10 +321,8 @@ impl Scheduler {
         Ok((notices, wake))
     }
 
-    /// The common case, kept to two statements without a transaction (each
-    /// one commits alone): the run's result, then the failure streak reset
-    /// (skipped when it is already zero). A crash between them leaves a streak
-    /// that the next success resets.
+    /// The common case, through the run-log writer: the result and the
+    /// failure-streak reset are written with other runs' in one transaction.
     async fn finish_success(
         &self,
         job: &Claimed,
@@ -333,34 +331,33 @@ impl Scheduler {
     ) -> Result<(Vec<Notice>, bool), StoreError> {
         let (run, workflow) = (&job.run, &job.workflow);
         let now = self.clock.now();
-        let mut conn = self.store.connection().await?;
         let mut notices = Vec::new();
-        let recorded = runs::finish(
-            &mut conn,
-            run.id,
-            &self.config.node,
-            RunStatus::Succeeded,
-            outcome.output.as_ref(),
-            None,
-            &outcome.usage,
-            now,
-        )
-        .await?;
-        if recorded {
-            workflows::reset_failures(&mut conn, workflow.id).await?;
-            if run.trigger == "manual" || !workflow.plan_json.contains("\"message\"") {
-                notices.push(Notice::RunFinished {
-                    audience: claim::audience(workflow),
-                    run_id: run.id,
-                    status: RunStatus::Succeeded,
-                    summary: format!(
-                        "succeeded in {:.1} s",
-                        outcome.usage.duration_ms as f64 / 1000.0
-                    ),
-                });
-            }
+        let recorded = self
+            .store
+            .log()
+            .succeeded(
+                run.id,
+                &self.config.node,
+                outcome.output.as_ref(),
+                &outcome.usage,
+                now,
+            )
+            .await?;
+        if recorded && (run.trigger == "manual" || !workflow.plan_json.contains("\"message\"")) {
+            notices.push(Notice::RunFinished {
+                audience: claim::audience(workflow),
+                run_id: run.id,
+                status: RunStatus::Succeeded,
+                summary: format!(
+                    "succeeded in {:.1} s",
+                    outcome.usage.duration_ms as f64 / 1000.0
+                ),
+            });
         }
-        let wake = can_queue && runs::live_counts(&mut conn, workflow.id).await?.1 > 0;
+        let wake = can_queue && {
+            let mut conn = self.store.connection().await?;
+            runs::live_counts(&mut conn, workflow.id).await?.1 > 0
+        };
         Ok((notices, wake))
     }
 

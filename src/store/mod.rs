@@ -7,6 +7,7 @@
 
 pub mod approvals;
 pub mod audit;
+pub mod log_writer;
 pub mod runs;
 pub mod steps;
 pub mod workflows;
@@ -68,6 +69,7 @@ impl<T> Context<T> for Result<T, sqlx::Error> {
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: SqlitePool,
+    log: log_writer::LogWriter,
 }
 
 impl Store {
@@ -93,7 +95,8 @@ impl Store {
             .connect_with(options)
             .await
             .ctx("opening the database")?;
-        let store = Store { pool };
+        let log = log_writer::LogWriter::start(pool.clone());
+        let store = Store { pool, log };
         store.migrate().await?;
         Ok(store)
     }
@@ -106,6 +109,11 @@ impl Store {
 
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
+    }
+
+    /// The group-commit writer for run starts, step results and successes.
+    pub fn log(&self) -> &log_writer::LogWriter {
+        &self.log
     }
 
     /// A write transaction that takes the lock at once (`BEGIN IMMEDIATE`), so

@@ -195,22 +195,6 @@ pub async fn interrupt_owned(
     Ok(rows.into_iter().map(Row::into_run).collect())
 }
 
-/// When execution of a run actually begins (after it got a slot under the
-/// concurrency limit); a resumed run keeps its first start.
-pub async fn mark_started(
-    pool: &SqlitePool,
-    id: i64,
-    now: DateTime<Utc>,
-) -> Result<(), StoreError> {
-    sqlx::query("UPDATE runs SET started_at = ? WHERE id = ?")
-        .bind(to_ms(now))
-        .bind(id)
-        .execute(pool)
-        .await
-        .ctx("marking a run started")?;
-    Ok(())
-}
-
 /// Takes a queued, retrying or waiting run to `running` under `owner`'s lease.
 pub async fn start(
     conn: &mut SqliteConnection,

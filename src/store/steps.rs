@@ -1,11 +1,10 @@
 //! `run_steps` table: what each step of a run did.
 
 use chrono::{DateTime, Utc};
-use serde_json::Value;
 use sqlx::SqlitePool;
 
 use super::{from_ms, opt_ms, to_ms, Context, StoreError};
-use crate::workflow::{StepRecord, Usage};
+use crate::workflow::StepRecord;
 
 #[derive(sqlx::FromRow)]
 struct Row {
@@ -40,42 +39,6 @@ pub async fn started(
     .execute(pool)
     .await
     .ctx("recording a step start")?;
-    Ok(())
-}
-
-/// Records how a step ended; creates the record if its start was not written
-/// (quick steps are written once, at their end).
-#[allow(clippy::too_many_arguments)]
-pub async fn finished(
-    pool: &SqlitePool,
-    run_id: i64,
-    key: &str,
-    kind: &str,
-    status: &str,
-    output: Option<&Value>,
-    error: Option<&str>,
-    usage: &Usage,
-    started_at: DateTime<Utc>,
-    now: DateTime<Utc>,
-) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO run_steps (run_id, step_key, kind, status, output, error, usage, started_at, ended_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) \
-         ON CONFLICT (run_id, step_key) DO UPDATE SET status = excluded.status, output = excluded.output, \
-         error = excluded.error, usage = excluded.usage, ended_at = excluded.ended_at",
-    )
-    .bind(run_id)
-    .bind(key)
-    .bind(kind)
-    .bind(status)
-    .bind(output.map(Value::to_string))
-    .bind(error)
-    .bind(serde_json::to_string(usage).unwrap_or_default())
-    .bind(to_ms(started_at))
-    .bind(to_ms(now))
-    .execute(pool)
-    .await
-    .ctx("recording a step result")?;
     Ok(())
 }
 

@@ -368,18 +368,6 @@ pub async fn record_outcome(
     Ok(streak.unwrap_or(0))
 }
 
-/// Resets the failure streak after a success; a no-op write when it is zero.
-pub async fn reset_failures(conn: &mut SqliteConnection, id: i64) -> Result<(), StoreError> {
-    sqlx::query(
-        "UPDATE workflows SET consecutive_failures = 0 WHERE id = ? AND consecutive_failures != 0",
-    )
-    .bind(id)
-    .execute(conn)
-    .await
-    .ctx("resetting a failure streak")?;
-    Ok(())
-}
-
 pub async fn delete(conn: &mut SqliteConnection, id: i64) -> Result<bool, StoreError> {
     let done = sqlx::query("DELETE FROM workflows WHERE id = ?")
         .bind(id)

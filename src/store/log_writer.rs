@@ -1,0 +1,290 @@
+//! Group commit for the run log: step results, run starts and successful run
+//! ends from many runs are written together, a few multi-row statements per
+//! batch instead of several statements per run. Under a burst this is what
+//! lets thousands of runs a second through one SQLite connection.
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use sqlx::SqlitePool;
+use std::time::Duration;
+use tokio::sync::{mpsc, oneshot};
+
+use super::{to_ms, Context, StoreError};
+use crate::workflow::Usage;
+
+/// The most operations written in one transaction.
+const BATCH: usize = 256;
+
+/// A step's end.
+pub struct StepRow {
+    pub run_id: i64,
+    pub key: String,
+    pub kind: String,
+    pub status: String,
+    pub output: Option<String>,
+    pub error: Option<String>,
+    pub usage: String,
+    pub started_at: i64,
+    pub ended_at: i64,
+}
+
+/// A successful run's end.
+pub struct Success {
+    pub run_id: i64,
+    pub owner: String,
+    pub output: Option<String>,
+    pub usage: String,
+    pub ended_at: i64,
+}
+
+enum Op {
+    Step(StepRow),
+    Started(i64, i64),
+    /// Replies whether the run was still this owner's to finish.
+    Succeeded(Success, oneshot::Sender<Result<bool, String>>),
+    /// Replies once everything sent before it is written.
+    Flush(oneshot::Sender<Result<bool, String>>),
+}
+
+/// The sending side; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct LogWriter {
+    tx: mpsc::UnboundedSender<Op>,
+}
+
+impl std::fmt::Debug for Op {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Op")
+    }
+}
+
+impl LogWriter {
+    /// Starts the writer task on `pool`. It ends when every sender is gone.
+    pub fn start(pool: SqlitePool) -> LogWriter {
+        let (tx, rx) = mpsc::unbounded_channel();
+        // The writer: owns the batching; its errors are logged per batch and
+        // reported to the callers waiting on a reply.
+        tokio::spawn(run(pool, rx));
+        LogWriter { tx }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub fn step(
+        &self,
+        run_id: i64,
+        key: &str,
+        kind: &str,
+        status: &str,
+        output: Option<&Value>,
+        error: Option<&str>,
+        usage: &Usage,
+        started_at: DateTime<Utc>,
+        ended_at: DateTime<Utc>,
+    ) {
+        let _ = self.tx.send(Op::Step(StepRow {
+            run_id,
+            key: key.to_string(),
+            kind: kind.to_string(),
+            status: status.to_string(),
+            output: output.map(Value::to_string),
+            error: error.map(str::to_string),
+            usage: serde_json::to_string(usage).unwrap_or_default(),
+            started_at: to_ms(started_at),
+            ended_at: to_ms(ended_at),
+        }));
+    }
+
+    pub fn started(&self, run_id: i64, at: DateTime<Utc>) {
+        let _ = self.tx.send(Op::Started(run_id, to_ms(at)));
+    }
+
+    /// Waits until everything sent before is written (before a run's end is
+    /// recorded another way, so its steps are on disk first).
+    pub async fn flush(&self) -> Result<(), StoreError> {
+        let (reply, answer) = oneshot::channel();
+        self.tx
+            .send(Op::Flush(reply))
+            .map_err(|_| StoreError::Data("the run log writer has stopped".into()))?;
+        answer
+            .await
+            .map_err(|_| StoreError::Data("the run log writer has stopped".into()))?
+            .map(|_| ())
+            .map_err(StoreError::Data)
+    }
+
+    /// Records a success (after everything sent before it) and resets the
+    /// workflow's failure streak. `false` if the lease was lost.
+    pub async fn succeeded(
+        &self,
+        run_id: i64,
+        owner: &str,
+        output: Option<&Value>,
+        usage: &Usage,
+        ended_at: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let (reply, answer) = oneshot::channel();
+        let op = Op::Succeeded(
+            Success {
+                run_id,
+                owner: owner.to_string(),
+                output: output.map(Value::to_string),
+                usage: serde_json::to_string(usage).unwrap_or_default(),
+                ended_at: to_ms(ended_at),
+            },
+            reply,
+        );
+        self.tx
+            .send(op)
+            .map_err(|_| StoreError::Data("the run log writer has stopped".into()))?;
+        answer
+            .await
+            .map_err(|_| StoreError::Data("the run log writer has stopped".into()))?
+            .map_err(StoreError::Data)
+    }
+}
+
+async fn run(pool: SqlitePool, mut rx: mpsc::UnboundedReceiver<Op>) {
+    while let Some(first) = rx.recv().await {
+        let mut ops = vec![first];
+        while ops.len() < BATCH {
+            match rx.try_recv() {
+                Ok(op) => ops.push(op),
+                Err(_) => break,
+            }
+        }
+        let mut delay = Duration::from_millis(20);
+        let outcome = loop {
+            match write(&pool, &ops).await {
+                Err(error) if error.is_busy() && delay < Duration::from_secs(5) => {
+                    tokio::time::sleep(delay).await;
+                    delay *= 2;
+                }
+                other => break other,
+            }
+        };
+        let recorded = match outcome {
+            Ok(recorded) => Ok(recorded),
+            Err(error) => {
+                tracing::error!(%error, "could not write the run log; leases will mark the runs interrupted");
+                Err(error.to_string())
+            }
+        };
+        for op in ops {
+            match op {
+                Op::Succeeded(success, reply) => {
+                    let answer = recorded
+                        .as_ref()
+                        .map(|ids| ids.contains(&success.run_id))
+                        .map_err(Clone::clone);
+                    let _ = reply.send(answer);
+                }
+                Op::Flush(reply) => {
+                    let _ = reply.send(recorded.as_ref().map(|_| true).map_err(Clone::clone));
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Writes one batch in one transaction; returns the runs whose success was
+/// recorded.
+async fn write(pool: &SqlitePool, ops: &[Op]) -> Result<Vec<i64>, StoreError> {
+    let mut tx = pool
+        .begin_with("BEGIN IMMEDIATE")
+        .await
+        .ctx("starting a run-log batch")?;
+    let started: Vec<(i64, i64)> = ops
+        .iter()
+        .filter_map(|op| match op {
+            Op::Started(id, at) => Some((*id, *at)),
+            _ => None,
+        })
+        .collect();
+    for chunk in started.chunks(200) {
+        let values = vec!["(?, ?)"; chunk.len()].join(", ");
+        let sql = format!(
+            "UPDATE runs SET started_at = v.column2 FROM (VALUES {values}) AS v WHERE runs.id = v.column1"
+        );
+        let mut query = sqlx::query(&sql);
+        for (id, at) in chunk {
+            query = query.bind(id).bind(at);
+        }
+        query.execute(&mut *tx).await.ctx("writing run starts")?;
+    }
+    let steps: Vec<&StepRow> = ops
+        .iter()
+        .filter_map(|op| match op {
+            Op::Step(row) => Some(row),
+            _ => None,
+        })
+        .collect();
+    for chunk in steps.chunks(100) {
+        let values = vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");
+        let sql = format!(
+            "INSERT INTO run_steps (run_id, step_key, kind, status, output, error, usage, started_at, ended_at) \
+             VALUES {values} ON CONFLICT (run_id, step_key) DO UPDATE SET status = excluded.status, \
+             output = excluded.output, error = excluded.error, usage = excluded.usage, ended_at = excluded.ended_at"
+        );
+        let mut query = sqlx::query(&sql);
+        for row in chunk {
+            query = query
+                .bind(row.run_id)
+                .bind(&row.key)
+                .bind(&row.kind)
+                .bind(&row.status)
+                .bind(&row.output)
+                .bind(&row.error)
+                .bind(&row.usage)
+                .bind(row.started_at)
+                .bind(row.ended_at);
+        }
+        query.execute(&mut *tx).await.ctx("writing step results")?;
+    }
+    let successes: Vec<&Success> = ops
+        .iter()
+        .filter_map(|op| match op {
+            Op::Succeeded(success, _) => Some(success),
+            _ => None,
+        })
+        .collect();
+    let mut recorded = Vec::with_capacity(successes.len());
+    for chunk in successes.chunks(100) {
+        let values = vec!["(?, ?, ?, ?, ?)"; chunk.len()].join(", ");
+        let sql = format!(
+            "UPDATE runs SET status = 'succeeded', ended_at = v.column2, output = v.column3, usage = v.column4, \
+             lease_owner = NULL, lease_until = NULL \
+             FROM (VALUES {values}) AS v \
+             WHERE runs.id = v.column1 AND runs.status = 'running' AND runs.lease_owner = v.column5 \
+             RETURNING runs.id, runs.workflow_id"
+        );
+        let mut query = sqlx::query_as::<_, (i64, i64)>(&sql);
+        for s in chunk {
+            query = query
+                .bind(s.run_id)
+                .bind(s.ended_at)
+                .bind(&s.output)
+                .bind(&s.usage)
+                .bind(&s.owner);
+        }
+        let done = query.fetch_all(&mut *tx).await.ctx("writing run results")?;
+        let workflows: Vec<i64> = done.iter().map(|(_, w)| *w).collect();
+        recorded.extend(done.into_iter().map(|(id, _)| id));
+        if !workflows.is_empty() {
+            let marks = vec!["?"; workflows.len()].join(", ");
+            let sql = format!(
+                "UPDATE workflows SET consecutive_failures = 0 WHERE consecutive_failures != 0 AND id IN ({marks})"
+            );
+            let mut query = sqlx::query(&sql);
+            for id in &workflows {
+                query = query.bind(id);
+            }
+            query
+                .execute(&mut *tx)
+                .await
+                .ctx("resetting failure streaks")?;
+        }
+    }
+    tx.commit().await.ctx("committing a run-log batch")?;
+    Ok(recorded)
+}
