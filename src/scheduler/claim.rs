@@ -10,7 +10,16 @@ use crate::store::runs::{self, NewRun};
 use crate::store::workflows::{self, SlotState};
 use crate::store::{approvals, StoreError};
 use crate::workflow::notify::{Audience, Notice};
-use crate::workflow::{Overlap, Run, RunStatus, Workflow, WorkflowStatus};
+use crate::workflow::{Overlap, Run, RunStatus, RunTrigger, Workflow, WorkflowStatus};
+
+/// Run rows and workflow updates of one claim, written together at its end.
+#[derive(Default)]
+struct Batch {
+    rows: Vec<runs::RunRow>,
+    states: Vec<(i64, SlotState)>,
+    /// Workflows with a run to start, by id.
+    starting: std::collections::HashMap<i64, Workflow>,
+}
 
 /// What a claim produced: runs to execute now and notices to send after commit.
 #[derive(Default)]
@@ -44,11 +53,44 @@ impl Scheduler {
         result.more = due.len() as i64 >= self.config.claim_batch;
         if !due.is_empty() {
             let mut live = runs::live_counts_all(&mut tx).await?;
+            let mut batch = Batch::default();
             for workflow in due {
                 let counts = live.remove(&workflow.id).unwrap_or((0, 0));
-                self.claim_workflow(&mut tx, workflow, counts, now, lease_until, &mut result)
-                    .await?;
+                self.claim_workflow(
+                    &mut tx,
+                    workflow,
+                    counts,
+                    (now, lease_until),
+                    &mut batch,
+                    &mut result,
+                )
+                .await?;
             }
+            let inserted =
+                runs::insert_many(&mut tx, &batch.rows, &self.config.node, lease_until, now)
+                    .await?;
+            let rows: std::collections::HashMap<(i64, DateTime<Utc>), &runs::RunRow> = batch
+                .rows
+                .iter()
+                .map(|row| ((row.workflow_id, row.scheduled_for), row))
+                .collect();
+            for (id, workflow_id, slot) in inserted {
+                let Some(row) = rows.get(&(workflow_id, slot)) else {
+                    continue;
+                };
+                if row.status != RunStatus::Running {
+                    continue;
+                }
+                let Some(workflow) = batch.starting.get(&workflow_id) else {
+                    continue;
+                };
+                result.runs.push(Claimed {
+                    run: fresh_run(id, workflow, &row.trigger, slot),
+                    workflow: workflow.clone(),
+                    resumed: false,
+                });
+            }
+            workflows::set_slot_states(&mut tx, &batch.states, now).await?;
         }
 
         // Retries whose time has come, queued runs whose turn it is, and runs
@@ -95,8 +137,8 @@ impl Scheduler {
         tx: &mut crate::store::SqliteConnection,
         workflow: Workflow,
         (mut going, mut queued): (i64, i64),
-        now: DateTime<Utc>,
-        lease_until: DateTime<Utc>,
+        (now, lease_until): (DateTime<Utc>, DateTime<Utc>),
+        batch: &mut Batch,
         result: &mut ClaimResult,
     ) -> Result<(), StoreError> {
         let schedule = match &workflow.schedule {
@@ -125,6 +167,12 @@ impl Scheduler {
         };
         let plan = slots::plan(&workflow, &schedule, now, self.grace());
         let lease = Some((self.config.node.as_str(), lease_until));
+        let regular: Vec<DateTime<Utc>> = plan
+            .decisions
+            .iter()
+            .filter(|d| !matches!(d.action, slots::SlotAction::Run(RunTrigger::Snooze)))
+            .map(|d| d.slot)
+            .collect();
         for decision in &plan.decisions {
             let slot = decision.slot;
             let (status, trigger, error, leased) = match &decision.action {
@@ -164,6 +212,36 @@ impl Scheduler {
                     }
                 }
             };
+            if trigger != "snooze" {
+                // The common case: written with the other workflows' rows.
+                batch.rows.push(runs::RunRow {
+                    workflow_id: workflow.id,
+                    workflow_version: workflow.version,
+                    trigger: trigger.to_string(),
+                    scheduled_for: slot,
+                    status,
+                    error,
+                    leased,
+                });
+                match status {
+                    RunStatus::Running => {
+                        going += 1;
+                        batch
+                            .starting
+                            .entry(workflow.id)
+                            .or_insert_with(|| workflow.clone());
+                    }
+                    RunStatus::Queued => queued += 1,
+                    _ => {}
+                }
+                continue;
+            }
+            // A snoozed occurrence is written at once, 1 ms off any regular
+            // slot it lands on.
+            let mut slot = slot;
+            if regular.contains(&slot) {
+                slot += TimeDelta::milliseconds(1);
+            }
             let new = new_run(
                 &workflow,
                 slot,
@@ -173,41 +251,14 @@ impl Scheduler {
                 error.as_deref(),
                 if leased { lease } else { None },
             );
-            let mut slot = slot;
-            let mut new = new;
-            let inserted = loop {
-                match runs::insert(tx, &new, now).await? {
-                    Some(id) => break Some(id),
-                    // A snoozed occurrence landing on a regular slot moves by 1 ms.
-                    None if trigger == "snooze" && slot < decision.slot + TimeDelta::seconds(1) => {
-                        slot += TimeDelta::milliseconds(1);
-                        new.scheduled_for = slot;
-                    }
-                    None => break None,
-                }
-            };
-            let Some(id) = inserted else {
+            let Some(id) = runs::insert(tx, &new, now).await? else {
                 continue; // the slot already has its run
             };
             match status {
                 RunStatus::Running => {
                     going += 1;
                     result.runs.push(Claimed {
-                        run: Run {
-                            id,
-                            workflow_id: workflow.id,
-                            workflow_version: workflow.version,
-                            trigger: trigger.to_string(),
-                            scheduled_for: slot,
-                            status,
-                            attempt: 1,
-                            started_at: None,
-                            ended_at: None,
-                            input: None,
-                            output: None,
-                            error: None,
-                            usage: None,
-                        },
+                        run: fresh_run(id, &workflow, trigger, slot),
                         workflow: workflow.clone(),
                         resumed: false,
                     });
@@ -228,7 +279,8 @@ impl Scheduler {
             snooze_until: plan.snooze_until,
             status,
         };
-        workflows::set_slot_state(tx, workflow.id, &state, now).await
+        batch.states.push((workflow.id, state));
+        Ok(())
     }
 
     /// A run whose process died or shut down: retried if its policy allows,
@@ -311,6 +363,25 @@ pub(crate) fn audience(workflow: &Workflow) -> Audience {
         workflow_name: workflow.name.clone(),
         owner: workflow.owner.clone(),
         to: workflow.home_chat.clone(),
+    }
+}
+
+/// A run just claimed, as the engine sees it.
+fn fresh_run(id: i64, workflow: &Workflow, trigger: &str, slot: DateTime<Utc>) -> Run {
+    Run {
+        id,
+        workflow_id: workflow.id,
+        workflow_version: workflow.version,
+        trigger: trigger.to_string(),
+        scheduled_for: slot,
+        status: RunStatus::Running,
+        attempt: 1,
+        started_at: None,
+        ended_at: None,
+        input: None,
+        output: None,
+        error: None,
+        usage: None,
     }
 }
 

@@ -93,6 +93,57 @@ pub async fn insert(
     .ctx("recording a run")
 }
 
+/// A run to record in bulk (the claim's common case).
+pub struct RunRow {
+    pub workflow_id: i64,
+    pub workflow_version: i64,
+    pub trigger: String,
+    pub scheduled_for: DateTime<Utc>,
+    pub status: RunStatus,
+    pub error: Option<String>,
+    /// Leased to the claiming process (`running` runs).
+    pub leased: bool,
+}
+
+/// Records many runs with multi-row statements; slots that already have a run
+/// are left alone. Returns `(id, workflow_id, scheduled_for)` of the new rows.
+pub async fn insert_many(
+    conn: &mut SqliteConnection,
+    rows: &[RunRow],
+    owner: &str,
+    lease_until: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<Vec<(i64, i64, DateTime<Utc>)>, StoreError> {
+    let mut inserted = Vec::with_capacity(rows.len());
+    for chunk in rows.chunks(80) {
+        let values = vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");
+        let sql = format!(
+            "INSERT INTO runs (workflow_id, workflow_version, trigger, scheduled_for, status, started_at, \
+             ended_at, lease_owner, lease_until, error, created_at) VALUES {values} \
+             ON CONFLICT (workflow_id, scheduled_for) DO NOTHING RETURNING id, workflow_id, scheduled_for"
+        );
+        let mut query = sqlx::query_as::<_, (i64, i64, i64)>(&sql);
+        for row in chunk {
+            let running = row.status == RunStatus::Running;
+            query = query
+                .bind(row.workflow_id)
+                .bind(row.workflow_version)
+                .bind(&row.trigger)
+                .bind(to_ms(row.scheduled_for))
+                .bind(row.status.as_str())
+                .bind(running.then(|| to_ms(now)))
+                .bind(row.status.is_final().then(|| to_ms(now)))
+                .bind(row.leased.then_some(owner))
+                .bind(row.leased.then(|| to_ms(lease_until)))
+                .bind(&row.error)
+                .bind(to_ms(now));
+        }
+        let done = query.fetch_all(&mut *conn).await.ctx("recording runs")?;
+        inserted.extend(done.into_iter().map(|(id, w, at)| (id, w, from_ms(at))));
+    }
+    Ok(inserted)
+}
+
 pub async fn get(conn: &mut SqliteConnection, id: i64) -> Result<Option<Run>, StoreError> {
     let row: Option<Row> = sqlx::query_as(&format!("SELECT {COLUMNS} FROM runs WHERE id = ?"))
         .bind(id)

@@ -265,6 +265,38 @@ pub async fn set_slot_state(
     Ok(())
 }
 
+/// Writes the scheduling state of many workflows after a claim, with
+/// multi-row statements.
+pub async fn set_slot_states(
+    conn: &mut SqliteConnection,
+    states: &[(i64, SlotState)],
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    for chunk in states.chunks(150) {
+        let values = vec!["(?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");
+        let sql = format!(
+            "UPDATE workflows SET next_run = v.column2, skip_slot = v.column3, snooze_slot = v.column4, \
+             snooze_until = v.column5, status = v.column6, updated_at = ? \
+             FROM (VALUES {values}) AS v WHERE workflows.id = v.column1"
+        );
+        let mut query = sqlx::query(&sql).bind(to_ms(now));
+        for (id, state) in chunk {
+            query = query
+                .bind(id)
+                .bind(state.next_run.map(to_ms))
+                .bind(state.skip_slot.map(to_ms))
+                .bind(state.snooze_slot.map(to_ms))
+                .bind(state.snooze_until.map(to_ms))
+                .bind(state.status.as_str());
+        }
+        query
+            .execute(&mut *conn)
+            .await
+            .ctx("updating workflows' next slots")?;
+    }
+    Ok(())
+}
+
 /// Pauses with a note; the paused period will not be replayed.
 pub async fn pause(
     conn: &mut SqliteConnection,
