@@ -52,7 +52,7 @@ impl Default for SchedulerConfig {
             on_time_grace: Duration::from_secs(60),
             max_concurrent_runs: 64,
             resync: Duration::from_secs(10),
-            claim_batch: 2_000,
+            claim_batch: 5_000,
             shutdown_grace: Duration::from_secs(30),
         }
     }
@@ -439,6 +439,12 @@ impl Scheduler {
             burst += self.start_pending(&mut pending, &mut tasks);
             pending.iter_mut().for_each(|(_, waited)| *waited = true);
             if burst >= 256 && pending.is_empty() && tasks.is_empty() {
+                // The queue and the held set keep their burst-sized capacity;
+                // drop it, then return freed pages to the system.
+                pending = Default::default();
+                if let Ok(mut held) = self.held.lock() {
+                    held.shrink_to_fit();
+                }
                 release_memory();
                 burst = 0;
             }
