@@ -233,12 +233,14 @@ async fn execute(command: WorkflowsCommand, config: &Config) -> Result<Printed, 
             if json {
                 return Ok(Printed::ok(format!("{}\n", super::runs::run_json(&run))));
             }
-            let detail = run.error.clone().unwrap_or_else(|| {
-                run.output
-                    .as_ref()
-                    .map(Value::to_string)
-                    .unwrap_or_default()
-            });
+            let detail = match (&run.error, &run.output) {
+                (Some(error), _) => error.clone(),
+                (None, Some(output)) => output.to_string(),
+                (None, None) if status == crate::workflow::RunStatus::Waiting => format!(
+                    "It waits for an answer: `steward runs approve {run_id}` or `steward runs reject {run_id}`; a running `steward serve` continues it."
+                ),
+                (None, None) => String::new(),
+            };
             Ok(Printed::ok(format!(
                 "Run {run_id} of #{id}: {status}. {detail}\n"
             )))

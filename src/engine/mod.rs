@@ -108,9 +108,19 @@ impl Engine {
             }
         };
         let previous = if resumed {
-            crate::store::steps::list(self.store.pool(), run.id)
-                .await
-                .unwrap_or_default()
+            // Without the record of what already ran, resuming would repeat
+            // steps (send messages twice): fail instead.
+            match crate::store::steps::list(self.store.pool(), run.id).await {
+                Ok(previous) => previous,
+                Err(error) => {
+                    return finish(
+                        RunStatus::Failed,
+                        None,
+                        Some(format!("could not read what the run already did: {error}")),
+                        Usage::default(),
+                    )
+                }
+            }
         } else {
             Vec::new()
         };

@@ -166,6 +166,7 @@ impl<'a> Runner<'a> {
                         text: text.clone(),
                     })
                     .await;
+                usage.messages += 1;
                 Ok(json!({ "sent": text, "to": to }))
             }
             Action::Http {

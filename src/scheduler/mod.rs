@@ -343,7 +343,9 @@ impl Scheduler {
                 now,
             )
             .await?;
-        if recorded && (run.trigger == "manual" || !workflow.plan_json.contains("\"message\"")) {
+        // A scheduled run that already sent its messages stays quiet; one run
+        // by hand, or one that said nothing, reports its result.
+        if recorded && (run.trigger == "manual" || outcome.usage.messages == 0) {
             notices.push(Notice::RunFinished {
                 audience: claim::audience(workflow),
                 run_id: run.id,

@@ -124,6 +124,8 @@ impl RunTrigger {
 pub struct Usage {
     pub duration_ms: u64,
     pub steps: u32,
+    /// Messages the run sent to people.
+    pub messages: u32,
     pub tool_calls: u32,
     pub tokens_in: u64,
     pub tokens_out: u64,
@@ -133,6 +135,7 @@ pub struct Usage {
 impl Usage {
     pub fn add(&mut self, other: &Usage) {
         self.steps += other.steps;
+        self.messages += other.messages;
         self.tool_calls += other.tool_calls;
         self.tokens_in += other.tokens_in;
         self.tokens_out += other.tokens_out;

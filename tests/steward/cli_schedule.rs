@@ -3,17 +3,10 @@
 use serde_json::Value;
 use std::process::Command;
 
+use crate::helpers::{output_of, steward_command};
+
 fn steward(args: &[&str]) -> (i32, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_steward"))
-        .args(args)
-        .env_remove("STEWARD_TIMEZONE")
-        .output()
-        .expect("steward runs");
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+    output_of(steward_command().args(args), None)
 }
 
 #[test]

@@ -193,3 +193,40 @@ pub fn slots(runs: &[Run]) -> Vec<String> {
         })
         .collect()
 }
+
+// ----- the steward binary -----------------------------------------------------
+
+/// The `steward` binary with no default zone from the environment.
+pub fn steward_command() -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_steward"));
+    command.env_remove("STEWARD_TIMEZONE");
+    command
+}
+
+/// Runs a prepared command, feeding it `stdin`; returns exit code, stdout, stderr.
+pub fn output_of(
+    command: &mut std::process::Command,
+    stdin: Option<&str>,
+) -> (i32, String, String) {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("steward starts");
+    let mut input = child.stdin.take().expect("stdin");
+    if let Some(text) = stdin {
+        input
+            .write_all(text.as_bytes())
+            .expect("stdin takes the input");
+    }
+    drop(input);
+    let output = child.wait_with_output().expect("steward ends");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}

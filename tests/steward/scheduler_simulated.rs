@@ -97,6 +97,29 @@ async fn a_week_of_mixed_schedules_across_a_dst_change_fires_exactly_the_expecte
         .filter(|n| matches!(n, Notice::Message { .. }))
         .count();
     assert_eq!(messages, 7 + 3 + 28 + 1, "one message per run, none twice");
+    let results = sim
+        .notices()
+        .iter()
+        .filter(|n| matches!(n, Notice::RunFinished { .. }))
+        .count();
+    assert_eq!(
+        results, 0,
+        "runs that sent their message add no result notice"
+    );
+}
+
+#[tokio::test]
+async fn a_scheduled_run_that_sends_nothing_reports_its_result_to_the_owner() {
+    let sim = Sim::start("2026-06-01T09:59:30Z").await;
+    sim.add(json!({"name": "Quiet", "owner": "alice", "trigger": {"kind": "cron", "expression": "0 10 * * *"},
+                   "steps": [{"type": "delay", "seconds": 0}]}))
+        .await;
+    sim.tick_at("2026-06-01T10:00:00Z").await;
+    let notices = sim.notices();
+    assert!(
+        matches!(notices.as_slice(), [Notice::RunFinished { status: RunStatus::Succeeded, summary, .. }] if summary.starts_with("succeeded")),
+        "{notices:?}"
+    );
 }
 
 async fn hourly_with(sim: &Sim, name: &str, catchup: &str, window: i64) -> i64 {

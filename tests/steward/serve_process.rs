@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use crate::helpers::output_of;
+
 const BIN: &str = env!("CARGO_BIN_EXE_steward");
 
 fn env(command: &mut Command, db: &Path, node: &str) {
@@ -25,30 +27,9 @@ fn env(command: &mut Command, db: &Path, node: &str) {
 fn cli(db: &Path, args: &[&str], stdin: Option<&str>) -> String {
     let mut command = Command::new(BIN);
     env(&mut command, db, "cli");
-    command
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    if stdin.is_some() {
-        command.stdin(Stdio::piped());
-    }
-    let mut child = command.spawn().unwrap();
-    if let Some(text) = stdin {
-        use std::io::Write;
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(text.as_bytes())
-            .unwrap();
-    }
-    let output = child.wait_with_output().unwrap();
-    assert!(
-        output.status.success(),
-        "steward {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
+    let (code, stdout, stderr) = output_of(command.args(args), stdin);
+    assert_eq!(code, 0, "steward {args:?}: {stderr}");
+    stdout
 }
 
 fn serve(db: &Path, node: &str, log: &Path) -> Child {
