@@ -6,19 +6,22 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::watch;
 
+use crate::agent::{self, Agent, Runs};
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::engine::{Engine, HttpClient, HttpConfig};
-use crate::llm::Unconfigured;
-use crate::scheduler::{Scheduler, SchedulerConfig};
-use crate::store::Store;
+use crate::llm::{ChatModel, OpenAi, Unconfigured};
+use crate::scheduler::{control, Scheduler, SchedulerConfig};
+use crate::store::{runs, Store};
 use crate::workflow::notify::Notifier;
+use crate::workflow::Run;
 
 /// The running parts of steward.
 pub struct App {
     pub store: Store,
     pub engine: Arc<Engine>,
     pub scheduler: Arc<Scheduler>,
+    pub clock: Arc<dyn Clock>,
 }
 
 impl App {
@@ -50,7 +53,7 @@ impl App {
         let scheduler = Arc::new(Scheduler::new(
             store.clone(),
             Arc::clone(&engine),
-            clock,
+            Arc::clone(&clock),
             notifier,
             SchedulerConfig {
                 node: config.node.clone(),
@@ -65,7 +68,88 @@ impl App {
             store,
             engine,
             scheduler,
+            clock,
         })
+    }
+
+    /// The conversation agent over this app's store and scheduler, reading
+    /// with the configured LLM or, without one, the offline grammar.
+    pub fn agent(&self, config: &Config, run_wait: Duration) -> anyhow::Result<Agent> {
+        let model: Option<Arc<dyn ChatModel>> = match &config.llm {
+            Some(llm) => Some(Arc::new(
+                OpenAi::new(llm.clone()).map_err(|e| anyhow::anyhow!("the LLM client: {e}"))?,
+            )),
+            None => None,
+        };
+        let runs = Arc::new(SchedulerRuns {
+            scheduler: Arc::clone(&self.scheduler),
+            store: self.store.clone(),
+            clock: Arc::clone(&self.clock),
+            node: config.node.clone(),
+            lease: chrono::TimeDelta::seconds(config.lease_seconds as i64),
+        });
+        Ok(Agent::new(
+            self.store.clone(),
+            Arc::clone(&self.clock),
+            agent::Settings {
+                default_zone: config.default_zone,
+                min_interval_seconds: config.min_interval_seconds,
+                run_wait,
+                ..agent::Settings::default()
+            },
+            model,
+            runs,
+        ))
+    }
+}
+
+/// "Run it now" from a conversation: records a manual run and executes it in
+/// this process's scheduler.
+struct SchedulerRuns {
+    scheduler: Arc<Scheduler>,
+    store: Store,
+    clock: Arc<dyn Clock>,
+    node: String,
+    lease: chrono::TimeDelta,
+}
+
+#[async_trait::async_trait]
+impl Runs for SchedulerRuns {
+    async fn run_now(&self, workflow_id: i64, actor: &str, wait: Duration) -> Result<Run, String> {
+        let now = self.clock.now();
+        let job = control::run_now(
+            &self.store,
+            workflow_id,
+            &self.node,
+            now + self.lease,
+            actor,
+            now,
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+        let run_id = job.run.id;
+        let scheduler = Arc::clone(&self.scheduler);
+        // The run executes on its own task so a long one outlives the wait;
+        // its result then reaches the home chat through the notifier.
+        let mut running = tokio::spawn(async move { scheduler.execute(job).await });
+        if tokio::time::timeout(wait, &mut running).await.is_err() {
+            // Still going: a watcher reads the task's result so a panic is
+            // logged rather than lost.
+            tokio::spawn(async move {
+                if let Err(error) = running.await {
+                    tracing::error!(%error, run_id, "a run started from chat panicked");
+                }
+            });
+        }
+        let mut conn = self.store.connection().await.map_err(|e| e.to_string())?;
+        runs::get(&mut conn, run_id)
+            .await
+            .map_err(|e| e.to_string())?
+            .ok_or_else(|| format!("run {run_id} vanished"))
+    }
+
+    fn changed(&self) {
+        self.scheduler.poke();
     }
 }
 

@@ -2,6 +2,7 @@
 //!
 //! The module map follows DESIGN §2; each module owns one part of the house.
 
+pub mod agent;
 pub mod app;
 pub mod chat;
 pub mod cli;

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use clap::Parser;
 use steward::chat::terminal::TerminalNotifier;
-use steward::cli::{run_runs, run_schedule, run_workflows, Cli, Command, Printed};
+use steward::cli::{run_chat, run_runs, run_schedule, run_workflows, Cli, Command, Printed};
 use steward::config::Config;
 
 fn main() -> ExitCode {
@@ -31,13 +31,11 @@ fn main() -> ExitCode {
     }
     let printed = match cli.command {
         Command::Schedule(args) => run_schedule(&args, &config, chrono::Utc::now()),
-        Command::Chat => Printed::error(
-            "steward chat is not available yet: the conversation arrives with its issue (try `steward schedule \"every weekday at 8:30\"`).",
-            false,
-            1,
-        ),
         command => {
-            let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+            let runtime = match tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+            {
                 Ok(runtime) => runtime,
                 Err(error) => {
                     eprintln!("error: starting the async runtime: {error}");
@@ -70,6 +68,7 @@ async fn async_command(command: Command, config: Config) -> Printed {
         },
         Command::Workflows(command) => run_workflows(command, &config).await,
         Command::Runs(args) => run_runs(args, &config).await,
-        Command::Schedule(_) | Command::Chat => Printed::default(),
+        Command::Chat(args) => run_chat(args, &config).await,
+        Command::Schedule(_) => Printed::default(),
     }
 }

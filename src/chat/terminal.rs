@@ -1,8 +1,12 @@
-//! A notifier that prints each notice as a line on stdout and logs it.
+//! The terminal: `steward chat` talks to the agent on stdin/stdout, and the
+//! notifiers that print run results there.
 
 use async_trait::async_trait;
 use std::io::Write;
+use std::sync::Arc;
+use tokio::io::{AsyncBufReadExt, BufReader};
 
+use crate::agent::{Agent, Content, Inbound, Reply};
 use crate::workflow::notify::{Notice, Notifier};
 
 /// Prints notices; `quiet` keeps them to the log only.
@@ -20,6 +24,95 @@ impl Notifier for TerminalNotifier {
             let mut out = std::io::stdout().lock();
             let _ = writeln!(out, "{line}");
             let _ = out.flush();
+        }
+    }
+}
+
+/// Prints the notices of one user's workflows in their chat; others' go to
+/// the log (this process also fires their workflows).
+#[derive(Clone, Debug)]
+pub struct UserNotifier {
+    pub user: String,
+}
+
+#[async_trait]
+impl Notifier for UserNotifier {
+    async fn notify(&self, notice: Notice) {
+        let line = notice.line();
+        tracing::info!(target: "steward::notice", owner = %notice.audience().owner, "{line}");
+        if notice.audience().owner == self.user {
+            let line = match &notice {
+                Notice::ApprovalRequested { run_id, .. } => {
+                    format!("{line}\n  (say 'approve {run_id}' or 'reject {run_id}')")
+                }
+                _ => line,
+            };
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "\n» {line}");
+            let _ = write!(out, "> ");
+            let _ = out.flush();
+        }
+    }
+}
+
+/// Who is talking in the terminal.
+pub fn inbound(user: &str, content: Content) -> Inbound {
+    Inbound {
+        conversation: format!("terminal:{user}"),
+        user: user.to_string(),
+        user_name: Some(user.to_string()),
+        home_chat: format!("terminal:{user}"),
+        content,
+    }
+}
+
+/// The reply as the terminal shows it.
+pub fn show(reply: &Reply) -> String {
+    reply.text.clone()
+}
+
+/// Reads lines until end of input or "quit"; each is one turn.
+pub async fn converse(agent: Arc<Agent>, user: String) -> anyhow::Result<()> {
+    let mut lines = BufReader::new(tokio::io::stdin()).lines();
+    let greeting = format!(
+        "steward — talking as {user} ({}). Type 'help' for examples, 'quit' to leave. Run results of your workflows appear here while this runs.",
+        if agent.has_model() {
+            "LLM mode"
+        } else {
+            "offline mode: no LLM configured"
+        }
+    );
+    println!("{greeting}");
+    loop {
+        print!("> ");
+        let _ = std::io::stdout().flush();
+        let Some(line) = lines.next_line().await? else {
+            println!();
+            return Ok(());
+        };
+        let line = line.trim();
+        if matches!(line, "quit" | "exit" | "/quit" | "/exit" | "bye") {
+            return Ok(());
+        }
+        if line.is_empty() {
+            continue;
+        }
+        let content = match line.strip_prefix('/') {
+            Some(command) => {
+                let (name, args) = command.split_once(' ').unwrap_or((command, ""));
+                Content::Command {
+                    name: name.to_string(),
+                    args: args.to_string(),
+                }
+            }
+            None => Content::Text(line.to_string()),
+        };
+        match agent.handle(inbound(&user, content)).await {
+            Ok(reply) => println!("{}", show(&reply)),
+            Err(error) => {
+                tracing::error!(error = %error, "a chat turn failed");
+                println!("Something went wrong on my side saving that; try again.");
+            }
         }
     }
 }

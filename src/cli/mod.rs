@@ -1,6 +1,7 @@
 //! The command line (clap): `serve`, `chat`, `schedule`, `migrate`, and the
 //! admin commands `workflows` and `runs`.
 
+mod chat;
 mod runs;
 mod schedule;
 mod workflows;
@@ -8,6 +9,7 @@ mod workflows;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
+pub use chat::{run_chat, ChatArgs};
 pub use runs::{run_runs, RunsArgs};
 pub use schedule::{run_schedule, ScheduleArgs};
 pub use workflows::{run_workflows, WorkflowsCommand};
@@ -28,8 +30,8 @@ pub struct Cli {
 pub enum Command {
     /// Run the scheduler (the HTTP API and chat adapters come later).
     Serve,
-    /// Talk to steward in the terminal (not available yet: it comes with the conversation).
-    Chat,
+    /// Talk to steward in the terminal: create and manage workflows in words.
+    Chat(ChatArgs),
     /// Read a schedule (phrase, cron, RRULE, ISO-8601) and show when it fires.
     Schedule(ScheduleArgs),
     /// Apply database migrations.

@@ -7,9 +7,11 @@
 
 pub mod approvals;
 pub mod audit;
+pub mod conversations;
 pub mod log_writer;
 pub mod runs;
 pub mod steps;
+pub mod users;
 pub mod workflows;
 
 use chrono::{DateTime, TimeZone, Utc};

@@ -22,6 +22,9 @@ struct Row {
     output: Option<String>,
     error: Option<String>,
     usage: Option<String>,
+    /// Only in queries that join the workflow.
+    #[sqlx(default)]
+    workflow_name: Option<String>,
 }
 
 const COLUMNS: &str =
@@ -171,6 +174,58 @@ pub async fn list(
     .await
     .ctx("listing runs")?;
     Ok(rows.into_iter().map(Row::into_run).collect())
+}
+
+/// What a history question asks for.
+#[derive(Clone, Debug, Default)]
+pub struct HistoryQuery<'a> {
+    /// Only workflows of this owner (`None`: everyone's, for admins).
+    pub owner: Option<&'a str>,
+    pub workflow_id: Option<i64>,
+    /// Only these statuses (empty: all).
+    pub statuses: Vec<RunStatus>,
+    /// Runs whose slot is in `[since, until)`.
+    pub since: Option<DateTime<Utc>>,
+    pub until: Option<DateTime<Utc>>,
+    pub limit: i64,
+}
+
+/// Runs matching `query`, newest slot first, each with its workflow's name.
+pub async fn history(
+    pool: &SqlitePool,
+    query: &HistoryQuery<'_>,
+) -> Result<Vec<(Run, String)>, StoreError> {
+    let statuses: Vec<&str> = query.statuses.iter().map(|s| s.as_str()).collect();
+    let statuses = serde_json::to_string(&statuses).unwrap_or_else(|_| "[]".into());
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "SELECT {} FROM runs r JOIN workflows w ON w.id = r.workflow_id \
+         WHERE (?1 IS NULL OR w.owner = ?1) AND (?2 IS NULL OR r.workflow_id = ?2) \
+         AND (?3 = '[]' OR r.status IN (SELECT value FROM json_each(?3))) \
+         AND (?4 IS NULL OR r.scheduled_for >= ?4) AND (?5 IS NULL OR r.scheduled_for < ?5) \
+         ORDER BY r.scheduled_for DESC, r.id DESC LIMIT ?6",
+        COLUMNS
+            .split(", ")
+            .map(|c| format!("r.{c}"))
+            .chain(std::iter::once("w.name AS workflow_name".to_string()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))
+    .bind(query.owner)
+    .bind(query.workflow_id)
+    .bind(statuses)
+    .bind(query.since.map(to_ms))
+    .bind(query.until.map(to_ms))
+    .bind(query.limit)
+    .fetch_all(pool)
+    .await
+    .ctx("reading the run history")?;
+    Ok(rows
+        .into_iter()
+        .map(|mut row| {
+            let name = row.workflow_name.take().unwrap_or_default();
+            (row.into_run(), name)
+        })
+        .collect())
 }
 
 /// For every workflow with live runs: how many are going and how many queued.

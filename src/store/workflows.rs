@@ -400,6 +400,41 @@ pub async fn record_outcome(
     Ok(streak.unwrap_or(0))
 }
 
+/// Replaces a workflow's definition (name, instruction, plan, trigger, zone,
+/// guardrails) with a checked one; the version goes up and an active
+/// workflow's next slot follows the new trigger. Returns whether it existed.
+pub async fn replace_definition(
+    conn: &mut SqliteConnection,
+    id: i64,
+    new: &NewWorkflow,
+    next_run: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let d = &new.definition;
+    let done = sqlx::query(
+        "UPDATE workflows SET name = ?, instruction = ?, plan = ?, trigger_kind = ?, \
+         trigger_expression = ?, trigger_anchor = ?, timezone = ?, guardrails = ?, \
+         next_run = CASE WHEN status = 'active' THEN ? ELSE next_run END, \
+         skip_slot = NULL, snooze_slot = NULL, snooze_until = NULL, \
+         version = version + 1, updated_at = ? WHERE id = ?",
+    )
+    .bind(d.name.trim())
+    .bind(&d.instruction)
+    .bind(&new.plan_json)
+    .bind(new.schedule.kind())
+    .bind(new.schedule.expression())
+    .bind(new.schedule.anchor().map(to_ms))
+    .bind(new.schedule.zone.name())
+    .bind(to_json(&d.guardrails))
+    .bind(next_run.map(to_ms))
+    .bind(to_ms(now))
+    .bind(id)
+    .execute(conn)
+    .await
+    .ctx("updating a workflow")?;
+    Ok(done.rows_affected() == 1)
+}
+
 pub async fn delete(conn: &mut SqliteConnection, id: i64) -> Result<bool, StoreError> {
     let done = sqlx::query("DELETE FROM workflows WHERE id = ?")
         .bind(id)

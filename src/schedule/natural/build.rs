@@ -31,8 +31,19 @@ pub struct Clauses {
 
 /// Runs the recognizers over the sentence, left to right.
 pub fn recognize_all(tokens: &[Token]) -> Result<Clauses, PhraseError> {
-    // (first token, token count, clauses)
-    let mut spans: Vec<(usize, usize, Vec<Clause>)> = Vec::new();
+    let spans = recognize_spans(tokens)?;
+    let mut used = vec![false; tokens.len()];
+    let mut found = Vec::new();
+    for (start, len, clauses) in spans {
+        used[start..start + len].iter_mut().for_each(|u| *u = true);
+        found.extend(clauses);
+    }
+    Ok(Clauses { found, used })
+}
+
+/// What the recognizers found, as (first token, token count, clauses).
+pub fn recognize_spans(tokens: &[Token]) -> Result<Vec<Span>, PhraseError> {
+    let mut spans: Vec<Span> = Vec::new();
     let mut i = 0;
     while i < tokens.len() {
         match recognize_at(tokens, i)? {
@@ -55,14 +66,11 @@ pub fn recognize_all(tokens: &[Token]) -> Result<Clauses, PhraseError> {
             !matches!(c.as_slice(), [Clause::Times(_)]) || introduced(*start)
         });
     }
-    let mut used = vec![false; tokens.len()];
-    let mut found = Vec::new();
-    for (start, len, clauses) in spans {
-        used[start..start + len].iter_mut().for_each(|u| *u = true);
-        found.extend(clauses);
-    }
-    Ok(Clauses { found, used })
+    Ok(spans)
 }
+
+/// Clauses recognized over a run of tokens.
+pub type Span = (usize, usize, Vec<Clause>);
 
 type Recognized = Option<(Vec<Clause>, usize)>;
 

@@ -90,3 +90,65 @@ pub fn parse_phrase(text: &str, context: &Context) -> Result<Parsed, PhraseError
     let task = build::task(text, &tokens, &clauses.used);
     Ok(Parsed { schedule, task })
 }
+
+/// Changes a schedule read from `original` by `amendment` ("at 9", "only on
+/// weekdays", "Tokyo time"): the parts the amendment names (time of day, days
+/// or repeat, zone) replace the original's, the rest stays. The original's task
+/// words are dropped; the result's `task` is `None`.
+pub fn amend_phrase(
+    original: &str,
+    amendment: &str,
+    context: &Context,
+) -> Result<Parsed, PhraseError> {
+    use build::Clause;
+    if amendment.chars().count() > MAX_PHRASE_CHARS {
+        return Err(PhraseError::new(format!(
+            "that change is too long to read (the limit is {MAX_PHRASE_CHARS} characters)"
+        )));
+    }
+    let changes = build::recognize_all(&tokens::tokenize(amendment))?;
+    if changes.found.is_empty() {
+        return Err(PhraseError::new(
+            "I couldn't find a schedule change in that. Try 'at 9', 'only on weekdays' or 'every monday at 8:30'.",
+        ));
+    }
+    let names_time = changes
+        .found
+        .iter()
+        .any(|c| matches!(c, Clause::Times(_) | Clause::Part(_)));
+    let names_days = changes
+        .found
+        .iter()
+        .any(|c| matches!(c, Clause::Recur(_) | Clause::Day(_) | Clause::After(_)));
+    let names_zone = changes.found.iter().any(|c| matches!(c, Clause::Zone(_)));
+    let original_tokens = tokens::tokenize(original);
+    let spans = build::recognize_spans(&original_tokens)?;
+    if spans.is_empty() && !names_days {
+        return Err(PhraseError::new(
+            "I can't change just part of that schedule: give the whole of it, e.g. 'every weekday at 9'.",
+        ));
+    }
+    let mut kept: Vec<String> = Vec::new();
+    for (start, len, clauses) in spans {
+        let replaced = clauses.iter().any(|c| match c {
+            Clause::Times(_) => names_time,
+            // "every morning" is a repeat and a part of the day: a new time
+            // keeps the repeat, new days replace it.
+            Clause::Part(_) => names_time && !matches!(clauses[0], Clause::Recur(_)),
+            Clause::Recur(_) | Clause::Day(_) | Clause::After(_) => names_days,
+            Clause::Zone(_) => names_zone,
+        });
+        if !replaced {
+            let first = &original_tokens[start];
+            let last = &original_tokens[start + len - 1];
+            kept.push(original[first.start..last.end].to_string());
+        }
+    }
+    kept.push(amendment.trim().to_string());
+    let combined = kept.join(" ");
+    let parsed = parse_phrase(&combined, context)?;
+    Ok(Parsed {
+        schedule: parsed.schedule,
+        task: None,
+    })
+}

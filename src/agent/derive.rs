@@ -1,0 +1,174 @@
+//! What a plain instruction becomes when no steps are given: a reminder is a
+//! `message` step, a URL check an `http` + `condition` + `message` plan, and
+//! anything else one `agent` step (which needs an LLM to run).
+
+use regex::Regex;
+use serde_json::{json, Value};
+use std::sync::LazyLock;
+
+/// The steps for `instruction`, and a name for the workflow.
+pub fn plan(instruction: &str) -> (Value, String) {
+    let instruction = instruction.trim();
+    if let Some(url) = url_in(instruction) {
+        if is_check(instruction) {
+            return (url_check(&url), check_name(&url));
+        }
+    }
+    if let Some(text) = reminder_text(instruction) {
+        let name = title(&text, 5);
+        return (
+            json!([{ "id": "remind", "type": "message", "text": text }]),
+            name,
+        );
+    }
+    (
+        json!([{ "id": "agent", "type": "agent", "instruction": instruction, "tools": [] }]),
+        title(instruction, 5),
+    )
+}
+
+/// Whether a sentence asks to be reminded ("every morning at 9 remind me to stretch").
+pub fn asks_for_reminder(sentence: &str) -> bool {
+    static ASKS: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b(?:remind|notify|ping|message|tell|send) (?:me|us)\b")
+            .expect("valid pattern")
+    });
+    ASKS.is_match(sentence) && url_in(sentence).is_none()
+}
+
+/// A `message` step with `text`, whatever its wording.
+pub fn reminder(text: &str) -> (Value, String) {
+    let text = reminder_text(text).unwrap_or_else(|| text.trim().to_string());
+    let name = title(&text, 5);
+    (
+        json!([{ "id": "remind", "type": "message", "text": text }]),
+        name,
+    )
+}
+
+static URL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"https?://[^\s<>\x22']+").expect("valid pattern"));
+
+fn url_in(text: &str) -> Option<String> {
+    URL.find(text).map(|m| {
+        m.as_str()
+            .trim_end_matches(['.', ',', ')', ';', '!', '?'])
+            .to_string()
+    })
+}
+
+fn is_check(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    [
+        "check",
+        "ping",
+        "monitor",
+        "watch",
+        "down",
+        "up",
+        "status",
+        "alive",
+        "health",
+        "reachable",
+        "available",
+        "online",
+    ]
+    .iter()
+    .any(|w| lower.split(|c: char| !c.is_alphanumeric()).any(|t| t == *w))
+}
+
+/// GET the URL; when the answer is not 2xx, tell the owner. A URL that does not
+/// answer at all fails the run, and failures always reach the owner.
+fn url_check(url: &str) -> Value {
+    json!([
+        { "id": "check", "type": "http", "method": "GET", "url": url, "timeout_seconds": 30 },
+        { "id": "down", "type": "condition",
+          "if": { "left": "${steps.check.output.ok}", "op": "eq", "right": false },
+          "then": [{ "id": "alert", "type": "message",
+                     "text": format!("{url} looks down: HTTP ${{steps.check.output.status}}") }] }
+    ])
+}
+
+/// "https://status.example.com" → "Status check"; "https://www.acme.io/health" → "Acme check".
+fn check_name(url: &str) -> String {
+    let host = url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_string))
+        .unwrap_or_default();
+    let label = host
+        .split('.')
+        .find(|l| !matches!(*l, "www" | "api" | "") && !l.chars().all(|c| c.is_ascii_digit()))
+        .unwrap_or("Site");
+    format!("{} check", capitalize(label))
+}
+
+static REMIND: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)^(?:please )?(?:remind (?:me|us)(?: (?:to|that|about|of))?|send (?:me|us)(?: a message| a reminder)?(?: saying| that)?|tell (?:me|us)(?: to| that)?|message (?:me|us)(?: to| that)?|ping (?:me|us)(?: to| that)?|say|notify (?:me|us)(?: to| that)?)\s*[:,]?\s*(?P<text>.+)$"#).expect("valid pattern")
+});
+
+/// "remind me to call mom" → "call mom"; "send me 'call mom'" → "call mom".
+fn reminder_text(instruction: &str) -> Option<String> {
+    let c = REMIND.captures(instruction)?;
+    let text = c["text"]
+        .trim()
+        .trim_matches(|c| matches!(c, '"' | '\'' | '“' | '”' | '‘' | '’'))
+        .trim()
+        .to_string();
+    (!text.is_empty()).then_some(text)
+}
+
+/// The first words, capitalised, as a name.
+fn title(text: &str, words: usize) -> String {
+    let cleaned: Vec<&str> = text
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '-'))
+        .filter(|w| !w.is_empty() && !w.starts_with("http"))
+        .take(words)
+        .collect();
+    let joined = cleaned.join(" ");
+    let joined: String = joined.chars().take(60).collect();
+    if joined.is_empty() {
+        "Workflow".into()
+    } else {
+        capitalize(&joined)
+    }
+}
+
+fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reminder_is_a_message_step() {
+        let (steps, name) = plan("remind me to call mom");
+        assert_eq!(steps[0]["type"], "message");
+        assert_eq!(steps[0]["text"], "call mom");
+        assert_eq!(name, "Call mom");
+        assert_eq!(plan("send me 'call mom'").0[0]["text"], "call mom");
+    }
+
+    #[test]
+    fn a_url_check_is_http_condition_message() {
+        let (steps, name) = plan("check https://status.example.com and tell me if it's down");
+        assert_eq!(steps[0]["type"], "http");
+        assert_eq!(steps[0]["url"], "https://status.example.com");
+        assert_eq!(steps[1]["type"], "condition");
+        assert_eq!(steps[1]["then"][0]["type"], "message");
+        assert_eq!(name, "Status check");
+    }
+
+    #[test]
+    fn anything_else_is_an_agent_step() {
+        let (steps, name) = plan("summarise the open support tickets");
+        assert_eq!(steps[0]["type"], "agent");
+        assert_eq!(name, "Summarise the open support tickets");
+    }
+}

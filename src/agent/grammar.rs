@@ -1,0 +1,580 @@
+//! The offline grammar: what a message means when no LLM reads it (and for
+//! slash and bot commands always). Deterministic and forgiving about
+//! wording, never guessing: a message it cannot map gets examples back.
+
+use regex::Regex;
+use serde_json::{json, Value};
+use std::sync::LazyLock;
+
+/// What a message asks for.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Intent {
+    /// A workflow tool with its arguments.
+    Tool(&'static str, Value),
+    /// Answer a waiting run.
+    Answer {
+        run_id: i64,
+        approve: bool,
+    },
+    Help,
+    Hello,
+    Thanks,
+    /// Confirm, cancel or amend with no draft waiting.
+    NoDraft,
+}
+
+/// How a message settles the draft waiting for confirmation.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Settle {
+    /// Yes, optionally with a change first ("yes but at 9").
+    Confirm(Option<String>),
+    Cancel,
+    /// A change to the draft ("make it 8:30 instead", "call it Morning check").
+    Amend(String),
+    /// Something else.
+    Other,
+}
+
+fn re(pattern: &str) -> Regex {
+    Regex::new(pattern).expect("grammar patterns are valid")
+}
+
+static CONFIRM: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:yes|y|yep|yup|yeah|ok|okay|sure|confirm(?:ed)?|create(?: it)?|save(?: it)?|delete(?: it)?|do it|go(?: ahead)?|looks good|sounds good|perfect|great|correct|right|please do|absolutely|of course)\b[\s,.!]*(?:(?:but|and|,|though|just)\s+)?(?P<rest>.*?)[\s.!]*$",
+    )
+});
+static CANCEL: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:no|nope|nah|cancel|never ?mind|forget (?:it|that)|abort|scrap (?:it|that)|don'?t|do not|stop)\b[\s,.!]*(?P<rest>.*?)[\s.!]*$",
+    )
+});
+static RENAME_DRAFT: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r#"(?i)^(?:and |but |also |actually,? )?(?:call it|name it|rename it(?: to)?|called|named|the name should be|name:)\s+(?P<name>.+?)\s*$"#,
+    )
+});
+static AMEND_FILLER: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:(?:and|but|also|actually|no|rather|instead|please|oh|wait)[,\s]+)*(?:(?:make|change|set|move|switch) (?:it|that|the (?:time|schedule|trigger))(?: to)?|(?:it should|let it|have it) (?:run|fire|go)?|run it|do it)?\s*",
+    )
+});
+static INSTEAD: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)[\s,]*(?:instead|please|then|rather)?[\s.!]*$"));
+
+/// Reads a message said while a draft waits.
+pub fn settle(text: &str) -> Settle {
+    let text = text.trim();
+    if let Some(c) = CONFIRM.captures(text) {
+        let rest = c.name("rest").map_or("", |m| m.as_str()).trim();
+        return if rest.is_empty() || is_filler(rest) {
+            Settle::Confirm(None)
+        } else {
+            Settle::Confirm(Some(rest.to_string()))
+        };
+    }
+    if let Some(c) = CANCEL.captures(text) {
+        let rest = c.name("rest").map_or("", |m| m.as_str()).trim();
+        if rest.is_empty() || is_filler(rest) {
+            return Settle::Cancel;
+        }
+        return Settle::Amend(rest.to_string());
+    }
+    if RENAME_DRAFT.is_match(text) || looks_like_amendment(text) {
+        return Settle::Amend(text.to_string());
+    }
+    Settle::Other
+}
+
+fn is_filler(rest: &str) -> bool {
+    matches!(
+        rest.to_lowercase()
+            .trim_matches(|c: char| !c.is_alphanumeric() && c != ' '),
+        "please"
+            | "thanks"
+            | "thank you"
+            | "thx"
+            | "go ahead"
+            | "do it"
+            | "create it"
+            | "save it"
+            | "that's right"
+            | "thats right"
+            | "that's it"
+            | "looks good"
+    )
+}
+
+/// "at 9 instead", "make it 8:30", "only on weekdays", "every monday".
+fn looks_like_amendment(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    lower.starts_with("make it")
+        || lower.starts_with("change it")
+        || lower.starts_with("move it")
+        || lower.starts_with("set it")
+        || lower.starts_with("only ")
+        || lower.starts_with("at ")
+        || lower.starts_with("on ")
+        || lower.starts_with("every ")
+        || lower.starts_with("in ")
+        || lower.starts_with("but ")
+        || lower.starts_with("actually")
+        || lower.ends_with(" instead")
+        || lower.ends_with(" time")
+}
+
+/// An amendment split into what it changes.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Change {
+    Name(String),
+    /// Words to read as a schedule change ("at 9", "only on weekdays").
+    Schedule(String),
+}
+
+pub fn amendment(text: &str) -> Change {
+    let text = text.trim();
+    if let Some(c) = RENAME_DRAFT.captures(text) {
+        return Change::Name(unquote(&c["name"]));
+    }
+    let stripped = AMEND_FILLER.replace(text, "");
+    let stripped = INSTEAD.replace(&stripped, "");
+    let stripped = stripped
+        .trim()
+        .trim_start_matches("only ")
+        .trim_start_matches("just ")
+        .to_string();
+    Change::Schedule(if stripped.is_empty() {
+        text.to_string()
+    } else {
+        stripped
+    })
+}
+
+/// Turns a slash or bot command into the words the grammar reads:
+/// `/pause Status check` → "pause Status check".
+pub fn command_text(name: &str, args: &str) -> String {
+    let args = args.trim();
+    let name = name.trim().trim_start_matches('/').to_lowercase();
+    let name = name.split('@').next().unwrap_or_default();
+    match name {
+        "new" | "create" | "start" if args.is_empty() => "help".into(),
+        "new" | "create" => args.to_string(),
+        "list" => "list my workflows".into(),
+        "logs" | "log" | "history" if args.is_empty() => "logs".into(),
+        "logs" | "log" | "history" => format!("logs for {args}"),
+        "timezone" | "tz" if args.is_empty() => "what is my timezone".into(),
+        "timezone" | "tz" => format!("my timezone is {args}"),
+        "run" => format!("run {args} now"),
+        "help" | "start" => "help".into(),
+        other => format!("{other} {args}").trim().to_string(),
+    }
+}
+
+fn unquote(text: &str) -> String {
+    text.trim()
+        .trim_matches(|c| matches!(c, '"' | '\'' | '“' | '”' | '‘' | '’' | '`'))
+        .trim()
+        .trim_end_matches(['.', '!'])
+        .to_string()
+}
+
+static HELP: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:help|\?|h|what can you do|how does this work|what do you do|commands|examples|usage|how do i use (?:this|you))\W*$",
+    )
+});
+static HELLO: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:hi|hello|hey|yo|good (?:morning|afternoon|evening)|hola|howdy)\b\W*(?:steward|there|bot)?\W*$",
+    )
+});
+static THANKS: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)^(?:thanks|thank you|thx|ty|cheers|great|cool|nice)\b.{0,20}$"));
+static LIST: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:(?:please |can you |could you )?(?:list|show|display|give me|get|what are)(?: me)?(?: all)?(?: of)? ?(?:my|the|all|our)? ?(?P<status>active|paused|completed)? ?(?:workflows?|jobs|automations|tasks|reminders|schedules)|(?:my|all) (?:workflows?|jobs|automations)|workflows?|list|ls|what (?:workflows|jobs|automations) do i have|what(?:'s| is) (?:scheduled|running))\W*$",
+    )
+});
+static ERRORS: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)\b(?:errors?|fail(?:ed|ures?|ing)?|broke(?:n)?|problems?|went wrong|issues?)\b")
+});
+static WHAT_DID: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)^(?:what|how) did (?P<wf>.+?) (?:do|go|run|say)(?: (?P<period>.+?))?\W*$")
+});
+static LOGS: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:show |get |give me |see )?(?:the )?(?:logs?|history|runs|run log|activity|results?)(?: (?:for|of|from) (?P<wf>.+?))?(?: (?P<period>today|yesterday|this week|last week|this month|since .+|in the last .+|over the last .+|past .+))?\W*$",
+    )
+});
+static WHAT_RAN: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)^what (?:ran|happened|has run|did my workflows do|ran)(?: (?P<period>.+?))?\W*$")
+});
+static PAUSE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r#"(?i)^(?:please )?(?:pause|suspend|hold|disable|stop) (?P<wf>.+?)(?:(?:,| -| —)? (?:because|note:?|with (?:the )?note:?|reason:?|since) (?P<note>.+))?\W*$"#,
+    )
+});
+static RESUME: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:please )?(?:resume|unpause|continue|enable|reactivate|restart|turn on) (?P<wf>.+?)\W*$",
+    )
+});
+static RUN: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:please )?(?:run|trigger|execute|fire|kick off) (?P<wf>.+?)(?: (?:now|right now|immediately|once|again|straight away))?\W*$",
+    )
+});
+static DELETE: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)^(?:please )?(?:delete|remove|drop|destroy|get rid of|cancel) (?P<wf>.+?)\W*$")
+});
+static SHOW: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:show|describe|details (?:of|for|on)|info (?:on|about)|tell me about|open|view) (?P<wf>.+?)\W*$",
+    )
+});
+static SKIP: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^skip (?:the )?next (?:run |occurrence |one |time )?(?:of |for )?(?P<wf>.+?)\W*$|^skip (?P<wf2>.+?)(?:'s)? next (?:run|occurrence|time)\W*$|^skip (?P<wf3>.+?)(?: once| this time)\W*$",
+    )
+});
+static SNOOZE: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)^(?:snooze|postpone|delay|push back) (?P<wf>.+?) (?:by|for) (?P<by>.+?)\W*$")
+});
+static TIMEZONE_SET: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:my (?:time ?zone|tz) is|set (?:my )?(?:time ?zone|tz)(?: to)?|(?:time ?zone|tz):?|i(?:'m| am) (?:in|based in|living in)|i live in|use (?:the )?time ?zone|change (?:my )?(?:time ?zone|tz) to) (?P<zone>.+?)(?: time)?\W*$",
+    )
+});
+static TIMEZONE_ASK: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)^(?:what(?:'s| is) my (?:time ?zone|tz)|which time ?zone am i in|my time ?zone)\W*$")
+});
+static RENAME: LazyLock<Regex> =
+    LazyLock::new(|| re(r#"(?i)^rename (?P<wf>.+?) (?:to|as) (?P<name>.+?)\s*$"#));
+static RESCHEDULE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:change|move|reschedule|update|set|make) (?P<wf>.+?) (?:to (?:run )?|so (?:that )?it runs |to fire |run )(?P<when>(?:at|on|every|each|daily|weekly|hourly|weekdays|mondays?|tuesdays?|wednesdays?|thursdays?|fridays?|saturdays?|sundays?|only|\d).+?)\W*$",
+    )
+});
+static MOVE_ZONE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:move|switch|change|put|set) (?P<wf>.+?) (?:to|into|in) (?:the )?(?P<zone>[\w/+\-]+(?: [\w]+)?)(?: time(?: ?zone)?)?\W*$",
+    )
+});
+static ANSWER: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)^(?P<verb>approve|reject|deny|decline|yes to|no to) (?:run )?#?(?P<run>\d+)\W*$")
+});
+static CREATE_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:please )?(?:(?:create|make|add|set up|setup|schedule|new)(?: me)? (?:a |an |new )*(?:workflow|job|automation|task|reminder|schedule)?(?: (?:that|which|to|for))?[:,]?\s+|can you |could you |i want you to |i'd like you to |i need you to )",
+    )
+});
+
+/// Words that make "stop the car every day at 9" a new workflow rather than
+/// a command on one.
+static SCHEDULE_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)\b(?:every|each|daily|weekly|hourly|monthly|tomorrow|tonight|at \d|in \d+ \w+)\b")
+});
+
+static REQUEST_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:every|each|daily|weekly|hourly|monthly|tomorrow|tonight|today|remind|at \d|in \d+|next|create|schedule|workflow|check|send|notify|message|ping|monitor|weekdays?|mondays?|tuesdays?|wednesdays?|thursdays?|fridays?|saturdays?|sundays?|morning|evening|noon|midnight|am|pm)\b|https?://|\d{1,2}:\d{2}",
+    )
+});
+
+/// Whether a message that made no workflow was meant to make one, so its
+/// error (a question about the schedule) is the right answer.
+pub fn sounds_like_a_request(text: &str) -> bool {
+    REQUEST_WORDS.is_match(text)
+}
+
+/// What a message means, read offline.
+pub fn parse(text: &str) -> Intent {
+    let text = text.trim();
+    if HELP.is_match(text) {
+        return Intent::Help;
+    }
+    if HELLO.is_match(text) {
+        return Intent::Hello;
+    }
+    if let Some(c) = ANSWER.captures(text) {
+        let approve = matches!(c["verb"].to_lowercase().as_str(), "approve" | "yes to");
+        if let Ok(run_id) = c["run"].parse() {
+            return Intent::Answer { run_id, approve };
+        }
+    }
+    if matches!(settle(text), Settle::Confirm(None) | Settle::Cancel)
+        && text.len() < 20
+        && !text.to_lowercase().starts_with("delete")
+    {
+        return Intent::NoDraft;
+    }
+    if THANKS.is_match(text) {
+        return Intent::Thanks;
+    }
+    if let Some(c) = LIST.captures(text) {
+        let status = c.name("status").map(|m| m.as_str().to_lowercase());
+        return Intent::Tool("list_workflows", json!({ "status": status }));
+    }
+    if let Some(c) = TIMEZONE_ASK.captures(text) {
+        let _ = c;
+        return Intent::Tool("set_timezone", json!({ "timezone": null }));
+    }
+    if let Some(c) = TIMEZONE_SET.captures(text) {
+        return Intent::Tool("set_timezone", json!({ "timezone": unquote(&c["zone"]) }));
+    }
+    if let Some(intent) = history(text) {
+        return intent;
+    }
+    if let Some(c) = SNOOZE.captures(text) {
+        return Intent::Tool(
+            "snooze_workflow",
+            json!({ "workflow": unquote(&c["wf"]), "by": c["by"].trim() }),
+        );
+    }
+    if let Some(c) = SKIP.captures(text) {
+        let wf = c
+            .name("wf")
+            .or_else(|| c.name("wf2"))
+            .or_else(|| c.name("wf3"))
+            .map_or("", |m| m.as_str());
+        return Intent::Tool("skip_next", json!({ "workflow": unquote(wf) }));
+    }
+    if let Some(c) = RENAME.captures(text) {
+        return Intent::Tool(
+            "update_workflow",
+            json!({ "workflow": unquote(&c["wf"]), "name": unquote(&c["name"]) }),
+        );
+    }
+    if let Some(c) = MOVE_ZONE.captures(text) {
+        let zone = unquote(&c["zone"]);
+        if zone.parse::<crate::schedule::Zone>().is_ok() {
+            return Intent::Tool(
+                "update_workflow",
+                json!({ "workflow": unquote(&c["wf"]), "timezone": zone }),
+            );
+        }
+    }
+    if let Some(c) = RESCHEDULE.captures(text) {
+        return Intent::Tool(
+            "update_workflow",
+            json!({ "workflow": unquote(&c["wf"]), "schedule": c["when"].trim() }),
+        );
+    }
+    // Verbs on one workflow. A sentence that carries a schedule ("remind me to
+    // stop the car every day at 9") is a new workflow, not a command.
+    let control = [
+        (&*PAUSE, "pause_workflow"),
+        (&*RESUME, "resume_workflow"),
+        (&*RUN, "run_workflow"),
+        (&*DELETE, "delete_workflow"),
+        (&*SHOW, "show_workflow"),
+    ];
+    for (pattern, tool) in control {
+        if let Some(c) = pattern.captures(text) {
+            let workflow = unquote(&c["wf"]);
+            if workflow.split_whitespace().count() <= 8 && !SCHEDULE_WORDS.is_match(&workflow) {
+                let mut args = json!({ "workflow": workflow });
+                if tool == "pause_workflow" {
+                    args["note"] = json!(c.name("note").map(|m| unquote(m.as_str())));
+                }
+                return Intent::Tool(tool, args);
+            }
+        }
+    }
+    let request = CREATE_PREFIX.replace(text, "").trim().to_string();
+    Intent::Tool(
+        "create_workflow",
+        json!({ "name": null, "schedule": request, "instruction": null, "steps": null, "timezone": null, "limits": null }),
+    )
+}
+
+/// "what did the morning workflow do today?", "any workflow errors this
+/// week?", "logs for #3".
+fn history(text: &str) -> Option<Intent> {
+    let args = |wf: Option<&str>, status: Option<&str>, period: Option<&str>| {
+        Intent::Tool(
+            "workflow_runs",
+            json!({
+                "workflow": wf.map(unquote),
+                "status": status,
+                "period": period.map(|p| p.trim().to_string()),
+            }),
+        )
+    };
+    if let Some(c) = WHAT_DID.captures(text) {
+        return Some(args(
+            Some(c["wf"].trim()),
+            None,
+            c.name("period").map(|m| m.as_str()),
+        ));
+    }
+    if let Some(c) = LOGS.captures(text) {
+        return Some(args(
+            c.name("wf").map(|m| m.as_str()),
+            None,
+            c.name("period").map(|m| m.as_str()),
+        ));
+    }
+    if let Some(c) = WHAT_RAN.captures(text) {
+        return Some(args(None, None, c.name("period").map(|m| m.as_str())));
+    }
+    let lower = text.to_lowercase();
+    let asks = lower.starts_with("any ")
+        || lower.starts_with("were there")
+        || lower.starts_with("did ")
+        || lower.starts_with("show ")
+        || lower.starts_with("list ")
+        || lower.starts_with("have there been")
+        || lower.starts_with("has anything")
+        || lower.starts_with("what ")
+        || lower.starts_with("errors")
+        || lower.starts_with("failures")
+        || lower.ends_with('?');
+    if asks && ERRORS.is_match(text) && !lower.contains("tell me if") {
+        let period = super::period::find(&lower);
+        let workflow = workflow_in_question(&lower);
+        return Some(args(workflow.as_deref(), Some("errors"), period.as_deref()));
+    }
+    None
+}
+
+/// "did the status check fail today?" → "status check".
+fn workflow_in_question(lower: &str) -> Option<String> {
+    static OF: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"(?i)(?:errors?|failures?|problems?) (?:(?:of|for|from|in|with) (?P<a>.+?))(?: (?:today|yesterday|this week|last week|this month|since .+|in the last .+))?\W*$|^did (?P<b>.+?) (?:fail|break|error)",
+        )
+    });
+    let c = OF.captures(lower)?;
+    let found = c.name("a").or_else(|| c.name("b"))?.as_str().trim();
+    let generic = [
+        "my workflows",
+        "workflows",
+        "any workflow",
+        "anything",
+        "my jobs",
+        "any of my workflows",
+        "the workflows",
+        "all workflows",
+        "any",
+    ];
+    (!found.is_empty() && !generic.contains(&found)).then(|| found.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tool(text: &str) -> (&'static str, Value) {
+        match parse(text) {
+            Intent::Tool(name, args) => (name, args),
+            other => panic!("{text}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn management_by_name_or_id() {
+        assert_eq!(tool("pause the draft reminder").0, "pause_workflow");
+        assert_eq!(
+            tool("pause the draft reminder").1["workflow"],
+            "the draft reminder"
+        );
+        assert_eq!(
+            tool("run the status check now").1["workflow"],
+            "the status check"
+        );
+        assert_eq!(tool("run it now").1["workflow"], "it");
+        assert_eq!(
+            tool("delete workflow 'Old Report'").1["workflow"],
+            "workflow 'Old Report"
+        );
+        assert_eq!(tool("show my workflows").0, "list_workflows");
+        assert_eq!(tool("list my workflows").0, "list_workflows");
+        assert_eq!(tool("resume #3").1["workflow"], "#3");
+        assert_eq!(
+            tool("pause the status check because the site is migrating").1["note"],
+            "the site is migrating"
+        );
+        assert_eq!(tool("snooze #2 by 30 minutes").1["by"], "30 minutes");
+        assert_eq!(
+            tool("skip the next run of the backup").1["workflow"],
+            "the backup"
+        );
+        assert_eq!(
+            tool("rename #2 to Morning check").1["name"],
+            "Morning check"
+        );
+    }
+
+    #[test]
+    fn history_questions() {
+        let (name, args) = tool("what did the morning workflow do today?");
+        assert_eq!(name, "workflow_runs");
+        assert_eq!(args["workflow"], "the morning workflow");
+        assert_eq!(args["period"], "today");
+        let (name, args) = tool("any workflow errors this week?");
+        assert_eq!(name, "workflow_runs");
+        assert_eq!(args["status"], "errors");
+        assert_eq!(args["period"], "this week");
+        assert_eq!(args["workflow"], Value::Null);
+        assert_eq!(tool("logs for #3").1["workflow"], "#3");
+        assert_eq!(tool("what did it do today?").1["workflow"], "it");
+    }
+
+    #[test]
+    fn zones() {
+        assert_eq!(
+            tool("my timezone is Europe/Paris").1["timezone"],
+            "Europe/Paris"
+        );
+        assert_eq!(tool("I'm in Tokyo").1["timezone"], "Tokyo");
+    }
+
+    #[test]
+    fn creation_keeps_the_sentence() {
+        let (name, args) = tool("every morning at 9 remind me to stretch");
+        assert_eq!(name, "create_workflow");
+        assert_eq!(args["schedule"], "every morning at 9 remind me to stretch");
+        let (_, args) = tool("create a workflow that checks https://x.example every hour");
+        assert_eq!(args["schedule"], "checks https://x.example every hour");
+        // A schedule with a control verb in its task is still a creation.
+        assert_eq!(
+            tool("every day at 9 remind me to stop the car").0,
+            "create_workflow"
+        );
+    }
+
+    #[test]
+    fn settling_a_draft() {
+        assert_eq!(settle("yes"), Settle::Confirm(None));
+        assert_eq!(settle("Yes please!"), Settle::Confirm(None));
+        assert_eq!(settle("yes but at 9"), Settle::Confirm(Some("at 9".into())));
+        assert_eq!(settle("cancel"), Settle::Cancel);
+        assert_eq!(
+            settle("make it 8:30 instead"),
+            Settle::Amend("make it 8:30 instead".into())
+        );
+        assert_eq!(
+            settle("only on weekdays"),
+            Settle::Amend("only on weekdays".into())
+        );
+        assert_eq!(
+            settle("call it Morning check"),
+            Settle::Amend("call it Morning check".into())
+        );
+        assert_eq!(settle("list my workflows"), Settle::Other);
+        assert_eq!(
+            amendment("make it 8:30 instead"),
+            Change::Schedule("8:30".into())
+        );
+        assert_eq!(amendment("at 9"), Change::Schedule("at 9".into()));
+        assert_eq!(
+            amendment("only on weekdays"),
+            Change::Schedule("on weekdays".into())
+        );
+        assert_eq!(
+            amendment("call it Morning check"),
+            Change::Name("Morning check".into())
+        );
+    }
+}

@@ -1,0 +1,178 @@
+//! LLM mode: the model reads the message with the workflow tools, in a capped
+//! loop of tool calls; tool results go back as tool messages. When the model
+//! cannot be reached (after the client's retries) the offline grammar answers
+//! instead, and says so.
+
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+
+use super::state::Turn;
+use super::tools::{self, TOOL_NAMES};
+use super::{render, ActionRecord, Agent, Reply};
+use crate::llm::{prompt, Message, Role};
+
+pub async fn reply(turn: &mut Turn, agent: &Agent, text: &str) -> Reply {
+    let Some(model) = agent.model.clone() else {
+        return turn.offline(agent, text).await;
+    };
+    let mut messages = vec![Message::system(system_prompt(turn, agent).await)];
+    let keep = agent.settings.history_messages;
+    let start = turn.history.len().saturating_sub(keep);
+    for said in &turn.history[start..] {
+        messages.push(match said.role.as_str() {
+            "assistant" => Message::assistant(said.text.clone()),
+            _ => Message::user(said.text.clone()),
+        });
+    }
+    messages.push(Message::user(text));
+    let specs = tools::specs();
+    let mut done: Vec<String> = Vec::new();
+    for _round in 0..agent.settings.max_tool_rounds {
+        let completion = match model.complete(&messages, &specs).await {
+            Ok(completion) => completion,
+            Err(error) => {
+                tracing::warn!(%error, "the language model failed; answering offline");
+                if turn.actions.is_empty() {
+                    let mut reply = turn.offline(agent, text).await;
+                    reply.text = format!(
+                        "(The language model isn't answering right now, so I read that with my simple grammar.)\n{}",
+                        reply.text
+                    );
+                    return reply;
+                }
+                return finish(
+                    turn,
+                    agent,
+                    format!(
+                        "The language model stopped answering partway. What I did: {}",
+                        done.join(" ")
+                    ),
+                );
+            }
+        };
+        let message = completion.message;
+        if message.tool_calls.is_empty() {
+            let said = message.content.trim().to_string();
+            let said = if said.is_empty() {
+                if done.is_empty() {
+                    "I'm not sure what to do with that. Could you say it another way?".to_string()
+                } else {
+                    done.join(" ")
+                }
+            } else {
+                said
+            };
+            return finish(turn, agent, said);
+        }
+        messages.push(Message {
+            role: Role::Assistant,
+            content: message.content.clone(),
+            tool_calls: message.tool_calls.clone(),
+            tool_call_id: None,
+        });
+        for call in &message.tool_calls {
+            let result = match serde_json::from_str::<Value>(&call.arguments) {
+                Ok(args @ Value::Object(_)) => {
+                    let outcome = tools::call(turn, agent, &call.name, args).await;
+                    if outcome.ok {
+                        done.push(outcome.text.clone());
+                    }
+                    json!({ "ok": outcome.ok, "result": outcome.value, "summary": outcome.text })
+                }
+                parsed => {
+                    let problem = match parsed {
+                        Ok(_) => "the arguments must be a JSON object".to_string(),
+                        Err(e) => format!("the arguments are not valid JSON ({e})"),
+                    };
+                    let known = TOOL_NAMES.contains(&call.name.as_str());
+                    let error = if known {
+                        format!(
+                            "{problem}; call {} again with an object matching its schema",
+                            call.name
+                        )
+                    } else {
+                        format!(
+                            "{problem}, and there is no tool '{}'",
+                            render::clip(&call.name, 60)
+                        )
+                    };
+                    turn.actions.push(ActionRecord {
+                        tool: call.name.clone(),
+                        args: Value::String(render::clip(&call.arguments, 500)),
+                        ok: false,
+                        result: json!({ "error": error }),
+                    });
+                    json!({ "ok": false, "error": error })
+                }
+            };
+            messages.push(Message::tool(call.id.clone(), result.to_string()));
+        }
+    }
+    let summary = if done.is_empty() {
+        "I couldn't finish that: too many steps without an answer. Could you say it more simply?"
+            .to_string()
+    } else {
+        format!(
+            "I stopped after {} rounds of tool calls. What I did: {}",
+            agent.settings.max_tool_rounds,
+            done.join(" ")
+        )
+    };
+    finish(turn, agent, summary)
+}
+
+/// The model's words, with the exact draft appended when one was shown this
+/// turn: people confirm what steward will store, not a paraphrase of it.
+fn finish(turn: &mut Turn, agent: &Agent, said: String) -> Reply {
+    let mut text = said;
+    if turn.draft_shown {
+        if let Some(draft) = &turn.draft {
+            let exact = render::draft_text(draft, turn.now, agent.has_model());
+            if !text.contains(&exact) {
+                text = format!("{text}\n\n{exact}");
+            }
+        }
+    }
+    Reply {
+        text,
+        buttons: turn.buttons(),
+        ..Reply::default()
+    }
+}
+
+async fn system_prompt(turn: &Turn, agent: &Agent) -> String {
+    let workflows = match turn.workflows(agent).await {
+        Ok(list) if list.is_empty() => "(none yet)".to_string(),
+        Ok(list) => list
+            .iter()
+            .take(50)
+            .map(render::workflow_line)
+            .collect::<Vec<_>>()
+            .join("\n"),
+        Err(_) => "(could not be read)".to_string(),
+    };
+    let draft = match &turn.draft {
+        Some(draft) => render::draft_text(draft, turn.now, agent.has_model()),
+        None => "nothing".to_string(),
+    };
+    let values = BTreeMap::from([
+        (
+            "now",
+            turn.now
+                .with_timezone(&turn.zone.tz())
+                .format("%A %-d %B %Y %H:%M %Z")
+                .to_string(),
+        ),
+        (
+            "user",
+            turn.user
+                .display_name
+                .clone()
+                .unwrap_or_else(|| turn.user.id.clone()),
+        ),
+        ("timezone", turn.zone.name().to_string()),
+        ("workflows", workflows),
+        ("draft", draft),
+    ]);
+    prompt::render("agent", &values)
+}

@@ -1,0 +1,230 @@
+//! The conversation (DESIGN §6): one [`Agent::handle`] for every platform. A
+//! message, command or button press comes in as an [`Inbound`]; the agent
+//! reads it with the LLM (when configured) or the offline grammar, calls the
+//! workflow tools, keeps drafts waiting for confirmation, and answers with a
+//! [`Reply`].
+//!
+//! Create, update and delete never act at once: the tool stores a draft with
+//! the conversation and shows what it understood; "yes", "cancel" or an
+//! amendment ("yes but at 9") settles it.
+
+mod derive;
+mod draft;
+mod grammar;
+mod llm_turn;
+mod period;
+mod refs;
+mod render;
+mod state;
+mod tools;
+
+use async_trait::async_trait;
+use chrono::TimeDelta;
+use serde::Serialize;
+use serde_json::Value;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::clock::Clock;
+use crate::llm::ChatModel;
+use crate::schedule::Zone;
+use crate::store::{Store, StoreError};
+use crate::workflow::Run;
+
+pub use draft::Draft;
+pub use tools::{specs as tool_specs, TOOL_NAMES};
+
+/// The longest message read, in characters; longer ones are refused.
+pub const MAX_MESSAGE_CHARS: usize = 4_000;
+
+/// Something a person sent.
+#[derive(Clone, Debug)]
+pub struct Inbound {
+    /// The chat ("terminal:alice", "telegram:42"): history and drafts live here.
+    pub conversation: String,
+    /// Who wrote it; workflows they create are theirs.
+    pub user: String,
+    pub user_name: Option<String>,
+    /// Where the results of workflows created here go.
+    pub home_chat: String,
+    pub content: Content,
+}
+
+/// What was sent.
+#[derive(Clone, Debug)]
+pub enum Content {
+    /// A message in words.
+    Text(String),
+    /// A slash or bot command: `name` without the slash, `args` the rest.
+    Command { name: String, args: String },
+    /// A button press: `confirm`, `cancel`, `approve:RUN`, `reject:RUN`.
+    Action(String),
+}
+
+/// The answer.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Reply {
+    pub text: String,
+    pub buttons: Vec<Button>,
+    /// The tools called this turn, for `--json` and the webhook API.
+    pub actions: Vec<ActionRecord>,
+    /// The draft waiting for confirmation after this turn.
+    pub draft: Option<Value>,
+}
+
+/// A button to show under the reply; pressing it sends `action` back.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Button {
+    pub label: String,
+    pub action: String,
+}
+
+/// One tool call made during a turn.
+#[derive(Clone, Debug, Serialize)]
+pub struct ActionRecord {
+    pub tool: String,
+    pub args: Value,
+    pub ok: bool,
+    pub result: Value,
+}
+
+/// How the agent starts runs; the scheduler implements it (`app.rs`), so the
+/// agent needs no engine.
+#[async_trait]
+pub trait Runs: Send + Sync {
+    /// Starts a run of `workflow_id` now and waits up to `wait` for it to end.
+    /// Returns the run as stored when the wait ends (it may still be going).
+    async fn run_now(&self, workflow_id: i64, actor: &str, wait: Duration) -> Result<Run, String>;
+
+    /// Something the scheduler should look at changed (a workflow created,
+    /// paused, resumed or rescheduled, an approval answered).
+    fn changed(&self);
+}
+
+/// The agent's settings.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// The zone for users who have not set one.
+    pub default_zone: Zone,
+    pub min_interval_seconds: i64,
+    /// How long a draft waits for confirmation.
+    pub draft_ttl: TimeDelta,
+    /// How long "run it now" waits for the result before answering.
+    pub run_wait: Duration,
+    /// Messages of history given to the LLM.
+    pub history_messages: usize,
+    /// Rounds of tool calls the LLM may make in one turn.
+    pub max_tool_rounds: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            default_zone: Zone::UTC,
+            min_interval_seconds: crate::schedule::DEFAULT_MIN_INTERVAL_SECONDS,
+            draft_ttl: TimeDelta::hours(1),
+            run_wait: Duration::from_secs(10),
+            history_messages: 20,
+            max_tool_rounds: 6,
+        }
+    }
+}
+
+/// Why a turn could not be answered at all (the store failed); the platform
+/// edge says so in a sentence and logs the cause.
+#[derive(Debug, thiserror::Error)]
+#[error("the conversation store failed: {0}")]
+pub struct AgentError(#[from] pub StoreError);
+
+/// The conversation engine shared by every platform.
+pub struct Agent {
+    pub(crate) store: Store,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) settings: Settings,
+    pub(crate) model: Option<Arc<dyn ChatModel>>,
+    pub(crate) runs: Arc<dyn Runs>,
+}
+
+impl Agent {
+    pub fn new(
+        store: Store,
+        clock: Arc<dyn Clock>,
+        settings: Settings,
+        model: Option<Arc<dyn ChatModel>>,
+        runs: Arc<dyn Runs>,
+    ) -> Agent {
+        Agent {
+            store,
+            clock,
+            settings,
+            model,
+            runs,
+        }
+    }
+
+    /// Whether an LLM reads messages (else the offline grammar does).
+    pub fn has_model(&self) -> bool {
+        self.model.is_some()
+    }
+
+    /// Answers one message, command or button press.
+    #[tracing::instrument(skip(self, inbound), fields(conversation = %inbound.conversation, user = %inbound.user))]
+    pub async fn handle(&self, inbound: Inbound) -> Result<Reply, AgentError> {
+        let text = match &inbound.content {
+            Content::Text(text) => Some(text.as_str()),
+            Content::Command { args, .. } => Some(args.as_str()),
+            Content::Action(_) => None,
+        };
+        if let Some(text) = text {
+            let length = text.chars().count();
+            if length > MAX_MESSAGE_CHARS {
+                return Ok(Reply::text(format!(
+                    "That message is {length} characters long; the limit is {MAX_MESSAGE_CHARS}. Say what you want in a shorter message, e.g. 'every weekday at 8:30 check https://status.example.com'."
+                )));
+            }
+        }
+        let mut turn = state::Turn::load(self, &inbound).await?;
+        let reply = match &inbound.content {
+            Content::Action(action) => turn.press(self, action).await,
+            Content::Command { name, args } => {
+                let text = clean(&grammar::command_text(name, args));
+                turn.offline(self, &text).await
+            }
+            Content::Text(text) => {
+                let text = clean(text);
+                if text.is_empty() {
+                    Reply::text(format!(
+                        "I didn't get any words there. {}",
+                        render::EXAMPLES_SHORT
+                    ))
+                } else {
+                    turn.text(self, &text).await
+                }
+            }
+        };
+        let said = match &inbound.content {
+            Content::Text(text) => clean(text),
+            Content::Command { name, args } => format!("/{name} {args}").trim().to_string(),
+            Content::Action(action) => format!("[pressed {action}]"),
+        };
+        turn.finish(self, said, reply).await
+    }
+}
+
+impl Reply {
+    pub fn text(text: impl Into<String>) -> Reply {
+        Reply {
+            text: text.into(),
+            ..Reply::default()
+        }
+    }
+}
+
+/// Drops control characters (keeping new lines and tabs) and trims.
+fn clean(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
+        .collect::<String>()
+        .trim()
+        .to_string()
+}

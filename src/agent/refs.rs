@@ -1,0 +1,207 @@
+//! Which workflow a person means: "#4", "4", "it", "the status check",
+//! "workflow 'Old Report'", "staus check" (a typo). Only workflows the user may
+//! manage are candidates; everything else is "not found", never someone
+//! else's data.
+
+use crate::store::users::User;
+use crate::workflow::Workflow;
+
+/// Words around a name that are not part of it.
+const NOISE: [&str; 12] = [
+    "the",
+    "my",
+    "our",
+    "this",
+    "that",
+    "workflow",
+    "workflows",
+    "job",
+    "automation",
+    "one",
+    "called",
+    "named",
+];
+
+/// Normalised words: lower case, letters and digits only, noise dropped.
+fn words(text: &str) -> Vec<String> {
+    text.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty() && !NOISE.contains(w))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Reads "#4" or "4" (or "workflow 4") as an id.
+pub fn id_in(reference: &str) -> Option<i64> {
+    let trimmed = reference
+        .trim()
+        .trim_start_matches(|c: char| c.is_alphabetic() || c == ' ')
+        .trim_start_matches('#')
+        .trim();
+    let lower = reference.trim().to_lowercase();
+    let prefixed = lower.starts_with('#')
+        || lower.starts_with("workflow")
+        || lower.chars().all(|c| c.is_ascii_digit());
+    if prefixed && !trimmed.is_empty() && trimmed.chars().all(|c| c.is_ascii_digit()) {
+        trimmed.parse().ok()
+    } else {
+        None
+    }
+}
+
+/// Whether the reference means the workflow talked about last.
+pub fn is_pronoun(reference: &str) -> bool {
+    matches!(
+        reference.trim().to_lowercase().as_str(),
+        "it" | "that"
+            | "this"
+            | "that one"
+            | "this one"
+            | "the workflow"
+            | "that workflow"
+            | "this workflow"
+            | "the same"
+            | "again"
+    )
+}
+
+/// Whether `user` may see and manage `workflow`.
+pub fn may_manage(user: &User, workflow: &Workflow) -> bool {
+    workflow.owner == user.id || user.is_admin()
+}
+
+/// Picks the workflow a name means among `candidates` (the user's).
+pub fn by_name<'a>(reference: &str, candidates: &'a [Workflow]) -> Result<&'a Workflow, String> {
+    let wanted = words(reference);
+    if wanted.is_empty() {
+        return Err("which workflow? Give its name or #id.".into());
+    }
+    let joined = wanted.join(" ");
+    let named: Vec<(Vec<String>, &Workflow)> =
+        candidates.iter().map(|w| (words(&w.name), w)).collect();
+    // 1. The same words.
+    let exact: Vec<&Workflow> = named
+        .iter()
+        .filter(|(n, _)| n.join(" ") == joined)
+        .map(|(_, w)| *w)
+        .collect();
+    if let [only] = exact.as_slice() {
+        return Ok(only);
+    }
+    if exact.len() > 1 {
+        return Err(ambiguous(reference, &exact));
+    }
+    // 2. Every word asked for starts a word of the name ("status" → "Status check").
+    let covers = |name: &[String], asked: &[String]| {
+        asked.iter().all(|a| {
+            name.iter()
+                .any(|n| n == a || (a.len() >= 3 && n.starts_with(a.as_str())))
+        })
+    };
+    let partial: Vec<&Workflow> = named
+        .iter()
+        .filter(|(n, _)| covers(n, &wanted))
+        .map(|(_, w)| *w)
+        .collect();
+    if let [only] = partial.as_slice() {
+        return Ok(only);
+    }
+    if partial.len() > 1 {
+        return Err(ambiguous(reference, &partial));
+    }
+    // 3. Every word of the name appears in what was said ("the morning
+    //    check workflow thing" → "Morning check").
+    let within: Vec<&Workflow> = named
+        .iter()
+        .filter(|(n, _)| !n.is_empty() && covers(&wanted, n))
+        .map(|(_, w)| *w)
+        .collect();
+    if let [only] = within.as_slice() {
+        return Ok(only);
+    }
+    // 4. A typo: close in letters.
+    let mut close: Vec<(usize, &Workflow)> = named
+        .iter()
+        .map(|(n, w)| (distance(&n.join(" "), &joined), *w))
+        .filter(|(d, _)| *d <= 2.max(joined.len() / 6))
+        .collect();
+    close.sort_by_key(|(d, _)| *d);
+    match close.as_slice() {
+        [(_, w)] => Ok(w),
+        [(d, w), (d2, _), ..] if d < d2 => Ok(w),
+        [] => Err(not_found(reference, candidates)),
+        several => Err(ambiguous(
+            reference,
+            &several.iter().map(|(_, w)| *w).collect::<Vec<_>>(),
+        )),
+    }
+}
+
+fn ambiguous(reference: &str, matches: &[&Workflow]) -> String {
+    let names: Vec<String> = matches
+        .iter()
+        .take(5)
+        .map(|w| format!("#{} {}", w.id, w.name))
+        .collect();
+    format!(
+        "'{}' could be {}. Which one? Say it by #id.",
+        reference.trim(),
+        names.join(" or ")
+    )
+}
+
+pub fn not_found(reference: &str, candidates: &[Workflow]) -> String {
+    if candidates.is_empty() {
+        return format!(
+            "I couldn't find a workflow called '{}': you have no workflows yet.",
+            reference.trim()
+        );
+    }
+    let names: Vec<String> = candidates
+        .iter()
+        .take(10)
+        .map(|w| format!("#{} {}", w.id, w.name))
+        .collect();
+    format!(
+        "I couldn't find a workflow called '{}'. Yours: {}.",
+        reference.trim(),
+        names.join(", ")
+    )
+}
+
+/// Levenshtein distance over characters.
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous + usize::from(ca != *cb);
+            previous = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_and_pronouns() {
+        assert_eq!(id_in("#4"), Some(4));
+        assert_eq!(id_in("4"), Some(4));
+        assert_eq!(id_in("workflow 12"), Some(12));
+        assert_eq!(id_in("the 4 o'clock report"), None);
+        assert!(is_pronoun("it"));
+        assert!(!is_pronoun("status check"));
+    }
+
+    #[test]
+    fn distances() {
+        assert_eq!(distance("status check", "staus check"), 1);
+        assert_eq!(distance("", "abc"), 3);
+    }
+}

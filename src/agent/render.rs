@@ -1,0 +1,292 @@
+//! Sentences for people: drafts, workflows and runs, in the user's zone.
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+use super::draft::{Draft, Spec};
+use crate::schedule::{Schedule, Zone};
+use crate::workflow::{Guardrails, Run, RunStatus, Workflow, WorkflowStatus};
+
+pub const EXAMPLES_SHORT: &str = "Try 'every weekday at 8:30 check https://status.example.com and tell me if it's down', 'list my workflows' or 'help'.";
+
+pub const HELP: &str = "I turn plain language into workflows that run on their own. Examples:
+• every morning at 9 remind me to stretch
+• every 4 hours check https://status.example.com and tell me if it's down
+• tomorrow at 5pm send me 'call mom'
+• create a workflow that summarises new support tickets every friday at 16:00
+Then manage them by name or #id:
+• list my workflows · show #3 · pause the status check · resume it · run it now
+• rename #3 to Morning check · move the status check to 9:30 · delete workflow 'Old Report'
+• skip the next run of #3 · snooze #3 by 30 minutes
+• what did the morning workflow do today? · any errors this week? · logs for #3
+• my timezone is Europe/Paris · I'm in Tokyo
+I show every new or changed workflow first and act only when you say yes.";
+
+/// "Mon 23 Nov 08:30 CET".
+pub fn short_time(at: DateTime<Utc>, zone: Zone) -> String {
+    at.with_timezone(&zone.tz())
+        .format("%a %-d %b %H:%M %Z")
+        .to_string()
+}
+
+/// A local time relative to today: "today 09:00", "yesterday 17:30", "Mon 16 Nov 09:00".
+pub fn when(at: DateTime<Utc>, now: DateTime<Utc>, zone: Zone) -> String {
+    let tz = zone.tz();
+    let local = at.with_timezone(&tz);
+    let days = (now.with_timezone(&tz).date_naive() - local.date_naive()).num_days();
+    match days {
+        0 => format!("today {}", local.format("%H:%M")),
+        1 => format!("yesterday {}", local.format("%H:%M")),
+        _ => local.format("%a %-d %b %H:%M").to_string(),
+    }
+}
+
+/// "At 08:30 on weekdays (Europe/Paris) — next: Mon 23 Nov 08:30 CET, …".
+pub fn trigger_line(schedule: &Schedule, now: DateTime<Utc>) -> String {
+    let next = schedule.upcoming(now, 3);
+    if next.is_empty() {
+        return schedule.describe();
+    }
+    let times: Vec<String> = next
+        .iter()
+        .map(|at| short_time(*at, schedule.zone))
+        .collect();
+    format!("{} — next: {}", schedule.describe(), times.join(", "))
+}
+
+/// The steps in words: "GET https://… → if not 2xx, message you".
+pub fn steps_line(steps: &Value) -> String {
+    let Some(list) = steps.as_array() else {
+        return "(no steps)".into();
+    };
+    let parts: Vec<String> = list.iter().map(step_words).collect();
+    if parts.is_empty() {
+        "(no steps)".into()
+    } else {
+        parts.join(" → ")
+    }
+}
+
+fn step_words(step: &Value) -> String {
+    let text = |key: &str| step[key].as_str().unwrap_or_default().to_string();
+    match step["type"].as_str().unwrap_or_default() {
+        "message" => format!("message you: \"{}\"", clip(&text("text"), 120)),
+        "http" => format!(
+            "{} {}",
+            step["method"].as_str().unwrap_or("GET"),
+            text("url")
+        ),
+        "condition" => {
+            let check = &step["if"];
+            let then = step["then"]
+                .as_array()
+                .map(|s| s.iter().map(step_words).collect::<Vec<_>>().join(", "));
+            let is_down_check = check["left"]
+                .as_str()
+                .is_some_and(|l| l.ends_with(".output.ok}"))
+                && check["op"] == "eq"
+                && check["right"] == false;
+            let then = then.unwrap_or_default();
+            let then = if then.starts_with("message you") {
+                "message you".to_string()
+            } else {
+                then
+            };
+            if is_down_check {
+                format!("if not 2xx, {then}")
+            } else {
+                format!(
+                    "if {} {} {}: {then}",
+                    check["left"],
+                    check["op"].as_str().unwrap_or("?"),
+                    check["right"]
+                )
+            }
+        }
+        "agent" => format!(
+            "the LLM carries out \"{}\"",
+            clip(&text("instruction"), 160)
+        ),
+        "approval" => format!("ask for approval: \"{}\"", clip(&text("prompt"), 120)),
+        "workflow" => format!("start workflow {}", step["workflow"]),
+        "delay" => format!("wait {} s", step["seconds"]),
+        "parallel" => "run branches in parallel".into(),
+        "foreach" => "repeat steps for each item".into(),
+        other => other.to_string(),
+    }
+}
+
+pub fn limits_line(guardrails: &Guardrails, agent: bool) -> String {
+    let mut line = if guardrails.timeout_seconds % 60 == 0 {
+        format!("{} min per run", guardrails.timeout_seconds / 60)
+    } else {
+        format!("{} s per run", guardrails.timeout_seconds)
+    };
+    if agent {
+        line.push_str(&format!(
+            ", {} tool calls, {} tokens, ${:.2}",
+            guardrails.max_tool_calls, guardrails.max_tokens, guardrails.max_cost_usd
+        ));
+    }
+    line
+}
+
+/// The body of a draft: trigger, steps, limits.
+pub fn spec_lines(spec: &Spec, now: DateTime<Utc>, has_model: bool) -> String {
+    let trigger = match spec.schedule() {
+        Ok(schedule) => trigger_line(&schedule, now),
+        Err(e) => format!("unreadable: {e}"),
+    };
+    let mut lines = format!(
+        "• Trigger: {trigger}\n• Steps: {}\n• Limits: {}",
+        steps_line(&spec.steps),
+        limits_line(&spec.guardrails, spec.needs_llm())
+    );
+    if spec.needs_llm() && !has_model {
+        lines.push_str("\n• Note: this needs an LLM to run, and none is configured (set OPENAI_API_KEY or STEWARD_LLM_BASE_URL); until then its runs fail and tell you why.");
+    }
+    lines
+}
+
+/// What a draft shows, ending with its question.
+pub fn draft_text(draft: &Draft, now: DateTime<Utc>, has_model: bool) -> String {
+    match draft {
+        Draft::Create { spec } => format!(
+            "New workflow \"{}\" (draft)\n{}\nCreate it? (yes / no, or change it: 'at 9', 'call it …')",
+            spec.name,
+            spec_lines(spec, now, has_model)
+        ),
+        Draft::Update { id, before, spec } => {
+            let mut changes = Vec::new();
+            if before.name != spec.name {
+                changes.push(format!("name \"{}\" → \"{}\"", before.name, spec.name));
+            }
+            if (&before.trigger_kind, &before.trigger_expression, &before.timezone)
+                != (&spec.trigger_kind, &spec.trigger_expression, &spec.timezone)
+            {
+                let was = before
+                    .schedule()
+                    .map(|s| s.describe())
+                    .unwrap_or_else(|e| e);
+                changes.push(format!("trigger was: {was}"));
+            }
+            if before.steps != spec.steps {
+                changes.push("new steps".into());
+            }
+            if before.instruction != spec.instruction {
+                changes.push("new instruction".into());
+            }
+            if before.guardrails != spec.guardrails {
+                changes.push("new limits".into());
+            }
+            format!(
+                "Change #{id} \"{}\" (draft: {})\n{}\nSave it? (yes / no)",
+                before.name,
+                changes.join("; "),
+                spec_lines(spec, now, has_model)
+            )
+        }
+        Draft::Delete { id, name } => format!(
+            "Delete #{id} \"{name}\" and its run history? This can't be undone. (yes / no)"
+        ),
+    }
+}
+
+/// One line of a list: "#4 Status check — At 09:00 on weekdays (UTC); next Mon 23 Nov 09:00 UTC".
+pub fn workflow_line(w: &Workflow) -> String {
+    let mut line = format!("#{} {}", w.id, w.name);
+    match &w.schedule {
+        Ok(schedule) => {
+            line.push_str(&format!(" — {}", schedule.describe()));
+            match (w.status, w.next_run) {
+                (WorkflowStatus::Active, Some(next)) => {
+                    line.push_str(&format!("; next {}", short_time(next, schedule.zone)))
+                }
+                (WorkflowStatus::Paused, _) => line.push_str(" [paused]"),
+                (WorkflowStatus::Completed, _) => line.push_str(" [done]"),
+                _ => {}
+            }
+        }
+        Err(e) => line.push_str(&format!(" — schedule unreadable: {e}")),
+    }
+    if let Some(note) = &w.paused_note {
+        line.push_str(&format!(" (note: {note})"));
+    }
+    line
+}
+
+/// "#4 Status check — today 09:00: succeeded in 0.4 s (HTTP 200, nothing to report)."
+pub fn run_line(run: &Run, name: &str, now: DateTime<Utc>, zone: Zone) -> String {
+    format!(
+        "#{} {name} — {}: {}",
+        run.workflow_id,
+        when(run.scheduled_for, now, zone),
+        run_outcome(run)
+    )
+}
+
+/// "succeeded in 0.4 s (HTTP 200, nothing to report)", "failed: step 'check': …".
+pub fn run_outcome(run: &Run) -> String {
+    let duration = match (run.started_at, run.ended_at) {
+        (Some(start), Some(end)) => {
+            format!(
+                " in {:.1} s",
+                (end - start).num_milliseconds().max(0) as f64 / 1000.0
+            )
+        }
+        _ => String::new(),
+    };
+    match run.status {
+        RunStatus::Succeeded => {
+            let mut details = Vec::new();
+            if let Some(status) = run.output.as_ref().and_then(http_status) {
+                details.push(format!("HTTP {status}"));
+            }
+            let messages = run.usage.as_ref().map_or(0, |u| u.messages);
+            details.push(match messages {
+                0 => "nothing to report".to_string(),
+                1 => "sent 1 message".to_string(),
+                n => format!("sent {n} messages"),
+            });
+            format!("succeeded{duration} ({})", details.join(", "))
+        }
+        RunStatus::Running => "running now".into(),
+        RunStatus::Waiting => format!(
+            "waiting for approval (say 'approve {}' or 'reject {}')",
+            run.id, run.id
+        ),
+        RunStatus::Queued => "queued".into(),
+        RunStatus::Retrying => format!(
+            "failed attempt {}, will retry: {}",
+            run.attempt,
+            run.error.as_deref().unwrap_or("no reason recorded")
+        ),
+        status => match &run.error {
+            Some(error) => format!("{status}{duration}: {}", clip(error, 300)),
+            None => format!("{status}{duration}"),
+        },
+    }
+}
+
+/// The status of the first HTTP step in a run's output.
+fn http_status(output: &Value) -> Option<u64> {
+    match output {
+        Value::Object(map) => {
+            if map.contains_key("elapsed_ms") {
+                return map.get("status").and_then(Value::as_u64);
+            }
+            map.values().find_map(http_status)
+        }
+        Value::Array(items) => items.iter().find_map(http_status),
+        _ => None,
+    }
+}
+
+pub fn clip(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        let cut: String = text.chars().take(max).collect();
+        format!("{cut}…")
+    }
+}

@@ -1,0 +1,590 @@
+//! One turn of a conversation: who is talking, in which zone, the draft
+//! waiting, the history; loaded at the start of a turn and saved at its end.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::draft::Draft;
+use super::grammar::{self, Change, Intent, Settle};
+use super::tools::{self, Outcome};
+use super::{refs, render, ActionRecord, Agent, AgentError, Button, Inbound, Reply};
+use crate::schedule::natural::Context;
+use crate::schedule::Zone;
+use crate::scheduler::control;
+use crate::store::conversations::{self, Conversation};
+use crate::store::users::{self, User};
+use crate::store::{audit, runs, workflows};
+use crate::workflow::Workflow;
+
+/// A line of history.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Said {
+    /// `user` or `assistant`.
+    pub role: String,
+    pub text: String,
+}
+
+pub struct Turn {
+    pub user: User,
+    pub zone: Zone,
+    pub home_chat: String,
+    pub now: DateTime<Utc>,
+    pub conversation: Conversation,
+    pub draft: Option<Draft>,
+    /// Set when this turn showed a new or changed draft.
+    pub draft_shown: bool,
+    /// The name of a draft that expired before this turn, to say so.
+    pub expired: Option<String>,
+    pub history: Vec<Said>,
+    pub actions: Vec<ActionRecord>,
+}
+
+impl Turn {
+    pub async fn load(agent: &Agent, inbound: &Inbound) -> Result<Turn, AgentError> {
+        let now = agent.clock.now();
+        let pool = agent.store.pool();
+        let user = users::ensure(pool, &inbound.user, inbound.user_name.as_deref(), now).await?;
+        let zone = user
+            .timezone
+            .as_deref()
+            .and_then(|z| z.parse().ok())
+            .unwrap_or(agent.settings.default_zone);
+        // One stored conversation per chat and person: in a group, each
+        // member's drafts are their own.
+        let key = format!("{}|{}", inbound.conversation, inbound.user);
+        let conversation = conversations::get(pool, &key)
+            .await?
+            .unwrap_or(Conversation {
+                id: key,
+                user_id: inbound.user.clone(),
+                history: "[]".into(),
+                ..Conversation::default()
+            });
+        let history: Vec<Said> = serde_json::from_str(&conversation.history).unwrap_or_default();
+        let mut draft: Option<Draft> = conversation
+            .draft
+            .as_deref()
+            .and_then(|d| serde_json::from_str(d).ok());
+        let mut expired = None;
+        if conversation.draft_expires_at.is_some_and(|at| at <= now) {
+            expired = draft.take().map(|d| match d {
+                Draft::Create { spec } | Draft::Update { spec, .. } => spec.name,
+                Draft::Delete { name, .. } => name,
+            });
+        }
+        Ok(Turn {
+            user,
+            zone,
+            home_chat: inbound.home_chat.clone(),
+            now,
+            conversation,
+            draft,
+            draft_shown: false,
+            expired,
+            history,
+            actions: Vec::new(),
+        })
+    }
+
+    pub fn context(&self, agent: &Agent, zone: Zone) -> Context {
+        Context {
+            now: self.now,
+            zone,
+            min_interval_seconds: agent.settings.min_interval_seconds,
+        }
+    }
+
+    pub fn focus(&mut self, id: i64) {
+        self.conversation.focus_workflow_id = Some(id);
+    }
+
+    /// The workflows this user manages.
+    pub async fn workflows(&self, agent: &Agent) -> Result<Vec<Workflow>, String> {
+        workflows::list(agent.store.pool(), Some(&self.user.id))
+            .await
+            .map_err(|e| tools::store_failed(&e))
+    }
+
+    /// `name`, or `name 2`, `name 3`… when the user already has one so called.
+    pub async fn unused_name(&self, agent: &Agent, name: String) -> Result<String, String> {
+        let taken: Vec<String> = self
+            .workflows(agent)
+            .await?
+            .into_iter()
+            .map(|w| w.name.to_lowercase())
+            .collect();
+        if !taken.contains(&name.to_lowercase()) {
+            return Ok(name);
+        }
+        Ok((2..)
+            .map(|n| format!("{name} {n}"))
+            .find(|candidate| !taken.contains(&candidate.to_lowercase()))
+            .unwrap_or(name))
+    }
+
+    /// The workflow a reference means, if this user may manage it.
+    pub async fn resolve(&mut self, agent: &Agent, reference: &str) -> Result<Workflow, String> {
+        let id = if refs::is_pronoun(reference) {
+            Some(self.conversation.focus_workflow_id.ok_or(
+                "which workflow do you mean? Say its name or #id ('list my workflows' shows them).",
+            )?)
+        } else {
+            refs::id_in(reference)
+        };
+        if let Some(id) = id {
+            let mut conn = agent
+                .store
+                .connection()
+                .await
+                .map_err(|e| tools::store_failed(&e))?;
+            let found = workflows::get(&mut conn, id)
+                .await
+                .map_err(|e| tools::store_failed(&e))?;
+            return match found {
+                Some(w) if refs::may_manage(&self.user, &w) => Ok(w),
+                _ => Err(format!("I couldn't find workflow #{id}.")),
+            };
+        }
+        let mine = self.workflows(agent).await?;
+        refs::by_name(reference, &mine).cloned()
+    }
+
+    /// Stores `draft` as the one waiting and shows it.
+    pub fn propose(&mut self, agent: &Agent, draft: Draft) -> Outcome {
+        let text = render::draft_text(&draft, self.now, agent.has_model());
+        let value = json!({
+            "status": "awaiting confirmation",
+            "draft": draft.view(self.now, Some(self.now + agent.settings.draft_ttl)),
+        });
+        self.draft = Some(draft);
+        self.draft_shown = true;
+        Outcome {
+            ok: true,
+            value,
+            text,
+        }
+    }
+
+    /// A message in words.
+    pub async fn text(&mut self, agent: &Agent, text: &str) -> Reply {
+        if self.draft.is_some() {
+            match grammar::settle(text) {
+                Settle::Confirm(None) => return self.confirm(agent).await,
+                Settle::Confirm(Some(change)) => {
+                    return match self.amend(agent, &change) {
+                        Ok(()) => self.confirm(agent).await,
+                        Err(message) => self.draft_reply(agent, message),
+                    }
+                }
+                Settle::Cancel => return self.cancel(),
+                Settle::Amend(change) => {
+                    return match self.amend(agent, &change) {
+                        Ok(()) => {
+                            let draft = self.draft.as_ref().expect("a draft is waiting");
+                            let text = render::draft_text(draft, self.now, agent.has_model());
+                            self.draft_shown = true;
+                            self.draft_reply(agent, text)
+                        }
+                        Err(message) => self.draft_reply(agent, message),
+                    }
+                }
+                Settle::Other => {}
+            }
+        }
+        if agent.model.is_some() {
+            return super::llm_turn::reply(self, agent, text).await;
+        }
+        self.offline(agent, text).await
+    }
+
+    /// The reply with the waiting draft's buttons.
+    fn draft_reply(&self, _agent: &Agent, text: String) -> Reply {
+        Reply {
+            text,
+            buttons: self.buttons(),
+            ..Reply::default()
+        }
+    }
+
+    /// The buttons for the waiting draft.
+    pub fn buttons(&self) -> Vec<Button> {
+        let yes = match &self.draft {
+            None => return Vec::new(),
+            Some(Draft::Create { .. }) => "Create",
+            Some(Draft::Update { .. }) => "Save",
+            Some(Draft::Delete { .. }) => "Delete",
+        };
+        vec![
+            Button {
+                label: yes.into(),
+                action: "confirm".into(),
+            },
+            Button {
+                label: "Cancel".into(),
+                action: "cancel".into(),
+            },
+        ]
+    }
+
+    /// Applies an amendment to the waiting draft.
+    fn amend(&mut self, agent: &Agent, change: &str) -> Result<(), String> {
+        let (now, min_interval_seconds) = (self.now, agent.settings.min_interval_seconds);
+        let context = |zone| Context {
+            now,
+            zone,
+            min_interval_seconds,
+        };
+        let spec = match self.draft.as_mut() {
+            Some(Draft::Create { spec }) | Some(Draft::Update { spec, .. }) => spec,
+            Some(Draft::Delete { .. }) => {
+                return Err("A delete can only be confirmed or cancelled: yes or no?".into())
+            }
+            None => return Err("There is nothing waiting to change.".into()),
+        };
+        match grammar::amendment(change) {
+            Change::Name(name) => {
+                let name = name.trim();
+                let length = name.chars().count();
+                if length == 0 || length > 100 || name.chars().any(char::is_control) {
+                    return Err(format!(
+                        "A workflow name is one line of 1 to 100 characters (that one has {length}). The draft is unchanged."
+                    ));
+                }
+                spec.name = name.to_string();
+            }
+            Change::Schedule(words) => {
+                let zone = spec.zone();
+                let mut changed = spec.clone();
+                changed
+                    .amend_schedule(&words, &context(zone))
+                    .map_err(|e| format!("I couldn't change the schedule with '{words}': {e} The draft is unchanged."))?;
+                *spec = changed;
+            }
+        }
+        Ok(())
+    }
+
+    /// Carries out the waiting draft.
+    async fn confirm(&mut self, agent: &Agent) -> Reply {
+        let Some(draft) = self.draft.take() else {
+            return self.nothing_waiting();
+        };
+        match self.apply(agent, &draft).await {
+            Ok(text) => Reply::text(text),
+            Err(message) => {
+                // Keep the draft so the user can amend or cancel it.
+                self.draft = Some(draft);
+                self.draft_reply(agent, message)
+            }
+        }
+    }
+
+    async fn apply(&mut self, agent: &Agent, draft: &Draft) -> Result<String, String> {
+        let now = self.now;
+        let store_error = |e: crate::store::StoreError| tools::store_failed(&e);
+        let commit = |e: sqlx::Error| {
+            tools::store_failed(&crate::store::StoreError::Sql {
+                context: "committing a confirmed draft",
+                source: e,
+            })
+        };
+        match draft {
+            Draft::Create { spec } => {
+                let new = spec
+                    .definition(&self.user.id, &self.home_chat)
+                    .validate(now, spec.zone(), agent.settings.min_interval_seconds)
+                    .map_err(|e| {
+                        format!("I can't create it: {e}. Change the draft or say cancel.")
+                    })?;
+                let next = new.schedule.next_after(now);
+                let mut tx = agent.store.begin_write().await.map_err(store_error)?;
+                let id = workflows::insert(&mut tx, &new, next, now)
+                    .await
+                    .map_err(store_error)?;
+                audit::record(
+                    &mut tx,
+                    &self.user.id,
+                    Some(id),
+                    "create",
+                    Some(&spec.name),
+                    now,
+                )
+                .await
+                .map_err(store_error)?;
+                tx.commit().await.map_err(commit)?;
+                agent.runs.changed();
+                self.focus(id);
+                self.record("create_workflow", json!({ "confirm": true }), json!({ "id": id, "name": spec.name, "next_run": next.map(|t| t.to_rfc3339()) }));
+                let when = match (&new.schedule.trigger, next) {
+                    (_, Some(next)) => format!(
+                        "{}. Next run {}.",
+                        new.schedule.describe(),
+                        render::short_time(next, new.schedule.zone)
+                    ),
+                    (crate::schedule::Trigger::Manual, None) => {
+                        "it runs when you say 'run it now'.".to_string()
+                    }
+                    (_, None) => format!("{}; it has no upcoming run.", new.schedule.describe()),
+                };
+                let mut text = format!("Created \"{}\" (#{id}): {when}", spec.name);
+                if spec.needs_llm() && !agent.has_model() {
+                    text.push_str(" It needs an LLM to run: set OPENAI_API_KEY (or STEWARD_LLM_BASE_URL) for steward serve.");
+                }
+                Ok(text)
+            }
+            Draft::Update { id, spec, .. } => {
+                let new = spec
+                    .definition(&self.user.id, &self.home_chat)
+                    .validate(now, spec.zone(), agent.settings.min_interval_seconds)
+                    .map_err(|e| {
+                        format!("I can't save it: {e}. Change the draft or say cancel.")
+                    })?;
+                let next = new.schedule.next_after(now);
+                let mut tx = agent.store.begin_write().await.map_err(store_error)?;
+                // Still there and still theirs?
+                let current = workflows::get(&mut tx, *id).await.map_err(store_error)?;
+                if !current.is_some_and(|w| refs::may_manage(&self.user, &w)) {
+                    return Err(format!("Workflow #{id} is gone; nothing to change."));
+                }
+                workflows::replace_definition(&mut tx, *id, &new, next, now)
+                    .await
+                    .map_err(store_error)?;
+                audit::record(
+                    &mut tx,
+                    &self.user.id,
+                    Some(*id),
+                    "update",
+                    Some(&spec.name),
+                    now,
+                )
+                .await
+                .map_err(store_error)?;
+                tx.commit().await.map_err(commit)?;
+                agent.runs.changed();
+                self.focus(*id);
+                self.record("update_workflow", json!({ "confirm": true }), json!({ "id": id, "name": spec.name, "next_run": next.map(|t| t.to_rfc3339()) }));
+                let next = next.map_or(String::new(), |n| {
+                    format!(" Next run {}.", render::short_time(n, new.schedule.zone))
+                });
+                Ok(format!(
+                    "Updated \"{}\" (#{id}): {}.{next}",
+                    spec.name,
+                    new.schedule.describe()
+                ))
+            }
+            Draft::Delete { id, name } => {
+                let mut tx = agent.store.begin_write().await.map_err(store_error)?;
+                let current = workflows::get(&mut tx, *id).await.map_err(store_error)?;
+                if !current.is_some_and(|w| refs::may_manage(&self.user, &w)) {
+                    return Err(format!("Workflow #{id} is already gone."));
+                }
+                workflows::delete(&mut tx, *id).await.map_err(store_error)?;
+                audit::record(&mut tx, &self.user.id, Some(*id), "delete", Some(name), now)
+                    .await
+                    .map_err(store_error)?;
+                tx.commit().await.map_err(commit)?;
+                agent.runs.changed();
+                if self.conversation.focus_workflow_id == Some(*id) {
+                    self.conversation.focus_workflow_id = None;
+                }
+                self.record(
+                    "delete_workflow",
+                    json!({ "confirm": true }),
+                    json!({ "id": id, "deleted": true }),
+                );
+                Ok(format!("Deleted #{id} \"{name}\" and its run history."))
+            }
+        }
+    }
+
+    fn record(&mut self, tool: &str, args: serde_json::Value, result: serde_json::Value) {
+        self.actions.push(ActionRecord {
+            tool: tool.into(),
+            args,
+            ok: true,
+            result,
+        });
+    }
+
+    fn cancel(&mut self) -> Reply {
+        match self.draft.take() {
+            Some(Draft::Create { spec }) => {
+                Reply::text(format!("Cancelled: \"{}\" was not created.", spec.name))
+            }
+            Some(Draft::Update { id, before, .. }) => Reply::text(format!(
+                "Cancelled: #{id} \"{}\" stays as it was.",
+                before.name
+            )),
+            Some(Draft::Delete { id, name }) => {
+                Reply::text(format!("Cancelled: #{id} \"{name}\" is kept."))
+            }
+            None => self.nothing_waiting(),
+        }
+    }
+
+    fn nothing_waiting(&self) -> Reply {
+        Reply::text(match &self.expired {
+            Some(name) => format!(
+                "The draft \"{name}\" expired, so nothing was done. Say it again and I'll draft it anew."
+            ),
+            None => "There's nothing waiting for a yes or no right now.".to_string(),
+        })
+    }
+
+    /// A button press.
+    pub async fn press(&mut self, agent: &Agent, action: &str) -> Reply {
+        let action = action.trim();
+        if action == "confirm" {
+            return self.confirm(agent).await;
+        }
+        if action == "cancel" {
+            return self.cancel();
+        }
+        let answer = action
+            .split_once(':')
+            .and_then(|(verb, run)| Some((verb, run.trim().parse::<i64>().ok()?)));
+        match answer {
+            Some(("approve", run_id)) => self.answer(agent, run_id, true).await,
+            Some(("reject", run_id)) => self.answer(agent, run_id, false).await,
+            _ => Reply::text(format!(
+                "I don't know the button '{}'.",
+                render::clip(action, 40)
+            )),
+        }
+    }
+
+    /// Approves or rejects a waiting run of one of the user's workflows.
+    async fn answer(&mut self, agent: &Agent, run_id: i64, approve: bool) -> Reply {
+        let not_found = || Reply::text(format!("I couldn't find a run {run_id} waiting for you."));
+        let Ok(mut conn) = agent.store.connection().await else {
+            return Reply::text("Something went wrong on my side; try again in a moment.");
+        };
+        let Ok(Some(run)) = runs::get(&mut conn, run_id).await else {
+            return not_found();
+        };
+        let Ok(Some(workflow)) = workflows::get(&mut conn, run.workflow_id).await else {
+            return not_found();
+        };
+        drop(conn);
+        if !refs::may_manage(&self.user, &workflow) {
+            return not_found();
+        }
+        match control::answer(&agent.store, run_id, approve, &self.user.id, self.now).await {
+            Ok(()) => {
+                agent.runs.changed();
+                self.focus(workflow.id);
+                self.record(
+                    if approve { "approve" } else { "reject" },
+                    json!({ "run_id": run_id }),
+                    json!({ "run_id": run_id, "approved": approve }),
+                );
+                Reply::text(format!(
+                    "{} run {run_id} of #{} \"{}\"; it continues now.",
+                    if approve { "Approved" } else { "Rejected" },
+                    workflow.id,
+                    workflow.name
+                ))
+            }
+            Err(control::ControlError::Invalid(_)) => Reply::text(format!(
+                "Run {run_id} is not waiting for an answer (it may have been answered or expired)."
+            )),
+            Err(_) => Reply::text("Something went wrong on my side; try again in a moment."),
+        }
+    }
+
+    /// A message read by the offline grammar.
+    pub async fn offline(&mut self, agent: &Agent, text: &str) -> Reply {
+        match grammar::parse(text) {
+            Intent::Help => Reply::text(render::HELP),
+            Intent::Hello => Reply::text(format!(
+                "Hello! I turn plain language into workflows that run on their own. {}",
+                render::EXAMPLES_SHORT
+            )),
+            Intent::Thanks => Reply::text("You're welcome."),
+            Intent::NoDraft => self.nothing_waiting(),
+            Intent::Answer { run_id, approve } => self.answer(agent, run_id, approve).await,
+            Intent::Tool(name, args) => {
+                let creating = name == "create_workflow";
+                let outcome = tools::call(self, agent, name, args).await;
+                if creating && !outcome.ok && !grammar::sounds_like_a_request(text) {
+                    // Not a workflow at all: answer with what works, and do
+                    // not count a failed creation nobody asked for.
+                    self.actions.pop();
+                    return Reply::text(format!("I didn't catch that. {}", render::EXAMPLES_SHORT));
+                }
+                let text = if outcome.ok {
+                    outcome.text
+                } else {
+                    let mut message = outcome.text;
+                    if !message.ends_with(['.', '?', '!']) {
+                        message.push('.');
+                    }
+                    capitalize(&message)
+                };
+                Reply::text(text)
+            }
+        }
+    }
+
+    /// Saves the conversation and completes the reply.
+    pub async fn finish(
+        mut self,
+        agent: &Agent,
+        said: String,
+        mut reply: Reply,
+    ) -> Result<Reply, AgentError> {
+        if let Some(draft) = &self.draft {
+            if reply.buttons.is_empty() {
+                reply.buttons = self.buttons();
+            }
+            if !self.draft_shown && !reply.text.contains("(draft") {
+                let name = match draft {
+                    Draft::Create { spec } | Draft::Update { spec, .. } => spec.name.clone(),
+                    Draft::Delete { name, .. } => format!("delete {name}"),
+                };
+                reply
+                    .text
+                    .push_str(&format!("\n(Still waiting: \"{name}\" — yes or no?)"));
+            }
+        }
+        let keep = agent.settings.history_messages.max(2);
+        self.history.push(Said {
+            role: "user".into(),
+            text: render::clip(&said, 2_000),
+        });
+        self.history.push(Said {
+            role: "assistant".into(),
+            text: render::clip(&reply.text, 2_000),
+        });
+        if self.history.len() > keep {
+            self.history.drain(..self.history.len() - keep);
+        }
+        let expires = if self.draft_shown {
+            Some(self.now + agent.settings.draft_ttl)
+        } else if self.draft.is_some() {
+            self.conversation.draft_expires_at
+        } else {
+            None
+        };
+        reply.draft = self.draft.as_ref().map(|d| d.view(self.now, expires));
+        self.conversation.history =
+            serde_json::to_string(&self.history).unwrap_or_else(|_| "[]".into());
+        self.conversation.draft = self
+            .draft
+            .as_ref()
+            .and_then(|d| serde_json::to_string(d).ok());
+        self.conversation.draft_expires_at = expires;
+        conversations::save(agent.store.pool(), &self.conversation, self.now).await?;
+        reply.actions = self.actions;
+        Ok(reply)
+    }
+}
+
+fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}

@@ -1,0 +1,76 @@
+//! `conversations` table: one row per chat, holding its bounded history, the
+//! draft waiting for confirmation and the workflow "it" refers to.
+
+use chrono::{DateTime, Utc};
+use sqlx::SqlitePool;
+
+use super::{opt_ms, to_ms, Context, StoreError};
+
+/// A conversation as stored. `history` and `draft` are JSON the agent owns.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Conversation {
+    pub id: String,
+    pub user_id: String,
+    pub history: String,
+    pub draft: Option<String>,
+    pub draft_expires_at: Option<DateTime<Utc>>,
+    pub callback_url: Option<String>,
+    pub focus_workflow_id: Option<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: String,
+    user_id: String,
+    history: String,
+    draft: Option<String>,
+    draft_expires_at: Option<i64>,
+    callback_url: Option<String>,
+    focus_workflow_id: Option<i64>,
+}
+
+pub async fn get(pool: &SqlitePool, id: &str) -> Result<Option<Conversation>, StoreError> {
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT id, user_id, history, draft, draft_expires_at, callback_url, focus_workflow_id \
+         FROM conversations WHERE id = ?",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await
+    .ctx("loading a conversation")?;
+    Ok(row.map(|row| Conversation {
+        id: row.id,
+        user_id: row.user_id,
+        history: row.history,
+        draft: row.draft,
+        draft_expires_at: opt_ms(row.draft_expires_at),
+        callback_url: row.callback_url,
+        focus_workflow_id: row.focus_workflow_id,
+    }))
+}
+
+/// Writes the whole conversation (insert or replace).
+pub async fn save(
+    pool: &SqlitePool,
+    conversation: &Conversation,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO conversations (id, user_id, history, draft, draft_expires_at, callback_url, \
+         focus_workflow_id, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) \
+         ON CONFLICT (id) DO UPDATE SET user_id = ?2, history = ?3, draft = ?4, \
+         draft_expires_at = ?5, callback_url = ?6, focus_workflow_id = ?7, updated_at = ?8",
+    )
+    .bind(&conversation.id)
+    .bind(&conversation.user_id)
+    .bind(&conversation.history)
+    .bind(&conversation.draft)
+    .bind(conversation.draft_expires_at.map(to_ms))
+    .bind(&conversation.callback_url)
+    .bind(conversation.focus_workflow_id)
+    .bind(to_ms(now))
+    .execute(pool)
+    .await
+    .ctx("saving a conversation")?;
+    Ok(())
+}

@@ -1,0 +1,64 @@
+//! `users` table: people steward knows, their zone and role.
+
+use chrono::{DateTime, Utc};
+use sqlx::SqlitePool;
+
+use super::{to_ms, Context, StoreError};
+
+/// A person, by platform identity.
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct User {
+    pub id: String,
+    pub display_name: Option<String>,
+    /// An IANA zone name; `None` means the server default.
+    pub timezone: Option<String>,
+    /// `user` or `admin`.
+    pub role: String,
+}
+
+impl User {
+    pub fn is_admin(&self) -> bool {
+        self.role == "admin"
+    }
+}
+
+/// Loads the user, creating them on first contact; a new display name
+/// replaces the old one.
+pub async fn ensure(
+    pool: &SqlitePool,
+    id: &str,
+    display_name: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<User, StoreError> {
+    sqlx::query_as(
+        "INSERT INTO users (id, display_name, created_at) VALUES (?1, ?2, ?3) \
+         ON CONFLICT (id) DO UPDATE SET display_name = COALESCE(?2, display_name) \
+         RETURNING id, display_name, timezone, role",
+    )
+    .bind(id)
+    .bind(display_name)
+    .bind(to_ms(now))
+    .fetch_one(pool)
+    .await
+    .ctx("loading a user")
+}
+
+pub async fn set_timezone(pool: &SqlitePool, id: &str, zone: &str) -> Result<(), StoreError> {
+    sqlx::query("UPDATE users SET timezone = ? WHERE id = ?")
+        .bind(zone)
+        .bind(id)
+        .execute(pool)
+        .await
+        .ctx("setting a user's time zone")?;
+    Ok(())
+}
+
+pub async fn set_role(pool: &SqlitePool, id: &str, role: &str) -> Result<(), StoreError> {
+    sqlx::query("UPDATE users SET role = ? WHERE id = ?")
+        .bind(role)
+        .bind(id)
+        .execute(pool)
+        .await
+        .ctx("setting a user's role")?;
+    Ok(())
+}
