@@ -260,6 +260,11 @@ static MOVE_ZONE: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)^(?:move|switch|change|put|set) (?P<wf>.+?) (?:to|into|in) (?:the )?(?P<zone>[\w/+\-]+(?: [\w]+)?)(?: time(?: ?zone)?)?\W*$",
     )
 });
+static REINSTRUCT: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:update|change|edit) (?P<wf>.+?) (?:to|so (?:that )?it|so it|so that it) (?P<what>.+?)\s*$",
+    )
+});
 static ANSWER: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(?i)^(?P<verb>approve|reject|deny|decline|yes to|no to) (?:run )?#?(?P<run>\d+)\W*$")
 });
@@ -358,6 +363,12 @@ pub fn parse(text: &str) -> Intent {
         return Intent::Tool(
             "update_workflow",
             json!({ "workflow": unquote(&c["wf"]), "schedule": c["when"].trim() }),
+        );
+    }
+    if let Some(c) = REINSTRUCT.captures(text) {
+        return Intent::Tool(
+            "update_workflow",
+            json!({ "workflow": unquote(&c["wf"]), "instruction": c["what"].trim() }),
         );
     }
     // Verbs on one workflow. A sentence that carries a schedule ("remind me to

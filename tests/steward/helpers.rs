@@ -230,3 +230,109 @@ pub fn output_of(
         String::from_utf8_lossy(&output.stderr).into_owned(),
     )
 }
+
+// ----- the conversation ------------------------------------------------------
+
+use steward::agent::{Agent, Content, Inbound, Reply};
+use steward::app::App;
+use steward::config::Config;
+
+/// steward's agent on a fresh database, the whole app behind it (scheduler,
+/// engine), a clock the test sets and every notice recorded.
+pub struct Chat {
+    _dir: tempfile::TempDir,
+    pub app: App,
+    pub agent: Agent,
+    pub clock: Arc<ManualClock>,
+    pub notifier: Arc<RecordingNotifier>,
+    pub config: Config,
+}
+
+impl Chat {
+    /// Offline mode, `http` steps allowed to reach 127.0.0.1.
+    pub async fn start(now: &str) -> Chat {
+        Chat::with(now, |_| None).await
+    }
+
+    /// With more settings (as environment variables would give them).
+    pub async fn with(now: &str, settings: impl Fn(&str) -> Option<String>) -> Chat {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("steward.db").display().to_string();
+        let config = Config::from_lookup(|name| match name {
+            "STEWARD_DB" => Some(db.clone()),
+            "STEWARD_HTTP_ALLOW_PRIVATE" => Some("true".into()),
+            other => settings(other),
+        })
+        .unwrap();
+        let clock = Arc::new(ManualClock::new(at(now)));
+        let notifier = Arc::new(RecordingNotifier::default());
+        let app = App::build(&config, notifier.clone(), clock.clone())
+            .await
+            .unwrap();
+        let agent = app
+            .agent(&config, std::time::Duration::from_secs(30))
+            .unwrap();
+        Chat {
+            _dir: dir,
+            app,
+            agent,
+            clock,
+            notifier,
+            config,
+        }
+    }
+
+    fn inbound(user: &str, content: Content) -> Inbound {
+        Inbound {
+            conversation: format!("test:{user}"),
+            user: user.to_string(),
+            user_name: None,
+            home_chat: format!("test:{user}"),
+            content,
+        }
+    }
+
+    /// `user` says `text`; the reply.
+    pub async fn say(&self, user: &str, text: &str) -> Reply {
+        self.agent
+            .handle(Chat::inbound(user, Content::Text(text.to_string())))
+            .await
+            .unwrap_or_else(|e| panic!("'{text}' failed: {e}"))
+    }
+
+    /// `user` presses the button with `action`.
+    pub async fn press(&self, user: &str, action: &str) -> Reply {
+        self.agent
+            .handle(Chat::inbound(user, Content::Action(action.to_string())))
+            .await
+            .unwrap()
+    }
+
+    /// `user`'s workflows as stored.
+    pub async fn workflows(&self, user: &str) -> Vec<Workflow> {
+        workflows::list(self.app.store.pool(), Some(user))
+            .await
+            .unwrap()
+    }
+
+    /// Every workflow and run, to check nothing changed.
+    pub async fn snapshot(&self) -> (Vec<(i64, String, String, String)>, usize) {
+        let all = workflows::list(self.app.store.pool(), None).await.unwrap();
+        let runs = run_log::list(self.app.store.pool(), None, None, 100_000)
+            .await
+            .unwrap();
+        (
+            all.into_iter()
+                .map(|w| {
+                    (
+                        w.id,
+                        w.name,
+                        w.status.as_str().to_string(),
+                        w.trigger_expression,
+                    )
+                })
+                .collect(),
+            runs.len(),
+        )
+    }
+}
