@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use crate::llm::{LlmConfig, LlmConfigError};
 use crate::schedule::{Zone, DEFAULT_MIN_INTERVAL_SECONDS};
 
 /// Settings shared by every command.
@@ -31,6 +32,9 @@ pub struct Config {
     pub on_time_grace_seconds: u64,
     /// This process's name on run leases (`STEWARD_NODE`, default `<host>-<pid>`).
     pub node: String,
+    /// The language model (`OPENAI_API_KEY`, `STEWARD_LLM_*`); `None` when
+    /// neither a key nor a base URL is set, and steward runs without one.
+    pub llm: Option<LlmConfig>,
 }
 
 /// A setting that could not be read; names the variable.
@@ -46,6 +50,8 @@ pub enum ConfigError {
     Number(&'static str, String),
     #[error("{0} must be true or false, not '{1}'")]
     Flag(&'static str, String),
+    #[error(transparent)]
+    Llm(#[from] LlmConfigError),
 }
 
 impl Config {
@@ -98,6 +104,7 @@ impl Config {
                 ))
             }
         };
+        let llm = LlmConfig::from_lookup(&lookup)?;
         let node = lookup("STEWARD_NODE")
             .filter(|v| !v.trim().is_empty())
             .unwrap_or_else(|| {
@@ -116,6 +123,7 @@ impl Config {
             shutdown_grace_seconds: number("STEWARD_SHUTDOWN_GRACE_SECONDS", 30)?,
             on_time_grace_seconds: number("STEWARD_ON_TIME_GRACE_SECONDS", 60)?,
             node,
+            llm,
         })
     }
 }
@@ -130,6 +138,18 @@ mod tests {
         assert_eq!(config.default_zone, Zone::UTC);
         assert_eq!(config.min_interval_seconds, 60);
         assert_eq!(config.db_path, PathBuf::from("steward.db"));
+        assert!(config.llm.is_none());
+    }
+
+    #[test]
+    fn a_base_url_alone_configures_a_model_without_a_key() {
+        let config = Config::from_lookup(|n| {
+            (n == "STEWARD_LLM_BASE_URL").then(|| "http://127.0.0.1:11434/v1".into())
+        })
+        .unwrap();
+        let llm = config.llm.expect("a model is configured");
+        assert_eq!(llm.base_url, "http://127.0.0.1:11434/v1");
+        assert_eq!(llm.api_key, None);
     }
 
     #[test]

@@ -29,7 +29,9 @@ pub struct Spec {
     pub guardrails: Guardrails,
 }
 
-/// A change waiting for confirmation.
+/// A change waiting for confirmation. (One lives per conversation turn, so
+/// the size difference between variants costs nothing worth boxing.)
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Draft {

@@ -1,9 +1,126 @@
-//! The language model behind `agent` steps (and, later, the conversation).
-//! The OpenAI-compatible client comes with the conversation issue; until one is
-//! configured, agent steps fail their run with a clear reason.
+//! The language model: an OpenAI-compatible chat client (async-openai) used by
+//! the conversation (`agent/`) and, with issue 6, by `agent` steps.
+//!
+//! The rest of steward sees only [`ChatModel`]: messages and tool specs in, one
+//! assistant message and its token usage out. Tool-call arguments are passed
+//! through as the raw text the model wrote, so the caller can answer a
+//! malformed call with a tool error instead of failing the turn.
+
+pub mod openai;
+pub mod prompt;
+
+pub use openai::{LlmConfig, LlmConfigError, OpenAi};
 
 use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
+
+/// Who wrote a message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    System,
+    User,
+    Assistant,
+    Tool,
+}
+
+/// One message of a chat with the model.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Message {
+    pub role: Role,
+    #[serde(default)]
+    pub content: String,
+    /// The calls an assistant message makes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tool_calls: Vec<ToolCall>,
+    /// The call a tool message answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tool_call_id: Option<String>,
+}
+
+impl Message {
+    pub fn system(content: impl Into<String>) -> Message {
+        Message::text(Role::System, content)
+    }
+
+    pub fn user(content: impl Into<String>) -> Message {
+        Message::text(Role::User, content)
+    }
+
+    pub fn assistant(content: impl Into<String>) -> Message {
+        Message::text(Role::Assistant, content)
+    }
+
+    pub fn tool(call_id: impl Into<String>, content: impl Into<String>) -> Message {
+        Message {
+            role: Role::Tool,
+            content: content.into(),
+            tool_calls: Vec::new(),
+            tool_call_id: Some(call_id.into()),
+        }
+    }
+
+    fn text(role: Role, content: impl Into<String>) -> Message {
+        Message {
+            role,
+            content: content.into(),
+            tool_calls: Vec::new(),
+            tool_call_id: None,
+        }
+    }
+}
+
+/// A function call the model asked for.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ToolCall {
+    pub id: String,
+    pub name: String,
+    /// The arguments as the model wrote them: usually JSON, not always.
+    pub arguments: String,
+}
+
+/// A function offered to the model: a strict JSON schema of its arguments.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ToolSpec {
+    pub name: String,
+    pub description: String,
+    pub parameters: Value,
+}
+
+/// Tokens a completion used.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenUsage {
+    pub prompt_tokens: u64,
+    pub completion_tokens: u64,
+}
+
+/// The model's answer: one assistant message (text, tool calls or both).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Completion {
+    pub message: Message,
+    pub usage: TokenUsage,
+}
+
+/// Why the model could not answer, after retries. The text never contains the
+/// API key.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{0}")]
+pub struct LlmError(pub String);
+
+/// An OpenAI-compatible chat model.
+#[async_trait]
+pub trait ChatModel: Send + Sync {
+    /// The model's name, for logs and usage.
+    fn model(&self) -> &str;
+
+    /// One completion over `messages`, offering `tools`.
+    async fn complete(
+        &self,
+        messages: &[Message],
+        tools: &[ToolSpec],
+    ) -> Result<Completion, LlmError>;
+}
 
 /// What an agent step asks of the model.
 #[derive(Clone, Debug)]
@@ -24,10 +141,7 @@ pub struct AgentResult {
     pub cost_usd: f64,
 }
 
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("{0}")]
-pub struct LlmError(pub String);
-
+/// Runs an `agent` step (the engine's side; the tool loop comes with issue 6).
 #[async_trait]
 pub trait Llm: Send + Sync {
     async fn run_agent(&self, request: AgentRequest) -> Result<AgentResult, LlmError>;

@@ -2,11 +2,15 @@
 //! as sentences; helpers in `helpers.rs`).
 
 mod fake_http;
+mod fake_openai;
 mod helpers;
 
+mod chat_llm;
+mod chat_offline;
 mod cli_admin;
 mod cli_schedule;
 mod engine_steps;
+mod llm_openai;
 mod schedule_bad_input;
 mod schedule_calendar_edges;
 mod schedule_dst;

@@ -1,0 +1,292 @@
+//! A scripted OpenAI-compatible server on 127.0.0.1 for tests that need a
+//! language model: `POST {base_url}/chat/completions` answers with the next
+//! [`Reply`] of its script (then `Text("(script ended)")`), and every request's
+//! JSON body and headers are kept in order.
+//!
+//! ```ignore
+//! let server = FakeOpenAi::start(vec![Reply::Status(500), Reply::text("hi")]).await;
+//! let model = OpenAi::new(LlmConfig { base_url: server.base_url.clone(), .. })?;
+//! ```
+//!
+//! HTTP/1.1 with keep-alive: bodies are read by Content-Length (they can be
+//! tens of KB), answers carry one, and each connection is served on its own
+//! task so concurrent requests are answered concurrently.
+
+#![allow(dead_code)] // Shared by several test modules; not each uses every item.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+/// Tokens every completion reports using.
+pub const PROMPT_TOKENS: u64 = 100;
+pub const COMPLETION_TOKENS: u64 = 20;
+
+/// What the server answers to one chat completion request.
+#[derive(Clone, Debug)]
+pub enum Reply {
+    /// An assistant message with this text.
+    Text(String),
+    /// An assistant message calling these functions: (name, raw arguments).
+    /// Ids run `call_1`, `call_2`... across the server's life.
+    ToolCalls(Vec<(String, String)>),
+    /// This status with a body in OpenAI's error shape.
+    Status(u16),
+    /// A 200 with exactly this body (for malformed answers).
+    Raw(String),
+    /// Any status, extra headers and body (a 429 with `Retry-After`, a 400
+    /// naming a parameter).
+    Custom {
+        status: u16,
+        headers: Vec<(String, String)>,
+        body: String,
+    },
+    /// Never answers, so the client's timeout fires.
+    Hang,
+}
+
+impl Reply {
+    pub fn text(text: &str) -> Reply {
+        Reply::Text(text.to_string())
+    }
+
+    pub fn call(name: &str, arguments: &str) -> Reply {
+        Reply::ToolCalls(vec![(name.to_string(), arguments.to_string())])
+    }
+}
+
+#[derive(Default)]
+struct State {
+    script: VecDeque<Reply>,
+    requests: Vec<Value>,
+    headers: Vec<HashMap<String, String>>,
+    calls: usize,
+    completions: usize,
+}
+
+/// A running fake; it serves until the test's runtime ends.
+pub struct FakeOpenAi {
+    /// `http://127.0.0.1:<port>/v1`, the value for `STEWARD_LLM_BASE_URL`.
+    pub base_url: String,
+    state: Arc<Mutex<State>>,
+}
+
+impl FakeOpenAi {
+    pub async fn start(script: Vec<Reply>) -> FakeOpenAi {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base_url = format!("http://{}/v1", listener.local_addr().unwrap());
+        let state = Arc::new(Mutex::new(State {
+            script: script.into(),
+            ..State::default()
+        }));
+        let shared = Arc::clone(&state);
+        // Accepts until the runtime ends; one task per connection so a
+        // hanging reply does not hold up the others.
+        tokio::spawn(async move {
+            while let Ok((socket, _)) = listener.accept().await {
+                tokio::spawn(serve(socket, Arc::clone(&shared)));
+            }
+        });
+        FakeOpenAi { base_url, state }
+    }
+
+    /// The JSON bodies of the chat completion requests, in arrival order.
+    pub fn requests(&self) -> Vec<Value> {
+        self.state.lock().unwrap().requests.clone()
+    }
+
+    /// Their headers, names lowercased, in the same order.
+    pub fn headers(&self) -> Vec<HashMap<String, String>> {
+        self.state.lock().unwrap().headers.clone()
+    }
+
+    /// The `Authorization` header of request `index`.
+    pub fn authorization(&self, index: usize) -> Option<String> {
+        self.headers().get(index)?.get("authorization").cloned()
+    }
+}
+
+/// Answers the requests of one connection until the client closes it.
+async fn serve(mut socket: TcpStream, state: Arc<Mutex<State>>) {
+    let mut buffer: Vec<u8> = Vec::new();
+    loop {
+        let Some(head_end) = read_until_head_end(&mut socket, &mut buffer).await else {
+            return;
+        };
+        let head = String::from_utf8_lossy(&buffer[..head_end]).to_string();
+        let mut lines = head.split("\r\n");
+        let request_line = lines.next().unwrap_or_default().to_string();
+        let headers: HashMap<String, String> = lines
+            .filter_map(|line| line.split_once(':'))
+            .map(|(name, value)| (name.trim().to_lowercase(), value.trim().to_string()))
+            .collect();
+        let length: usize = headers
+            .get("content-length")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        let body_start = head_end + 4;
+        while buffer.len() < body_start + length {
+            let mut chunk = [0u8; 64 * 1024];
+            match socket.read(&mut chunk).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+            }
+        }
+        let body = buffer[body_start..body_start + length].to_vec();
+        // Whatever follows is the next (pipelined) request.
+        buffer.drain(..body_start + length);
+
+        let mut parts = request_line.split_whitespace();
+        let (method, path) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+        let (status, extra, body) = if method == "POST" && path == "/v1/chat/completions" {
+            match answer(&state, &headers, &body) {
+                Some(answer) => answer,
+                None => {
+                    // Hang: hold the connection open without answering.
+                    tokio::time::sleep(Duration::from_secs(3600)).await;
+                    return;
+                }
+            }
+        } else {
+            (
+                404,
+                Vec::new(),
+                error_body(404, &format!("no route {method} {path}")),
+            )
+        };
+        let mut response = format!(
+            "HTTP/1.1 {status} {}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n",
+            reason(status),
+            body.len()
+        );
+        for (name, value) in extra {
+            response.push_str(&format!("{name}: {value}\r\n"));
+        }
+        response.push_str("\r\n");
+        response.push_str(&body);
+        if socket.write_all(response.as_bytes()).await.is_err() {
+            return;
+        }
+        if headers
+            .get("connection")
+            .map(|v| v.eq_ignore_ascii_case("close"))
+            == Some(true)
+        {
+            return;
+        }
+    }
+}
+
+/// Reads into `buffer` until it holds a whole request head; the index of its
+/// blank line, or `None` once the client has gone.
+async fn read_until_head_end(socket: &mut TcpStream, buffer: &mut Vec<u8>) -> Option<usize> {
+    loop {
+        if let Some(end) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+            return Some(end);
+        }
+        let mut chunk = [0u8; 16 * 1024];
+        match socket.read(&mut chunk).await {
+            Ok(0) | Err(_) => return None,
+            Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+        }
+    }
+}
+
+/// An answer: status, extra headers, body.
+type Answer = (u16, Vec<(String, String)>, String);
+
+/// Records the request and takes the next reply, or `None` to hang.
+fn answer(state: &Mutex<State>, headers: &HashMap<String, String>, body: &[u8]) -> Option<Answer> {
+    let request: Value = serde_json::from_slice(body)
+        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(body).to_string()));
+    let model = request["model"].as_str().unwrap_or("unknown").to_string();
+    let mut state = state.lock().unwrap();
+    state.requests.push(request);
+    state.headers.push(headers.clone());
+    let reply = state
+        .script
+        .pop_front()
+        .unwrap_or_else(|| Reply::text("(script ended)"));
+    state.completions += 1;
+    let id = format!("chatcmpl-fake-{}", state.completions);
+    let message = match reply {
+        Reply::Hang => return None,
+        Reply::Status(status) => return Some((status, Vec::new(), error_body(status, "scripted"))),
+        Reply::Raw(body) => return Some((200, Vec::new(), body)),
+        Reply::Custom {
+            status,
+            headers,
+            body,
+        } => return Some((status, headers, body)),
+        Reply::Text(text) => json!({"role": "assistant", "content": text, "refusal": null}),
+        Reply::ToolCalls(calls) => {
+            let calls: Vec<Value> = calls
+                .into_iter()
+                .map(|(name, arguments)| {
+                    state.calls += 1;
+                    json!({
+                        "id": format!("call_{}", state.calls),
+                        "type": "function",
+                        "function": {"name": name, "arguments": arguments},
+                    })
+                })
+                .collect();
+            json!({"role": "assistant", "content": null, "refusal": null, "tool_calls": calls})
+        }
+    };
+    let finish_reason = if message.get("tool_calls").is_some() {
+        "tool_calls"
+    } else {
+        "stop"
+    };
+    let completion = json!({
+        "id": id,
+        "object": "chat.completion",
+        "created": 1_767_225_600,
+        "model": model,
+        "choices": [{
+            "index": 0,
+            "message": message,
+            "logprobs": null,
+            "finish_reason": finish_reason,
+        }],
+        "usage": {
+            "prompt_tokens": PROMPT_TOKENS,
+            "completion_tokens": COMPLETION_TOKENS,
+            "total_tokens": PROMPT_TOKENS + COMPLETION_TOKENS,
+        },
+    });
+    Some((200, Vec::new(), completion.to_string()))
+}
+
+/// A body in OpenAI's error shape.
+pub fn error_body(status: u16, message: &str) -> String {
+    let (kind, code) = match status {
+        401 => ("invalid_request_error", Value::from("invalid_api_key")),
+        404 => ("invalid_request_error", Value::from("model_not_found")),
+        429 => ("requests", Value::from("rate_limit_exceeded")),
+        500.. => ("server_error", Value::Null),
+        _ => ("invalid_request_error", Value::Null),
+    };
+    json!({"error": {"message": format!("{message} {status}"), "type": kind, "param": null, "code": code}})
+        .to_string()
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        _ => "Status",
+    }
+}
