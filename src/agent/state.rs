@@ -43,8 +43,13 @@ pub struct Turn {
 impl Turn {
     pub async fn load(agent: &Agent, inbound: &Inbound) -> Result<Turn, AgentError> {
         let now = agent.clock.now();
-        let pool = agent.store.pool();
-        let user = users::ensure(pool, &inbound.user, inbound.user_name.as_deref(), now).await?;
+        let user = users::ensure(
+            &agent.store,
+            &inbound.user,
+            inbound.user_name.as_deref(),
+            now,
+        )
+        .await?;
         let zone = user
             .timezone
             .as_deref()
@@ -53,7 +58,7 @@ impl Turn {
         // One stored conversation per chat and person: in a group, each
         // member's drafts are their own.
         let key = format!("{}|{}", inbound.conversation, inbound.user);
-        let conversation = conversations::get(pool, &key)
+        let conversation = conversations::get(agent.store.reader(), &key)
             .await?
             .unwrap_or(Conversation {
                 id: key,
@@ -101,7 +106,7 @@ impl Turn {
 
     /// The workflows this user manages.
     pub async fn workflows(&self, agent: &Agent) -> Result<Vec<Workflow>, String> {
-        workflows::list(agent.store.pool(), Some(&self.user.id))
+        workflows::list(agent.store.reader(), Some(&self.user.id))
             .await
             .map_err(|e| tools::store_failed(&e))
     }

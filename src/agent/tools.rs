@@ -340,7 +340,7 @@ async fn show(turn: &mut Turn, agent: &Agent, args: Target) -> Result<Outcome, S
         text.push_str(&format!("\n• Paused: {note}"));
     }
     let last = runs::history(
-        agent.store.pool(),
+        agent.store.reader(),
         &HistoryQuery {
             workflow_id: Some(w.id),
             limit: 1,
@@ -622,7 +622,7 @@ async fn history(turn: &mut Turn, agent: &Agent, args: HistoryArgs) -> Result<Ou
     };
     let owner = (!turn.user.is_admin() || workflow.is_none()).then_some(turn.user.id.as_str());
     let found = runs::history(
-        agent.store.pool(),
+        agent.store.reader(),
         &HistoryQuery {
             owner: if workflow.is_some() { None } else { owner },
             workflow_id: workflow.as_ref().map(|w| w.id),

@@ -24,6 +24,9 @@ use std::time::Duration;
 
 pub use sqlx::SqliteConnection;
 
+/// Read-only connections beside the writer.
+const READERS: u32 = 2;
+
 /// How long a statement waits for another writer before SQLITE_BUSY.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -71,6 +74,10 @@ impl<T> Context<T> for Result<T, sqlx::Error> {
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: SqlitePool,
+    /// Read-only connections for the conversation's reads, so they run beside
+    /// the writer instead of queueing behind it (WAL lets readers and one
+    /// writer work at once).
+    reader: SqlitePool,
     log: log_writer::LogWriter,
 }
 
@@ -94,13 +101,19 @@ impl Store {
             // A local file needs no liveness ping before each use.
             .test_before_acquire(false)
             .acquire_timeout(Duration::from_secs(60))
-            .connect_with(options)
+            .connect_with(options.clone())
             .await
             .ctx("opening the database")?;
+        sqlx::migrate!("./migrations").run(&pool).await?;
+        // Opened after the migrations, so readers see the whole schema; lazy,
+        // so commands that never read through them open none.
+        let reader = SqlitePoolOptions::new()
+            .max_connections(READERS)
+            .test_before_acquire(false)
+            .acquire_timeout(Duration::from_secs(60))
+            .connect_lazy_with(options.read_only(true).create_if_missing(false));
         let log = log_writer::LogWriter::start(pool.clone());
-        let store = Store { pool, log };
-        store.migrate().await?;
-        Ok(store)
+        Ok(Store { pool, reader, log })
     }
 
     /// Applies the embedded migrations that have not run yet.
@@ -111,6 +124,12 @@ impl Store {
 
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
+    }
+
+    /// Read-only connections: for reads that need not see this instant's
+    /// uncommitted writes (everything committed before the read is seen).
+    pub fn reader(&self) -> &SqlitePool {
+        &self.reader
     }
 
     /// The group-commit writer for run starts, step results and successes.
@@ -137,6 +156,7 @@ impl Store {
     }
 
     pub async fn close(&self) {
+        self.reader.close().await;
         self.pool.close().await;
     }
 }

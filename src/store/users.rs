@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::SqlitePool;
 
-use super::{to_ms, Context, StoreError};
+use super::{to_ms, Context, Store, StoreError};
 
 /// A person, by platform identity.
 #[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
@@ -25,11 +25,23 @@ impl User {
 /// Loads the user, creating them on first contact; a new display name
 /// replaces the old one.
 pub async fn ensure(
-    pool: &SqlitePool,
+    store: &Store,
     id: &str,
     display_name: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<User, StoreError> {
+    // Most turns come from someone known: a read, no write.
+    let known: Option<User> =
+        sqlx::query_as("SELECT id, display_name, timezone, role FROM users WHERE id = ?")
+            .bind(id)
+            .fetch_optional(store.reader())
+            .await
+            .ctx("loading a user")?;
+    if let Some(user) = known {
+        if display_name.is_none() || user.display_name.as_deref() == display_name {
+            return Ok(user);
+        }
+    }
     sqlx::query_as(
         "INSERT INTO users (id, display_name, created_at) VALUES (?1, ?2, ?3) \
          ON CONFLICT (id) DO UPDATE SET display_name = COALESCE(?2, display_name) \
@@ -38,9 +50,9 @@ pub async fn ensure(
     .bind(id)
     .bind(display_name)
     .bind(to_ms(now))
-    .fetch_one(pool)
+    .fetch_one(store.pool())
     .await
-    .ctx("loading a user")
+    .ctx("recording a user")
 }
 
 pub async fn set_timezone(pool: &SqlitePool, id: &str, zone: &str) -> Result<(), StoreError> {

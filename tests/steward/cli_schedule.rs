@@ -163,10 +163,3 @@ fn the_default_zone_comes_from_the_configuration() {
     let value: Value = serde_json::from_str(&String::from_utf8_lossy(&output.stdout)).unwrap();
     assert_eq!(value["timezone"], "Asia/Tokyo");
 }
-
-#[test]
-fn commands_not_built_yet_say_so() {
-    let (code, _, stderr) = steward(&["chat"]);
-    assert_ne!(code, 0);
-    assert!(stderr.contains("not available yet"), "{stderr}");
-}

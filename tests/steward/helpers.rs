@@ -199,7 +199,15 @@ pub fn slots(runs: &[Run]) -> Vec<String> {
 /// The `steward` binary with no default zone from the environment.
 pub fn steward_command() -> std::process::Command {
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_steward"));
-    command.env_remove("STEWARD_TIMEZONE");
+    // Offline and in UTC whatever the machine running the tests has set.
+    for name in [
+        "STEWARD_TIMEZONE",
+        "OPENAI_API_KEY",
+        "STEWARD_LLM_BASE_URL",
+        "STEWARD_DB",
+    ] {
+        command.env_remove(name);
+    }
     command
 }
 

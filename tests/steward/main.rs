@@ -8,6 +8,7 @@ mod helpers;
 mod chat_llm;
 mod chat_offline;
 mod cli_admin;
+mod cli_chat;
 mod cli_schedule;
 mod engine_steps;
 mod llm_openai;
