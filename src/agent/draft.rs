@@ -141,14 +141,13 @@ impl Spec {
     /// monday at 8"): the parts it names replace the current ones. A complete
     /// schedule (cron, RRULE) replaces it whole.
     pub fn amend_schedule(&mut self, change: &str, context: &Context) -> Result<(), String> {
-        let amended = amend_phrase(&self.schedule_source, change, context)
-            .map(|parsed| parsed.schedule)
-            .or_else(|amend_error| {
-                read_schedule(change, context)
-                    .map(|(schedule, _)| schedule)
-                    .map_err(|_| amend_error.0)
+        let (amended, source) =
+            amend_phrase(&self.schedule_source, change, context).or_else(|amend_error| {
+                match read_schedule(change, context) {
+                    Ok((schedule, None)) => Ok((schedule, change.to_string())),
+                    _ => Err(amend_error.0),
+                }
             })?;
-        let source = format!("{} {}", self.schedule_source, change);
         self.set_schedule(&amended, source);
         Ok(())
     }

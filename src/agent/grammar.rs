@@ -67,10 +67,23 @@ pub fn settle(text: &str) -> Settle {
     let text = text.trim();
     if let Some(c) = CONFIRM.captures(text) {
         let rest = c.name("rest").map_or("", |m| m.as_str()).trim();
-        return if rest.is_empty() || is_filler(rest) {
-            Settle::Confirm(None)
-        } else {
+        if rest.is_empty() || is_filler(rest) {
+            return Settle::Confirm(None);
+        }
+        // "create a workflow that …" is a new request, not "create it, but …".
+        let plain_yes = [
+            "yes", "y", "yep", "yup", "yeah", "ok", "okay", "sure", "perfect", "great", "right",
+            "correct",
+        ];
+        let first = text
+            .split(|c: char| !c.is_alphanumeric())
+            .next()
+            .unwrap_or_default()
+            .to_lowercase();
+        return if plain_yes.contains(&first.as_str()) {
             Settle::Confirm(Some(rest.to_string()))
+        } else {
+            Settle::Other
         };
     }
     if let Some(c) = CANCEL.captures(text) {
@@ -87,22 +100,16 @@ pub fn settle(text: &str) -> Settle {
 }
 
 fn is_filler(rest: &str) -> bool {
-    matches!(
-        rest.to_lowercase()
-            .trim_matches(|c: char| !c.is_alphanumeric() && c != ' '),
-        "please"
-            | "thanks"
-            | "thank you"
-            | "thx"
-            | "go ahead"
-            | "do it"
-            | "create it"
-            | "save it"
-            | "that's right"
-            | "thats right"
-            | "that's it"
-            | "looks good"
-    )
+    const FILLER: [&str; 38] = [
+        "please", "thanks", "thank", "you", "thx", "it", "that", "this", "the", "draft", "go",
+        "ahead", "do", "create", "save", "cancel", "delete", "looks", "look", "good", "right",
+        "thats", "that's", "is", "for", "yes", "no", "ok", "okay", "sure", "sounds", "great",
+        "perfect", "fine", "all", "one", "them", "lgtm",
+    ];
+    rest.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .filter(|w| !w.is_empty())
+        .all(|w| FILLER.contains(&w))
 }
 
 /// "at 9 instead", "make it 8:30", "only on weekdays", "every monday".
@@ -121,6 +128,36 @@ fn looks_like_amendment(text: &str) -> bool {
         || lower.starts_with("actually")
         || lower.ends_with(" instead")
         || lower.ends_with(" time")
+}
+
+/// Whether a message only makes sense with a draft waiting: "yes", "no",
+/// "yes but at 9", "call it X", "make it 8:30 instead".
+fn is_draft_talk(text: &str) -> bool {
+    let lower = text.trim().to_lowercase();
+    if lower.starts_with("delete") || lower.starts_with("cancel ") && !is_filler(&lower[7..]) {
+        return false;
+    }
+    match settle(text) {
+        Settle::Confirm(_) | Settle::Cancel => true,
+        Settle::Amend(_) => {
+            let edits_it = ["make it", "change it", "move it", "set it"]
+                .iter()
+                .any(|p| lower.starts_with(p))
+                && !lower.contains(" to ");
+            RENAME_DRAFT.is_match(text)
+                || edits_it
+                || ["yes", "no,", "no "].iter().any(|p| lower.starts_with(p))
+        }
+        Settle::Other => false,
+    }
+}
+
+/// Which kind of draft a yes names: "delete it" is not a yes to a creation.
+pub fn confirm_verb(text: &str) -> Option<&'static str> {
+    let lower = text.trim().to_lowercase();
+    ["create", "save", "delete"]
+        .into_iter()
+        .find(|verb| lower.starts_with(verb))
 }
 
 /// An amendment split into what it changes.
@@ -199,11 +236,13 @@ static ERRORS: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(?i)\b(?:errors?|fail(?:ed|ures?|ing)?|broke(?:n)?|problems?|went wrong|issues?)\b")
 });
 static WHAT_DID: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)^(?:what|how) did (?P<wf>.+?) (?:do|go|run|say)(?: (?P<period>.+?))?\W*$")
+    re(
+        r"(?i)^(?:(?:what|how|when) did (?P<wf>.+?) (?:do|go|run|say)|did (?P<wf2>.+?) (?:run|go off|fire|work|succeed))(?: (?P<period>.+?))?\W*$",
+    )
 });
 static LOGS: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^(?:show |get |give me |see )?(?:the )?(?:logs?|history|runs|run log|activity|results?)(?: (?:for|of|from) (?P<wf>.+?))?(?: (?P<period>today|yesterday|this week|last week|this month|since .+|in the last .+|over the last .+|past .+))?\W*$",
+        r"(?i)^(?:show |get |give |see |check )?(?:me )?(?:the |my )?(?:logs?|history|runs|run log|activity|results?)(?: (?:for|of|from) (?P<wf>.+?))?(?: (?P<period>today|yesterday|this week|last week|this month|since .+|in the last .+|over the last .+|past .+))?\W*$",
     )
 });
 static WHAT_RAN: LazyLock<Regex> = LazyLock::new(|| {
@@ -252,7 +291,7 @@ static RENAME: LazyLock<Regex> =
     LazyLock::new(|| re(r#"(?i)^rename (?P<wf>.+?) (?:to|as) (?P<name>.+?)\s*$"#));
 static RESCHEDULE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^(?:change|move|reschedule|update|set|make) (?P<wf>.+?) (?:to (?:run )?|so (?:that )?it runs |to fire |run )(?P<when>(?:at|on|every|each|daily|weekly|hourly|weekdays|mondays?|tuesdays?|wednesdays?|thursdays?|fridays?|saturdays?|sundays?|only|\d).+?)\W*$",
+        r"(?i)^(?:change|move|reschedule|update|set|make) (?P<wf>.+?) (?:to (?:run )?|so (?:that )?it runs |to fire |run )(?P<when>(?:at|on|every|each|daily|weekly|hourly|weekdays|mondays?|tuesdays?|wednesdays?|thursdays?|fridays?|saturdays?|sundays?|only|tomorrow|today|tonight|noon|midnight|morning|evening|afternoon|next|in \d|\d).*?)\W*$",
     )
 });
 static MOVE_ZONE: LazyLock<Regex> = LazyLock::new(|| {
@@ -307,10 +346,7 @@ pub fn parse(text: &str) -> Intent {
             return Intent::Answer { run_id, approve };
         }
     }
-    if matches!(settle(text), Settle::Confirm(None) | Settle::Cancel)
-        && text.len() < 20
-        && !text.to_lowercase().starts_with("delete")
-    {
+    if is_draft_talk(text) {
         return Intent::NoDraft;
     }
     if THANKS.is_match(text) {
@@ -413,8 +449,12 @@ fn history(text: &str) -> Option<Intent> {
         )
     };
     if let Some(c) = WHAT_DID.captures(text) {
+        let wf = c
+            .name("wf")
+            .or_else(|| c.name("wf2"))
+            .map_or("", |m| m.as_str());
         return Some(args(
-            Some(c["wf"].trim()),
+            Some(wf.trim()),
             None,
             c.name("period").map(|m| m.as_str()),
         ));

@@ -32,7 +32,7 @@ pub async fn reply(turn: &mut Turn, agent: &Agent, text: &str) -> Reply {
             Ok(completion) => completion,
             Err(error) => {
                 tracing::warn!(%error, "the language model failed; answering offline");
-                if turn.actions.is_empty() {
+                if done.is_empty() {
                     let mut reply = turn.offline(agent, text).await;
                     reply.text = format!(
                         "(The language model isn't answering right now, so I read that with my simple grammar.)\n{}",
@@ -71,7 +71,12 @@ pub async fn reply(turn: &mut Turn, agent: &Agent, text: &str) -> Reply {
             tool_call_id: None,
         });
         for call in &message.tool_calls {
-            let result = match serde_json::from_str::<Value>(&call.arguments) {
+            // A tool without arguments may come with none at all.
+            let arguments = match call.arguments.trim() {
+                "" | "null" => "{}",
+                text => text,
+            };
+            let result = match serde_json::from_str::<Value>(arguments) {
                 Ok(args @ Value::Object(_)) => {
                     let outcome = tools::call(turn, agent, &call.name, args).await;
                     if outcome.ok {

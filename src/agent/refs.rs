@@ -126,9 +126,18 @@ pub fn by_name<'a>(reference: &str, candidates: &'a [Workflow]) -> Result<&'a Wo
         .filter(|(d, _)| *d <= 2.max(joined.len() / 6))
         .collect();
     close.sort_by_key(|(d, _)| *d);
+    // A typo match is only a guess: ask before acting on it.
+    let guess = |w: &Workflow| {
+        format!(
+            "I couldn't find '{}'. Did you mean #{} \"{}\"? Say it by #id or its full name.",
+            reference.trim(),
+            w.id,
+            w.name
+        )
+    };
     match close.as_slice() {
-        [(_, w)] => Ok(w),
-        [(d, w), (d2, _), ..] if d < d2 => Ok(w),
+        [(_, w)] => Err(guess(w)),
+        [(d, w), (d2, _), ..] if d < d2 => Err(guess(w)),
         [] => Err(not_found(reference, candidates)),
         several => Err(ambiguous(
             reference,

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::draft::Draft;
+use super::draft::{Draft, Spec};
 use super::grammar::{self, Change, Intent, Settle};
 use super::tools::{self, Outcome};
 use super::{refs, render, ActionRecord, Agent, AgentError, Button, Inbound, Reply};
@@ -175,7 +175,33 @@ impl Turn {
     pub async fn text(&mut self, agent: &Agent, text: &str) -> Reply {
         if self.draft.is_some() {
             match grammar::settle(text) {
-                Settle::Confirm(None) => return self.confirm(agent).await,
+                Settle::Confirm(None) => {
+                    // "delete it" is no yes to a creation: it throws the draft away.
+                    let verb = grammar::confirm_verb(text);
+                    let is_delete = matches!(self.draft, Some(Draft::Delete { .. }));
+                    return match verb {
+                        Some("delete") if !is_delete => self.cancel(),
+                        Some("create" | "save") if is_delete => self.draft_reply(
+                            agent,
+                            "A delete is waiting: yes to delete, no to keep it.".into(),
+                        ),
+                        _ => self.confirm(agent).await,
+                    };
+                }
+                Settle::Confirm(Some(change)) if self.new_request(agent, &change) => {
+                    // "ok, and every day at 5 remind me to go home": yes, then
+                    // a new request.
+                    let confirmed = self.confirm(agent).await;
+                    if self.draft.is_some() {
+                        return confirmed;
+                    }
+                    let next = Box::pin(self.text(agent, &change)).await;
+                    return Reply {
+                        text: format!("{}\n{}", confirmed.text, next.text),
+                        buttons: next.buttons,
+                        ..Reply::default()
+                    };
+                }
                 Settle::Confirm(Some(change)) => {
                     return match self.amend(agent, &change) {
                         Ok(()) => self.confirm(agent).await,
@@ -183,6 +209,7 @@ impl Turn {
                     }
                 }
                 Settle::Cancel => return self.cancel(),
+                Settle::Amend(change) if self.new_request(agent, &change) => {}
                 Settle::Amend(change) => {
                     return match self.amend(agent, &change) {
                         Ok(()) => {
@@ -201,6 +228,16 @@ impl Turn {
             return super::llm_turn::reply(self, agent, text).await;
         }
         self.offline(agent, text).await
+    }
+
+    /// Whether `text` asks for something of its own (a schedule and a task),
+    /// rather than changing the draft.
+    fn new_request(&self, agent: &Agent, text: &str) -> bool {
+        let Change::Schedule(words) = grammar::amendment(text) else {
+            return false;
+        };
+        let context = self.context(agent, self.zone);
+        crate::schedule::parse_input(&words, &context).is_ok_and(|parsed| parsed.task.is_some())
     }
 
     /// The reply with the waiting draft's buttons.
@@ -296,14 +333,13 @@ impl Turn {
         };
         match draft {
             Draft::Create { spec } => {
-                let new = spec
-                    .definition(&self.user.id, &self.home_chat)
-                    .validate(now, spec.zone(), agent.settings.min_interval_seconds)
-                    .map_err(|e| {
+                let new =
+                    checked(spec, &self.user.id, &self.home_chat, now, agent).map_err(|e| {
                         format!("I can't create it: {e}. Change the draft or say cancel.")
                     })?;
                 let next = new.schedule.next_after(now);
                 let mut tx = agent.store.begin_write().await.map_err(store_error)?;
+                self.take_draft(&mut tx).await?;
                 let id = workflows::insert(&mut tx, &new, next, now)
                     .await
                     .map_err(store_error)?;
@@ -338,19 +374,24 @@ impl Turn {
                 }
                 Ok(text)
             }
-            Draft::Update { id, spec, .. } => {
-                let new = spec
-                    .definition(&self.user.id, &self.home_chat)
-                    .validate(now, spec.zone(), agent.settings.min_interval_seconds)
-                    .map_err(|e| {
+            Draft::Update { id, spec, before } => {
+                let new =
+                    checked(spec, &self.user.id, &self.home_chat, now, agent).map_err(|e| {
                         format!("I can't save it: {e}. Change the draft or say cancel.")
                     })?;
                 let next = new.schedule.next_after(now);
                 let mut tx = agent.store.begin_write().await.map_err(store_error)?;
-                // Still there and still theirs?
+                self.take_draft(&mut tx).await?;
+                // Still there, still theirs, and not changed since the draft?
                 let current = workflows::get(&mut tx, *id).await.map_err(store_error)?;
-                if !current.is_some_and(|w| refs::may_manage(&self.user, &w)) {
+                let Some(current) = current.filter(|w| refs::may_manage(&self.user, w)) else {
                     return Err(format!("Workflow #{id} is gone; nothing to change."));
+                };
+                if Spec::of(&current) != *before {
+                    return Err(format!(
+                        "#{id} \"{}\" changed since this draft; say cancel and ask again.",
+                        current.name
+                    ));
                 }
                 workflows::replace_definition(&mut tx, *id, &new, next, now)
                     .await
@@ -380,6 +421,7 @@ impl Turn {
             }
             Draft::Delete { id, name } => {
                 let mut tx = agent.store.begin_write().await.map_err(store_error)?;
+                self.take_draft(&mut tx).await?;
                 let current = workflows::get(&mut tx, *id).await.map_err(store_error)?;
                 if !current.is_some_and(|w| refs::may_manage(&self.user, &w)) {
                     return Err(format!("Workflow #{id} is already gone."));
@@ -400,6 +442,23 @@ impl Turn {
                 );
                 Ok(format!("Deleted #{id} \"{name}\" and its run history."))
             }
+        }
+    }
+
+    /// Clears the stored draft inside the confirming transaction, if it is
+    /// still the one this turn loaded: two quick yeses confirm once.
+    async fn take_draft(&self, tx: &mut crate::store::SqliteConnection) -> Result<(), String> {
+        let Some(stored) = &self.conversation.draft else {
+            // Drafted and confirmed within one turn: nothing stored yet.
+            return Ok(());
+        };
+        let taken = conversations::take_draft(tx, &self.conversation.id, stored)
+            .await
+            .map_err(|e| tools::store_failed(&e))?;
+        if taken {
+            Ok(())
+        } else {
+            Err("That was already answered.".into())
         }
     }
 
@@ -584,6 +643,28 @@ impl Turn {
         reply.actions = self.actions;
         Ok(reply)
     }
+}
+
+/// The draft as a workflow ready to store: checked like an import, with an
+/// anchored interval keeping the start the draft showed.
+fn checked(
+    spec: &Spec,
+    owner: &str,
+    home_chat: &str,
+    now: DateTime<Utc>,
+    agent: &Agent,
+) -> Result<crate::workflow::NewWorkflow, String> {
+    let mut new = spec.definition(owner, home_chat).validate(
+        now,
+        spec.zone(),
+        agent.settings.min_interval_seconds,
+    )?;
+    if spec.trigger_kind == "interval" {
+        if let Ok(schedule) = spec.schedule() {
+            new.schedule = schedule;
+        }
+    }
+    Ok(new)
 }
 
 fn capitalize(text: &str) -> String {

@@ -725,7 +725,7 @@ fn duration_words(text: &str) -> Option<i64> {
             "" | "and" => continue,
             "a" | "an" | "one" => count = Some(1),
             "half" => count = Some(0),
-            w if w.parse::<i64>().is_ok() => count = w.parse().ok(),
+            w if w.parse::<i64>().is_ok() => count = w.parse().ok().filter(|n| *n <= 100_000),
             unit => {
                 let n = count.take()?;
                 let unit_seconds = match unit.trim_end_matches('s') {
@@ -735,11 +735,12 @@ fn duration_words(text: &str) -> Option<i64> {
                     "week" | "w" => 604_800,
                     _ => return None,
                 };
-                total += if n == 0 {
+                let add = if n == 0 {
                     unit_seconds / 2
                 } else {
-                    n * unit_seconds
+                    n.checked_mul(unit_seconds)?
                 };
+                total = total.checked_add(add)?;
             }
         }
     }
@@ -954,5 +955,7 @@ mod tests {
         assert_eq!(duration_words("1 day"), Some(86_400));
         assert_eq!(duration_words("PT45M"), Some(2_700));
         assert_eq!(duration_words("a while"), None);
+        assert_eq!(duration_words("99999999999999999 weeks"), None);
+        assert_eq!(duration_words("20000000000 weeks"), None);
     }
 }

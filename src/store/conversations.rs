@@ -49,6 +49,24 @@ pub async fn get(pool: &SqlitePool, id: &str) -> Result<Option<Conversation>, St
     }))
 }
 
+/// Clears the draft if it is still `draft`; false when another turn already
+/// took it.
+pub async fn take_draft(
+    conn: &mut sqlx::SqliteConnection,
+    id: &str,
+    draft: &str,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE conversations SET draft = NULL, draft_expires_at = NULL WHERE id = ? AND draft = ?",
+    )
+    .bind(id)
+    .bind(draft)
+    .execute(conn)
+    .await
+    .ctx("taking a confirmed draft")?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// Writes the whole conversation (insert or replace).
 pub async fn save(
     pool: &SqlitePool,

@@ -414,9 +414,10 @@ pub async fn replace_definition(
     let done = sqlx::query(
         "UPDATE workflows SET name = ?, instruction = ?, plan = ?, trigger_kind = ?, \
          trigger_expression = ?, trigger_anchor = ?, timezone = ?, guardrails = ?, \
-         next_run = CASE WHEN status = 'active' THEN ? ELSE next_run END, \
+         status = CASE WHEN status = 'completed' AND ?9 IS NOT NULL THEN 'active' ELSE status END, \
+         next_run = CASE WHEN status IN ('active', 'completed') THEN ?9 ELSE next_run END, \
          skip_slot = NULL, snooze_slot = NULL, snooze_until = NULL, \
-         version = version + 1, updated_at = ? WHERE id = ?",
+         version = version + 1, updated_at = ?10 WHERE id = ?11",
     )
     .bind(d.name.trim())
     .bind(&d.instruction)

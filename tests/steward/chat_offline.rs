@@ -287,10 +287,21 @@ async fn names_match_forgivingly_and_by_id() {
         .text
         .starts_with("Paused #1"));
     assert!(chat
-        .say("alice", "resume draft remindr")
+        .say("alice", "resume draft remind")
         .await
         .text
         .starts_with("Resumed #1"));
+    let typo = chat.say("alice", "pause draft remindr").await;
+    assert!(
+        typo.text.contains("Did you mean #1 \"Draft reminder\"?"),
+        "{}",
+        typo.text
+    );
+    assert_eq!(
+        chat.workflows("alice").await[0].status,
+        WorkflowStatus::Active,
+        "a guess is not acted on"
+    );
     assert!(chat
         .say("alice", "show #2")
         .await
@@ -456,4 +467,91 @@ async fn bad_input_gets_clear_replies_and_changes_nothing() {
         .await;
     assert!(bad_time.text.contains("25:00"), "{}", bad_time.text);
     assert_eq!(chat.snapshot().await, before, "the store is unchanged");
+}
+
+#[tokio::test]
+async fn yes_no_and_changes_are_read_the_way_people_say_them() {
+    let chat = Chat::start(NOW).await;
+    chat.say("alice", "every morning at 9 remind me to stretch")
+        .await;
+    // Two changes in a row keep each other.
+    chat.say("alice", "make it 8:30 instead").await;
+    let both = chat.say("alice", "only on weekdays").await;
+    assert!(both.text.contains("At 08:30 on weekdays"), "{}", both.text);
+    // "delete it" throws a creation away rather than confirming it.
+    assert!(chat
+        .say("alice", "delete it")
+        .await
+        .text
+        .starts_with("Cancelled"));
+    assert!(chat.workflows("alice").await.is_empty());
+
+    chat.say("alice", "every morning at 9 remind me to stretch")
+        .await;
+    assert!(chat
+        .say("alice", "cancel that")
+        .await
+        .text
+        .starts_with("Cancelled"));
+    chat.say("alice", "every morning at 9 remind me to stretch")
+        .await;
+    let yes = chat.say("alice", "yes please create it").await;
+    assert!(yes.text.starts_with("Created \"Stretch\""), "{}", yes.text);
+
+    // A new request while a draft waits is a new draft, not an edit.
+    chat.say(
+        "alice",
+        "every friday at 5pm remind me to submit the timesheet",
+    )
+    .await;
+    let other = chat
+        .say("alice", "in 20 minutes remind me to take the pasta out")
+        .await;
+    assert!(
+        other.text.contains("New workflow \"Take the pasta out\""),
+        "{}",
+        other.text
+    );
+    // "yes" twice confirms once.
+    assert!(chat.say("alice", "yes").await.text.starts_with("Created"));
+    assert!(chat
+        .say("alice", "yes")
+        .await
+        .text
+        .contains("nothing waiting"));
+    assert_eq!(chat.workflows("alice").await.len(), 2);
+    // With nothing waiting, talk about a draft is not a new workflow.
+    assert!(chat
+        .say("alice", "yes but at 9")
+        .await
+        .text
+        .contains("nothing waiting"));
+    assert_eq!(chat.workflows("alice").await.len(), 2);
+}
+
+#[tokio::test]
+async fn a_one_time_workflow_that_fired_can_be_given_a_new_time() {
+    let chat = Chat::start(NOW).await;
+    chat.say("alice", "in 5 minutes remind me to call the bank")
+        .await;
+    chat.say("alice", "yes").await;
+    chat.clock.set(crate::helpers::at("2026-11-21T10:05:00Z"));
+    chat.app.scheduler.tick(chat.clock.now()).await.unwrap();
+    assert_eq!(
+        chat.workflows("alice").await[0].status,
+        WorkflowStatus::Completed
+    );
+    chat.say("alice", "move it to tomorrow at 9").await;
+    let saved = chat.say("alice", "yes").await;
+    assert!(
+        saved.text.contains("Next run Sun 22 Nov 09:00"),
+        "{}",
+        saved.text
+    );
+    let stored = &chat.workflows("alice").await[0];
+    assert_eq!(stored.status, WorkflowStatus::Active);
+    assert_eq!(
+        stored.next_run,
+        Some(crate::helpers::at("2026-11-22T09:00:00Z"))
+    );
 }

@@ -94,22 +94,31 @@ pub fn parse_phrase(text: &str, context: &Context) -> Result<Parsed, PhraseError
 /// Changes a schedule read from `original` by `amendment` ("at 9", "only on
 /// weekdays", "Tokyo time"): the parts the amendment names (time of day, days
 /// or repeat, zone) replace the original's, the rest stays. The original's task
-/// words are dropped; the result's `task` is `None`.
+/// words are dropped. Returns the schedule and the phrase it was read from
+/// (to amend again later). An amendment with words of its own beyond the
+/// schedule ("every day at 5 remind me to go home") is a new request, not a
+/// change, and is refused.
 pub fn amend_phrase(
     original: &str,
     amendment: &str,
     context: &Context,
-) -> Result<Parsed, PhraseError> {
+) -> Result<(Schedule, String), PhraseError> {
     use build::Clause;
     if amendment.chars().count() > MAX_PHRASE_CHARS {
         return Err(PhraseError::new(format!(
             "that change is too long to read (the limit is {MAX_PHRASE_CHARS} characters)"
         )));
     }
-    let changes = build::recognize_all(&tokens::tokenize(amendment))?;
+    let amendment_tokens = tokens::tokenize(amendment);
+    let changes = build::recognize_all(&amendment_tokens)?;
     if changes.found.is_empty() {
         return Err(PhraseError::new(
             "I couldn't find a schedule change in that. Try 'at 9', 'only on weekdays' or 'every monday at 8:30'.",
+        ));
+    }
+    if build::task(amendment, &amendment_tokens, &changes.used).is_some() {
+        return Err(PhraseError::new(
+            "that has more in it than a schedule change; say the change alone, e.g. 'at 9' or 'only on weekdays'.",
         ));
     }
     let names_time = changes
@@ -147,8 +156,5 @@ pub fn amend_phrase(
     kept.push(amendment.trim().to_string());
     let combined = kept.join(" ");
     let parsed = parse_phrase(&combined, context)?;
-    Ok(Parsed {
-        schedule: parsed.schedule,
-        task: None,
-    })
+    Ok((parsed.schedule, combined))
 }
