@@ -99,7 +99,7 @@ fn check_name(url: &str) -> String {
         .split('.')
         .find(|l| !matches!(*l, "www" | "api" | "") && !l.chars().all(|c| c.is_ascii_digit()))
         .unwrap_or("Site");
-    format!("{} check", capitalize(label))
+    format!("{} check", super::render::capitalize(label))
 }
 
 static REMIND: LazyLock<Regex> = LazyLock::new(|| {
@@ -130,15 +130,7 @@ fn title(text: &str, words: usize) -> String {
     if joined.is_empty() {
         "Workflow".into()
     } else {
-        capitalize(&joined)
-    }
-}
-
-fn capitalize(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
+        super::render::capitalize(&joined)
     }
 }
 

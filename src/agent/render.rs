@@ -290,3 +290,12 @@ pub fn clip(text: &str, max: usize) -> String {
         format!("{cut}…")
     }
 }
+
+/// The first letter in upper case.
+pub fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}

@@ -286,14 +286,8 @@ impl Turn {
         };
         match grammar::amendment(change) {
             Change::Name(name) => {
-                let name = name.trim();
-                let length = name.chars().count();
-                if length == 0 || length > 100 || name.chars().any(char::is_control) {
-                    return Err(format!(
-                        "A workflow name is one line of 1 to 100 characters (that one has {length}). The draft is unchanged."
-                    ));
-                }
-                spec.name = name.to_string();
+                spec.name = tools::check_name(&name)
+                    .map_err(|e| format!("{}. The draft is unchanged.", render::capitalize(&e)))?;
             }
             Change::Schedule(words) => {
                 let zone = spec.zone();
@@ -325,12 +319,6 @@ impl Turn {
     async fn apply(&mut self, agent: &Agent, draft: &Draft) -> Result<String, String> {
         let now = self.now;
         let store_error = |e: crate::store::StoreError| tools::store_failed(&e);
-        let commit = |e: sqlx::Error| {
-            tools::store_failed(&crate::store::StoreError::Sql {
-                context: "committing a confirmed draft",
-                source: e,
-            })
-        };
         match draft {
             Draft::Create { spec } => {
                 let new =
@@ -343,18 +331,7 @@ impl Turn {
                 let id = workflows::insert(&mut tx, &new, next, now)
                     .await
                     .map_err(store_error)?;
-                audit::record(
-                    &mut tx,
-                    &self.user.id,
-                    Some(id),
-                    "create",
-                    Some(&spec.name),
-                    now,
-                )
-                .await
-                .map_err(store_error)?;
-                tx.commit().await.map_err(commit)?;
-                agent.runs.changed();
+                self.commit(agent, tx, id, "create", &spec.name).await?;
                 self.focus(id);
                 self.record("create_workflow", json!({ "confirm": true }), json!({ "id": id, "name": spec.name, "next_run": next.map(|t| t.to_rfc3339()) }));
                 let when = match (&new.schedule.trigger, next) {
@@ -396,18 +373,7 @@ impl Turn {
                 workflows::replace_definition(&mut tx, *id, &new, next, now)
                     .await
                     .map_err(store_error)?;
-                audit::record(
-                    &mut tx,
-                    &self.user.id,
-                    Some(*id),
-                    "update",
-                    Some(&spec.name),
-                    now,
-                )
-                .await
-                .map_err(store_error)?;
-                tx.commit().await.map_err(commit)?;
-                agent.runs.changed();
+                self.commit(agent, tx, *id, "update", &spec.name).await?;
                 self.focus(*id);
                 self.record("update_workflow", json!({ "confirm": true }), json!({ "id": id, "name": spec.name, "next_run": next.map(|t| t.to_rfc3339()) }));
                 let next = next.map_or(String::new(), |n| {
@@ -427,11 +393,7 @@ impl Turn {
                     return Err(format!("Workflow #{id} is already gone."));
                 }
                 workflows::delete(&mut tx, *id).await.map_err(store_error)?;
-                audit::record(&mut tx, &self.user.id, Some(*id), "delete", Some(name), now)
-                    .await
-                    .map_err(store_error)?;
-                tx.commit().await.map_err(commit)?;
-                agent.runs.changed();
+                self.commit(agent, tx, *id, "delete", name).await?;
                 if self.conversation.focus_workflow_id == Some(*id) {
                     self.conversation.focus_workflow_id = None;
                 }
@@ -443,6 +405,36 @@ impl Turn {
                 Ok(format!("Deleted #{id} \"{name}\" and its run history."))
             }
         }
+    }
+
+    /// Records who confirmed what, commits the change and tells the
+    /// scheduler to look again.
+    async fn commit(
+        &self,
+        agent: &Agent,
+        mut tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+        id: i64,
+        action: &str,
+        name: &str,
+    ) -> Result<(), String> {
+        audit::record(
+            &mut tx,
+            &self.user.id,
+            Some(id),
+            action,
+            Some(name),
+            self.now,
+        )
+        .await
+        .map_err(|e| tools::store_failed(&e))?;
+        tx.commit().await.map_err(|source| {
+            tools::store_failed(&crate::store::StoreError::Sql {
+                context: "committing a confirmed draft",
+                source,
+            })
+        })?;
+        agent.runs.changed();
+        Ok(())
     }
 
     /// Clears the stored draft inside the confirming transaction, if it is
@@ -584,7 +576,7 @@ impl Turn {
                     if !message.ends_with(['.', '?', '!']) {
                         message.push('.');
                     }
-                    capitalize(&message)
+                    render::capitalize(&message)
                 };
                 Reply::text(text)
             }
@@ -665,12 +657,4 @@ fn checked(
         }
     }
     Ok(new)
-}
-
-fn capitalize(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }

@@ -11,7 +11,7 @@ use super::draft::{read_schedule, read_steps, Draft, Spec};
 use super::state::Turn;
 use super::{derive, period, render, ActionRecord, Agent};
 use crate::llm::ToolSpec;
-use crate::schedule::{parse_iso_duration, Zone};
+use crate::schedule::{parse_duration_words, Zone};
 use crate::scheduler::control::{self, ControlError};
 use crate::store::runs::{self, HistoryQuery};
 use crate::store::users;
@@ -171,7 +171,7 @@ struct CreateArgs {
     limits: Option<Limits>,
 }
 
-fn check_name(name: &str) -> Result<String, String> {
+pub(super) fn check_name(name: &str) -> Result<String, String> {
     let name = name.trim();
     let length = name.chars().count();
     if length == 0 || length > MAX_NAME {
@@ -442,7 +442,7 @@ struct PauseArgs {
 fn control_failed(error: ControlError) -> String {
     match error {
         ControlError::NotFound(id) => format!("I couldn't find workflow #{id}."),
-        ControlError::Invalid(message) => capitalize(&message) + ".",
+        ControlError::Invalid(message) => render::capitalize(&message) + ".",
         ControlError::Store(e) => store_failed(&e),
     }
 }
@@ -451,14 +451,6 @@ pub(super) fn store_failed(error: &crate::store::StoreError) -> String {
     tracing::error!(error = %error, "a workflow tool failed in the store");
     "Something went wrong on my side saving that; nothing was changed. Try again in a moment."
         .into()
-}
-
-fn capitalize(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }
 
 async fn pause(turn: &mut Turn, agent: &Agent, args: PauseArgs) -> Result<Outcome, String> {
@@ -678,7 +670,11 @@ async fn history(turn: &mut Turn, agent: &Agent, args: HistoryArgs) -> Result<Ou
     };
     Ok(Outcome::ok(
         json!({ "runs": items }),
-        format!("{}{when}{more}:\n{}", capitalize(&what), lines.join("\n")),
+        format!(
+            "{}{when}{more}:\n{}",
+            render::capitalize(&what),
+            lines.join("\n")
+        ),
     ))
 }
 
@@ -708,47 +704,8 @@ struct SnoozeArgs {
     by: String,
 }
 
-/// "30 minutes", "2h", "1h30m", "PT45M", "an hour", "a day".
-fn duration_words(text: &str) -> Option<i64> {
-    let lower = text.trim().to_lowercase();
-    if let Some(seconds) = parse_iso_duration(&lower.to_uppercase()) {
-        return Some(seconds);
-    }
-    let compact: String = lower.chars().filter(|c| !c.is_whitespace()).collect();
-    if let Some(seconds) = parse_iso_duration(&format!("PT{}", compact.to_uppercase())) {
-        return Some(seconds);
-    }
-    let mut total = 0i64;
-    let mut count: Option<i64> = None;
-    for word in lower.split(|c: char| c.is_whitespace() || c == ',') {
-        match word {
-            "" | "and" => continue,
-            "a" | "an" | "one" => count = Some(1),
-            "half" => count = Some(0),
-            w if w.parse::<i64>().is_ok() => count = w.parse().ok().filter(|n| *n <= 100_000),
-            unit => {
-                let n = count.take()?;
-                let unit_seconds = match unit.trim_end_matches('s') {
-                    "minute" | "min" | "m" => 60,
-                    "hour" | "hr" | "h" => 3_600,
-                    "day" | "d" => 86_400,
-                    "week" | "w" => 604_800,
-                    _ => return None,
-                };
-                let add = if n == 0 {
-                    unit_seconds / 2
-                } else {
-                    n.checked_mul(unit_seconds)?
-                };
-                total = total.checked_add(add)?;
-            }
-        }
-    }
-    (total > 0 && count.is_none()).then_some(total)
-}
-
 async fn snooze(turn: &mut Turn, agent: &Agent, args: SnoozeArgs) -> Result<Outcome, String> {
-    let seconds = duration_words(&args.by).ok_or_else(|| {
+    let seconds = parse_duration_words(&args.by).ok_or_else(|| {
         format!(
             "I couldn't read '{}' as a length of time. Try '30 minutes', '2 hours' or '1 day'.",
             render::clip(&args.by, 60)
@@ -944,18 +901,5 @@ mod tests {
                 "{name}: strict needs every property required"
             );
         }
-    }
-
-    #[test]
-    fn durations_in_words() {
-        assert_eq!(duration_words("30 minutes"), Some(1_800));
-        assert_eq!(duration_words("2h"), Some(7_200));
-        assert_eq!(duration_words("1h30m"), Some(5_400));
-        assert_eq!(duration_words("an hour"), Some(3_600));
-        assert_eq!(duration_words("1 day"), Some(86_400));
-        assert_eq!(duration_words("PT45M"), Some(2_700));
-        assert_eq!(duration_words("a while"), None);
-        assert_eq!(duration_words("99999999999999999 weeks"), None);
-        assert_eq!(duration_words("20000000000 weeks"), None);
     }
 }

@@ -11,7 +11,7 @@ use crate::app::App;
 use crate::chat::terminal::TerminalNotifier;
 use crate::clock::SystemClock;
 use crate::config::Config;
-use crate::schedule::{format_local, parse_iso_duration};
+use crate::schedule::{format_local, parse_duration_words};
 use crate::scheduler::control::{self, ControlError};
 use crate::store::{self, workflows, Store};
 use crate::workflow::{Definition, Workflow};
@@ -185,13 +185,11 @@ async fn execute(command: WorkflowsCommand, config: &Config) -> Result<Printed, 
             )))
         }
         WorkflowsCommand::Snooze { id, by } => {
-            let seconds = parse_iso_duration(&by)
-                .or_else(|| parse_iso_duration(&format!("PT{}", by.to_uppercase())))
-                .ok_or_else(|| {
-                    fail(format!(
-                        "'{by}' is not a duration: try --by 30m, --by 2h or --by PT1H30M"
-                    ))
-                })?;
+            let seconds = parse_duration_words(&by).ok_or_else(|| {
+                fail(format!(
+                    "'{by}' is not a duration: try --by 30m, --by 2h or --by PT1H30M"
+                ))
+            })?;
             let store = open(config).await.map_err(fail)?;
             let (slot, until) =
                 control::snooze(&store, id, TimeDelta::seconds(seconds), "cli", now)

@@ -176,6 +176,46 @@ fn clock_pattern(seconds: i64) -> Option<String> {
     None
 }
 
+/// A length of time as people write it: "30 minutes", "2h", "1h30m",
+/// "PT45M", "an hour", "half an hour", "1 day". At most 100,000 of a unit.
+pub fn parse_duration_words(text: &str) -> Option<i64> {
+    let lower = text.trim().to_lowercase();
+    if let Some(seconds) = parse_iso_duration(&lower.to_uppercase()) {
+        return Some(seconds);
+    }
+    let compact: String = lower.chars().filter(|c| !c.is_whitespace()).collect();
+    if let Some(seconds) = parse_iso_duration(&format!("PT{}", compact.to_uppercase())) {
+        return Some(seconds);
+    }
+    let mut total = 0i64;
+    let mut count: Option<i64> = None;
+    for word in lower.split(|c: char| c.is_whitespace() || c == ',') {
+        match word {
+            "" | "and" => continue,
+            "a" | "an" | "one" => count = Some(1),
+            "half" => count = Some(0),
+            w if w.parse::<i64>().is_ok() => count = w.parse().ok().filter(|n| *n <= 100_000),
+            unit => {
+                let n = count.take()?;
+                let unit_seconds = match unit.trim_end_matches('s') {
+                    "minute" | "min" | "m" => 60,
+                    "hour" | "hr" | "h" => 3_600,
+                    "day" | "d" => 86_400,
+                    "week" | "w" => 604_800,
+                    _ => return None,
+                };
+                let add = if n == 0 {
+                    unit_seconds / 2
+                } else {
+                    n.checked_mul(unit_seconds)?
+                };
+                total = total.checked_add(add)?;
+            }
+        }
+    }
+    (total > 0 && count.is_none()).then_some(total)
+}
+
 /// Parses the subset of ISO-8601 durations that have a fixed length: days,
 /// hours, minutes, seconds (a week is 7 days).
 pub fn parse_iso_duration(input: &str) -> Option<i64> {
@@ -255,6 +295,19 @@ impl fmt::Display for Interval {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations_in_words_read_like_people_write_them() {
+        assert_eq!(parse_duration_words("30 minutes"), Some(1_800));
+        assert_eq!(parse_duration_words("2h"), Some(7_200));
+        assert_eq!(parse_duration_words("1h30m"), Some(5_400));
+        assert_eq!(parse_duration_words("an hour"), Some(3_600));
+        assert_eq!(parse_duration_words("1 day"), Some(86_400));
+        assert_eq!(parse_duration_words("PT45M"), Some(2_700));
+        assert_eq!(parse_duration_words("a while"), None);
+        assert_eq!(parse_duration_words("99999999999999999 weeks"), None);
+        assert_eq!(parse_duration_words("20000000000 weeks"), None);
+    }
 
     #[test]
     fn iso_durations_round_trip() {

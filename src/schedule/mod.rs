@@ -13,7 +13,7 @@ mod zone;
 
 pub use cron::{CronError, CronExpr};
 pub use input::{parse_input, ParsedInput};
-pub use interval::{parse_iso_duration, Interval, IntervalError};
+pub use interval::{parse_duration_words, parse_iso_duration, Interval, IntervalError};
 pub use natural::{parse_phrase, PhraseError};
 pub use recurrence::{Recurrence, RecurrenceError};
 pub use zone::{UnknownZone, Zone};
