@@ -192,6 +192,8 @@ pub fn parse_duration_words(text: &str) -> Option<i64> {
     for word in lower.split(|c: char| c.is_whitespace() || c == ',') {
         match word {
             "" | "and" => continue,
+            // "half an hour": the article does not undo the half.
+            "a" | "an" if count == Some(0) => {}
             "a" | "an" | "one" => count = Some(1),
             "half" => count = Some(0),
             w if w.parse::<i64>().is_ok() => count = w.parse().ok().filter(|n| *n <= 100_000),
@@ -302,6 +304,7 @@ mod tests {
         assert_eq!(parse_duration_words("2h"), Some(7_200));
         assert_eq!(parse_duration_words("1h30m"), Some(5_400));
         assert_eq!(parse_duration_words("an hour"), Some(3_600));
+        assert_eq!(parse_duration_words("half an hour"), Some(1_800));
         assert_eq!(parse_duration_words("1 day"), Some(86_400));
         assert_eq!(parse_duration_words("PT45M"), Some(2_700));
         assert_eq!(parse_duration_words("a while"), None);
