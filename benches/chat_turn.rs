@@ -29,6 +29,7 @@ fn inbound(user: &str, text: &str) -> Inbound {
         user: user.to_string(),
         user_name: None,
         home_chat: format!("bench:{user}"),
+        manages: None,
         content: Content::Text(text.to_string()),
     }
 }

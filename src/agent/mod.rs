@@ -22,6 +22,7 @@ use async_trait::async_trait;
 use chrono::TimeDelta;
 use serde::Serialize;
 use serde_json::Value;
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -47,6 +48,10 @@ pub struct Inbound {
     pub user_name: Option<String>,
     /// Where the results of workflows created here go.
     pub home_chat: String,
+    /// A home-chat prefix whose workflows this person may manage besides
+    /// their own: `discord:<guild>:` for a member with Manage Server, a
+    /// Telegram group's chat for its administrators (DESIGN §6).
+    pub manages: Option<String>,
     pub content: Content,
 }
 
@@ -73,7 +78,7 @@ pub struct Reply {
 }
 
 /// A button to show under the reply; pressing it sends `action` back.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Button {
     pub label: String,
     pub action: String,
@@ -143,6 +148,10 @@ pub struct Agent {
     pub(crate) settings: Settings,
     pub(crate) model: Option<Arc<dyn ChatModel>>,
     pub(crate) runs: Arc<dyn Runs>,
+    /// One turn at a time per conversation: two quick messages in one chat
+    /// (a double tap, a platform redelivery) read and save the history and
+    /// draft in order instead of racing.
+    turns: std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 impl Agent {
@@ -159,7 +168,18 @@ impl Agent {
             settings,
             model,
             runs,
+            turns: std::sync::Mutex::default(),
         }
+    }
+
+    /// The lock of one conversation's turns.
+    fn turn_lock(&self, key: &str) -> Arc<tokio::sync::Mutex<()>> {
+        let mut turns = self.turns.lock().unwrap_or_else(|e| e.into_inner());
+        if turns.len() > 1_000 {
+            // Forget the locks nobody holds or waits for.
+            turns.retain(|_, lock| Arc::strong_count(lock) > 1);
+        }
+        Arc::clone(turns.entry(key.to_string()).or_default())
     }
 
     /// Whether an LLM reads messages (else the offline grammar does).
@@ -183,6 +203,8 @@ impl Agent {
                 )));
             }
         }
+        let lock = self.turn_lock(&state::conversation_key(&inbound));
+        let _one_at_a_time = lock.lock().await;
         let mut turn = state::Turn::load(self, &inbound).await?;
         let reply = match &inbound.content {
             Content::Action(action) => turn.press(self, action).await,

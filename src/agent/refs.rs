@@ -65,9 +65,17 @@ pub fn is_pronoun(reference: &str) -> bool {
     )
 }
 
-/// Whether `user` may see and manage `workflow`.
-pub fn may_manage(user: &User, workflow: &Workflow) -> bool {
-    workflow.owner == user.id || user.is_admin()
+/// Whether `user` may see and manage `workflow`: theirs, an admin's view, or
+/// one whose home chat is in `manages` (a group they manage).
+pub fn may_manage(user: &User, manages: Option<&str>, workflow: &Workflow) -> bool {
+    workflow.owner == user.id
+        || user.is_admin()
+        || manages.is_some_and(|prefix| {
+            workflow
+                .home_chat
+                .as_deref()
+                .is_some_and(|home| home.starts_with(prefix))
+        })
 }
 
 /// Picks the workflow a name means among `candidates` (the user's).

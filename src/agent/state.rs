@@ -29,6 +29,8 @@ pub struct Turn {
     pub user: User,
     pub zone: Zone,
     pub home_chat: String,
+    /// The home chats this person manages besides their own workflows.
+    pub manages: Option<String>,
     pub now: DateTime<Utc>,
     pub conversation: Conversation,
     pub draft: Option<Draft>,
@@ -38,6 +40,11 @@ pub struct Turn {
     pub expired: Option<String>,
     pub history: Vec<Said>,
     pub actions: Vec<ActionRecord>,
+}
+
+/// The stored conversation of one person in one chat.
+pub fn conversation_key(inbound: &Inbound) -> String {
+    format!("{}|{}", inbound.conversation, inbound.user)
 }
 
 impl Turn {
@@ -57,7 +64,7 @@ impl Turn {
             .unwrap_or(agent.settings.default_zone);
         // One stored conversation per chat and person: in a group, each
         // member's drafts are their own.
-        let key = format!("{}|{}", inbound.conversation, inbound.user);
+        let key = conversation_key(inbound);
         let conversation = conversations::get(agent.store.reader(), &key)
             .await?
             .unwrap_or(Conversation {
@@ -82,6 +89,7 @@ impl Turn {
             user,
             zone,
             home_chat: inbound.home_chat.clone(),
+            manages: inbound.manages.clone(),
             now,
             conversation,
             draft,
@@ -106,9 +114,13 @@ impl Turn {
 
     /// The workflows this user manages.
     pub async fn workflows(&self, agent: &Agent) -> Result<Vec<Workflow>, String> {
-        workflows::list(agent.store.reader(), Some(&self.user.id))
-            .await
-            .map_err(|e| tools::store_failed(&e))
+        let found = match &self.manages {
+            Some(prefix) => {
+                workflows::list_managed(agent.store.reader(), &self.user.id, prefix).await
+            }
+            None => workflows::list(agent.store.reader(), Some(&self.user.id)).await,
+        };
+        found.map_err(|e| tools::store_failed(&e))
     }
 
     /// `name`, or `name 2`, `name 3`… when the user already has one so called.
@@ -147,7 +159,7 @@ impl Turn {
                 .await
                 .map_err(|e| tools::store_failed(&e))?;
             return match found {
-                Some(w) if refs::may_manage(&self.user, &w) => Ok(w),
+                Some(w) if refs::may_manage(&self.user, self.manages.as_deref(), &w) => Ok(w),
                 _ => Err(format!("I couldn't find workflow #{id}.")),
             };
         }
@@ -361,7 +373,9 @@ impl Turn {
                 self.take_draft(&mut tx).await?;
                 // Still there, still theirs, and not changed since the draft?
                 let current = workflows::get(&mut tx, *id).await.map_err(store_error)?;
-                let Some(current) = current.filter(|w| refs::may_manage(&self.user, w)) else {
+                let Some(current) =
+                    current.filter(|w| refs::may_manage(&self.user, self.manages.as_deref(), w))
+                else {
                     return Err(format!("Workflow #{id} is gone; nothing to change."));
                 };
                 if Spec::of(&current) != *before {
@@ -389,7 +403,9 @@ impl Turn {
                 let mut tx = agent.store.begin_write().await.map_err(store_error)?;
                 self.take_draft(&mut tx).await?;
                 let current = workflows::get(&mut tx, *id).await.map_err(store_error)?;
-                if !current.is_some_and(|w| refs::may_manage(&self.user, &w)) {
+                if !current
+                    .is_some_and(|w| refs::may_manage(&self.user, self.manages.as_deref(), &w))
+                {
                     return Err(format!("Workflow #{id} is already gone."));
                 }
                 workflows::delete(&mut tx, *id).await.map_err(store_error)?;
@@ -523,7 +539,7 @@ impl Turn {
             return not_found();
         };
         drop(conn);
-        if !refs::may_manage(&self.user, &workflow) {
+        if !refs::may_manage(&self.user, self.manages.as_deref(), &workflow) {
             return not_found();
         }
         match control::answer(&agent.store, run_id, approve, &self.user.id, self.now).await {

@@ -62,6 +62,7 @@ pub fn inbound(user: &str, content: Content) -> Inbound {
         user: user.to_string(),
         user_name: Some(user.to_string()),
         home_chat: format!("terminal:{user}"),
+        manages: None,
         content,
     }
 }

@@ -28,7 +28,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run the scheduler (the HTTP API and chat adapters come later).
+    /// Run steward: the scheduler, the HTTP chat API and the chat platforms
+    /// whose tokens are set (TELEGRAM_BOT_TOKEN, DISCORD_TOKEN).
     Serve,
     /// Talk to steward in the terminal: create and manage workflows in words.
     Chat(ChatArgs),

@@ -127,5 +127,6 @@ pub fn run_json(run: &Run) -> Value {
         "output": run.output,
         "error": run.error,
         "usage": run.usage,
+        "delivery_errors": run.delivery_errors,
     })
 }

@@ -163,6 +163,7 @@ impl<'a> Runner<'a> {
                     .notifier
                     .notify(Notice::Message {
                         audience,
+                        run_id: self.run.id,
                         text: text.clone(),
                     })
                     .await;

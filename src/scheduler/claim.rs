@@ -382,6 +382,7 @@ fn fresh_run(id: i64, workflow: &Workflow, trigger: &str, slot: DateTime<Utc>) -
         output: None,
         error: None,
         usage: None,
+        delivery_errors: Vec::new(),
     }
 }
 

@@ -7,6 +7,7 @@
 
 pub mod approvals;
 pub mod audit;
+pub mod callbacks;
 pub mod conversations;
 pub mod log_writer;
 pub mod runs;
@@ -124,6 +125,15 @@ impl Store {
 
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
+    }
+
+    /// Whether the database answers (for health checks).
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1")
+            .execute(self.reader())
+            .await
+            .ctx("pinging the database")?;
+        Ok(())
     }
 
     /// Read-only connections: for reads that need not see this instant's

@@ -22,6 +22,7 @@ struct Row {
     output: Option<String>,
     error: Option<String>,
     usage: Option<String>,
+    delivery_errors: Option<String>,
     /// Only in queries that join the workflow.
     #[sqlx(default)]
     workflow_name: Option<String>,
@@ -29,7 +30,7 @@ struct Row {
 
 const COLUMNS: &str =
     "id, workflow_id, workflow_version, trigger, scheduled_for, status, attempt, \
-    started_at, ended_at, input, output, error, usage";
+    started_at, ended_at, input, output, error, usage, delivery_errors";
 
 impl Row {
     fn into_run(self) -> Run {
@@ -48,6 +49,10 @@ impl Row {
             output: json(self.output),
             error: self.error,
             usage: self.usage.and_then(|u| serde_json::from_str(&u).ok()),
+            delivery_errors: self
+                .delivery_errors
+                .and_then(|d| serde_json::from_str(&d).ok())
+                .unwrap_or_default(),
         }
     }
 }
@@ -467,4 +472,23 @@ pub async fn next_wake(pool: &SqlitePool) -> Result<Option<DateTime<Utc>>, Store
     .await
     .ctx("finding the next retry or lease expiry")?;
     Ok(opt_ms(ms))
+}
+
+/// Appends a notice that could not be delivered to the run's record
+/// (`entry` is `{"at", "to", "notice", "error", "attempts"}`).
+pub async fn record_delivery_error(
+    pool: &SqlitePool,
+    run_id: i64,
+    entry: &Value,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE runs SET delivery_errors = \
+         json_insert(COALESCE(delivery_errors, '[]'), '$[#]', json(?)) WHERE id = ?",
+    )
+    .bind(entry.to_string())
+    .bind(run_id)
+    .execute(pool)
+    .await
+    .ctx("recording an undelivered notice")?;
+    Ok(done.rows_affected() == 1)
 }

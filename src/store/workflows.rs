@@ -178,6 +178,25 @@ pub async fn find_by_name(
     Ok(row.map(Row::into_workflow))
 }
 
+/// `owner`'s workflows and those whose home chat starts with `home_prefix`
+/// (a server's channels, for a member who manages it), oldest first.
+pub async fn list_managed(
+    pool: &SqlitePool,
+    owner: &str,
+    home_prefix: &str,
+) -> Result<Vec<Workflow>, StoreError> {
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM workflows \
+         WHERE owner = ?1 OR substr(home_chat, 1, length(?2)) = ?2 ORDER BY id"
+    ))
+    .bind(owner)
+    .bind(home_prefix)
+    .fetch_all(pool)
+    .await
+    .ctx("listing managed workflows")?;
+    Ok(rows.into_iter().map(Row::into_workflow).collect())
+}
+
 /// All workflows, or one owner's, oldest first.
 pub async fn list(pool: &SqlitePool, owner: Option<&str>) -> Result<Vec<Workflow>, StoreError> {
     let rows: Vec<Row> = match owner {

@@ -18,8 +18,12 @@ pub struct Audience {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Notice {
-    /// A `message` step's text.
-    Message { audience: Audience, text: String },
+    /// A `message` step's text, sent during run `run_id`.
+    Message {
+        audience: Audience,
+        run_id: i64,
+        text: String,
+    },
     /// A run ended; `summary` says how, in a sentence.
     RunFinished {
         audience: Audience,
@@ -39,6 +43,16 @@ pub enum Notice {
 }
 
 impl Notice {
+    /// The run this notice belongs to; an auto-pause belongs to the workflow.
+    pub fn run_id(&self) -> Option<i64> {
+        match self {
+            Notice::Message { run_id, .. }
+            | Notice::RunFinished { run_id, .. }
+            | Notice::ApprovalRequested { run_id, .. } => Some(*run_id),
+            Notice::AutoPaused { .. } => None,
+        }
+    }
+
     pub fn audience(&self) -> &Audience {
         match self {
             Notice::Message { audience, .. }

@@ -159,6 +159,8 @@ pub struct Run {
     pub output: Option<Value>,
     pub error: Option<String>,
     pub usage: Option<Usage>,
+    /// Notices that could not be delivered after every retry (chat/delivery).
+    pub delivery_errors: Vec<serde_json::Value>,
 }
 
 /// A step of a run as stored.

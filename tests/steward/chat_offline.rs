@@ -343,6 +343,7 @@ async fn drafts_survive_a_restart_and_expire() {
             user: "alice".into(),
             user_name: None,
             home_chat: "test:alice".into(),
+            manages: None,
             content: steward::agent::Content::Text("yes".into()),
         })
         .await

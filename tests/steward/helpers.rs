@@ -205,9 +205,15 @@ pub fn steward_command() -> std::process::Command {
         "OPENAI_API_KEY",
         "STEWARD_LLM_BASE_URL",
         "STEWARD_DB",
+        "STEWARD_API_TOKEN",
+        "STEWARD_WEBHOOK_SECRET",
+        "TELEGRAM_BOT_TOKEN",
+        "DISCORD_TOKEN",
     ] {
         command.env_remove(name);
     }
+    // Any free port, so tests that start `serve` run side by side.
+    command.env("STEWARD_BIND", "127.0.0.1:0");
     command
 }
 
@@ -296,6 +302,7 @@ impl Chat {
             user: user.to_string(),
             user_name: None,
             home_chat: format!("test:{user}"),
+            manages: None,
             content,
         }
     }

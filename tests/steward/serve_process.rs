@@ -21,6 +21,7 @@ fn env(command: &mut Command, db: &Path, node: &str) {
         .env("STEWARD_ON_TIME_GRACE_SECONDS", "1")
         .env("STEWARD_SHUTDOWN_GRACE_SECONDS", "10")
         .env("STEWARD_NODE", node)
+        .env("STEWARD_BIND", "127.0.0.1:0")
         .env_remove("STEWARD_TIMEZONE");
 }
 

@@ -1,13 +1,16 @@
 //! Wiring: builds the store, engine and scheduler from the configuration and
-//! runs them under one shutdown signal.
+//! runs them under one shutdown signal (`serve.rs`).
+
+mod serve;
+
+pub use serve::{serve, start, Serving};
 
 use anyhow::Context;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
-use tokio::sync::watch;
+use std::time::Duration;
 
 use crate::agent::{self, Agent, Runs};
-use crate::clock::{Clock, SystemClock};
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::engine::{Engine, HttpClient, HttpConfig};
 use crate::llm::{ChatModel, OpenAi, Unconfigured};
@@ -15,6 +18,13 @@ use crate::scheduler::{control, Scheduler, SchedulerConfig};
 use crate::store::{runs, Store};
 use crate::workflow::notify::Notifier;
 use crate::workflow::Run;
+
+/// Opens the database named in the configuration, applying migrations.
+pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
+    Store::open(&config.db_path)
+        .await
+        .with_context(|| format!("opening the database {}", config.db_path.display()))
+}
 
 /// The running parts of steward.
 pub struct App {
@@ -32,9 +42,17 @@ impl App {
         notifier: Arc<dyn Notifier>,
         clock: Arc<dyn Clock>,
     ) -> anyhow::Result<App> {
-        let store = Store::open(&config.db_path)
-            .await
-            .with_context(|| format!("opening the database {}", config.db_path.display()))?;
+        let store = open_store(config).await?;
+        App::on_store(config, store, notifier, clock)
+    }
+
+    /// Builds the engine and scheduler over an open store.
+    pub fn on_store(
+        config: &Config,
+        store: Store,
+        notifier: Arc<dyn Notifier>,
+        clock: Arc<dyn Clock>,
+    ) -> anyhow::Result<App> {
         let http = HttpClient::new(HttpConfig {
             allow_private: config.http_allow_private,
             ..HttpConfig::default()
@@ -150,58 +168,5 @@ impl Runs for SchedulerRuns {
 
     fn changed(&self) {
         self.scheduler.poke();
-    }
-}
-
-/// `steward serve`: the scheduler until Ctrl-C or SIGTERM. (The HTTP API and
-/// the chat adapters join with their issues.)
-pub async fn serve(config: Config, notifier: Arc<dyn Notifier>) -> anyhow::Result<()> {
-    let started = Instant::now();
-    let app = App::build(&config, notifier, Arc::new(SystemClock)).await?;
-    let (stop, stopped) = watch::channel(false);
-    let scheduler = Arc::clone(&app.scheduler);
-    // The scheduler loop; its Result is read below when it ends.
-    let loop_task = tokio::spawn(scheduler.run(stopped));
-    tracing::info!(
-        db = %config.db_path.display(),
-        node = %config.node,
-        ready_ms = started.elapsed().as_millis() as u64,
-        "steward is serving: scheduler on; HTTP API and chat adapters are not built yet"
-    );
-    eprintln!(
-        "steward serve: scheduler running on {} (ready in {} ms). Ctrl-C to stop.",
-        config.db_path.display(),
-        started.elapsed().as_millis()
-    );
-    shutdown_signal().await;
-    eprintln!(
-        "steward serve: stopping (waiting up to {} s for running runs)",
-        config.shutdown_grace_seconds
-    );
-    let _ = stop.send(true);
-    loop_task.await.context("the scheduler task")??;
-    app.store.close().await;
-    Ok(())
-}
-
-/// Ctrl-C or SIGTERM.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {}
-        _ = term => {}
     }
 }

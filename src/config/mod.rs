@@ -1,7 +1,11 @@
 //! Configuration from the environment, with embedded defaults so steward runs
 //! with nothing set.
 
+mod platforms;
+
 use std::path::PathBuf;
+
+pub use platforms::{DiscordConfig, HttpConfig, Secret, TelegramConfig};
 
 use crate::llm::{LlmConfig, LlmConfigError};
 use crate::schedule::{Zone, DEFAULT_MIN_INTERVAL_SECONDS};
@@ -35,6 +39,12 @@ pub struct Config {
     /// The language model (`OPENAI_API_KEY`, `STEWARD_LLM_*`); `None` when
     /// neither a key nor a base URL is set, and steward runs without one.
     pub llm: Option<LlmConfig>,
+    /// `serve`'s HTTP server (`STEWARD_BIND`, `STEWARD_API_TOKEN`, ...).
+    pub http: HttpConfig,
+    /// Telegram, when `TELEGRAM_BOT_TOKEN` is set.
+    pub telegram: Option<TelegramConfig>,
+    /// Discord, when `DISCORD_TOKEN` is set.
+    pub discord: Option<DiscordConfig>,
 }
 
 /// A setting that could not be read; names the variable.
@@ -50,6 +60,8 @@ pub enum ConfigError {
     Number(&'static str, String),
     #[error("{0} must be true or false, not '{1}'")]
     Flag(&'static str, String),
+    #[error("{0} must be {2}, not '{1}'")]
+    Invalid(&'static str, String, &'static str),
     #[error(transparent)]
     Llm(#[from] LlmConfigError),
 }
@@ -124,6 +136,9 @@ impl Config {
             on_time_grace_seconds: number("STEWARD_ON_TIME_GRACE_SECONDS", 60)?,
             node,
             llm,
+            http: platforms::http(&lookup)?,
+            telegram: platforms::telegram(&lookup)?,
+            discord: platforms::discord(&lookup),
         })
     }
 }

@@ -1,0 +1,246 @@
+//! `steward serve`: the scheduler, the HTTP server (health and the webhook
+//! chat API) and each chat platform whose token is configured, run under one
+//! stop signal.
+
+use anyhow::Context;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+
+use super::{open_store, App};
+use crate::chat::delivery::{Delivery, RetryPolicy};
+use crate::chat::discord::Discord;
+use crate::chat::telegram::Telegram;
+use crate::chat::webhook::WebhookPlatform;
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::http::{self, ApiState, RateLimiter};
+use crate::store::Store;
+use crate::workflow::notify::Notifier;
+
+/// How long "run it now" in a chat waits for the result before answering.
+const CHAT_RUN_WAIT: Duration = Duration::from_secs(10);
+
+/// A running `serve`: its parts' tasks and the signal that stops them.
+pub struct Serving {
+    /// Where the HTTP server listens (the bound port when 0 was asked).
+    pub addr: SocketAddr,
+    /// The chat platforms on, besides the webhook API.
+    pub platforms: Vec<&'static str>,
+    /// Whether the API requires a bearer token.
+    pub authenticated: bool,
+    stop: watch::Sender<bool>,
+    /// Every part's task; each ends with its name and result.
+    tasks: JoinSet<(&'static str, anyhow::Result<()>)>,
+    store: Store,
+}
+
+/// Starts everything and returns once the HTTP server listens.
+pub async fn start(
+    config: Config,
+    clock: Arc<dyn Clock>,
+    fallback: Arc<dyn Notifier>,
+    delivery_policy: RetryPolicy,
+) -> anyhow::Result<Serving> {
+    if config.http.api_token.is_none() && !config.http.bind.ip().is_loopback() {
+        anyhow::bail!(
+            "STEWARD_BIND is {} but STEWARD_API_TOKEN is not set: the chat API would be open to the network. Set a token, or bind to 127.0.0.1.",
+            config.http.bind
+        );
+    }
+    let store = open_store(&config).await?;
+    let telegram = config.telegram.as_ref().map(Telegram::new).transpose()?;
+    let discord = config.discord.as_ref().map(Discord::new).transpose()?;
+
+    // Notices go to their home chat's platform; webhook callbacks need a key.
+    let signing = config
+        .http
+        .webhook_secret
+        .as_ref()
+        .or(config.http.api_token.as_ref());
+    let mut delivery = Delivery::new(store.clone(), delivery_policy, fallback);
+    if let Some(secret) = signing {
+        let webhook = WebhookPlatform::new(store.clone(), secret.expose(), Duration::from_secs(10))
+            .map_err(anyhow::Error::msg)?;
+        delivery = delivery.with(Arc::new(webhook));
+    }
+    if let Some(telegram) = &telegram {
+        delivery = delivery.with(telegram.platform());
+    }
+    if let Some(discord) = &discord {
+        delivery = delivery.with(discord.platform());
+    }
+
+    let app = App::on_store(&config, store.clone(), Arc::new(delivery), clock)?;
+    let agent = Arc::new(app.agent(&config, CHAT_RUN_WAIT)?);
+    let (stop, stopped) = watch::channel(false);
+    let mut tasks = JoinSet::new();
+
+    // The scheduler loop: fires due slots until the stop signal, then waits
+    // for running runs up to the grace period.
+    let scheduler = Arc::clone(&app.scheduler);
+    let scheduler_stopped = stopped.clone();
+    tasks.spawn(async move {
+        (
+            "scheduler",
+            scheduler
+                .run(scheduler_stopped)
+                .await
+                .map_err(anyhow::Error::from),
+        )
+    });
+
+    let mut telegram_router = None;
+    let mut platforms = Vec::new();
+    if let Some(mut telegram) = telegram {
+        telegram_router = telegram.webhook_router();
+        let (agent, stopped) = (Arc::clone(&agent), stopped.clone());
+        // Reads Telegram updates (long polling or the webhook) until stopped.
+        tasks.spawn(async move { ("telegram", telegram.run(agent, stopped).await) });
+        platforms.push("telegram");
+    }
+    if let Some(discord) = discord {
+        let (agent, stopped) = (Arc::clone(&agent), stopped.clone());
+        // The Discord gateway connection and its event handlers until stopped.
+        tasks.spawn(async move { ("discord", discord.run(agent, stopped).await) });
+        platforms.push("discord");
+    }
+
+    let state = ApiState {
+        agent,
+        store: store.clone(),
+        token: config.http.api_token.clone(),
+        callbacks: signing.is_some(),
+        rate: Arc::new(RateLimiter::new(config.http.rate_per_minute)),
+    };
+    let listener = tokio::net::TcpListener::bind(config.http.bind)
+        .await
+        .with_context(|| format!("listening on {}", config.http.bind))?;
+    let addr = listener.local_addr().context("reading the bound address")?;
+    let router = http::router(state, telegram_router);
+    let mut http_stopped = stopped.clone();
+    // The HTTP server: stops accepting at the signal and finishes the
+    // requests in flight.
+    tasks.spawn(async move {
+        let served = axum::serve(listener, router)
+            .with_graceful_shutdown(async move {
+                let _ = http_stopped.wait_for(|stop| *stop).await;
+            })
+            .await
+            .context("the HTTP server");
+        ("http", served)
+    });
+    Ok(Serving {
+        addr,
+        platforms,
+        authenticated: config.http.api_token.is_some(),
+        stop,
+        tasks,
+        store,
+    })
+}
+
+impl Serving {
+    /// Runs until `signal` resolves or a part fails, then stops everything.
+    pub async fn run_until(
+        mut self,
+        signal: impl std::future::Future<Output = ()>,
+    ) -> anyhow::Result<()> {
+        let failed = tokio::select! {
+            _ = signal => None,
+            ended = self.tasks.join_next() => match ended {
+                Some(Ok((name, Err(error)))) => Some(error.context(format!("{name} stopped"))),
+                Some(Ok((name, Ok(())))) => Some(anyhow::anyhow!("{name} stopped unexpectedly")),
+                Some(Err(panic)) => Some(anyhow::anyhow!("a part of steward panicked: {panic}")),
+                None => None,
+            },
+        };
+        let stopped = self.stop().await;
+        match failed {
+            Some(error) => Err(error),
+            None => stopped,
+        }
+    }
+
+    /// Stops every part and waits for them (running runs get their grace
+    /// period); returns the first failure.
+    pub async fn stop(mut self) -> anyhow::Result<()> {
+        let _ = self.stop.send(true);
+        let mut first = Ok(());
+        while let Some(ended) = self.tasks.join_next().await {
+            let result = match ended {
+                Ok((name, result)) => result.with_context(|| format!("stopping {name}")),
+                Err(panic) => Err(anyhow::anyhow!("a part of steward panicked: {panic}")),
+            };
+            if let Err(error) = result {
+                tracing::error!(error = format!("{error:#}"), "stopping steward");
+                if first.is_ok() {
+                    first = Err(error);
+                }
+            }
+        }
+        self.store.close().await;
+        first
+    }
+}
+
+/// `steward serve`: until Ctrl-C or SIGTERM.
+pub async fn serve(config: Config, fallback: Arc<dyn Notifier>) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let db = config.db_path.display().to_string();
+    let grace = config.shutdown_grace_seconds;
+    let serving = start(
+        config,
+        Arc::new(crate::clock::SystemClock),
+        fallback,
+        RetryPolicy::default(),
+    )
+    .await?;
+    let ready_ms = started.elapsed().as_millis() as u64;
+    let platforms = if serving.platforms.is_empty() {
+        "no chat platform (set TELEGRAM_BOT_TOKEN or DISCORD_TOKEN)".to_string()
+    } else {
+        serving.platforms.join(", ")
+    };
+    tracing::info!(db, addr = %serving.addr, platforms, ready_ms, "steward is serving");
+    eprintln!(
+        "steward serve: scheduler on {db}; chat API http://{}/api/v1/chat ({}); {platforms}. Ready in {ready_ms} ms. Ctrl-C to stop.",
+        serving.addr,
+        if serving.authenticated {
+            "bearer token required"
+        } else {
+            "open on loopback: no STEWARD_API_TOKEN"
+        },
+    );
+    let result = serving
+        .run_until(async {
+            shutdown_signal().await;
+            eprintln!("steward serve: stopping (waiting up to {grace} s for running runs)");
+        })
+        .await;
+    result
+}
+
+/// Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term => {}
+    }
+}

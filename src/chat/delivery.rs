@@ -1,0 +1,167 @@
+//! The notifier of `steward serve`: takes each notice to its home chat on its
+//! platform, retrying with backoff. A notice that still cannot be delivered is
+//! recorded on its run (`runs.delivery_errors`), or for an auto-pause in the
+//! audit log, and logged: never dropped silently.
+
+use async_trait::async_trait;
+use chrono::Utc;
+use serde_json::json;
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::{Outbound, Platform, Retry, SendError};
+use crate::store::{audit, runs, Store};
+use crate::workflow::notify::{Notice, Notifier};
+
+/// How hard delivery tries.
+#[derive(Clone, Copy, Debug)]
+pub struct RetryPolicy {
+    /// Tries in all, the first included.
+    pub attempts: u32,
+    /// The wait before the second try; it doubles after each.
+    pub first_backoff: Duration,
+    /// The longest wait between tries (a platform's Retry-After included).
+    pub max_backoff: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            attempts: 5,
+            first_backoff: Duration::from_millis(500),
+            max_backoff: Duration::from_secs(30),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// Calls `send` until it succeeds, fails for good, or the tries run out;
+    /// returns the last error and the number of tries made.
+    pub async fn run<F, Fut>(&self, mut send: F) -> Result<u32, (SendError, u32)>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<(), SendError>>,
+    {
+        let mut backoff = self.first_backoff;
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            let error = match send().await {
+                Ok(()) => return Ok(tries),
+                Err(error) => error,
+            };
+            let wait = match error.retry {
+                Retry::Never => return Err((error, tries)),
+                _ if tries >= self.attempts.max(1) => return Err((error, tries)),
+                Retry::Backoff => backoff,
+                Retry::After(wait) => wait,
+            };
+            tracing::debug!(%error, tries, wait_ms = wait.as_millis() as u64, "delivery will retry");
+            tokio::time::sleep(wait.min(self.max_backoff)).await;
+            backoff = (backoff * 2).min(self.max_backoff);
+        }
+    }
+}
+
+/// Routes notices to the platforms by their home chat's prefix.
+pub struct Delivery {
+    platforms: HashMap<&'static str, Arc<dyn Platform>>,
+    store: Store,
+    policy: RetryPolicy,
+    /// Where notices without a platform go (a workflow made in the terminal
+    /// or imported without a home chat): the log or the terminal.
+    fallback: Arc<dyn Notifier>,
+}
+
+impl Delivery {
+    pub fn new(store: Store, policy: RetryPolicy, fallback: Arc<dyn Notifier>) -> Delivery {
+        Delivery {
+            platforms: HashMap::new(),
+            store,
+            policy,
+            fallback,
+        }
+    }
+
+    /// Serves home chats starting `<platform.name()>:`.
+    pub fn with(mut self, platform: Arc<dyn Platform>) -> Delivery {
+        self.platforms.insert(platform.name(), platform);
+        self
+    }
+
+    /// The platforms delivery knows, by name.
+    pub fn platform_names(&self) -> Vec<&'static str> {
+        let mut names: Vec<_> = self.platforms.keys().copied().collect();
+        names.sort_unstable();
+        names
+    }
+
+    /// Remembers a notice that could not be delivered.
+    async fn record_failure(&self, notice: &Notice, to: &str, error: &SendError, tries: u32) {
+        let audience = notice.audience();
+        tracing::error!(
+            workflow_id = audience.workflow_id,
+            run_id = notice.run_id(),
+            to,
+            tries,
+            %error,
+            "a notice could not be delivered"
+        );
+        let now = Utc::now();
+        let entry = json!({
+            "at": now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            "to": to,
+            "notice": Outbound::from_notice(notice).text,
+            "error": error.message,
+            "attempts": tries,
+        });
+        let recorded = match notice.run_id() {
+            Some(run_id) => runs::record_delivery_error(self.store.pool(), run_id, &entry)
+                .await
+                .map(|_| ()),
+            None => match self.store.connection().await {
+                Ok(mut conn) => {
+                    audit::record(
+                        &mut conn,
+                        "steward",
+                        Some(audience.workflow_id),
+                        "delivery-failed",
+                        Some(&entry.to_string()),
+                        now,
+                    )
+                    .await
+                }
+                Err(e) => Err(e),
+            },
+        };
+        if let Err(store_error) = recorded {
+            tracing::error!(%store_error, "recording an undelivered notice failed too");
+        }
+    }
+}
+
+#[async_trait]
+impl Notifier for Delivery {
+    async fn notify(&self, notice: Notice) {
+        let Some(to) = notice.audience().to.clone() else {
+            return self.fallback.notify(notice).await;
+        };
+        let (prefix, address) = to.split_once(':').unwrap_or((to.as_str(), ""));
+        let Some(platform) = self.platforms.get(prefix) else {
+            if matches!(prefix, "telegram" | "discord" | "webhook") {
+                // A home chat on a platform this process does not run (its
+                // token is not configured): say so on the run.
+                let error = SendError::permanent(format!("{prefix} is not configured here"));
+                self.record_failure(&notice, &to, &error, 0).await;
+            }
+            return self.fallback.notify(notice).await;
+        };
+        let message = Outbound::from_notice(&notice);
+        let result = self.policy.run(|| platform.send(address, &message)).await;
+        match result {
+            Ok(tries) => tracing::debug!(to, tries, "notice delivered"),
+            Err((error, tries)) => self.record_failure(&notice, &to, &error, tries).await,
+        }
+    }
+}

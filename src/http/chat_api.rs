@@ -1,0 +1,208 @@
+//! `POST /api/v1/chat`: one message or button press from any chat
+//! integration, answered in the response; the conversation's later notices go
+//! to its `callback_url` (chat/webhook.rs signs them).
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::time::Instant;
+
+use super::error::ApiError;
+use super::ApiState;
+use crate::agent::{Button, Content, Inbound};
+use crate::store::callbacks;
+
+/// The largest request body read.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// The longest id or name accepted.
+const MAX_ID_CHARS: usize = 200;
+
+/// A message (`text`) or a button press (`action`) in a conversation.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChatRequest {
+    /// The chat it was said in; history, drafts and the callback live here.
+    pub conversation_id: String,
+    /// Who said it; the workflows they create are theirs.
+    pub user_id: String,
+    #[serde(default)]
+    pub user_name: Option<String>,
+    #[serde(default)]
+    pub text: Option<String>,
+    /// A button's `action` from an earlier answer (`confirm`, `cancel`,
+    /// `approve:12`, ...).
+    #[serde(default)]
+    pub action: Option<String>,
+    /// Where later notices of this conversation's workflows are POSTed.
+    #[serde(default)]
+    pub callback_url: Option<String>,
+}
+
+/// The answer.
+#[derive(Debug, Deserialize, Serialize)]
+pub struct ChatResponse {
+    pub reply: String,
+    pub buttons: Vec<Button>,
+    pub draft: Option<Value>,
+}
+
+pub async fn chat(
+    State(state): State<ApiState>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Json<ChatResponse>, ApiError> {
+    authorize(&state, &headers)?;
+    let bytes = axum::body::to_bytes(body, MAX_BODY_BYTES)
+        .await
+        .map_err(|_| {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!("the body is larger than the limit of {MAX_BODY_BYTES} bytes"),
+            )
+        })?;
+    let request = parse(&bytes)?;
+    let inbound = inbound(&request)?;
+    if let Err(wait) = state.rate.take(&inbound.user, Instant::now()) {
+        let seconds = wait.as_secs().max(1);
+        return Err(ApiError {
+            retry_after: Some(seconds),
+            ..ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                format!("too many messages from this user; try again in {seconds} s"),
+            )
+        });
+    }
+    if let Some(url) = &request.callback_url {
+        remember_callback(&state, &inbound.home_chat, url).await?;
+    }
+    let reply = state
+        .agent
+        .handle(inbound)
+        .await
+        .map_err(|e| ApiError::internal(&e))?;
+    Ok(Json(ChatResponse {
+        reply: reply.text,
+        buttons: reply.buttons,
+        draft: reply.draft,
+    }))
+}
+
+/// The bearer token, compared in constant time.
+fn authorize(state: &ApiState, headers: &HeaderMap) -> Result<(), ApiError> {
+    let Some(expected) = &state.token else {
+        return Ok(());
+    };
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(str::trim);
+    match given {
+        Some(token) if same(token.as_bytes(), expected.expose().as_bytes()) => Ok(()),
+        Some(_) => Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "the bearer token is not valid",
+        )),
+        None => Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "send the API token as 'Authorization: Bearer <token>'",
+        )),
+    }
+}
+
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Malformed JSON is a 400; well-formed JSON of the wrong shape a 422 naming
+/// the field.
+fn parse(bytes: &[u8]) -> Result<ChatRequest, ApiError> {
+    let value: Value = serde_json::from_slice(bytes).map_err(|e| {
+        ApiError::bad_request(format!(
+            "the body is not valid JSON ({e}); send {{\"conversation_id\", \"user_id\", \"text\"}}"
+        ))
+    })?;
+    if !value.is_object() {
+        return Err(ApiError::unprocessable(
+            "the body must be a JSON object with conversation_id, user_id and text or action",
+        ));
+    }
+    serde_json::from_value(value).map_err(|e| ApiError::unprocessable(e.to_string()))
+}
+
+fn inbound(request: &ChatRequest) -> Result<Inbound, ApiError> {
+    let id = |name: &str, value: &str| -> Result<String, ApiError> {
+        let value = value.trim();
+        if value.is_empty() {
+            return Err(ApiError::unprocessable(format!("{name} must not be empty")));
+        }
+        if value.chars().count() > MAX_ID_CHARS || value.chars().any(char::is_control) {
+            return Err(ApiError::unprocessable(format!(
+                "{name} must be at most {MAX_ID_CHARS} characters, without control characters"
+            )));
+        }
+        Ok(value.to_string())
+    };
+    let conversation = id("conversation_id", &request.conversation_id)?;
+    let user = id("user_id", &request.user_id)?;
+    let content = match (&request.text, &request.action) {
+        (Some(text), None) => Content::Text(text.clone()),
+        (None, Some(action)) => Content::Action(id("action", action)?),
+        _ => {
+            return Err(ApiError::unprocessable(
+                "send exactly one of text (a message) or action (a button press)",
+            ))
+        }
+    };
+    let user_name = match &request.user_name {
+        Some(name) if !name.trim().is_empty() => Some(id("user_name", name)?),
+        _ => None,
+    };
+    Ok(Inbound {
+        conversation: format!("webhook:{conversation}"),
+        user: format!("webhook:{user}"),
+        user_name,
+        home_chat: format!("webhook:{conversation}"),
+        manages: None,
+        content,
+    })
+}
+
+/// Stores the conversation's callback URL (only when it changed).
+async fn remember_callback(state: &ApiState, chat: &str, url: &str) -> Result<(), ApiError> {
+    if !state.callbacks {
+        return Err(ApiError::unprocessable(
+            "callback_url needs a signing key: set STEWARD_WEBHOOK_SECRET (or STEWARD_API_TOKEN) on the server",
+        ));
+    }
+    let parsed = url::Url::parse(url.trim())
+        .ok()
+        .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+        .ok_or_else(|| ApiError::unprocessable("callback_url must be an http(s) URL"))?;
+    if url.len() > 2_000 {
+        return Err(ApiError::unprocessable(
+            "callback_url is longer than 2000 characters",
+        ));
+    }
+    let known = callbacks::get(state.store.reader(), chat)
+        .await
+        .map_err(|e| ApiError::internal(&e))?;
+    if known.as_deref() != Some(parsed.as_str()) {
+        callbacks::set(
+            state.store.pool(),
+            chat,
+            parsed.as_str(),
+            chrono::Utc::now(),
+        )
+        .await
+        .map_err(|e| ApiError::internal(&e))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,60 @@
+//! The HTTP server (axum): `GET /healthz`, the webhook chat API
+//! (`POST /api/v1/chat`), and Telegram's webhook when it is on.
+
+mod chat_api;
+mod error;
+mod rate;
+
+use axum::routing::{get, post};
+use axum::Router;
+use std::sync::Arc;
+
+use crate::agent::Agent;
+use crate::config::Secret;
+use crate::store::Store;
+
+pub use chat_api::{ChatRequest, ChatResponse, MAX_BODY_BYTES};
+pub use rate::RateLimiter;
+
+/// What the handlers share.
+#[derive(Clone)]
+pub struct ApiState {
+    pub agent: Arc<Agent>,
+    pub store: Store,
+    /// The bearer token the chat API requires; `None` leaves it open.
+    pub token: Option<Secret>,
+    /// Whether callbacks can be signed, so a `callback_url` is accepted.
+    pub callbacks: bool,
+    pub rate: Arc<RateLimiter>,
+}
+
+/// The routes; `extra` (Telegram's webhook) is merged in.
+pub fn router(state: ApiState, extra: Option<Router>) -> Router {
+    let api = Router::new()
+        .route("/healthz", get(health))
+        .route("/api/v1/chat", post(chat_api::chat))
+        .fallback(error::not_found)
+        .with_state(state);
+    match extra {
+        Some(extra) => api.merge(extra),
+        None => api,
+    }
+}
+
+/// Up when the database answers.
+async fn health(
+    axum::extract::State(state): axum::extract::State<ApiState>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    match state.store.ping().await {
+        Ok(()) => axum::Json(serde_json::json!({ "status": "ok" })).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check: the database does not answer");
+            (
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                axum::Json(serde_json::json!({ "status": "unavailable", "error": "the database does not answer" })),
+            )
+                .into_response()
+        }
+    }
+}

@@ -1,0 +1,77 @@
+//! Per-user message rates for the chat API: a token bucket per user that
+//! holds `per_minute` messages and refills at that rate.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+pub struct RateLimiter {
+    per_minute: f64,
+    buckets: Mutex<HashMap<String, Bucket>>,
+}
+
+struct Bucket {
+    tokens: f64,
+    at: Instant,
+}
+
+/// Buckets kept before full ones are forgotten.
+const MAX_BUCKETS: usize = 10_000;
+
+impl RateLimiter {
+    pub fn new(per_minute: u32) -> RateLimiter {
+        RateLimiter {
+            per_minute: per_minute.max(1) as f64,
+            buckets: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Takes one message from `user`'s bucket, or says how long until one is
+    /// there.
+    pub fn take(&self, user: &str, now: Instant) -> Result<(), Duration> {
+        let per_second = self.per_minute / 60.0;
+        let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
+        if buckets.len() >= MAX_BUCKETS && !buckets.contains_key(user) {
+            let full = self.per_minute;
+            buckets.retain(|_, b| {
+                b.tokens + now.duration_since(b.at).as_secs_f64() * per_second < full
+            });
+        }
+        let bucket = buckets.entry(user.to_string()).or_insert(Bucket {
+            tokens: self.per_minute,
+            at: now,
+        });
+        let refilled = now.saturating_duration_since(bucket.at).as_secs_f64() * per_second;
+        bucket.tokens = (bucket.tokens + refilled).min(self.per_minute);
+        bucket.at = now;
+        if bucket.tokens >= 1.0 {
+            bucket.tokens -= 1.0;
+            Ok(())
+        } else {
+            Err(Duration::from_secs_f64((1.0 - bucket.tokens) / per_second))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_user_gets_a_minute_of_messages_then_waits_and_others_are_unaffected() {
+        let limiter = RateLimiter::new(3);
+        let start = Instant::now();
+        for _ in 0..3 {
+            assert!(limiter.take("alice", start).is_ok());
+        }
+        let wait = limiter.take("alice", start).unwrap_err();
+        assert!(
+            wait > Duration::from_secs(19) && wait <= Duration::from_secs(20),
+            "{wait:?}"
+        );
+        assert!(limiter.take("bob", start).is_ok());
+        assert!(limiter
+            .take("alice", start + Duration::from_secs(20))
+            .is_ok());
+    }
+}
