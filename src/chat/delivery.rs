@@ -7,6 +7,7 @@ use async_trait::async_trait;
 use chrono::Utc;
 use serde_json::json;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -72,6 +73,10 @@ pub struct Delivery {
     /// Where notices without a platform go (a workflow made in the terminal
     /// or imported without a home chat): the log or the terminal.
     fallback: Arc<dyn Notifier>,
+    /// Numbers notices within this process; with the start time it makes
+    /// their delivery ids.
+    sequence: AtomicU64,
+    started: i64,
 }
 
 impl Delivery {
@@ -81,6 +86,8 @@ impl Delivery {
             store,
             policy,
             fallback,
+            sequence: AtomicU64::new(0),
+            started: Utc::now().timestamp_millis(),
         }
     }
 
@@ -157,7 +164,9 @@ impl Notifier for Delivery {
             }
             return self.fallback.notify(notice).await;
         };
-        let message = Outbound::from_notice(&notice);
+        let mut message = Outbound::from_notice(&notice);
+        let sequence = self.sequence.fetch_add(1, Ordering::Relaxed);
+        message.delivery_id = Some(format!("{:x}-{sequence}", self.started));
         let result = self.policy.run(|| platform.send(address, &message)).await;
         match result {
             Ok(tries) => tracing::debug!(to, tries, "notice delivered"),

@@ -30,6 +30,9 @@ pub struct Outbound {
     /// For a notice, what it is about, as the webhook API's callbacks carry
     /// it: `{"type", "workflow": {"id", "name"}, "run_id", "status"}`.
     pub about: Option<Value>,
+    /// Names one notice across its delivery tries (webhook receivers drop
+    /// repeats by it).
+    pub delivery_id: Option<String>,
 }
 
 impl Outbound {
@@ -44,7 +47,7 @@ impl Outbound {
         Outbound {
             text: reply.text.clone(),
             buttons: reply.buttons.clone(),
-            about: None,
+            ..Outbound::default()
         }
     }
 
@@ -96,7 +99,7 @@ impl Outbound {
                         action: format!("reject:{run_id}"),
                     },
                 ],
-                about: None,
+                ..Outbound::default()
             },
             Notice::AutoPaused { reason, .. } => Outbound::text(format!("[{who}] paused: {reason}")),
         }

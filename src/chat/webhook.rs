@@ -17,7 +17,6 @@ use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
 use serde_json::json;
 use sha2::Sha256;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use super::{Outbound, Platform, Retry, SendError};
@@ -86,10 +85,6 @@ pub struct WebhookPlatform {
     store: Store,
     http: reqwest::Client,
     secret: Vec<u8>,
-    /// Numbers deliveries within this process; with the start time it makes
-    /// the delivery id.
-    sequence: AtomicU64,
-    started: i64,
 }
 
 impl WebhookPlatform {
@@ -104,8 +99,6 @@ impl WebhookPlatform {
             store,
             http,
             secret: secret.as_bytes().to_vec(),
-            sequence: AtomicU64::new(0),
-            started: Utc::now().timestamp_millis(),
         })
     }
 }
@@ -126,8 +119,7 @@ impl Platform for WebhookPlatform {
                     "conversation '{address}' gave no callback_url to send this to"
                 ))
             })?;
-        let sequence = self.sequence.fetch_add(1, Ordering::Relaxed);
-        let delivery = format!("{:x}-{sequence}", self.started);
+        let delivery = message.delivery_id.clone().unwrap_or_default();
         let body = json!({
             "delivery_id": delivery,
             "conversation_id": address,

@@ -134,7 +134,16 @@ fn parse(bytes: &[u8]) -> Result<ChatRequest, ApiError> {
             "the body must be a JSON object with conversation_id, user_id and text or action",
         ));
     }
-    serde_json::from_value(value).map_err(|e| ApiError::unprocessable(e.to_string()))
+    // The error names the field: "user_id: invalid type: integer `5`, ...".
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let error = e.into_inner();
+        ApiError::unprocessable(if path == "." {
+            error.to_string()
+        } else {
+            format!("{path}: {error}")
+        })
+    })
 }
 
 fn inbound(request: &ChatRequest) -> Result<Inbound, ApiError> {

@@ -351,3 +351,71 @@ impl Chat {
         )
     }
 }
+
+/// `steward serve` in this process on a fresh database and a free port, with
+/// quick delivery retries; `settings` add to (or override) the environment.
+pub struct Served {
+    _dir: tempfile::TempDir,
+    pub db: std::path::PathBuf,
+    pub serving: Option<steward::app::Serving>,
+    pub notifier: Arc<RecordingNotifier>,
+    pub base: String,
+}
+
+impl Served {
+    pub async fn start(settings: &[(&str, &str)]) -> Served {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("steward.db");
+        let db_text = db.display().to_string();
+        let settings: Vec<(String, String)> = settings
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let config = Config::from_lookup(|name| {
+            if let Some((_, value)) = settings.iter().find(|(k, _)| k == name) {
+                return Some(value.clone());
+            }
+            match name {
+                "STEWARD_DB" => Some(db_text.clone()),
+                "STEWARD_BIND" => Some("127.0.0.1:0".into()),
+                "STEWARD_MIN_INTERVAL_SECONDS" => Some("1".into()),
+                "STEWARD_HTTP_ALLOW_PRIVATE" => Some("true".into()),
+                "STEWARD_SHUTDOWN_GRACE_SECONDS" => Some("2".into()),
+                _ => None,
+            }
+        })
+        .unwrap();
+        let notifier = Arc::new(RecordingNotifier::default());
+        let serving = steward::app::start(
+            config,
+            Arc::new(steward::clock::SystemClock),
+            notifier.clone(),
+            steward::chat::delivery::RetryPolicy {
+                attempts: 3,
+                first_backoff: std::time::Duration::from_millis(50),
+                max_backoff: std::time::Duration::from_secs(2),
+            },
+        )
+        .await
+        .unwrap();
+        let base = format!("http://{}", serving.addr);
+        Served {
+            _dir: dir,
+            db,
+            serving: Some(serving),
+            notifier,
+            base,
+        }
+    }
+
+    /// A second connection to the database, for checking what was stored.
+    pub async fn store(&self) -> steward::store::Store {
+        steward::store::Store::open(&self.db).await.unwrap()
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(serving) = self.serving.take() {
+            serving.stop().await.unwrap();
+        }
+    }
+}

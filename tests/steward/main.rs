@@ -3,10 +3,13 @@
 
 mod fake_http;
 mod fake_openai;
+mod fake_telegram;
 mod helpers;
 
+mod chat_api;
 mod chat_llm;
 mod chat_offline;
+mod chat_telegram;
 mod cli_admin;
 mod cli_chat;
 mod cli_schedule;

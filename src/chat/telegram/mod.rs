@@ -1,57 +1,314 @@
-//! Telegram (teloxide). Being built: the interface `serve` uses is fixed here.
+//! Telegram (teloxide): long polling by default, or a webhook served by
+//! steward's HTTP server with Telegram's `secret_token` checked. The Bot API
+//! URL is configurable (`TELEGRAM_API_URL`) for self-hosted Bot API servers
+//! and tests. Updates become [`Inbound`](crate::agent::Inbound)s
+//! (`updates.rs`); replies and notices go out as plain text (`send.rs`).
 
-use async_trait::async_trait;
+mod commands;
+mod send;
+mod updates;
+
+use anyhow::Context;
+use futures::StreamExt;
 use std::sync::Arc;
+use std::time::Duration;
+use teloxide::prelude::*;
+use teloxide::stop::StopToken;
+use teloxide::types::{AllowedUpdate, Me};
+use teloxide::update_listeners::{webhooks, Polling, UpdateListener};
 use tokio::sync::watch;
+use tokio::task::JoinSet;
 
-use super::{Outbound, Platform, SendError};
-use crate::agent::Agent;
+use super::{Outbound, Platform};
+use crate::agent::{Agent, Inbound};
 use crate::config::TelegramConfig;
 
-/// The Telegram adapter: a REST client for delivery, and the gateway
-/// connection with its event handlers.
+pub use commands::{help, Command};
+pub use send::{TelegramPlatform, MAX_CHARS};
+pub use updates::{read, Incoming};
+
+/// The updates steward asks Telegram for.
+const ALLOWED: [AllowedUpdate; 2] = [AllowedUpdate::Message, AllowedUpdate::CallbackQuery];
+
+/// The Telegram adapter.
 pub struct Telegram {
-    _config: TelegramConfig,
+    bot: Bot,
+    webhook: Option<Webhook>,
+}
+
+/// Webhook mode: where Telegram posts, the secret it sends, and the
+/// listener fed by the route (built by `webhook_router`).
+struct Webhook {
+    url: url::Url,
+    secret: String,
+    listener: Option<Box<dyn Listener>>,
+}
+
+/// A teloxide update listener, boxed (polling and the webhook differ in type).
+trait Listener: Send {
+    fn updates(&mut self) -> futures::stream::BoxStream<'_, Result<Update, String>>;
+    fn stop_token(&mut self) -> StopToken;
+}
+
+impl<L> Listener for L
+where
+    L: UpdateListener + Send,
+    L::Err: std::fmt::Display,
+    for<'a> <L as teloxide::update_listeners::AsUpdateStream<'a>>::Stream: Send,
+{
+    fn updates(&mut self) -> futures::stream::BoxStream<'_, Result<Update, String>> {
+        self.as_stream()
+            .map(|r| r.map_err(|e| e.to_string()))
+            .boxed()
+    }
+
+    fn stop_token(&mut self) -> StopToken {
+        UpdateListener::stop_token(self)
+    }
 }
 
 impl Telegram {
-    /// Builds the REST client (no network yet).
+    /// The bot client (no network yet).
     pub fn new(config: &TelegramConfig) -> anyhow::Result<Telegram> {
-        Ok(Telegram {
-            _config: config.clone(),
-        })
+        let mut bot = Bot::new(config.token.expose());
+        if let Some(url) = &config.api_url {
+            bot = bot.set_api_url(url.clone());
+        }
+        let webhook = config.webhook_url.as_ref().map(|url| Webhook {
+            url: url.clone(),
+            secret: config
+                .webhook_secret
+                .as_ref()
+                .map(|s| s.expose().to_string())
+                .unwrap_or_else(random_secret),
+            listener: None,
+        });
+        Ok(Telegram { bot, webhook })
     }
 
     /// Delivery to `telegram:` home chats.
     pub fn platform(&self) -> Arc<dyn Platform> {
-        Arc::new(TelegramPlatform)
+        Arc::new(TelegramPlatform {
+            bot: self.bot.clone(),
+        })
     }
 
-    /// In webhook mode, the route Telegram posts updates to.
+    /// In webhook mode, the route Telegram posts updates to (the path of
+    /// `TELEGRAM_WEBHOOK_URL`), merged into steward's HTTP server.
     pub fn webhook_router(&mut self) -> Option<axum::Router> {
-        None
+        let webhook = self.webhook.as_mut()?;
+        // The address is unused: steward's own server serves the router.
+        let options = webhooks::Options::new(([127, 0, 0, 1], 0).into(), webhook.url.clone())
+            .secret_token(webhook.secret.clone());
+        let (listener, _stopped, router) = webhooks::axum_no_setup(options);
+        webhook.listener = Some(Box::new(listener));
+        Some(router)
     }
 
-    /// Logs in to the gateway and handles events until `stopped`.
+    /// Logs in (retrying while Telegram is unreachable), registers the
+    /// commands, and answers updates until `stopped`.
     pub async fn run(
         self,
-        _agent: Arc<Agent>,
+        agent: Arc<Agent>,
         mut stopped: watch::Receiver<bool>,
     ) -> anyhow::Result<()> {
-        let _ = stopped.wait_for(|stop| *stop).await;
+        let Some(me) = log_in(&self.bot, &mut stopped).await else {
+            return Ok(());
+        };
+        tracing::info!(bot = %me.username(), "telegram: logged in");
+        if let Err(error) = self.bot.set_my_commands(commands::menu()).await {
+            tracing::warn!(error = %send::classify(&error), "telegram: setMyCommands failed; commands still work");
+        }
+        let mut listener: Box<dyn Listener> = match self.webhook {
+            Some(mut webhook) => {
+                let listener = webhook
+                    .listener
+                    .take()
+                    .context("webhook mode needs webhook_router() before run()")?;
+                self.bot
+                    .set_webhook(webhook.url.clone())
+                    .secret_token(webhook.secret.clone())
+                    .allowed_updates(ALLOWED)
+                    .await
+                    .map_err(|e| {
+                        anyhow::anyhow!("telegram: setWebhook failed: {}", send::classify(&e))
+                    })?;
+                tracing::info!(path = webhook.url.path(), "telegram: webhook mode");
+                listener
+            }
+            None => {
+                let polling = Polling::builder(self.bot.clone())
+                    .timeout(Duration::from_secs(10))
+                    .allowed_updates(ALLOWED.to_vec())
+                    .delete_webhook()
+                    .await
+                    .build();
+                tracing::info!("telegram: long polling");
+                Box::new(polling)
+            }
+        };
+        let chat = Arc::new(Chat {
+            bot: self.bot.clone(),
+            agent,
+            me,
+        });
+        let stop = listener.stop_token();
+        // One task per update, so a slow turn (an LLM, "run it now") does not
+        // hold up other chats; the agent orders turns within a chat. Their
+        // results are read as they finish and when stopping.
+        let mut turns = JoinSet::new();
+        {
+            let mut updates = listener.updates();
+            loop {
+                tokio::select! {
+                    _ = stopped.wait_for(|stop| *stop) => break,
+                    Some(done) = turns.join_next(), if !turns.is_empty() => log_panic(done),
+                    update = updates.next() => match update {
+                        Some(Ok(update)) => {
+                            let chat = Arc::clone(&chat);
+                            turns.spawn(async move { chat.answer(update).await });
+                        }
+                        Some(Err(error)) => {
+                            tracing::warn!(%error, "telegram: reading updates failed; retrying");
+                        }
+                        None => break,
+                    },
+                }
+            }
+        }
+        stop.stop();
+        while let Some(done) = turns.join_next().await {
+            log_panic(done);
+        }
         Ok(())
     }
 }
 
-struct TelegramPlatform;
+fn log_panic(done: Result<(), tokio::task::JoinError>) {
+    if let Err(error) = done {
+        tracing::error!(%error, "telegram: answering an update panicked");
+    }
+}
 
-#[async_trait]
-impl Platform for TelegramPlatform {
-    fn name(&self) -> &'static str {
-        "telegram"
+/// `getMe`, retried with backoff (up to a minute apart) until it answers or
+/// steward stops; `None` when stopped first.
+async fn log_in(bot: &Bot, stopped: &mut watch::Receiver<bool>) -> Option<Me> {
+    let mut wait = Duration::from_secs(1);
+    loop {
+        match bot.get_me().await {
+            Ok(me) => return Some(me),
+            Err(error) => {
+                tracing::warn!(error = %send::classify(&error), retry_in_s = wait.as_secs(), "telegram: log-in failed");
+            }
+        }
+        tokio::select! {
+            _ = stopped.wait_for(|stop| *stop) => return None,
+            _ = tokio::time::sleep(wait) => {}
+        }
+        wait = (wait * 2).min(Duration::from_secs(60));
+    }
+}
+
+/// What answering needs.
+struct Chat {
+    bot: Bot,
+    agent: Arc<Agent>,
+    me: Me,
+}
+
+impl Chat {
+    async fn answer(&self, update: Update) {
+        let Some(incoming) = read(&update, &self.me) else {
+            tracing::debug!(update = update.id.0, "telegram: not for steward");
+            return;
+        };
+        let result = match incoming {
+            Incoming::Help { chat } => send::send(&self.bot, chat, &Outbound::text(help())).await,
+            Incoming::Turn {
+                chat,
+                inbound,
+                in_group,
+            } => {
+                let reply = self.turn(inbound, in_group, chat).await;
+                send::send(&self.bot, chat, &reply).await
+            }
+            Incoming::Press {
+                query,
+                chat,
+                message,
+                inbound,
+                in_group,
+            } => {
+                // Stop the button's spinner first, and take the keyboard off
+                // so the same draft is not pressed twice.
+                let answered = self.bot.answer_callback_query(query.into()).await;
+                if let Err(error) = answered {
+                    tracing::warn!(error = %send::classify(&error), "telegram: answerCallbackQuery failed");
+                }
+                let removed = self.bot.edit_message_reply_markup(chat, message).await;
+                if let Err(error) = removed {
+                    tracing::debug!(error = %send::classify(&error), "telegram: removing the keyboard failed");
+                }
+                let reply = self.turn(inbound, in_group, chat).await;
+                send::send(&self.bot, chat, &reply).await
+            }
+            Incoming::StalePress { query } => self
+                .bot
+                .answer_callback_query(query.into())
+                .text("That message is too old to act on; ask me again.")
+                .await
+                .map(|_| ()),
+        };
+        if let Err(error) = result {
+            tracing::warn!(error = %send::classify(&error), update = update.id.0, "telegram: answering failed");
+        }
     }
 
-    async fn send(&self, _address: &str, _message: &Outbound) -> Result<(), SendError> {
-        Err(SendError::permanent("Telegram delivery is not built yet"))
+    /// One agent turn; in a group, its administrators manage the workflows
+    /// made there.
+    async fn turn(&self, mut inbound: Inbound, in_group: bool, chat: ChatId) -> Outbound {
+        if in_group {
+            let user: i64 = inbound
+                .user
+                .trim_start_matches("telegram:")
+                .parse()
+                .unwrap_or_default();
+            let admin = self
+                .bot
+                .get_chat_member(chat, UserId(user as u64))
+                .await
+                .map(|member| member.is_privileged())
+                .unwrap_or(false);
+            if admin {
+                inbound.manages = Some(inbound.home_chat.clone());
+            }
+        }
+        match self.agent.handle(inbound).await {
+            Ok(reply) => Outbound::from_reply(&reply),
+            Err(error) => {
+                tracing::error!(%error, "telegram: a chat turn failed");
+                Outbound::text(
+                    "Something went wrong on my side saving that; try again in a moment.",
+                )
+            }
+        }
     }
+}
+
+/// A webhook secret when none is configured: Telegram allows 1-256 of
+/// A-Z, a-z, 0-9, _ and -.
+fn random_secret() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    (0..4)
+        .map(|_| {
+            let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+            hasher.write_u128(
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap_or_default()
+                    .as_nanos(),
+            );
+            format!("{:016x}", hasher.finish())
+        })
+        .collect()
 }
