@@ -13,11 +13,14 @@ use crate::helpers::Served;
 const TOKEN: &str = "api-token-1";
 const SECRET: &str = "callback-secret";
 
+/// One POST as received: its headers and body.
+type Received = (HeaderMap, Vec<u8>);
+
 /// A chat integration's callback endpoint: records each POST and answers
 /// with the queued statuses, then 200.
 #[derive(Clone, Default)]
 struct Receiver {
-    received: Arc<Mutex<Vec<(HeaderMap, Vec<u8>)>>>,
+    received: Arc<Mutex<Vec<Received>>>,
     statuses: Arc<Mutex<VecDeque<u16>>>,
 }
 
@@ -48,11 +51,11 @@ impl Receiver {
         (receiver, url)
     }
 
-    fn received(&self) -> Vec<(HeaderMap, Vec<u8>)> {
+    fn received(&self) -> Vec<Received> {
         self.received.lock().unwrap().clone()
     }
 
-    async fn wait_for(&self, count: usize) -> Vec<(HeaderMap, Vec<u8>)> {
+    async fn wait_for(&self, count: usize) -> Vec<Received> {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
         while self.received().len() < count {
             assert!(
