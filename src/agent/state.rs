@@ -647,7 +647,11 @@ impl Turn {
             .as_ref()
             .and_then(|d| serde_json::to_string(d).ok());
         self.conversation.draft_expires_at = expires;
-        conversations::save(agent.store.pool(), &self.conversation, self.now).await?;
+        agent
+            .store
+            .log()
+            .save_conversation(&self.conversation, self.now)
+            .await?;
         reply.actions = self.actions;
         Ok(reply)
     }

@@ -68,8 +68,8 @@ pub async fn take_draft(
 }
 
 /// Writes the whole conversation (insert or replace).
-pub async fn save(
-    pool: &SqlitePool,
+pub async fn save<'e>(
+    executor: impl sqlx::Executor<'e, Database = sqlx::Sqlite>,
     conversation: &Conversation,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
@@ -87,7 +87,7 @@ pub async fn save(
     .bind(&conversation.callback_url)
     .bind(conversation.focus_workflow_id)
     .bind(to_ms(now))
-    .execute(pool)
+    .execute(executor)
     .await
     .ctx("saving a conversation")?;
     Ok(())

@@ -1,7 +1,8 @@
 //! Group commit for the run log: step results, run starts and successful run
 //! ends from many runs are written together, a few multi-row statements per
 //! batch instead of several statements per run. Under a burst this is what
-//! lets thousands of runs a second through one SQLite connection.
+//! lets thousands of runs a second through one SQLite connection. Chat turns'
+//! conversation saves ride in the same batches.
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
@@ -9,6 +10,7 @@ use sqlx::SqlitePool;
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 
+use super::conversations::{self, Conversation};
 use super::{to_ms, Context, StoreError};
 use crate::workflow::Usage;
 
@@ -44,6 +46,12 @@ enum Op {
     Succeeded(Success, oneshot::Sender<Result<bool, String>>),
     /// Replies once everything sent before it is written.
     Flush(oneshot::Sender<Result<bool, String>>),
+    /// A conversation after a chat turn; replies once written.
+    Conversation(
+        Box<Conversation>,
+        DateTime<Utc>,
+        oneshot::Sender<Result<bool, String>>,
+    ),
 }
 
 /// The sending side; cheap to clone.
@@ -108,6 +116,25 @@ impl LogWriter {
         answer
             .await
             .map_err(|_| StoreError::Data("the run log writer has stopped".into()))?
+            .map(|_| ())
+            .map_err(StoreError::Data)
+    }
+
+    /// Saves a conversation after a chat turn, in the next batch: under many
+    /// concurrent chats their saves share one transaction. Returns once it
+    /// is written, so the conversation's next turn reads it.
+    pub async fn save_conversation(
+        &self,
+        conversation: &Conversation,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let (reply, answer) = oneshot::channel();
+        self.tx
+            .send(Op::Conversation(Box::new(conversation.clone()), now, reply))
+            .map_err(|_| StoreError::Data("the store writer has stopped".into()))?;
+        answer
+            .await
+            .map_err(|_| StoreError::Data("the store writer has stopped".into()))?
             .map(|_| ())
             .map_err(StoreError::Data)
     }
@@ -178,7 +205,7 @@ async fn run(pool: SqlitePool, mut rx: mpsc::UnboundedReceiver<Op>) {
                         .map_err(Clone::clone);
                     let _ = reply.send(answer);
                 }
-                Op::Flush(reply) => {
+                Op::Flush(reply) | Op::Conversation(_, _, reply) => {
                     let _ = reply.send(recorded.as_ref().map(|_| true).map_err(Clone::clone));
                 }
                 _ => {}
@@ -283,6 +310,11 @@ async fn write(pool: &SqlitePool, ops: &[Op]) -> Result<Vec<i64>, StoreError> {
                 .execute(&mut *tx)
                 .await
                 .ctx("resetting failure streaks")?;
+        }
+    }
+    for op in ops {
+        if let Op::Conversation(conversation, now, _) = op {
+            conversations::save(&mut *tx, conversation, *now).await?;
         }
     }
     tx.commit().await.ctx("committing a run-log batch")?;

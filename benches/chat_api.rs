@@ -1,0 +1,141 @@
+//! The chat budget of DESIGN §8 through HTTP: `POST /api/v1/chat` on a running
+//! `serve` (offline mode, SQLite), "list my workflows" from 100 users with 10
+//! workflows each. Prints p50/p99/max per request and throughput, one client
+//! at a time and with concurrent clients. The clients run in this process, on
+//! the same 2 cores as the server, so the figures include their cost.
+//!
+//! `cargo bench --bench chat_api` (STEWARD_BENCH_REQUESTS changes the count,
+//! STEWARD_BENCH_CLIENTS the concurrency).
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use async_trait::async_trait;
+use serde_json::json;
+use steward::clock::SystemClock;
+use steward::config::Config;
+use steward::workflow::notify::{Notice, Notifier};
+
+struct Quiet;
+
+#[async_trait]
+impl Notifier for Quiet {
+    async fn notify(&self, _notice: Notice) {}
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() as f64 * p) as usize).min(sorted.len() - 1)]
+}
+
+fn report(label: &str, mut latencies: Vec<Duration>, elapsed: Duration) {
+    latencies.sort();
+    println!(
+        "{label:<40} {:>6} requests  p50 {:>7.3} ms  p99 {:>7.3} ms  max {:>7.3} ms  {:>7.0} msg/s",
+        latencies.len(),
+        percentile(&latencies, 0.50).as_secs_f64() * 1e3,
+        percentile(&latencies, 0.99).as_secs_f64() * 1e3,
+        latencies.last().unwrap().as_secs_f64() * 1e3,
+        latencies.len() as f64 / elapsed.as_secs_f64()
+    );
+}
+
+fn setting(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+async fn say(client: &reqwest::Client, url: &str, user: usize, text: &str) -> Duration {
+    let started = Instant::now();
+    let response = client
+        .post(url)
+        .bearer_auth("bench-token")
+        .json(&json!({"conversation_id": format!("room-{user}"), "user_id": format!("user{user}"), "text": text}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    response.bytes().await.unwrap();
+    started.elapsed()
+}
+
+#[tokio::main]
+async fn main() {
+    let requests = setting("STEWARD_BENCH_REQUESTS", 5_000);
+    let clients = setting("STEWARD_BENCH_CLIENTS", 32);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("bench.db").display().to_string();
+    let config = Config::from_lookup(|name| match name {
+        "STEWARD_DB" => Some(db.clone()),
+        "STEWARD_BIND" => Some("127.0.0.1:0".into()),
+        "STEWARD_API_TOKEN" => Some("bench-token".into()),
+        "STEWARD_API_RATE_PER_MINUTE" => Some("4000000000".into()),
+        _ => None,
+    })
+    .unwrap();
+    let started = Instant::now();
+    let serving = steward::app::start(
+        config,
+        Arc::new(SystemClock),
+        Arc::new(Quiet),
+        Default::default(),
+    )
+    .await
+    .unwrap();
+    let ready = started.elapsed();
+    let url = format!("http://{}/api/v1/chat", serving.addr);
+    let client = reqwest::Client::new();
+
+    // Each of 100 users has 10 workflows.
+    for u in 0..100 {
+        for w in 0..10 {
+            let text = format!(
+                "every weekday at {}:{:02} remind me to do task {w}",
+                6 + w,
+                u % 60
+            );
+            say(&client, &url, u, &text).await;
+            say(&client, &url, u, "yes").await;
+        }
+    }
+    println!(
+        "chat_api: 100 users × 10 workflows, offline mode, SQLite at {db}; serve ready in {:.1} ms",
+        ready.as_secs_f64() * 1e3
+    );
+
+    let mut latencies = Vec::with_capacity(requests);
+    let started = Instant::now();
+    for i in 0..requests {
+        latencies.push(say(&client, &url, i % 100, "list my workflows").await);
+    }
+    report("list my workflows, 1 client", latencies, started.elapsed());
+
+    for clients in [4, clients] {
+        let started = Instant::now();
+        let mut tasks = Vec::new();
+        for c in 0..clients {
+            let (client, url) = (reqwest::Client::new(), url.clone());
+            let share = requests / clients;
+            // One client: its requests one after another on a kept-alive connection.
+            tasks.push(tokio::spawn(async move {
+                let mut latencies = Vec::with_capacity(share);
+                for i in 0..share {
+                    latencies
+                        .push(say(&client, &url, (c * share + i) % 100, "list my workflows").await);
+                }
+                latencies
+            }));
+        }
+        let mut latencies = Vec::with_capacity(requests);
+        for task in tasks {
+            latencies.extend(task.await.unwrap());
+        }
+        report(
+            &format!("list my workflows, {clients} clients"),
+            latencies,
+            started.elapsed(),
+        );
+    }
+    serving.stop().await.unwrap();
+}
