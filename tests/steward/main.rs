@@ -1,10 +1,12 @@
 //! steward's integration tests, compiled as one binary (CONVENTIONS: tests read
 //! as sentences; helpers in `helpers.rs`).
 
+mod fake_discord;
 mod fake_http;
 mod fake_openai;
 mod helpers;
 
+mod chat_discord;
 mod chat_llm;
 mod chat_offline;
 mod cli_admin;

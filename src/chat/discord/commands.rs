@@ -176,7 +176,7 @@ fn option(argument: &Argument) -> CreateCommandOption {
 pub fn help_text() -> String {
     let line = |prefix: &str, spec: &Spec| {
         let argument = match &spec.argument {
-            Some(a) if a.required => format!(" {}", a.name),
+            Some(a) if a.required => format!(" <{}>", a.name),
             Some(a) => format!(" [{}]", a.name),
             None => String::new(),
         };
