@@ -72,6 +72,25 @@ impl Setup {
     }
 }
 
+impl Setup {
+    /// Stores a workflow as `steward workflows import` would; its id.
+    async fn import(&self, definition: Value) -> i64 {
+        let definition: Definition = serde_json::from_value(definition).unwrap();
+        let now = crate::helpers::at("2026-11-20T10:00:00Z");
+        let new = definition
+            .validate(now, steward::schedule::Zone::UTC, 60)
+            .unwrap();
+        let next = new.schedule.next_after(now);
+        let store = &self.chat.app.store;
+        let mut tx = store.begin_write().await.unwrap();
+        let id = steward::store::workflows::insert(&mut tx, &new, next, now)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        id
+    }
+}
+
 fn user(id: u64) -> String {
     format!("discord:{id}")
 }
@@ -367,6 +386,7 @@ async fn run_is_deferred_at_once_and_its_result_edits_the_response() {
     );
     assert_eq!(calls[0].body["data"]["flags"], 64);
     assert_eq!(calls[1].method, "PATCH");
+    assert_eq!(calls[1].body["allowed_mentions"]["parse"], json!([]));
     assert!(
         calls[1]
             .path
@@ -488,6 +508,61 @@ async fn a_server_message_mentioning_the_bot_is_answered_as_a_reply_without_ping
 }
 
 #[tokio::test]
+async fn asked_in_a_channel_for_their_workflows_a_person_gets_them_in_a_dm() {
+    let setup = Setup::start().await;
+    setup.event(ready()).await;
+    setup.fake.take();
+    setup
+        .create(
+            ALICE,
+            SERVER_MEMBER,
+            "every day at 9 remind me to water the plants",
+        )
+        .await;
+    let name = setup.chat.workflows(&user(ALICE)).await[0].name.clone();
+    let alice = user_object(ALICE, "alice", false);
+    let ask = || {
+        message_create(
+            alice.clone(),
+            SERVER_MEMBER,
+            &format!("<@{BOT}> list my workflows"),
+            &[BOT],
+        )
+    };
+
+    setup.fake.take();
+    setup.event(ask()).await;
+    let calls = setup.fake.take();
+    assert_eq!(calls.len(), 3, "{calls:?}");
+    assert_eq!(calls[0].path, "/api/v10/users/@me/channels");
+    assert_eq!(calls[0].body["recipient_id"], ALICE.to_string());
+    assert_eq!(calls[1].path, format!("/api/v10/channels/{DM}/messages"));
+    assert!(content(&calls[1]).contains(&name), "{calls:?}");
+    assert_eq!(
+        calls[2].path,
+        format!("/api/v10/channels/{CHANNEL}/messages")
+    );
+    assert!(content(&calls[2]).contains("in a DM"), "{calls:?}");
+    assert!(!content(&calls[2]).contains(&name));
+
+    // DMs closed: the channel is told where to ask instead, still without
+    // the list.
+    setup.fake.fail_next(
+        403,
+        json!({"message": "Cannot send messages to this user", "code": 50007}),
+    );
+    setup.event(ask()).await;
+    let calls = setup.fake.take();
+    assert_eq!(calls.len(), 2, "{calls:?}");
+    assert_eq!(
+        calls[1].path,
+        format!("/api/v10/channels/{CHANNEL}/messages")
+    );
+    assert!(content(&calls[1]).contains("/workflow list"), "{calls:?}");
+    assert!(!content(&calls[1]).contains(&name));
+}
+
+#[tokio::test]
 async fn ready_registers_the_slash_commands_once() {
     let setup = Setup::start().await;
     setup.event(ready()).await;
@@ -602,29 +677,66 @@ async fn a_long_message_is_posted_in_pieces_under_2000_characters_with_the_butto
 }
 
 #[tokio::test]
+async fn a_long_answer_to_a_slash_command_goes_on_in_private_follow_ups() {
+    let setup = Setup::start().await;
+    let names: Vec<String> = (1..=25)
+        .map(|i| format!("Reminder {i:02} to look at the long report about the quarterly numbers"))
+        .collect();
+    for name in &names {
+        setup
+            .import(json!({
+                "name": name,
+                "owner": user(ALICE),
+                "trigger": {"kind": "cron", "expression": "0 9 * * *"},
+                "steps": [{"type": "message", "text": "look at the report"}]
+            }))
+            .await;
+    }
+    let calls = setup
+        .interact(slash(ALICE, SERVER_MEMBER, "list", None))
+        .await;
+    assert_eq!(calls.len(), 2, "{calls:?}");
+    assert!(is_callback(&calls[0]));
+    assert_eq!(calls[0].body["type"], 4);
+    assert_eq!(calls[1].method, "POST");
+    assert!(
+        calls[1]
+            .path
+            .starts_with(&format!("/api/v10/webhooks/{APP}/")),
+        "{}",
+        calls[1].path
+    );
+    for call in &calls {
+        let data = if is_callback(call) {
+            &call.body["data"]
+        } else {
+            &call.body
+        };
+        assert!(ephemeral(data), "{call:?}");
+        assert!(content(call).chars().count() <= 2_000);
+    }
+    let all = format!("{}\n{}", content(&calls[0]), content(&calls[1]));
+    for name in &names {
+        assert!(all.contains(name.as_str()), "{name} missing");
+    }
+}
+
+#[tokio::test]
 async fn an_approval_request_reaches_the_channel_and_its_approve_button_lets_the_run_go_on() {
     let setup = Setup::start().await;
     let store = &setup.chat.app.store;
-    let definition: Definition = serde_json::from_value(json!({
-        "name": "Deploy",
-        "owner": user(ALICE),
-        "home_chat": format!("discord:{GUILD}:{CHANNEL}"),
-        "trigger": {"kind": "manual"},
-        "steps": [
-            {"id": "ask", "type": "approval", "prompt": "Deploy to production?", "timeout_seconds": 3600},
-            {"id": "after", "type": "message", "text": "deployed"}
-        ]
-    }))
-    .unwrap();
-    let now = crate::helpers::at("2026-11-20T10:00:00Z");
-    let new = definition
-        .validate(now, steward::schedule::Zone::UTC, 60)
-        .unwrap();
-    let mut tx = store.begin_write().await.unwrap();
-    let id = steward::store::workflows::insert(&mut tx, &new, None, now)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
+    let id = setup
+        .import(json!({
+            "name": "Deploy",
+            "owner": user(ALICE),
+            "home_chat": format!("discord:{GUILD}:{CHANNEL}"),
+            "trigger": {"kind": "manual"},
+            "steps": [
+                {"id": "ask", "type": "approval", "prompt": "Deploy to production?", "timeout_seconds": 3600},
+                {"id": "after", "type": "message", "text": "deployed"}
+            ]
+        }))
+        .await;
 
     setup
         .interact(slash(

@@ -140,6 +140,19 @@ fn answer(
         | ("POST", ["webhooks", _, _]) => {
             Json(message_object(id(), &CHANNEL.to_string(), &body)).into_response()
         }
+        ("POST", ["users", "@me", "channels"]) => {
+            let recipient: u64 = body["recipient_id"]
+                .as_str()
+                .and_then(|id| id.parse().ok())
+                .unwrap_or_default();
+            Json(json!({
+                "id": DM.to_string(),
+                "type": 1,
+                "last_message_id": null,
+                "recipients": [user_object(recipient, name_of(recipient), false)]
+            }))
+            .into_response()
+        }
         ("PUT", ["applications", app, "commands"]) => {
             let commands: Vec<Value> = body
                 .as_array()

@@ -29,6 +29,8 @@ pub struct Argument {
     /// At most 100 characters (Discord's limit).
     pub about: &'static str,
     pub required: bool,
+    /// The longest value Discord lets a person type.
+    pub max_length: u16,
     /// A workflow reference: Discord asks steward for the user's workflow
     /// names as they type.
     pub workflow: bool,
@@ -41,6 +43,7 @@ const fn workflow(required: bool) -> Option<Argument> {
         name: "name",
         about: WORKFLOW_NAME,
         required,
+        max_length: 100,
         workflow: true,
     })
 }
@@ -54,6 +57,7 @@ pub const SUBCOMMANDS: &[Spec] = &[
             name: "text",
             about: "What to do and when, e.g. every weekday at 8:30 remind me to stand up",
             required: true,
+            max_length: MAX_MESSAGE_CHARS as u16,
             workflow: false,
         }),
     },
@@ -114,6 +118,7 @@ pub const TIMEZONE_SPEC: Spec = Spec {
         name: "zone",
         about: "An IANA zone such as Europe/Paris or America/New_York",
         required: false,
+        max_length: 64,
         workflow: false,
     }),
 };
@@ -161,15 +166,10 @@ pub fn definitions() -> Vec<CreateCommand> {
 }
 
 fn option(argument: &Argument) -> CreateCommandOption {
-    let max_length = if argument.workflow {
-        100
-    } else {
-        MAX_MESSAGE_CHARS as u16
-    };
     CreateCommandOption::new(CommandOptionType::String, argument.name, argument.about)
         .required(argument.required)
         .set_autocomplete(argument.workflow)
-        .max_length(max_length)
+        .max_length(argument.max_length)
 }
 
 /// `/workflow help`: every command and what it does.

@@ -19,9 +19,9 @@
 //! told why not, and the buttons stay for the person they are meant for.
 
 use serenity::builder::{
-    AutocompleteChoice, Builder, CreateActionRow, CreateAutocompleteResponse,
-    CreateInteractionResponse, CreateInteractionResponseFollowup, CreateInteractionResponseMessage,
-    EditInteractionResponse,
+    AutocompleteChoice, Builder, CreateActionRow, CreateAllowedMentions,
+    CreateAutocompleteResponse, CreateInteractionResponse, CreateInteractionResponseFollowup,
+    CreateInteractionResponseMessage, EditInteractionResponse,
 };
 use serenity::http::Http;
 use serenity::model::application::{
@@ -318,6 +318,8 @@ enum How {
 
 /// Sends a reply: the first piece as `how` says, the rest as follow-ups;
 /// the buttons under the last piece (an updated message loses its old ones).
+/// Mentions in the text never ping anyone (set on each builder: serenity
+/// leaves its default out of edits).
 async fn respond(
     http: &Http,
     (id, token): (InteractionId, &str),
@@ -335,6 +337,7 @@ async fn respond(
                 let message = CreateInteractionResponseMessage::new()
                     .content(piece)
                     .components(components)
+                    .allowed_mentions(no_pings())
                     .ephemeral(ephemeral);
                 CreateInteractionResponse::Message(message)
                     .execute(http, (id, token))
@@ -343,7 +346,8 @@ async fn respond(
             How::Update => {
                 let message = CreateInteractionResponseMessage::new()
                     .content(piece)
-                    .components(components);
+                    .components(components)
+                    .allowed_mentions(no_pings());
                 CreateInteractionResponse::UpdateMessage(message)
                     .execute(http, (id, token))
                     .await?;
@@ -352,6 +356,7 @@ async fn respond(
                 EditInteractionResponse::new()
                     .content(piece)
                     .components(components)
+                    .allowed_mentions(no_pings())
                     .execute(http, token)
                     .await?;
             }
@@ -359,6 +364,7 @@ async fn respond(
                 CreateInteractionResponseFollowup::new()
                     .content(piece)
                     .components(components)
+                    .allowed_mentions(no_pings())
                     .ephemeral(ephemeral)
                     .execute(http, (None, token))
                     .await?;
@@ -366,4 +372,8 @@ async fn respond(
         }
     }
     Ok(())
+}
+
+fn no_pings() -> CreateAllowedMentions {
+    CreateAllowedMentions::new()
 }

@@ -8,8 +8,8 @@ use serenity::model::id::UserId;
 use std::time::Duration;
 
 use super::{identity, send, SORRY};
-use crate::agent::{Agent, Content, Inbound};
-use crate::chat::Outbound;
+use crate::agent::{Agent, Content, Inbound, Reply};
+use crate::chat::{Outbound, SendError};
 
 /// How long a turn runs before steward shows "typing…" (an LLM turn can
 /// take seconds).
@@ -59,6 +59,24 @@ pub fn inbound(message: &Message, me: Option<UserId>) -> Option<Inbound> {
     })
 }
 
+/// The tools whose answers show a person's workflows and runs. Asked in a
+/// server channel, their answer goes to the person's DMs instead (a message
+/// cannot be ephemeral; the slash commands' answers are).
+const PRIVATE_ANSWERS: &[&str] = &["list_workflows", "show_workflow", "workflow_runs"];
+
+/// Whether `reply` shows the person's workflows or runs and waits for no
+/// button (a draft's buttons work only where it was made).
+fn is_private(reply: &Reply) -> bool {
+    reply.buttons.is_empty()
+        && reply
+            .actions
+            .iter()
+            .any(|action| action.ok && PRIVATE_ANSWERS.contains(&action.tool.as_str()))
+}
+
+const SENT_TO_DM: &str = "I sent you the answer in a DM, since it shows your workflows. (`/workflow …` commands answer right here, visible only to you.)";
+const NO_DM: &str = "That answer shows your workflows, so I won't post it in the channel, and I couldn't DM you. Use `/workflow list`, `/workflow show` or `/workflow logs` here: only you see their answers.";
+
 /// `text` without the bot's mentions (`<@id>`, `<@!id>`).
 fn without_mention(text: &str, me: UserId) -> String {
     text.replace(&format!("<@{me}>"), " ")
@@ -87,21 +105,44 @@ pub async fn handle(http: &Http, agent: &Agent, me: Option<UserId>, message: &Me
             turn.await
         }
     };
-    let reply = match result {
-        Ok(reply) => Outbound::from_reply(&reply),
+    let (mut answer, private) = match result {
+        Ok(reply) => (
+            Outbound::from_reply(&reply),
+            message.guild_id.is_some() && is_private(&reply),
+        ),
         Err(error) => {
             tracing::error!(error = %error, "a Discord message could not be answered");
-            Outbound::text(SORRY)
+            (Outbound::text(SORRY), false)
         }
     };
+    if private {
+        answer = match in_dm(http, message, &answer).await {
+            Ok(()) => Outbound::text(SENT_TO_DM),
+            Err(error) => {
+                tracing::info!(error = %error.message, "a private answer could not go to DMs");
+                Outbound::text(NO_DM)
+            }
+        };
+    }
     // In a server the answer replies to the message it answers, so the
     // channel sees what it is about; a deleted original does not stop it.
     let reference = message
         .guild_id
         .map(|_| MessageReference::from(message).fail_if_not_exists(false));
-    if let Err(error) = send::post(http, message.channel_id, &reply, reference).await {
+    if let Err(error) = send::post(http, message.channel_id, &answer, reference).await {
         tracing::warn!(error = %error.message, "answering a Discord message failed");
     }
+}
+
+/// Posts `answer` in the DM of the message's author.
+async fn in_dm(http: &Http, message: &Message, answer: &Outbound) -> Result<(), SendError> {
+    let dm = message
+        .author
+        .id
+        .create_dm_channel(http)
+        .await
+        .map_err(|error| send::send_error(&error))?;
+    send::post(http, dm.id, answer, None).await
 }
 
 #[cfg(test)]
