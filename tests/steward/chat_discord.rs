@@ -13,6 +13,7 @@ use steward::workflow::notify::Notice;
 use steward::workflow::{Definition, RunStatus, WorkflowStatus};
 
 use crate::fake_discord::*;
+use crate::fake_gateway::FakeGateway;
 use crate::helpers::Chat;
 
 const SERVER_MEMBER: Place = Place::Guild {
@@ -927,4 +928,60 @@ async fn delivery_failures_say_whether_to_try_again() {
             error.message
         );
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn run_logs_in_with_only_the_message_intents_answers_events_and_stops_when_asked() {
+    let chat = Chat::start("2026-11-20T10:00:00Z").await;
+    let fake = FakeDiscord::start().await;
+    let alice = user_object(ALICE, "alice", false);
+    let gateway = FakeGateway::start(vec![message_create(
+        alice,
+        Place::Dm,
+        "every weekday at 8:30 remind me to stand up",
+        &[],
+    )])
+    .await;
+    fake.set_gateway(&gateway.url);
+    let agent = Arc::new(
+        chat.app
+            .agent(&chat.config, Duration::from_secs(30))
+            .unwrap(),
+    );
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let running = tokio::spawn(fake.discord().run(agent, stopped));
+
+    let answered = format!("/api/v10/channels/{DM}/messages");
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while !fake.calls().iter().any(|c| c.path == answered) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no answer to the DM: {:?}",
+            fake.calls()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let identify = gateway.identify().expect("the client identified");
+    // GUILD_MESSAGES (1 << 9) | DIRECT_MESSAGES (1 << 12): no privileged intent.
+    assert_eq!(identify["intents"], 4608);
+    assert!(identify["token"]
+        .as_str()
+        .unwrap()
+        .ends_with("fake-bot-token"));
+    let calls = fake.calls();
+    assert!(
+        calls
+            .iter()
+            .any(|c| c.method == "PUT" && c.path == format!("/api/v10/applications/{APP}/commands")),
+        "{calls:?}"
+    );
+    let reply = calls.iter().find(|c| c.path == answered).unwrap();
+    assert!(content(reply).contains("(draft"), "{reply:?}");
+
+    stop.send(true).unwrap();
+    let ended = tokio::time::timeout(Duration::from_secs(10), running)
+        .await
+        .expect("run ends once stopped")
+        .expect("run does not panic");
+    assert!(ended.is_ok(), "{ended:?}");
 }

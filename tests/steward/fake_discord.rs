@@ -45,6 +45,8 @@ struct State {
     calls: Vec<Call>,
     /// Answers to give instead of the usual, in order: (status, body).
     failures: VecDeque<(u16, Value)>,
+    /// What `GET /gateway/bot` names (a fake gateway's address).
+    gateway: Option<String>,
 }
 
 pub struct FakeDiscord {
@@ -95,6 +97,11 @@ impl FakeDiscord {
         std::mem::take(&mut self.state.lock().unwrap().calls)
     }
 
+    /// Where `GET /gateway` sends clients.
+    pub fn set_gateway(&self, url: &str) {
+        self.state.lock().unwrap().gateway = Some(url.to_string());
+    }
+
     /// The next request is answered with `status` and `body` instead.
     pub fn fail_next(&self, status: u16, body: Value) {
         self.state
@@ -115,7 +122,7 @@ fn answer(
 ) -> Response {
     let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
     let path = uri.path().to_string();
-    let failure = {
+    let (failure, gateway) = {
         let mut state = state.lock().unwrap();
         state.calls.push(Call {
             method: method.to_string(),
@@ -123,7 +130,8 @@ fn answer(
             body: body.clone(),
             authorization,
         });
-        state.failures.pop_front()
+        let gateway = state.gateway.clone();
+        (state.failures.pop_front(), gateway)
     };
     if let Some((status, body)) = failure {
         return (StatusCode::from_u16(status).unwrap(), Json(body)).into_response();
@@ -171,8 +179,9 @@ fn answer(
                 .collect();
             Json(Value::Array(commands)).into_response()
         }
-        ("GET", ["gateway", "bot"]) => Json(json!({
-            "url": "wss://gateway.invalid",
+        ("GET", ["gateway"] | ["gateway", "bot"]) => Json(json!({
+            // Nothing listens on port 9 unless a test started a gateway.
+            "url": gateway.unwrap_or_else(|| "ws://127.0.0.1:9".into()),
             "shards": 1,
             "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}
         }))

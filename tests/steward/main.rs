@@ -2,6 +2,7 @@
 //! as sentences; helpers in `helpers.rs`).
 
 mod fake_discord;
+mod fake_gateway;
 mod fake_http;
 mod fake_openai;
 mod helpers;
