@@ -1,8 +1,9 @@
 //! steward's integration tests, compiled as one binary (CONVENTIONS: tests read
 //! as sentences; helpers in `helpers.rs`).
 
+mod discord_payloads;
 mod fake_discord;
-mod fake_gateway;
+mod fake_discord_gateway;
 mod fake_http;
 mod fake_openai;
 mod helpers;

@@ -19,9 +19,8 @@
 //! told why not, and the buttons stay for the person they are meant for.
 
 use serenity::builder::{
-    AutocompleteChoice, Builder, CreateActionRow, CreateAllowedMentions,
-    CreateAutocompleteResponse, CreateInteractionResponse, CreateInteractionResponseFollowup,
-    CreateInteractionResponseMessage, EditInteractionResponse,
+    Builder, CreateActionRow, CreateAllowedMentions, CreateInteractionResponse,
+    CreateInteractionResponseFollowup, CreateInteractionResponseMessage, EditInteractionResponse,
 };
 use serenity::http::Http;
 use serenity::model::application::{
@@ -35,16 +34,11 @@ use std::future::Future;
 use std::time::Duration;
 
 use super::commands::{self, Request};
-use super::{identity, send, SORRY};
+use super::{autocomplete, identity, send, SORRY};
 use crate::agent::{Agent, AgentError, Content, Inbound, Reply};
-use crate::workflow::{Workflow, WorkflowStatus};
 
 /// How long a turn may take before its answer is deferred.
 pub const ANSWER_WITHIN: Duration = Duration::from_millis(1_500);
-
-/// Discord's limits on autocomplete: choices, and characters in a choice.
-const CHOICES: usize = 25;
-const CHOICE_LIMIT: usize = 100;
 
 /// Answers one interaction.
 pub async fn handle(http: &Http, agent: &Agent, interaction: &Interaction) {
@@ -66,7 +60,7 @@ pub async fn handle_within(
     }
     let answered = match interaction {
         Interaction::Command(command) => slash_command(http, agent, command, budget).await,
-        Interaction::Autocomplete(command) => autocomplete(http, agent, command).await,
+        Interaction::Autocomplete(command) => autocomplete::answer(http, agent, command).await,
         Interaction::Component(press) => button(http, agent, press, budget).await,
         // Pings come only to HTTP endpoints, and steward opens no modals.
         _ => {
@@ -80,15 +74,20 @@ pub async fn handle_within(
 }
 
 /// The person behind an interaction and where they are.
-struct Who {
-    user: String,
-    name: String,
-    chat: String,
-    manages: Option<String>,
+pub(super) struct Who {
+    pub user: String,
+    pub name: String,
+    pub chat: String,
+    pub manages: Option<String>,
 }
 
 impl Who {
-    fn of(guild: Option<GuildId>, channel: ChannelId, member: Option<&Member>, user: &User) -> Who {
+    pub fn of(
+        guild: Option<GuildId>,
+        channel: ChannelId,
+        member: Option<&Member>,
+        user: &User,
+    ) -> Who {
         let nick = member.and_then(|m| m.nick.as_deref());
         Who {
             user: identity::user(user.id),
@@ -191,86 +190,6 @@ async fn button(
         (true, true) => (How::Followup, true),
     };
     respond(http, to, how, ephemeral, &reply).await
-}
-
-async fn autocomplete(
-    http: &Http,
-    agent: &Agent,
-    command: &CommandInteraction,
-) -> serenity::Result<()> {
-    let typed = command
-        .data
-        .autocomplete()
-        .filter(|option| option.name == "name")
-        .map(|option| option.value.to_string());
-    let mut found = Vec::new();
-    if let (commands::WORKFLOW, Some(typed)) = (command.data.name.as_str(), typed) {
-        let who = Who::of(
-            command.guild_id,
-            command.channel_id,
-            command.member.as_deref(),
-            &command.user,
-        );
-        match agent.workflows_of(&who.user, who.manages.as_deref()).await {
-            Ok(workflows) => found = choices(&workflows, &typed),
-            Err(error) => tracing::error!(%error, "listing workflows for autocomplete failed"),
-        }
-    }
-    let choices = found
-        .into_iter()
-        .map(|(name, value)| AutocompleteChoice::new(name, value))
-        .collect();
-    CreateInteractionResponse::Autocomplete(CreateAutocompleteResponse::new().set_choices(choices))
-        .execute(http, (command.id, &command.token))
-        .await
-}
-
-/// The autocomplete choices for what was typed, as (shown, value) pairs:
-/// names starting with it first, then names with a word starting with it,
-/// then names containing it, then ids starting with it; at most 25. The
-/// value is the workflow's `#id`, which names it even among equal names.
-pub fn choices(workflows: &[Workflow], typed: &str) -> Vec<(String, String)> {
-    let typed = typed.trim().trim_start_matches('#').trim().to_lowercase();
-    let rank = |workflow: &Workflow| -> Option<u8> {
-        let name = workflow.name.to_lowercase();
-        if name.starts_with(&typed) {
-            Some(0)
-        } else if name.split_whitespace().any(|word| word.starts_with(&typed)) {
-            Some(1)
-        } else if name.contains(&typed) {
-            Some(2)
-        } else if workflow.id.to_string().starts_with(&typed) {
-            Some(3)
-        } else {
-            None
-        }
-    };
-    let mut ranked: Vec<(u8, &Workflow)> = workflows
-        .iter()
-        .filter_map(|workflow| rank(workflow).map(|r| (r, workflow)))
-        .collect();
-    ranked.sort_by_key(|(rank, workflow)| (*rank, workflow.id));
-    ranked
-        .into_iter()
-        .take(CHOICES)
-        .map(|(_, workflow)| (choice_name(workflow), format!("#{}", workflow.id)))
-        .collect()
-}
-
-/// "Status check (#4)", "Status check (#4, paused)", within 100 characters.
-fn choice_name(workflow: &Workflow) -> String {
-    let status = match workflow.status {
-        WorkflowStatus::Active => String::new(),
-        other => format!(", {}", other.as_str()),
-    };
-    let suffix = format!(" (#{}{status})", workflow.id);
-    let room = CHOICE_LIMIT.saturating_sub(suffix.chars().count());
-    let mut name: String = workflow.name.chars().take(room).collect();
-    if name.chars().count() < workflow.name.chars().count() {
-        name.pop();
-        name.push('…');
-    }
-    format!("{name}{suffix}")
 }
 
 /// Runs a turn; when it takes longer than `budget`, sends `defer` first.

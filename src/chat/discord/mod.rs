@@ -4,7 +4,8 @@
 //! - [`Bot::on_event`] reads gateway events: `READY` registers the commands,
 //!   `MESSAGE_CREATE` goes to [`messages`], `INTERACTION_CREATE` to
 //!   [`interactions`]; every other event is ignored.
-//! - [`commands`] defines the slash commands; [`identity`] names people and
+//! - [`commands`] defines the slash commands (names in them are completed
+//!   by `autocomplete`); [`identity`] names people and
 //!   chats (`discord:<user>`, `discord:<guild>:<channel>`, `discord:dm:<channel>`);
 //!   [`send`] posts messages and is the [`Platform`] delivery uses.
 //!
@@ -12,6 +13,7 @@
 //! rate limiter): the one built by [`Discord::new`]. The gateway client has
 //! its own, used by serenity for the gateway's address only.
 
+mod autocomplete;
 pub mod commands;
 pub mod identity;
 pub mod interactions;

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-use crate::fake_discord::ready;
+use crate::discord_payloads::ready;
 
 pub struct FakeGateway {
     /// `ws://127.0.0.1:<port>`, what `GET /gateway` answers.
