@@ -21,7 +21,7 @@ async fn a_long_message_is_posted_in_pieces_under_2000_characters_with_the_butto
                 action: "reject:7".into(),
             },
         ],
-        about: None,
+        ..Outbound::default()
     };
     setup
         .discord
