@@ -1,14 +1,10 @@
 //! steward's integration tests, compiled as one binary (CONVENTIONS: tests read
 //! as sentences; helpers in `helpers.rs`).
 
-mod discord_payloads;
-mod fake_discord;
-mod fake_discord_gateway;
 mod fake_http;
 mod fake_openai;
 mod helpers;
 
-mod chat_discord;
 mod chat_llm;
 mod chat_offline;
 mod cli_admin;
@@ -24,3 +20,10 @@ mod schedule_phrases;
 mod schedule_properties;
 mod scheduler_simulated;
 mod serve_process;
+
+// Discord: the adapter's tests, and Discord's side (REST server, gateway,
+// payloads) they run against.
+mod chat_discord;
+mod discord_payloads;
+mod fake_discord;
+mod fake_discord_gateway;
