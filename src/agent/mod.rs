@@ -231,6 +231,23 @@ impl Agent {
         };
         turn.finish(self, said, reply).await
     }
+
+    /// The workflows `user` may pick from here, oldest first: their own, and
+    /// with `manages` those whose home chat starts with it (a group they
+    /// manage). For pickers such as Discord's autocomplete; the same set a
+    /// turn resolves names in.
+    pub async fn workflows_of(
+        &self,
+        user: &str,
+        manages: Option<&str>,
+    ) -> Result<Vec<crate::workflow::Workflow>, AgentError> {
+        let reader = self.store.reader();
+        let found = match manages {
+            Some(prefix) => crate::store::workflows::list_managed(reader, user, prefix).await?,
+            None => crate::store::workflows::list(reader, Some(user)).await?,
+        };
+        Ok(found)
+    }
 }
 
 impl Reply {

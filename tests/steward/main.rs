@@ -23,3 +23,10 @@ mod schedule_phrases;
 mod schedule_properties;
 mod scheduler_simulated;
 mod serve_process;
+
+// Discord: the adapter's tests, and Discord's side (REST server, gateway,
+// payloads) they run against.
+mod chat_discord;
+mod discord_payloads;
+mod fake_discord;
+mod fake_discord_gateway;
