@@ -22,11 +22,15 @@ Then manage them by name or #id:
 • my timezone is Europe/Paris · I'm in Tokyo
 I show every new or changed workflow first and act only when you say yes.";
 
-/// "Mon 23 Nov 08:30 CET".
+/// "Mon 23 Nov 08:30 CET"; with seconds when a time has them (schedules
+/// under a minute), so three next runs never read the same.
 pub fn short_time(at: DateTime<Utc>, zone: Zone) -> String {
-    at.with_timezone(&zone.tz())
-        .format("%a %-d %b %H:%M %Z")
-        .to_string()
+    let format = if at.timestamp() % 60 == 0 {
+        "%a %-d %b %H:%M %Z"
+    } else {
+        "%a %-d %b %H:%M:%S %Z"
+    };
+    at.with_timezone(&zone.tz()).format(format).to_string()
 }
 
 /// A local time relative to today: "today 09:00", "yesterday 17:30", "Mon 16 Nov 09:00".
