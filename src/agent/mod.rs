@@ -48,9 +48,10 @@ pub struct Inbound {
     pub user_name: Option<String>,
     /// Where the results of workflows created here go.
     pub home_chat: String,
-    /// A home-chat prefix whose workflows this person may manage besides
-    /// their own: `discord:<guild>:` for a member with Manage Server, a
-    /// Telegram group's chat for its administrators (DESIGN §6).
+    /// The home chats whose workflows this person may manage besides their
+    /// own (DESIGN §6): a prefix ending in ':' (`discord:<guild>:` for a member
+    /// with Manage Server) or one chat (a Telegram group, for its
+    /// administrators).
     pub manages: Option<String>,
     pub content: Content,
 }

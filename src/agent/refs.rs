@@ -70,12 +70,23 @@ pub fn is_pronoun(reference: &str) -> bool {
 pub fn may_manage(user: &User, manages: Option<&str>, workflow: &Workflow) -> bool {
     workflow.owner == user.id
         || user.is_admin()
-        || manages.is_some_and(|prefix| {
+        || manages.is_some_and(|managed| {
             workflow
                 .home_chat
                 .as_deref()
-                .is_some_and(|home| home.starts_with(prefix))
+                .is_some_and(|home| in_managed(home, managed))
         })
+}
+
+/// `managed` is one chat (`telegram:-100123`), or every chat under a prefix
+/// ending in ':' (`discord:<guild>:`). A chat id never matches as a prefix:
+/// `telegram:-100123` must not reach `telegram:-1001234`.
+pub fn in_managed(home: &str, managed: &str) -> bool {
+    if managed.ends_with(':') {
+        home.starts_with(managed)
+    } else {
+        home == managed
+    }
 }
 
 /// Picks the workflow a name means among `candidates` (the user's).
@@ -205,6 +216,14 @@ fn distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_managed_chat_is_exact_and_only_a_colon_prefix_covers_more() {
+        assert!(in_managed("telegram:-100123", "telegram:-100123"));
+        assert!(!in_managed("telegram:-1001234", "telegram:-100123"));
+        assert!(in_managed("discord:7:42", "discord:7:"));
+        assert!(!in_managed("discord:77:42", "discord:7:"));
+    }
 
     #[test]
     fn ids_and_pronouns() {

@@ -74,7 +74,10 @@ pub fn steps_line(steps: &Value) -> String {
 fn step_words(step: &Value) -> String {
     let text = |key: &str| step[key].as_str().unwrap_or_default().to_string();
     match step["type"].as_str().unwrap_or_default() {
-        "message" => format!("message you: \"{}\"", clip(&text("text"), 120)),
+        "message" => match step["target"].as_str() {
+            Some(target) => format!("message {target}: \"{}\"", clip(&text("text"), 120)),
+            None => format!("message you: \"{}\"", clip(&text("text"), 120)),
+        },
         "http" => format!(
             "{} {}",
             step["method"].as_str().unwrap_or("GET"),

@@ -676,5 +676,19 @@ fn checked(
             new.schedule = schedule;
         }
     }
+    // A workflow made in chat posts only to the chat it was made in: a
+    // message step naming another chat would let anyone post as the bot
+    // wherever it is (or send signed callbacks to another conversation).
+    let plan = crate::workflow::plan::Plan::parse(&new.plan_json, &new.definition.placeholders)
+        .map_err(|e| e.to_string())?;
+    if let Some(elsewhere) = plan
+        .message_targets()
+        .into_iter()
+        .find(|target| *target != home_chat)
+    {
+        return Err(format!(
+            "a message step can only post to this chat, not to '{elsewhere}'; leave out its target"
+        ));
+    }
     Ok(new)
 }

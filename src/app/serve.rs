@@ -3,6 +3,7 @@
 //! stop signal.
 
 use anyhow::Context;
+use std::future::IntoFuture;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -20,6 +21,12 @@ use crate::http::{self, ApiState, RateLimiter};
 use crate::store::Store;
 use crate::workflow::notify::Notifier;
 
+/// How long requests in flight may finish after the stop signal.
+const HTTP_GRACE: Duration = Duration::from_secs(10);
+
+/// How long shutdown waits for queued notices to be delivered.
+const DRAIN_LIMIT: Duration = Duration::from_secs(10);
+
 /// How long "run it now" in a chat waits for the result before answering.
 const CHAT_RUN_WAIT: Duration = Duration::from_secs(10);
 
@@ -34,6 +41,7 @@ pub struct Serving {
     stop: watch::Sender<bool>,
     /// Every part's task; each ends with its name and result.
     tasks: JoinSet<(&'static str, anyhow::Result<()>)>,
+    delivery: Arc<Delivery>,
     store: Store,
 }
 
@@ -50,6 +58,20 @@ pub async fn start(
             config.http.bind
         );
     }
+    let public_webhook = config
+        .telegram
+        .as_ref()
+        .is_some_and(|t| t.webhook_url.is_some());
+    if config.http.api_token.is_none() && public_webhook {
+        // Telegram's webhook needs a public HTTPS front, usually a proxy to
+        // this loopback port, which would open the chat API to the network.
+        anyhow::bail!(
+            "TELEGRAM_WEBHOOK_URL is set but STEWARD_API_TOKEN is not: behind the public webhook the chat API would be open. Set STEWARD_API_TOKEN."
+        );
+    }
+    if config.http.webhook_secret.is_none() && config.http.api_token.is_some() {
+        tracing::warn!("STEWARD_WEBHOOK_SECRET is not set: callbacks are signed with the API token, so every callback receiver holds a key to the API; set a separate secret");
+    }
     let store = open_store(&config).await?;
     let telegram = config.telegram.as_ref().map(Telegram::new).transpose()?;
     let discord = config.discord.as_ref().map(Discord::new).transpose()?;
@@ -60,20 +82,26 @@ pub async fn start(
         .webhook_secret
         .as_ref()
         .or(config.http.api_token.as_ref());
-    let mut delivery = Delivery::new(store.clone(), delivery_policy, fallback);
+    let mut platforms: Vec<Arc<dyn crate::chat::Platform>> = Vec::new();
     if let Some(secret) = signing {
         let webhook = WebhookPlatform::new(store.clone(), secret.expose(), Duration::from_secs(10))
             .map_err(anyhow::Error::msg)?;
-        delivery = delivery.with(Arc::new(webhook));
+        platforms.push(Arc::new(webhook));
     }
     if let Some(telegram) = &telegram {
-        delivery = delivery.with(telegram.platform());
+        platforms.push(telegram.platform());
     }
     if let Some(discord) = &discord {
-        delivery = delivery.with(discord.platform());
+        platforms.push(discord.platform());
     }
+    let delivery = Arc::new(Delivery::new(
+        store.clone(),
+        delivery_policy,
+        fallback,
+        platforms,
+    ));
 
-    let app = App::on_store(&config, store.clone(), Arc::new(delivery), clock)?;
+    let app = App::on_store(&config, store.clone(), delivery.clone(), clock)?;
     let agent = Arc::new(app.agent(&config, CHAT_RUN_WAIT)?);
     let (stop, stopped) = watch::channel(false);
     let mut tasks = JoinSet::new();
@@ -120,16 +148,27 @@ pub async fn start(
         .with_context(|| format!("listening on {}", config.http.bind))?;
     let addr = listener.local_addr().context("reading the bound address")?;
     let router = http::router(state, telegram_router);
-    let mut http_stopped = stopped.clone();
+    let (mut http_stopped, mut deadline) = (stopped.clone(), stopped.clone());
     // The HTTP server: stops accepting at the signal and finishes the
-    // requests in flight.
+    // requests in flight, for at most HTTP_GRACE (a client trickling its
+    // body must not hold shutdown).
     tasks.spawn(async move {
-        let served = axum::serve(listener, router)
+        let serving = axum::serve(listener, router)
             .with_graceful_shutdown(async move {
                 let _ = http_stopped.wait_for(|stop| *stop).await;
             })
-            .await
-            .context("the HTTP server");
+            .into_future();
+        let cut_off = async move {
+            let _ = deadline.wait_for(|stop| *stop).await;
+            tokio::time::sleep(HTTP_GRACE).await;
+        };
+        let served = tokio::select! {
+            served = serving => served.context("the HTTP server"),
+            _ = cut_off => {
+                tracing::warn!("requests still open {} s after the stop signal were dropped", HTTP_GRACE.as_secs());
+                Ok(())
+            }
+        };
         ("http", served)
     });
     Ok(Serving {
@@ -138,6 +177,7 @@ pub async fn start(
         authenticated: config.http.api_token.is_some(),
         stop,
         tasks,
+        delivery,
         store,
     })
 }
@@ -181,6 +221,8 @@ impl Serving {
                 }
             }
         }
+        // The notices of the last runs (and of runs marked interrupted).
+        self.delivery.drain(DRAIN_LIMIT).await;
         self.store.close().await;
         first
     }

@@ -2,14 +2,20 @@
 //! platform, retrying with backoff. A notice that still cannot be delivered is
 //! recorded on its run (`runs.delivery_errors`), or for an auto-pause in the
 //! audit log, and logged: never dropped silently.
+//!
+//! `notify` only queues: each destination chat has its own queue and worker,
+//! so notices to one chat arrive in order, and a slow or failing platform
+//! delays neither the scheduler, nor the run that sent the notice, nor other
+//! chats. `drain` waits for the queues at shutdown.
 
 use async_trait::async_trait;
 use chrono::Utc;
 use serde_json::json;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use tokio::sync::{mpsc, Notify};
 
 use super::{Outbound, Platform, Retry, SendError};
 use crate::store::{audit, runs, Store};
@@ -67,6 +73,18 @@ impl RetryPolicy {
 
 /// Routes notices to the platforms by their home chat's prefix.
 pub struct Delivery {
+    inner: Arc<Router>,
+    /// Each destination's queue; its worker removes it when idle.
+    queues: Arc<Mutex<HashMap<String, mpsc::UnboundedSender<Notice>>>>,
+    /// Notices queued and not yet delivered or recorded.
+    pending: Arc<(AtomicUsize, Notify)>,
+}
+
+/// A queue's worker stops after this long without notices.
+const IDLE: Duration = Duration::from_secs(60);
+
+/// What delivering needs, shared with the workers.
+struct Router {
     platforms: HashMap<&'static str, Arc<dyn Platform>>,
     store: Store,
     policy: RetryPolicy,
@@ -80,30 +98,111 @@ pub struct Delivery {
 }
 
 impl Delivery {
-    pub fn new(store: Store, policy: RetryPolicy, fallback: Arc<dyn Notifier>) -> Delivery {
+    /// Delivery with `platforms` (each serves the home chats starting
+    /// `<platform.name()>:`).
+    pub fn new(
+        store: Store,
+        policy: RetryPolicy,
+        fallback: Arc<dyn Notifier>,
+        platforms: Vec<Arc<dyn Platform>>,
+    ) -> Delivery {
         Delivery {
-            platforms: HashMap::new(),
-            store,
-            policy,
-            fallback,
-            sequence: AtomicU64::new(0),
-            started: Utc::now().timestamp_millis(),
+            inner: Arc::new(Router {
+                platforms: platforms.into_iter().map(|p| (p.name(), p)).collect(),
+                store,
+                policy,
+                fallback,
+                sequence: AtomicU64::new(0),
+                started: Utc::now().timestamp_millis(),
+            }),
+            queues: Arc::default(),
+            pending: Arc::default(),
         }
-    }
-
-    /// Serves home chats starting `<platform.name()>:`.
-    pub fn with(mut self, platform: Arc<dyn Platform>) -> Delivery {
-        self.platforms.insert(platform.name(), platform);
-        self
     }
 
     /// The platforms delivery knows, by name.
     pub fn platform_names(&self) -> Vec<&'static str> {
-        let mut names: Vec<_> = self.platforms.keys().copied().collect();
+        let mut names: Vec<_> = self.inner.platforms.keys().copied().collect();
         names.sort_unstable();
         names
     }
 
+    /// Waits until every queued notice is delivered or recorded, at most
+    /// `limit`; returns how many are still pending.
+    pub async fn drain(&self, limit: Duration) -> usize {
+        let (count, changed) = &*self.pending;
+        let deadline = tokio::time::Instant::now() + limit;
+        loop {
+            let waiting = changed.notified();
+            let left = count.load(Ordering::SeqCst);
+            if left == 0 {
+                return 0;
+            }
+            if tokio::time::timeout_at(deadline, waiting).await.is_err() {
+                let left = count.load(Ordering::SeqCst);
+                tracing::error!(left, "shutting down with notices still undelivered");
+                return left;
+            }
+        }
+    }
+
+    /// Queues `notice` for `to`, starting the destination's worker if needed.
+    fn enqueue(&self, to: String, notice: Notice) {
+        self.pending.0.fetch_add(1, Ordering::SeqCst);
+        let mut queues = self.queues.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(queue) = queues.get(&to) {
+            // A worker removes its queue (under this lock) before it stops,
+            // so a queue in the map has a live worker.
+            if queue.send(notice.clone()).is_ok() {
+                return;
+            }
+        }
+        let (queue, notices) = mpsc::unbounded_channel();
+        let _ = queue.send(notice);
+        queues.insert(to.clone(), queue);
+        let (inner, all, pending) = (
+            Arc::clone(&self.inner),
+            Arc::clone(&self.queues),
+            Arc::clone(&self.pending),
+        );
+        // The destination's worker: delivers its notices one after another
+        // (retries included) and stops when idle. It returns nothing to
+        // read; every outcome is logged or recorded by `deliver`.
+        tokio::spawn(worker(inner, to, notices, all, pending));
+    }
+}
+
+async fn worker(
+    inner: Arc<Router>,
+    to: String,
+    mut notices: mpsc::UnboundedReceiver<Notice>,
+    queues: Arc<Mutex<HashMap<String, mpsc::UnboundedSender<Notice>>>>,
+    pending: Arc<(AtomicUsize, Notify)>,
+) {
+    let done = |pending: &(AtomicUsize, Notify)| {
+        pending.0.fetch_sub(1, Ordering::SeqCst);
+        pending.1.notify_waiters();
+    };
+    loop {
+        match tokio::time::timeout(IDLE, notices.recv()).await {
+            Ok(Some(notice)) => {
+                inner.deliver(&to, notice).await;
+                done(&pending);
+            }
+            _ => {
+                queues.lock().unwrap_or_else(|e| e.into_inner()).remove(&to);
+                // Notices queued before the removal are still ours.
+                while let Ok(notice) = notices.try_recv() {
+                    inner.deliver(&to, notice).await;
+                    done(&pending);
+                }
+                return;
+            }
+        }
+    }
+}
+
+impl Router {
     /// Remembers a notice that could not be delivered.
     async fn record_failure(&self, notice: &Notice, to: &str, error: &SendError, tries: u32) {
         let audience = notice.audience();
@@ -152,17 +251,28 @@ impl Delivery {
 impl Notifier for Delivery {
     async fn notify(&self, notice: Notice) {
         let Some(to) = notice.audience().to.clone() else {
-            return self.fallback.notify(notice).await;
+            return self.inner.fallback.notify(notice).await;
         };
-        let (prefix, address) = to.split_once(':').unwrap_or((to.as_str(), ""));
-        let Some(platform) = self.platforms.get(prefix) else {
+        let prefix = to.split_once(':').map_or(to.as_str(), |(p, _)| p);
+        if !self.inner.platforms.contains_key(prefix) {
             if matches!(prefix, "telegram" | "discord" | "webhook") {
                 // A home chat on a platform this process does not run (its
                 // token is not configured): say so on the run.
                 let error = SendError::permanent(format!("{prefix} is not configured here"));
-                self.record_failure(&notice, &to, &error, 0).await;
+                self.inner.record_failure(&notice, &to, &error, 0).await;
             }
-            return self.fallback.notify(notice).await;
+            return self.inner.fallback.notify(notice).await;
+        }
+        self.enqueue(to, notice);
+    }
+}
+
+impl Router {
+    /// Sends one notice with retries; records it when it cannot be sent.
+    async fn deliver(&self, to: &str, notice: Notice) {
+        let (prefix, address) = to.split_once(':').unwrap_or((to, ""));
+        let Some(platform) = self.platforms.get(prefix) else {
+            return;
         };
         let mut message = Outbound::from_notice(&notice);
         let sequence = self.sequence.fetch_add(1, Ordering::Relaxed);
@@ -170,7 +280,7 @@ impl Notifier for Delivery {
         let result = self.policy.run(|| platform.send(address, &message)).await;
         match result {
             Ok(tries) => tracing::debug!(to, tries, "notice delivered"),
-            Err((error, tries)) => self.record_failure(&notice, &to, &error, tries).await,
+            Err((error, tries)) => self.record_failure(&notice, to, &error, tries).await,
         }
     }
 }

@@ -65,7 +65,7 @@ pub fn verify(
     let timestamp: i64 = timestamp
         .and_then(|t| t.trim().parse().ok())
         .ok_or(VerifyError::BadTimestamp)?;
-    let skew = now.timestamp() - timestamp;
+    let skew = now.timestamp().saturating_sub(timestamp);
     if skew.unsigned_abs() > tolerance.as_secs() {
         return Err(VerifyError::Stale(skew));
     }

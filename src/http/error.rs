@@ -64,3 +64,10 @@ pub async fn not_found() -> ApiError {
         "no such endpoint; the chat API is POST /api/v1/chat",
     )
 }
+
+pub async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "use POST for /api/v1/chat and GET for /healthz",
+    )
+}

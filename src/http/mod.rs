@@ -34,6 +34,7 @@ pub fn router(state: ApiState, extra: Option<Router>) -> Router {
         .route("/healthz", get(health))
         .route("/api/v1/chat", post(chat_api::chat))
         .fallback(error::not_found)
+        .method_not_allowed_fallback(error::method_not_allowed)
         .with_state(state);
     match extra {
         Some(extra) => api.merge(extra),

@@ -36,6 +36,11 @@ impl RateLimiter {
             buckets.retain(|_, b| {
                 b.tokens + now.duration_since(b.at).as_secs_f64() * per_second < full
             });
+            if buckets.len() >= MAX_BUCKETS {
+                // Many users all mid-minute (or ids made up to fill the map):
+                // start afresh rather than scan this map on every request.
+                buckets.clear();
+            }
         }
         let bucket = buckets.entry(user.to_string()).or_insert(Bucket {
             tokens: self.per_minute,

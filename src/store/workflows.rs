@@ -178,8 +178,9 @@ pub async fn find_by_name(
     Ok(row.map(Row::into_workflow))
 }
 
-/// `owner`'s workflows and those whose home chat starts with `home_prefix`
-/// (a server's channels, for a member who manages it), oldest first.
+/// `owner`'s workflows and those whose home chat is `managed` or, when it
+/// ends in ':', starts with it (a server's channels, for a member who
+/// manages it), oldest first.
 pub async fn list_managed(
     pool: &SqlitePool,
     owner: &str,
@@ -187,7 +188,8 @@ pub async fn list_managed(
 ) -> Result<Vec<Workflow>, StoreError> {
     let rows: Vec<Row> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM workflows \
-         WHERE owner = ?1 OR substr(home_chat, 1, length(?2)) = ?2 ORDER BY id"
+         WHERE owner = ?1 OR home_chat = ?2 \
+         OR (substr(?2, -1) = ':' AND substr(home_chat, 1, length(?2)) = ?2) ORDER BY id"
     ))
     .bind(owner)
     .bind(home_prefix)

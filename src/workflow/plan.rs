@@ -16,6 +16,38 @@ pub struct Plan {
     pub steps: Vec<Step>,
 }
 
+impl Plan {
+    /// The named targets of the plan's `message` steps, nested ones included.
+    pub fn message_targets(&self) -> Vec<&str> {
+        fn walk<'a>(steps: &'a [Step], found: &mut Vec<&'a str>) {
+            for step in steps {
+                match &step.action {
+                    Action::Message {
+                        target: Some(target),
+                        ..
+                    } => found.push(target),
+                    Action::Condition {
+                        then, otherwise, ..
+                    } => {
+                        walk(then, found);
+                        walk(otherwise, found);
+                    }
+                    Action::Parallel { branches } => {
+                        for branch in branches {
+                            walk(branch, found);
+                        }
+                    }
+                    Action::Foreach { steps, .. } => walk(steps, found),
+                    _ => {}
+                }
+            }
+        }
+        let mut found = Vec::new();
+        walk(&self.steps, &mut found);
+        found
+    }
+}
+
 /// One step: an id (unique within its list) and what it does.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Step {
@@ -212,7 +244,11 @@ impl Step {
     /// A one-line summary for people: "GET https://status.example.com".
     pub fn summary(&self) -> String {
         match &self.action {
-            Action::Message { text, .. } => format!("message: {}", clip(text, 60)),
+            Action::Message { text, target: None } => format!("message: {}", clip(text, 60)),
+            Action::Message {
+                text,
+                target: Some(target),
+            } => format!("message {target}: {}", clip(text, 60)),
             Action::Http { method, url, .. } => {
                 format!("{} {}", method.to_uppercase(), clip(url, 80))
             }

@@ -385,3 +385,29 @@ async fn serve_refuses_an_open_api_on_a_public_address() {
     let error = refused.err().expect("refused").to_string();
     assert!(error.contains("STEWARD_API_TOKEN"), "{error}");
 }
+
+#[tokio::test]
+async fn serve_refuses_an_open_api_behind_telegrams_public_webhook() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("steward.db").display().to_string();
+    let config = steward::config::Config::from_lookup(|name| match name {
+        "STEWARD_DB" => Some(db.clone()),
+        "STEWARD_BIND" => Some("127.0.0.1:0".into()),
+        "TELEGRAM_BOT_TOKEN" => Some("1:x".into()),
+        "TELEGRAM_WEBHOOK_URL" => Some("https://bot.example.com/hook".into()),
+        _ => None,
+    })
+    .unwrap();
+    let refused = steward::app::start(
+        config,
+        Arc::new(steward::clock::SystemClock),
+        Arc::new(crate::helpers::RecordingNotifier::default()),
+        Default::default(),
+    )
+    .await;
+    let error = refused.err().expect("refused").to_string();
+    assert!(
+        error.contains("TELEGRAM_WEBHOOK_URL") && error.contains("STEWARD_API_TOKEN"),
+        "{error}"
+    );
+}

@@ -266,3 +266,34 @@ async fn a_model_that_loops_on_tools_is_stopped() {
     );
     assert_eq!(fake.requests().len(), 6);
 }
+
+#[tokio::test]
+async fn a_model_cannot_make_a_workflow_post_to_another_chat() {
+    let elsewhere = serde_json::json!({
+        "name": "Spam", "schedule": "every day at 9", "instruction": "post hello",
+        "steps": [{"id": "post", "type": "message", "text": "hello", "target": "discord:1:2"}],
+        "timezone": null, "limits": null
+    })
+    .to_string();
+    let fake = FakeOpenAi::start(vec![
+        Reply::call("create_workflow", &elsewhere),
+        Reply::text("I drafted it."),
+    ])
+    .await;
+    let chat = chat_with(&fake).await;
+    let draft = chat
+        .say("alice", "every day at 9 post hello in the other server")
+        .await;
+    assert!(
+        draft.text.contains("message discord:1:2: \"hello\""),
+        "the draft shows the target: {}",
+        draft.text
+    );
+    let reply = chat.say("alice", "yes").await;
+    assert!(
+        reply.text.contains("can only post to this chat"),
+        "{}",
+        reply.text
+    );
+    assert!(chat.workflows("alice").await.is_empty());
+}

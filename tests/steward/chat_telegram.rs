@@ -293,6 +293,7 @@ async fn webhook_mode_checks_telegrams_secret_token() {
                 "https://bot.example.com/telegram/hook",
             ),
             ("TELEGRAM_WEBHOOK_SECRET", "hook-secret_1"),
+            ("STEWARD_API_TOKEN", "api-token"),
         ],
     )
     .await;

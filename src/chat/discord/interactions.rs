@@ -69,7 +69,9 @@ pub async fn handle_within(
         }
     };
     if let Err(error) = answered {
-        tracing::warn!(%error, "answering a Discord interaction failed");
+        // Not `%error`: a request error's text has the URL, and interaction
+        // URLs carry the interaction's token.
+        tracing::warn!(error = %send::send_error(&error).message, "answering a Discord interaction failed");
     }
 }
 
@@ -210,7 +212,7 @@ async fn in_time(
         Some(result) => (result, false),
         None => {
             if let Err(error) = defer.await {
-                tracing::warn!(%error, "deferring a Discord interaction failed");
+                tracing::warn!(error = %send::send_error(&error).message, "deferring a Discord interaction failed");
             }
             (turn.await, true)
         }

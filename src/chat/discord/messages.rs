@@ -100,7 +100,7 @@ pub async fn handle(http: &Http, agent: &Agent, me: Option<UserId>, message: &Me
         Ok(result) => result,
         Err(_) => {
             if let Err(error) = message.channel_id.broadcast_typing(http).await {
-                tracing::debug!(%error, "showing typing failed");
+                tracing::debug!(error = %send::send_error(&error).message, "showing typing failed");
             }
             turn.await
         }

@@ -207,7 +207,7 @@ impl Bot {
             Err(error) => {
                 // The commands registered before stay; try again next READY.
                 self.registered.store(false, Ordering::SeqCst);
-                tracing::error!(%error, "registering the slash commands failed");
+                tracing::error!(error = %send::send_error(&error).message, "registering the slash commands failed");
             }
         }
     }

@@ -175,8 +175,26 @@ impl Telegram {
                     },
                 }
             }
+            // Stop first, then read the stream to its end, answering what
+            // is still buffered: the listener confirms the last offset to
+            // Telegram only then, so answered updates do not come back after
+            // a restart.
+            stop.stop();
+            let drain = async {
+                while let Some(update) = updates.next().await {
+                    if let Ok(update) = update {
+                        let chat = Arc::clone(&chat);
+                        turns.spawn(async move { chat.answer(update).await });
+                    }
+                }
+            };
+            if tokio::time::timeout(Duration::from_secs(15), drain)
+                .await
+                .is_err()
+            {
+                tracing::warn!("telegram: the last long poll did not end in 15 s");
+            }
         }
-        stop.stop();
         while let Some(done) = turns.join_next().await {
             log_panic(done);
         }
@@ -229,7 +247,7 @@ impl Chat {
                 inbound,
                 in_group,
             } => {
-                let reply = self.turn(inbound, in_group, chat).await;
+                let (reply, _) = self.turn(inbound, in_group, chat).await;
                 send::send(&self.bot, chat, &reply).await
             }
             Incoming::Press {
@@ -239,17 +257,21 @@ impl Chat {
                 inbound,
                 in_group,
             } => {
-                // Stop the button's spinner first, and take the keyboard off
-                // so the same draft is not pressed twice.
+                // Stop the button's spinner first.
                 let answered = self.bot.answer_callback_query(query.into()).await;
                 if let Err(error) = answered {
                     tracing::warn!(error = %send::classify(&error), "telegram: answerCallbackQuery failed");
                 }
-                let removed = self.bot.edit_message_reply_markup(chat, message).await;
-                if let Err(error) = removed {
-                    tracing::debug!(error = %send::classify(&error), "telegram: removing the keyboard failed");
+                let (reply, acted) = self.turn(inbound, in_group, chat).await;
+                // Take the keyboard off once the press did something, so the
+                // same draft or approval is not pressed twice; a press by
+                // someone else in a group leaves it for the right person.
+                if acted {
+                    let removed = self.bot.edit_message_reply_markup(chat, message).await;
+                    if let Err(error) = removed {
+                        tracing::debug!(error = %send::classify(&error), "telegram: removing the keyboard failed");
+                    }
                 }
-                let reply = self.turn(inbound, in_group, chat).await;
                 send::send(&self.bot, chat, &reply).await
             }
             Incoming::StalePress { query } => self
@@ -265,8 +287,9 @@ impl Chat {
     }
 
     /// One agent turn; in a group, its administrators manage the workflows
-    /// made there.
-    async fn turn(&self, mut inbound: Inbound, in_group: bool, chat: ChatId) -> Outbound {
+    /// made there. Also says whether a tool acted (a draft confirmed or
+    /// cancelled, an approval answered).
+    async fn turn(&self, mut inbound: Inbound, in_group: bool, chat: ChatId) -> (Outbound, bool) {
         if in_group {
             let user: i64 = inbound
                 .user
@@ -284,11 +307,17 @@ impl Chat {
             }
         }
         match self.agent.handle(inbound).await {
-            Ok(reply) => Outbound::from_reply(&reply),
+            Ok(reply) => (
+                Outbound::from_reply(&reply),
+                reply.actions.iter().any(|a| a.ok) || reply.text.starts_with("Cancelled"),
+            ),
             Err(error) => {
                 tracing::error!(%error, "telegram: a chat turn failed");
-                Outbound::text(
-                    "Something went wrong on my side saving that; try again in a moment.",
+                (
+                    Outbound::text(
+                        "Something went wrong on my side saving that; try again in a moment.",
+                    ),
+                    false,
                 )
             }
         }

@@ -15,7 +15,13 @@ pub const MAX_CHARS: usize = 4096;
 
 /// Sends `message` to `chat`.
 pub async fn send(bot: &Bot, chat: ChatId, message: &Outbound) -> Result<(), RequestError> {
-    let pieces = split(&message.text, MAX_CHARS);
+    // Telegram refuses an empty text.
+    let text = if message.text.trim().is_empty() {
+        "…"
+    } else {
+        message.text.as_str()
+    };
+    let pieces = split(text, MAX_CHARS);
     let last = pieces.len() - 1;
     for (i, piece) in pieces.into_iter().enumerate() {
         let mut request = bot.send_message(chat, piece);
