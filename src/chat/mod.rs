@@ -106,6 +106,19 @@ impl Outbound {
     }
 }
 
+/// Tools whose answers show a person's workflows or runs.
+const PRIVATE_ANSWERS: &[&str] = &["list_workflows", "show_workflow", "workflow_runs"];
+
+/// Whether `reply` shows the person's workflows or runs and waits for no
+/// button: in a group it belongs in a private chat, not the channel.
+pub fn shows_private_data(reply: &Reply) -> bool {
+    reply.buttons.is_empty()
+        && reply
+            .actions
+            .iter()
+            .any(|action| action.ok && PRIVATE_ANSWERS.contains(&action.tool.as_str()))
+}
+
 /// Why a platform could not take a message.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]

@@ -146,8 +146,21 @@ async fn in_a_group_steward_answers_commands_mentions_and_replies_only() {
         group.clone(),
         "@steward_bot list my workflows",
     ));
-    let answer = fake.wait_for_message(-1001, "workflow", WAIT).await;
-    assert!(!answer["text"].as_str().unwrap().contains("@steward_bot"));
+    // A list shows Bob's workflows: it goes to his private chat, with a note
+    // in the group.
+    let note = fake.wait_for_message(-1001, "private chat", WAIT).await;
+    assert!(
+        note["text"]
+            .as_str()
+            .unwrap()
+            .contains("shows your workflows"),
+        "{note}"
+    );
+    let private = fake.wait_for_message(7, "workflows", WAIT).await;
+    assert!(
+        !private["text"].as_str().unwrap().contains("@steward_bot"),
+        "{private}"
+    );
     fake.push(text_message(
         4,
         bob.clone(),

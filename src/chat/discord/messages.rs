@@ -8,7 +8,7 @@ use serenity::model::id::UserId;
 use std::time::Duration;
 
 use super::{identity, send, SORRY};
-use crate::agent::{Agent, Content, Inbound, Reply};
+use crate::agent::{Agent, Content, Inbound};
 use crate::chat::{Outbound, SendError};
 
 /// How long a turn runs before steward shows "typing…" (an LLM turn can
@@ -62,18 +62,6 @@ pub fn inbound(message: &Message, me: Option<UserId>) -> Option<Inbound> {
 /// The tools whose answers show a person's workflows and runs. Asked in a
 /// server channel, their answer goes to the person's DMs instead (a message
 /// cannot be ephemeral; the slash commands' answers are).
-const PRIVATE_ANSWERS: &[&str] = &["list_workflows", "show_workflow", "workflow_runs"];
-
-/// Whether `reply` shows the person's workflows or runs and waits for no
-/// button (a draft's buttons work only where it was made).
-fn is_private(reply: &Reply) -> bool {
-    reply.buttons.is_empty()
-        && reply
-            .actions
-            .iter()
-            .any(|action| action.ok && PRIVATE_ANSWERS.contains(&action.tool.as_str()))
-}
-
 const SENT_TO_DM: &str = "I sent you the answer in a DM, since it shows your workflows. (`/workflow …` commands answer right here, visible only to you.)";
 const NO_DM: &str = "That answer shows your workflows, so I won't post it in the channel, and I couldn't DM you. Use `/workflow list`, `/workflow show` or `/workflow logs` here: only you see their answers.";
 
@@ -108,7 +96,7 @@ pub async fn handle(http: &Http, agent: &Agent, me: Option<UserId>, message: &Me
     let (mut answer, private) = match result {
         Ok(reply) => (
             Outbound::from_reply(&reply),
-            message.guild_id.is_some() && is_private(&reply),
+            message.guild_id.is_some() && crate::chat::shows_private_data(&reply),
         ),
         Err(error) => {
             tracing::error!(error = %error, "a Discord message could not be answered");

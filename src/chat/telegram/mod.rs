@@ -4,6 +4,7 @@
 //! and tests. Updates become [`Inbound`](crate::agent::Inbound)s
 //! (`updates.rs`); replies and notices go out as plain text (`send.rs`).
 
+mod answer;
 mod commands;
 mod send;
 mod updates;
@@ -19,8 +20,8 @@ use teloxide::update_listeners::{webhooks, Polling, UpdateListener};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
-use super::{Outbound, Platform};
-use crate::agent::{Agent, Inbound};
+use super::Platform;
+use crate::agent::Agent;
 use crate::config::TelegramConfig;
 
 pub use commands::{help, Command};
@@ -147,16 +148,18 @@ impl Telegram {
                 Box::new(polling)
             }
         };
-        let chat = Arc::new(Chat {
+        let chat = Arc::new(answer::Chat {
             bot: self.bot.clone(),
             agent,
             me,
         });
         let stop = listener.stop_token();
         // One task per update, so a slow turn (an LLM, "run it now") does not
-        // hold up other chats; the agent orders turns within a chat. Their
-        // results are read as they finish and when stopping.
+        // hold up other chats; `order` keeps one chat's updates in the order
+        // Telegram sent them. The tasks' results are read as they finish and
+        // when stopping.
         let mut turns = JoinSet::new();
+        let mut order = Order::default();
         {
             let mut updates = listener.updates();
             loop {
@@ -165,8 +168,7 @@ impl Telegram {
                     Some(done) = turns.join_next(), if !turns.is_empty() => log_panic(done),
                     update = updates.next() => match update {
                         Some(Ok(update)) => {
-                            let chat = Arc::clone(&chat);
-                            turns.spawn(async move { chat.answer(update).await });
+                            turns.spawn(in_order(Arc::clone(&chat), order.next(&update), update));
                         }
                         Some(Err(error)) => {
                             tracing::warn!(%error, "telegram: reading updates failed; retrying");
@@ -183,8 +185,7 @@ impl Telegram {
             let drain = async {
                 while let Some(update) = updates.next().await {
                     if let Ok(update) = update {
-                        let chat = Arc::clone(&chat);
-                        turns.spawn(async move { chat.answer(update).await });
+                        turns.spawn(in_order(Arc::clone(&chat), order.next(&update), update));
                     }
                 }
             };
@@ -200,6 +201,48 @@ impl Telegram {
         }
         Ok(())
     }
+}
+
+type Turn = (
+    Option<tokio::sync::oneshot::Receiver<()>>,
+    tokio::sync::oneshot::Sender<()>,
+);
+
+/// Keeps each chat's updates in order: an update's task waits for the
+/// previous one of its chat to finish.
+#[derive(Default)]
+struct Order {
+    last: std::collections::HashMap<i64, tokio::sync::oneshot::Receiver<()>>,
+}
+
+impl Order {
+    /// What this update's task waits for, and what it signals when done.
+    fn next(&mut self, update: &Update) -> Turn {
+        let (done, finished) = tokio::sync::oneshot::channel();
+        let Some(chat) = update.chat().map(|c| c.id.0) else {
+            return (None, done);
+        };
+        if self.last.len() > 1_000 {
+            // Forget the chats whose last update is answered.
+            self.last.retain(|_, last| {
+                matches!(
+                    last.try_recv(),
+                    Err(tokio::sync::oneshot::error::TryRecvError::Empty)
+                )
+            });
+        }
+        (self.last.insert(chat, finished), done)
+    }
+}
+
+/// Answers `update` after the chat's previous update.
+async fn in_order(chat: Arc<answer::Chat>, (after, done): Turn, update: Update) {
+    if let Some(previous) = after {
+        // Err: the previous task ended without signalling (it panicked).
+        let _ = previous.await;
+    }
+    chat.answer(update).await;
+    let _ = done.send(());
 }
 
 fn log_panic(done: Result<(), tokio::task::JoinError>) {
@@ -224,103 +267,6 @@ async fn log_in(bot: &Bot, stopped: &mut watch::Receiver<bool>) -> Option<Me> {
             _ = tokio::time::sleep(wait) => {}
         }
         wait = (wait * 2).min(Duration::from_secs(60));
-    }
-}
-
-/// What answering needs.
-struct Chat {
-    bot: Bot,
-    agent: Arc<Agent>,
-    me: Me,
-}
-
-impl Chat {
-    async fn answer(&self, update: Update) {
-        let Some(incoming) = read(&update, &self.me) else {
-            tracing::debug!(update = update.id.0, "telegram: not for steward");
-            return;
-        };
-        let result = match incoming {
-            Incoming::Help { chat } => send::send(&self.bot, chat, &Outbound::text(help())).await,
-            Incoming::Turn {
-                chat,
-                inbound,
-                in_group,
-            } => {
-                let (reply, _) = self.turn(inbound, in_group, chat).await;
-                send::send(&self.bot, chat, &reply).await
-            }
-            Incoming::Press {
-                query,
-                chat,
-                message,
-                inbound,
-                in_group,
-            } => {
-                // Stop the button's spinner first.
-                let answered = self.bot.answer_callback_query(query.into()).await;
-                if let Err(error) = answered {
-                    tracing::warn!(error = %send::classify(&error), "telegram: answerCallbackQuery failed");
-                }
-                let (reply, acted) = self.turn(inbound, in_group, chat).await;
-                // Take the keyboard off once the press did something, so the
-                // same draft or approval is not pressed twice; a press by
-                // someone else in a group leaves it for the right person.
-                if acted {
-                    let removed = self.bot.edit_message_reply_markup(chat, message).await;
-                    if let Err(error) = removed {
-                        tracing::debug!(error = %send::classify(&error), "telegram: removing the keyboard failed");
-                    }
-                }
-                send::send(&self.bot, chat, &reply).await
-            }
-            Incoming::StalePress { query } => self
-                .bot
-                .answer_callback_query(query.into())
-                .text("That message is too old to act on; ask me again.")
-                .await
-                .map(|_| ()),
-        };
-        if let Err(error) = result {
-            tracing::warn!(error = %send::classify(&error), update = update.id.0, "telegram: answering failed");
-        }
-    }
-
-    /// One agent turn; in a group, its administrators manage the workflows
-    /// made there. Also says whether a tool acted (a draft confirmed or
-    /// cancelled, an approval answered).
-    async fn turn(&self, mut inbound: Inbound, in_group: bool, chat: ChatId) -> (Outbound, bool) {
-        if in_group {
-            let user: i64 = inbound
-                .user
-                .trim_start_matches("telegram:")
-                .parse()
-                .unwrap_or_default();
-            let admin = self
-                .bot
-                .get_chat_member(chat, UserId(user as u64))
-                .await
-                .map(|member| member.is_privileged())
-                .unwrap_or(false);
-            if admin {
-                inbound.manages = Some(inbound.home_chat.clone());
-            }
-        }
-        match self.agent.handle(inbound).await {
-            Ok(reply) => (
-                Outbound::from_reply(&reply),
-                reply.actions.iter().any(|a| a.ok) || reply.text.starts_with("Cancelled"),
-            ),
-            Err(error) => {
-                tracing::error!(%error, "telegram: a chat turn failed");
-                (
-                    Outbound::text(
-                        "Something went wrong on my side saving that; try again in a moment.",
-                    ),
-                    false,
-                )
-            }
-        }
     }
 }
 
