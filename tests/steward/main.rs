@@ -7,6 +7,7 @@ mod fake_telegram;
 mod helpers;
 
 mod chat_api;
+mod chat_delivery;
 mod chat_llm;
 mod chat_offline;
 mod chat_telegram;
