@@ -7,37 +7,15 @@
 //! `cargo bench --bench chat_api` (STEWARD_BENCH_REQUESTS changes the count,
 //! STEWARD_BENCH_CLIENTS the concurrency).
 
+mod support;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use async_trait::async_trait;
 use serde_json::json;
 use steward::clock::SystemClock;
 use steward::config::Config;
-use steward::workflow::notify::{Notice, Notifier};
-
-struct Quiet;
-
-#[async_trait]
-impl Notifier for Quiet {
-    async fn notify(&self, _notice: Notice) {}
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() as f64 * p) as usize).min(sorted.len() - 1)]
-}
-
-fn report(label: &str, mut latencies: Vec<Duration>, elapsed: Duration) {
-    latencies.sort();
-    println!(
-        "{label:<40} {:>6} requests  p50 {:>7.3} ms  p99 {:>7.3} ms  max {:>7.3} ms  {:>7.0} msg/s",
-        latencies.len(),
-        percentile(&latencies, 0.50).as_secs_f64() * 1e3,
-        percentile(&latencies, 0.99).as_secs_f64() * 1e3,
-        latencies.last().unwrap().as_secs_f64() * 1e3,
-        latencies.len() as f64 / elapsed.as_secs_f64()
-    );
-}
+use support::{report, Quiet};
 
 fn setting(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -109,7 +87,12 @@ async fn main() {
     for i in 0..requests {
         latencies.push(say(&client, &url, i % 100, "list my workflows").await);
     }
-    report("list my workflows, 1 client", latencies, started.elapsed());
+    report(
+        "list my workflows, 1 client",
+        "requests",
+        latencies,
+        started.elapsed(),
+    );
 
     for clients in [4, clients] {
         let started = Instant::now();
@@ -133,6 +116,7 @@ async fn main() {
         }
         report(
             &format!("list my workflows, {clients} clients"),
+            "requests",
             latencies,
             started.elapsed(),
         );

@@ -6,22 +6,16 @@
 //!
 //! `cargo bench --bench chat_turn` (STEWARD_BENCH_TURNS changes the count).
 
+mod support;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use async_trait::async_trait;
 use steward::agent::{Content, Inbound};
 use steward::app::App;
 use steward::clock::SystemClock;
 use steward::config::Config;
-use steward::workflow::notify::{Notice, Notifier};
-
-struct Quiet;
-
-#[async_trait]
-impl Notifier for Quiet {
-    async fn notify(&self, _notice: Notice) {}
-}
+use support::{report, Quiet};
 
 fn inbound(user: &str, text: &str) -> Inbound {
     Inbound {
@@ -32,22 +26,6 @@ fn inbound(user: &str, text: &str) -> Inbound {
         manages: None,
         content: Content::Text(text.to_string()),
     }
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() as f64 * p) as usize).min(sorted.len() - 1)]
-}
-
-fn report(label: &str, mut latencies: Vec<Duration>, elapsed: Duration) {
-    latencies.sort();
-    println!(
-        "{label:<44} {:>6} turns  p50 {:>7.3} ms  p99 {:>7.3} ms  max {:>7.3} ms  {:>7.0} turns/s",
-        latencies.len(),
-        percentile(&latencies, 0.50).as_secs_f64() * 1e3,
-        percentile(&latencies, 0.99).as_secs_f64() * 1e3,
-        latencies.last().unwrap().as_secs_f64() * 1e3,
-        latencies.len() as f64 / elapsed.as_secs_f64()
-    );
 }
 
 #[tokio::main]
@@ -106,7 +84,7 @@ async fn main() {
             agent.handle(inbound(&user, text)).await.unwrap();
             latencies.push(t.elapsed());
         }
-        report(label, latencies, started.elapsed());
+        report(label, "turns", latencies, started.elapsed());
     }
 
     // Concurrent conversations: 32 clients saying "list my workflows".
@@ -136,6 +114,7 @@ async fn main() {
     }
     report(
         "list my workflows, 32 concurrent clients",
+        "turns",
         all,
         started.elapsed(),
     );

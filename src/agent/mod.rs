@@ -234,9 +234,9 @@ impl Agent {
     }
 
     /// The workflows `user` may pick from here, oldest first: their own, and
-    /// with `manages` those whose home chat starts with it (a group they
-    /// manage). For pickers such as Discord's autocomplete; the same set a
-    /// turn resolves names in.
+    /// with `manages` those of the chats it covers (a group they manage).
+    /// Turns resolve names in this set; pickers such as Discord's
+    /// autocomplete offer it.
     pub async fn workflows_of(
         &self,
         user: &str,

@@ -114,13 +114,10 @@ impl Turn {
 
     /// The workflows this user manages.
     pub async fn workflows(&self, agent: &Agent) -> Result<Vec<Workflow>, String> {
-        let found = match &self.manages {
-            Some(prefix) => {
-                workflows::list_managed(agent.store.reader(), &self.user.id, prefix).await
-            }
-            None => workflows::list(agent.store.reader(), Some(&self.user.id)).await,
-        };
-        found.map_err(|e| tools::store_failed(&e))
+        agent
+            .workflows_of(&self.user.id, self.manages.as_deref())
+            .await
+            .map_err(|e| tools::store_failed(&e.0))
     }
 
     /// `name`, or `name 2`, `name 3`… when the user already has one so called.

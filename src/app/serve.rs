@@ -256,13 +256,12 @@ pub async fn serve(config: Config, fallback: Arc<dyn Notifier>) -> anyhow::Resul
             "open on loopback: no STEWARD_API_TOKEN"
         },
     );
-    let result = serving
+    serving
         .run_until(async {
             shutdown_signal().await;
             eprintln!("steward serve: stopping (waiting up to {grace} s for running runs)");
         })
-        .await;
-    result
+        .await
 }
 
 /// Ctrl-C or SIGTERM.

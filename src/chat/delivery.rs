@@ -120,13 +120,6 @@ impl Delivery {
         }
     }
 
-    /// The platforms delivery knows, by name.
-    pub fn platform_names(&self) -> Vec<&'static str> {
-        let mut names: Vec<_> = self.inner.platforms.keys().copied().collect();
-        names.sort_unstable();
-        names
-    }
-
     /// Waits until every queued notice is delivered or recorded, at most
     /// `limit`; returns how many are still pending.
     pub async fn drain(&self, limit: Duration) -> usize {

@@ -153,6 +153,30 @@ impl SendError {
             retry: Retry::Backoff,
         }
     }
+
+    /// A platform's HTTP refusal: 408, 429 and 5xx may pass (after
+    /// `retry_after` when the platform said), any other status will not.
+    pub fn from_status(status: u16, message: String, retry_after: Option<Duration>) -> SendError {
+        let retry = match retry_after {
+            _ if !(status == 408 || status == 429 || status >= 500) => Retry::Never,
+            Some(wait) => Retry::After(wait),
+            None => Retry::Backoff,
+        };
+        SendError { message, retry }
+    }
+
+    /// A request that got no answer (timed out, no connection): worth
+    /// retrying. Says what happened without the URL, which may carry a token.
+    pub fn unanswered(to: &str, error: &reqwest::Error) -> SendError {
+        let what = if error.is_timeout() {
+            "timed out"
+        } else if error.is_connect() {
+            "could not connect"
+        } else {
+            "failed"
+        };
+        SendError::transient(format!("the request to {to} {what}"))
+    }
 }
 
 /// A platform steward can post to.

@@ -19,7 +19,7 @@ use serde_json::json;
 use sha2::Sha256;
 use std::time::Duration;
 
-use super::{Outbound, Platform, Retry, SendError};
+use super::{Outbound, Platform, SendError};
 use crate::store::{callbacks, Store};
 
 pub const SIGNATURE_HEADER: &str = "x-steward-signature";
@@ -144,45 +144,23 @@ impl Platform for WebhookPlatform {
             .body(body)
             .send()
             .await
-            .map_err(|e| {
-                SendError::transient(format!(
-                    "POST to the callback URL failed: {}",
-                    without_url(&e)
-                ))
-            })?;
+            .map_err(|e| SendError::unanswered("the callback URL", &e))?;
         let status = response.status();
         if status.is_success() {
             return Ok(());
         }
-        let message = format!("the callback URL answered HTTP {}", status.as_u16());
-        Err(
-            if status.as_u16() == 429 || status.is_server_error() || status.as_u16() == 408 {
-                let after = response
-                    .headers()
-                    .get(reqwest::header::RETRY_AFTER)
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(|v| v.trim().parse::<u64>().ok());
-                SendError {
-                    message,
-                    retry: after.map_or(Retry::Backoff, |s| Retry::After(Duration::from_secs(s))),
-                }
-            } else {
-                SendError::permanent(message)
-            },
-        )
+        let retry_after = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        Err(SendError::from_status(
+            status.as_u16(),
+            format!("the callback URL answered HTTP {}", status.as_u16()),
+            retry_after,
+        ))
     }
-}
-
-/// A reqwest error without its URL (a callback URL may carry a token).
-fn without_url(error: &reqwest::Error) -> String {
-    let kind = if error.is_timeout() {
-        "timed out"
-    } else if error.is_connect() {
-        "could not connect"
-    } else {
-        "request error"
-    };
-    kind.to_string()
 }
 
 #[cfg(test)]

@@ -367,45 +367,17 @@ async fn without_a_signing_key_a_callback_url_is_refused_and_the_api_is_open_on_
 
 #[tokio::test]
 async fn serve_refuses_an_open_api_on_a_public_address() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("steward.db").display().to_string();
-    let config = steward::config::Config::from_lookup(|name| match name {
-        "STEWARD_DB" => Some(db.clone()),
-        "STEWARD_BIND" => Some("0.0.0.0:0".into()),
-        _ => None,
-    })
-    .unwrap();
-    let refused = steward::app::start(
-        config,
-        Arc::new(steward::clock::SystemClock),
-        Arc::new(crate::helpers::RecordingNotifier::default()),
-        Default::default(),
-    )
-    .await;
-    let error = refused.err().expect("refused").to_string();
+    let error = Served::refusal(&[("STEWARD_BIND", "0.0.0.0:0")]).await;
     assert!(error.contains("STEWARD_API_TOKEN"), "{error}");
 }
 
 #[tokio::test]
 async fn serve_refuses_an_open_api_behind_telegrams_public_webhook() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("steward.db").display().to_string();
-    let config = steward::config::Config::from_lookup(|name| match name {
-        "STEWARD_DB" => Some(db.clone()),
-        "STEWARD_BIND" => Some("127.0.0.1:0".into()),
-        "TELEGRAM_BOT_TOKEN" => Some("1:x".into()),
-        "TELEGRAM_WEBHOOK_URL" => Some("https://bot.example.com/hook".into()),
-        _ => None,
-    })
-    .unwrap();
-    let refused = steward::app::start(
-        config,
-        Arc::new(steward::clock::SystemClock),
-        Arc::new(crate::helpers::RecordingNotifier::default()),
-        Default::default(),
-    )
+    let error = Served::refusal(&[
+        ("TELEGRAM_BOT_TOKEN", "1:x"),
+        ("TELEGRAM_WEBHOOK_URL", "https://bot.example.com/hook"),
+    ])
     .await;
-    let error = refused.err().expect("refused").to_string();
     assert!(
         error.contains("TELEGRAM_WEBHOOK_URL") && error.contains("STEWARD_API_TOKEN"),
         "{error}"

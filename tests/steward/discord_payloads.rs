@@ -153,18 +153,19 @@ pub fn autocomplete(user: u64, place: Place, sub: &str, typed: &str) -> Value {
     interaction(4, user, place, data)
 }
 
-/// Pressing the button `custom_id` (MESSAGE_COMPONENT, type 3) on a message
-/// of the bot's; `ephemeral` for one only the presser sees.
-pub fn press(user: u64, place: Place, custom_id: &str, ephemeral: bool) -> Value {
-    let channel = match place {
-        Place::Guild { .. } => CHANNEL,
-        Place::Dm => DM,
-    };
-    let message = json!({
-        "id": "1800000000000000001",
-        "channel_id": channel.to_string(),
+/// A message by the bot, as Discord sends message objects.
+pub fn bot_message(
+    id: &str,
+    channel: &str,
+    content: Value,
+    flags: Value,
+    components: Value,
+) -> Value {
+    json!({
+        "id": id,
+        "channel_id": channel,
         "author": user_object(BOT, "steward", true),
-        "content": "the message the buttons are on",
+        "content": content,
         "timestamp": "2026-11-20T10:00:00.000000+00:00",
         "edited_timestamp": null,
         "tts": false,
@@ -175,11 +176,27 @@ pub fn press(user: u64, place: Place, custom_id: &str, ephemeral: bool) -> Value
         "embeds": [],
         "pinned": false,
         "type": 0,
-        "flags": if ephemeral { 64 } else { 0 },
-        "components": [{"type": 1, "components": [
+        "flags": flags,
+        "components": components
+    })
+}
+
+/// Pressing the button `custom_id` (MESSAGE_COMPONENT, type 3) on a message
+/// of the bot's; `ephemeral` for one only the presser sees.
+pub fn press(user: u64, place: Place, custom_id: &str, ephemeral: bool) -> Value {
+    let channel = match place {
+        Place::Guild { .. } => CHANNEL,
+        Place::Dm => DM,
+    };
+    let message = bot_message(
+        "1800000000000000001",
+        &channel.to_string(),
+        json!("the message the buttons are on"),
+        json!(if ephemeral { 64 } else { 0 }),
+        json!([{"type": 1, "components": [
             {"type": 2, "style": 3, "label": "Yes", "custom_id": custom_id}
-        ]}]
-    });
+        ]}]),
+    );
     let mut value = interaction(
         3,
         user,

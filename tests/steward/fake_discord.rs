@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use steward::chat::discord::Discord;
 use steward::config::{DiscordConfig, Secret};
 
-use crate::discord_payloads::{name_of, user_object, BOT, CHANNEL, DM};
+use crate::discord_payloads::{bot_message, name_of, user_object, CHANNEL, DM};
 
 /// One request the fake received.
 #[derive(Clone, Debug)]
@@ -181,22 +181,11 @@ fn answer(
 
 /// The message Discord returns for a posted one.
 fn message_object(id: u64, channel: &str, sent: &Value) -> Value {
-    json!({
-        "id": id.to_string(),
-        "channel_id": channel,
-        "author": user_object(BOT, "steward", true),
-        "content": sent.get("content").cloned().unwrap_or(json!("")),
-        "timestamp": "2026-11-20T10:00:00.000000+00:00",
-        "edited_timestamp": null,
-        "tts": false,
-        "mention_everyone": false,
-        "mentions": [],
-        "mention_roles": [],
-        "attachments": [],
-        "embeds": [],
-        "pinned": false,
-        "type": 0,
-        "flags": sent.get("flags").cloned().unwrap_or(json!(0)),
-        "components": []
-    })
+    bot_message(
+        &id.to_string(),
+        channel,
+        sent.get("content").cloned().unwrap_or(json!("")),
+        sent.get("flags").cloned().unwrap_or(json!(0)),
+        json!([]),
+    )
 }

@@ -364,6 +364,24 @@ pub struct Served {
 
 impl Served {
     pub async fn start(settings: &[(&str, &str)]) -> Served {
+        match Served::try_start(settings).await {
+            Ok(served) => served,
+            Err(error) => panic!("serve did not start: {error:#}"),
+        }
+    }
+
+    /// Why `serve` refused to start with `settings`.
+    pub async fn refusal(settings: &[(&str, &str)]) -> String {
+        match Served::try_start(settings).await {
+            Ok(served) => {
+                served.stop().await;
+                panic!("serve started with {settings:?}")
+            }
+            Err(error) => error.to_string(),
+        }
+    }
+
+    async fn try_start(settings: &[(&str, &str)]) -> anyhow::Result<Served> {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("steward.db");
         let db_text = db.display().to_string();
@@ -396,16 +414,15 @@ impl Served {
                 max_backoff: std::time::Duration::from_secs(2),
             },
         )
-        .await
-        .unwrap();
+        .await?;
         let base = format!("http://{}", serving.addr);
-        Served {
+        Ok(Served {
             _dir: dir,
             db,
             serving: Some(serving),
             notifier,
             base,
-        }
+        })
     }
 
     /// A second connection to the database, for checking what was stored.

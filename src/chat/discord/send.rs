@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use super::identity;
 use crate::agent::Button;
-use crate::chat::{text, Outbound, Platform, Retry, SendError};
+use crate::chat::{text, Outbound, Platform, SendError};
 
 /// The longest message Discord takes, in characters.
 pub const MESSAGE_LIMIT: usize = 2_000;
@@ -146,23 +146,9 @@ pub fn send_error(error: &serenity::Error) -> SendError {
                 status.as_u16(),
                 response.error.message
             );
-            let retry = if status.as_u16() == 429 || status.is_server_error() {
-                Retry::Backoff
-            } else {
-                Retry::Never
-            };
-            SendError { message, retry }
+            SendError::from_status(status.as_u16(), message, None)
         }
-        serenity::Error::Http(HttpError::Request(error)) => {
-            let what = if error.is_timeout() {
-                "timed out"
-            } else if error.is_connect() {
-                "could not connect"
-            } else {
-                "failed"
-            };
-            SendError::transient(format!("the request to Discord {what}"))
-        }
+        serenity::Error::Http(HttpError::Request(error)) => SendError::unanswered("Discord", error),
         other => SendError::permanent(format!("Discord refused the message: {other}")),
     }
 }

@@ -46,8 +46,7 @@ fn keyboard(message: &Outbound) -> InlineKeyboardMarkup {
 pub fn classify(error: &RequestError) -> SendError {
     let message = match error {
         // The token is in request URLs; never print a network error's URL.
-        RequestError::Network(e) if e.is_timeout() => "Telegram timed out".to_string(),
-        RequestError::Network(_) => "could not reach Telegram".to_string(),
+        RequestError::Network(e) => return SendError::unanswered("Telegram", e),
         other => format!("Telegram refused the message: {other}"),
     };
     let retry = match error {
