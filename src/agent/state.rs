@@ -476,20 +476,36 @@ impl Turn {
         });
     }
 
+    /// Drops the draft; recorded as its tool answered `confirm: false`, so
+    /// platforms see the press settled something (and take its buttons off).
     fn cancel(&mut self) -> Reply {
-        match self.draft.take() {
-            Some(Draft::Create { spec }) => {
-                Reply::text(format!("Cancelled: \"{}\" was not created.", spec.name))
-            }
-            Some(Draft::Update { id, before, .. }) => Reply::text(format!(
-                "Cancelled: #{id} \"{}\" stays as it was.",
-                before.name
-            )),
-            Some(Draft::Delete { id, name }) => {
-                Reply::text(format!("Cancelled: #{id} \"{name}\" is kept."))
-            }
-            None => self.nothing_waiting(),
-        }
+        let (tool, id, name, text) = match self.draft.take() {
+            Some(Draft::Create { spec }) => (
+                "create_workflow",
+                None,
+                spec.name.clone(),
+                format!("Cancelled: \"{}\" was not created.", spec.name),
+            ),
+            Some(Draft::Update { id, before, .. }) => (
+                "update_workflow",
+                Some(id),
+                before.name.clone(),
+                format!("Cancelled: #{id} \"{}\" stays as it was.", before.name),
+            ),
+            Some(Draft::Delete { id, name }) => (
+                "delete_workflow",
+                Some(id),
+                name.clone(),
+                format!("Cancelled: #{id} \"{name}\" is kept."),
+            ),
+            None => return self.nothing_waiting(),
+        };
+        self.record(
+            tool,
+            json!({ "confirm": false }),
+            json!({ "cancelled": true, "id": id, "name": name }),
+        );
+        Reply::text(text)
     }
 
     fn nothing_waiting(&self) -> Reply {

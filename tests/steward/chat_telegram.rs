@@ -425,3 +425,29 @@ async fn a_rate_limited_notice_is_retried_and_a_refused_one_is_recorded_on_its_r
     );
     served.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancel_takes_the_buttons_off_and_a_strangers_press_leaves_them() {
+    let fake = FakeTelegram::start().await;
+    let served = serve_with(&fake, &[]).await;
+    let group = group_chat(-1001);
+    let (bob, dave) = (user(7, "Bob"), user(9, "Dave"));
+    wait_until("log-in", || !fake.bodies("getUpdates").is_empty()).await;
+
+    fake.push(text_message(
+        1,
+        bob.clone(),
+        group.clone(),
+        "/new every day at 9 remind me to water the plants",
+    ));
+    fake.wait_for_message(-1001, "(draft)", WAIT).await;
+    // Dave's press finds no draft of his: nothing settles, the keyboard stays.
+    fake.push(button_press(dave, group.clone(), 101, "cancel"));
+    fake.wait_for_message(-1001, "nothing waiting", WAIT).await;
+    assert!(fake.bodies("editMessageReplyMarkup").is_empty());
+    // Bob's Cancel settles his draft and takes the keyboard off.
+    fake.push(button_press(bob, group, 101, "cancel"));
+    fake.wait_for_message(-1001, "Cancelled", WAIT).await;
+    assert_eq!(fake.bodies("editMessageReplyMarkup").len(), 1);
+    served.stop().await;
+}

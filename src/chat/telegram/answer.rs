@@ -78,7 +78,7 @@ impl Chat {
         // a group leaves it for the right person.
         let acted = reply
             .as_ref()
-            .is_some_and(|r| r.actions.iter().any(|a| a.ok) || r.text.starts_with("Cancelled"));
+            .is_some_and(|r| r.actions.iter().any(|a| a.ok));
         if acted {
             let removed = self.bot.edit_message_reply_markup(chat, message).await;
             if let Err(error) = removed {
