@@ -6,6 +6,8 @@ use regex::Regex;
 use serde_json::{json, Value};
 use std::sync::LazyLock;
 
+use crate::workflow::DEFAULT_AGENT_TOOLS;
+
 /// The steps for `instruction`, and a name for the workflow.
 pub fn plan(instruction: &str) -> (Value, String) {
     let instruction = instruction.trim();
@@ -22,7 +24,7 @@ pub fn plan(instruction: &str) -> (Value, String) {
         );
     }
     (
-        json!([{ "id": "agent", "type": "agent", "instruction": instruction, "tools": [] }]),
+        json!([{ "id": "agent", "type": "agent", "instruction": instruction, "tools": DEFAULT_AGENT_TOOLS }]),
         title(instruction, 5),
     )
 }

@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use super::draft::{Draft, Spec};
 use crate::schedule::{Schedule, Zone};
-use crate::workflow::{Guardrails, Run, RunStatus, Workflow, WorkflowStatus};
+use crate::workflow::{Guardrails, Run, RunStatus, Usage, Workflow, WorkflowStatus};
 
 pub const EXAMPLES_SHORT: &str = "Try 'every weekday at 8:30 check https://status.example.com and tell me if it's down', 'list my workflows' or 'help'.";
 
@@ -110,10 +110,21 @@ fn step_words(step: &Value) -> String {
                 )
             }
         }
-        "agent" => format!(
-            "the LLM carries out \"{}\"",
-            clip(&text("instruction"), 160)
-        ),
+        "agent" => {
+            let tools: Vec<&str> = step["tools"]
+                .as_array()
+                .map(|t| t.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
+            let with = if tools.is_empty() {
+                "no tools".to_string()
+            } else {
+                tools.join(", ")
+            };
+            format!(
+                "the LLM carries out \"{}\" (tools: {with})",
+                clip(&text("instruction"), 160)
+            )
+        }
         "approval" => format!("ask for approval: \"{}\"", clip(&text("prompt"), 120)),
         "workflow" => format!("start workflow {}", step["workflow"]),
         "delay" => format!("wait {} s", step["seconds"]),
@@ -255,7 +266,15 @@ pub fn run_outcome(run: &Run) -> String {
                 1 => "sent 1 message".to_string(),
                 n => format!("sent {n} messages"),
             });
-            format!("succeeded{duration} ({})", details.join(", "))
+            details.extend(run.usage.as_ref().and_then(usage_words));
+            match run.answer() {
+                Some(answer) => format!(
+                    "succeeded{duration} ({}): {}",
+                    details.join(", "),
+                    clip(&answer, 300)
+                ),
+                None => format!("succeeded{duration} ({})", details.join(", ")),
+            }
         }
         RunStatus::Running => "running now".into(),
         RunStatus::Waiting => format!(
@@ -268,11 +287,47 @@ pub fn run_outcome(run: &Run) -> String {
             run.attempt,
             run.error.as_deref().unwrap_or("no reason recorded")
         ),
-        status => match &run.error {
-            Some(error) => format!("{status}{duration}: {}", clip(error, 300)),
-            None => format!("{status}{duration}"),
-        },
+        status => {
+            let used = run
+                .usage
+                .as_ref()
+                .and_then(usage_words)
+                .map(|u| format!(" ({u})"))
+                .unwrap_or_default();
+            match &run.error {
+                Some(error) => format!("{status}{duration}{used}: {}", clip(error, 300)),
+                None => format!("{status}{duration}{used}"),
+            }
+        }
     }
+}
+
+/// "3 tool calls, 1,240 tokens, $0.0004" for runs that used the model.
+pub fn usage_words(usage: &Usage) -> Option<String> {
+    if usage.model_calls == 0 && usage.tool_calls == 0 {
+        return None;
+    }
+    let calls = match usage.tool_calls {
+        1 => "1 tool call".to_string(),
+        n => format!("{n} tool calls"),
+    };
+    let mut words = format!("{calls}, {} tokens", thousands(usage.tokens()));
+    if usage.cost_usd > 0.0 {
+        words.push_str(&format!(", ${:.4}", usage.cost_usd));
+    }
+    Some(words)
+}
+
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// The status of the first HTTP step in a run's output.

@@ -812,6 +812,7 @@ pub fn specs() -> Vec<ToolSpec> {
         name: name.into(),
         description: description.into(),
         parameters,
+        strict: true,
     };
     vec![
         spec(

@@ -13,10 +13,11 @@ use crate::agent::{self, Agent, Runs};
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::engine::{Engine, HttpClient, HttpConfig};
-use crate::llm::{ChatModel, OpenAi, Unconfigured};
+use crate::llm::{ChatModel, OpenAi};
 use crate::scheduler::{control, Scheduler, SchedulerConfig};
 use crate::store::{runs, Store};
 use crate::workflow::notify::Notifier;
+use crate::workflow::redact::Redactor;
 use crate::workflow::Run;
 
 /// Opens the database named in the configuration, applying migrations.
@@ -29,6 +30,9 @@ pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
 /// The running parts of steward.
 pub struct App {
     pub store: Store,
+    /// The configured language model, shared by the conversation and
+    /// `agent` steps.
+    pub model: Option<Arc<dyn ChatModel>>,
     pub engine: Arc<Engine>,
     pub scheduler: Arc<Scheduler>,
     pub clock: Arc<dyn Clock>,
@@ -59,10 +63,33 @@ impl App {
         })
         .map_err(anyhow::Error::msg)?;
         let lease = Duration::from_secs(config.lease_seconds);
+        let model: Option<Arc<dyn ChatModel>> = match &config.llm {
+            Some(llm) => Some(Arc::new(
+                OpenAi::new(llm.clone()).map_err(|e| anyhow::anyhow!("the LLM client: {e}"))?,
+            )),
+            None => None,
+        };
+        let prices = config
+            .llm
+            .as_ref()
+            .map(|l| l.prices.clone())
+            .unwrap_or_default();
+        if let Some(llm) = &config.llm {
+            if prices.of(&llm.model).is_none() {
+                tracing::warn!(
+                    model = %llm.model,
+                    "no price is known for this model, so runs record no cost and cost budgets can't stop them; set STEWARD_LLM_PRICES={}=<input>/<output> (dollars per million tokens)",
+                    llm.model
+                );
+            }
+        }
         let engine = Arc::new(Engine {
             store: store.clone(),
             http,
-            llm: Arc::new(Unconfigured),
+            model: model.clone(),
+            prices,
+            mcp: crate::engine::Mcp::none(),
+            redactor: Redactor::new(config.secrets(), config.redact_pii),
             notifier: Arc::clone(&notifier),
             clock: Arc::clone(&clock),
             node: config.node.clone(),
@@ -84,6 +111,7 @@ impl App {
         ));
         Ok(App {
             store,
+            model,
             engine,
             scheduler,
             clock,
@@ -93,12 +121,6 @@ impl App {
     /// The conversation agent over this app's store and scheduler, reading
     /// with the configured LLM or, without one, the offline grammar.
     pub fn agent(&self, config: &Config, run_wait: Duration) -> anyhow::Result<Agent> {
-        let model: Option<Arc<dyn ChatModel>> = match &config.llm {
-            Some(llm) => Some(Arc::new(
-                OpenAi::new(llm.clone()).map_err(|e| anyhow::anyhow!("the LLM client: {e}"))?,
-            )),
-            None => None,
-        };
         let runs = Arc::new(SchedulerRuns {
             scheduler: Arc::clone(&self.scheduler),
             store: self.store.clone(),
@@ -115,7 +137,7 @@ impl App {
                 run_wait,
                 ..agent::Settings::default()
             },
-            model,
+            self.model.clone(),
             runs,
         ))
     }

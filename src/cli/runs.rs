@@ -8,8 +8,8 @@ use serde_json::{json, Value};
 use super::{instant, Printed};
 use crate::config::Config;
 use crate::scheduler::control;
-use crate::store::{runs, Store};
-use crate::workflow::Run;
+use crate::store::{runs, steps, Store};
+use crate::workflow::{Run, StepRecord};
 
 #[derive(Debug, Args)]
 #[command(args_conflicts_with_subcommands = true)]
@@ -86,10 +86,16 @@ pub async fn run_runs(args: RunsArgs, config: &Config) -> Printed {
             };
             match runs::list(store.pool(), args.workflow, since, args.limit).await {
                 Err(e) => Printed::error(e.to_string(), json, 2),
-                Ok(list) if json => Printed::ok(format!(
-                    "{}\n",
-                    Value::Array(list.iter().map(run_json).collect())
-                )),
+                Ok(list) if json => {
+                    let mut shown = Vec::with_capacity(list.len());
+                    for run in &list {
+                        match steps::list(store.pool(), run.id).await {
+                            Ok(steps) => shown.push(run_json(run, &steps)),
+                            Err(e) => return Printed::error(e.to_string(), json, 2),
+                        }
+                    }
+                    Printed::ok(format!("{}\n", Value::Array(shown)))
+                }
                 Ok(list) => {
                     let mut out = String::new();
                     for run in &list {
@@ -113,8 +119,22 @@ pub async fn run_runs(args: RunsArgs, config: &Config) -> Printed {
     }
 }
 
-/// The `runs --json` shape.
-pub fn run_json(run: &Run) -> Value {
+/// The `runs --json` shape: the run, its usage, and each step with its own.
+pub fn run_json(run: &Run, steps: &[StepRecord]) -> Value {
+    let steps: Vec<Value> = steps
+        .iter()
+        .map(|step| {
+            json!({
+                "key": step.step_key,
+                "kind": step.kind,
+                "status": step.status,
+                "started_at": instant(step.started_at),
+                "ended_at": step.ended_at.map(instant),
+                "error": step.error,
+                "usage": step.usage,
+            })
+        })
+        .collect();
     json!({
         "id": run.id,
         "workflow_id": run.workflow_id,
@@ -127,6 +147,7 @@ pub fn run_json(run: &Run) -> Value {
         "output": run.output,
         "error": run.error,
         "usage": run.usage,
+        "steps": steps,
         "delivery_errors": run.delivery_errors,
     })
 }

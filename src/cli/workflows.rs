@@ -229,7 +229,14 @@ async fn execute(command: WorkflowsCommand, config: &Config) -> Result<Printed, 
                 .map_err(|e| fail(e.to_string()))?;
             let run = run.ok_or_else(|| fail("the run vanished".into()))?;
             if json {
-                return Ok(Printed::ok(format!("{}\n", super::runs::run_json(&run))));
+                drop(conn);
+                let steps = store::steps::list(app.store.pool(), run_id)
+                    .await
+                    .map_err(|e| fail(e.to_string()))?;
+                return Ok(Printed::ok(format!(
+                    "{}\n",
+                    super::runs::run_json(&run, &steps)
+                )));
             }
             let detail = match (&run.error, &run.output) {
                 (Some(error), _) => error.clone(),

@@ -45,6 +45,9 @@ pub struct Config {
     pub telegram: Option<TelegramConfig>,
     /// Discord, when `DISCORD_TOKEN` is set.
     pub discord: Option<DiscordConfig>,
+    /// Also mask emails and phone numbers in what runs store
+    /// (`STEWARD_REDACT_PII`, default false); secrets are always masked.
+    pub redact_pii: bool,
 }
 
 /// A setting that could not be read; names the variable.
@@ -103,19 +106,14 @@ impl Config {
                     .ok_or(ConfigError::Number(name, value)),
             }
         };
-        let http_allow_private = match lookup("STEWARD_HTTP_ALLOW_PRIVATE")
-            .as_deref()
-            .map(str::trim)
-        {
-            None | Some("") | Some("false") | Some("0") | Some("no") => false,
-            Some("true") | Some("1") | Some("yes") => true,
-            Some(other) => {
-                return Err(ConfigError::Flag(
-                    "STEWARD_HTTP_ALLOW_PRIVATE",
-                    other.to_string(),
-                ))
+        let flag = |name: &'static str| -> Result<bool, ConfigError> {
+            match lookup(name).as_deref().map(str::trim) {
+                None | Some("") | Some("false") | Some("0") | Some("no") => Ok(false),
+                Some("true") | Some("1") | Some("yes") => Ok(true),
+                Some(other) => Err(ConfigError::Flag(name, other.to_string())),
             }
         };
+        let http_allow_private = flag("STEWARD_HTTP_ALLOW_PRIVATE")?;
         let llm = LlmConfig::from_lookup(&lookup)?;
         let node = lookup("STEWARD_NODE")
             .filter(|v| !v.trim().is_empty())
@@ -139,7 +137,32 @@ impl Config {
             http: platforms::http(&lookup)?,
             telegram: platforms::telegram(&lookup)?,
             discord: platforms::discord(&lookup),
+            redact_pii: flag("STEWARD_REDACT_PII")?,
         })
+    }
+
+    /// Every token and key steward was given, so that none of them is ever
+    /// stored or shown (see `workflow::redact`).
+    pub fn secrets(&self) -> Vec<String> {
+        let mut secrets: Vec<String> = Vec::new();
+        if let Some(key) = self.llm.as_ref().and_then(|l| l.api_key.clone()) {
+            secrets.push(key);
+        }
+        let http = [&self.http.api_token, &self.http.webhook_secret];
+        secrets.extend(http.into_iter().flatten().map(|s| s.expose().to_string()));
+        if let Some(telegram) = &self.telegram {
+            secrets.push(telegram.token.expose().to_string());
+            secrets.extend(
+                telegram
+                    .webhook_secret
+                    .iter()
+                    .map(|s| s.expose().to_string()),
+            );
+        }
+        if let Some(discord) = &self.discord {
+            secrets.push(discord.token.expose().to_string());
+        }
+        secrets
     }
 }
 

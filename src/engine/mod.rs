@@ -1,8 +1,12 @@
 //! Runs one workflow run (DESIGN §5): parses the plan, executes its steps with
-//! `${...}` references, records each step, and enforces the guardrails.
+//! `${...}` references, records each step, and enforces the guardrails. An
+//! `agent` step hands its instruction to the language model with the tools the
+//! workflow allows (`agent/`), built-in or from MCP servers (`mcp/`).
 
+mod agent;
 mod compare;
 pub mod http;
+pub mod mcp;
 mod steps;
 
 use chrono::{DateTime, Utc};
@@ -11,12 +15,14 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::clock::Clock;
-use crate::llm::Llm;
+use crate::llm::{ChatModel, Prices};
 use crate::store::Store;
 use crate::workflow::notify::Notifier;
+use crate::workflow::redact::Redactor;
 use crate::workflow::{Plan, Run, RunStatus, Usage, Workflow};
 
 pub use http::{HttpClient, HttpConfig};
+pub use mcp::Mcp;
 
 /// How a run ended (or paused).
 #[derive(Clone, Debug, PartialEq)]
@@ -31,7 +37,15 @@ pub struct Outcome {
 pub struct Engine {
     pub store: Store,
     pub http: HttpClient,
-    pub llm: Arc<dyn Llm>,
+    /// The model `agent` steps think with; without one they fail with a
+    /// reason saying how to configure it.
+    pub model: Option<Arc<dyn ChatModel>>,
+    /// What the model's tokens cost, for usage and the cost guardrail.
+    pub prices: Prices,
+    /// MCP servers whose tools workflows may name.
+    pub mcp: Mcp,
+    /// Masks secrets in what runs store (outputs, errors, transcripts).
+    pub redactor: Redactor,
     pub notifier: Arc<dyn Notifier>,
     pub clock: Arc<dyn Clock>,
     /// This process's name on leases, for runs started by `workflow` steps.
@@ -43,7 +57,8 @@ pub struct Engine {
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Stop {
     Failed(String),
-    /// Parked until a person answers.
+    /// Parked until a person answers (an `approval` step, or an agent's
+    /// `ask_approval`, whose transcript is parked with the runner).
     Waiting,
     Guardrail(String),
 }
@@ -76,15 +91,17 @@ impl Engine {
         resumed: bool,
     ) -> Outcome {
         let started = Instant::now();
-        let finish = |status, output, error: Option<String>, mut usage: Usage| Outcome {
-            status,
-            output,
-            error,
-            usage: {
-                usage.duration_ms = started.elapsed().as_millis() as u64;
-                usage
-            },
-        };
+        let redactor = &self.redactor;
+        let finish =
+            |status, output: Option<Value>, error: Option<String>, mut usage: Usage| Outcome {
+                status,
+                output: output.map(|o| redactor.value(&o)),
+                error: error.map(|e| redactor.text(&e)),
+                usage: {
+                    usage.duration_ms = started.elapsed().as_millis() as u64;
+                    usage
+                },
+            };
         if depth > MAX_CHAIN_DEPTH {
             return finish(
                 RunStatus::Failed,
@@ -124,7 +141,9 @@ impl Engine {
         } else {
             Vec::new()
         };
-        let runner = steps::Runner::new(self, run, workflow, previous, depth);
+        let limit = Duration::from_secs(workflow.guardrails.timeout_seconds.max(1));
+        let deadline = tokio::time::Instant::now() + limit;
+        let runner = steps::Runner::new(self, run, workflow, previous, depth, deadline);
         let scope = json!({
             "input": run.input.clone().unwrap_or_else(|| json!({})),
             "steps": {},
@@ -138,8 +157,13 @@ impl Engine {
                 "attempt": run.attempt,
             },
         });
-        let timeout = Duration::from_secs(workflow.guardrails.timeout_seconds.max(1));
-        let result = tokio::time::timeout(timeout, runner.run_top(&plan.steps, scope)).await;
+        // Agent steps stop themselves at the deadline, keeping their usage;
+        // this is the limit for every other step, a moment later.
+        let result = tokio::time::timeout_at(
+            deadline + Duration::from_millis(250),
+            runner.run_top(&plan.steps, scope),
+        )
+        .await;
         let usage = runner.usage();
         match result {
             Err(_) => finish(

@@ -8,8 +8,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use super::{compare, Engine, Stop};
-use crate::llm::AgentRequest;
+use super::{agent, compare, Engine, Stop};
 use crate::store::{approvals, runs, steps as step_log, workflows};
 use crate::workflow::notify::{Audience, Notice};
 use crate::workflow::template::resolve;
@@ -21,14 +20,20 @@ use crate::workflow::{
 const MAX_FOREACH_ITEMS: usize = 1_000;
 
 pub(crate) struct Runner<'a> {
-    engine: &'a Engine,
-    run: &'a Run,
-    workflow: &'a Workflow,
+    pub(super) engine: &'a Engine,
+    pub(super) run: &'a Run,
+    pub(super) workflow: &'a Workflow,
     /// Steps recorded by an earlier execution of this run, by key.
     previous: HashMap<String, StepRecord>,
     depth: u32,
+    /// When the run's time limit is up.
+    pub(super) deadline: tokio::time::Instant,
     steps_used: AtomicU32,
+    /// What finished steps used, those of earlier executions included.
     usage: Mutex<Usage>,
+    /// What a step waiting for a person needs to go on (an agent's
+    /// transcript), by step key; recorded as the waiting step's output.
+    parked: Mutex<HashMap<String, Value>>,
 }
 
 impl<'a> Runner<'a> {
@@ -38,7 +43,15 @@ impl<'a> Runner<'a> {
         workflow: &'a Workflow,
         previous: Vec<StepRecord>,
         depth: u32,
+        deadline: tokio::time::Instant,
     ) -> Runner<'a> {
+        // A resumed run's total counts what it used before it waited.
+        let mut usage = Usage::default();
+        for record in previous.iter().filter(|r| r.status == "succeeded") {
+            if let Some(used) = &record.usage {
+                usage.add(used);
+            }
+        }
         Runner {
             engine,
             run,
@@ -48,13 +61,31 @@ impl<'a> Runner<'a> {
                 .map(|r| (r.step_key.clone(), r))
                 .collect(),
             depth,
+            deadline,
             steps_used: AtomicU32::new(0),
-            usage: Mutex::new(Usage::default()),
+            usage: Mutex::new(usage),
+            parked: Mutex::new(HashMap::new()),
         }
     }
 
+    /// What the run used so far (finished steps).
     pub fn usage(&self) -> Usage {
         self.usage.lock().map(|u| u.clone()).unwrap_or_default()
+    }
+
+    /// Keeps what the waiting step `key` needs to go on.
+    pub(super) fn park(&self, key: &str, state: Value) {
+        if let Ok(mut parked) = self.parked.lock() {
+            parked.insert(key.to_string(), state);
+        }
+    }
+
+    /// What step `key` parked in an earlier execution, if it was waiting.
+    pub(super) fn parked_before(&self, key: &str) -> Option<&Value> {
+        self.previous
+            .get(key)
+            .filter(|r| r.status == "waiting")
+            .and_then(|r| r.output.as_ref())
     }
 
     /// Runs the plan; the output maps each top-level step id to its output.
@@ -118,18 +149,20 @@ impl<'a> Runner<'a> {
         if let Ok(mut usage) = self.usage.lock() {
             usage.add(&step_usage);
         }
+        let parked = self.parked.lock().ok().and_then(|mut p| p.remove(key));
         let (status, output, error) = match &result {
             Ok(output) => ("succeeded", Some(output), None),
-            Err(Stop::Waiting) => ("waiting", None, None),
+            Err(Stop::Waiting) => ("waiting", parked.as_ref(), None),
             Err(Stop::Failed(e)) | Err(Stop::Guardrail(e)) => ("failed", None, Some(e.as_str())),
         };
+        let redactor = &self.engine.redactor;
         self.engine.store.log().step(
             self.run.id,
             key,
             step.kind(),
             status,
-            output,
-            error,
+            output.map(|o| redactor.value(o)).as_ref(),
+            error.map(|e| redactor.text(e)).as_deref(),
             &step_usage,
             started_at,
             self.engine.now(),
@@ -137,7 +170,7 @@ impl<'a> Runner<'a> {
         result
     }
 
-    fn audience(&self, to: Option<String>) -> Audience {
+    pub(super) fn audience(&self, to: Option<String>) -> Audience {
         Audience {
             workflow_id: self.workflow.id,
             workflow_name: self.workflow.name.clone(),
@@ -285,38 +318,7 @@ impl<'a> Runner<'a> {
             }
             Action::Agent { instruction, tools } => {
                 let instruction = text_of(&resolve(&json!(instruction), scope).map_err(fail)?);
-                let limits = &self.workflow.guardrails;
-                let result = self
-                    .engine
-                    .llm
-                    .run_agent(AgentRequest {
-                        instruction,
-                        tools: tools.clone(),
-                        max_tool_calls: limits.max_tool_calls,
-                        max_tokens: limits.max_tokens,
-                    })
-                    .await
-                    .map_err(|e| fail(e.0))?;
-                usage.tool_calls += result.tool_calls;
-                usage.tokens_in += result.tokens_in;
-                usage.tokens_out += result.tokens_out;
-                usage.cost_usd += result.cost_usd;
-                let total = self.usage();
-                if total.tokens_in + total.tokens_out + usage.tokens_in + usage.tokens_out
-                    > limits.max_tokens
-                {
-                    return Err(Stop::Guardrail(format!(
-                        "the run used more than its {} tokens",
-                        limits.max_tokens
-                    )));
-                }
-                if total.cost_usd + usage.cost_usd > limits.max_cost_usd {
-                    return Err(Stop::Guardrail(format!(
-                        "the run cost more than its ${:.2} budget",
-                        limits.max_cost_usd
-                    )));
-                }
-                Ok(result.output)
+                agent::run(self, step, key, &instruction, tools, usage).await
             }
             Action::Workflow { workflow, input } => {
                 let input = resolve(input, scope).map_err(fail)?;
@@ -391,7 +393,7 @@ impl<'a> Runner<'a> {
     }
 
     /// Starts another workflow of the same owner and waits for its result.
-    async fn chain(&self, target: &WorkflowRef, input: Value) -> Result<Value, String> {
+    pub(super) async fn chain(&self, target: &WorkflowRef, input: Value) -> Result<Value, String> {
         let store = &self.engine.store;
         let mut conn = store.connection().await.map_err(|e| e.to_string())?;
         let found = match target {

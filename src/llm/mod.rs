@@ -1,5 +1,6 @@
 //! The language model: an OpenAI-compatible chat client (async-openai) used by
-//! the conversation (`agent/`) and, with issue 6, by `agent` steps.
+//! the conversation (`agent/`) and by `agent` steps (`engine/agent/`), and the
+//! per-model prices that turn its token counts into cost.
 //!
 //! The rest of steward sees only [`ChatModel`]: messages and tool specs in, one
 //! assistant message and its token usage out. Tool-call arguments are passed
@@ -7,9 +8,11 @@
 //! malformed call with a tool error instead of failing the turn.
 
 pub mod openai;
+mod prices;
 pub mod prompt;
 
 pub use openai::{LlmConfig, LlmConfigError, OpenAi};
+pub use prices::{Price, Prices};
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -80,12 +83,16 @@ pub struct ToolCall {
     pub arguments: String,
 }
 
-/// A function offered to the model: a strict JSON schema of its arguments.
+/// A function offered to the model: a JSON schema of its arguments.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ToolSpec {
     pub name: String,
     pub description: String,
     pub parameters: Value,
+    /// The schema follows OpenAI's strict rules (every property required,
+    /// `additionalProperties: false`), so the model must match it exactly.
+    /// Schemas from MCP servers usually don't and are sent without.
+    pub strict: bool,
 }
 
 /// Tokens a completion used.
@@ -120,42 +127,4 @@ pub trait ChatModel: Send + Sync {
         messages: &[Message],
         tools: &[ToolSpec],
     ) -> Result<Completion, LlmError>;
-}
-
-/// What an agent step asks of the model.
-#[derive(Clone, Debug)]
-pub struct AgentRequest {
-    pub instruction: String,
-    pub tools: Vec<String>,
-    pub max_tool_calls: u32,
-    pub max_tokens: u64,
-}
-
-/// What it got back.
-#[derive(Clone, Debug, Default)]
-pub struct AgentResult {
-    pub output: Value,
-    pub tool_calls: u32,
-    pub tokens_in: u64,
-    pub tokens_out: u64,
-    pub cost_usd: f64,
-}
-
-/// Runs an `agent` step (the engine's side; the tool loop comes with issue 6).
-#[async_trait]
-pub trait Llm: Send + Sync {
-    async fn run_agent(&self, request: AgentRequest) -> Result<AgentResult, LlmError>;
-}
-
-/// No model configured.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Unconfigured;
-
-#[async_trait]
-impl Llm for Unconfigured {
-    async fn run_agent(&self, _request: AgentRequest) -> Result<AgentResult, LlmError> {
-        Err(LlmError(
-            "this step needs an LLM and none is configured: set OPENAI_API_KEY (and STEWARD_LLM_BASE_URL / STEWARD_LLM_MODEL for other OpenAI-compatible servers)".into(),
-        ))
-    }
 }

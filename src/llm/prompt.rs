@@ -25,6 +25,7 @@ fn load(name: &str) -> String {
     }
     match name {
         "agent" => include_str!("../../prompts/agent.md").to_string(),
+        "run" => include_str!("../../prompts/run.md").to_string(),
         other => format!("(no prompt named {other})"),
     }
 }

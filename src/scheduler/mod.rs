@@ -16,6 +16,7 @@ use crate::clock::Clock;
 use crate::engine::Engine;
 use crate::store::{approvals, runs, workflows, Store, StoreError};
 use crate::workflow::notify::{Notice, Notifier};
+use crate::workflow::run::agent_answer;
 use crate::workflow::{Run, RunStatus, Workflow};
 
 pub use claim::ClaimResult;
@@ -350,10 +351,16 @@ impl Scheduler {
                 audience: claim::audience(workflow),
                 run_id: run.id,
                 status: RunStatus::Succeeded,
-                summary: format!(
-                    "succeeded in {:.1} s",
-                    outcome.usage.duration_ms as f64 / 1000.0
-                ),
+                summary: {
+                    let took = format!(
+                        "succeeded in {:.1} s",
+                        outcome.usage.duration_ms as f64 / 1000.0
+                    );
+                    match outcome.output.as_ref().and_then(agent_answer) {
+                        Some(answer) => format!("{took}: {answer}"),
+                        None => took,
+                    }
+                },
             });
         }
         let wake = can_queue && {

@@ -4,10 +4,14 @@
 pub mod notify;
 pub mod plan;
 pub mod policy;
+pub mod redact;
 pub mod run;
 pub mod template;
 
-pub use plan::{Action, Check, Op, Plan, PlanError, Step, WorkflowRef};
+pub use plan::{
+    is_tool_name, Action, Check, Op, Plan, PlanError, Step, WorkflowRef, BUILTIN_TOOLS,
+    DEFAULT_AGENT_TOOLS,
+};
 pub use policy::{CatchUp, Guardrails, Overlap, Policies, MAX_CATCH_UP_RUNS};
 pub use run::{Run, RunStatus, RunTrigger, StepRecord, Usage};
 

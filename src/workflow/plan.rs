@@ -161,6 +161,37 @@ fn default_approval_timeout() -> u64 {
     24 * 3_600
 }
 
+/// The tools steward itself gives `agent` steps (engine/agent/builtins.rs).
+pub const BUILTIN_TOOLS: [&str; 5] = [
+    "http_request",
+    "send_message",
+    "workflow_runs",
+    "start_workflow",
+    "ask_approval",
+];
+
+/// The tools of an `agent` step made from a bare instruction: it may read the
+/// web, tell its chat and look at its own history, nothing more.
+pub const DEFAULT_AGENT_TOOLS: [&str; 3] = ["http_request", "send_message", "workflow_runs"];
+
+/// Whether `name` can be in an agent step's `tools`: a built-in tool, one
+/// tool of an MCP server (`server.tool`), or all of a server's (`server.*`).
+pub fn is_tool_name(name: &str) -> bool {
+    if BUILTIN_TOOLS.contains(&name) {
+        return true;
+    }
+    let Some((server, tool)) = name.split_once('.') else {
+        return false;
+    };
+    let word = |w: &str, max: usize| {
+        !w.is_empty()
+            && w.len() <= max
+            && w.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    };
+    word(server, 32) && (tool == "*" || (word(&tool.replace('.', "_"), 128)))
+}
+
 /// Why a plan cannot run.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
@@ -188,7 +219,29 @@ impl Plan {
         let mut plan = Plan { steps: parsed };
         name_steps(&mut plan.steps);
         plan.check_ids()?;
+        plan.check_tools()?;
         Ok(plan)
+    }
+
+    fn check_tools(&self) -> Result<(), PlanError> {
+        fn walk(steps: &[Step]) -> Result<(), PlanError> {
+            for step in steps {
+                if let Action::Agent { tools, .. } = &step.action {
+                    if let Some(bad) = tools.iter().find(|t| !is_tool_name(t)) {
+                        return Err(PlanError(format!(
+                            "step '{}' names the tool '{bad}', which is neither built in ({}) nor an MCP tool written server.tool or server.*",
+                            step.id,
+                            BUILTIN_TOOLS.join(", ")
+                        )));
+                    }
+                }
+                for children in step.children() {
+                    walk(children)?;
+                }
+            }
+            Ok(())
+        }
+        walk(&self.steps)
     }
 
     /// The number of steps, counting nested ones once.

@@ -127,8 +127,13 @@ pub struct Usage {
     /// Messages the run sent to people.
     pub messages: u32,
     pub tool_calls: u32,
-    pub tokens_in: u64,
-    pub tokens_out: u64,
+    /// Completions asked of the language model.
+    pub model_calls: u32,
+    #[serde(alias = "tokens_in")]
+    pub prompt_tokens: u64,
+    #[serde(alias = "tokens_out")]
+    pub completion_tokens: u64,
+    /// From the configured per-model prices; 0 when the model's price is unknown.
     pub cost_usd: f64,
 }
 
@@ -137,9 +142,14 @@ impl Usage {
         self.steps += other.steps;
         self.messages += other.messages;
         self.tool_calls += other.tool_calls;
-        self.tokens_in += other.tokens_in;
-        self.tokens_out += other.tokens_out;
+        self.model_calls += other.model_calls;
+        self.prompt_tokens += other.prompt_tokens;
+        self.completion_tokens += other.completion_tokens;
         self.cost_usd += other.cost_usd;
+    }
+
+    pub fn tokens(&self) -> u64 {
+        self.prompt_tokens + self.completion_tokens
     }
 }
 
@@ -161,6 +171,22 @@ pub struct Run {
     pub usage: Option<Usage>,
     /// Notices that could not be delivered after every retry (chat/delivery).
     pub delivery_errors: Vec<serde_json::Value>,
+}
+
+impl Run {
+    /// The final answer of the run's first top-level `agent` step, if any.
+    pub fn answer(&self) -> Option<String> {
+        agent_answer(self.output.as_ref()?)
+    }
+}
+
+/// The final answer of the first top-level `agent` step in a run's output.
+pub fn agent_answer(output: &Value) -> Option<String> {
+    output
+        .as_object()?
+        .values()
+        .find_map(|step| step.get("answer")?.as_str().map(str::to_string))
+        .filter(|a| !a.trim().is_empty())
 }
 
 /// A step of a run as stored.

@@ -47,6 +47,9 @@ pub enum Reply {
     },
     /// Never answers, so the client's timeout fires.
     Hang,
+    /// The reply, reporting these prompt and completion tokens instead of
+    /// [`PROMPT_TOKENS`] and [`COMPLETION_TOKENS`].
+    Used(Box<Reply>, u64, u64),
 }
 
 impl Reply {
@@ -56,6 +59,11 @@ impl Reply {
 
     pub fn call(name: &str, arguments: &str) -> Reply {
         Reply::ToolCalls(vec![(name.to_string(), arguments.to_string())])
+    }
+
+    /// This reply, reporting `prompt` and `completion` tokens used.
+    pub fn used(self, prompt: u64, completion: u64) -> Reply {
+        Reply::Used(Box::new(self), prompt, completion)
     }
 }
 
@@ -204,17 +212,39 @@ fn answer(state: &Mutex<State>, headers: &HashMap<String, String>, body: &[u8]) 
     let request: Value = serde_json::from_slice(body)
         .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(body).to_string()));
     let model = request["model"].as_str().unwrap_or("unknown").to_string();
+    // OpenAI refuses function names outside this pattern (no dots).
+    let bad_name = request["tools"].as_array().and_then(|tools| {
+        tools.iter().enumerate().find_map(|(i, tool)| {
+            let name = tool["function"]["name"].as_str().unwrap_or_default();
+            let fine = !name.is_empty()
+                && name.len() <= 64
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+            (!fine).then_some(i)
+        })
+    });
     let mut state = state.lock().unwrap();
     state.requests.push(request);
     state.headers.push(headers.clone());
-    let reply = state
+    if let Some(i) = bad_name {
+        let message = format!("Invalid 'tools[{i}].function.name': string does not match pattern. Expected a string that matches the pattern '^[a-zA-Z0-9_-]+$'.");
+        return Some((400, Vec::new(), error_body(400, &message)));
+    }
+    let mut reply = state
         .script
         .pop_front()
         .unwrap_or_else(|| Reply::text("(script ended)"));
+    let (mut prompt_tokens, mut completion_tokens) = (PROMPT_TOKENS, COMPLETION_TOKENS);
+    while let Reply::Used(inner, prompt, completion) = reply {
+        (prompt_tokens, completion_tokens) = (prompt, completion);
+        reply = *inner;
+    }
     state.completions += 1;
     let id = format!("chatcmpl-fake-{}", state.completions);
     let message = match reply {
         Reply::Hang => return None,
+        Reply::Used(..) => unreachable!("unwrapped above"),
         Reply::Status(status) => return Some((status, Vec::new(), error_body(status, "scripted"))),
         Reply::Raw(body) => return Some((200, Vec::new(), body)),
         Reply::Custom {
@@ -255,9 +285,9 @@ fn answer(state: &Mutex<State>, headers: &HashMap<String, String>, body: &[u8]) 
             "finish_reason": finish_reason,
         }],
         "usage": {
-            "prompt_tokens": PROMPT_TOKENS,
-            "completion_tokens": COMPLETION_TOKENS,
-            "total_tokens": PROMPT_TOKENS + COMPLETION_TOKENS,
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": completion_tokens,
+            "total_tokens": prompt_tokens + completion_tokens,
         },
     });
     Some((200, Vec::new(), completion.to_string()))

@@ -51,7 +51,6 @@ use serde_json::Value;
 use std::sync::{Arc, Mutex};
 use steward::clock::ManualClock;
 use steward::engine::{Engine, HttpClient, HttpConfig};
-use steward::llm::Unconfigured;
 use steward::scheduler::{Scheduler, SchedulerConfig};
 use steward::store::{runs as run_log, workflows, Store};
 use steward::workflow::notify::{Notice, Notifier};
@@ -86,23 +85,38 @@ impl Sim {
     }
 
     pub async fn with_http(now: &str, allow_private: bool) -> Sim {
+        Sim::with_engine(now, allow_private, |_| {}).await
+    }
+
+    /// As [`Sim::with_http`], with the engine changed by `configure` (a
+    /// model, MCP servers, redaction) before it starts.
+    pub async fn with_engine(
+        now: &str,
+        allow_private: bool,
+        configure: impl FnOnce(&mut Engine),
+    ) -> Sim {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("steward.db")).await.unwrap();
         let clock = Arc::new(ManualClock::new(at(now)));
         let notifier = Arc::new(RecordingNotifier::default());
-        let engine = Arc::new(Engine {
+        let mut engine = Engine {
             store: store.clone(),
             http: HttpClient::new(HttpConfig {
                 allow_private,
                 ..HttpConfig::default()
             })
             .unwrap(),
-            llm: Arc::new(Unconfigured),
+            model: None,
+            prices: Default::default(),
+            mcp: steward::engine::Mcp::none(),
+            redactor: Default::default(),
             notifier: notifier.clone(),
             clock: clock.clone(),
             node: "sim".into(),
             lease: std::time::Duration::from_secs(30),
-        });
+        };
+        configure(&mut engine);
+        let engine = Arc::new(engine);
         let scheduler = Arc::new(Scheduler::new(
             store.clone(),
             engine,

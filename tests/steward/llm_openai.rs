@@ -18,6 +18,7 @@ fn config(server: &FakeOpenAi) -> LlmConfig {
         max_retries: 2,
         backoff: Duration::from_millis(10),
         timeout: Duration::from_secs(5),
+        prices: Default::default(),
     }
 }
 
@@ -99,6 +100,7 @@ async fn the_request_carries_the_model_the_messages_in_order_the_strict_tools_an
         name: "list_workflows".into(),
         description: "Lists the workflows.".into(),
         parameters: parameters.clone(),
+        strict: true,
     }];
 
     model(&server).complete(&messages, &tools).await.unwrap();
@@ -296,6 +298,7 @@ async fn an_unreachable_server_fails_after_its_retries_with_the_cause() {
         max_retries: 1,
         backoff: Duration::from_millis(10),
         timeout: Duration::from_secs(5),
+        prices: Default::default(),
     })
     .unwrap();
 

@@ -14,6 +14,7 @@ mod chat_telegram;
 mod cli_admin;
 mod cli_chat;
 mod cli_schedule;
+mod engine_agent;
 mod engine_steps;
 mod llm_openai;
 mod schedule_bad_input;

@@ -3,13 +3,15 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::llm::Prices;
+
 /// OpenAI's own endpoint, used when only `OPENAI_API_KEY` is set.
 pub const DEFAULT_BASE_URL: &str = "https://api.openai.com/v1";
 /// The model asked for when `STEWARD_LLM_MODEL` is unset.
 pub const DEFAULT_MODEL: &str = "gpt-4o-mini";
 
 /// How to reach an OpenAI-compatible chat model. `Debug` never shows the key.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq)]
 pub struct LlmConfig {
     /// `OPENAI_API_KEY`; local servers (Ollama, llama.cpp, vLLM) need none.
     pub api_key: Option<String>,
@@ -27,6 +29,9 @@ pub struct LlmConfig {
     /// How long one attempt may take, answer included
     /// (`STEWARD_LLM_TIMEOUT_SECONDS`, default 60).
     pub timeout: Duration,
+    /// What tokens cost, by model: built-in list prices plus
+    /// `STEWARD_LLM_PRICES` (`model=input/output` dollars per million tokens).
+    pub prices: Prices,
 }
 
 /// A language-model setting that could not be read; names the variable.
@@ -38,6 +43,8 @@ pub enum LlmConfigError {
         "STEWARD_LLM_TIMEOUT_SECONDS must be a whole number of seconds of at least 1, not '{0}'"
     )]
     Timeout(String),
+    #[error("STEWARD_LLM_PRICES: {0}")]
+    Prices(String),
     #[error(
         "STEWARD_LLM_BASE_URL must be an http or https address such as http://localhost:11434/v1, not '{0}'"
     )]
@@ -88,6 +95,8 @@ impl LlmConfig {
             })?,
             backoff: Duration::from_millis(number("STEWARD_LLM_BACKOFF_MS", 500)?),
             timeout: Duration::from_secs(timeout),
+            prices: Prices::with_overrides(&set("STEWARD_LLM_PRICES").unwrap_or_default())
+                .map_err(LlmConfigError::Prices)?,
         }))
     }
 }
@@ -113,6 +122,7 @@ impl fmt::Debug for LlmConfig {
             .field("max_retries", &self.max_retries)
             .field("backoff", &self.backoff)
             .field("timeout", &self.timeout)
+            .field("prices", &self.prices)
             .finish()
     }
 }

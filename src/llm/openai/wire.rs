@@ -98,7 +98,7 @@ fn tool(spec: &ToolSpec) -> ChatCompletionTools {
             name: spec.name.clone(),
             description: (!spec.description.is_empty()).then(|| spec.description.clone()),
             parameters: Some(spec.parameters.clone()),
-            strict: Some(true),
+            strict: spec.strict.then_some(true),
         },
     })
 }

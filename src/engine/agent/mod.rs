@@ -1,0 +1,390 @@
+//! The `agent` step (DESIGN §5): the model gets the run prompt
+//! (`prompts/run.md`) as the system message, the workflow's instruction as the
+//! user message, and only the tools the step names; it loops on tool calls
+//! until it answers or a guardrail stops it.
+//!
+//! - Tool results go back as tool messages, never into the prompt. A call to a
+//!   tool the step was not given is answered with an error and nothing runs,
+//!   whatever a page or an earlier result asked for.
+//! - Every completion and every tool call counts against the run's budgets
+//!   (tool calls, tokens, cost, time); a run over one ends `guardrail`.
+//! - `ask_approval` parks the step: its transcript is recorded as the waiting
+//!   step's output, and when the person answers (or the question expires) the
+//!   run resumes here from that transcript.
+
+mod builtins;
+mod prompt;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+
+use super::steps::Runner;
+use super::Stop;
+use crate::llm::{Message, Role, ToolCall, ToolSpec};
+use crate::workflow::{Step, Usage, BUILTIN_TOOLS};
+
+/// The most characters of one tool result the model reads.
+const MAX_TOOL_RESULT_CHARS: usize = 16_000;
+/// The most characters of a call's arguments kept in the step's record.
+const MAX_RECORDED_ARGUMENTS: usize = 500;
+
+const NO_MODEL: &str = "this step needs an LLM and none is configured: set OPENAI_API_KEY (and STEWARD_LLM_BASE_URL / STEWARD_LLM_MODEL for other OpenAI-compatible servers)";
+
+/// What an agent step keeps while a person decides: the conversation after
+/// the prompt and instruction (both are rebuilt on resume), the calls of the
+/// model's last message not answered yet, and what it used so far.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Transcript {
+    messages: Vec<Message>,
+    /// Calls still to answer, in order; the first is the waiting question
+    /// when parked.
+    queue: Vec<ToolCall>,
+    /// The first queued call was already counted (it is the question that
+    /// parked the step).
+    #[serde(default)]
+    head_counted: bool,
+    usage: Usage,
+    calls: Vec<CallRecord>,
+}
+
+/// One tool call, for the step's record.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct CallRecord {
+    tool: String,
+    arguments: String,
+    ok: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+}
+
+/// The tools offered to the model, by the name it calls them.
+struct Toolbox {
+    specs: Vec<ToolSpec>,
+    /// Wire name → the workflow's name (`server.tool` for MCP tools, whose
+    /// dots OpenAI does not accept in function names).
+    names: BTreeMap<String, String>,
+}
+
+impl Toolbox {
+    fn offered(&self) -> String {
+        if self.names.is_empty() {
+            "none".into()
+        } else {
+            self.names.values().cloned().collect::<Vec<_>>().join(", ")
+        }
+    }
+}
+
+/// How one tool call went.
+enum Called {
+    /// The result (or the error) the model reads.
+    Done(Result<Value, String>),
+    /// The step waits for a person.
+    Wait,
+    /// The run ends (an approval that expired).
+    Stop(Stop),
+}
+
+/// Runs the agent step `step` (its record key `key`) with `instruction`
+/// (references already resolved) and the `tools` it names. `usage` is the
+/// step's, counted as it goes.
+pub(super) async fn run(
+    runner: &Runner<'_>,
+    step: &Step,
+    key: &str,
+    instruction: &str,
+    tools: &[String],
+    usage: &mut Usage,
+) -> Result<Value, Stop> {
+    let fail = |e: String| Stop::Failed(format!("step '{}': {e}", step.id));
+    let Some(model) = runner.engine.model.clone() else {
+        return Err(fail(NO_MODEL.into()));
+    };
+    let toolbox = toolbox(runner, tools).await.map_err(fail)?;
+    let mut transcript = match runner.parked_before(key) {
+        Some(parked) => serde_json::from_value::<Transcript>(parked.clone()).map_err(|e| {
+            fail(format!(
+                "could not read what the step did before it waited ({e})"
+            ))
+        })?,
+        None => Transcript::default(),
+    };
+    usage.add(&transcript.usage);
+    let opening = [
+        Message::system(prompt::system(runner).await),
+        Message::user(instruction),
+    ];
+    let price = runner.engine.prices.of(model.model());
+    loop {
+        while let Some(call) = transcript.queue.first().cloned() {
+            let counted = std::mem::take(&mut transcript.head_counted);
+            if !counted {
+                check_time(runner)?;
+                let limit = runner.workflow.guardrails.max_tool_calls;
+                if runner.usage().tool_calls + usage.tool_calls >= limit {
+                    return Err(Stop::Guardrail(format!(
+                        "the run reached its limit of {limit} tool calls"
+                    )));
+                }
+                usage.tool_calls += 1;
+            }
+            let called = tokio::time::timeout_at(
+                runner.deadline,
+                call_tool(runner, key, &toolbox, &call, usage),
+            )
+            .await
+            .map_err(|_| timed_out(runner))?;
+            let result = match called {
+                Called::Done(result) => result,
+                Called::Wait => {
+                    transcript.head_counted = true;
+                    transcript.usage = Usage {
+                        steps: 0,
+                        duration_ms: 0,
+                        ..usage.clone()
+                    };
+                    runner.park(key, serde_json::to_value(&transcript).unwrap_or_default());
+                    return Err(Stop::Waiting);
+                }
+                Called::Stop(stop) => return Err(stop),
+            };
+            transcript.calls.push(CallRecord {
+                tool: call.name.clone(),
+                arguments: clip(&call.arguments, MAX_RECORDED_ARGUMENTS),
+                ok: result.is_ok(),
+                error: result.as_ref().err().cloned(),
+            });
+            let content = match result {
+                Ok(Value::String(text)) => text,
+                Ok(value) => value.to_string(),
+                Err(error) => json!({ "error": error }).to_string(),
+            };
+            transcript.messages.push(Message::tool(
+                call.id.clone(),
+                clip(&content, MAX_TOOL_RESULT_CHARS),
+            ));
+            transcript.queue.remove(0);
+        }
+        check_time(runner)?;
+        check_budgets(runner, usage)?;
+        let messages: Vec<Message> = opening
+            .iter()
+            .chain(transcript.messages.iter())
+            .cloned()
+            .collect();
+        let completion =
+            tokio::time::timeout_at(runner.deadline, model.complete(&messages, &toolbox.specs))
+                .await
+                .map_err(|_| timed_out(runner))?
+                .map_err(|e| fail(format!("the language model failed: {e}")))?;
+        usage.model_calls += 1;
+        usage.prompt_tokens += completion.usage.prompt_tokens;
+        usage.completion_tokens += completion.usage.completion_tokens;
+        if let Some(price) = price {
+            usage.cost_usd += price.cost(
+                completion.usage.prompt_tokens,
+                completion.usage.completion_tokens,
+            );
+        }
+        check_budgets(runner, usage)?;
+        let message = completion.message;
+        if message.tool_calls.is_empty() {
+            return Ok(json!({
+                "answer": message.content.trim(),
+                "model": model.model(),
+                "calls": transcript.calls,
+            }));
+        }
+        transcript.messages.push(Message {
+            role: Role::Assistant,
+            content: message.content,
+            tool_calls: message.tool_calls.clone(),
+            tool_call_id: None,
+        });
+        transcript.queue = message.tool_calls;
+    }
+}
+
+/// The tools `names` offers: built-ins by name, MCP tools as `server.tool`
+/// or `server.*`.
+async fn toolbox(runner: &Runner<'_>, names: &[String]) -> Result<Toolbox, String> {
+    let mut specs = Vec::new();
+    let mut wire_names = BTreeMap::new();
+    let mut from_servers = Vec::new();
+    for name in names {
+        if BUILTIN_TOOLS.contains(&name.as_str()) {
+            if !wire_names.contains_key(name) {
+                specs.push(builtins::spec(name));
+                wire_names.insert(name.clone(), name.clone());
+            }
+        } else {
+            from_servers.push(name.clone());
+        }
+    }
+    if !from_servers.is_empty() {
+        let configured = runner.engine.mcp.server_names();
+        if let Some(missing) = from_servers.iter().find(|n| {
+            let server = n.split('.').next().unwrap_or_default();
+            !configured.iter().any(|c| c == server)
+        }) {
+            return Err(format!(
+                "the tool '{missing}' comes from an MCP server that is not configured (configured: {})",
+                if configured.is_empty() { "none; see STEWARD_MCP_CONFIG".to_string() } else { configured.join(", ") }
+            ));
+        }
+        for tool in runner.engine.mcp.tools(&from_servers).await? {
+            let wire = wire_name(&tool.name);
+            if let Some(other) = wire_names.get(&wire) {
+                if other != &tool.name {
+                    return Err(format!(
+                        "the tools '{other}' and '{}' would have the same name for the model",
+                        tool.name
+                    ));
+                }
+                continue;
+            }
+            specs.push(ToolSpec {
+                name: wire.clone(),
+                description: tool.description.clone(),
+                parameters: tool.input_schema.clone(),
+                strict: false,
+            });
+            wire_names.insert(wire, tool.name);
+        }
+    }
+    Ok(Toolbox {
+        specs,
+        names: wire_names,
+    })
+}
+
+/// `server.tool` as an OpenAI function name: letters, digits, `_` and `-`,
+/// at most 64 characters.
+fn wire_name(name: &str) -> String {
+    let wire: String = name
+        .replacen('.', "__", 1)
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    wire.chars().take(64).collect()
+}
+
+/// Answers one call: refused unless it is one of the step's tools.
+async fn call_tool(
+    runner: &Runner<'_>,
+    key: &str,
+    toolbox: &Toolbox,
+    call: &ToolCall,
+    usage: &mut Usage,
+) -> Called {
+    let Some(name) = toolbox.names.get(&call.name) else {
+        tracing::warn!(
+            run = runner.run.id,
+            tool = %clip(&call.name, 60),
+            "the model called a tool this workflow was not given; refused"
+        );
+        return Called::Done(Err(format!(
+            "there is no tool '{}' in this run; the tools you have are: {}",
+            clip(&call.name, 60),
+            toolbox.offered()
+        )));
+    };
+    let arguments = match call.arguments.trim() {
+        "" | "null" => "{}",
+        text => text,
+    };
+    let arguments = match serde_json::from_str::<Value>(arguments) {
+        Ok(object @ Value::Object(_)) => object,
+        Ok(_) => return Called::Done(Err("the arguments must be a JSON object".into())),
+        Err(e) => {
+            return Called::Done(Err(format!(
+                "the arguments are not valid JSON ({e}); call {name} again with an object matching its schema"
+            )))
+        }
+    };
+    if BUILTIN_TOOLS.contains(&name.as_str()) {
+        return builtins::call(runner, key, &call.id, name, arguments, usage).await;
+    }
+    let left = runner
+        .deadline
+        .saturating_duration_since(tokio::time::Instant::now());
+    Called::Done(
+        runner
+            .engine
+            .mcp
+            .call(name, arguments, left)
+            .await
+            .map(Value::String),
+    )
+}
+
+fn check_time(runner: &Runner<'_>) -> Result<(), Stop> {
+    if tokio::time::Instant::now() >= runner.deadline {
+        return Err(timed_out(runner));
+    }
+    Ok(())
+}
+
+fn timed_out(runner: &Runner<'_>) -> Stop {
+    Stop::Guardrail(format!(
+        "the run took longer than its limit of {} s",
+        runner.workflow.guardrails.timeout_seconds
+    ))
+}
+
+/// Stops the run once its tokens or cost pass the workflow's budgets.
+fn check_budgets(runner: &Runner<'_>, step: &Usage) -> Result<(), Stop> {
+    let limits = &runner.workflow.guardrails;
+    let mut total = runner.usage();
+    total.add(step);
+    if total.tokens() > limits.max_tokens {
+        return Err(Stop::Guardrail(format!(
+            "the run used {} tokens, over its budget of {}",
+            total.tokens(),
+            limits.max_tokens
+        )));
+    }
+    if total.cost_usd > limits.max_cost_usd {
+        return Err(Stop::Guardrail(format!(
+            "the run cost ${:.4}, over its budget of ${:.4}",
+            total.cost_usd, limits.max_cost_usd
+        )));
+    }
+    Ok(())
+}
+
+fn clip(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        None => text.to_string(),
+        Some((cut, _)) => format!(
+            "{}… (cut: {} more characters)",
+            &text[..cut],
+            text[cut..].chars().count()
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mcp_names_become_function_names() {
+        assert_eq!(wire_name("files.read_file"), "files__read_file");
+        assert_eq!(wire_name("web.fetch/url v2"), "web__fetch_url_v2");
+        assert_eq!(wire_name(&format!("s.{}", "x".repeat(100))).len(), 64);
+    }
+
+    #[test]
+    fn long_results_are_cut_with_a_note() {
+        assert_eq!(clip("short", 10), "short");
+        assert_eq!(clip("abcdef", 3), "abc… (cut: 3 more characters)");
+    }
+}

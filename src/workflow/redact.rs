@@ -1,0 +1,304 @@
+//! Masks secrets (tokens, keys, passwords in URLs) in what steward stores and
+//! logs: run outputs and errors, agent transcripts, step records. Emails and
+//! phone numbers are masked too when configured (`STEWARD_REDACT_PII`).
+//!
+//! What flows between the steps of a running workflow is not touched; only
+//! what is written down is. Known secrets (steward's own tokens and keys) are
+//! masked wherever they appear; others are found by shape: `Bearer …`,
+//! `user:password@` in URLs, `?token=…` query parameters, `"password": …`
+//! fields, and the formats of common providers' keys.
+
+use regex::Regex;
+use serde_json::{Map, Value};
+use std::sync::LazyLock;
+
+/// What replaces a secret.
+pub const MASK: &str = "[redacted]";
+
+/// Masks secrets, and personal data when asked to.
+#[derive(Clone, Debug, Default)]
+pub struct Redactor {
+    /// Exact values to mask (configured tokens and keys), longest first.
+    known: Vec<String>,
+    /// Also mask emails and phone numbers.
+    pii: bool,
+}
+
+/// Field names whose values are secrets, whatever they look like.
+const SECRET_FIELDS: [&str; 16] = [
+    "password",
+    "passwd",
+    "secret",
+    "client_secret",
+    "api_key",
+    "apikey",
+    "x-api-key",
+    "access_token",
+    "refresh_token",
+    "id_token",
+    "auth_token",
+    "token",
+    "authorization",
+    "proxy-authorization",
+    "cookie",
+    "set-cookie",
+];
+
+static SHAPES: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
+    let rules: [(&str, &str); 8] = [
+        // Provider key formats: OpenAI, GitHub, Slack, AWS, Google.
+        (
+            r"\b(?:sk-[A-Za-z0-9_-]{16,}|gh[opsur]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|xox[abprs]-[A-Za-z0-9-]{10,}|AKIA[0-9A-Z]{16}|AIza[0-9A-Za-z_-]{35})\b",
+            "[redacted]",
+        ),
+        // Telegram bot tokens.
+        (r"\b\d{8,10}:[A-Za-z0-9_-]{35}\b", "[redacted]"),
+        // JSON Web Tokens.
+        (
+            r"\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}",
+            "[redacted]",
+        ),
+        // Authorization schemes with their credentials.
+        (
+            r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}",
+            "$1 [redacted]",
+        ),
+        // `token …`, `Bot …`: only with a digit in it, so "token counting" stays.
+        (
+            r"(?i)\b(token|bot)\s+[A-Za-z._~+/=-]*\d[A-Za-z0-9._~+/=-]{7,}",
+            "$1 [redacted]",
+        ),
+        // A password in a URL's user info.
+        (
+            r"(?i)\b([a-z][a-z0-9+.-]*://[^/\s:@]+):[^@\s/]+@",
+            "$1:[redacted]@",
+        ),
+        // Credentials as query parameters.
+        (
+            r"(?i)([?&](?:access_token|api_key|apikey|key|token|secret|password|passwd|pwd|sig|signature|auth|client_secret|code)=)[^&\s#'<>]+",
+            "$1[redacted]",
+        ),
+        // `password=…`, `"api_key": "…"` in text.
+        (
+            r#"(?i)((?:password|passwd|secret|api[_-]?key|access[_-]?token|refresh[_-]?token|auth[_-]?token|client[_-]?secret)"?\s*[:=]\s*"?)[^\s"',}&]{4,}"#,
+            "$1[redacted]",
+        ),
+    ];
+    rules
+        .into_iter()
+        .map(|(pattern, with)| (Regex::new(pattern).expect("valid pattern"), with))
+        .collect()
+});
+
+static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
+        .expect("valid pattern")
+});
+
+/// A run of digits with the separators phone numbers use; [`is_phone`]
+/// decides.
+static PHONE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:\+\d|\(\d|\b\d)[\d\s().-]{6,}\d\b").expect("valid pattern"));
+
+static DATE_LIKE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\d{4}-\d{2}-\d{2}|^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}$").expect("valid pattern")
+});
+
+impl Redactor {
+    /// `known`: exact secret values (values shorter than 6 characters are
+    /// ignored: masking them would mangle ordinary text).
+    pub fn new(known: impl IntoIterator<Item = String>, pii: bool) -> Redactor {
+        let mut known: Vec<String> = known
+            .into_iter()
+            .map(|k| k.trim().to_string())
+            .filter(|k| k.chars().count() >= 6)
+            .collect();
+        known.sort_by_key(|k| std::cmp::Reverse(k.len()));
+        known.dedup();
+        Redactor { known, pii }
+    }
+
+    /// Whether emails and phone numbers are masked.
+    pub fn masks_pii(&self) -> bool {
+        self.pii
+    }
+
+    /// `text` with secrets (and, when configured, personal data) masked.
+    pub fn text(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        for secret in &self.known {
+            if out.contains(secret.as_str()) {
+                out = out.replace(secret.as_str(), MASK);
+            }
+        }
+        for (pattern, with) in SHAPES.iter() {
+            if let std::borrow::Cow::Owned(changed) = pattern.replace_all(&out, *with) {
+                out = changed;
+            }
+        }
+        if self.pii {
+            if let std::borrow::Cow::Owned(changed) = EMAIL.replace_all(&out, "[email]") {
+                out = changed;
+            }
+            if let std::borrow::Cow::Owned(changed) =
+                PHONE.replace_all(&out, |found: &regex::Captures| {
+                    let candidate = &found[0];
+                    if is_phone(candidate) {
+                        "[phone]".to_string()
+                    } else {
+                        candidate.to_string()
+                    }
+                })
+            {
+                out = changed;
+            }
+        }
+        out
+    }
+
+    /// `value` with every string masked, and the values of secret-named
+    /// fields ("password", "authorization", ...) replaced whole.
+    pub fn value(&self, value: &Value) -> Value {
+        match value {
+            Value::String(text) => Value::String(self.text(text)),
+            Value::Array(items) => Value::Array(items.iter().map(|v| self.value(v)).collect()),
+            Value::Object(fields) => {
+                let mut out = Map::with_capacity(fields.len());
+                for (key, field) in fields {
+                    let secret = SECRET_FIELDS.contains(&key.to_ascii_lowercase().as_str())
+                        && !matches!(field, Value::Null | Value::Bool(_));
+                    let masked = if secret {
+                        Value::String(MASK.into())
+                    } else {
+                        self.value(field)
+                    };
+                    out.insert(key.clone(), masked);
+                }
+                Value::Object(out)
+            }
+            other => other.clone(),
+        }
+    }
+}
+
+/// 8 to 15 digits, not a date, and either international (`+…`) or written
+/// with separators the way phone numbers are.
+fn is_phone(candidate: &str) -> bool {
+    let digits = candidate.chars().filter(char::is_ascii_digit).count();
+    if !(8..=15).contains(&digits) || DATE_LIKE.is_match(candidate.trim()) {
+        return false;
+    }
+    candidate.starts_with('+')
+        || candidate.starts_with('(')
+        || candidate
+            .chars()
+            .filter(|c| matches!(c, ' ' | '-' | '.' | '(' | ')'))
+            .count()
+            >= 2
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn plain() -> Redactor {
+        Redactor::new(Vec::new(), false)
+    }
+
+    #[test]
+    fn secrets_are_masked_by_shape() {
+        let r = plain();
+        for (input, hidden) in [
+            ("Authorization: Bearer abcdef123456789", "abcdef123456789"),
+            ("https://bob:hunter2pass@db.example.com/x", "hunter2pass"),
+            (
+                "GET https://api.example.com/v1?api_key=XYZ987654&q=1",
+                "XYZ987654",
+            ),
+            ("password=correct-horse", "correct-horse"),
+            (r#"{"client_secret": "s3cr3t-value"}"#, "s3cr3t-value"),
+            (
+                "key sk-proj-abcdefghijklmnopqrstuv",
+                "sk-proj-abcdefghijklmnopqrstuv",
+            ),
+            ("ghp_abcdefghijklmnopqrstuvwxyz0123456789", "ghp_abcdefghij"),
+            (
+                "bot 123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw1",
+                "AAHdqTcvCH1vGWJ",
+            ),
+            ("AKIAIOSFODNN7EXAMPLE", "AKIAIOSFODNN7EXAMPLE"),
+        ] {
+            let out = r.text(input);
+            assert!(!out.contains(hidden), "{input} -> {out}");
+            assert!(out.contains(MASK), "{input} -> {out}");
+        }
+        assert!(r
+            .text("?q=1&api_key=XYZ987654")
+            .ends_with("api_key=[redacted]"));
+        assert_eq!(
+            r.text("https://bob:hunter2pass@db.example.com/x"),
+            "https://bob:[redacted]@db.example.com/x"
+        );
+    }
+
+    #[test]
+    fn ordinary_text_is_left_alone() {
+        let r = plain();
+        for text in [
+            "The status page is up: HTTP 200 in 0.4 s.",
+            "Visits completed today: 12 (3 clients).",
+            "https://status.example.com/api/v2/summary.json?page=2",
+            "Call 555 and ask for the token count.",
+        ] {
+            assert_eq!(r.text(text), text);
+        }
+    }
+
+    #[test]
+    fn known_secrets_are_masked_wherever_they_appear() {
+        let r = Redactor::new(
+            ["my-own-api-token-42".to_string(), "abc".to_string()],
+            false,
+        );
+        assert_eq!(
+            r.text("sent with my-own-api-token-42 inside"),
+            "sent with [redacted] inside"
+        );
+        // Too short to be masked safely.
+        assert_eq!(r.text("abc"), "abc");
+    }
+
+    #[test]
+    fn secret_fields_are_masked_whole_in_json() {
+        let r = plain();
+        let out = r.value(&json!({
+            "headers": {"Authorization": "Bearer abcdefgh12345", "Accept": "text/html"},
+            "password": "x",
+            "token": null,
+            "body": ["ok", "https://u:pw123456@h.example/"]
+        }));
+        assert_eq!(out["headers"]["Authorization"], MASK);
+        assert_eq!(out["headers"]["Accept"], "text/html");
+        assert_eq!(out["password"], MASK);
+        assert_eq!(out["token"], Value::Null);
+        assert_eq!(out["body"][1], "https://u:[redacted]@h.example/");
+    }
+
+    #[test]
+    fn emails_and_phones_only_when_configured() {
+        let text = "Write to ana.lopez@example.org or call +33 6 12 34 56 78 or (555) 123-4567.";
+        assert_eq!(plain().text(text), text);
+        let r = Redactor::new(Vec::new(), true);
+        assert_eq!(r.text(text), "Write to [email] or call [phone] or [phone].");
+        // Dates, times and counts are not phone numbers.
+        for text in [
+            "on 2026-11-21 at 08:30",
+            "12345678 rows",
+            "v1.2.3",
+            "21.11.2026",
+        ] {
+            assert_eq!(r.text(text), text, "{text}");
+        }
+    }
+}
