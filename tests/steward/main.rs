@@ -6,6 +6,7 @@ mod fake_openai;
 mod fake_telegram;
 mod helpers;
 
+mod agent_approval_serve;
 mod chat_api;
 mod chat_delivery;
 mod chat_llm;

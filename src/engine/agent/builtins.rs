@@ -234,9 +234,9 @@ async fn send_message(
         }
     }
     let audience = runner.audience(to);
-    let Some(chat) = audience.to.clone() else {
-        return Err("this workflow has no chat to send to".into());
-    };
+    // A workflow without a chat (imported by an operator) speaks to
+    // steward's own output, as its `message` steps do.
+    let chat = audience.to.clone();
     // What goes out to people never carries steward's own secrets.
     let text = runner.engine.redactor.text(text);
     runner
