@@ -23,10 +23,23 @@ pub fn plan(instruction: &str) -> (Value, String) {
             name,
         );
     }
+    let mut tools: Vec<&str> = DEFAULT_AGENT_TOOLS.to_vec();
+    if wants_to_be_asked(instruction) {
+        tools.push("ask_approval");
+    }
     (
-        json!([{ "id": "agent", "type": "agent", "instruction": instruction, "tools": DEFAULT_AGENT_TOOLS }]),
+        json!([{ "id": "agent", "type": "agent", "instruction": instruction, "tools": tools }]),
         title(instruction, 5),
     )
+}
+
+/// "…but ask me first", "after my approval", "check with me before sending".
+fn wants_to_be_asked(instruction: &str) -> bool {
+    static ASK: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b(?:ask (?:me|us)|approv\w*|check with (?:me|us)|confirm with (?:me|us)|my (?:ok|okay|go-ahead))\b")
+            .expect("valid pattern")
+    });
+    ASK.is_match(instruction)
 }
 
 /// Whether a sentence asks to be reminded ("every morning at 9 remind me to stretch").
@@ -163,6 +176,20 @@ mod tests {
     fn anything_else_is_an_agent_step() {
         let (steps, name) = plan("summarise the open support tickets");
         assert_eq!(steps[0]["type"], "agent");
+        assert_eq!(
+            steps[0]["tools"],
+            json!(["http_request", "send_message", "workflow_runs"])
+        );
         assert_eq!(name, "Summarise the open support tickets");
+        let (steps, _) = plan("renew the certificates but ask me first");
+        assert_eq!(
+            steps[0]["tools"],
+            json!([
+                "http_request",
+                "send_message",
+                "workflow_runs",
+                "ask_approval"
+            ])
+        );
     }
 }

@@ -822,7 +822,7 @@ pub fn specs() -> Vec<ToolSpec> {
                 "name": nullable("A short name; null to derive one."),
                 "schedule": { "type": "string", "description": "When it runs, as the user said it: 'every weekday at 8:30', 'tomorrow at 5pm', 'every 4 hours', a cron expression, an RRULE, or 'manual'." },
                 "instruction": { "type": "string", "description": "What it does, in the user's words: 'remind me to stretch', 'check https://… and tell me if it is down', or a task for the LLM." },
-                "steps": nullable("Explicit steps as a JSON array in steward's plan format; null to derive them from the instruction."),
+                "steps": nullable("Explicit steps as a JSON array in steward's plan format; null to derive them from the instruction (a task for the LLM becomes one agent step with the tools http_request, send_message and workflow_runs, plus ask_approval when the user wants to be asked first). Name other tools explicitly: [{\"type\": \"agent\", \"instruction\": \"...\", \"tools\": [\"http_request\", \"send_message\", \"ask_approval\", \"start_workflow\"]}]."),
                 "timezone": nullable("IANA zone; null for the user's."),
                 "limits": limits.clone()
             })),

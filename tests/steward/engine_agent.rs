@@ -602,3 +602,68 @@ async fn an_unanswered_question_expires_and_the_run_ends_with_that_reason() {
     );
     assert_eq!(llm.requests().len(), 1, "the model is not asked again");
 }
+
+#[tokio::test]
+async fn secrets_and_when_asked_personal_data_are_masked_in_what_the_run_stores_not_in_what_it_sends(
+) {
+    let page = FakeHttp::start().await;
+    let call = args(json!({
+        "method": "GET",
+        "url": format!("{}/ok?api_key=live-key-123456", page.base),
+        "headers": [{"name": "Authorization", "value": "Bearer sk-live-abcdefghijklmnop"}],
+        "body": null,
+        "timeout_seconds": null
+    }));
+    let llm = FakeOpenAi::start(vec![
+        Reply::call("http_request", &call),
+        Reply::text(
+            "Done with my-configured-api-token; the owner is ana.lopez@example.org, +33 6 12 34 56 78.",
+        ),
+    ])
+    .await;
+    let model = model(&llm);
+    let sim = Sim::with_engine("2026-11-23T08:00:00Z", true, move |engine| {
+        engine.model = Some(model);
+        engine.redactor =
+            steward::workflow::redact::Redactor::new(["my-configured-api-token".to_string()], true);
+    })
+    .await;
+    let id = sim
+        .add(agent(
+            "Private",
+            "Check the API",
+            &["http_request"],
+            json!({}),
+        ))
+        .await;
+
+    let run = run_now(&sim, id).await;
+
+    assert_eq!(run.status, RunStatus::Succeeded, "{:?}", run.error);
+    // The request itself carried the real credentials.
+    let headers = page.seen.lock().unwrap().headers.join("\n");
+    assert!(
+        headers.contains("authorization: bearer sk-live-abcdefghijklmnop"),
+        "{headers}"
+    );
+    // What was stored did not.
+    let steps = step_log::list(sim.store.pool(), run.id).await.unwrap();
+    let stored = format!(
+        "{} {}",
+        run.output.clone().unwrap(),
+        steps[0].output.clone().unwrap()
+    );
+    for secret in [
+        "sk-live-abcdefghijklmnop",
+        "live-key-123456",
+        "my-configured-api-token",
+        "ana.lopez@example.org",
+        "+33 6 12 34 56 78",
+    ] {
+        assert!(!stored.contains(secret), "{secret} stored: {stored}");
+    }
+    assert_eq!(
+        run.answer().as_deref(),
+        Some("Done with [redacted]; the owner is [email], [phone].")
+    );
+}
