@@ -1,12 +1,14 @@
 //! Configuration from the environment, with embedded defaults so steward runs
 //! with nothing set.
 
+pub mod mcp;
 mod platforms;
 
 use std::path::PathBuf;
 
 pub use platforms::{DiscordConfig, HttpConfig, Secret, TelegramConfig};
 
+use crate::engine::mcp::McpServerConfig;
 use crate::llm::{LlmConfig, LlmConfigError};
 use crate::schedule::{Zone, DEFAULT_MIN_INTERVAL_SECONDS};
 
@@ -45,6 +47,9 @@ pub struct Config {
     pub telegram: Option<TelegramConfig>,
     /// Discord, when `DISCORD_TOKEN` is set.
     pub discord: Option<DiscordConfig>,
+    /// MCP servers whose tools `agent` steps may use (the file
+    /// `STEWARD_MCP_CONFIG` names; none when unset).
+    pub mcp_servers: Vec<McpServerConfig>,
 }
 
 /// A setting that could not be read; names the variable.
@@ -64,6 +69,8 @@ pub enum ConfigError {
     Invalid(&'static str, String, &'static str),
     #[error(transparent)]
     Llm(#[from] LlmConfigError),
+    #[error(transparent)]
+    Mcp(#[from] mcp::McpConfigError),
 }
 
 impl Config {
@@ -139,6 +146,7 @@ impl Config {
             http: platforms::http(&lookup)?,
             telegram: platforms::telegram(&lookup)?,
             discord: platforms::discord(&lookup),
+            mcp_servers: mcp::read(&lookup)?,
         })
     }
 }

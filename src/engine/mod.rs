@@ -3,6 +3,7 @@
 
 mod compare;
 pub mod http;
+pub mod mcp;
 mod steps;
 
 use chrono::{DateTime, Utc};

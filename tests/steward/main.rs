@@ -16,6 +16,7 @@ mod cli_chat;
 mod cli_schedule;
 mod engine_steps;
 mod llm_openai;
+mod mcp;
 mod schedule_bad_input;
 mod schedule_calendar_edges;
 mod schedule_dst;
