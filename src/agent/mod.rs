@@ -14,7 +14,7 @@ mod grammar;
 mod llm_turn;
 mod period;
 mod refs;
-mod render;
+pub(crate) mod render;
 mod state;
 mod tools;
 

@@ -88,7 +88,7 @@ impl App {
             http,
             model: model.clone(),
             prices,
-            mcp: crate::engine::Mcp::none(),
+            mcp: crate::engine::Mcp::new(config.mcp_servers.clone()),
             redactor: Redactor::new(config.secrets(), config.redact_pii),
             notifier: Arc::clone(&notifier),
             clock: Arc::clone(&clock),
@@ -116,6 +116,12 @@ impl App {
             scheduler,
             clock,
         })
+    }
+
+    /// Stops MCP servers this app started and closes the store.
+    pub async fn close(&self) {
+        self.engine.mcp.shutdown().await;
+        self.store.close().await;
     }
 
     /// The conversation agent over this app's store and scheduler, reading

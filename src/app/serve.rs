@@ -43,6 +43,7 @@ pub struct Serving {
     tasks: JoinSet<(&'static str, anyhow::Result<()>)>,
     delivery: Arc<Delivery>,
     store: Store,
+    mcp: crate::engine::Mcp,
 }
 
 /// Starts everything and returns once the HTTP server listens.
@@ -179,6 +180,7 @@ pub async fn start(
         tasks,
         delivery,
         store,
+        mcp: app.engine.mcp.clone(),
     })
 }
 
@@ -223,6 +225,7 @@ impl Serving {
         }
         // The notices of the last runs (and of runs marked interrupted).
         self.delivery.drain(DRAIN_LIMIT).await;
+        self.mcp.shutdown().await;
         self.store.close().await;
         first
     }

@@ -72,7 +72,7 @@ async fn one_turn(user: &str, message: String, json: bool, config: &Config) -> P
         .handle(terminal::inbound(user, Content::Text(message)))
         .await;
     heartbeat.abort();
-    app.store.close().await;
+    app.close().await;
     match reply {
         Ok(reply) if json => Printed::ok(format!(
             "{}\n",
@@ -94,6 +94,6 @@ async fn interactive(user: String, config: &Config) -> anyhow::Result<()> {
     let talked = terminal::converse(agent, user).await;
     let _ = stop.send(true);
     scheduler.await??;
-    app.store.close().await;
+    app.close().await;
     talked
 }

@@ -219,6 +219,7 @@ async fn execute(command: WorkflowsCommand, config: &Config) -> Result<Printed, 
             let heartbeat = tokio::spawn(Arc::clone(&app.scheduler).heartbeat());
             let status = app.scheduler.execute(job).await;
             heartbeat.abort();
+            app.engine.mcp.shutdown().await;
             let mut conn = app
                 .store
                 .connection()
@@ -240,6 +241,10 @@ async fn execute(command: WorkflowsCommand, config: &Config) -> Result<Printed, 
             }
             let detail = match (&run.error, &run.output) {
                 (Some(error), _) => error.clone(),
+                // A thinking run: its answer and what it used.
+                (None, Some(_)) if run.answer().is_some() => {
+                    crate::agent::render::run_outcome(&run)
+                }
                 (None, Some(output)) => output.to_string(),
                 (None, None) if status == crate::workflow::RunStatus::Waiting => format!(
                     "It waits for an answer: `steward runs approve {run_id}` or `steward runs reject {run_id}`; a running `steward serve` continues it."

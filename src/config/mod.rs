@@ -1,12 +1,14 @@
 //! Configuration from the environment, with embedded defaults so steward runs
 //! with nothing set.
 
+pub mod mcp;
 mod platforms;
 
 use std::path::PathBuf;
 
 pub use platforms::{DiscordConfig, HttpConfig, Secret, TelegramConfig};
 
+use crate::engine::mcp::{McpServerConfig, McpTransport};
 use crate::llm::{LlmConfig, LlmConfigError};
 use crate::schedule::{Zone, DEFAULT_MIN_INTERVAL_SECONDS};
 
@@ -48,6 +50,9 @@ pub struct Config {
     /// Also mask emails and phone numbers in what runs store
     /// (`STEWARD_REDACT_PII`, default false); secrets are always masked.
     pub redact_pii: bool,
+    /// MCP servers whose tools `agent` steps may use (the file
+    /// `STEWARD_MCP_CONFIG` names; none when unset).
+    pub mcp_servers: Vec<McpServerConfig>,
 }
 
 /// A setting that could not be read; names the variable.
@@ -67,6 +72,8 @@ pub enum ConfigError {
     Invalid(&'static str, String, &'static str),
     #[error(transparent)]
     Llm(#[from] LlmConfigError),
+    #[error(transparent)]
+    Mcp(#[from] mcp::McpConfigError),
 }
 
 impl Config {
@@ -138,6 +145,7 @@ impl Config {
             telegram: platforms::telegram(&lookup)?,
             discord: platforms::discord(&lookup),
             redact_pii: flag("STEWARD_REDACT_PII")?,
+            mcp_servers: mcp::read(&lookup)?,
         })
     }
 
@@ -161,6 +169,22 @@ impl Config {
         }
         if let Some(discord) = &self.discord {
             secrets.push(discord.token.expose().to_string());
+        }
+        for server in &self.mcp_servers {
+            match &server.transport {
+                McpTransport::Http { headers, .. } => secrets.extend(headers.values().cloned()),
+                // Paths and flags are not secrets; keys and tokens are.
+                McpTransport::Stdio { env, .. } => secrets.extend(
+                    env.iter()
+                        .filter(|(name, _)| {
+                            let name = name.to_ascii_uppercase();
+                            ["KEY", "TOKEN", "SECRET", "PASSWORD", "AUTH", "CREDENTIAL"]
+                                .iter()
+                                .any(|word| name.contains(word))
+                        })
+                        .map(|(_, value)| value.clone()),
+                ),
+            }
         }
         secrets
     }

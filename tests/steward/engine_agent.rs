@@ -667,3 +667,97 @@ async fn secrets_and_when_asked_personal_data_are_masked_in_what_the_run_stores_
         Some("Done with [redacted]; the owner is [email], [phone].")
     );
 }
+
+/// A simulation whose engine has the fixture MCP server as `fixture`.
+async fn sim_with_mcp(server: &FakeOpenAi) -> (Sim, steward::engine::Mcp) {
+    use steward::engine::mcp::{Mcp, McpServerConfig, McpTransport};
+    let model = model(server);
+    let mcp = Mcp::new(vec![McpServerConfig {
+        name: "fixture".into(),
+        transport: McpTransport::Stdio {
+            command: crate::mcp::fixture_binary().display().to_string(),
+            args: vec![],
+            env: Default::default(),
+            cwd: None,
+        },
+    }]);
+    let ours = mcp.clone();
+    let sim = Sim::with_engine("2026-11-23T08:00:00Z", true, move |engine| {
+        engine.model = Some(model);
+        engine.mcp = mcp;
+    })
+    .await;
+    (sim, ours)
+}
+
+#[tokio::test]
+async fn a_workflow_calls_the_mcp_tool_it_names_and_only_that_one() {
+    let llm = FakeOpenAi::start(vec![
+        Reply::call("fixture__add", &args(json!({"a": 2, "b": 3}))),
+        Reply::call("fixture__echo", &args(json!({"text": "sneaky"}))),
+        Reply::call("send_message", &say("2 + 3 = 5")),
+        Reply::text("Added and told the chat."),
+    ])
+    .await;
+    let (sim, mcp) = sim_with_mcp(&llm).await;
+    let id = sim
+        .add(agent(
+            "Adder",
+            "Add 2 and 3 and tell me",
+            &["send_message", "fixture.add"],
+            json!({}),
+        ))
+        .await;
+
+    let run = run_now(&sim, id).await;
+
+    assert_eq!(run.status, RunStatus::Succeeded, "{:?}", run.error);
+    let requests = llm.requests();
+    assert_eq!(offered(&requests[0]), ["send_message", "fixture__add"]);
+    let add = &requests[0]["tools"][1]["function"];
+    assert_eq!(add["parameters"]["properties"]["a"]["type"], "number");
+    assert!(add.get("strict").is_none() || add["strict"] == false);
+    let results: Vec<String> = said_by(&requests[2], "tool")
+        .iter()
+        .map(|m| m["content"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(results[0], "5");
+    assert!(
+        results[1].contains("there is no tool 'fixture__echo'"),
+        "{}",
+        results[1]
+    );
+    assert_eq!(
+        sent(&sim),
+        vec![(Some(HOME.to_string()), "2 + 3 = 5".to_string())]
+    );
+    mcp.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_server_wildcard_offers_all_its_tools_and_an_unconfigured_server_fails_the_run() {
+    let llm = FakeOpenAi::start(vec![Reply::text("looked")]).await;
+    let (sim, mcp) = sim_with_mcp(&llm).await;
+    let all = sim
+        .add(agent("All", "Look around", &["fixture.*"], json!({})))
+        .await;
+    let missing = sim
+        .add(agent("Missing", "Search", &["search.web"], json!({})))
+        .await;
+
+    run_now(&sim, all).await;
+    let failed = run_now(&sim, missing).await;
+
+    let mut names = offered(&llm.requests()[0]);
+    names.sort();
+    assert_eq!(names, ["fixture__add", "fixture__echo", "fixture__fail"]);
+    assert_eq!(failed.status, RunStatus::Failed);
+    let error = failed.error.unwrap();
+    assert!(
+        error.contains(
+            "'search.web' comes from an MCP server that is not configured (configured: fixture)"
+        ),
+        "{error}"
+    );
+    mcp.shutdown().await;
+}

@@ -223,6 +223,7 @@ pub fn steward_command() -> std::process::Command {
         "STEWARD_WEBHOOK_SECRET",
         "TELEGRAM_BOT_TOKEN",
         "DISCORD_TOKEN",
+        "STEWARD_MCP_CONFIG",
     ] {
         command.env_remove(name);
     }

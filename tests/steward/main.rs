@@ -18,6 +18,7 @@ mod cli_schedule;
 mod engine_agent;
 mod engine_steps;
 mod llm_openai;
+mod mcp;
 mod schedule_bad_input;
 mod schedule_calendar_edges;
 mod schedule_dst;
