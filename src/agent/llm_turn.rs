@@ -178,6 +178,22 @@ async fn system_prompt(turn: &Turn, agent: &Agent) -> String {
         ("timezone", turn.zone.name().to_string()),
         ("workflows", workflows),
         ("draft", draft),
+        ("agent_tools", agent_tools(agent)),
     ]);
     prompt::render("agent", &values)
+}
+
+/// "http_request, send_message, …; from MCP servers: files.*, search.*".
+fn agent_tools(agent: &Agent) -> String {
+    let mut text = crate::workflow::BUILTIN_TOOLS.join(", ");
+    if !agent.settings.mcp_servers.is_empty() {
+        let servers: Vec<String> = agent
+            .settings
+            .mcp_servers
+            .iter()
+            .map(|s| format!("{s}.*"))
+            .collect();
+        text.push_str(&format!("; from MCP servers: {}", servers.join(", ")));
+    }
+    text
 }

@@ -121,6 +121,9 @@ pub struct Settings {
     pub history_messages: usize,
     /// Rounds of tool calls the LLM may make in one turn.
     pub max_tool_rounds: usize,
+    /// The configured MCP servers, whose tools agent steps may name as
+    /// `server.tool` or `server.*` (told to the LLM when it writes steps).
+    pub mcp_servers: Vec<String>,
 }
 
 impl Default for Settings {
@@ -132,6 +135,7 @@ impl Default for Settings {
             run_wait: Duration::from_secs(10),
             history_messages: 20,
             max_tool_rounds: 6,
+            mcp_servers: Vec::new(),
         }
     }
 }

@@ -141,6 +141,7 @@ impl App {
                 default_zone: config.default_zone,
                 min_interval_seconds: config.min_interval_seconds,
                 run_wait,
+                mcp_servers: self.engine.mcp.server_names(),
                 ..agent::Settings::default()
             },
             self.model.clone(),

@@ -98,6 +98,10 @@ async fn the_model_drafts_with_tools_and_the_user_confirms() {
         system.contains("UTC") && system.contains("(none yet)"),
         "{system}"
     );
+    assert!(
+        system.contains("Tools an agent step can have: http_request, send_message, workflow_runs, start_workflow, ask_approval."),
+        "{system}"
+    );
     let tools: Vec<&str> = first["tools"]
         .as_array()
         .unwrap()
