@@ -93,7 +93,8 @@ async fn interactive(user: String, config: &Config) -> anyhow::Result<()> {
     let scheduler = tokio::spawn(Arc::clone(&app.scheduler).run(stopped));
     let talked = terminal::converse(agent, user).await;
     let _ = stop.send(true);
-    scheduler.await??;
+    let scheduled = scheduler.await;
     app.close().await;
+    scheduled??;
     talked
 }

@@ -57,6 +57,9 @@ impl HttpClient {
         let client = reqwest::Client::builder()
             .redirect(redirects)
             .dns_resolver(Arc::new(GuardedResolver { allow_private }))
+            // A proxy would resolve names itself, past the private-address
+            // check: requests go direct.
+            .no_proxy()
             .user_agent(concat!("steward/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| format!("building the HTTP client: {e}"))?;

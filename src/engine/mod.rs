@@ -141,8 +141,11 @@ impl Engine {
         } else {
             Vec::new()
         };
+        // A resumed run has its earlier executions' time counted: waiting
+        // for a person is free, working is not.
+        let worked = Duration::from_millis(time_worked(&previous));
         let limit = Duration::from_secs(workflow.guardrails.timeout_seconds.max(1));
-        let deadline = tokio::time::Instant::now() + limit;
+        let deadline = tokio::time::Instant::now() + limit.saturating_sub(worked);
         let runner = steps::Runner::new(self, run, workflow, previous, depth, deadline);
         let scope = json!({
             "input": run.input.clone().unwrap_or_else(|| json!({})),
@@ -165,7 +168,7 @@ impl Engine {
         )
         .await;
         let usage = runner.usage();
-        match result {
+        let mut outcome = match result {
             Err(_) => finish(
                 RunStatus::Guardrail,
                 None,
@@ -184,6 +187,20 @@ impl Engine {
                 Some(format!("stopped by a guardrail: {error}")),
                 usage,
             ),
-        }
+        };
+        outcome.usage.duration_ms += worked.as_millis() as u64;
+        outcome
     }
+}
+
+/// How long earlier executions of a run worked: its top-level steps run one
+/// after another, so their durations add up (nested ones are inside them).
+fn time_worked(previous: &[crate::workflow::StepRecord]) -> u64 {
+    previous
+        .iter()
+        .filter(|r| !r.step_key.contains(['.', '[']))
+        .filter(|r| r.status == "succeeded" || r.status == "waiting")
+        .filter_map(|r| r.usage.as_ref())
+        .map(|u| u.duration_ms)
+        .sum()
 }

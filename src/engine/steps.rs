@@ -85,7 +85,7 @@ impl<'a> Runner<'a> {
         self.previous
             .get(key)
             .filter(|r| r.status == "waiting")
-            .and_then(|r| r.output.as_ref())
+            .and_then(|r| r.state())
     }
 
     /// Runs the plan; the output maps each top-level step id to its output.
@@ -125,7 +125,7 @@ impl<'a> Runner<'a> {
             )));
         }
         if let Some(done) = self.previous.get(key).filter(|r| r.status == "succeeded") {
-            return Ok(done.output.clone().unwrap_or(Value::Null));
+            return Ok(done.state().cloned().unwrap_or(Value::Null));
         }
         let pool = self.engine.store.pool();
         let started_at = self.engine.now();
@@ -155,13 +155,21 @@ impl<'a> Runner<'a> {
             Err(Stop::Waiting) => ("waiting", parked.as_ref(), None),
             Err(Stop::Failed(e)) | Err(Stop::Guardrail(e)) => ("failed", None, Some(e.as_str())),
         };
+        // Stored masked; the unmasked output is kept beside it only while
+        // the run may resume and only when masking changed it.
         let redactor = &self.engine.redactor;
+        let masked = output.map(|o| redactor.value(o));
+        let resume = match (output, &masked) {
+            (Some(raw), Some(masked)) if raw != masked => Some(raw),
+            _ => None,
+        };
         self.engine.store.log().step(
             self.run.id,
             key,
             step.kind(),
             status,
-            output.map(|o| redactor.value(o)).as_ref(),
+            masked.as_ref(),
+            resume,
             error.map(|e| redactor.text(e)).as_deref(),
             &step_usage,
             started_at,
@@ -327,7 +335,9 @@ impl<'a> Runner<'a> {
                 } else {
                     input
                 };
-                self.chain(workflow, input).await.map_err(fail)
+                let (output, used) = self.chain(workflow, input).await.map_err(fail)?;
+                usage.add(&used);
+                Ok(output)
             }
             Action::Delay { seconds } => {
                 if !seconds.is_finite() || *seconds < 0.0 {
@@ -392,8 +402,14 @@ impl<'a> Runner<'a> {
         }
     }
 
-    /// Starts another workflow of the same owner and waits for its result.
-    pub(super) async fn chain(&self, target: &WorkflowRef, input: Value) -> Result<Value, String> {
+    /// Starts another workflow of the same owner and waits for its result;
+    /// also returns what the child used, which counts against this run's
+    /// budgets too.
+    pub(super) async fn chain(
+        &self,
+        target: &WorkflowRef,
+        input: Value,
+    ) -> Result<(Value, Usage), String> {
         let store = &self.engine.store;
         let mut conn = store.connection().await.map_err(|e| e.to_string())?;
         let found = match target {
@@ -468,9 +484,10 @@ impl<'a> Runner<'a> {
         )
         .await;
         match status {
-            RunStatus::Succeeded => {
-                Ok(json!({ "workflow_id": child.id, "run_id": run_id, "output": outcome.output }))
-            }
+            RunStatus::Succeeded => Ok((
+                json!({ "workflow_id": child.id, "run_id": run_id, "output": outcome.output }),
+                outcome.usage,
+            )),
             _ => Err(format!(
                 "workflow #{} '{}' {}: {}",
                 child.id,

@@ -2,15 +2,24 @@
 //! points at a folder whose files replace them (to try wording without a
 //! rebuild).
 
+use regex::Regex;
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
 
-/// A prompt by file stem ("agent"), with `{{key}}` placeholders filled.
+/// A prompt by file stem ("agent"), with `{{key}}` placeholders filled in
+/// one pass: a value that itself contains `{{key}}` is left as written.
 pub fn render(name: &str, values: &BTreeMap<&str, String>) -> String {
-    let mut text = load(name);
-    for (key, value) in values {
-        text = text.replace(&format!("{{{{{key}}}}}"), value);
-    }
-    text
+    static PLACEHOLDER: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\{\{([a-z_]+)\}\}").expect("valid pattern"));
+    let text = load(name);
+    PLACEHOLDER
+        .replace_all(&text, |found: &regex::Captures| {
+            match values.get(&found[1]) {
+                Some(value) => value.clone(),
+                None => found[0].to_string(),
+            }
+        })
+        .into_owned()
 }
 
 fn load(name: &str) -> String {
@@ -40,5 +49,15 @@ mod tests {
         let text = render("agent", &values);
         assert!(text.contains("Europe/Paris"));
         assert!(!text.contains("{{timezone}}"));
+    }
+
+    #[test]
+    fn values_are_not_read_as_placeholders() {
+        let values = BTreeMap::from([
+            ("previous_run", "\"{{workflow}}\"".to_string()),
+            ("workflow", "Secret plans".to_string()),
+        ]);
+        let text = render("run", &values);
+        assert!(text.contains("\"{{workflow}}\""), "{text}");
     }
 }

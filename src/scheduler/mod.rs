@@ -357,7 +357,7 @@ impl Scheduler {
                         outcome.usage.duration_ms as f64 / 1000.0
                     );
                     match outcome.output.as_ref().and_then(agent_answer) {
-                        Some(answer) => format!("{took}: {answer}"),
+                        Some(answer) => format!("{took}: {}", clip(&answer, 1_000)),
                         None => took,
                     }
                 },
@@ -569,5 +569,13 @@ fn log_task_end(done: Result<(i64, RunStatus), tokio::task::JoinError>) {
     match done {
         Ok((run, status)) => tracing::debug!(run, %status, "run ended"),
         Err(error) => tracing::error!(%error, "a run task panicked or was cancelled"),
+    }
+}
+
+/// At most `max` characters, with an ellipsis when cut.
+fn clip(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        None => text.to_string(),
+        Some((cut, _)) => format!("{}…", &text[..cut]),
     }
 }

@@ -24,6 +24,8 @@ pub struct StepRow {
     pub kind: String,
     pub status: String,
     pub output: Option<String>,
+    /// Unmasked state for resuming, when masking changed the output.
+    pub resume: Option<String>,
     pub error: Option<String>,
     pub usage: String,
     pub started_at: i64,
@@ -84,6 +86,7 @@ impl LogWriter {
         kind: &str,
         status: &str,
         output: Option<&Value>,
+        resume: Option<&Value>,
         error: Option<&str>,
         usage: &Usage,
         started_at: DateTime<Utc>,
@@ -95,6 +98,7 @@ impl LogWriter {
             kind: kind.to_string(),
             status: status.to_string(),
             output: output.map(Value::to_string),
+            resume: resume.map(Value::to_string),
             error: error.map(str::to_string),
             usage: serde_json::to_string(usage).unwrap_or_default(),
             started_at: to_ms(started_at),
@@ -247,11 +251,12 @@ async fn write(pool: &SqlitePool, ops: &[Op]) -> Result<Vec<i64>, StoreError> {
         })
         .collect();
     for chunk in steps.chunks(100) {
-        let values = vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");
+        let values = vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");
         let sql = format!(
-            "INSERT INTO run_steps (run_id, step_key, kind, status, output, error, usage, started_at, ended_at) \
+            "INSERT INTO run_steps (run_id, step_key, kind, status, output, resume, error, usage, started_at, ended_at) \
              VALUES {values} ON CONFLICT (run_id, step_key) DO UPDATE SET status = excluded.status, \
-             output = excluded.output, error = excluded.error, usage = excluded.usage, ended_at = excluded.ended_at"
+             output = excluded.output, resume = excluded.resume, error = excluded.error, usage = excluded.usage, \
+             ended_at = excluded.ended_at"
         );
         let mut query = sqlx::query(&sql);
         for row in chunk {
@@ -261,6 +266,7 @@ async fn write(pool: &SqlitePool, ops: &[Op]) -> Result<Vec<i64>, StoreError> {
                 .bind(&row.kind)
                 .bind(&row.status)
                 .bind(&row.output)
+                .bind(&row.resume)
                 .bind(&row.error)
                 .bind(&row.usage)
                 .bind(row.started_at)
@@ -296,7 +302,20 @@ async fn write(pool: &SqlitePool, ops: &[Op]) -> Result<Vec<i64>, StoreError> {
         }
         let done = query.fetch_all(&mut *tx).await.ctx("writing run results")?;
         let workflows: Vec<i64> = done.iter().map(|(_, w)| *w).collect();
+        let ended: Vec<i64> = done.iter().map(|(id, _)| *id).collect();
         recorded.extend(done.into_iter().map(|(id, _)| id));
+        if !ended.is_empty() {
+            // A finished run resumes no more: its unmasked state goes.
+            let marks = vec!["?"; ended.len()].join(", ");
+            let sql = format!(
+                "UPDATE run_steps SET resume = NULL WHERE resume IS NOT NULL AND run_id IN ({marks})"
+            );
+            let mut query = sqlx::query(&sql);
+            for id in &ended {
+                query = query.bind(id);
+            }
+            query.execute(&mut *tx).await.ctx("erasing resume state")?;
+        }
         if !workflows.is_empty() {
             let marks = vec!["?"; workflows.len()].join(", ");
             let sql = format!(

@@ -375,9 +375,17 @@ pub async fn finish(
     .bind(serde_json::to_string(usage).unwrap_or_default())
     .bind(id)
     .bind(owner)
-    .execute(conn)
+    .execute(&mut *conn)
     .await
     .ctx("recording a run's result")?;
+    if status.is_final() {
+        // A finished run resumes no more: its unmasked state goes.
+        sqlx::query("UPDATE run_steps SET resume = NULL WHERE run_id = ? AND resume IS NOT NULL")
+            .bind(id)
+            .execute(conn)
+            .await
+            .ctx("erasing resume state")?;
+    }
     Ok(done.rows_affected() == 1)
 }
 

@@ -13,6 +13,7 @@ struct Row {
     kind: String,
     status: String,
     output: Option<String>,
+    resume: Option<String>,
     error: Option<String>,
     usage: Option<String>,
     started_at: i64,
@@ -45,7 +46,7 @@ pub async fn started(
 /// The steps of a run, in the order they started.
 pub async fn list(pool: &SqlitePool, run_id: i64) -> Result<Vec<StepRecord>, StoreError> {
     let rows: Vec<Row> = sqlx::query_as(
-        "SELECT run_id, step_key, kind, status, output, error, usage, started_at, ended_at \
+        "SELECT run_id, step_key, kind, status, output, resume, error, usage, started_at, ended_at \
          FROM run_steps WHERE run_id = ? ORDER BY started_at, step_key",
     )
     .bind(run_id)
@@ -60,6 +61,7 @@ pub async fn list(pool: &SqlitePool, run_id: i64) -> Result<Vec<StepRecord>, Sto
             kind: r.kind,
             status: r.status,
             output: r.output.and_then(|o| serde_json::from_str(&o).ok()),
+            resume: r.resume.and_then(|o| serde_json::from_str(&o).ok()),
             error: r.error,
             usage: r.usage.and_then(|u| serde_json::from_str(&u).ok()),
             started_at: from_ms(r.started_at),

@@ -45,7 +45,21 @@ const SECRET_FIELDS: [&str; 16] = [
 ];
 
 static SHAPES: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
-    let rules: [(&str, &str); 8] = [
+    let rules: [(&str, &str); 10] = [
+        // Chat webhook URLs carry their secret in the path.
+        (
+            r"(?i)(https://hooks\.slack\.com/services/)[A-Za-z0-9/_-]+",
+            "$1[redacted]",
+        ),
+        (
+            r"(?i)(https://(?:\w+\.)?discord(?:app)?\.com/api/webhooks/\d+/)[A-Za-z0-9_-]+",
+            "$1[redacted]",
+        ),
+        // An Authorization header's value, whatever its scheme.
+        (
+            r#"(?i)(authorization"?\s*[:=]\s*"?(?:(?:bearer|basic|token|bot)\s+)?)[^\s"',}]{6,}"#,
+            "$1[redacted]",
+        ),
         // Provider key formats: OpenAI, GitHub, Slack, AWS, Google.
         (
             r"\b(?:sk-[A-Za-z0-9_-]{16,}|gh[opsur]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|xox[abprs]-[A-Za-z0-9-]{10,}|AKIA[0-9A-Z]{16}|AIza[0-9A-Za-z_-]{35})\b",
@@ -58,14 +72,10 @@ static SHAPES: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
             r"\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}",
             "[redacted]",
         ),
-        // Authorization schemes with their credentials.
+        // `Bearer …`, `token …` elsewhere: only a credential-looking value
+        // (a digit or `=` in it), so "basic functionality" stays.
         (
-            r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}",
-            "$1 [redacted]",
-        ),
-        // `token …`, `Bot …`: only with a digit in it, so "token counting" stays.
-        (
-            r"(?i)\b(token|bot)\s+[A-Za-z._~+/=-]*\d[A-Za-z0-9._~+/=-]{7,}",
+            r"(?i)\b(bearer|basic|token|bot)\s+[A-Za-z._~+/-]*[0-9=][A-Za-z0-9._~+/=-]*",
             "$1 [redacted]",
         ),
         // A password in a URL's user info.
@@ -123,8 +133,19 @@ impl Redactor {
         self.pii
     }
 
-    /// `text` with secrets (and, when configured, personal data) masked.
+    /// `text` with secrets (and, when configured, personal data) masked:
+    /// for what is stored and logged.
     pub fn text(&self, text: &str) -> String {
+        let out = self.secrets(text);
+        if self.pii {
+            return mask_pii(out);
+        }
+        out
+    }
+
+    /// `text` with secrets masked and personal data left: for what goes to
+    /// people (an approval must show whom an email goes to).
+    pub fn secrets(&self, text: &str) -> String {
         let mut out = text.to_string();
         for secret in &self.known {
             if out.contains(secret.as_str()) {
@@ -133,23 +154,6 @@ impl Redactor {
         }
         for (pattern, with) in SHAPES.iter() {
             if let std::borrow::Cow::Owned(changed) = pattern.replace_all(&out, *with) {
-                out = changed;
-            }
-        }
-        if self.pii {
-            if let std::borrow::Cow::Owned(changed) = EMAIL.replace_all(&out, "[email]") {
-                out = changed;
-            }
-            if let std::borrow::Cow::Owned(changed) =
-                PHONE.replace_all(&out, |found: &regex::Captures| {
-                    let candidate = &found[0];
-                    if is_phone(candidate) {
-                        "[phone]".to_string()
-                    } else {
-                        candidate.to_string()
-                    }
-                })
-            {
                 out = changed;
             }
         }
@@ -181,11 +185,32 @@ impl Redactor {
     }
 }
 
+fn mask_pii(mut out: String) -> String {
+    if let std::borrow::Cow::Owned(changed) = EMAIL.replace_all(&out, "[email]") {
+        out = changed;
+    }
+    if let std::borrow::Cow::Owned(changed) = PHONE.replace_all(&out, |found: &regex::Captures| {
+        let candidate = &found[0];
+        if is_phone(candidate) {
+            "[phone]".to_string()
+        } else {
+            candidate.to_string()
+        }
+    }) {
+        out = changed;
+    }
+    out
+}
+
 /// 8 to 15 digits, not a date, and either international (`+…`) or written
 /// with separators the way phone numbers are.
 fn is_phone(candidate: &str) -> bool {
     let digits = candidate.chars().filter(char::is_ascii_digit).count();
-    if !(8..=15).contains(&digits) || DATE_LIKE.is_match(candidate.trim()) {
+    let dotted = candidate.split('.').count() == 4
+        && candidate
+            .split('.')
+            .all(|part| (1..=3).contains(&part.len()) && part.chars().all(|c| c.is_ascii_digit()));
+    if !(8..=15).contains(&digits) || DATE_LIKE.is_match(candidate.trim()) || dotted {
         return false;
     }
     candidate.starts_with('+')
@@ -228,6 +253,15 @@ mod tests {
                 "AAHdqTcvCH1vGWJ",
             ),
             ("AKIAIOSFODNN7EXAMPLE", "AKIAIOSFODNN7EXAMPLE"),
+            ("Authorization: Basic dXNlcjpwYXNz", "dXNlcjpwYXNz"),
+            (
+                "https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXXXXXX",
+                "XXXXXXXXXXXXXXXX",
+            ),
+            (
+                "https://discord.com/api/webhooks/123456/abcDEF-ghi_jkl",
+                "abcDEF-ghi_jkl",
+            ),
         ] {
             let out = r.text(input);
             assert!(!out.contains(hidden), "{input} -> {out}");
@@ -250,6 +284,8 @@ mod tests {
             "Visits completed today: 12 (3 clients).",
             "https://status.example.com/api/v2/summary.json?page=2",
             "Call 555 and ask for the token count.",
+            "It offers basic functionality and bearer bonds.",
+            "Authorization failed.",
         ] {
             assert_eq!(r.text(text), text);
         }
@@ -297,8 +333,14 @@ mod tests {
             "12345678 rows",
             "v1.2.3",
             "21.11.2026",
+            "host 192.168.100.200",
         ] {
             assert_eq!(r.text(text), text, "{text}");
         }
+        // What goes to people keeps them; secrets still go.
+        assert_eq!(
+            r.secrets("mail ana.lopez@example.org with sk-abcdefghijklmnopqrstu"),
+            "mail ana.lopez@example.org with [redacted]"
+        );
     }
 }

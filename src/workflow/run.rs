@@ -196,9 +196,20 @@ pub struct StepRecord {
     pub step_key: String,
     pub kind: String,
     pub status: String,
+    /// Secrets masked.
     pub output: Option<Value>,
+    /// The unmasked output (or waiting state) while the run may resume, when
+    /// masking changed it.
+    pub resume: Option<Value>,
     pub error: Option<String>,
     pub usage: Option<Usage>,
     pub started_at: DateTime<Utc>,
     pub ended_at: Option<DateTime<Utc>>,
+}
+
+impl StepRecord {
+    /// What the step produced, as a resumed run reads it.
+    pub fn state(&self) -> Option<&Value> {
+        self.resume.as_ref().or(self.output.as_ref())
+    }
 }

@@ -91,11 +91,13 @@ pub(super) fn spec(name: &str) -> ToolSpec {
     }
 }
 
-/// Runs built-in tool `name` for call `call_id` of step `key`.
+/// Runs built-in tool `name` for step `key`; `questions` is how many
+/// questions the step asked before this call (each is keyed by its place, so
+/// a model server that reuses call ids cannot make one answer count twice).
 pub(super) async fn call(
     runner: &Runner<'_>,
     key: &str,
-    call_id: &str,
+    questions: usize,
     name: &str,
     arguments: Value,
     usage: &mut Usage,
@@ -115,11 +117,11 @@ pub(super) async fn call(
             Err(e) => done(Err(e)),
         },
         "start_workflow" => match parse::<StartArgs>(arguments) {
-            Ok(args) => done(start_workflow(runner, args).await),
+            Ok(args) => done(start_workflow(runner, args, usage).await),
             Err(e) => done(Err(e)),
         },
         "ask_approval" => match parse::<ApprovalArgs>(arguments) {
-            Ok(args) => ask_approval(runner, &format!("{key}:{call_id}"), args).await,
+            Ok(args) => ask_approval(runner, &format!("{key}:ask{}", questions + 1), args).await,
             Err(e) => done(Err(e)),
         },
         other => done(Err(format!("there is no built-in tool '{other}'"))),
@@ -238,7 +240,7 @@ async fn send_message(
     // steward's own output, as its `message` steps do.
     let chat = audience.to.clone();
     // What goes out to people never carries steward's own secrets.
-    let text = runner.engine.redactor.text(text);
+    let text = runner.engine.redactor.secrets(text);
     runner
         .engine
         .notifier
@@ -339,7 +341,11 @@ struct StartArgs {
     input: Option<String>,
 }
 
-async fn start_workflow(runner: &Runner<'_>, args: StartArgs) -> Result<Value, String> {
+async fn start_workflow(
+    runner: &Runner<'_>,
+    args: StartArgs,
+    usage: &mut Usage,
+) -> Result<Value, String> {
     let name = args.workflow.trim();
     let target = match name.trim_start_matches('#').parse::<i64>() {
         Ok(id) => WorkflowRef::Id(id),
@@ -351,7 +357,10 @@ async fn start_workflow(runner: &Runner<'_>, args: StartArgs) -> Result<Value, S
         Some(text) => serde_json::from_str(text).unwrap_or_else(|_| json!({ "text": text })),
     };
     let input = if input.is_null() { json!({}) } else { input };
-    runner.chain(&target, input).await
+    let (output, used) = runner.chain(&target, input).await?;
+    // The child's model use counts against this run's budgets.
+    usage.add(&Usage { steps: 0, ..used });
+    Ok(output)
 }
 
 #[derive(Deserialize)]
@@ -380,7 +389,7 @@ async fn ask_approval(runner: &Runner<'_>, approval_key: &str, args: ApprovalArg
         if question.is_empty() {
             return Called::Done(Err("the question is empty".into()));
         }
-        let question = engine.redactor.text(&clip(question, 1_000));
+        let question = engine.redactor.secrets(&clip(question, 1_000));
         let minutes = args
             .timeout_minutes
             .unwrap_or(24 * 60)

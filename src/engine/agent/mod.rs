@@ -71,7 +71,7 @@ impl Toolbox {
         if self.names.is_empty() {
             "none".into()
         } else {
-            self.names.values().cloned().collect::<Vec<_>>().join(", ")
+            self.names.keys().cloned().collect::<Vec<_>>().join(", ")
         }
     }
 }
@@ -101,7 +101,10 @@ pub(super) async fn run(
     let Some(model) = runner.engine.model.clone() else {
         return Err(fail(NO_MODEL.into()));
     };
-    let toolbox = toolbox(runner, tools).await.map_err(fail)?;
+    let toolbox = tokio::time::timeout_at(runner.deadline, toolbox(runner, tools))
+        .await
+        .map_err(|_| timed_out(runner))?
+        .map_err(fail)?;
     let mut transcript = match runner.parked_before(key) {
         Some(parked) => serde_json::from_value::<Transcript>(parked.clone()).map_err(|e| {
             fail(format!(
@@ -129,9 +132,14 @@ pub(super) async fn run(
                 }
                 usage.tool_calls += 1;
             }
+            let questions = transcript
+                .calls
+                .iter()
+                .filter(|c| c.tool == "ask_approval")
+                .count();
             let called = tokio::time::timeout_at(
                 runner.deadline,
-                call_tool(runner, key, &toolbox, &call, usage),
+                call_tool(runner, key, questions, &toolbox, &call, usage),
             )
             .await
             .map_err(|_| timed_out(runner))?;
@@ -280,6 +288,7 @@ fn wire_name(name: &str) -> String {
 async fn call_tool(
     runner: &Runner<'_>,
     key: &str,
+    questions: usize,
     toolbox: &Toolbox,
     call: &ToolCall,
     usage: &mut Usage,
@@ -310,7 +319,7 @@ async fn call_tool(
         }
     };
     if BUILTIN_TOOLS.contains(&name.as_str()) {
-        return builtins::call(runner, key, &call.id, name, arguments, usage).await;
+        return builtins::call(runner, key, questions, name, arguments, usage).await;
     }
     let left = runner
         .deadline
