@@ -801,13 +801,7 @@ pub fn specs() -> Vec<ToolSpec> {
         "required": ["timeout_seconds", "max_tool_calls", "max_cost_usd"],
         "additionalProperties": false
     });
-    let object = |properties: Value| {
-        let required: Vec<String> = properties
-            .as_object()
-            .map(|p| p.keys().cloned().collect())
-            .unwrap_or_default();
-        json!({ "type": "object", "properties": properties, "required": required, "additionalProperties": false })
-    };
+    let object = crate::llm::strict_object;
     let spec = |name: &str, description: &str, parameters: Value| ToolSpec {
         name: name.into(),
         description: description.into(),

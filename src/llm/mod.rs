@@ -95,6 +95,16 @@ pub struct ToolSpec {
     pub strict: bool,
 }
 
+/// A JSON schema object in OpenAI's strict form: every property required
+/// (optional ones are nullable in their own schema), nothing else allowed.
+pub fn strict_object(properties: Value) -> Value {
+    let required: Vec<String> = properties
+        .as_object()
+        .map(|p| p.keys().cloned().collect())
+        .unwrap_or_default();
+    serde_json::json!({ "type": "object", "properties": properties, "required": required, "additionalProperties": false })
+}
+
 /// Tokens a completion used.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TokenUsage {

@@ -67,19 +67,7 @@ fn say(text: &str) -> String {
 }
 
 async fn run_now(sim: &Sim, id: i64) -> Run {
-    let job = control::run_now(
-        &sim.store,
-        id,
-        "sim",
-        sim.now() + chrono::TimeDelta::minutes(5),
-        "test",
-        sim.now(),
-    )
-    .await
-    .unwrap();
-    let run_id = job.run.id;
-    sim.scheduler.execute(job).await;
-    run_of(sim, id, run_id).await
+    sim.run_now(id).await
 }
 
 async fn run_of(sim: &Sim, workflow: i64, run_id: i64) -> Run {

@@ -12,23 +12,7 @@ use crate::fake_http::FakeHttp;
 use crate::helpers::{at, Sim};
 
 async fn run_now(sim: &Sim, id: i64) -> Run {
-    let job = control::run_now(
-        &sim.store,
-        id,
-        "sim",
-        sim.now() + chrono::TimeDelta::minutes(5),
-        "test",
-        sim.now(),
-    )
-    .await
-    .unwrap();
-    let run_id = job.run.id;
-    sim.scheduler.execute(job).await;
-    sim.runs(id)
-        .await
-        .into_iter()
-        .find(|r| r.id == run_id)
-        .unwrap()
+    sim.run_now(id).await
 }
 
 fn messages(sim: &Sim) -> Vec<String> {

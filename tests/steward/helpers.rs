@@ -185,6 +185,28 @@ impl Sim {
             .unwrap()
     }
 
+    /// Runs workflow `id` now, as "run it now" does, and returns the run as
+    /// recorded when it ended (or paused).
+    pub async fn run_now(&self, id: i64) -> Run {
+        let job = steward::scheduler::control::run_now(
+            &self.store,
+            id,
+            "sim",
+            self.now() + chrono::TimeDelta::minutes(5),
+            "test",
+            self.now(),
+        )
+        .await
+        .unwrap();
+        let run_id = job.run.id;
+        self.scheduler.execute(job).await;
+        self.runs(id)
+            .await
+            .into_iter()
+            .find(|r| r.id == run_id)
+            .unwrap()
+    }
+
     pub async fn workflow(&self, id: i64) -> Workflow {
         let mut conn = self.store.connection().await.unwrap();
         workflows::get(&mut conn, id).await.unwrap().unwrap()

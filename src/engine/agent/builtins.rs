@@ -14,7 +14,7 @@ use std::time::Duration;
 use super::{clip, Called};
 use crate::engine::steps::Runner;
 use crate::engine::Stop;
-use crate::llm::ToolSpec;
+use crate::llm::{strict_object, ToolSpec};
 use crate::store::{approvals, runs};
 use crate::workflow::notify::Notice;
 use crate::workflow::{Plan, RunStatus, Usage, WorkflowRef};
@@ -31,13 +31,7 @@ const MAX_APPROVAL_MINUTES: i64 = 30 * 24 * 60;
 
 /// The strict schema of built-in tool `name`.
 pub(super) fn spec(name: &str) -> ToolSpec {
-    let object = |properties: Value| {
-        let required: Vec<String> = properties
-            .as_object()
-            .map(|p| p.keys().cloned().collect())
-            .unwrap_or_default();
-        json!({ "type": "object", "properties": properties, "required": required, "additionalProperties": false })
-    };
+    let object = strict_object;
     let (description, parameters) = match name {
         "http_request" => (
             "Make an HTTP request and get its status, content type and body (JSON when it parses, else text; long bodies are cut). Private and loopback addresses are refused unless steward allows them.",
