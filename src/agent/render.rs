@@ -344,14 +344,7 @@ fn http_status(output: &Value) -> Option<u64> {
     }
 }
 
-pub fn clip(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        text.to_string()
-    } else {
-        let cut: String = text.chars().take(max).collect();
-        format!("{cut}…")
-    }
-}
+pub use crate::workflow::clip;
 
 /// The first letter in upper case.
 pub fn capitalize(text: &str) -> String {

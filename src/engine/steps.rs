@@ -145,7 +145,8 @@ impl<'a> Runner<'a> {
             ..Usage::default()
         };
         let result = self.act(step, key, scope, &mut step_usage).await;
-        step_usage.duration_ms = started.elapsed().as_millis() as u64;
+        // On top of what a resumed step worked before it waited.
+        step_usage.duration_ms += started.elapsed().as_millis() as u64;
         if let Ok(mut usage) = self.usage.lock() {
             usage.add(&step_usage);
         }

@@ -15,6 +15,7 @@ use tokio::task::JoinSet;
 use crate::clock::Clock;
 use crate::engine::Engine;
 use crate::store::{approvals, runs, workflows, Store, StoreError};
+use crate::workflow::clip;
 use crate::workflow::notify::{Notice, Notifier};
 use crate::workflow::run::agent_answer;
 use crate::workflow::{Run, RunStatus, Workflow};
@@ -569,13 +570,5 @@ fn log_task_end(done: Result<(i64, RunStatus), tokio::task::JoinError>) {
     match done {
         Ok((run, status)) => tracing::debug!(run, %status, "run ended"),
         Err(error) => tracing::error!(%error, "a run task panicked or was cancelled"),
-    }
-}
-
-/// At most `max` characters, with an ellipsis when cut.
-fn clip(text: &str, max: usize) -> String {
-    match text.char_indices().nth(max) {
-        None => text.to_string(),
-        Some((cut, _)) => format!("{}…", &text[..cut]),
     }
 }

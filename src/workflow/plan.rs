@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-use super::template;
+use super::{clip, template};
 
 /// The steps of a workflow, in order.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -381,14 +381,6 @@ fn count(steps: &[Step]) -> usize {
         .iter()
         .map(|s| 1 + s.children().iter().map(|c| count(c)).sum::<usize>())
         .sum()
-}
-
-fn clip(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        text.to_string()
-    } else {
-        format!("{}…", text.chars().take(max).collect::<String>())
-    }
 }
 
 #[cfg(test)]

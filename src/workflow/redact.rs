@@ -8,7 +8,7 @@
 //! `user:password@` in URLs, `?token=…` query parameters, `"password": …`
 //! fields, and the formats of common providers' keys.
 
-use regex::Regex;
+use regex::{Regex, RegexSet};
 use serde_json::{Map, Value};
 use std::sync::LazyLock;
 
@@ -100,6 +100,10 @@ static SHAPES: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
         .collect()
 });
 
+static SHAPE_SET: LazyLock<RegexSet> = LazyLock::new(|| {
+    RegexSet::new(SHAPES.iter().map(|(pattern, _)| pattern.as_str())).expect("valid patterns")
+});
+
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
         .expect("valid pattern")
@@ -152,7 +156,12 @@ impl Redactor {
                 out = out.replace(secret.as_str(), MASK);
             }
         }
-        for (pattern, with) in SHAPES.iter() {
+        // One pass finds which shapes occur at all; most text has none.
+        let found = SHAPE_SET.matches(&out);
+        for (i, (pattern, with)) in SHAPES.iter().enumerate() {
+            if !found.matched(i) {
+                continue;
+            }
             if let std::borrow::Cow::Owned(changed) = pattern.replace_all(&out, *with) {
                 out = changed;
             }

@@ -961,3 +961,42 @@ async fn a_started_workflows_model_use_counts_against_the_starting_runs_budget()
         (5_200, 520, 3)
     );
 }
+
+#[tokio::test]
+async fn time_worked_before_a_wait_counts_toward_the_time_limit_and_waiting_does_not() {
+    let ask = |q: &str| args(json!({"question": q, "timeout_minutes": 60}));
+    let llm = FakeOpenAi::start(vec![
+        Reply::call("ask_approval", &ask("First?")).after_ms(700),
+        Reply::call("ask_approval", &ask("Second?")).after_ms(700),
+        Reply::text("never reached"),
+    ])
+    .await;
+    let sim = sim(&llm).await;
+    let id = sim
+        .add(agent(
+            "Slowish",
+            "Ask twice",
+            &["ask_approval"],
+            json!({"timeout_seconds": 1}),
+        ))
+        .await;
+
+    let first = run_now(&sim, id).await;
+    assert_eq!(first.status, RunStatus::Waiting);
+    // Waiting longer than the limit costs nothing.
+    tokio::time::sleep(Duration::from_millis(1_100)).await;
+    control::answer(&sim.store, first.id, true, "telegram:42", sim.now())
+        .await
+        .unwrap();
+    sim.tick_at("2026-11-23T08:01:00Z").await;
+
+    // 0.7 s worked before the wait and 0.7 s after: over the 1 s limit.
+    let run = run_of(&sim, id, first.id).await;
+    assert_eq!(run.status, RunStatus::Guardrail, "{:?}", run.error);
+    assert_eq!(
+        run.error.as_deref(),
+        Some("stopped by a guardrail: the run took longer than its limit of 1 s")
+    );
+    let worked = run.usage.unwrap().duration_ms;
+    assert!((1_000..2_000).contains(&worked), "{worked} ms");
+}

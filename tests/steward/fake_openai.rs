@@ -50,6 +50,8 @@ pub enum Reply {
     /// The reply, reporting these prompt and completion tokens instead of
     /// [`PROMPT_TOKENS`] and [`COMPLETION_TOKENS`].
     Used(Box<Reply>, u64, u64),
+    /// The reply, after this many milliseconds.
+    Delayed(Box<Reply>, u64),
 }
 
 impl Reply {
@@ -64,6 +66,11 @@ impl Reply {
     /// This reply, reporting `prompt` and `completion` tokens used.
     pub fn used(self, prompt: u64, completion: u64) -> Reply {
         Reply::Used(Box::new(self), prompt, completion)
+    }
+
+    /// This reply, `ms` milliseconds late.
+    pub fn after_ms(self, ms: u64) -> Reply {
+        Reply::Delayed(Box::new(self), ms)
     }
 }
 
@@ -152,7 +159,10 @@ async fn serve(mut socket: TcpStream, state: Arc<Mutex<State>>) {
         let (method, path) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
         let (status, extra, body) = if method == "POST" && path == "/v1/chat/completions" {
             match answer(&state, &headers, &body) {
-                Some(answer) => answer,
+                Some((delay, answer)) => {
+                    tokio::time::sleep(Duration::from_millis(delay)).await;
+                    answer
+                }
                 None => {
                     // Hang: hold the connection open without answering.
                     tokio::time::sleep(Duration::from_secs(3600)).await;
@@ -207,8 +217,24 @@ async fn read_until_head_end(socket: &mut TcpStream, buffer: &mut Vec<u8>) -> Op
 /// An answer: status, extra headers, body.
 type Answer = (u16, Vec<(String, String)>, String);
 
-/// Records the request and takes the next reply, or `None` to hang.
-fn answer(state: &Mutex<State>, headers: &HashMap<String, String>, body: &[u8]) -> Option<Answer> {
+/// Records the request and takes the next reply (with how long to wait
+/// before sending it), or `None` to hang.
+fn answer(
+    state: &Mutex<State>,
+    headers: &HashMap<String, String>,
+    body: &[u8],
+) -> Option<(u64, Answer)> {
+    let mut delay = 0;
+    let answer = reply_to(state, headers, body, &mut delay)?;
+    Some((delay, answer))
+}
+
+fn reply_to(
+    state: &Mutex<State>,
+    headers: &HashMap<String, String>,
+    body: &[u8],
+    delay: &mut u64,
+) -> Option<Answer> {
     let request: Value = serde_json::from_slice(body)
         .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(body).to_string()));
     let model = request["model"].as_str().unwrap_or("unknown").to_string();
@@ -236,15 +262,27 @@ fn answer(state: &Mutex<State>, headers: &HashMap<String, String>, body: &[u8]) 
         .pop_front()
         .unwrap_or_else(|| Reply::text("(script ended)"));
     let (mut prompt_tokens, mut completion_tokens) = (PROMPT_TOKENS, COMPLETION_TOKENS);
-    while let Reply::Used(inner, prompt, completion) = reply {
-        (prompt_tokens, completion_tokens) = (prompt, completion);
-        reply = *inner;
+    loop {
+        match reply {
+            Reply::Used(inner, prompt, completion) => {
+                (prompt_tokens, completion_tokens) = (prompt, completion);
+                reply = *inner;
+            }
+            Reply::Delayed(inner, ms) => {
+                *delay += ms;
+                reply = *inner;
+            }
+            other => {
+                reply = other;
+                break;
+            }
+        }
     }
     state.completions += 1;
     let id = format!("chatcmpl-fake-{}", state.completions);
     let message = match reply {
         Reply::Hang => return None,
-        Reply::Used(..) => unreachable!("unwrapped above"),
+        Reply::Used(..) | Reply::Delayed(..) => unreachable!("unwrapped above"),
         Reply::Status(status) => return Some((status, Vec::new(), error_body(status, "scripted"))),
         Reply::Raw(body) => return Some((200, Vec::new(), body)),
         Reply::Custom {

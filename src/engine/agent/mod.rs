@@ -114,6 +114,10 @@ pub(super) async fn run(
         None => Transcript::default(),
     };
     usage.add(&transcript.usage);
+    // Time worked before each wait, so the step's record (and the run's time
+    // limit, which sums records) counts every execution.
+    usage.duration_ms += transcript.usage.duration_ms;
+    let began = std::time::Instant::now();
     let opening = [
         Message::system(prompt::system(runner).await),
         Message::user(instruction),
@@ -149,7 +153,7 @@ pub(super) async fn run(
                     transcript.head_counted = true;
                     transcript.usage = Usage {
                         steps: 0,
-                        duration_ms: 0,
+                        duration_ms: usage.duration_ms + began.elapsed().as_millis() as u64,
                         ..usage.clone()
                     };
                     runner.park(key, serde_json::to_value(&transcript).unwrap_or_default());
