@@ -87,13 +87,20 @@ pub async fn run_runs(args: RunsArgs, config: &Config) -> Printed {
             match runs::list(store.pool(), args.workflow, since, args.limit).await {
                 Err(e) => Printed::error(e.to_string(), json, 2),
                 Ok(list) if json => {
-                    let mut shown = Vec::with_capacity(list.len());
-                    for run in &list {
-                        match steps::list(store.pool(), run.id).await {
-                            Ok(steps) => shown.push(run_json(run, &steps)),
-                            Err(e) => return Printed::error(e.to_string(), json, 2),
-                        }
+                    let ids: Vec<i64> = list.iter().map(|r| r.id).collect();
+                    let all = match steps::list_of(store.pool(), &ids).await {
+                        Ok(all) => all,
+                        Err(e) => return Printed::error(e.to_string(), json, 2),
+                    };
+                    let mut by_run: std::collections::HashMap<i64, Vec<StepRecord>> =
+                        std::collections::HashMap::new();
+                    for step in all {
+                        by_run.entry(step.run_id).or_default().push(step);
                     }
+                    let shown: Vec<Value> = list
+                        .iter()
+                        .map(|run| run_json(run, by_run.get(&run.id).map_or(&[], Vec::as_slice)))
+                        .collect();
                     Printed::ok(format!("{}\n", Value::Array(shown)))
                 }
                 Ok(list) => {

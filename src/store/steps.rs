@@ -45,14 +45,22 @@ pub async fn started(
 
 /// The steps of a run, in the order they started.
 pub async fn list(pool: &SqlitePool, run_id: i64) -> Result<Vec<StepRecord>, StoreError> {
+    list_of(pool, &[run_id]).await
+}
+
+/// The steps of several runs in one query, each run's in the order they
+/// started (for listings: one query, not one per run).
+pub async fn list_of(pool: &SqlitePool, run_ids: &[i64]) -> Result<Vec<StepRecord>, StoreError> {
+    let ids = serde_json::to_string(run_ids).unwrap_or_else(|_| "[]".into());
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT run_id, step_key, kind, status, output, resume, error, usage, started_at, ended_at \
-         FROM run_steps WHERE run_id = ? ORDER BY started_at, step_key",
+         FROM run_steps WHERE run_id IN (SELECT value FROM json_each(?)) \
+         ORDER BY run_id, started_at, step_key",
     )
-    .bind(run_id)
+    .bind(ids)
     .fetch_all(pool)
     .await
-    .ctx("loading a run's steps")?;
+    .ctx("loading run steps")?;
     Ok(rows
         .into_iter()
         .map(|r| StepRecord {
