@@ -47,6 +47,7 @@ pub(super) fn describe(schedule: &Schedule) -> String {
         Trigger::Cron(cron) => describe_cron(cron),
         Trigger::Rrule(rule) => describe_rrule(rule, zone),
         Trigger::Interval(interval) => describe_interval(interval, zone),
+        Trigger::Union(union) => super::times_words::describe_union(union, zone),
     };
     format!("{body} ({zone})")
 }
@@ -64,7 +65,7 @@ fn describe_interval(interval: &Interval, zone: Zone) -> String {
 
 // ----- cron -----------------------------------------------------------------
 
-fn describe_cron(cron: &CronExpr) -> String {
+pub(super) fn describe_cron(cron: &CronExpr) -> String {
     cron_words(cron).unwrap_or_else(|| {
         let text = cron.croner_description();
         text.trim_end_matches('.').to_string()
@@ -125,6 +126,17 @@ fn cron_time_words(second: &str, minute: &str, hour: &str) -> Option<When> {
     if second != 0 {
         return None;
     }
+    if hour != "*" {
+        // "0 9-17/2 * * *": an even progression reads as one.
+        let fields = [minute, hour, "*", "*", "*"].map(str::to_string);
+        if let Some((_, all)) = super::times_words::day_minutes(&fields) {
+            if let Some(words) = super::times_words::minutes_words(&all) {
+                if words.starts_with("Every") {
+                    return Some(When::Every(words));
+                }
+            }
+        }
+    }
     let minutes = numbers(minute, 59);
     match (minute, hour, minutes) {
         ("*", "*", _) => Some(When::Every("Every minute".into())),
@@ -154,7 +166,7 @@ fn cron_time_words(second: &str, minute: &str, hour: &str) -> Option<When> {
     }
 }
 
-fn cron_day_words(dom: &str, month: &str, dow: &str) -> Option<String> {
+pub(super) fn cron_day_words(dom: &str, month: &str, dow: &str) -> Option<String> {
     let dom_any = dom == "*" || dom == "?";
     let dow_any = dow == "*" || dow == "?";
     let months = if month == "*" {
@@ -308,7 +320,7 @@ fn month_number(text: &str) -> Option<u32> {
 
 // ----- RRULE ----------------------------------------------------------------
 
-fn describe_rrule(recurrence: &Recurrence, zone: Zone) -> String {
+pub(super) fn describe_rrule(recurrence: &Recurrence, zone: Zone) -> String {
     let rule = recurrence.rule();
     let start = recurrence.start();
     let interval = rule.get_interval();

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::natural::Context;
-use super::{parse_phrase, CronExpr, Interval, Recurrence, Schedule, Trigger};
+use super::{parse_phrase, CronExpr, Interval, Recurrence, Schedule, Trigger, Union};
 
 /// A schedule read from input, and the task around it when the input was a
 /// sentence.
@@ -22,6 +22,15 @@ pub fn parse_input(input: &str, context: &Context) -> Result<ParsedInput, String
         schedule: Schedule::new(trigger, context.zone),
         task: None,
     };
+    if trimmed.contains('|')
+        && trimmed
+            .split('|')
+            .all(|part| looks_like_expression(part.trim()))
+    {
+        return Union::parse(trimmed, context.zone, context.now)
+            .map(|union| plain(Trigger::Union(union)))
+            .map_err(|e| e.0);
+    }
     if looks_like_cron(trimmed) {
         return CronExpr::parse(trimmed)
             .map(|cron| plain(Trigger::Cron(cron)))
@@ -58,6 +67,15 @@ pub fn parse_input(input: &str, context: &Context) -> Result<ParsedInput, String
             task: parsed.task,
         })
         .map_err(|e| e.0)
+}
+
+/// A cron pattern or an RRULE, as one member of a union.
+fn looks_like_expression(text: &str) -> bool {
+    let upper = text.to_ascii_uppercase();
+    looks_like_cron(text)
+        || upper.starts_with("DTSTART")
+        || upper.starts_with("RRULE:")
+        || upper.starts_with("FREQ=")
 }
 
 /// A nickname, or 5 to 7 fields of cron characters with at least two that carry

@@ -9,6 +9,8 @@ mod input;
 mod interval;
 pub mod natural;
 mod recurrence;
+mod times_words;
+mod union;
 mod zone;
 
 pub use cron::{CronError, CronExpr};
@@ -16,6 +18,7 @@ pub use input::{parse_input, ParsedInput};
 pub use interval::{parse_duration_words, parse_iso_duration, Interval, IntervalError};
 pub use natural::{parse_phrase, PhraseError};
 pub use recurrence::{Recurrence, RecurrenceError};
+pub use union::{Member, Union, UnionError};
 pub use zone::{UnknownZone, Zone};
 
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -40,6 +43,8 @@ pub enum Trigger {
     Cron(CronExpr),
     Rrule(Box<Recurrence>),
     Interval(Interval),
+    /// Several cron or RRULE expressions fired as one.
+    Union(Union),
 }
 
 impl Schedule {
@@ -72,6 +77,10 @@ impl Schedule {
                 let anchor = anchor.unwrap_or(DateTime::UNIX_EPOCH);
                 Trigger::Interval(Interval::parse_iso(expression, anchor, 1).map_err(|e| e.0)?)
             }
+            "union" => Trigger::Union(
+                Union::parse(expression, zone, anchor.unwrap_or(DateTime::UNIX_EPOCH))
+                    .map_err(|e| e.0)?,
+            ),
             other => return Err(format!("unknown trigger kind '{other}'")),
         };
         Ok(Schedule::new(trigger, zone))
@@ -85,7 +94,7 @@ impl Schedule {
         }
     }
 
-    /// `once`, `cron`, `rrule`, `interval` or `manual`.
+    /// `once`, `cron`, `rrule`, `interval`, `union` or `manual`.
     pub fn kind(&self) -> &'static str {
         match self.trigger {
             Trigger::Manual => "manual",
@@ -93,6 +102,7 @@ impl Schedule {
             Trigger::Cron(_) => "cron",
             Trigger::Rrule(_) => "rrule",
             Trigger::Interval(_) => "interval",
+            Trigger::Union(_) => "union",
         }
     }
 
@@ -107,6 +117,7 @@ impl Schedule {
             Trigger::Cron(cron) => cron.as_str().to_string(),
             Trigger::Rrule(rule) => rule.expression(self.zone),
             Trigger::Interval(interval) => interval.iso(),
+            Trigger::Union(union) => union.expression(self.zone),
         }
     }
 
@@ -119,6 +130,7 @@ impl Schedule {
             Trigger::Cron(cron) => cron.next_after(after, self.zone),
             Trigger::Rrule(rule) => rule.next_after(after, self.zone),
             Trigger::Interval(interval) => interval.next_after(after, self.zone),
+            Trigger::Union(union) => union.next_after(after, self.zone),
         }
     }
 

@@ -195,8 +195,21 @@ impl FromStr for Zone {
 }
 
 impl fmt::Display for Zone {
+    /// The IANA name; a fixed offset reads as people write it ("UTC+2"), since
+    /// IANA's `Etc/GMT-2` has the sign inverted.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
+        let name = self.name();
+        match name.strip_prefix("Etc/GMT") {
+            Some(offset) if offset.starts_with(['+', '-']) => {
+                let flipped = if let Some(hours) = offset.strip_prefix('-') {
+                    format!("+{hours}")
+                } else {
+                    format!("-{}", &offset[1..])
+                };
+                write!(f, "UTC{flipped}")
+            }
+            _ => f.write_str(name),
+        }
     }
 }
 

@@ -21,6 +21,8 @@ mod llm_openai;
 mod mcp;
 mod schedule_bad_input;
 mod schedule_calendar_edges;
+mod schedule_corpus;
+mod schedule_corpus_phrases;
 mod schedule_dst;
 mod schedule_ocps;
 mod schedule_phrases;

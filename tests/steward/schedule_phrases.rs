@@ -677,8 +677,17 @@ fn variants_people_write_mean_the_same_schedules() {
 
 #[test]
 fn an_unclear_every_asks_instead_of_guessing() {
-    let error = read("every first monday", NOW, "Europe/Paris").unwrap_err();
+    let error = read("every first at 9", NOW, "Europe/Paris").unwrap_err();
     assert!(error.contains("of what?"), "{error}");
+}
+
+#[test]
+fn every_first_monday_is_the_first_monday_of_each_month() {
+    let parsed = read("every first monday", NOW, "Europe/Paris").unwrap();
+    assert_eq!(
+        crate::helpers::next(&parsed.schedule, NOW, 2),
+        ["2026-12-07T09:00:00+01:00", "2027-01-04T09:00:00+01:00"]
+    );
 }
 
 /// What is wrong with how `phrase` was read, if anything.

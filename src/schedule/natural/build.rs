@@ -5,12 +5,15 @@ use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike, 
 
 use super::calendar::{self, DaySpec};
 use super::clock::{self, TimeOfDay};
+use super::except;
+use super::layout;
 use super::recur::{self, Recur};
 use super::tokens::Token;
-use super::words::{month_name, PartOfDay, Unit};
+use super::window::{self, Window};
+use super::words::{month_name, word, PartOfDay, Unit};
 use super::zones;
 use super::{Context, PhraseError};
-use crate::schedule::{CronExpr, Interval, Recurrence, Schedule, Trigger, Zone};
+use crate::schedule::{CronExpr, Interval, Member, Recurrence, Schedule, Trigger, Union, Zone};
 
 /// One thing a recognizer understood.
 #[derive(Clone, Debug, PartialEq)]
@@ -21,6 +24,10 @@ pub enum Clause {
     After(i64),
     Times(Vec<TimeOfDay>),
     Zone(Zone),
+    /// Days left out: "except weekends".
+    Except(Vec<Weekday>),
+    /// A stretch of the day: "between 9 and 5", "during business hours".
+    Window(Window),
 }
 
 pub struct Clauses {
@@ -46,6 +53,20 @@ pub fn recognize_spans(tokens: &[Token]) -> Result<Vec<Span>, PhraseError> {
     let mut spans: Vec<Span> = Vec::new();
     let mut i = 0;
     while i < tokens.len() {
+        // "except the first monday": an exclusion that names no days of the
+        // week is not read as days to run on; its words stay for the guard.
+        let bounds = matches!(word(tokens, i), "until" | "till" | "between" | "during");
+        if (except::introduces(tokens, i) && except::recognize(tokens, i).is_none())
+            || (bounds && window::recognize(tokens, i)?.is_none())
+        {
+            i = super::guard::extent(tokens, i);
+            continue;
+        }
+        // "the weekly report", "my monday meeting": a thing, not a time.
+        if super::guard::names_a_thing(tokens, i) {
+            i += 1;
+            continue;
+        }
         match recognize_at(tokens, i)? {
             Some((clauses, len)) => {
                 let len = len.clamp(1, tokens.len() - i);
@@ -75,6 +96,12 @@ pub type Span = (usize, usize, Vec<Clause>);
 type Recognized = Option<(Vec<Clause>, usize)>;
 
 fn recognize_at(tokens: &[Token], i: usize) -> Result<Recognized, PhraseError> {
+    if let Some((days, len)) = except::recognize(tokens, i) {
+        return Ok(Some((vec![Clause::Except(days)], len)));
+    }
+    if let Some((found, len)) = window::recognize(tokens, i)? {
+        return Ok(Some((vec![Clause::Window(found)], len)));
+    }
     if let Some(((recur, part), len)) = recur::recognize(tokens, i)? {
         let mut clauses = vec![Clause::Recur(recur)];
         clauses.extend(part.map(Clause::Part));
@@ -99,7 +126,7 @@ fn recognize_at(tokens: &[Token], i: usize) -> Result<Recognized, PhraseError> {
 }
 
 /// The clauses sorted by kind, with conflicts refused.
-#[derive(Default)]
+#[derive(Clone, Default)]
 struct Parts {
     recur: Option<Recur>,
     day: Option<DaySpec>,
@@ -107,17 +134,42 @@ struct Parts {
     after: Option<i64>,
     times: Vec<TimeOfDay>,
     zone: Option<Zone>,
+    except: Vec<Weekday>,
+    window: Option<Window>,
+    /// Days named beside a repeat within the day ("every 10 minutes on
+    /// weekends", "twice a day on weekdays").
+    on_days: Vec<Weekday>,
 }
 
 fn sort(found: &[Clause]) -> Result<Parts, PhraseError> {
     let mut parts = Parts::default();
     for clause in found {
         match clause {
+            Clause::Recur(Recur::Weekly { every: 1, days })
+                if !days.is_empty() && parts.recur.as_ref().is_some_and(within_day) =>
+            {
+                parts.on_days.extend(days)
+            }
             Clause::Recur(recur) => {
                 parts.recur = Some(match parts.recur.take() {
                     None => recur.clone(),
+                    Some(Recur::Weekly { every: 1, days })
+                        if !days.is_empty() && within_day(recur) =>
+                    {
+                        parts.on_days.extend(days);
+                        recur.clone()
+                    }
                     Some(existing) => merge_recur(existing, recur.clone())?,
                 })
+            }
+            Clause::Except(days) => parts.except.extend(days),
+            Clause::Window(found) => {
+                if parts.window.is_some() {
+                    return Err(PhraseError::new(
+                        "that names two windows of the day: name one. Try 'every 15 minutes between 9am and 5pm'",
+                    ));
+                }
+                parts.window = Some(found.clone());
             }
             Clause::Day(day) => {
                 if parts.day.is_some() {
@@ -157,6 +209,11 @@ fn sort(found: &[Clause]) -> Result<Parts, PhraseError> {
     Ok(parts)
 }
 
+/// Repeats within a day, which days can be added to.
+fn within_day(recur: &Recur) -> bool {
+    matches!(recur, Recur::Every { .. } | Recur::TimesADay(_))
+}
+
 /// "every week" + "on mondays" is one recurrence; anything else is two.
 fn merge_recur(a: Recur, b: Recur) -> Result<Recur, PhraseError> {
     match (a, b) {
@@ -180,8 +237,34 @@ fn merge_recur(a: Recur, b: Recur) -> Result<Recur, PhraseError> {
         {
             Ok(nth)
         }
-        (Recur::Yearly { every: 1 }, nth @ Recur::NthWeekday { month: Some(_), .. })
-        | (nth @ Recur::NthWeekday { month: Some(_), .. }, Recur::Yearly { every: 1 }) => Ok(nth),
+        (Recur::Yearly { every: 1 }, nth @ Recur::NthWeekday { .. })
+        | (nth @ Recur::NthWeekday { .. }, Recur::Yearly { every: 1 })
+            if matches!(&nth, Recur::NthWeekday { months, .. } if months.len() == 1) =>
+        {
+            Ok(nth)
+        }
+        (Recur::Quarterly { days }, Recur::Quarterly { days: more })
+        | (Recur::Quarterly { days }, Recur::Monthly { every: 1, days: more })
+        | (Recur::Monthly { every: 1, days: more }, Recur::Quarterly { days }) => {
+            let mut all = days;
+            all.extend(more);
+            Ok(Recur::Quarterly { days: all })
+        }
+        (Recur::Quarterly { days }, nth @ Recur::NthWeekday { .. })
+        | (nth @ Recur::NthWeekday { .. }, Recur::Quarterly { days })
+            if days.is_empty() =>
+        {
+            match nth {
+                Recur::NthWeekday { nths, weekday, months } if months.is_empty() => {
+                    Ok(Recur::NthWeekday {
+                        months: recur::quarter_months(&nths),
+                        nths,
+                        weekday,
+                    })
+                }
+                other => Ok(other),
+            }
+        }
         _ => Err(PhraseError::new(
             "that describes two different repeats: say one. Try 'every monday at 9' or 'every 2 hours'",
         )),
@@ -253,26 +336,22 @@ impl When<'_> {
     fn recurring(&self, recur: &Recur, parts: &Parts) -> Result<Trigger, PhraseError> {
         let times = self.times(parts);
         let today = self.now.date();
+        let by_days = matches!(
+            recur,
+            Recur::Daily { .. } | Recur::Weekly { .. } | Recur::Every { .. } | Recur::TimesADay(_)
+        );
+        if !parts.except.is_empty() && !by_days {
+            return Err(PhraseError::new(
+                "I can leave out days of the week from daily and weekly repeats ('every day except weekends'), not from this one: say which days it should run instead",
+            ));
+        }
+        if parts.window.is_some() && !matches!(recur, Recur::Every { .. }) {
+            return Err(PhraseError::new(
+                "a window of the day needs to know how often within it: try 'every 15 minutes between 9am and 5pm' or 'every hour from 9 to 5'",
+            ));
+        }
         match recur {
-            Recur::Every { amount, unit } => {
-                if parts.day.is_some() || !parts.times.is_empty() {
-                    return Err(PhraseError::new(
-                        "I can't tie 'every N minutes/hours' to a day or time yet: say 'every 2 hours' alone, or give a cron expression such as '0 */2 * * 1-5'",
-                    ));
-                }
-                let unit_seconds = match unit {
-                    Unit::Second => 1,
-                    Unit::Minute => 60,
-                    _ => 3_600,
-                };
-                let seconds = amount.checked_mul(unit_seconds).ok_or_else(|| {
-                    PhraseError::new("that interval is too large: try 'every 2 weeks'")
-                })?;
-                let interval =
-                    Interval::new(seconds, self.context.now, self.context.min_interval_seconds)
-                        .map_err(|e| PhraseError::new(e.0))?;
-                Ok(Trigger::Interval(interval))
-            }
+            Recur::Every { amount, unit } => self.every(*amount, *unit, parts),
             Recur::TimesADay(count) => {
                 if parts.times.len() != *count as usize {
                     let how_often = match count {
@@ -283,34 +362,43 @@ impl When<'_> {
                         "{how_often} a day at which times? Name {count}. Try 'twice a day at 9 and 17'"
                     )));
                 }
-                self.no_day(parts, "every day")?;
-                cron(&times, "*", "*", "*")
+                let days = self.days(parts, &parts.on_days, "every day")?;
+                cron(&times, "*", "*", &dow_field(days.as_deref()))
             }
             Recur::Daily { every } => {
-                if let Some(DaySpec::Weekdays { days, next: false }) = &parts.day {
-                    return self.weekly(*every, days, &times);
-                }
-                self.no_day(parts, "every day")?;
+                let days = self.days(parts, &[], "every day")?;
                 if *every == 1 {
-                    cron(&times, "*", "*", "*")
-                } else {
-                    let start = self.first_slot(&times, |_| true)?;
-                    rrule(start, &format!("FREQ=DAILY;INTERVAL={every}"), &times)
+                    return cron(&times, "*", "*", &dow_field(days.as_deref()));
                 }
+                let byday = days
+                    .map(|days| {
+                        let codes: Vec<&str> = days.iter().map(|d| &cron_day(*d)[..2]).collect();
+                        format!(";BYDAY={}", codes.join(","))
+                    })
+                    .unwrap_or_default();
+                let start = self.first_slot(&times, |_| true)?;
+                rrule(
+                    start,
+                    &format!("FREQ=DAILY;INTERVAL={every}{byday}"),
+                    &times,
+                )
             }
             Recur::Weekly { every, days } => {
-                let mut days = days.clone();
+                let mut all = days.clone();
                 match &parts.day {
                     Some(DaySpec::Weekdays {
                         days: more,
                         next: false,
-                    }) => days.extend(more),
+                    }) => all.extend(more),
                     None => {}
                     Some(_) => return Err(self.day_conflict("every week")),
                 }
-                if days.is_empty() {
-                    days.push(today.weekday());
+                if all.is_empty() {
+                    all.push(today.weekday());
                 }
+                let days = self
+                    .days(parts, &all, "every week")?
+                    .unwrap_or_else(|| ALL_DAYS.to_vec());
                 self.weekly(*every, &days, &times)
             }
             Recur::Monthly { every, days } => {
@@ -326,17 +414,7 @@ impl When<'_> {
                 days.sort_unstable();
                 days.dedup();
                 if *every == 1 {
-                    let dom: Vec<String> = days
-                        .iter()
-                        .map(|d| {
-                            if *d == -1 {
-                                "L".to_string()
-                            } else {
-                                d.to_string()
-                            }
-                        })
-                        .collect();
-                    cron(&times, &dom.join(","), "*", "*")
+                    cron(&times, &dom_field(&days), "*", "*")
                 } else {
                     let start = self.first_slot(&times, |_| true)?;
                     let dom: Vec<String> = days.iter().map(|d| d.to_string()).collect();
@@ -347,20 +425,49 @@ impl When<'_> {
                     )
                 }
             }
+            Recur::Quarterly { days } => {
+                let mut days = days.clone();
+                match &parts.day {
+                    Some(DaySpec::DaysOfMonth(more)) => days.extend(more),
+                    None => {}
+                    Some(_) => return Err(self.day_conflict("every quarter")),
+                }
+                if days.is_empty() {
+                    days.push(1);
+                }
+                days.sort_unstable();
+                days.dedup();
+                let months = recur::quarter_months(&days);
+                let months: Vec<String> = months.iter().map(u32::to_string).collect();
+                cron(&times, &dom_field(&days), &months.join(","), "*")
+            }
             Recur::NthWeekday {
-                nth,
+                nths,
                 weekday,
-                month,
+                months,
             } => {
                 self.no_day(parts, "that day of the month")?;
-                let nth = if *nth == -1 {
-                    "L".to_string()
+                let dow: Vec<String> = nths
+                    .iter()
+                    .map(|nth| {
+                        let nth = if *nth == -1 {
+                            "L".to_string()
+                        } else {
+                            nth.to_string()
+                        };
+                        format!("{}#{nth}", cron_day(*weekday))
+                    })
+                    .collect();
+                let month = if months.is_empty() {
+                    "*".to_string()
                 } else {
-                    nth.to_string()
+                    months
+                        .iter()
+                        .map(u32::to_string)
+                        .collect::<Vec<_>>()
+                        .join(",")
                 };
-                let dow = format!("{}#{nth}", cron_day(*weekday));
-                let month = month.map(|m| m.to_string()).unwrap_or_else(|| "*".into());
-                cron(&times, "*", &month, &dow)
+                cron(&times, "*", &month, &dow.join(","))
             }
             Recur::Yearly { every } => {
                 let (month, day) = match &parts.day {
@@ -385,6 +492,99 @@ impl When<'_> {
                 }
             }
         }
+    }
+
+    /// "every 15 minutes", alone (an interval) or tied to days or a window of
+    /// the day (then laid out as times of day from the window's start, or from
+    /// midnight).
+    fn every(&self, amount: i64, unit: Unit, parts: &Parts) -> Result<Trigger, PhraseError> {
+        let unit_seconds = match unit {
+            Unit::Second => 1,
+            Unit::Minute => 60,
+            _ => 3_600,
+        };
+        let seconds = amount
+            .checked_mul(unit_seconds)
+            .ok_or_else(|| PhraseError::new("that interval is too large: try 'every 2 weeks'"))?;
+        if !parts.times.is_empty() {
+            return Err(PhraseError::new(
+                "'every N minutes/hours' and a time of day don't fit together: say when it starts and ends, e.g. 'every 2 hours from 9am to 5pm'",
+            ));
+        }
+        let days = self.days(parts, &parts.on_days, "every day")?;
+        if parts.window.is_none() && days.is_none() {
+            let interval =
+                Interval::new(seconds, self.context.now, self.context.min_interval_seconds)
+                    .map_err(|e| PhraseError::new(e.0))?;
+            return Ok(Trigger::Interval(interval));
+        }
+        // Checks the minimum the same way a plain interval does.
+        Interval::new(seconds, self.context.now, self.context.min_interval_seconds)
+            .map_err(|e| PhraseError::new(e.0))?;
+        if seconds % 60 != 0 {
+            return Err(PhraseError::new(
+                "within days or a window of the day, repeats go by whole minutes: try 'every minute' or 'every 5 minutes'",
+            ));
+        }
+        let step = seconds / 60;
+        if step >= 24 * 60 {
+            return Err(PhraseError::new(
+                "that repeats less than once a day: try 'every day at 9' or 'every monday at 9'",
+            ));
+        }
+        let (start, end) = match &parts.window {
+            Some(window) => (
+                clock_time(&window.start),
+                window
+                    .end
+                    .as_ref()
+                    .map(clock_time)
+                    .unwrap_or_else(end_of_day),
+            ),
+            None => (NaiveTime::MIN, end_of_day()),
+        };
+        let times = layout::window(start, end, step as u32);
+        cron(&times, "*", "*", &dow_field(days.as_deref()))
+    }
+
+    /// The days of the week a repeat runs on: `base` (or the days named, or
+    /// those of a window such as business hours) less any left out; `None`
+    /// for every day.
+    fn days(
+        &self,
+        parts: &Parts,
+        base: &[Weekday],
+        what: &str,
+    ) -> Result<Option<Vec<Weekday>>, PhraseError> {
+        let mut days: Option<Vec<Weekday>> = if !base.is_empty() {
+            Some(base.to_vec())
+        } else {
+            match &parts.day {
+                Some(DaySpec::Weekdays { days, next: false }) => Some(days.clone()),
+                None => parts.window.as_ref().and_then(|w| w.days.clone()),
+                Some(_) => return Err(self.day_conflict(what)),
+            }
+        };
+        if !parts.except.is_empty() {
+            let all = days.unwrap_or_else(|| ALL_DAYS.to_vec());
+            let left: Vec<Weekday> = all
+                .into_iter()
+                .filter(|d| !parts.except.contains(d))
+                .collect();
+            if left.is_empty() {
+                return Err(PhraseError::new(
+                    "leaving those days out leaves no day to run on: say which days it should run",
+                ));
+            }
+            days = Some(left);
+        }
+        Ok(days
+            .map(|mut days| {
+                days.sort_by_key(|d| d.num_days_from_monday());
+                days.dedup();
+                days
+            })
+            .filter(|days| days.len() < 7))
     }
 
     fn weekly(
@@ -565,47 +765,100 @@ fn cron_day(day: Weekday) -> &'static str {
     }
 }
 
-/// The minute and hour fields for `times`; one schedule can hold several times
-/// only when they share the minute or the hour.
-fn minute_hour(times: &[NaiveTime]) -> Result<(String, String), PhraseError> {
-    let join = |values: Vec<u32>| {
-        let mut values = values;
-        values.sort_unstable();
-        values.dedup();
-        values
-            .iter()
-            .map(|v| v.to_string())
-            .collect::<Vec<_>>()
-            .join(",")
+const ALL_DAYS: [Weekday; 7] = [
+    Weekday::Mon,
+    Weekday::Tue,
+    Weekday::Wed,
+    Weekday::Thu,
+    Weekday::Fri,
+    Weekday::Sat,
+    Weekday::Sun,
+];
+
+fn clock_time(time: &TimeOfDay) -> NaiveTime {
+    NaiveTime::from_hms_opt(time.hour, time.minute, 0).unwrap_or_default()
+}
+
+fn end_of_day() -> NaiveTime {
+    NaiveTime::from_hms_opt(23, 59, 0).unwrap_or_default()
+}
+
+/// The day-of-week field for `days` (`None`: every day).
+fn dow_field(days: Option<&[Weekday]>) -> String {
+    let Some(days) = days else {
+        return "*".into();
     };
-    let minutes = join(times.iter().map(|t| t.minute()).collect());
-    let hours = join(times.iter().map(|t| t.hour()).collect());
-    if minutes.contains(',') && hours.contains(',') {
-        let listed: Vec<String> = times
-            .iter()
-            .map(|t| t.format("%H:%M").to_string())
-            .collect();
-        return Err(PhraseError::new(format!(
-            "{} differ in both hour and minute, which one schedule can't hold: make one workflow per time, or use times that share the minute (9:00 and 17:00)",
-            listed.join(" and ")
-        )));
+    let mut days = days.to_vec();
+    days.sort_by_key(|d| d.num_days_from_monday());
+    days.dedup();
+    let names: Vec<&str> = days.iter().map(|d| cron_day(*d)).collect();
+    match names.as_slice() {
+        ["MON", "TUE", "WED", "THU", "FRI"] => "MON-FRI".into(),
+        _ if names.len() == 7 => "*".into(),
+        _ => names.join(","),
     }
-    Ok((minutes, hours))
 }
 
+/// The day-of-month field (`L` for the last day).
+fn dom_field(days: &[i32]) -> String {
+    days.iter()
+        .map(|d| {
+            if *d == -1 {
+                "L".to_string()
+            } else {
+                d.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// The trigger firing at `times` on the days the other fields allow: one
+/// cron pattern, or a union when the times need several.
 fn cron(times: &[NaiveTime], dom: &str, month: &str, dow: &str) -> Result<Trigger, PhraseError> {
-    let (minute, hour) = minute_hour(times)?;
-    let pattern = format!("{minute} {hour} {dom} {month} {dow}");
-    CronExpr::parse(&pattern)
-        .map(Trigger::Cron)
-        .map_err(|e| PhraseError::new(e.0))
+    let mut members = Vec::new();
+    for (minute, hour) in layout::fields(times) {
+        let pattern = format!("{minute} {hour} {dom} {month} {dow}");
+        let cron = CronExpr::parse(&pattern).map_err(|e| PhraseError::new(e.0))?;
+        members.push(Member::Cron(cron));
+    }
+    one_or_union(members)
 }
 
+/// The RRULE trigger firing at `times` from `start`'s date: one rule, or a
+/// union of rules sharing the start date when the times need several.
 fn rrule(start: NaiveDateTime, rule: &str, times: &[NaiveTime]) -> Result<Trigger, PhraseError> {
-    let (minute, hour) = minute_hour(times)?;
-    let rule = format!("{rule};BYHOUR={hour};BYMINUTE={minute};BYSECOND=0");
-    Recurrence::new(start, &rule)
-        .map(|r| Trigger::Rrule(Box::new(r)))
+    let mut members = Vec::new();
+    for (minutes, hours) in layout::groups(times) {
+        let list = |values: &[u32]| {
+            values
+                .iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        let first = NaiveTime::from_hms_opt(hours[0], minutes[0], 0).unwrap_or_default();
+        let text = format!(
+            "{rule};BYHOUR={};BYMINUTE={};BYSECOND=0",
+            list(&hours),
+            list(&minutes)
+        );
+        let recurrence = Recurrence::new(start.date().and_time(first), &text)
+            .map_err(|e| PhraseError::new(e.0))?;
+        members.push(Member::Rrule(Box::new(recurrence)));
+    }
+    one_or_union(members)
+}
+
+fn one_or_union(mut members: Vec<Member>) -> Result<Trigger, PhraseError> {
+    if members.len() == 1 {
+        return Ok(match members.remove(0) {
+            Member::Cron(cron) => Trigger::Cron(cron),
+            Member::Rrule(rule) => Trigger::Rrule(rule),
+        });
+    }
+    Union::new(members)
+        .map(Trigger::Union)
         .map_err(|e| PhraseError::new(e.0))
 }
 

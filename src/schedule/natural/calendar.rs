@@ -98,10 +98,12 @@ pub fn recognize(tokens: &[Token], i: usize) -> Result<Option<(Found, usize)>, P
         j
     };
     if let Some((days, len)) = weekday_list(tokens, j, j == i) {
-        return Ok(Some((
-            Found::Day(DaySpec::Weekdays { days, next }),
-            j - i + len,
-        )));
+        let day = DaySpec::Weekdays { days, next };
+        // "saturday morning", "next friday evening"
+        if let Some(part) = PartOfDay::parse(word(tokens, j + len)) {
+            return Ok(Some((Found::DayAndPart(day, part), j - i + len + 1)));
+        }
+        return Ok(Some((Found::Day(day), j - i + len)));
     }
     if let Some((spec, len)) = month_day(tokens, j)? {
         return Ok(Some((Found::Day(spec), j - i + len)));
@@ -152,6 +154,16 @@ fn offset(tokens: &[Token], j: usize) -> Result<Option<(Found, usize)>, PhraseEr
         };
     let mut total = amount.checked_mul(seconds);
     let mut len = 3;
+    // "in an hour and a half", "in 2 days and a half"
+    if (
+        word(tokens, j + 2),
+        word(tokens, j + 3),
+        word(tokens, j + 4),
+    ) == ("and", "a", "half")
+    {
+        total = total.and_then(|t| t.checked_add(seconds / 2));
+        len += 3;
+    }
     // "in 1 hour and 30 minutes", "in 2 hours, 15 minutes"
     while matches!(word(tokens, j + len - 1), "and" | ",") {
         let (Some(more), Some(more_unit)) = (

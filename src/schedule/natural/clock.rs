@@ -43,7 +43,13 @@ pub fn times(tokens: &[Token], i: usize) -> Result<Option<(Vec<TimeOfDay>, usize
         }
         // After a first time, a list item may be a bare hour ("at 9 and 17").
         match single(tokens, k, true) {
-            Ok(Some((time, next))) => {
+            Ok(Some((mut time, next))) => {
+                // "at 9 and 5": a later bare hour below the one before is in
+                // the afternoon.
+                let before = found[found.len() - 1];
+                if !time.meridiem && time.hour < before.hour && time.hour + 12 <= 23 {
+                    time = TimeOfDay::new(time.hour + 12, time.minute, true);
+                }
                 found.push(time);
                 j = next;
             }
@@ -54,7 +60,20 @@ pub fn times(tokens: &[Token], i: usize) -> Result<Option<(Vec<TimeOfDay>, usize
 }
 
 /// One time at `i`; `introduced` is true after "at", where a bare hour counts.
-fn single(
+pub fn single(
+    tokens: &[Token],
+    i: usize,
+    introduced: bool,
+) -> Result<Option<(TimeOfDay, usize)>, PhraseError> {
+    if let Some(found) = minutes_past(tokens, i) {
+        return Ok(Some(found));
+    }
+    plain(tokens, i, introduced)
+}
+
+/// One time at `i` without reading "9 to 5" as nine minutes to five: for
+/// the ends of a window.
+pub fn plain(
     tokens: &[Token],
     i: usize,
     introduced: bool,
@@ -65,9 +84,6 @@ fn single(
         "midnight" => return Ok(Some((TimeOfDay::new(0, 0, true), i + 1))),
         "half" | "quarter" => return Ok(phrase_time(tokens, i)),
         _ => {}
-    }
-    if let Some(found) = minutes_past(tokens, i) {
-        return Ok(Some(found));
     }
     let Some(clock) = split_clock(w) else {
         return Ok(None);
@@ -296,6 +312,9 @@ mod tests {
         assert_eq!(read("at 9am, noon and 5pm"), [(9, 0), (12, 0), (17, 0)]);
         assert_eq!(read("at nine"), [(9, 0)]);
         assert_eq!(read("10 past 9"), [(9, 10)]);
+        assert_eq!(read("at 9 and 5"), [(9, 0), (17, 0)]);
+        assert_eq!(read("at 8, 12 and 4"), [(8, 0), (12, 0), (16, 0)]);
+        assert_eq!(read("at 9am and 5am"), [(9, 0), (5, 0)]);
     }
 
     #[test]

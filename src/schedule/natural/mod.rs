@@ -10,10 +10,17 @@
 mod build;
 mod calendar;
 mod clock;
+mod except;
+mod guard;
+mod layout;
 mod recur;
 mod tokens;
+mod typos;
+mod window;
 mod words;
 mod zones;
+
+pub use typos::Correction;
 
 use chrono::{DateTime, Utc};
 
@@ -48,6 +55,8 @@ pub struct Parsed {
     pub schedule: Schedule,
     /// The words that were not part of the schedule ("move the car"), if any.
     pub task: Option<String>,
+    /// Typos read as the schedule word meant ("tuesdy" as "tuesday").
+    pub corrections: Vec<Correction>,
 }
 
 /// Why a phrase could not be read: a sentence for the user, with an example that
@@ -81,14 +90,111 @@ pub fn parse_phrase(text: &str, context: &Context) -> Result<Parsed, PhraseError
             "that is too long to read as a schedule ({length} characters; the limit is {MAX_PHRASE_CHARS}). Put the schedule in a short sentence such as 'every weekday at 8:30'."
         )));
     }
-    let tokens = tokens::tokenize(text);
-    let clauses = build::recognize_all(&tokens)?;
+    let (tokens, clauses, corrections) = read(text)?;
     if clauses.found.is_empty() {
         return Err(PhraseError::no_schedule());
     }
+    if let Some((start, len)) = guard::unplaced(&tokens, &clauses.used) {
+        return Err(unplaced_question(text, &tokens, &clauses.used, start, len));
+    }
     let schedule = build::build(&clauses.found, context)?;
     let task = build::task(text, &tokens, &clauses.used);
-    Ok(Parsed { schedule, task })
+    Ok(Parsed {
+        schedule,
+        task,
+        corrections,
+    })
+}
+
+/// The typos a phrase's schedule was read through ("evry" as "every"), for
+/// showing with a schedule read earlier.
+pub fn corrections_in(text: &str) -> Vec<Correction> {
+    read(text)
+        .map(|(_, _, corrections)| corrections)
+        .unwrap_or_default()
+}
+
+/// Tokens with typos corrected where the correction became part of the
+/// schedule, what the recognizers found in them, and the corrections kept.
+fn read(text: &str) -> Result<(Vec<tokens::Token>, build::Clauses, Vec<Correction>), PhraseError> {
+    let written = tokens::tokenize(text);
+    let (mut tokens, notes) = typos::correct(&written);
+    let mut clauses = build::recognize_all(&tokens)?;
+    // A correction nothing used was a word of the task after all: read it as
+    // written.
+    let unused = |tokens: &[tokens::Token], used: &[bool]| -> Vec<usize> {
+        (0..tokens.len())
+            .filter(|&i| notes[i].is_some() && !used[i])
+            .collect()
+    };
+    let stray = unused(&tokens, &clauses.used);
+    if !stray.is_empty() && notes.len() == tokens.len() {
+        for i in stray {
+            if let Some(original) = written.iter().find(|t| t.start == tokens[i].start) {
+                tokens[i].lower = original.lower.clone();
+            }
+        }
+        clauses = build::recognize_all(&tokens)?;
+    }
+    let mut corrections: Vec<Correction> = Vec::new();
+    for (i, note) in notes.iter().enumerate() {
+        if let Some(note) = note {
+            let kept = clauses.used.get(i).copied().unwrap_or(false)
+                && tokens[i].lower != note.written.to_lowercase();
+            if kept && !corrections.contains(note) {
+                corrections.push(note.clone());
+            }
+        }
+    }
+    Ok((tokens, clauses, corrections))
+}
+
+/// `I read "every day at 7" but not "except the first monday"`, with what
+/// can be said instead.
+fn unplaced_question(
+    text: &str,
+    tokens: &[tokens::Token],
+    used: &[bool],
+    start: usize,
+    len: usize,
+) -> PhraseError {
+    let mut placed: Vec<&str> = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        if used[i] {
+            let from = tokens[i].start;
+            while i + 1 < tokens.len() && used[i + 1] {
+                i += 1;
+            }
+            placed.push(&text[from..tokens[i].end]);
+        }
+        i += 1;
+    }
+    let words = &text[tokens[start].start..tokens[start + len - 1].end];
+    let first = tokens[start..start + len]
+        .iter()
+        .map(|t| t.lower.as_str())
+        .find(|w| !matches!(*w, "on" | "the" | "at" | "in" | "for" | "this" | "next"))
+        .unwrap_or("");
+    let hint = match first {
+        "except" | "excluding" | "but" | "not" => {
+            "What should happen then? I can leave out days of the week ('every day except weekends at 7'); otherwise say which days it should run."
+        }
+        "until" | "till" => {
+            "What did you mean by it? A schedule can't end on a date yet: make it without the end and pause or delete it then, or give hours of the day ('every hour from 9 until 5')."
+        }
+        "between" | "during" | "from" => {
+            "What did you mean by it? For a window of the day say how often within it: 'every 15 minutes between 9am and 5pm'."
+        }
+        "quarter" | "quarters" | "quarterly" => {
+            "What did you mean by it? 'the first monday of every quarter' and 'every quarter on the 1st' work."
+        }
+        _ => "What did you mean by it? Say the whole schedule in one phrase (e.g. 'every weekday at 8:30' or 'every sunday evening'), or leave that part out.",
+    };
+    PhraseError::new(format!(
+        "I read \"{}\" but not \"{words}\". {hint}",
+        placed.join(" ")
+    ))
 }
 
 /// Changes a schedule read from `original` by `amendment` ("at 9", "only on
@@ -109,11 +215,33 @@ pub fn amend_phrase(
             "that change is too long to read (the limit is {MAX_PHRASE_CHARS} characters)"
         )));
     }
-    let amendment_tokens = tokens::tokenize(amendment);
-    let changes = build::recognize_all(&amendment_tokens)?;
+    // "make it 9": a bare hour as a change is a time of day.
+    let amendment = amendment.trim();
+    let at_hour;
+    let amendment = if amendment
+        .trim_end_matches(['.', '!'])
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == ':')
+        && !amendment.is_empty()
+    {
+        at_hour = format!("at {amendment}");
+        at_hour.as_str()
+    } else {
+        amendment
+    };
+    let (amendment_tokens, changes, _) = read(amendment)?;
     if changes.found.is_empty() {
         return Err(PhraseError::new(
             "I couldn't find a schedule change in that. Try 'at 9', 'only on weekdays' or 'every monday at 8:30'.",
+        ));
+    }
+    if let Some((start, len)) = guard::unplaced(&amendment_tokens, &changes.used) {
+        return Err(unplaced_question(
+            amendment,
+            &amendment_tokens,
+            &changes.used,
+            start,
+            len,
         ));
     }
     if build::task(amendment, &amendment_tokens, &changes.used).is_some() {
@@ -121,18 +249,33 @@ pub fn amend_phrase(
             "that has more in it than a schedule change; say the change alone, e.g. 'at 9' or 'only on weekdays'.",
         ));
     }
-    let names_time = changes
-        .found
-        .iter()
-        .any(|c| matches!(c, Clause::Times(_) | Clause::Part(_)));
-    let names_days = changes
-        .found
-        .iter()
-        .any(|c| matches!(c, Clause::Recur(_) | Clause::Day(_) | Clause::After(_)));
-    let names_zone = changes.found.iter().any(|c| matches!(c, Clause::Zone(_)));
-    let original_tokens = tokens::tokenize(original);
+    let has = |test: fn(&Clause) -> bool| changes.found.iter().any(test);
+    let names_time = has(|c| matches!(c, Clause::Times(_) | Clause::Part(_)));
+    let names_repeat = has(|c| match c {
+        Clause::Recur(recur::Recur::Weekly { every: 1, days }) => days.is_empty(),
+        Clause::Recur(_) | Clause::After(_) => true,
+        _ => false,
+    });
+    let names_within_day = has(|c| {
+        matches!(
+            c,
+            Clause::Recur(recur::Recur::Every { .. } | recur::Recur::TimesADay(_))
+                | Clause::Window(_)
+        )
+    });
+    let names_days = has(|c| {
+        matches!(
+            c,
+            Clause::Recur(recur::Recur::Weekly { every: 1, .. })
+                | Clause::Day(_)
+                | Clause::Except(_)
+        )
+    });
+    let names_window = has(|c| matches!(c, Clause::Window(_)));
+    let names_zone = has(|c| matches!(c, Clause::Zone(_)));
+    let (original_tokens, _, _) = read(original)?;
     let spans = build::recognize_spans(&original_tokens)?;
-    if spans.is_empty() && !names_days {
+    if spans.is_empty() && !(names_days || names_repeat) {
         return Err(PhraseError::new(
             "I can't change just part of that schedule: give the whole of it, e.g. 'every weekday at 9'.",
         ));
@@ -140,11 +283,19 @@ pub fn amend_phrase(
     let mut kept: Vec<String> = Vec::new();
     for (start, len, clauses) in spans {
         let replaced = clauses.iter().any(|c| match c {
-            Clause::Times(_) => names_time,
+            Clause::Times(_) => names_time || names_within_day,
             // "every morning" is a repeat and a part of the day: a new time
             // keeps the repeat, new days replace it.
-            Clause::Part(_) => names_time && !matches!(clauses[0], Clause::Recur(_)),
-            Clause::Recur(_) | Clause::Day(_) | Clause::After(_) => names_days,
+            Clause::Part(_) => {
+                (names_time || names_within_day) && !matches!(clauses[0], Clause::Recur(_))
+            }
+            // A repeat within the day ("every 15 minutes") keeps going on
+            // the days named ("only on weekdays").
+            Clause::Recur(recur::Recur::Every { .. } | recur::Recur::TimesADay(_)) => names_repeat,
+            Clause::Recur(_) | Clause::Day(_) | Clause::After(_) | Clause::Except(_) => {
+                names_repeat || names_days
+            }
+            Clause::Window(_) => names_window || (names_repeat && !names_within_day),
             Clause::Zone(_) => names_zone,
         });
         if !replaced {

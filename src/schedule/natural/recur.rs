@@ -18,12 +18,16 @@ pub enum Recur {
     Weekly { every: u32, days: Vec<Weekday> },
     /// every `every` months on `days` (1..31, -1 last; empty: today's date)
     Monthly { every: u32, days: Vec<i32> },
-    /// every month on the `nth` (-1 last) `weekday`, optionally only in `month`
+    /// every month on the `nths` (-1 last) `weekday`, only in `months` when
+    /// some are named
     NthWeekday {
-        nth: i32,
+        nths: Vec<i32>,
         weekday: Weekday,
-        month: Option<u32>,
+        months: Vec<u32>,
     },
+    /// every calendar quarter (January, April, July, October) on `days` of
+    /// its first month (-1: the last day of its last month; empty: the 1st)
+    Quarterly { days: Vec<i32> },
     /// every `every` years (date from a day clause, else today's)
     Yearly { every: u32 },
     /// every `amount` minutes or hours (or seconds, refused later)
@@ -80,6 +84,7 @@ pub fn recognize(tokens: &[Token], i: usize) -> Result<Option<(Found, usize)>, P
             )
         }
         "yearly" | "annually" => return simple(Recur::Yearly { every: 1 }, None),
+        "quarterly" => return simple(Recur::Quarterly { days: vec![] }, None),
         "twice" | "thrice" | "once" => return times_a(tokens, i),
         _ => {}
     }
@@ -88,8 +93,17 @@ pub fn recognize(tokens: &[Token], i: usize) -> Result<Option<(Found, usize)>, P
     }
     // "weekdays", "on weekends", "mondays and thursdays", "on tuesdays".
     let j = if w == "on" { i + 1 } else { i };
-    if let Some(days) = plural_days(word(tokens, j)) {
-        return Ok(Some(((Recur::Weekly { every: 1, days }, None), j + 1 - i)));
+    // "weekdays", "working days", and "weekday mornings"
+    let plural_part = matches!(
+        word(tokens, j + 1),
+        "mornings" | "afternoons" | "evenings" | "nights"
+    );
+    if let Some((days, len)) = day_kind(tokens, j, !plural_part) {
+        let (part, len) = part_after(tokens, j + len, len);
+        return Ok(Some((
+            (Recur::Weekly { every: 1, days }, part),
+            j + len - i,
+        )));
     }
     // "monday to friday", "mon-fri": a range of days repeats every week.
     let ranged = word(tokens, j).contains('-')
@@ -98,22 +112,26 @@ pub fn recognize(tokens: &[Token], i: usize) -> Result<Option<(Found, usize)>, P
             && weekday(word(tokens, j + 2)).is_some());
     if ranged {
         if let Some((days, len)) = weekday_list(tokens, j) {
+            let (part, len) = part_after(tokens, j + len, len);
             return Ok(Some((
-                (Recur::Weekly { every: 1, days }, None),
+                (Recur::Weekly { every: 1, days }, part),
                 j - i + len,
             )));
         }
     }
-    if let Some((_, true)) = weekday(word(tokens, j)) {
+    // "mondays", and "friday afternoons" (a day with a plural part of the day).
+    let day_part = weekday(word(tokens, j)).is_some_and(|(_, plural)| !plural) && plural_part;
+    if weekday(word(tokens, j)).is_some_and(|(_, plural)| plural) || day_part {
         let (days, len) = weekday_list(tokens, j).unwrap_or_default();
+        let (part, len) = part_after(tokens, j + len, len);
         return Ok(Some((
-            (Recur::Weekly { every: 1, days }, None),
+            (Recur::Weekly { every: 1, days }, part),
             j - i + len,
         )));
     }
     // "(on) (the) first monday of the month", "the 1st and 15th of every month".
     let k = if word(tokens, j) == "the" { j + 1 } else { j };
-    if let Some(found) = day_of_month(tokens, k)? {
+    if let Some(found) = day_of_month(tokens, k, false)? {
         let (recur, len) = found;
         return Ok(Some(((recur, None), k - i + len)));
     }
@@ -143,6 +161,24 @@ fn every(tokens: &[Token], i: usize) -> Result<Option<(Found, usize)>, PhraseErr
             return Ok(Some(((recur, None), k + 1 - i)));
         }
     }
+    // "every quarter (on the 1st)"
+    if w == "quarter" {
+        return Ok(Some(((Recur::Quarterly { days: vec![] }, None), j + 1 - i)));
+    }
+    // "every single day", "each and every day"
+    if w == "single" || (w == "and" && matches!(word(tokens, j + 1), "every" | "each")) {
+        let skip = if w == "single" { 1 } else { 2 };
+        return every(tokens, j + skip - 1)
+            .map(|found| found.map(|(recur, len)| (recur, len + skip)));
+    }
+    // "every working day", "every business day", "every weekday morning"
+    if let Some((days, len)) = day_kind(tokens, j, false) {
+        let (part, len) = part_after(tokens, j + len, len);
+        return Ok(Some((
+            (Recur::Weekly { every: 1, days }, part),
+            j + len - i,
+        )));
+    }
     // "every 2h", "every 15min"
     if let Some((amount, unit)) = glued_amount(w) {
         if amount <= 0 {
@@ -156,7 +192,7 @@ fn every(tokens: &[Token], i: usize) -> Result<Option<(Found, usize)>, PhraseErr
     // Ordinals: "every 1st of the month", "every first monday of the month" are
     // days of the month; "every 2nd tuesday", "every 3rd day" are steps.
     if ordinal(w).is_some() && w != "second" {
-        if let Some((recur, len)) = day_of_month(tokens, j)? {
+        if let Some((recur, len)) = day_of_month(tokens, j, true)? {
             return Ok(Some(((recur, None), j + len - i)));
         }
         let n = ordinal(w).unwrap_or(0);
@@ -188,7 +224,7 @@ fn every(tokens: &[Token], i: usize) -> Result<Option<(Found, usize)>, PhraseErr
     if !stepped {
         // "every 1st of the month" was handled above; "every december 25th"
         // is yearly, the day comes as a day clause.
-        if let Some((recur, len)) = day_of_month(tokens, j)? {
+        if let Some((recur, len)) = day_of_month(tokens, j, true)? {
             return Ok(Some(((recur, None), j + len - i)));
         }
         if month(word(tokens, j)).is_some() {
@@ -223,6 +259,19 @@ fn stepped_unit(
         if every > 1000 && !matches!(unit, Unit::Second | Unit::Minute | Unit::Hour) {
             return Err(too_many());
         }
+        // "every hour on the hour": what an hour already means here.
+        let on_the_hour = unit == Unit::Hour
+            && (
+                word(tokens, j + 1),
+                word(tokens, j + 2),
+                word(tokens, j + 3),
+            ) == ("on", "the", "hour");
+        if on_the_hour {
+            return Ok(Some((
+                (Recur::Every { amount: step, unit }, None),
+                j + 4 - i,
+            )));
+        }
         let recur = match unit {
             Unit::Second | Unit::Minute | Unit::Hour => Recur::Every { amount: step, unit },
             Unit::Day => Recur::Daily { every },
@@ -249,10 +298,12 @@ fn stepped_unit(
         return Ok(Some(((Recur::Daily { every }, Some(part)), j + 1 - i)));
     }
     if let Some(days) = plural_days(w).or_else(|| plural_days(&format!("{w}s"))) {
-        return Ok(Some(((Recur::Weekly { every, days }, None), j + 1 - i)));
+        let (part, len) = part_after(tokens, j + 1, 1);
+        return Ok(Some(((Recur::Weekly { every, days }, part), j + len - i)));
     }
     if let Some((days, len)) = weekday_list(tokens, j) {
-        return Ok(Some(((Recur::Weekly { every, days }, None), j + len - i)));
+        let (part, len) = part_after(tokens, j + len, len);
+        return Ok(Some(((Recur::Weekly { every, days }, part), j + len - i)));
     }
     Ok(None)
 }
@@ -320,6 +371,32 @@ fn weekday_range(from: Weekday, to: Weekday) -> Vec<Weekday> {
     days
 }
 
+/// A part of the day right after days ("sunday evening", "weekday mornings"):
+/// the part and the length grown by it.
+fn part_after(tokens: &[Token], at: usize, len: usize) -> (Option<PartOfDay>, usize) {
+    match PartOfDay::parse(word(tokens, at)) {
+        Some(part) => (Some(part), len + 1),
+        None => (None, len),
+    }
+}
+
+/// "working days", "business days", "week days", "weekdays", "weekends" (with
+/// `plural_only`, singular forms are not taken: "on weekday" is odd, "every
+/// weekday" is not).
+fn day_kind(tokens: &[Token], j: usize, plural_only: bool) -> Option<(Vec<Weekday>, usize)> {
+    let w = word(tokens, j);
+    let next = word(tokens, j + 1);
+    let two = matches!(w, "working" | "business" | "work" | "week")
+        && (next == "days" || (!plural_only && next == "day"));
+    if two {
+        return plural_days("weekdays").map(|days| (days, 2));
+    }
+    if plural_only && !w.ends_with('s') {
+        return None;
+    }
+    plural_days(w).map(|days| (days, 1))
+}
+
 /// "weekdays", "weekends", "workdays": the days they mean.
 fn plural_days(text: &str) -> Option<Vec<Weekday>> {
     use Weekday::*;
@@ -369,46 +446,15 @@ fn weekday_list(tokens: &[Token], j: usize) -> Option<(Vec<Weekday>, usize)> {
 /// At `k` (after an optional "the"): "first monday of the month", "last friday
 /// of every month", "fourth thursday in november", "1st and 15th of every
 /// month", "last day of the month", "first of every month".
-fn day_of_month(tokens: &[Token], k: usize) -> Result<Option<(Recur, usize)>, PhraseError> {
+fn day_of_month(
+    tokens: &[Token],
+    k: usize,
+    after_every: bool,
+) -> Result<Option<(Recur, usize)>, PhraseError> {
     let Some(first) = ordinal_day(word(tokens, k)) else {
         return Ok(None);
     };
-    // nth weekday
-    if let Some((day, false)) = weekday(word(tokens, k + 1)) {
-        if !(first == -1 || (1..=5).contains(&first)) {
-            return Err(PhraseError::new(format!(
-                "a month has at most five {}s: try 'the last {}' or 'the 2nd {}'",
-                tokens[k + 1].raw,
-                tokens[k + 1].raw,
-                tokens[k + 1].raw
-            )));
-        }
-        let rest = k + 2;
-        if matches!(word(tokens, rest), "of" | "in") {
-            if let Some(m) = month(word(tokens, rest + 1)) {
-                return Ok(Some((
-                    Recur::NthWeekday {
-                        nth: first,
-                        weekday: day,
-                        month: Some(m),
-                    },
-                    rest + 2 - k,
-                )));
-            }
-        }
-        if let Some(len) = of_the_month(tokens, rest) {
-            return Ok(Some((
-                Recur::NthWeekday {
-                    nth: first,
-                    weekday: day,
-                    month: None,
-                },
-                rest + len - k,
-            )));
-        }
-        return Ok(None);
-    }
-    // days of the month
+    // "1st and 15th", "first and third"
     let mut days = vec![first];
     let mut n = k + 1;
     while is_joiner(word(tokens, n)) {
@@ -420,21 +466,95 @@ fn day_of_month(tokens: &[Token], k: usize) -> Result<Option<(Recur, usize)>, Ph
             None => break,
         }
     }
+    // nth weekdays: "first monday", "2nd and 4th tuesday"
+    if let Some((day, false)) = weekday(word(tokens, n)) {
+        if let Some(bad) = days.iter().find(|d| !(**d == -1 || (1..=5).contains(*d))) {
+            return Err(PhraseError::new(format!(
+                "a month has at most five {}s, so there is no {} one: try 'the last {}' or 'the 2nd {}'",
+                tokens[n].raw,
+                crate::schedule::describe::ordinal(*bad as u32),
+                tokens[n].raw,
+                tokens[n].raw
+            )));
+        }
+        let rest = n + 1;
+        if matches!(word(tokens, rest), "of" | "in") {
+            if let Some(m) = month(word(tokens, rest + 1)) {
+                let recur = Recur::NthWeekday {
+                    nths: days,
+                    weekday: day,
+                    months: vec![m],
+                };
+                return Ok(Some((recur, rest + 2 - k)));
+            }
+        }
+        if let Some((len, period)) = of_the_month(tokens, rest) {
+            let months = match period {
+                Period::Month => vec![],
+                Period::Quarter => quarter_months(&days),
+            };
+            let recur = Recur::NthWeekday {
+                nths: days,
+                weekday: day,
+                months,
+            };
+            return Ok(Some((recur, rest + len - k)));
+        }
+        // "every first monday", "every 2nd and 4th tuesday": only a month has
+        // those ("every 2nd tuesday" alone stays every other tuesday).
+        let monthly = days.len() >= 2 || days == [1] || days == [-1];
+        if after_every && monthly {
+            let recur = Recur::NthWeekday {
+                nths: days,
+                weekday: day,
+                months: vec![],
+            };
+            return Ok(Some((recur, rest - k)));
+        }
+        return Ok(None);
+    }
+    // days of the month (or quarter)
     if word(tokens, n) == "day" {
         n += 1;
     }
     match of_the_month(tokens, n) {
-        Some(len) => Ok(Some((Recur::Monthly { every: 1, days }, n + len - k))),
+        Some((len, Period::Month)) => Ok(Some((Recur::Monthly { every: 1, days }, n + len - k))),
+        Some((len, Period::Quarter)) => Ok(Some((Recur::Quarterly { days }, n + len - k))),
         None => Ok(None),
     }
 }
 
-/// "of the month", "of every month", "of each month", "every month", "monthly".
-fn of_the_month(tokens: &[Token], n: usize) -> Option<usize> {
+/// What "of every …" repeats over.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Period {
+    Month,
+    Quarter,
+}
+
+/// The months of a calendar quarter a day falls in: its first month for days
+/// counted from the start, its last month for "last" ("the last friday of the
+/// quarter" is in March, June, September and December).
+pub fn quarter_months(days: &[i32]) -> Vec<u32> {
+    if days.iter().all(|d| *d < 0) {
+        vec![3, 6, 9, 12]
+    } else {
+        vec![1, 4, 7, 10]
+    }
+}
+
+/// "of the month", "of every month", "of each month", "every month",
+/// "monthly", and the same with "quarter".
+fn of_the_month(tokens: &[Token], n: usize) -> Option<(usize, Period)> {
+    let period = |w: &str| match w {
+        "month" => Some(Period::Month),
+        "quarter" => Some(Period::Quarter),
+        _ => None,
+    };
     match (word(tokens, n), word(tokens, n + 1), word(tokens, n + 2)) {
-        ("of" | "in", "the" | "every" | "each" | "a", "month") => Some(3),
-        ("every" | "each", "month", _) => Some(2),
-        ("monthly", _, _) => Some(1),
+        ("of" | "in", "the" | "every" | "each" | "a", p) => period(p).map(|p| (3, p)),
+        ("every" | "each", p, _) => period(p).map(|p| (2, p)),
+        ("monthly", _, _) => Some((1, Period::Month)),
+        ("quarterly", _, _) => Some((1, Period::Quarter)),
         _ => None,
     }
 }

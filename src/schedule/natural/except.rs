@@ -1,0 +1,92 @@
+//! Exclusions: "except weekends", "but not on fridays", "excluding saturdays
+//! and sundays", "other than wednesday". What can be left out is days of the
+//! week; anything else after "except" is not placed, and the guard asks.
+
+use chrono::Weekday;
+
+use super::tokens::Token;
+use super::words::{is_joiner, weekday, word};
+
+/// Whether an exclusion starts at `i`.
+pub fn introduces(tokens: &[Token], i: usize) -> bool {
+    start(tokens, i).is_some()
+}
+
+/// Where the excluded words start, after "except", "but not"…
+fn start(tokens: &[Token], i: usize) -> Option<usize> {
+    let j = match (word(tokens, i), word(tokens, i + 1)) {
+        ("except" | "excluding", _) => i + 1,
+        ("but", "not") | ("other", "than") => i + 2,
+        ("apart" | "aside", "from") => i + 2,
+        _ => return None,
+    };
+    Some(j)
+}
+
+/// The days left out and the tokens the clause took.
+pub fn recognize(tokens: &[Token], i: usize) -> Option<(Vec<Weekday>, usize)> {
+    let mut j = start(tokens, i)?;
+    if word(tokens, i) == "but" && word(tokens, i + 2) == "on" {
+        j += 1;
+    }
+    // "except for", "except on", "except the weekend", "except on the weekends"
+    while matches!(word(tokens, j), "for" | "on" | "the" | "at" | "during") {
+        j += 1;
+    }
+    let (mut days, mut k) = days_at(tokens, j)?;
+    while is_joiner(word(tokens, k)) {
+        let next = if word(tokens, k + 1) == "on" {
+            k + 2
+        } else {
+            k + 1
+        };
+        match days_at(tokens, next) {
+            Some((more, end)) => {
+                days.extend(more);
+                k = end;
+            }
+            None => break,
+        }
+    }
+    days.sort_by_key(|d| d.num_days_from_monday());
+    days.dedup();
+    Some((days, k - i))
+}
+
+/// "weekends", "the weekend", "weekdays", "friday", "fridays".
+fn days_at(tokens: &[Token], j: usize) -> Option<(Vec<Weekday>, usize)> {
+    use Weekday::*;
+    let w = word(tokens, j);
+    let days = match w {
+        "weekend" | "weekends" => vec![Sat, Sun],
+        "weekday" | "weekdays" | "workday" | "workdays" => vec![Mon, Tue, Wed, Thu, Fri],
+        _ => vec![weekday(w)?.0],
+    };
+    Some((days, j + 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tokens::tokenize;
+    use super::*;
+    use Weekday::*;
+
+    fn read(text: &str) -> Option<Vec<Weekday>> {
+        recognize(&tokenize(text), 0).map(|(days, _)| days)
+    }
+
+    #[test]
+    fn exclusions_name_days() {
+        assert_eq!(read("except weekends"), Some(vec![Sat, Sun]));
+        assert_eq!(read("except the weekend"), Some(vec![Sat, Sun]));
+        assert_eq!(read("but not on sundays"), Some(vec![Sun]));
+        assert_eq!(
+            read("excluding saturdays and sundays"),
+            Some(vec![Sat, Sun])
+        );
+        assert_eq!(read("except friday"), Some(vec![Fri]));
+        assert_eq!(read("other than mon, wed"), Some(vec![Mon, Wed]));
+        assert_eq!(read("except the first monday"), None);
+        assert_eq!(read("except holidays"), None);
+    }
+}

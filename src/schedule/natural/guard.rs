@@ -1,0 +1,288 @@
+//! Every word is placed or asked about (DESIGN §3): words with schedule
+//! meaning that no recognizer took ("except the first monday", "on the
+//! weekend", "until friday") must not fall silently into the task, where the
+//! schedule would quietly lose them. The reader asks about them instead.
+//!
+//! A word is let through as part of the task when it is quoted, or names a
+//! thing rather than a time: after "the", "my", "a"… not themselves after a
+//! preposition ("send the weekly report", "check the morning queue"; but "on
+//! the weekend" is a time), in "good morning", or a deadline after "by".
+
+use super::clock;
+use super::tokens::Token;
+use super::words::{cardinal, month, ordinal, unit, weekday, word, PartOfDay};
+
+/// Words whose only job is to shape a schedule.
+const SCHEDULE_WORDS: &[&str] = &[
+    "except",
+    "excluding",
+    "between",
+    "during",
+    "until",
+    "till",
+    "quarter",
+    "quarters",
+    "quarterly",
+    "weekend",
+    "weekends",
+    "weekday",
+    "weekdays",
+    "workday",
+    "workdays",
+    "daily",
+    "weekly",
+    "monthly",
+    "hourly",
+    "yearly",
+    "nightly",
+    "fortnightly",
+    "biweekly",
+    "annually",
+    "tomorrow",
+    "tonight",
+    "noon",
+    "midnight",
+    "twice",
+    "thrice",
+    "o'clock",
+    "oclock",
+];
+
+/// Words that lead into a time ("on the weekend", "every first monday").
+const LEADS: &[&str] = &[
+    "on", "at", "in", "during", "for", "until", "till", "by", "before", "after", "every", "each",
+    "from", "between", "except", "this", "next", "the", "of", "and", "or", "but", "not",
+];
+
+const DETERMINERS: &[&str] = &[
+    "the", "a", "an", "my", "our", "your", "their", "his", "her", "its", "this", "that", "these",
+    "those",
+];
+
+/// Prepositions that make a following "the …" a time ("on the weekend").
+const TIME_PREPOSITIONS: &[&str] = &[
+    "on", "at", "in", "during", "for", "until", "till", "before", "after", "every", "each", "from",
+    "between", "except", "since",
+];
+
+/// The first run of words with schedule meaning that nothing placed, as
+/// (first token, token count).
+pub fn unplaced(tokens: &[Token], used: &[bool]) -> Option<(usize, usize)> {
+    let quoted = quoted(tokens);
+    let at = (0..tokens.len())
+        .find(|&i| !used[i] && !quoted[i] && means_time(tokens, i) && !names_a_thing(tokens, i))?;
+    // Widen to the words around that belong with it ("except the first monday").
+    let mut start = at;
+    while start > 0 && !used[start - 1] && LEADS.contains(&word(tokens, start - 1)) {
+        start -= 1;
+    }
+    let mut end = at + 1;
+    let introduces = matches!(
+        word(tokens, at),
+        "except" | "excluding" | "between" | "during" | "until" | "till"
+    );
+    if introduces && end < tokens.len() && !used[end] {
+        end += 1;
+    }
+    while end < tokens.len()
+        && end - start < 8
+        && !used[end]
+        && (LEADS.contains(&word(tokens, end))
+            || means_time(tokens, end)
+            || unit(word(tokens, end)).is_some())
+    {
+        end += 1;
+    }
+    // Never end on a joining word.
+    while end > at + 1 && LEADS.contains(&word(tokens, end - 1)) {
+        end -= 1;
+    }
+    Some((start, end - start))
+}
+
+/// Where the words that go with an exclusion or window starting at `at` end
+/// ("except the first monday of the month").
+pub fn extent(tokens: &[Token], at: usize) -> usize {
+    let mut end = at + 1;
+    if matches!(word(tokens, at), "but" | "other" | "apart") {
+        end += 1;
+    }
+    while end < tokens.len()
+        && end - at < 10
+        && !starts_a_schedule(tokens, end)
+        && (LEADS.contains(&word(tokens, end))
+            || means_time(tokens, end)
+            || unit(word(tokens, end)).is_some())
+    {
+        end += 1;
+    }
+    while end > at + 1 && LEADS.contains(&word(tokens, end - 1)) {
+        end -= 1;
+    }
+    end
+}
+
+/// Words that begin the main schedule again after an aside ("except the
+/// first monday every weekday at 8:30"), where the aside's words end.
+fn starts_a_schedule(tokens: &[Token], i: usize) -> bool {
+    let w = word(tokens, i);
+    matches!(
+        w,
+        "every"
+            | "each"
+            | "at"
+            | "@"
+            | "daily"
+            | "weekly"
+            | "monthly"
+            | "hourly"
+            | "tomorrow"
+            | "today"
+            | "tonight"
+    ) || matches!(clock::single(tokens, i, false), Ok(Some(_)))
+}
+
+/// Whether the word at `i` carries schedule meaning wherever it stands.
+fn means_time(tokens: &[Token], i: usize) -> bool {
+    let w = word(tokens, i);
+    let next = word(tokens, i + 1);
+    if SCHEDULE_WORDS.contains(&w) || PartOfDay::parse(w).is_some() {
+        return true;
+    }
+    // Day names in full ("sat" and "sun" are words), and months in full
+    // except "may" and "march", which are words too.
+    if weekday(w).is_some_and(|_| w.len() >= 6) {
+        return true;
+    }
+    if month(w).is_some() && w.len() >= 4 && !matches!(w, "march" | "sept") {
+        return true;
+    }
+    if w == "but" && next == "not" {
+        return true;
+    }
+    // "every 3rd", "every other", "each working day"
+    if matches!(w, "every" | "each") {
+        return cardinal(next).is_some()
+            || ordinal(next).is_some()
+            || unit(next).is_some()
+            || weekday(next).is_some()
+            || PartOfDay::parse(next).is_some()
+            || matches!(
+                next,
+                "other" | "single" | "working" | "business" | "quarter"
+            );
+    }
+    // "first monday", "2nd of", "last day"
+    if ordinal(w).is_some() {
+        return weekday(next).is_some() || matches!(next, "day" | "of" | "weekday");
+    }
+    // "15 min", "2 hours" not read as a repeat or an offset
+    if cardinal(w).is_some() && unit(next).is_some() {
+        return true;
+    }
+    // a range of hours: "9-17", "9am-5pm"
+    if let Some((a, b)) = w.split_once('-') {
+        let alone = |text: &str| {
+            let tokens = super::tokens::tokenize(text);
+            matches!(clock::plain(&tokens, 0, true), Ok(Some((_, 1))))
+        };
+        if alone(a) && alone(b) {
+            return true;
+        }
+    }
+    // a time of day: "9am", "17:30", "half past 8"
+    matches!(clock::single(tokens, i, false), Ok(Some(_)))
+}
+
+/// Whether the word at `i` is part of a name for a thing rather than a time.
+pub fn names_a_thing(tokens: &[Token], i: usize) -> bool {
+    let before = if i > 0 { word(tokens, i - 1) } else { "" };
+    let two_before = if i > 1 { word(tokens, i - 2) } else { "" };
+    if before == "good" && PartOfDay::parse(word(tokens, i)).is_some() {
+        return true;
+    }
+    // a deadline in the task: "finish it by friday"
+    if before == "by" {
+        return true;
+    }
+    // "the weekly report", "my 9:30 call", "the tuesday meeting"
+    if DETERMINERS.contains(&before) && !TIME_PREPOSITIONS.contains(&two_before) {
+        let next = word(tokens, i + 1);
+        return !next.is_empty() && !LEADS.contains(&next) && !means_time(tokens, i + 1);
+    }
+    false
+}
+
+/// Tokens inside quotation marks.
+fn quoted(tokens: &[Token]) -> Vec<bool> {
+    let mut inside = vec![false; tokens.len()];
+    let mut open: Option<(usize, &str)> = None;
+    for (i, token) in tokens.iter().enumerate() {
+        let quote = token.lower.as_str();
+        match open {
+            Some((start, opener)) if closes(opener, quote) => {
+                inside[start..=i].iter_mut().for_each(|q| *q = true);
+                open = None;
+            }
+            None if matches!(quote, "\"" | "“" | "'" | "‘" | "«" | "`") => {
+                open = Some((i, quote))
+            }
+            _ => {}
+        }
+    }
+    inside
+}
+
+fn closes(opener: &str, quote: &str) -> bool {
+    matches!(
+        (opener, quote),
+        ("\"", "\"") | ("“", "”") | ("“", "\"") | ("'", "'") | ("‘", "’") | ("«", "»") | ("`", "`")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tokens::tokenize;
+    use super::*;
+
+    /// The unplaced words when nothing else was placed.
+    fn loose(text: &str) -> Option<String> {
+        let tokens = tokenize(text);
+        let used = vec![false; tokens.len()];
+        unplaced(&tokens, &used)
+            .map(|(start, len)| text[tokens[start].start..tokens[start + len - 1].end].to_string())
+    }
+
+    #[test]
+    fn schedule_words_are_found_with_their_neighbours() {
+        assert_eq!(
+            loose("remind me except the first monday").as_deref(),
+            Some("except the first monday")
+        );
+        assert_eq!(
+            loose("stretch on the weekend").as_deref(),
+            Some("on the weekend")
+        );
+        assert_eq!(
+            loose("water the plants until friday").as_deref(),
+            Some("until friday")
+        );
+        assert_eq!(loose("backup 15 min").as_deref(), Some("15 min"));
+    }
+
+    #[test]
+    fn things_named_with_time_words_are_the_task() {
+        for text in [
+            "send the weekly report",
+            "check the morning queue",
+            "say good morning to the team",
+            "finish the slides by friday",
+            "post \"see you on monday\" in the channel",
+            "call my 9:30 contact",
+            "check each page",
+            "review every item",
+        ] {
+            assert_eq!(loose(text), None, "{text}");
+        }
+    }
+}
