@@ -27,6 +27,10 @@ pub struct Spec {
     pub timezone: String,
     pub steps: Value,
     pub guardrails: Guardrails,
+    /// A change the user asked for that could not be made: the next bare yes
+    /// is answered with the draft as it stands instead of creating it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unapplied: Option<String>,
 }
 
 /// A change waiting for confirmation. (One lives per conversation turn, so
@@ -80,6 +84,7 @@ impl Spec {
             timezone: String::new(),
             steps,
             guardrails,
+            unapplied: None,
         };
         spec.set_schedule(schedule, source);
         spec
@@ -113,6 +118,7 @@ impl Spec {
             timezone: workflow.timezone.clone(),
             steps,
             guardrails: workflow.guardrails.clone(),
+            unapplied: None,
         }
     }
 

@@ -21,6 +21,8 @@ pub enum Intent {
     Thanks,
     /// Confirm, cancel or amend with no draft waiting.
     NoDraft,
+    /// Something understood that steward cannot do yet, with what to say.
+    Explain(String),
 }
 
 /// How a message settles the draft waiting for confirmation.
@@ -41,7 +43,7 @@ fn re(pattern: &str) -> Regex {
 
 static CONFIRM: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^(?:yes|y|yep|yup|yeah|ok|okay|sure|confirm(?:ed)?|create(?: it)?|save(?: it)?|delete(?: it)?|do it|go(?: ahead)?|looks good|sounds good|perfect|great|correct|right|please do|absolutely|of course)\b[\s,.!]*(?:(?:but|and|,|though|just)\s+)?(?P<rest>.*?)[\s.!]*$",
+        r"(?i)^(?:yes|y|yep|yup|yeah|yea|ya|ok|okay|k|kk|sure|confirm(?:ed)?|create(?: it)?|save(?: it)?|delete(?: it)?|do it|go(?: ahead)?|looks good|look good|sounds good|lgtm|perfect|great|correct|right|please do|absolutely|of course|alright|all right|fine|yes please|let'?s do it|ship it|approved?|affirmative|sgtm)\b[\s,.!]*(?:(?:but|and|,|though|just)\s+)?(?P<rest>.*?)[\s.!]*$",
     )
 });
 static CANCEL: LazyLock<Regex> = LazyLock::new(|| {
@@ -56,15 +58,44 @@ static RENAME_DRAFT: LazyLock<Regex> = LazyLock::new(|| {
 });
 static AMEND_FILLER: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^(?:(?:and|but|also|actually|no|rather|instead|please|oh|wait)[,\s]+)*(?:(?:make|change|set|move|switch) (?:it|that|the (?:time|schedule|trigger))(?: to)?|(?:it should|let it|have it) (?:run|fire|go)?|run it|do it)?\s*",
+        r"(?i)^(?:(?:and|but|also|actually|no|rather|instead|please|oh|wait|hmm|so)[,\s]+)*(?:(?:make|change|set|move|switch|have|let|get) (?:it|that|this|the (?:time|schedule|trigger|draft|reminder))(?: (?:run|fire|go off|go|happen|be|start|remind me))?(?: to\b)?|(?:it should|it must|let it|have it) (?:run|fire|go off|go|happen|be)?|run it|do it)?\s*",
     )
 });
 static INSTEAD: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)[\s,]*(?:instead|please|then|rather)?[\s.!]*$"));
 
+/// Yes and no as a reaction: "👍", "✅", "👎".
+fn emoji_answer(text: &str) -> Option<Settle> {
+    let marks: String = text
+        .chars()
+        .filter(|c| {
+            !c.is_whitespace() && !matches!(c, '\u{FE0F}' | '\u{1F3FB}'..='\u{1F3FF}' | '!' | '.')
+        })
+        .collect();
+    if marks.is_empty() {
+        return None;
+    }
+    if marks
+        .chars()
+        .all(|c| matches!(c, '👍' | '✅' | '👌' | '✔' | '🆗' | '💯' | '🙆'))
+    {
+        return Some(Settle::Confirm(None));
+    }
+    if marks
+        .chars()
+        .all(|c| matches!(c, '👎' | '❌' | '✖' | '🚫' | '🙅'))
+    {
+        return Some(Settle::Cancel);
+    }
+    None
+}
+
 /// Reads a message said while a draft waits.
 pub fn settle(text: &str) -> Settle {
     let text = text.trim();
+    if let Some(answer) = emoji_answer(text) {
+        return answer;
+    }
     if let Some(c) = CONFIRM.captures(text) {
         let rest = c.name("rest").map_or("", |m| m.as_str()).trim();
         if rest.is_empty() || is_filler(rest) {
@@ -72,8 +103,8 @@ pub fn settle(text: &str) -> Settle {
         }
         // "create a workflow that …" is a new request, not "create it, but …".
         let plain_yes = [
-            "yes", "y", "yep", "yup", "yeah", "ok", "okay", "sure", "perfect", "great", "right",
-            "correct",
+            "yes", "y", "yep", "yup", "yeah", "yea", "ya", "ok", "okay", "k", "sure", "perfect",
+            "great", "right", "correct", "lgtm", "alright", "fine", "sgtm",
         ];
         let first = text
             .split(|c: char| !c.is_alphanumeric())
@@ -93,7 +124,10 @@ pub fn settle(text: &str) -> Settle {
         }
         return Settle::Amend(rest.to_string());
     }
-    if RENAME_DRAFT.is_match(text) || looks_like_amendment(text) {
+    if RENAME_DRAFT.is_match(text)
+        || looks_like_amendment(text)
+        || crate::schedule::natural::is_schedule_only(text)
+    {
         return Settle::Amend(text.to_string());
     }
     Settle::Other
@@ -237,7 +271,7 @@ static ERRORS: LazyLock<Regex> = LazyLock::new(|| {
 });
 static WHAT_DID: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^(?:(?:what|how|when) did (?P<wf>.+?) (?:do|go|run|say)|did (?P<wf2>.+?) (?:run|go off|fire|work|succeed))(?: (?P<period>.+?))?\W*$",
+        r"(?i)^(?:(?:what|how|when) did (?P<wf>.+?)(?: last)? (?:do|go|run|say|fire)|did (?P<wf2>.+?) (?:run|go off|fire|work|succeed))(?: (?P<period>.+?))?\W*$",
     )
 });
 static LOGS: LazyLock<Regex> = LazyLock::new(|| {
@@ -277,7 +311,9 @@ static SKIP: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 static SNOOZE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)^(?:snooze|postpone|delay|push back) (?P<wf>.+?) (?:by|for) (?P<by>.+?)\W*$")
+    re(
+        r"(?i)^(?:snooze|postpone|delay|push back) (?P<wf>.+?) (?:(?:by|for) (?P<by>.+?)|(?P<by2>(?:\d+|an?|one|two|three|half an?) ?(?:minutes?|mins?|hours?|hrs?|h|m|days?)))\W*$",
+    )
 });
 static TIMEZONE_SET: LazyLock<Regex> = LazyLock::new(|| {
     re(
@@ -286,6 +322,16 @@ static TIMEZONE_SET: LazyLock<Regex> = LazyLock::new(|| {
 });
 static TIMEZONE_ASK: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(?i)^(?:what(?:'s| is) my (?:time ?zone|tz)|which time ?zone am i in|my time ?zone)\W*$")
+});
+static PAUSE_FOR: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:please )?(?:pause|suspend|hold|disable|stop) (?P<wf>.+?) (?P<span>(?:for|until|till|through) (?:a |an |one |two |\d+ )?(?:the )?(?:weeks?|days?|hours?|months?|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday|next \w+|the weekend|christmas|january|february|march|april|may|june|july|august|september|october|november|december)\b.*?)\W*$",
+    )
+});
+static SWITCH: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:please )?(?:turn|switch) (?:(?P<on>on|off) (?P<wf>.+?)|(?P<wf2>.+?) (?P<on2>on|off))\W*$",
+    )
 });
 static RENAME: LazyLock<Regex> =
     LazyLock::new(|| re(r#"(?i)^rename (?P<wf>.+?) (?:to|as) (?P<name>.+?)\s*$"#));
@@ -325,6 +371,90 @@ static REQUEST_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// Frequent words of languages other than English that are not English
+/// words too.
+const FOREIGN_WORDS: &[&str] = &[
+    "cada",
+    "día",
+    "dia",
+    "todos",
+    "los",
+    "las",
+    "recuérdame",
+    "recuerdame",
+    "mañana",
+    "semana",
+    "chaque",
+    "jour",
+    "tous",
+    "les",
+    "rappelle",
+    "rappelle-moi",
+    "demain",
+    "matin",
+    "soir",
+    "jeden",
+    "täglich",
+    "jede",
+    "erinnere",
+    "morgen",
+    "uhr",
+    "ogni",
+    "giorno",
+    "ricordami",
+    "domani",
+    "todo",
+    "lembre",
+    "lembre-me",
+    "amanhã",
+    "elke",
+    "dag",
+    "herinner",
+    "om",
+    "um",
+    "und",
+    "y",
+    "et",
+    "e",
+    "à",
+    "às",
+    "alle",
+    "le",
+    "la",
+    "de",
+    "del",
+    "des",
+    "der",
+    "die",
+    "das",
+    "cuando",
+    "quand",
+    "wenn",
+];
+
+/// Whether a message reads as another language (or another script), which
+/// the offline grammar cannot read.
+pub fn looks_foreign(text: &str) -> bool {
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    let non_latin = text
+        .chars()
+        .filter(|c| c.is_alphabetic() && !c.is_ascii() && !('\u{C0}'..='\u{24F}').contains(c))
+        .count();
+    if letters > 0 && non_latin * 2 > letters {
+        return true;
+    }
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric() && c != '-' && c != '\'')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    let foreign = words
+        .iter()
+        .filter(|w| FOREIGN_WORDS.contains(&w.as_str()))
+        .count();
+    words.len() >= 3 && foreign * 3 >= words.len()
+}
+
 /// Whether a message that made no workflow was meant to make one, so its
 /// error (a question about the schedule) is the right answer.
 pub fn sounds_like_a_request(text: &str) -> bool {
@@ -345,6 +475,14 @@ pub fn parse(text: &str) -> Intent {
         if let Ok(run_id) = c["run"].parse() {
             return Intent::Answer { run_id, approve };
         }
+    }
+    // "call it Morning stretch" with no draft waiting: the workflow talked
+    // about last.
+    if let Some(c) = RENAME_DRAFT.captures(text) {
+        return Intent::Tool(
+            "update_workflow",
+            json!({ "workflow": "it", "name": unquote(&c["name"]) }),
+        );
     }
     if is_draft_talk(text) {
         return Intent::NoDraft;
@@ -367,10 +505,43 @@ pub fn parse(text: &str) -> Intent {
         return intent;
     }
     if let Some(c) = SNOOZE.captures(text) {
+        let by = c
+            .name("by")
+            .or_else(|| c.name("by2"))
+            .map_or("", |m| m.as_str());
         return Intent::Tool(
             "snooze_workflow",
-            json!({ "workflow": unquote(&c["wf"]), "by": c["by"].trim() }),
+            json!({ "workflow": unquote(&c["wf"]), "by": by.trim() }),
         );
+    }
+    if let Some(c) = PAUSE_FOR.captures(text) {
+        return Intent::Explain(format!(
+            "I can't pause for a set time yet ('{}'): say 'pause {}' now and 'resume {}' when it should run again, or 'skip the next run of {}' for one occurrence.",
+            c["span"].trim(),
+            c["wf"].trim(),
+            c["wf"].trim(),
+            c["wf"].trim()
+        ));
+    }
+    if let Some(c) = SWITCH.captures(text) {
+        let wf = c
+            .name("wf")
+            .or_else(|| c.name("wf2"))
+            .map_or("", |m| m.as_str());
+        let on = c
+            .name("on")
+            .or_else(|| c.name("on2"))
+            .map_or("", |m| m.as_str());
+        let tool = if on.eq_ignore_ascii_case("on") {
+            "resume_workflow"
+        } else {
+            "pause_workflow"
+        };
+        let mut args = json!({ "workflow": unquote(wf) });
+        if tool == "pause_workflow" {
+            args["note"] = Value::Null;
+        }
+        return Intent::Tool(tool, args);
     }
     if let Some(c) = SKIP.captures(text) {
         let wf = c

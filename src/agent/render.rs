@@ -7,6 +7,8 @@ use super::draft::{Draft, Spec};
 use crate::schedule::{Schedule, Zone};
 use crate::workflow::{Guardrails, Run, RunStatus, Usage, Workflow, WorkflowStatus};
 
+/// The answer to a message in another language when no LLM is configured.
+pub const ENGLISH_ONLY: &str = "Without a language model I read English only. Say it in English (e.g. 'every day at 10 remind me to drink water'), or connect a model so any language works: set OPENAI_API_KEY, or STEWARD_LLM_BASE_URL for Ollama, vLLM or llama.cpp.";
 pub const EXAMPLES_SHORT: &str = "Try 'every weekday at 8:30 check https://status.example.com and tell me if it's down', 'list my workflows' or 'help'.";
 
 pub const HELP: &str = "I turn plain language into workflows that run on their own. Examples:
@@ -56,6 +58,30 @@ pub fn trigger_line(schedule: &Schedule, now: DateTime<Utc>) -> String {
         .map(|at| short_time(*at, schedule.zone))
         .collect();
     format!("{} — next: {}", schedule.describe(), times.join(", "))
+}
+
+/// How the schedule was read from the user's words, when that is worth
+/// showing: ` (from "every day except weekends at 7"; "evry" read as "every")`.
+pub fn reading_note(source: &str, schedule: &Schedule) -> String {
+    let Some((placed, corrections)) = crate::schedule::natural::reading(source) else {
+        return String::new();
+    };
+    let described = schedule.describe().to_lowercase();
+    let mut notes: Vec<String> = Vec::new();
+    if !described.starts_with(&placed.to_lowercase()) {
+        notes.push(format!("from \"{placed}\""));
+    }
+    for correction in corrections {
+        notes.push(format!(
+            "\"{}\" read as \"{}\"",
+            correction.written, correction.read
+        ));
+    }
+    if notes.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", notes.join("; "))
+    }
 }
 
 /// The steps in words: "GET https://… → if not 2xx, message you".
@@ -152,7 +178,11 @@ pub fn limits_line(guardrails: &Guardrails, agent: bool) -> String {
 /// The body of a draft: trigger, steps, limits.
 pub fn spec_lines(spec: &Spec, now: DateTime<Utc>, has_model: bool) -> String {
     let trigger = match spec.schedule() {
-        Ok(schedule) => trigger_line(&schedule, now),
+        Ok(schedule) => format!(
+            "{}{}",
+            trigger_line(&schedule, now),
+            reading_note(&spec.schedule_source, &schedule)
+        ),
         Err(e) => format!("unreadable: {e}"),
     };
     let mut lines = format!(

@@ -246,7 +246,54 @@ impl Turn {
             return false;
         };
         let context = self.context(agent, self.zone);
-        crate::schedule::parse_input(&words, &context).is_ok_and(|parsed| parsed.task.is_some())
+        // "make it run at 8:30": a verb that only frames the change is no task.
+        const FRAMING: [&str; 8] = [
+            "run",
+            "fire",
+            "go",
+            "go off",
+            "happen",
+            "it",
+            "remind me",
+            "be",
+        ];
+        crate::schedule::parse_input(&words, &context).is_ok_and(|parsed| {
+            parsed
+                .task
+                .is_some_and(|task| !FRAMING.contains(&task.to_lowercase().as_str()))
+        })
+    }
+
+    /// The request before this message, completed by it, when the reader
+    /// asked about it and this message answers ("remind me to drink water
+    /// twice a day" → "at which times?" → "at 10am and 4pm").
+    fn follow_up(&self, agent: &Agent, text: &str) -> Option<String> {
+        let [.., before, answer] = self.history.as_slice() else {
+            return None;
+        };
+        if before.role != "user" || answer.role != "assistant" {
+            return None;
+        }
+        let context = self.context(agent, self.zone);
+        let read = |words: &str| crate::schedule::parse_input(words, &context);
+        // Only a reply to a request the reader could not place…
+        if !matches!(
+            grammar::parse(&before.text),
+            Intent::Tool("create_workflow", _)
+        ) || read(&before.text).is_ok()
+        {
+            return None;
+        }
+        // …made of schedule words alone, that completes it.
+        if read(text).is_ok_and(|parsed| parsed.task.is_some()) {
+            return None;
+        }
+        let combined = format!(
+            "{} {}",
+            before.text.trim_end_matches(['.', '?', '!']),
+            text.trim()
+        );
+        read(&combined).is_ok().then_some(combined)
     }
 
     /// The reply with the waiting draft's buttons.
@@ -301,9 +348,20 @@ impl Turn {
             Change::Schedule(words) => {
                 let zone = spec.zone();
                 let mut changed = spec.clone();
-                changed
-                    .amend_schedule(&words, &context(zone))
-                    .map_err(|e| format!("I couldn't change the schedule with '{words}': {e} The draft is unchanged."))?;
+                if let Err(e) = changed.amend_schedule(&words, &context(zone)) {
+                    // The next bare yes must not create the old schedule as
+                    // if the change had been made.
+                    spec.unapplied = Some(words.clone());
+                    let e = if e.ends_with(['.', '?', '!']) {
+                        e
+                    } else {
+                        format!("{e}.")
+                    };
+                    return Err(format!(
+                        "I couldn't change the schedule with '{words}': {e} The draft is unchanged."
+                    ));
+                }
+                changed.unapplied = None;
                 *spec = changed;
             }
         }
@@ -312,9 +370,20 @@ impl Turn {
 
     /// Carries out the waiting draft.
     async fn confirm(&mut self, agent: &Agent) -> Reply {
-        let Some(draft) = self.draft.take() else {
+        let Some(mut draft) = self.draft.take() else {
             return self.nothing_waiting();
         };
+        if let Draft::Create { spec } | Draft::Update { spec, .. } = &mut draft {
+            if let Some(change) = spec.unapplied.take() {
+                let shown = render::draft_text(&draft, self.now, agent.has_model());
+                self.draft = Some(draft);
+                self.draft_shown = true;
+                return self.draft_reply(
+                    agent,
+                    format!("Your change '{change}' did not apply, so nothing changed yet. This is the draft as it stands:\n{shown}\nSay yes to create it as shown, or say the change again another way."),
+                );
+            }
+        }
         match self.apply(agent, &draft).await {
             Ok(text) => Reply::text(text),
             Err(message) => {
@@ -580,6 +649,8 @@ impl Turn {
 
     /// A message read by the offline grammar.
     pub async fn offline(&mut self, agent: &Agent, text: &str) -> Reply {
+        let completed = self.follow_up(agent, text);
+        let text = completed.as_deref().unwrap_or(text);
         match grammar::parse(text) {
             Intent::Help => Reply::text(render::HELP),
             Intent::Hello => Reply::text(format!(
@@ -588,10 +659,15 @@ impl Turn {
             )),
             Intent::Thanks => Reply::text("You're welcome."),
             Intent::NoDraft => self.nothing_waiting(),
+            Intent::Explain(text) => Reply::text(text),
             Intent::Answer { run_id, approve } => self.answer(agent, run_id, approve).await,
             Intent::Tool(name, args) => {
                 let creating = name == "create_workflow";
                 let outcome = tools::call(self, agent, name, args).await;
+                if creating && !outcome.ok && grammar::looks_foreign(text) {
+                    self.actions.pop();
+                    return Reply::text(render::ENGLISH_ONLY);
+                }
                 if creating && !outcome.ok && !grammar::sounds_like_a_request(text) {
                     // Not a workflow at all: answer with what works, and do
                     // not count a failed creation nobody asked for.

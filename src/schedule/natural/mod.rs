@@ -106,12 +106,44 @@ pub fn parse_phrase(text: &str, context: &Context) -> Result<Parsed, PhraseError
     })
 }
 
-/// The typos a phrase's schedule was read through ("evry" as "every"), for
-/// showing with a schedule read earlier.
-pub fn corrections_in(text: &str) -> Vec<Correction> {
-    read(text)
-        .map(|(_, _, corrections)| corrections)
-        .unwrap_or_default()
+/// How a phrase was read, to show beside its schedule: the words that made
+/// the schedule ("every day except weekends at 7") and the typos read as
+/// schedule words ("evry" as "every"). `None` when the text is no phrase.
+pub fn reading(text: &str) -> Option<(String, Vec<Correction>)> {
+    let (tokens, clauses, corrections) = read(text).ok()?;
+    if clauses.found.is_empty() {
+        return None;
+    }
+    Some((placed_words(text, &tokens, &clauses.used), corrections))
+}
+
+/// Whether `text` is schedule words alone ("between 9 and 5", "only on
+/// weekdays"), readable or not: a change to a schedule rather than a request
+/// or a command.
+pub fn is_schedule_only(text: &str) -> bool {
+    match read(text) {
+        Ok((tokens, clauses, _)) => {
+            !clauses.found.is_empty() && build::task(text, &tokens, &clauses.used).is_none()
+        }
+        Err(_) => false,
+    }
+}
+
+/// The runs of words the recognizers took, joined.
+fn placed_words(text: &str, tokens: &[tokens::Token], used: &[bool]) -> String {
+    let mut placed: Vec<&str> = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        if used[i] {
+            let from = tokens[i].start;
+            while i + 1 < tokens.len() && used[i + 1] {
+                i += 1;
+            }
+            placed.push(&text[from..tokens[i].end]);
+        }
+        i += 1;
+    }
+    placed.join(" ")
 }
 
 /// Tokens with typos corrected where the correction became part of the
@@ -158,18 +190,7 @@ fn unplaced_question(
     start: usize,
     len: usize,
 ) -> PhraseError {
-    let mut placed: Vec<&str> = Vec::new();
-    let mut i = 0;
-    while i < tokens.len() {
-        if used[i] {
-            let from = tokens[i].start;
-            while i + 1 < tokens.len() && used[i + 1] {
-                i += 1;
-            }
-            placed.push(&text[from..tokens[i].end]);
-        }
-        i += 1;
-    }
+    let placed = placed_words(text, tokens, used);
     let words = &text[tokens[start].start..tokens[start + len - 1].end];
     let first = tokens[start..start + len]
         .iter()
@@ -191,10 +212,7 @@ fn unplaced_question(
         }
         _ => "What did you mean by it? Say the whole schedule in one phrase (e.g. 'every weekday at 8:30' or 'every sunday evening'), or leave that part out.",
     };
-    PhraseError::new(format!(
-        "I read \"{}\" but not \"{words}\". {hint}",
-        placed.join(" ")
-    ))
+    PhraseError::new(format!("I read \"{placed}\" but not \"{words}\". {hint}"))
 }
 
 /// Changes a schedule read from `original` by `amendment` ("at 9", "only on
