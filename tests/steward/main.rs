@@ -11,6 +11,7 @@ mod chat_api;
 mod chat_delivery;
 mod chat_llm;
 mod chat_offline;
+mod chat_schedule_talk;
 mod chat_telegram;
 mod cli_admin;
 mod cli_chat;

@@ -1,0 +1,207 @@
+//! Talking about schedules through `steward chat --message --json`, one turn
+//! per invocation, judged by what is stored (`steward workflows list --json`):
+//! confirm-with-change, follow-up answers, confirm words, amendments that
+//! change only what they name, and a change that could not be made never
+//! confirmed by the next yes.
+
+use serde_json::Value;
+
+use crate::helpers::{output_of, steward_command};
+
+struct Chat {
+    _dir: tempfile::TempDir,
+    db: String,
+}
+
+impl Chat {
+    /// A fresh store and a person whose zone is Paris.
+    fn new() -> Chat {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("steward.db").display().to_string();
+        let chat = Chat { _dir: dir, db };
+        chat.say("my timezone is Europe/Paris");
+        chat
+    }
+
+    fn say(&self, message: &str) -> String {
+        let (code, stdout, stderr) = output_of(
+            steward_command().args([
+                "--db",
+                &self.db,
+                "chat",
+                "--user",
+                "alice",
+                "--json",
+                "--message",
+                message,
+            ]),
+            None,
+        );
+        assert_eq!(code, 0, "{stderr}");
+        let value: Value = serde_json::from_str(stdout.trim()).unwrap();
+        value["reply"].as_str().unwrap().to_string()
+    }
+
+    fn stored(&self) -> Vec<Value> {
+        let (code, stdout, stderr) = output_of(
+            steward_command().args(["--db", &self.db, "workflows", "list", "--json"]),
+            None,
+        );
+        assert_eq!(code, 0, "{stderr}");
+        serde_json::from_str::<Value>(&stdout)
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .clone()
+    }
+
+    /// The one stored workflow's (kind, expression, zone).
+    fn trigger(&self) -> (String, String, String) {
+        let stored = self.stored();
+        assert_eq!(stored.len(), 1, "one workflow stored: {stored:?}");
+        let t = &stored[0]["trigger"];
+        let text = |v: &Value| v.as_str().unwrap_or_default().to_string();
+        (
+            text(&t["kind"]),
+            text(&t["expression"]),
+            text(&t["timezone"]),
+        )
+    }
+}
+
+#[test]
+fn yes_but_make_it_run_at_830_instead_stores_830() {
+    let chat = Chat::new();
+    chat.say("every day at 9 remind me to stretch");
+    let reply = chat.say("Yes, but make it run at 8:30 instead");
+    assert!(reply.starts_with("Created"), "{reply}");
+    assert_eq!(chat.trigger().1, "30 8 * * *");
+}
+
+#[test]
+fn an_answer_to_the_readers_question_fills_the_request() {
+    let chat = Chat::new();
+    let asked = chat.say("remind me to drink water twice a day");
+    assert!(asked.contains("which times"), "{asked}");
+    let draft = chat.say("at 10am and 4pm");
+    assert!(draft.contains("At 10:00 and 16:00 every day"), "{draft}");
+    chat.say("yes");
+    assert_eq!(chat.trigger().1, "0 10,16 * * *");
+    assert_eq!(chat.stored()[0]["steps"][0]["text"], "drink water");
+}
+
+#[test]
+fn reactions_and_short_words_confirm() {
+    for yes in [
+        "👍",
+        "✅",
+        "lgtm",
+        "sounds good",
+        "go ahead",
+        "do it",
+        "sure",
+        "ok 👍",
+    ] {
+        let chat = Chat::new();
+        chat.say("every day at 9 remind me to stretch");
+        let reply = chat.say(yes);
+        assert!(reply.starts_with("Created"), "{yes}: {reply}");
+        assert_eq!(chat.stored().len(), 1, "{yes}");
+    }
+    let chat = Chat::new();
+    chat.say("every day at 9 remind me to stretch");
+    chat.say("👎");
+    assert!(chat.stored().is_empty());
+}
+
+#[test]
+fn only_on_weekdays_keeps_the_interval() {
+    let chat = Chat::new();
+    chat.say("every 15 minutes check https://status.example.com");
+    let draft = chat.say("only on weekdays");
+    assert!(draft.contains("Every 15 minutes on weekdays"), "{draft}");
+    chat.say("yes");
+    assert_eq!(chat.trigger().1, "*/15 * * * MON-FRI");
+}
+
+#[test]
+fn amendments_change_only_what_they_name() {
+    let chat = Chat::new();
+    chat.say("every day except weekends at 7 remind me to meditate");
+    chat.say("make it 9 instead");
+    chat.say("make it Tokyo time");
+    let renamed = chat.say("rename it to Morning calm");
+    assert!(renamed.contains("Morning calm"), "{renamed}");
+    chat.say("yes");
+    assert_eq!(
+        chat.trigger(),
+        ("cron".into(), "0 9 * * MON-FRI".into(), "Asia/Tokyo".into())
+    );
+    assert_eq!(chat.stored()[0]["name"], "Morning calm");
+}
+
+#[test]
+fn a_change_that_could_not_be_made_is_not_confirmed_by_the_next_yes() {
+    let chat = Chat::new();
+    chat.say("every day at 7 remind me to stretch");
+    let refused = chat.say("between 9 and 5");
+    assert!(refused.contains("The draft is unchanged"), "{refused}");
+    let reminded = chat.say("yes");
+    assert!(reminded.contains("did not apply"), "{reminded}");
+    assert!(chat.stored().is_empty(), "nothing created by that yes");
+    let created = chat.say("yes");
+    assert!(created.starts_with("Created"), "{created}");
+    assert_eq!(chat.trigger().1, "0 7 * * *");
+}
+
+#[test]
+fn words_the_reader_cannot_place_are_asked_about_and_nothing_is_drafted() {
+    let chat = Chat::new();
+    let asked = chat.say("every day at 7 except the first monday remind me to stretch");
+    assert!(
+        asked.contains("I read \"every day at 7\" but not \"except the first monday\""),
+        "{asked}"
+    );
+    let after = chat.say("yes");
+    assert!(!after.starts_with("Created"), "{after}");
+    assert!(chat.stored().is_empty());
+}
+
+#[test]
+fn after_creation_it_can_be_renamed_switched_off_and_on_and_snoozed() {
+    let chat = Chat::new();
+    chat.say("every day at 7 remind me to stretch");
+    chat.say("yes");
+    chat.say("call it Morning stretch");
+    chat.say("yes");
+    assert_eq!(chat.stored()[0]["name"], "Morning stretch");
+    chat.say("turn it off");
+    assert_eq!(chat.stored()[0]["status"], "paused");
+    chat.say("turn it on");
+    assert_eq!(chat.stored()[0]["status"], "active");
+    let snoozed = chat.say("snooze morning stretch 2 hours");
+    assert!(snoozed.contains("moves to"), "{snoozed}");
+    let later = chat.say("pause it for a week");
+    assert!(later.contains("can't pause for a set time"), "{later}");
+    assert_eq!(chat.stored()[0]["status"], "active");
+}
+
+#[test]
+fn another_language_without_a_model_is_told_how_to_connect_one() {
+    let chat = Chat::new();
+    let reply = chat.say("recuérdame beber agua cada día a las 10");
+    assert!(reply.contains("read English only"), "{reply}");
+    assert!(reply.contains("OPENAI_API_KEY"), "{reply}");
+    assert!(chat.stored().is_empty());
+}
+
+#[test]
+fn names_and_messages_keep_no_terminal_escapes() {
+    let chat = Chat::new();
+    chat.say("every day at 9 remind me to \u{1b}[31mstretch\u{1b}[0m now");
+    chat.say("yes");
+    let stored = &chat.stored()[0];
+    let text = stored["steps"][0]["text"].as_str().unwrap();
+    assert_eq!(text, "stretch now");
+    assert!(!stored["name"].as_str().unwrap().contains('['), "{stored}");
+}
