@@ -62,6 +62,11 @@ fn main() {
         let parsed = parse_input(text, &context("Europe/Paris")).unwrap();
         black_box(parsed.schedule.next_after(base));
     });
+    let (p50, p99, worst) = reading_times(&context("Europe/Paris"));
+    println!(
+        "  reading time per phrase ({} phrases x 200): p50 {p50:.1} µs, p99 {p99:.1} µs (budget 200 µs), slowest {worst:.1} µs",
+        READINGS.len()
+    );
     let all: Vec<Schedule> = crons
         .iter()
         .chain(&rrules)
@@ -74,6 +79,48 @@ fn main() {
     println!(
         "summary: cron {cron:.0}/s, rrule {rrule:.0}/s, interval {interval:.0}/s, phrase {phrase:.0}/s, mixed {mixed:.0}/s"
     );
+}
+
+/// What people type, read to a schedule or to a question (both count): the
+/// classes of the phrase corpus.
+const READINGS: &[&str] = &[
+    "every day except weekends at 7 remind me to meditate",
+    "evry day at 9 remind me to journal",
+    "every tuesdy at 6pm",
+    "every 15 min during business hours check https://status.example.com/health",
+    "first monday of every quarter at 10am",
+    "every sunday evening",
+    "at 9 and 5 on weekdays",
+    "on weekdays at 9:00 and 13:30",
+    "every 45 minutes from 9 to 5",
+    "every 2nd and 4th tuesday at 6pm",
+    "9am UTC+2 every day",
+    "in an hour and a half",
+    "every day at 7 except the first monday remind me to stretch",
+    "remind me to stretch on the weekend at 10",
+    "send the weekly report every monday at 9",
+    "twice a day at 10am and 4pm remind me to drink water",
+    "the last friday of the quarter at 4pm",
+    "every wendsday and thrusday at 8",
+    "tomorrow morning remind me to call the bank about the mortgage",
+    "recuérdame beber agua cada día a las 10",
+];
+
+/// p50, p99 and the slowest time to read one phrase, in microseconds.
+fn reading_times(context: &Context) -> (f64, f64, f64) {
+    let mut samples: Vec<f64> = Vec::new();
+    for round in 0..201 {
+        for text in READINGS {
+            let start = Instant::now();
+            let _ = black_box(parse_input(black_box(text), context));
+            if round > 0 {
+                samples.push(start.elapsed().as_secs_f64() * 1e6);
+            }
+        }
+    }
+    samples.sort_by(|a, b| a.total_cmp(b));
+    let at = |q: f64| samples[((samples.len() - 1) as f64 * q) as usize];
+    (at(0.5), at(0.99), samples[samples.len() - 1])
 }
 
 /// The next fire of schedule `i % len` after an instant that moves through the

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
+use super::second_reading::Alternative;
 use crate::schedule::natural::{amend_phrase, Context};
 use crate::schedule::{parse_input, Schedule, Trigger, Zone};
 use crate::store::{from_ms, to_ms};
@@ -31,6 +32,14 @@ pub struct Spec {
     /// is answered with the draft as it stands instead of creating it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unapplied: Option<String>,
+    /// The language model's reading of the schedule when it differs from
+    /// steward's reading of the words: the user chooses before a yes counts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alternative: Option<Alternative>,
+    /// Set when the schedule is the model's reading because steward could
+    /// not read the words: why not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_reading: Option<String>,
 }
 
 /// A change waiting for confirmation. (One lives per conversation turn, so
@@ -85,6 +94,8 @@ impl Spec {
             steps,
             guardrails,
             unapplied: None,
+            alternative: None,
+            model_reading: None,
         };
         spec.set_schedule(schedule, source);
         spec
@@ -119,6 +130,8 @@ impl Spec {
             steps,
             guardrails: workflow.guardrails.clone(),
             unapplied: None,
+            alternative: None,
+            model_reading: None,
         }
     }
 
@@ -214,9 +227,24 @@ impl Spec {
             ),
             Err(e) => (e, Vec::new()),
         };
+        let other = self.alternative.as_ref().map(|alternative| {
+            let schedule = alternative.schedule();
+            json!({
+                "kind": alternative.trigger_kind,
+                "expression": alternative.trigger_expression,
+                "timezone": alternative.timezone,
+                "description": schedule.as_ref().map(|s| s.describe()).unwrap_or_else(|e| e.clone()),
+                "next": schedule
+                    .map(|s| s.upcoming(now, 3).into_iter().map(|at| at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)).collect::<Vec<_>>())
+                    .unwrap_or_default(),
+                "read_by": "model",
+            })
+        });
         json!({
             "name": self.name,
             "instruction": self.instruction,
+            "other_reading": other,
+            "read_by_model": self.model_reading,
             "trigger": {
                 "kind": self.trigger_kind,
                 "expression": self.trigger_expression,

@@ -15,6 +15,7 @@ mod llm_turn;
 mod period;
 mod refs;
 pub(crate) mod render;
+mod second_reading;
 mod state;
 mod tools;
 

@@ -178,11 +178,31 @@ pub fn limits_line(guardrails: &Guardrails, agent: bool) -> String {
 /// The body of a draft: trigger, steps, limits.
 pub fn spec_lines(spec: &Spec, now: DateTime<Utc>, has_model: bool) -> String {
     let trigger = match spec.schedule() {
-        Ok(schedule) => format!(
-            "{}{}",
-            trigger_line(&schedule, now),
-            reading_note(&spec.schedule_source, &schedule)
-        ),
+        Ok(schedule) => match (&spec.alternative, &spec.model_reading) {
+            (Some(alternative), _) => {
+                let other = match alternative.schedule() {
+                    Ok(other) => trigger_line(&other, now),
+                    Err(e) => format!("unreadable: {e}"),
+                };
+                format!(
+                    "two readings differ:\n  1. {}{} (steward's reading of the words)\n  2. {} (the language model's reading: {})",
+                    trigger_line(&schedule, now),
+                    reading_note(&spec.schedule_source, &schedule),
+                    other,
+                    alternative.source
+                )
+            }
+            (None, Some(why)) => format!(
+                "{} (the language model's reading, {}; steward could not read the words: {why})",
+                trigger_line(&schedule, now),
+                spec.schedule_source
+            ),
+            (None, None) => format!(
+                "{}{}",
+                trigger_line(&schedule, now),
+                reading_note(&spec.schedule_source, &schedule)
+            ),
+        },
         Err(e) => format!("unreadable: {e}"),
     };
     let mut lines = format!(
@@ -198,6 +218,18 @@ pub fn spec_lines(spec: &Spec, now: DateTime<Utc>, has_model: bool) -> String {
 
 /// What a draft shows, ending with its question.
 pub fn draft_text(draft: &Draft, now: DateTime<Utc>, has_model: bool) -> String {
+    if let Draft::Create { spec } | Draft::Update { spec, .. } = draft {
+        if spec.alternative.is_some() {
+            let what = match draft {
+                Draft::Create { .. } => format!("New workflow \"{}\" (draft)", spec.name),
+                _ => format!("Change to \"{}\" (draft)", spec.name),
+            };
+            return format!(
+                "{what}\n{}\nWhich one is meant? Say 1 or 2 (or say the schedule again).",
+                spec_lines(spec, now, has_model)
+            );
+        }
+    }
     match draft {
         Draft::Create { spec } => format!(
             "New workflow \"{}\" (draft)\n{}\nCreate it? (yes / no, or change it: 'at 9', 'call it …')",

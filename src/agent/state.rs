@@ -8,7 +8,9 @@ use serde_json::json;
 use super::draft::{Draft, Spec};
 use super::grammar::{self, Change, Intent, Settle};
 use super::tools::{self, Outcome};
-use super::{refs, render, ActionRecord, Agent, AgentError, Button, Inbound, Reply};
+use super::{
+    refs, render, second_reading, ActionRecord, Agent, AgentError, Button, Inbound, Reply,
+};
 use crate::schedule::natural::Context;
 use crate::schedule::Zone;
 use crate::scheduler::control;
@@ -182,6 +184,9 @@ impl Turn {
 
     /// A message in words.
     pub async fn text(&mut self, agent: &Agent, text: &str) -> Reply {
+        if let Some(reply) = self.choose_reading(agent, text) {
+            return reply;
+        }
         if self.draft.is_some() {
             match grammar::settle(text) {
                 Settle::Confirm(None) => {
@@ -237,6 +242,37 @@ impl Turn {
             return super::llm_turn::reply(self, agent, text).await;
         }
         self.offline(agent, text).await
+    }
+
+    /// While two readings of the schedule wait, "1" or "2" picks one, and a
+    /// bare yes is asked which.
+    fn choose_reading(&mut self, agent: &Agent, text: &str) -> Option<Reply> {
+        let Some(Draft::Create { spec } | Draft::Update { spec, .. }) = self.draft.as_mut() else {
+            return None;
+        };
+        let alternative = spec.alternative.clone()?;
+        match second_reading::choice(text) {
+            Some(1) => spec.alternative = None,
+            Some(_) => {
+                let schedule = alternative.schedule().ok()?;
+                spec.set_schedule(&schedule, alternative.source.clone());
+                spec.alternative = None;
+            }
+            None if matches!(grammar::settle(text), Settle::Confirm(None)) => {
+                let shown = render::draft_text(self.draft.as_ref()?, self.now, agent.has_model());
+                self.draft_shown = true;
+                return Some(self.draft_reply(
+                    agent,
+                    format!(
+                        "The two readings differ, so a yes can't say which one to keep.\n{shown}"
+                    ),
+                ));
+            }
+            None => return None,
+        }
+        let shown = render::draft_text(self.draft.as_ref()?, self.now, agent.has_model());
+        self.draft_shown = true;
+        Some(self.draft_reply(agent, shown))
     }
 
     /// Whether `text` asks for something of its own (a schedule and a task),
@@ -362,6 +398,8 @@ impl Turn {
                     ));
                 }
                 changed.unapplied = None;
+                changed.alternative = None;
+                changed.model_reading = None;
                 *spec = changed;
             }
         }

@@ -8,6 +8,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::draft::{read_schedule, read_steps, Draft, Spec};
+use super::second_reading::{reconcile, Alternative, Reconciled};
 use super::state::Turn;
 use super::{derive, period, render, ActionRecord, Agent};
 use crate::llm::ToolSpec;
@@ -169,6 +170,9 @@ struct CreateArgs {
     timezone: Option<String>,
     #[serde(default)]
     limits: Option<Limits>,
+    /// The model's own reading of the schedule (LLM mode).
+    #[serde(default)]
+    reading: Option<String>,
 }
 
 pub(super) fn check_name(name: &str) -> Result<String, String> {
@@ -213,7 +217,10 @@ async fn create(turn: &mut Turn, agent: &Agent, args: CreateArgs) -> Result<Outc
                 .into(),
         );
     }
-    let (schedule, task) = read_schedule(&schedule_text, &context)?;
+    let words = read_schedule(&schedule_text, &context);
+    let task = words.as_ref().ok().and_then(|(_, task)| task.clone());
+    let reading = args.reading.as_deref();
+    let reconciled = reconcile(words.map(|(schedule, _)| schedule), reading, &context)?;
     let instruction = match args.instruction.as_deref().map(str::trim).filter(|i| !i.is_empty()) {
         Some(instruction) => check_text("instruction", instruction)?,
         None => task.ok_or(
@@ -241,14 +248,27 @@ async fn create(turn: &mut Turn, agent: &Agent, args: CreateArgs) -> Result<Outc
     if let Some(limits) = &args.limits {
         limits.apply(&mut guardrails)?;
     }
-    let spec = Spec::new(
-        name,
-        instruction,
-        &schedule,
-        schedule_text,
-        steps,
-        guardrails,
-    );
+    let spec = match reconciled {
+        Reconciled::Words(schedule) => Spec::new(
+            name,
+            instruction,
+            &schedule,
+            schedule_text,
+            steps,
+            guardrails,
+        ),
+        Reconciled::Differ { words, model } => {
+            let mut spec = Spec::new(name, instruction, &words, schedule_text, steps, guardrails);
+            spec.alternative = Some(Alternative::of(&model, reading.unwrap_or_default()));
+            spec
+        }
+        Reconciled::Model { schedule, why } => {
+            let source = reading.unwrap_or_default().to_string();
+            let mut spec = Spec::new(name, instruction, &schedule, source, steps, guardrails);
+            spec.model_reading = Some(why);
+            spec
+        }
+    };
     let draft = Draft::Create { spec };
     Ok(turn.propose(agent, draft))
 }
@@ -379,6 +399,9 @@ struct UpdateArgs {
     timezone: Option<String>,
     #[serde(default)]
     limits: Option<Limits>,
+    /// The model's own reading of the changed schedule (LLM mode).
+    #[serde(default)]
+    reading: Option<String>,
 }
 
 async fn update(turn: &mut Turn, agent: &Agent, args: UpdateArgs) -> Result<Outcome, String> {
@@ -400,7 +423,23 @@ async fn update(turn: &mut Turn, agent: &Agent, args: UpdateArgs) -> Result<Outc
     }
     if let Some(schedule) = present(&args.schedule) {
         let schedule = check_text("schedule", &schedule)?;
-        spec.amend_schedule(&schedule, &turn.context(agent, spec.zone()))?;
+        let context = turn.context(agent, spec.zone());
+        let mut amended = spec.clone();
+        let words = amended
+            .amend_schedule(&schedule, &context)
+            .and_then(|()| amended.schedule());
+        let reading = args.reading.as_deref();
+        match reconcile(words, reading, &context)? {
+            Reconciled::Words(_) => spec = amended,
+            Reconciled::Differ { model, .. } => {
+                spec = amended;
+                spec.alternative = Some(Alternative::of(&model, reading.unwrap_or_default()));
+            }
+            Reconciled::Model { schedule, why } => {
+                spec.set_schedule(&schedule, reading.unwrap_or_default().to_string());
+                spec.model_reading = Some(why);
+            }
+        }
     }
     if let Some(instruction) = present(&args.instruction) {
         spec.instruction = check_text("instruction", &instruction)?;
@@ -786,6 +825,10 @@ async fn timezone(turn: &mut Turn, agent: &Agent, args: ZoneArgs) -> Result<Outc
 }
 
 /// The tools as strict JSON-schema functions for the model.
+/// The model's structured reading, compared with steward's reading of the
+/// user's words.
+const READING: &str = "Your own reading of the schedule as a 5-field cron expression ('30 8 * * 1-5'), an RRULE with DTSTART, several joined by ' | ' ('0 9 * * 1-5 | 30 13 * * 1-5'), or an ISO-8601 instant for a one-time run; null when there is no schedule. Keep 'schedule' in the user's words: steward compares both readings and asks the user when they differ.";
+
 pub fn specs() -> Vec<ToolSpec> {
     let workflow = json!({ "type": "string", "description": "The workflow's name (as the user says it) or #id; 'it' for the one last talked about." });
     let nullable =
@@ -818,7 +861,8 @@ pub fn specs() -> Vec<ToolSpec> {
                 "instruction": { "type": "string", "description": "What it does, in the user's words: 'remind me to stretch', 'check https://… and tell me if it is down', or a task for the LLM." },
                 "steps": nullable("Explicit steps as a JSON array in steward's plan format; null to derive them from the instruction (a task for the LLM becomes one agent step with the tools http_request, send_message and workflow_runs, plus ask_approval when the user wants to be asked first). Name other tools explicitly: [{\"type\": \"agent\", \"instruction\": \"...\", \"tools\": [\"http_request\", \"send_message\", \"ask_approval\", \"start_workflow\"]}]."),
                 "timezone": nullable("IANA zone; null for the user's."),
-                "limits": limits.clone()
+                "limits": limits.clone(),
+                "reading": nullable(READING)
             })),
         ),
         spec(
@@ -837,7 +881,8 @@ pub fn specs() -> Vec<ToolSpec> {
                 "instruction": nullable("New instruction."),
                 "steps": nullable("New steps as a JSON array."),
                 "timezone": nullable("New IANA zone."),
-                "limits": limits
+                "limits": limits,
+                "reading": nullable(READING)
             })),
         ),
         spec(

@@ -10,6 +10,7 @@ mod agent_approval_serve;
 mod chat_api;
 mod chat_delivery;
 mod chat_llm;
+mod chat_llm_reading;
 mod chat_offline;
 mod chat_schedule_talk;
 mod chat_telegram;
