@@ -278,9 +278,12 @@ pub fn workflow_line(w: &Workflow) -> String {
     match &w.schedule {
         Ok(schedule) => {
             line.push_str(&format!(" — {}", schedule.describe()));
-            match (w.status, w.next_run) {
+            match (w.status, w.effective_next()) {
                 (WorkflowStatus::Active, Some(next)) => {
-                    line.push_str(&format!("; next {}", short_time(next, schedule.zone)))
+                    line.push_str(&format!("; next {}", short_time(next, schedule.zone)));
+                    if let Some(change) = w.pending_change() {
+                        line.push_str(&format!(" ({change})"));
+                    }
                 }
                 (WorkflowStatus::Paused, _) => line.push_str(" [paused]"),
                 (WorkflowStatus::Completed, _) => line.push_str(" [done]"),

@@ -329,7 +329,7 @@ fn workflow_value(w: &Workflow) -> Value {
         "status": w.status.as_str(),
         "trigger": w.schedule.as_ref().map(|s| s.describe()).unwrap_or_else(|e| e.clone()),
         "timezone": w.timezone,
-        "next_run": w.next_run.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+        "next_run": w.effective_next().map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
         "paused_note": w.paused_note,
     })
 }
@@ -358,6 +358,12 @@ async fn show(turn: &mut Turn, agent: &Agent, args: Target) -> Result<Outcome, S
     }
     if let Some(note) = &w.paused_note {
         text.push_str(&format!("\n• Paused: {note}"));
+    }
+    if let (Some(change), Some(next)) = (w.pending_change(), w.effective_next()) {
+        text.push_str(&format!(
+            "\n• Next run: {} ({change})",
+            render::short_time(next, spec.zone())
+        ));
     }
     let last = runs::history(
         agent.store.reader(),

@@ -137,7 +137,7 @@ async fn execute(command: WorkflowsCommand, config: &Config) -> Result<Printed, 
                 );
             }
             for w in &list {
-                let when = match (&w.schedule, w.next_run) {
+                let when = match (&w.schedule, w.effective_next()) {
                     (Ok(s), Some(next)) => {
                         format!("{} — next {}", s.describe(), format_local(next, s.zone))
                     }
@@ -320,7 +320,7 @@ pub fn workflow_json(w: &Workflow) -> Value {
             "timezone": w.timezone,
             "description": description,
         },
-        "next_run": w.next_run.map(instant),
+        "next_run": w.effective_next().map(instant),
         "steps": steps,
     })
 }

@@ -87,9 +87,22 @@ pub async fn skip_next(
     now: DateTime<Utc>,
 ) -> Result<DateTime<Utc>, ControlError> {
     let workflow = load(store, id).await?;
-    let next = active_next(&workflow)?;
+    active_next(&workflow)?;
+    // The next occurrence as it will really fire: when that is a snoozed
+    // one, skipping it forgets the snooze and skips its slot.
+    let next = workflow
+        .effective_next()
+        .ok_or_else(|| ControlError::Invalid(format!("'{}' has no next occurrence", workflow.name)))?;
+    let snoozed = workflow.snooze_until == Some(next);
+    let slot = match (snoozed, workflow.snooze_slot) {
+        (true, Some(slot)) => slot,
+        _ => next,
+    };
     let mut tx = store.begin_write().await?;
-    workflows::set_skip_slot(&mut tx, id, Some(next)).await?;
+    if snoozed {
+        workflows::clear_snooze(&mut tx, id).await?;
+    }
+    workflows::set_skip_slot(&mut tx, id, Some(slot)).await?;
     audit::record(
         &mut tx,
         actor,

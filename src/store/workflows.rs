@@ -402,6 +402,16 @@ pub async fn set_snooze(
     Ok(())
 }
 
+/// Forgets a snooze (the occurrence goes back to its own slot).
+pub async fn clear_snooze(conn: &mut SqliteConnection, id: i64) -> Result<(), StoreError> {
+    sqlx::query("UPDATE workflows SET snooze_slot = NULL, snooze_until = NULL WHERE id = ?")
+        .bind(id)
+        .execute(conn)
+        .await
+        .ctx("clearing a snooze")?;
+    Ok(())
+}
+
 /// Counts a finished run: a failure adds one to the streak, a success resets it.
 /// Returns the streak.
 pub async fn record_outcome(

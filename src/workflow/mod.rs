@@ -90,6 +90,43 @@ pub struct Workflow {
     pub updated_at: DateTime<Utc>,
 }
 
+impl Workflow {
+    /// When it will really fire next: a snoozed occurrence at its new time,
+    /// a skipped one not at all.
+    pub fn effective_next(&self) -> Option<DateTime<Utc>> {
+        let schedule = self.schedule.as_ref().ok();
+        let mut slot = self.next_run;
+        // Past a skipped and a snoozed slot, at most.
+        for _ in 0..3 {
+            match slot {
+                Some(s) if Some(s) == self.skip_slot || Some(s) == self.snooze_slot => {
+                    slot = schedule.and_then(|schedule| schedule.next_after(s));
+                }
+                _ => break,
+            }
+        }
+        match (slot, self.snooze_until) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+        .filter(|_| self.next_run.is_some() || self.snooze_until.is_some())
+    }
+
+    /// What changes the next occurrence, in words for people: "snoozed from
+    /// 08:00 to 10:00", "the 08:00 one is skipped".
+    pub fn pending_change(&self) -> Option<String> {
+        let zone = self.schedule.as_ref().map(|s| s.zone).ok()?;
+        let time = |at: DateTime<Utc>| crate::schedule::format_local(at, zone);
+        match (self.snooze_slot, self.snooze_until, self.skip_slot) {
+            (Some(slot), Some(until), _) => {
+                Some(format!("the run of {} is snoozed to {}", time(slot), time(until)))
+            }
+            (_, _, Some(skip)) => Some(format!("the run of {} is skipped", time(skip))),
+            _ => None,
+        }
+    }
+}
+
 /// The trigger of a definition: either its parts or a phrase to read.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -305,6 +305,49 @@ async fn skip_next_and_snooze_change_one_occurrence_only() {
 }
 
 #[tokio::test]
+async fn skipping_a_snoozed_occurrence_skips_it_and_lists_show_the_real_next() {
+    let sim = Sim::start("2026-06-01T09:30:00Z").await;
+    let id = sim
+        .add(workflow(
+            "Hourly",
+            json!({"kind": "cron", "expression": "0 * * * *"}),
+        ))
+        .await;
+    control::snooze(
+        &sim.store,
+        id,
+        chrono::TimeDelta::minutes(20),
+        "alice",
+        sim.now(),
+    )
+    .await
+    .unwrap();
+    let loaded = steward::store::workflows::get(&mut sim.store.connection().await.unwrap(), id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(loaded.effective_next(), Some(at("2026-06-01T10:20:00Z")));
+    // "skip it once" after the snooze skips the snoozed occurrence.
+    let skipped = control::skip_next(&sim.store, id, "alice", sim.now())
+        .await
+        .unwrap();
+    assert_eq!(skipped, at("2026-06-01T10:20:00Z"));
+    let loaded = steward::store::workflows::get(&mut sim.store.connection().await.unwrap(), id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(loaded.effective_next(), Some(at("2026-06-01T11:00:00Z")));
+    sim.run_until("2026-06-01T11:30:00Z").await;
+    assert_eq!(
+        slots(&sim.runs(id).await),
+        [
+            "2026-06-01T10:00:00Z skipped",
+            "2026-06-01T11:00:00Z succeeded"
+        ]
+    );
+}
+
+#[tokio::test]
 async fn resume_does_not_replay_the_paused_period() {
     let sim = Sim::start("2026-06-01T09:30:00Z").await;
     let id = sim
