@@ -11,12 +11,16 @@
 mod derive;
 mod draft;
 mod grammar;
+mod greeting;
 mod llm_turn;
+mod moving;
 mod period;
 mod refs;
 pub(crate) mod render;
 mod state;
+mod timed;
 mod tools;
+mod zone_question;
 
 use async_trait::async_trait;
 use chrono::TimeDelta;
@@ -33,6 +37,7 @@ use crate::store::{Store, StoreError};
 use crate::workflow::Run;
 
 pub use draft::Draft;
+pub use greeting::group_greeting;
 pub use tools::{specs as tool_specs, TOOL_NAMES};
 
 /// The longest message read, in characters; longer ones are refused.
@@ -53,6 +58,12 @@ pub struct Inbound {
     /// with Manage Server) or one chat (a Telegram group, for its
     /// administrators).
     pub manages: Option<String>,
+    /// A zone the platform knows for this person (the chat API's
+    /// `timezone`, the terminal machine's), used while they have set none.
+    pub timezone: Option<Zone>,
+    /// Greet them when this is their first message in this conversation:
+    /// one-to-one chats (a Discord DM, the terminal).
+    pub greet_newcomer: bool,
     pub content: Content,
 }
 
@@ -213,6 +224,9 @@ impl Agent {
         let mut turn = state::Turn::load(self, &inbound).await?;
         let reply = match &inbound.content {
             Content::Action(action) => turn.press(self, action).await,
+            Content::Command { name, args } if greeting::is_start(name, args) => {
+                greeting::greet(&mut turn, self, None)
+            }
             Content::Command { name, args } => {
                 let text = clean(&grammar::command_text(name, args));
                 turn.offline(self, &text).await
@@ -228,6 +242,11 @@ impl Agent {
                     turn.text(self, &text).await
                 }
             }
+        };
+        let reply = if inbound.greet_newcomer && turn.new_conversation && !turn.greeted {
+            greeting::greet(&mut turn, self, Some(reply))
+        } else {
+            reply
         };
         let said = match &inbound.content {
             Content::Text(text) => clean(text),

@@ -207,6 +207,12 @@ pub fn draft_text(draft: &Draft, now: DateTime<Utc>, has_model: bool) -> String 
         Draft::Delete { id, name } => format!(
             "Delete #{id} \"{name}\" and its run history? This can't be undone. (yes / no)"
         ),
+        Draft::Zone { .. } => super::zone_question::QUESTION.to_string(),
+        Draft::Move {
+            from,
+            to,
+            workflows,
+        } => super::moving::question(from, to, workflows),
     }
 }
 

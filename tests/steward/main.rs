@@ -12,6 +12,7 @@ mod chat_delivery;
 mod chat_llm;
 mod chat_offline;
 mod chat_telegram;
+mod chat_time_zone;
 mod cli_admin;
 mod cli_chat;
 mod cli_schedule;
