@@ -38,7 +38,26 @@ struct Setup {
 }
 
 impl Setup {
+    /// Alice, Bob and Carol have set their zone (UTC), so their timed
+    /// requests are drafted at once.
     async fn start() -> Setup {
+        let setup = Setup::newcomers().await;
+        let store = &setup.chat.app.store;
+        for person in [ALICE, BOB, CAROL] {
+            let id = user(person);
+            let now = crate::helpers::at("2026-11-20T10:00:00Z");
+            steward::store::users::ensure(store, &id, None, now)
+                .await
+                .unwrap();
+            steward::store::users::set_timezone(store.pool(), &id, "UTC")
+                .await
+                .unwrap();
+        }
+        setup
+    }
+
+    /// Nobody has told steward their zone.
+    async fn newcomers() -> Setup {
         let chat = Chat::start("2026-11-20T10:00:00Z").await;
         let fake = FakeDiscord::start().await;
         let discord = fake.discord();

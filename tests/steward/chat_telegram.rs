@@ -451,3 +451,142 @@ async fn cancel_takes_the_buttons_off_and_a_strangers_press_leaves_them() {
     assert_eq!(fake.bodies("editMessageReplyMarkup").len(), 1);
     served.stop().await;
 }
+
+const QUESTION: &str = "What's your time zone? A city is enough (Paris, New York, Tokyo).";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn start_greets_and_a_first_timed_request_waits_for_the_zone_then_is_drafted_in_it() {
+    const BEA: i64 = 51;
+    let fake = FakeTelegram::start().await;
+    let served = serve_with(&fake, &[]).await;
+    let (bea, chat) = (user(BEA, "Bea"), private_chat(BEA, "Bea"));
+
+    fake.push(text_message(1, bea.clone(), chat.clone(), "/start"));
+    let hello = fake.wait_for_message(BEA, "Hi, I'm steward", WAIT).await;
+    let text = hello["text"].as_str().unwrap();
+    for part in [
+        "every weekday at 8:30 remind me to stretch",
+        "in 20 minutes remind me to take the pizza out",
+        QUESTION,
+        "'help'",
+    ] {
+        assert!(text.contains(part), "{part:?} missing from {text}");
+    }
+
+    fake.push(text_message(
+        2,
+        bea.clone(),
+        chat.clone(),
+        "every weekday at 8:30 remind me to stretch",
+    ));
+    let asked = fake
+        .wait_for_message(BEA, "I'll draft your request", WAIT)
+        .await;
+    assert!(asked["text"].as_str().unwrap().contains(QUESTION), "{asked}");
+    assert_eq!(
+        buttons(&asked),
+        vec![(
+            "Skip (use the server's zone)".to_string(),
+            "skip_zone".to_string()
+        )]
+    );
+
+    fake.push(text_message(3, bea.clone(), chat.clone(), "Paris"));
+    let drafted = fake.wait_for_message(BEA, "(draft)", WAIT).await;
+    let text = drafted["text"].as_str().unwrap();
+    assert!(text.contains("your time zone is Europe/Paris"), "{text}");
+    assert!(text.contains("At 08:30 on weekdays (Europe/Paris)"), "{text}");
+    assert_eq!(
+        buttons(&drafted),
+        vec![
+            ("Create".to_string(), "confirm".to_string()),
+            ("Cancel".to_string(), "cancel".to_string())
+        ]
+    );
+    let store = served.store().await;
+    let known = steward::store::users::ensure(&store, "telegram:51", None, chrono::Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(known.timezone.as_deref(), Some("Europe/Paris"));
+    served.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_skip_button_drafts_in_the_server_zone_and_says_so_and_relative_times_are_not_held() {
+    const CY: i64 = 52;
+    let fake = FakeTelegram::start().await;
+    let served = serve_with(&fake, &[("STEWARD_TIMEZONE", "Europe/Berlin")]).await;
+    let (cy, chat) = (user(CY, "Cy"), private_chat(CY, "Cy"));
+
+    fake.push(text_message(
+        1,
+        cy.clone(),
+        chat.clone(),
+        "in 20 minutes remind me to take the pizza out",
+    ));
+    let relative = fake.wait_for_message(CY, "(draft)", WAIT).await;
+    assert!(
+        !relative["text"].as_str().unwrap().contains(QUESTION),
+        "{relative}"
+    );
+    fake.push(text_message(2, cy.clone(), chat.clone(), "no"));
+    fake.wait_for_message(CY, "Cancelled", WAIT).await;
+
+    fake.push(text_message(
+        3,
+        cy.clone(),
+        chat.clone(),
+        "tomorrow at 5pm remind me to call mom",
+    ));
+    fake.wait_for_message(CY, QUESTION, WAIT).await;
+    fake.push(button_press(cy.clone(), chat.clone(), 301, "skip_zone"));
+    let drafted = fake
+        .wait_for_message(CY, "server's time zone, Europe/Berlin", WAIT)
+        .await;
+    let text = drafted["text"].as_str().unwrap();
+    assert!(text.contains("(draft)"), "{text}");
+    assert!(text.contains("(Europe/Berlin)"), "{text}");
+    let edited = fake.bodies("editMessageReplyMarkup");
+    assert!(
+        edited.iter().any(|e| e["message_id"] == 301),
+        "the skip button is taken off: {edited:?}"
+    );
+    served.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_group_that_adds_steward_is_greeted_once() {
+    const GROUP: i64 = -1_000_000_000_777;
+    let fake = FakeTelegram::start().await;
+    let served = serve_with(&fake, &[]).await;
+    let membership = |old: &str, new: &str| {
+        json!({"my_chat_member": {
+            "chat": group_chat(GROUP),
+            "from": user(ALICE, "Alice"),
+            "date": 1_795_000_000,
+            "old_chat_member": {"user": bot_user(), "status": old},
+            "new_chat_member": {"user": bot_user(), "status": new},
+        }})
+    };
+    fake.push(membership("left", "member"));
+    let hello = fake.wait_for_message(GROUP, "Hi, I'm steward", WAIT).await;
+    let text = hello["text"].as_str().unwrap();
+    assert!(text.contains("@steward_bot"), "{text}");
+    assert!(text.contains("time zone"), "{text}");
+    // Made an administrator later: already there, no second greeting.
+    fake.push(membership("member", "administrator"));
+    fake.push(text_message(
+        9,
+        user(ALICE, "Alice"),
+        group_chat(GROUP),
+        "@steward_bot list my workflows",
+    ));
+    fake.wait_for_message(ALICE, "no workflows", WAIT).await;
+    let greetings = fake
+        .sent_to(GROUP)
+        .into_iter()
+        .filter(|m| m["text"].as_str().unwrap_or_default().contains("Hi, I'm steward"))
+        .count();
+    assert_eq!(greetings, 1);
+    served.stop().await;
+}

@@ -249,6 +249,9 @@ pub fn steward_command() -> std::process::Command {
     ] {
         command.env_remove(name);
     }
+    // The machine's zone counts as unknown (UTC), so `steward chat` asks a
+    // newcomer theirs; a test wanting another machine zone sets TZ.
+    command.env("TZ", "UTC");
     // Any free port, so tests that start `serve` run side by side.
     command.env("STEWARD_BIND", "127.0.0.1:0");
     command

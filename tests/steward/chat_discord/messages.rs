@@ -259,3 +259,81 @@ async fn run_logs_in_with_only_the_message_intents_answers_events_and_stops_when
         .expect("run does not panic");
     assert!(ended.is_ok(), "{ended:?}");
 }
+
+const QUESTION: &str = "What's your time zone? A city is enough (Paris, New York, Tokyo).";
+
+#[tokio::test]
+async fn a_first_dm_is_greeted_and_its_timed_request_waits_for_the_zone_then_is_drafted_in_it() {
+    let setup = Setup::newcomers().await;
+    let alice = user_object(ALICE, "alice", false);
+    setup
+        .event(message_create(
+            alice.clone(),
+            Place::Dm,
+            "every weekday at 8:30 remind me to stand up",
+            &[],
+        ))
+        .await;
+    let calls = setup.fake.take();
+    assert_eq!(calls.len(), 1, "{calls:?}");
+    let first = content(&calls[0]);
+    assert!(first.starts_with("Hi, I'm steward"), "{first}");
+    assert!(first.contains("'help'"), "{first}");
+    assert!(first.contains(QUESTION), "{first}");
+    assert_eq!(
+        buttons(&calls[0].body),
+        pairs(&[("Skip (use the server's zone)", "skip_zone")])
+    );
+
+    setup
+        .event(message_create(alice, Place::Dm, "New York", &[]))
+        .await;
+    let calls = setup.fake.take();
+    let drafted = content(&calls[0]);
+    assert!(!drafted.contains("Hi, I'm steward"), "greeted once: {drafted}");
+    assert!(
+        drafted.contains("At 08:30 on weekdays (America/New_York)"),
+        "{drafted}"
+    );
+    assert_eq!(
+        buttons(&calls[0].body),
+        pairs(&[("Create", "confirm"), ("Cancel", "cancel")])
+    );
+    let pressed = setup
+        .interact(press(ALICE, Place::Dm, "confirm", false))
+        .await;
+    assert_eq!(pressed[0].body["type"], 7);
+    let stored = setup.chat.workflows(&user(ALICE)).await;
+    assert_eq!(stored[0].timezone, "America/New_York");
+}
+
+#[tokio::test]
+async fn a_server_mention_is_not_greeted_but_still_asks_the_zone_first() {
+    let setup = Setup::newcomers().await;
+    setup.event(ready()).await;
+    setup.fake.take();
+    let bob = user_object(BOB, "bob", false);
+    setup
+        .event(message_create(
+            bob,
+            SERVER_MEMBER,
+            &format!("<@{BOT}> every day at 9 remind me to water the plants"),
+            &[BOT],
+        ))
+        .await;
+    let calls = setup.fake.take();
+    let text = content(&calls[0]);
+    assert!(!text.contains("Hi, I'm steward"), "{text}");
+    assert!(text.contains(QUESTION), "{text}");
+    // The button answers for Bob only: his zone question is his.
+    let skipped = setup
+        .interact(press(BOB, SERVER_MEMBER, "skip_zone", false))
+        .await;
+    assert!(
+        skipped[0].body["data"]["content"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("server's time zone, UTC"),
+        "{skipped:?}"
+    );
+}
