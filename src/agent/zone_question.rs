@@ -115,7 +115,7 @@ fn zone_in(words: &str) -> Option<Zone> {
         return None;
     }
     let lower = words.to_lowercase();
-    let place = [
+    const SAID_BEFORE: [&str; 12] = [
         "my time zone is ",
         "my timezone is ",
         "my tz is ",
@@ -128,22 +128,24 @@ fn zone_in(words: &str) -> Option<Zone> {
         "in ",
         "it's ",
         "its ",
-    ]
-    .iter()
-    .find_map(|prefix| lower.strip_prefix(prefix))
-    .unwrap_or(&lower);
+    ];
+    let place = SAID_BEFORE
+        .iter()
+        .find_map(|prefix| lower.strip_prefix(*prefix))
+        .unwrap_or(&lower);
     let place = place.trim_end_matches(" time").trim();
     let candidates = [
         Some(place),
         place.split(',').next(),
         place.strip_suffix(" city"),
     ];
-    candidates
+    let zone = candidates
         .into_iter()
         .flatten()
         .map(str::trim)
         .filter(|p| p.len() > 1)
-        .find_map(|p| p.parse::<Zone>().ok())
+        .find_map(|p| p.parse::<Zone>().ok());
+    zone
 }
 
 /// Takes the question and what it held; `None` when nothing waits.
