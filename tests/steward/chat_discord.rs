@@ -42,16 +42,8 @@ impl Setup {
     /// requests are drafted at once.
     async fn start() -> Setup {
         let setup = Setup::newcomers().await;
-        let store = &setup.chat.app.store;
         for person in [ALICE, BOB, CAROL] {
-            let id = user(person);
-            let now = crate::helpers::at("2026-11-20T10:00:00Z");
-            steward::store::users::ensure(store, &id, None, now)
-                .await
-                .unwrap();
-            steward::store::users::set_timezone(store.pool(), &id, "UTC")
-                .await
-                .unwrap();
+            zone_set(&setup.chat, person).await;
         }
         setup
     }
@@ -115,6 +107,18 @@ impl Setup {
         tx.commit().await.unwrap();
         id
     }
+}
+
+/// `person` has told steward their zone is UTC.
+async fn zone_set(chat: &Chat, person: u64) {
+    let store = &chat.app.store;
+    let now = crate::helpers::at("2026-11-20T10:00:00Z");
+    steward::store::users::ensure(store, &user(person), None, now)
+        .await
+        .unwrap();
+    steward::store::users::set_timezone(store.pool(), &user(person), "UTC")
+        .await
+        .unwrap();
 }
 
 fn user(id: u64) -> String {

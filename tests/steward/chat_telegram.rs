@@ -36,6 +36,19 @@ fn buttons(message: &Value) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Telegram user `id` has told steward their zone is UTC, so their timed
+/// requests are drafted at once.
+async fn zone_set(served: &Served, id: i64) {
+    let store = served.store().await;
+    let user = format!("telegram:{id}");
+    steward::store::users::ensure(&store, &user, None, chrono::Utc::now())
+        .await
+        .unwrap();
+    steward::store::users::set_timezone(store.pool(), &user, "UTC")
+        .await
+        .unwrap();
+}
+
 async fn wait_until(what: &str, check: impl Fn() -> bool) {
     let deadline = tokio::time::Instant::now() + WAIT;
     while !check() {
@@ -258,6 +271,7 @@ async fn group_administrators_manage_the_groups_workflows_and_members_do_not() {
     let served = serve_with(&fake, &[]).await;
     let group = group_chat(-1001);
     let (bob, carol, dave) = (user(7, "Bob"), user(8, "Carol"), user(9, "Dave"));
+    zone_set(&served, 7).await;
     fake.make_admin(8);
     wait_until("log-in", || !fake.bodies("getUpdates").is_empty()).await;
 
@@ -432,6 +446,7 @@ async fn cancel_takes_the_buttons_off_and_a_strangers_press_leaves_them() {
     let served = serve_with(&fake, &[]).await;
     let group = group_chat(-1001);
     let (bob, dave) = (user(7, "Bob"), user(9, "Dave"));
+    zone_set(&served, 7).await;
     wait_until("log-in", || !fake.bodies("getUpdates").is_empty()).await;
 
     fake.push(text_message(

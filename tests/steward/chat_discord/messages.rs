@@ -207,6 +207,7 @@ async fn events_and_messages_not_for_steward_cause_no_call_and_no_error() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn run_logs_in_with_only_the_message_intents_answers_events_and_stops_when_asked() {
     let chat = Chat::start("2026-11-20T10:00:00Z").await;
+    zone_set(&chat, ALICE).await;
     let fake = FakeDiscord::start().await;
     let alice = user_object(ALICE, "alice", false);
     let gateway = FakeGateway::start(vec![message_create(
