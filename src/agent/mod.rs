@@ -32,10 +32,10 @@ use std::time::Duration;
 
 use crate::clock::Clock;
 use crate::llm::ChatModel;
-use crate::schedule::Zone;
 use crate::store::{Store, StoreError};
 use crate::workflow::Run;
 
+pub use crate::schedule::Zone;
 pub use draft::Draft;
 pub use greeting::group_greeting;
 pub use tools::{specs as tool_specs, TOOL_NAMES};
@@ -244,7 +244,9 @@ impl Agent {
             }
         };
         let reply = if inbound.greet_newcomer && turn.new_conversation && !turn.greeted {
-            greeting::greet(&mut turn, self, Some(reply))
+            // "hi" as a first message: the greeting is the whole answer.
+            let hello = matches!(&inbound.content, Content::Text(text) if grammar::parse(text) == grammar::Intent::Hello);
+            greeting::greet(&mut turn, self, (!hello).then_some(reply))
         } else {
             reply
         };

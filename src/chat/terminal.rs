@@ -6,8 +6,7 @@ use std::io::Write;
 use std::sync::Arc;
 use tokio::io::{AsyncBufReadExt, BufReader};
 
-use crate::agent::{Agent, Content, Inbound, Reply};
-use crate::schedule::Zone;
+use crate::agent::{Agent, Content, Inbound, Reply, Zone};
 use crate::workflow::notify::{Notice, Notifier};
 
 /// Prints notices; `quiet` keeps them to the log only.

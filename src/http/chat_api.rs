@@ -12,8 +12,7 @@ use std::time::Instant;
 
 use super::error::ApiError;
 use super::ApiState;
-use crate::agent::{Button, Content, Inbound};
-use crate::schedule::Zone;
+use crate::agent::{Button, Content, Inbound, Zone};
 use crate::store::callbacks;
 
 /// The largest request body read.
