@@ -35,13 +35,24 @@ pub struct Spec {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Draft {
-    Create { spec: Spec },
-    Update { id: i64, before: Spec, spec: Spec },
-    Delete { id: i64, name: String },
+    Create {
+        spec: Spec,
+    },
+    Update {
+        id: i64,
+        before: Spec,
+        spec: Spec,
+    },
+    Delete {
+        id: i64,
+        name: String,
+    },
     /// "What's your time zone?" waiting for an answer, holding the request
     /// that needs it (the `create_workflow` arguments; none after a greeting,
     /// which asks with nothing held).
-    Zone { request: Option<Value> },
+    Zone {
+        request: Option<Value>,
+    },
     /// The person's workflows to move from their old zone to their new one.
     Move {
         from: String,

@@ -580,7 +580,10 @@ mod tests {
         );
         assert_eq!(tool("I'm in Tokyo").1["timezone"], "Tokyo");
         assert_eq!(tool("I moved to Tokyo").1["timezone"], "Tokyo");
-        assert_eq!(tool("I've just moved to New York").1["timezone"], "New York");
+        assert_eq!(
+            tool("I've just moved to New York").1["timezone"],
+            "New York"
+        );
     }
 
     #[test]

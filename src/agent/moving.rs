@@ -30,7 +30,12 @@ pub async fn offer(
     from: Zone,
     to: Zone,
 ) -> Result<Option<String>, String> {
-    if from == to || matches!(turn.draft, Some(Draft::Create { .. } | Draft::Update { .. } | Draft::Delete { .. })) {
+    if from == to
+        || matches!(
+            turn.draft,
+            Some(Draft::Create { .. } | Draft::Update { .. } | Draft::Delete { .. })
+        )
+    {
         return Ok(None);
     }
     let listed: Vec<Listed> = turn
@@ -89,14 +94,18 @@ pub async fn apply(
     to: &str,
     listed: &[Listed],
 ) -> Result<String, String> {
-    let zone: Zone = to.parse().map_err(|e: crate::schedule::UnknownZone| e.to_string())?;
+    let zone: Zone = to
+        .parse()
+        .map_err(|e: crate::schedule::UnknownZone| e.to_string())?;
     let store_error = |e: crate::store::StoreError| tools::store_failed(&e);
     let now = turn.now;
     let mut tx = agent.store.begin_write().await.map_err(store_error)?;
     turn.take_draft(&mut tx).await?;
     let (mut moved, mut left) = (Vec::new(), Vec::new());
     for item in listed {
-        let current = workflows::get(&mut tx, item.id).await.map_err(store_error)?;
+        let current = workflows::get(&mut tx, item.id)
+            .await
+            .map_err(store_error)?;
         let Some(workflow) = current.filter(|w| w.owner == turn.user.id && w.timezone == from)
         else {
             left.push(format!("#{} {}", item.id, item.name));
@@ -105,20 +114,36 @@ pub async fn apply(
         let mut spec = Spec::of(&workflow);
         spec.set_zone(zone, &turn.context(agent, zone))
             .map_err(|e| format!("I couldn't move #{} \"{}\": {e}", item.id, item.name))?;
-        let home = workflow.home_chat.clone().unwrap_or_else(|| turn.home_chat.clone());
+        let home = workflow
+            .home_chat
+            .clone()
+            .unwrap_or_else(|| turn.home_chat.clone());
         let new = checked(&spec, &workflow.owner, &home, now, agent)
             .map_err(|e| format!("I couldn't move #{} \"{}\": {e}", item.id, item.name))?;
         let next = new.schedule.next_after(now);
         workflows::replace_definition(&mut tx, item.id, &new, next, now)
             .await
             .map_err(store_error)?;
-        audit::record(&mut tx, &turn.user.id, Some(item.id), "update", Some(&spec.name), now)
-            .await
-            .map_err(store_error)?;
+        audit::record(
+            &mut tx,
+            &turn.user.id,
+            Some(item.id),
+            "update",
+            Some(&spec.name),
+            now,
+        )
+        .await
+        .map_err(store_error)?;
         let next_text = next.map_or(String::new(), |n| {
             format!("; next {}", render::short_time(n, zone))
         });
-        moved.push((item.id, spec.name.clone(), new.schedule.describe(), next, next_text));
+        moved.push((
+            item.id,
+            spec.name.clone(),
+            new.schedule.describe(),
+            next,
+            next_text,
+        ));
     }
     tx.commit().await.map_err(|source| {
         tools::store_failed(&crate::store::StoreError::Sql {

@@ -78,11 +78,11 @@ impl Turn {
         let stored = conversations::get(agent.store.reader(), &key).await?;
         let new_conversation = stored.is_none();
         let conversation = stored.unwrap_or(Conversation {
-                id: key,
-                user_id: inbound.user.clone(),
-                history: "[]".into(),
-                ..Conversation::default()
-            });
+            id: key,
+            user_id: inbound.user.clone(),
+            history: "[]".into(),
+            ..Conversation::default()
+        });
         let history: Vec<Said> = serde_json::from_str(&conversation.history).unwrap_or_default();
         let mut draft: Option<Draft> = conversation
             .draft
@@ -475,7 +475,10 @@ impl Turn {
 
     /// Clears the stored draft inside the confirming transaction, if it is
     /// still the one this turn loaded: two quick yeses confirm once.
-    pub(super) async fn take_draft(&self, tx: &mut crate::store::SqliteConnection) -> Result<(), String> {
+    pub(super) async fn take_draft(
+        &self,
+        tx: &mut crate::store::SqliteConnection,
+    ) -> Result<(), String> {
         let Some(stored) = &self.conversation.draft else {
             // Drafted and confirmed within one turn: nothing stored yet.
             return Ok(());
@@ -490,7 +493,12 @@ impl Turn {
         }
     }
 
-    pub(super) fn record(&mut self, tool: &str, args: serde_json::Value, result: serde_json::Value) {
+    pub(super) fn record(
+        &mut self,
+        tool: &str,
+        args: serde_json::Value,
+        result: serde_json::Value,
+    ) {
         self.actions.push(ActionRecord {
             tool: tool.into(),
             args,
@@ -671,7 +679,10 @@ impl Turn {
                     Draft::Delete { name, .. } => {
                         Some(format!("(Still waiting: \"delete {name}\" — yes or no?)"))
                     }
-                    _ => Some(format!("(Still waiting: \"{}\" — yes or no?)", draft.name())),
+                    _ => Some(format!(
+                        "(Still waiting: \"{}\" — yes or no?)",
+                        draft.name()
+                    )),
                 };
                 if let Some(waiting) = waiting {
                     reply.text.push('\n');

@@ -62,7 +62,9 @@ mod tests {
         assert!(!needs("every 15 minutes check https://example.com"));
         assert!(!needs("every hour check https://example.com"));
         assert!(!needs("at 9 Tokyo time remind me to call"));
-        assert!(!needs("every day at 9am America/New_York remind me to stretch"));
+        assert!(!needs(
+            "every day at 9am America/New_York remind me to stretch"
+        ));
         assert!(!needs("manual"));
         assert!(!needs("no schedule words at all"));
     }

@@ -37,7 +37,9 @@ pub fn hold(turn: &mut Turn, agent: &Agent, args: &Value) -> Option<Outcome> {
     if turn.zone_known {
         return None;
     }
-    let given = args["timezone"].as_str().is_some_and(|z| !z.trim().is_empty());
+    let given = args["timezone"]
+        .as_str()
+        .is_some_and(|z| !z.trim().is_empty());
     let schedule = args["schedule"].as_str()?;
     if given || !timed::needs_zone(schedule, turn.now, agent.settings.min_interval_seconds) {
         return None;
@@ -139,13 +141,14 @@ fn zone_in(words: &str) -> Option<Zone> {
         place.split(',').next(),
         place.strip_suffix(" city"),
     ];
-    let zone = candidates
-        .into_iter()
-        .flatten()
-        .map(str::trim)
-        .filter(|p| p.len() > 1)
-        .find_map(|p| p.parse::<Zone>().ok());
-    zone
+    for candidate in candidates.into_iter().flatten().map(str::trim) {
+        if let Ok(zone) = candidate.parse::<Zone>() {
+            if candidate.len() > 1 {
+                return Some(zone);
+            }
+        }
+    }
+    None
 }
 
 /// Takes the question and what it held; `None` when nothing waits.

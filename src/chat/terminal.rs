@@ -82,12 +82,27 @@ pub fn machine_zone() -> Option<Zone> {
     };
     named
         .and_then(|name| Zone::from_iana(&name))
-        .filter(|zone| !matches!(zone.name(), "UTC" | "Etc/UTC" | "Etc/UCT" | "UCT" | "Etc/GMT" | "GMT" | "Etc/Universal" | "Universal" | "Etc/Zulu" | "Zulu"))
+        .filter(|zone| {
+            !matches!(
+                zone.name(),
+                "UTC"
+                    | "Etc/UTC"
+                    | "Etc/UCT"
+                    | "UCT"
+                    | "Etc/GMT"
+                    | "GMT"
+                    | "Etc/Universal"
+                    | "Universal"
+                    | "Etc/Zulu"
+                    | "Zulu"
+            )
+        })
 }
 
 /// "/usr/share/zoneinfo/Europe/Paris" → "Europe/Paris".
 fn zone_of_path(path: &str) -> Option<String> {
-    path.split_once("zoneinfo/").map(|(_, name)| name.to_string())
+    path.split_once("zoneinfo/")
+        .map(|(_, name)| name.to_string())
 }
 
 /// The reply as the terminal shows it.

@@ -34,13 +34,14 @@ pub async fn ensure(
     now: DateTime<Utc>,
 ) -> Result<User, StoreError> {
     // Most turns come from someone known: a read, no write.
-    let known: Option<User> =
-        sqlx::query_as("SELECT id, display_name, timezone, role, zone_skipped_at IS NOT NULL AS zone_skipped \
-             FROM users WHERE id = ?")
-            .bind(id)
-            .fetch_optional(store.reader())
-            .await
-            .ctx("loading a user")?;
+    let known: Option<User> = sqlx::query_as(
+        "SELECT id, display_name, timezone, role, zone_skipped_at IS NOT NULL AS zone_skipped \
+             FROM users WHERE id = ?",
+    )
+    .bind(id)
+    .fetch_optional(store.reader())
+    .await
+    .ctx("loading a user")?;
     if let Some(user) = known {
         if display_name.is_none() || user.display_name.as_deref() == display_name {
             return Ok(user);

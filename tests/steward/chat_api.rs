@@ -398,7 +398,10 @@ async fn the_integrations_timezone_is_used_while_the_person_has_none() {
     )
     .await;
     assert_eq!(status, 200, "{drafted}");
-    assert_eq!(drafted["draft"]["kind"], "create", "drafted at once: {drafted}");
+    assert_eq!(
+        drafted["draft"]["kind"], "create",
+        "drafted at once: {drafted}"
+    );
     assert_eq!(
         drafted["draft"]["workflow"]["trigger"]["timezone"],
         "America/New_York"
@@ -406,7 +409,12 @@ async fn the_integrations_timezone_is_used_while_the_person_has_none() {
     post(&served, Some(TOKEN), with_zone("hana", "no")).await;
 
     // Once the person sets their own, theirs wins over the integration's.
-    post(&served, Some(TOKEN), with_zone("hana", "my timezone is Europe/Paris")).await;
+    post(
+        &served,
+        Some(TOKEN),
+        with_zone("hana", "my timezone is Europe/Paris"),
+    )
+    .await;
     let (_, drafted) = post(
         &served,
         Some(TOKEN),
@@ -414,13 +422,17 @@ async fn the_integrations_timezone_is_used_while_the_person_has_none() {
     )
     .await;
     assert_eq!(
-        drafted["draft"]["workflow"]["trigger"]["timezone"],
-        "Europe/Paris",
+        drafted["draft"]["workflow"]["trigger"]["timezone"], "Europe/Paris",
         "{drafted}"
     );
 
     // Without the field, a newcomer is asked first.
-    let asked = say(&served, "ivan", "every day at 7 remind me to water the plants").await;
+    let asked = say(
+        &served,
+        "ivan",
+        "every day at 7 remind me to water the plants",
+    )
+    .await;
     assert!(
         asked["reply"]
             .as_str()
@@ -435,7 +447,10 @@ async fn the_integrations_timezone_is_used_while_the_person_has_none() {
     );
     let skip = json!({"conversation_id": "room-1", "user_id": "ivan", "action": "skip_zone"});
     let (_, drafted) = post(&served, Some(TOKEN), skip.to_string()).await;
-    assert_eq!(drafted["draft"]["workflow"]["trigger"]["timezone"], "UTC", "{drafted}");
+    assert_eq!(
+        drafted["draft"]["workflow"]["trigger"]["timezone"], "UTC",
+        "{drafted}"
+    );
     assert!(
         drafted["reply"]
             .as_str()

@@ -497,7 +497,10 @@ async fn start_greets_and_a_first_timed_request_waits_for_the_zone_then_is_draft
     let asked = fake
         .wait_for_message(BEA, "I'll draft your request", WAIT)
         .await;
-    assert!(asked["text"].as_str().unwrap().contains(QUESTION), "{asked}");
+    assert!(
+        asked["text"].as_str().unwrap().contains(QUESTION),
+        "{asked}"
+    );
     assert_eq!(
         buttons(&asked),
         vec![(
@@ -510,7 +513,10 @@ async fn start_greets_and_a_first_timed_request_waits_for_the_zone_then_is_draft
     let drafted = fake.wait_for_message(BEA, "(draft)", WAIT).await;
     let text = drafted["text"].as_str().unwrap();
     assert!(text.contains("your time zone is Europe/Paris"), "{text}");
-    assert!(text.contains("At 08:30 on weekdays (Europe/Paris)"), "{text}");
+    assert!(
+        text.contains("At 08:30 on weekdays (Europe/Paris)"),
+        "{text}"
+    );
     assert_eq!(
         buttons(&drafted),
         vec![
@@ -600,7 +606,12 @@ async fn a_group_that_adds_steward_is_greeted_once() {
     let greetings = fake
         .sent_to(GROUP)
         .into_iter()
-        .filter(|m| m["text"].as_str().unwrap_or_default().contains("Hi, I'm steward"))
+        .filter(|m| {
+            m["text"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("Hi, I'm steward")
+        })
         .count();
     assert_eq!(greetings, 1);
     served.stop().await;

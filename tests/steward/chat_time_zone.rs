@@ -114,10 +114,18 @@ async fn an_unknown_place_is_asked_about_and_other_requests_still_work() {
     chat.newcomer_says("erin", "every friday at 16:00 remind me to file the report")
         .await;
     let unknown = chat.newcomer_says("erin", "Parsi").await;
-    assert!(unknown.text.contains("I don't know 'Parsi'"), "{}", unknown.text);
+    assert!(
+        unknown.text.contains("I don't know 'Parsi'"),
+        "{}",
+        unknown.text
+    );
     let listed = chat.newcomer_says("erin", "list my workflows").await;
     assert!(listed.text.contains("no workflows"), "{}", listed.text);
-    assert!(listed.text.contains("Still waiting for your time zone"), "{}", listed.text);
+    assert!(
+        listed.text.contains("Still waiting for your time zone"),
+        "{}",
+        listed.text
+    );
     let drafted = chat.newcomer_says("erin", "I'm in New York").await;
     assert_eq!(draft_zone(&drafted), "America/New_York", "{}", drafted.text);
 }
@@ -157,7 +165,11 @@ async fn moving_to_tokyo_moves_the_listed_workflows_after_one_yes() {
         .all(|w| w.timezone == "Europe/Paris"));
 
     let moved = chat.say("frank", "yes").await;
-    assert!(moved.text.starts_with("Moved 2 workflows to Asia/Tokyo"), "{}", moved.text);
+    assert!(
+        moved.text.starts_with("Moved 2 workflows to Asia/Tokyo"),
+        "{}",
+        moved.text
+    );
     let stored = chat.workflows("frank").await;
     let zones: Vec<&str> = stored.iter().map(|w| w.timezone.as_str()).collect();
     assert_eq!(zones, ["Asia/Tokyo", "Asia/Tokyo", "Europe/Paris"]);
@@ -174,10 +186,7 @@ async fn moving_to_tokyo_moves_the_listed_workflows_after_one_yes() {
     .fetch_all(chat.app.store.pool())
     .await
     .unwrap();
-    assert_eq!(
-        audited,
-        vec![(1, "update".into()), (2, "update".into())]
-    );
+    assert_eq!(audited, vec![(1, "update".into()), (2, "update".into())]);
     let set = chat.say("frank", "what is my timezone").await;
     assert!(set.text.contains("Asia/Tokyo"), "{}", set.text);
 }
@@ -186,7 +195,8 @@ async fn moving_to_tokyo_moves_the_listed_workflows_after_one_yes() {
 async fn saying_no_to_the_move_keeps_the_workflows_where_they_were() {
     let chat = Chat::start(NOW).await;
     chat.say("gina", "my timezone is Europe/Paris").await;
-    chat.say("gina", "every day at 7 remind me to water the plants").await;
+    chat.say("gina", "every day at 7 remind me to water the plants")
+        .await;
     chat.say("gina", "yes").await;
     chat.say("gina", "I moved to New York").await;
     let kept = chat.say("gina", "no").await;

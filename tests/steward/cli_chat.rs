@@ -99,7 +99,10 @@ fn the_interactive_chat_reads_lines_until_quit() {
     assert!(stdout.contains("offline mode"), "{stdout}");
     assert!(stdout.contains("Hi, I'm steward"), "greeted: {stdout}");
     assert!(stdout.contains(QUESTION), "{stdout}");
-    assert!(stdout.contains("your time zone is Europe/Lisbon"), "{stdout}");
+    assert!(
+        stdout.contains("your time zone is Europe/Lisbon"),
+        "{stdout}"
+    );
     assert!(
         stdout.contains("New workflow \"Plants\" (draft)"),
         "{stdout}"
@@ -131,7 +134,10 @@ fn a_newcomers_first_timed_request_is_greeted_asks_the_zone_then_drafts_it_there
     let drafted = turn(&db, "dana", "Tokyo");
     let reply = drafted["reply"].as_str().unwrap();
     assert!(reply.contains("your time zone is Asia/Tokyo"), "{drafted}");
-    assert!(!reply.contains("Hi, I'm steward"), "greeted once: {drafted}");
+    assert!(
+        !reply.contains("Hi, I'm steward"),
+        "greeted once: {drafted}"
+    );
     assert_eq!(drafted["draft"]["kind"], "create");
     let trigger = &drafted["draft"]["workflow"]["trigger"];
     assert_eq!(trigger["timezone"], "Asia/Tokyo");
@@ -179,7 +185,10 @@ fn i_moved_to_tokyo_moves_the_listed_workflows_after_one_yes() {
     paris("yes");
     let offered = paris("I moved to Tokyo");
     let reply = offered["reply"].as_str().unwrap();
-    assert!(reply.contains("Your time zone is now Asia/Tokyo"), "{offered}");
+    assert!(
+        reply.contains("Your time zone is now Asia/Tokyo"),
+        "{offered}"
+    );
     assert!(reply.contains("#1 Stretch"), "{offered}");
     assert!(reply.contains("#2 Send the report"), "{offered}");
     assert_eq!(offered["draft"]["kind"], "move");

@@ -4,8 +4,8 @@
 //! (stickers, photos, edits, channel posts, other bots) is ignored.
 
 use teloxide::types::{
-    CallbackQuery, ChatId, ChatMemberUpdated, MaybeInaccessibleMessage, Me, Message, MessageEntityKind, Update,
-    UpdateKind, User,
+    CallbackQuery, ChatId, ChatMemberUpdated, MaybeInaccessibleMessage, Me, Message,
+    MessageEntityKind, Update, UpdateKind, User,
 };
 use teloxide::utils::command::BotCommands;
 
@@ -95,7 +95,8 @@ fn from_message(message: &Message, me: &Me) -> Option<Incoming> {
 /// once each time it adds steward.
 fn added(change: &ChatMemberUpdated) -> Option<Incoming> {
     let group = change.chat.is_group() || change.chat.is_supergroup();
-    let joined = !change.old_chat_member.kind.is_present() && change.new_chat_member.kind.is_present();
+    let joined =
+        !change.old_chat_member.kind.is_present() && change.new_chat_member.kind.is_present();
     (group && joined).then_some(Incoming::Added {
         chat: change.chat.id,
     })

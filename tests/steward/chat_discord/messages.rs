@@ -291,7 +291,10 @@ async fn a_first_dm_is_greeted_and_its_timed_request_waits_for_the_zone_then_is_
         .await;
     let calls = setup.fake.take();
     let drafted = content(&calls[0]);
-    assert!(!drafted.contains("Hi, I'm steward"), "greeted once: {drafted}");
+    assert!(
+        !drafted.contains("Hi, I'm steward"),
+        "greeted once: {drafted}"
+    );
     assert!(
         drafted.contains("At 08:30 on weekdays (America/New_York)"),
         "{drafted}"
