@@ -205,7 +205,7 @@ async fn events_and_messages_not_for_steward_cause_no_call_and_no_error() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn run_logs_in_with_only_the_message_intents_answers_events_and_stops_when_asked() {
+async fn run_logs_in_without_privileged_intents_answers_events_and_stops_when_asked() {
     let chat = Chat::start("2026-11-20T10:00:00Z").await;
     zone_set(&chat, ALICE).await;
     let fake = FakeDiscord::start().await;
@@ -237,8 +237,9 @@ async fn run_logs_in_with_only_the_message_intents_answers_events_and_stops_when
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let identify = gateway.identify().expect("the client identified");
-    // GUILD_MESSAGES (1 << 9) | DIRECT_MESSAGES (1 << 12): no privileged intent.
-    assert_eq!(identify["intents"], 4608);
+    // GUILDS (1 << 0) | GUILD_MESSAGES (1 << 9) | DIRECT_MESSAGES (1 << 12):
+    // no privileged intent.
+    assert_eq!(identify["intents"], 4609);
     assert!(identify["token"]
         .as_str()
         .unwrap()
@@ -340,4 +341,33 @@ async fn a_server_mention_is_not_greeted_but_still_asks_the_zone_first() {
             .contains("server's time zone, UTC"),
         "{skipped:?}"
     );
+}
+
+#[tokio::test]
+async fn a_server_that_adds_steward_is_greeted_once_in_its_system_channel() {
+    const NEW_SERVER: u64 = 1_200_000_000_000_000_009;
+    const SYSTEM: u64 = 1_200_000_000_000_000_010;
+    let setup = Setup::start().await;
+    setup.event(ready()).await;
+    setup.fake.take();
+    // A server steward was already in (listed by READY): no greeting.
+    setup.event(guild_create(GUILD, Some(CHANNEL))).await;
+    assert!(setup.fake.take().is_empty());
+
+    setup.event(guild_create(NEW_SERVER, Some(SYSTEM))).await;
+    let calls = setup.fake.take();
+    assert_eq!(calls.len(), 1, "{calls:?}");
+    assert_eq!(
+        calls[0].path,
+        format!("/api/v10/channels/{SYSTEM}/messages")
+    );
+    let hello = content(&calls[0]);
+    assert!(hello.starts_with("Hi, I'm steward"), "{hello}");
+    assert!(hello.contains(&format!("<@{BOT}>")), "{hello}");
+    assert!(hello.contains("time zone"), "{hello}");
+    assert_eq!(calls[0].body["allowed_mentions"]["parse"], json!([]));
+
+    // The same server again (a new session): greeted once only.
+    setup.event(guild_create(NEW_SERVER, Some(SYSTEM))).await;
+    assert!(setup.fake.take().is_empty());
 }
