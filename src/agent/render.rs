@@ -19,7 +19,7 @@ Then manage them by name or #id:
 • rename #3 to Morning check · move the status check to 9:30 · delete workflow 'Old Report'
 • skip the next run of #3 · snooze #3 by 30 minutes
 • what did the morning workflow do today? · any errors this week? · logs for #3
-• my timezone is Europe/Paris · I'm in Tokyo
+• my timezone is Europe/Paris · I'm in Tokyo · I moved to Tokyo (moves your workflows too, if you say yes)
 I show every new or changed workflow first and act only when you say yes.";
 
 /// "Mon 23 Nov 08:30 CET"; with seconds when a time has them (schedules
