@@ -445,7 +445,7 @@ impl Turn {
 
     /// Records who confirmed what, commits the change and tells the
     /// scheduler to look again.
-    pub(super) async fn commit(
+    async fn commit(
         &self,
         agent: &Agent,
         mut tx: sqlx::Transaction<'static, sqlx::Sqlite>,
@@ -666,7 +666,10 @@ impl Turn {
         mut reply: Reply,
     ) -> Result<Reply, AgentError> {
         if let Some(draft) = &self.draft {
-            if reply.buttons.is_empty() {
+            // The greeting's zone question holds nothing: its Skip button
+            // stays under the greeting, not under every later answer.
+            let quiet = !self.draft_shown && matches!(draft, Draft::Zone { request: None });
+            if reply.buttons.is_empty() && !quiet {
                 reply.buttons = self.buttons();
             }
             if !self.draft_shown && !reply.text.contains("(draft") {
