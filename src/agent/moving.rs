@@ -12,12 +12,14 @@ use crate::schedule::Zone;
 use crate::store::{audit, workflows};
 use crate::workflow::{Workflow, WorkflowStatus};
 
-/// Whether `workflow` recurs on the clock of `zone`. One-shots keep their
-/// instant: "in 2 hours" must not move, and a stored one-shot no longer
-/// says whether it was meant that way.
+/// Whether `workflow` recurs on the clock of `zone` (cron, RRULE, a union
+/// of them). One-shots keep their instant: "in 2 hours" must not move, and a
+/// stored one-shot no longer says whether it was meant that way; intervals
+/// count elapsed time; manual, webhook and chained workflows have no clock.
 fn runs_on(workflow: &Workflow, zone: Zone) -> bool {
+    let clockless = ["manual", "once", "interval", "webhook", "after"];
     workflow.timezone == zone.name()
-        && matches!(workflow.trigger_kind.as_str(), "cron" | "rrule")
+        && !clockless.contains(&workflow.trigger_kind.as_str())
         && workflow.status != WorkflowStatus::Completed
 }
 
