@@ -616,3 +616,62 @@ async fn a_group_that_adds_steward_is_greeted_once() {
     assert_eq!(greetings, 1);
     served.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn i_moved_to_tokyo_lists_the_workflows_and_the_move_button_moves_them_all() {
+    const DAN: i64 = 53;
+    let fake = FakeTelegram::start().await;
+    let served = serve_with(&fake, &[]).await;
+    let (dan, chat) = (user(DAN, "Dan"), private_chat(DAN, "Dan"));
+    fake.push(text_message(
+        1,
+        dan.clone(),
+        chat.clone(),
+        "/timezone Europe/Paris",
+    ));
+    fake.wait_for_message(DAN, "Your time zone is now Europe/Paris", WAIT)
+        .await;
+    for (id, request) in [
+        (2, "every weekday at 8:30 remind me to stretch"),
+        (4, "every sunday at 19:00 remind me to plan the week"),
+    ] {
+        fake.push(text_message(id, dan.clone(), chat.clone(), request));
+        fake.wait_for_message(DAN, "(Europe/Paris)", WAIT).await;
+        fake.push(text_message(id + 1, dan.clone(), chat.clone(), "yes"));
+    }
+    fake.wait_for_message(DAN, "Created \"Plan the week\"", WAIT)
+        .await;
+
+    fake.push(text_message(
+        6,
+        dan.clone(),
+        chat.clone(),
+        "I moved to Tokyo",
+    ));
+    let offer = fake
+        .wait_for_message(DAN, "Move them to Asia/Tokyo", WAIT)
+        .await;
+    let text = offer["text"].as_str().unwrap();
+    assert!(text.contains("#1 Stretch"), "{text}");
+    assert!(text.contains("#2 Plan the week"), "{text}");
+    assert_eq!(
+        buttons(&offer),
+        vec![
+            ("Move them".to_string(), "confirm".to_string()),
+            ("Keep".to_string(), "cancel".to_string())
+        ]
+    );
+    fake.push(button_press(dan.clone(), chat.clone(), 601, "confirm"));
+    fake.wait_for_message(DAN, "Moved 2 workflows to Asia/Tokyo", WAIT)
+        .await;
+    let store = served.store().await;
+    let stored = steward::store::workflows::list(store.pool(), Some("telegram:53"))
+        .await
+        .unwrap();
+    assert_eq!(stored.len(), 2);
+    assert!(
+        stored.iter().all(|w| w.timezone == "Asia/Tokyo"),
+        "{stored:?}"
+    );
+    served.stop().await;
+}
