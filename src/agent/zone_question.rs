@@ -51,8 +51,9 @@ pub fn hold(turn: &mut Turn, agent: &Agent, args: &Value) -> Option<Outcome> {
     Some(Outcome {
         ok: true,
         value: json!({
-            "status": "waiting for the user's time zone; ask them this and nothing else",
+            "status": "waiting for the user's time zone",
             "question": QUESTION,
+            "note": "Ask the user only this question; steward reads their answer and drafts the request.",
         }),
         text: held_text(agent),
     })
