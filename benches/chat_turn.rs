@@ -24,6 +24,9 @@ fn inbound(user: &str, text: &str) -> Inbound {
         user_name: None,
         home_chat: format!("bench:{user}"),
         manages: None,
+        // Zone known: turns are measured, not the question asked once.
+        timezone: Some(steward::schedule::Zone::UTC),
+        greet_newcomer: false,
         content: Content::Text(text.to_string()),
     }
 }

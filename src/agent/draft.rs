@@ -48,9 +48,39 @@ pub struct Spec {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Draft {
-    Create { spec: Spec },
-    Update { id: i64, before: Spec, spec: Spec },
-    Delete { id: i64, name: String },
+    Create {
+        spec: Spec,
+    },
+    Update {
+        id: i64,
+        before: Spec,
+        spec: Spec,
+    },
+    Delete {
+        id: i64,
+        name: String,
+    },
+    /// "What's your time zone?" waiting for an answer, holding the request
+    /// that needs it (the `create_workflow` arguments; none after a greeting,
+    /// which asks with nothing held).
+    Zone {
+        request: Option<Value>,
+    },
+    /// The person's workflows to move from their old zone to their new one.
+    Move {
+        from: String,
+        to: String,
+        workflows: Vec<Listed>,
+    },
+}
+
+/// A workflow named in a draft that covers several.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Listed {
+    pub id: i64,
+    pub name: String,
+    /// Its schedule in words when listed.
+    pub when: String,
 }
 
 /// Words that mean "no schedule: only when I say run".
@@ -295,6 +325,23 @@ pub fn read_steps(steps: &Value) -> Result<Value, String> {
 }
 
 impl Draft {
+    /// What the draft is about, in a few words ("Status check").
+    pub fn name(&self) -> String {
+        match self {
+            Draft::Create { spec } | Draft::Update { spec, .. } => spec.name.clone(),
+            Draft::Delete { name, .. } => name.clone(),
+            Draft::Zone { request } => request
+                .as_ref()
+                .and_then(|r| r["schedule"].as_str())
+                .map_or("your time zone".to_string(), |words| {
+                    crate::workflow::clip(words, 60)
+                }),
+            Draft::Move { to, workflows, .. } => {
+                format!("move {} workflow(s) to {to}", workflows.len())
+            }
+        }
+    }
+
     pub fn view(&self, now: DateTime<Utc>, expires_at: Option<DateTime<Utc>>) -> Value {
         let expires = expires_at.map(|at| at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
         match self {
@@ -307,6 +354,22 @@ impl Draft {
             Draft::Delete { id, name } => {
                 json!({ "kind": "delete", "id": id, "name": name, "expires_at": expires })
             }
+            Draft::Zone { request } => json!({
+                "kind": "time_zone_question",
+                "request": request.as_ref().map(|r| r["schedule"].clone()),
+                "expires_at": expires,
+            }),
+            Draft::Move {
+                from,
+                to,
+                workflows,
+            } => json!({
+                "kind": "move",
+                "from": from,
+                "to": to,
+                "workflows": workflows,
+                "expires_at": expires,
+            }),
         }
     }
 }

@@ -317,7 +317,7 @@ static SNOOZE: LazyLock<Regex> = LazyLock::new(|| {
 });
 static TIMEZONE_SET: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^(?:my (?:time ?zone|tz) is|set (?:my )?(?:time ?zone|tz)(?: to)?|(?:time ?zone|tz):?|i(?:'m| am) (?:in|based in|living in)|i live in|use (?:the )?time ?zone|change (?:my )?(?:time ?zone|tz) to) (?P<zone>.+?)(?: time)?\W*$",
+        r"(?i)^(?:my (?:time ?zone|tz) is|set (?:my )?(?:time ?zone|tz)(?: to)?|(?:time ?zone|tz):?|i(?:'m| am) (?:in|based in|living in)|i live in|i(?:'ve| have)? (?:just )?(?:moved|relocated) to|i(?:'m| am) now in|use (?:the )?time ?zone|change (?:my )?(?:time ?zone|tz) to) (?P<zone>.+?)(?: time)?\W*$",
     )
 });
 static TIMEZONE_ASK: LazyLock<Regex> = LazyLock::new(|| {
@@ -750,6 +750,11 @@ mod tests {
             "Europe/Paris"
         );
         assert_eq!(tool("I'm in Tokyo").1["timezone"], "Tokyo");
+        assert_eq!(tool("I moved to Tokyo").1["timezone"], "Tokyo");
+        assert_eq!(
+            tool("I've just moved to New York").1["timezone"],
+            "New York"
+        );
     }
 
     #[test]

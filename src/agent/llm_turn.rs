@@ -175,7 +175,17 @@ async fn system_prompt(turn: &Turn, agent: &Agent) -> String {
                 .clone()
                 .unwrap_or_else(|| turn.user.id.clone()),
         ),
-        ("timezone", turn.zone.name().to_string()),
+        (
+            "timezone",
+            if turn.zone_known {
+                turn.zone.name().to_string()
+            } else {
+                format!(
+                    "{} (the server's default: they have not said theirs yet)",
+                    turn.zone.name()
+                )
+            },
+        ),
         ("workflows", workflows),
         ("draft", draft),
         ("agent_tools", agent_tools(agent)),

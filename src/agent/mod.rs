@@ -11,13 +11,17 @@
 mod derive;
 mod draft;
 mod grammar;
+mod greeting;
 mod llm_turn;
+mod moving;
 mod period;
 mod refs;
 pub(crate) mod render;
 mod second_reading;
 mod state;
+mod timed;
 mod tools;
+mod zone_question;
 
 use async_trait::async_trait;
 use chrono::TimeDelta;
@@ -29,11 +33,12 @@ use std::time::Duration;
 
 use crate::clock::Clock;
 use crate::llm::ChatModel;
-use crate::schedule::Zone;
 use crate::store::{Store, StoreError};
 use crate::workflow::Run;
 
+pub use crate::schedule::Zone;
 pub use draft::Draft;
+pub use greeting::group_greeting;
 pub use tools::{specs as tool_specs, TOOL_NAMES};
 
 /// The longest message read, in characters; longer ones are refused.
@@ -54,6 +59,12 @@ pub struct Inbound {
     /// with Manage Server) or one chat (a Telegram group, for its
     /// administrators).
     pub manages: Option<String>,
+    /// A zone the platform knows for this person (the chat API's
+    /// `timezone`, the terminal machine's), used while they have set none.
+    pub timezone: Option<Zone>,
+    /// Greet them when this is their first message in this conversation:
+    /// one-to-one chats (a Discord DM, the terminal).
+    pub greet_newcomer: bool,
     pub content: Content,
 }
 
@@ -214,6 +225,9 @@ impl Agent {
         let mut turn = state::Turn::load(self, &inbound).await?;
         let reply = match &inbound.content {
             Content::Action(action) => turn.press(self, action).await,
+            Content::Command { name, args } if greeting::is_start(name, args) => {
+                greeting::greet(&mut turn, self, None)
+            }
             Content::Command { name, args } => {
                 let text = clean(&grammar::command_text(name, args));
                 turn.offline(self, &text).await
@@ -229,6 +243,13 @@ impl Agent {
                     turn.text(self, &text).await
                 }
             }
+        };
+        let reply = if inbound.greet_newcomer && turn.new_conversation && !turn.greeted {
+            // "hi" as a first message: the greeting is the whole answer.
+            let hello = matches!(&inbound.content, Content::Text(text) if grammar::parse(text) == grammar::Intent::Hello);
+            greeting::greet(&mut turn, self, (!hello).then_some(reply))
+        } else {
+            reply
         };
         let said = match &inbound.content {
             Content::Text(text) => clean(text),

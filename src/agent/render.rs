@@ -21,7 +21,7 @@ Then manage them by name or #id:
 • rename #3 to Morning check · move the status check to 9:30 · delete workflow 'Old Report'
 • skip the next run of #3 · snooze #3 by 30 minutes
 • what did the morning workflow do today? · any errors this week? · logs for #3
-• my timezone is Europe/Paris · I'm in Tokyo
+• my timezone is Europe/Paris · I'm in Tokyo · I moved to Tokyo (moves your workflows too, if you say yes)
 I show every new or changed workflow first and act only when you say yes.";
 
 /// "Mon 23 Nov 08:30 CET"; with seconds when a time has them (schedules
@@ -269,6 +269,12 @@ pub fn draft_text(draft: &Draft, now: DateTime<Utc>, has_model: bool) -> String 
         Draft::Delete { id, name } => format!(
             "Delete #{id} \"{name}\" and its run history? This can't be undone. (yes / no)"
         ),
+        Draft::Zone { .. } => super::zone_question::QUESTION.to_string(),
+        Draft::Move {
+            from,
+            to,
+            workflows,
+        } => super::moving::question(from, to, workflows),
     }
 }
 

@@ -8,6 +8,7 @@ use serde_json::json;
 use super::draft::{Draft, Spec};
 use super::grammar::{self, Change, Intent, Settle};
 use super::tools::{self, Outcome};
+use super::{moving, zone_question};
 use super::{
     refs, render, second_reading, ActionRecord, Agent, AgentError, Button, Inbound, Reply,
 };
@@ -30,6 +31,14 @@ pub struct Said {
 pub struct Turn {
     pub user: User,
     pub zone: Zone,
+    /// Whether `zone` is the person's (set, given by their platform, or the
+    /// default they chose with "skip"), rather than a default nobody chose:
+    /// a time of day waits for their answer while it is not.
+    pub zone_known: bool,
+    /// Their first message in this conversation.
+    pub new_conversation: bool,
+    /// Set when this turn greeted them.
+    pub greeted: bool,
     pub home_chat: String,
     /// The home chats this person manages besides their own workflows.
     pub manages: Option<String>,
@@ -59,22 +68,23 @@ impl Turn {
             now,
         )
         .await?;
-        let zone = user
-            .timezone
-            .as_deref()
-            .and_then(|z| z.parse().ok())
+        // Their own zone first; a platform's guess only while they have none.
+        let chosen: Option<Zone> = user.timezone.as_deref().and_then(|z| z.parse().ok());
+        let zone_known = chosen.is_some() || inbound.timezone.is_some() || user.zone_skipped;
+        let zone = chosen
+            .or(inbound.timezone)
             .unwrap_or(agent.settings.default_zone);
         // One stored conversation per chat and person: in a group, each
         // member's drafts are their own.
         let key = conversation_key(inbound);
-        let conversation = conversations::get(agent.store.reader(), &key)
-            .await?
-            .unwrap_or(Conversation {
-                id: key,
-                user_id: inbound.user.clone(),
-                history: "[]".into(),
-                ..Conversation::default()
-            });
+        let stored = conversations::get(agent.store.reader(), &key).await?;
+        let new_conversation = stored.is_none();
+        let conversation = stored.unwrap_or(Conversation {
+            id: key,
+            user_id: inbound.user.clone(),
+            history: "[]".into(),
+            ..Conversation::default()
+        });
         let history: Vec<Said> = serde_json::from_str(&conversation.history).unwrap_or_default();
         let mut draft: Option<Draft> = conversation
             .draft
@@ -82,14 +92,14 @@ impl Turn {
             .and_then(|d| serde_json::from_str(d).ok());
         let mut expired = None;
         if conversation.draft_expires_at.is_some_and(|at| at <= now) {
-            expired = draft.take().map(|d| match d {
-                Draft::Create { spec } | Draft::Update { spec, .. } => spec.name,
-                Draft::Delete { name, .. } => name,
-            });
+            expired = draft.take().map(|d| d.name());
         }
         Ok(Turn {
             user,
             zone,
+            zone_known,
+            new_conversation,
+            greeted: false,
             home_chat: inbound.home_chat.clone(),
             manages: inbound.manages.clone(),
             now,
@@ -184,6 +194,11 @@ impl Turn {
 
     /// A message in words.
     pub async fn text(&mut self, agent: &Agent, text: &str) -> Reply {
+        if matches!(self.draft, Some(Draft::Zone { .. })) {
+            if let Some(reply) = zone_question::answer(self, agent, text).await {
+                return reply;
+            }
+        }
         if let Some(reply) = self.choose_reading(agent, text) {
             return reply;
         }
@@ -343,22 +358,23 @@ impl Turn {
 
     /// The buttons for the waiting draft.
     pub fn buttons(&self) -> Vec<Button> {
+        let button = |label: &str, action: &str| Button {
+            label: label.into(),
+            action: action.into(),
+        };
         let yes = match &self.draft {
             None => return Vec::new(),
             Some(Draft::Create { .. }) => "Create",
             Some(Draft::Update { .. }) => "Save",
             Some(Draft::Delete { .. }) => "Delete",
+            Some(Draft::Zone { .. }) => {
+                return vec![button("Skip (use the server's zone)", zone_question::SKIP)]
+            }
+            Some(Draft::Move { .. }) => {
+                return vec![button("Move them", "confirm"), button("Keep", "cancel")]
+            }
         };
-        vec![
-            Button {
-                label: yes.into(),
-                action: "confirm".into(),
-            },
-            Button {
-                label: "Cancel".into(),
-                action: "cancel".into(),
-            },
-        ]
+        vec![button(yes, "confirm"), button("Cancel", "cancel")]
     }
 
     /// Applies an amendment to the waiting draft.
@@ -371,9 +387,10 @@ impl Turn {
         };
         let spec = match self.draft.as_mut() {
             Some(Draft::Create { spec }) | Some(Draft::Update { spec, .. }) => spec,
-            Some(Draft::Delete { .. }) => {
-                return Err("A delete can only be confirmed or cancelled: yes or no?".into())
+            Some(Draft::Delete { .. } | Draft::Move { .. }) => {
+                return Err("That can only be confirmed or cancelled: yes or no?".into())
             }
+            Some(Draft::Zone { .. }) => return Err(zone_question::QUESTION.into()),
             None => return Err("There is nothing waiting to change.".into()),
         };
         match grammar::amendment(change) {
@@ -524,6 +541,12 @@ impl Turn {
                 );
                 Ok(format!("Deleted #{id} \"{name}\" and its run history."))
             }
+            Draft::Zone { .. } => Err(zone_question::QUESTION.into()),
+            Draft::Move {
+                from,
+                to,
+                workflows,
+            } => moving::apply(self, agent, from, to, workflows).await,
         }
     }
 
@@ -559,7 +582,10 @@ impl Turn {
 
     /// Clears the stored draft inside the confirming transaction, if it is
     /// still the one this turn loaded: two quick yeses confirm once.
-    async fn take_draft(&self, tx: &mut crate::store::SqliteConnection) -> Result<(), String> {
+    pub(super) async fn take_draft(
+        &self,
+        tx: &mut crate::store::SqliteConnection,
+    ) -> Result<(), String> {
         let Some(stored) = &self.conversation.draft else {
             // Drafted and confirmed within one turn: nothing stored yet.
             return Ok(());
@@ -574,7 +600,12 @@ impl Turn {
         }
     }
 
-    fn record(&mut self, tool: &str, args: serde_json::Value, result: serde_json::Value) {
+    pub(super) fn record(
+        &mut self,
+        tool: &str,
+        args: serde_json::Value,
+        result: serde_json::Value,
+    ) {
         self.actions.push(ActionRecord {
             tool: tool.into(),
             args,
@@ -605,6 +636,18 @@ impl Turn {
                 name.clone(),
                 format!("Cancelled: #{id} \"{name}\" is kept."),
             ),
+            Some(Draft::Zone { request }) => {
+                return Reply::text(match request {
+                    Some(_) => "OK, I dropped that request; nothing was drafted. Tell me your time zone any time ('my timezone is Europe/Paris').",
+                    None => "OK. Tell me your time zone any time ('my timezone is Europe/Paris').",
+                })
+            }
+            Some(Draft::Move { from, to, .. }) => (
+                "set_timezone",
+                None,
+                to.clone(),
+                format!("OK: your workflows stay in {from}; new ones use {to}."),
+            ),
             None => return self.nothing_waiting(),
         };
         self.record(
@@ -632,6 +675,9 @@ impl Turn {
         }
         if action == "cancel" {
             return self.cancel();
+        }
+        if action == zone_question::SKIP {
+            return zone_question::skip(self, agent).await;
         }
         let answer = action
             .split_once(':')
@@ -734,17 +780,31 @@ impl Turn {
         mut reply: Reply,
     ) -> Result<Reply, AgentError> {
         if let Some(draft) = &self.draft {
-            if reply.buttons.is_empty() {
+            // The greeting's zone question holds nothing: its Skip button
+            // stays under the greeting, not under every later answer.
+            let quiet = !self.draft_shown && matches!(draft, Draft::Zone { request: None });
+            if reply.buttons.is_empty() && !quiet {
                 reply.buttons = self.buttons();
             }
             if !self.draft_shown && !reply.text.contains("(draft") {
-                let name = match draft {
-                    Draft::Create { spec } | Draft::Update { spec, .. } => spec.name.clone(),
-                    Draft::Delete { name, .. } => format!("delete {name}"),
+                let waiting = match draft {
+                    Draft::Zone { request: None } => None,
+                    Draft::Zone { .. } => Some(format!(
+                        "(Still waiting for your time zone, for \"{}\": a city, or 'skip'.)",
+                        draft.name()
+                    )),
+                    Draft::Delete { name, .. } => {
+                        Some(format!("(Still waiting: \"delete {name}\" — yes or no?)"))
+                    }
+                    _ => Some(format!(
+                        "(Still waiting: \"{}\" — yes or no?)",
+                        draft.name()
+                    )),
                 };
-                reply
-                    .text
-                    .push_str(&format!("\n(Still waiting: \"{name}\" — yes or no?)"));
+                if let Some(waiting) = waiting {
+                    reply.text.push('\n');
+                    reply.text.push_str(&waiting);
+                }
             }
         }
         let keep = agent.settings.history_messages.max(2);
@@ -786,7 +846,7 @@ impl Turn {
 
 /// The draft as a workflow ready to store: checked like an import, with an
 /// anchored interval keeping the start the draft showed.
-fn checked(
+pub(super) fn checked(
     spec: &Spec,
     owner: &str,
     home_chat: &str,

@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 use super::draft::{read_schedule, read_steps, Draft, Spec};
 use super::second_reading::{reconcile, Alternative, Reconciled};
 use super::state::Turn;
-use super::{derive, period, render, ActionRecord, Agent};
+use super::{derive, moving, period, render, zone_question, ActionRecord, Agent};
 use crate::llm::ToolSpec;
 use crate::schedule::{parse_duration_words, Zone};
 use crate::scheduler::control::{self, ControlError};
@@ -101,7 +101,10 @@ async fn dispatch(
     args: &Value,
 ) -> Result<Outcome, String> {
     match name {
-        "create_workflow" => create(turn, agent, parse(name, args)?).await,
+        "create_workflow" => match zone_question::hold(turn, agent, args) {
+            Some(held) => Ok(held),
+            None => create(turn, agent, parse(name, args)?).await,
+        },
         "list_workflows" => list(turn, agent, parse(name, args)?).await,
         "show_workflow" => show(turn, agent, parse::<Target>(name, args)?).await,
         "update_workflow" => update(turn, agent, parse(name, args)?).await,
@@ -817,16 +820,30 @@ async fn timezone(turn: &mut Turn, agent: &Agent, args: ZoneArgs) -> Result<Outc
     users::set_timezone(agent.store.pool(), &turn.user.id, zone.name())
         .await
         .map_err(|e| store_failed(&e))?;
+    let before = turn.zone;
     turn.zone = zone;
+    turn.zone_known = true;
     turn.user.timezone = Some(zone.name().to_string());
-    Ok(Outcome::ok(
-        json!({ "timezone": zone.name() }),
-        format!(
-            "Your time zone is now {} (it is {} there). New workflows use it; existing ones keep theirs (say 'move <workflow> to {}' to change one).",
-            zone.name(),
-            turn.now.with_timezone(&zone.tz()).format("%H:%M %Z"),
+    let now_there = turn.now.with_timezone(&zone.tz()).format("%H:%M %Z");
+    let offer = moving::offer(turn, agent, before, zone).await?;
+    let text = match &offer {
+        Some(question) => format!(
+            "Your time zone is now {} (it is {now_there} there). New workflows use it.\n{question}",
             zone.name()
         ),
+        None => format!(
+            "Your time zone is now {} (it is {now_there} there). New workflows use it; existing ones keep theirs (say 'move <workflow> to {}' to change one).",
+            zone.name(),
+            zone.name()
+        ),
+    };
+    let to_move = match &turn.draft {
+        Some(super::draft::Draft::Move { workflows, .. }) if offer.is_some() => json!(workflows),
+        _ => json!([]),
+    };
+    Ok(Outcome::ok(
+        json!({ "timezone": zone.name(), "offer_to_move": to_move }),
+        text,
     ))
 }
 

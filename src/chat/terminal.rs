@@ -6,7 +6,7 @@ use std::io::Write;
 use std::sync::Arc;
 use tokio::io::{AsyncBufReadExt, BufReader};
 
-use crate::agent::{Agent, Content, Inbound, Reply};
+use crate::agent::{Agent, Content, Inbound, Reply, Zone};
 use crate::workflow::notify::{Notice, Notifier};
 
 /// Prints notices; `quiet` keeps them to the log only.
@@ -55,7 +55,8 @@ impl Notifier for UserNotifier {
     }
 }
 
-/// Who is talking in the terminal.
+/// Who is talking in the terminal: in the machine's zone unless they set
+/// one, greeted on their first message.
 pub fn inbound(user: &str, content: Content) -> Inbound {
     Inbound {
         conversation: format!("terminal:{user}"),
@@ -63,8 +64,45 @@ pub fn inbound(user: &str, content: Content) -> Inbound {
         user_name: Some(user.to_string()),
         home_chat: format!("terminal:{user}"),
         manages: None,
+        timezone: machine_zone(),
+        greet_newcomer: true,
         content,
     }
+}
+
+/// The machine's zone: `TZ` when set (an IANA name, `:` prefix allowed),
+/// else what `/etc/localtime` links to. UTC counts as unknown: it is what
+/// servers and containers are set to, rarely where their person lives.
+pub fn machine_zone() -> Option<Zone> {
+    let named = match std::env::var("TZ") {
+        Ok(tz) => Some(tz.trim().trim_start_matches(':').to_string()),
+        Err(_) => std::fs::read_link("/etc/localtime")
+            .ok()
+            .and_then(|target| zone_of_path(&target.to_string_lossy())),
+    };
+    named
+        .and_then(|name| Zone::from_iana(&name))
+        .filter(|zone| {
+            !matches!(
+                zone.name(),
+                "UTC"
+                    | "Etc/UTC"
+                    | "Etc/UCT"
+                    | "UCT"
+                    | "Etc/GMT"
+                    | "GMT"
+                    | "Etc/Universal"
+                    | "Universal"
+                    | "Etc/Zulu"
+                    | "Zulu"
+            )
+        })
+}
+
+/// "/usr/share/zoneinfo/Europe/Paris" → "Europe/Paris".
+fn zone_of_path(path: &str) -> Option<String> {
+    path.split_once("zoneinfo/")
+        .map(|(_, name)| name.to_string())
 }
 
 /// The reply as the terminal shows it.

@@ -12,7 +12,7 @@ use std::time::Instant;
 
 use super::error::ApiError;
 use super::ApiState;
-use crate::agent::{Button, Content, Inbound};
+use crate::agent::{Button, Content, Inbound, Zone};
 use crate::store::callbacks;
 
 /// The largest request body read.
@@ -40,6 +40,10 @@ pub struct ChatRequest {
     /// Where later notices of this conversation's workflows are POSTed.
     #[serde(default)]
     pub callback_url: Option<String>,
+    /// The person's IANA zone as the integration knows it; used while they
+    /// have set none (then steward does not need to ask).
+    #[serde(default)]
+    pub timezone: Option<String>,
 }
 
 /// The answer.
@@ -174,12 +178,23 @@ fn inbound(request: &ChatRequest) -> Result<Inbound, ApiError> {
         Some(name) if !name.trim().is_empty() => Some(id("user_name", name)?),
         _ => None,
     };
+    let timezone = match request.timezone.as_deref().map(str::trim) {
+        Some(name) if !name.is_empty() => Some(name.parse::<Zone>().map_err(|_| {
+            ApiError::unprocessable(format!(
+                "timezone: unknown time zone '{}'; send an IANA name such as Europe/Paris",
+                name.chars().take(64).collect::<String>()
+            ))
+        })?),
+        _ => None,
+    };
     Ok(Inbound {
         conversation: format!("webhook:{conversation}"),
         user: format!("webhook:{user}"),
         user_name,
         home_chat: format!("webhook:{conversation}"),
         manages: None,
+        timezone,
+        greet_newcomer: false,
         content,
     })
 }

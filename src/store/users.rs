@@ -14,6 +14,9 @@ pub struct User {
     pub timezone: Option<String>,
     /// `user` or `admin`.
     pub role: String,
+    /// Whether they said "skip" when asked for their zone: they keep the
+    /// server default and are not asked again.
+    pub zone_skipped: bool,
 }
 
 impl User {
@@ -31,12 +34,14 @@ pub async fn ensure(
     now: DateTime<Utc>,
 ) -> Result<User, StoreError> {
     // Most turns come from someone known: a read, no write.
-    let known: Option<User> =
-        sqlx::query_as("SELECT id, display_name, timezone, role FROM users WHERE id = ?")
-            .bind(id)
-            .fetch_optional(store.reader())
-            .await
-            .ctx("loading a user")?;
+    let known: Option<User> = sqlx::query_as(
+        "SELECT id, display_name, timezone, role, zone_skipped_at IS NOT NULL AS zone_skipped \
+             FROM users WHERE id = ?",
+    )
+    .bind(id)
+    .fetch_optional(store.reader())
+    .await
+    .ctx("loading a user")?;
     if let Some(user) = known {
         if display_name.is_none() || user.display_name.as_deref() == display_name {
             return Ok(user);
@@ -45,7 +50,7 @@ pub async fn ensure(
     sqlx::query_as(
         "INSERT INTO users (id, display_name, created_at) VALUES (?1, ?2, ?3) \
          ON CONFLICT (id) DO UPDATE SET display_name = COALESCE(?2, display_name) \
-         RETURNING id, display_name, timezone, role",
+         RETURNING id, display_name, timezone, role, zone_skipped_at IS NOT NULL AS zone_skipped",
     )
     .bind(id)
     .bind(display_name)
@@ -62,6 +67,22 @@ pub async fn set_timezone(pool: &SqlitePool, id: &str, zone: &str) -> Result<(),
         .execute(pool)
         .await
         .ctx("setting a user's time zone")?;
+    Ok(())
+}
+
+/// Records that the person skipped the zone question (the server default
+/// stays theirs without asking again).
+pub async fn skip_timezone(
+    pool: &SqlitePool,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE users SET zone_skipped_at = ? WHERE id = ?")
+        .bind(to_ms(now))
+        .bind(id)
+        .execute(pool)
+        .await
+        .ctx("recording a skipped time zone question")?;
     Ok(())
 }
 

@@ -383,3 +383,96 @@ async fn serve_refuses_an_open_api_behind_telegrams_public_webhook() {
         "{error}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_integrations_timezone_is_used_while_the_person_has_none() {
+    let served = served().await;
+    let with_zone = |user: &str, text: &str| {
+        json!({"conversation_id": "room-9", "user_id": user, "text": text, "timezone": "America/New_York"})
+            .to_string()
+    };
+    let (status, drafted) = post(
+        &served,
+        Some(TOKEN),
+        with_zone("hana", "every weekday at 8:30 remind me to stand up"),
+    )
+    .await;
+    assert_eq!(status, 200, "{drafted}");
+    assert_eq!(
+        drafted["draft"]["kind"], "create",
+        "drafted at once: {drafted}"
+    );
+    assert_eq!(
+        drafted["draft"]["workflow"]["trigger"]["timezone"],
+        "America/New_York"
+    );
+    post(&served, Some(TOKEN), with_zone("hana", "no")).await;
+
+    // Once the person sets their own, theirs wins over the integration's.
+    post(
+        &served,
+        Some(TOKEN),
+        with_zone("hana", "my timezone is Europe/Paris"),
+    )
+    .await;
+    let (_, drafted) = post(
+        &served,
+        Some(TOKEN),
+        with_zone("hana", "every day at 7 remind me to water the plants"),
+    )
+    .await;
+    assert_eq!(
+        drafted["draft"]["workflow"]["trigger"]["timezone"], "Europe/Paris",
+        "{drafted}"
+    );
+
+    // Without the field, a newcomer is asked first.
+    let asked = say(
+        &served,
+        "ivan",
+        "every day at 7 remind me to water the plants",
+    )
+    .await;
+    assert!(
+        asked["reply"]
+            .as_str()
+            .unwrap()
+            .starts_with("What's your time zone? A city is enough (Paris, New York, Tokyo)."),
+        "{asked}"
+    );
+    assert_eq!(asked["draft"]["kind"], "time_zone_question");
+    assert_eq!(
+        asked["buttons"],
+        json!([{"label": "Skip (use the server's zone)", "action": "skip_zone"}])
+    );
+    let skip = json!({"conversation_id": "room-1", "user_id": "ivan", "action": "skip_zone"});
+    let (_, drafted) = post(&served, Some(TOKEN), skip.to_string()).await;
+    assert_eq!(
+        drafted["draft"]["workflow"]["trigger"]["timezone"], "UTC",
+        "{drafted}"
+    );
+    assert!(
+        drafted["reply"]
+            .as_str()
+            .unwrap()
+            .contains("the server's time zone, UTC"),
+        "{drafted}"
+    );
+    served.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_timezone_is_refused_with_422_naming_the_field() {
+    let served = served().await;
+    let body = json!({"conversation_id": "room-1", "user_id": "jo", "text": "list my workflows", "timezone": "Mars/Olympus"});
+    let (status, answer) = post(&served, Some(TOKEN), body.to_string()).await;
+    assert_eq!(status, 422, "{answer}");
+    assert!(
+        answer["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("timezone: unknown time zone 'Mars/Olympus'"),
+        "{answer}"
+    );
+    served.stop().await;
+}

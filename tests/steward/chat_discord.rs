@@ -38,7 +38,18 @@ struct Setup {
 }
 
 impl Setup {
+    /// Alice, Bob and Carol have set their zone (UTC), so their timed
+    /// requests are drafted at once.
     async fn start() -> Setup {
+        let setup = Setup::newcomers().await;
+        for person in [ALICE, BOB, CAROL] {
+            zone_set(&setup.chat, person).await;
+        }
+        setup
+    }
+
+    /// Nobody has told steward their zone.
+    async fn newcomers() -> Setup {
         let chat = Chat::start("2026-11-20T10:00:00Z").await;
         let fake = FakeDiscord::start().await;
         let discord = fake.discord();
@@ -96,6 +107,18 @@ impl Setup {
         tx.commit().await.unwrap();
         id
     }
+}
+
+/// `person` has told steward their zone is UTC.
+async fn zone_set(chat: &Chat, person: u64) {
+    let store = &chat.app.store;
+    let now = crate::helpers::at("2026-11-20T10:00:00Z");
+    steward::store::users::ensure(store, &user(person), None, now)
+        .await
+        .unwrap();
+    steward::store::users::set_timezone(store.pool(), &user(person), "UTC")
+        .await
+        .unwrap();
 }
 
 fn user(id: u64) -> String {

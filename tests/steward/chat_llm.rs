@@ -301,3 +301,54 @@ async fn a_model_cannot_make_a_workflow_post_to_another_chat() {
     );
     assert!(chat.workflows("alice").await.is_empty());
 }
+
+#[tokio::test]
+async fn with_a_model_a_newcomers_timed_request_waits_for_their_zone_and_the_answer_drafts_it() {
+    let args = serde_json::json!({
+        "name": "Stretch", "schedule": "every weekday at 8:30", "instruction": "remind me to stretch",
+        "steps": null, "timezone": null, "limits": null
+    })
+    .to_string();
+    let fake = FakeOpenAi::start(vec![
+        Reply::call("create_workflow", &args),
+        Reply::text("Before I draft it: which time zone are you in?"),
+    ])
+    .await;
+    let chat = chat_with(&fake).await;
+    let asked = chat
+        .newcomer_says("nina", "every weekday at 8:30 remind me to stretch")
+        .await;
+    assert!(
+        asked
+            .text
+            .contains("What's your time zone? A city is enough (Paris, New York, Tokyo)."),
+        "{}",
+        asked.text
+    );
+    assert_eq!(asked.draft.as_ref().unwrap()["kind"], "time_zone_question");
+    // The model was told steward waits for the zone, and that the person's is unknown.
+    let requests = fake.requests();
+    let (_, held) = &tool_results(&requests[1])[0];
+    assert!(
+        held["result"]["status"]
+            .as_str()
+            .unwrap()
+            .contains("waiting for the user's time zone"),
+        "{held}"
+    );
+    let system = requests[0]["messages"][0]["content"].as_str().unwrap();
+    assert!(system.contains("they have not said theirs yet"), "{system}");
+
+    // The answer is read by steward itself: no model call, the request drafted.
+    let drafted = chat.newcomer_says("nina", "Lisbon").await;
+    assert_eq!(fake.requests().len(), 2);
+    assert!(
+        drafted.text.contains("New workflow \"Stretch\" (draft)"),
+        "{}",
+        drafted.text
+    );
+    assert_eq!(
+        drafted.draft.as_ref().unwrap()["workflow"]["trigger"]["timezone"],
+        "Europe/Lisbon"
+    );
+}

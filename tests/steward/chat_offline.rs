@@ -344,6 +344,8 @@ async fn drafts_survive_a_restart_and_expire() {
             user_name: None,
             home_chat: "test:alice".into(),
             manages: None,
+            timezone: Some(chat.config.default_zone),
+            greet_newcomer: false,
             content: steward::agent::Content::Text("yes".into()),
         })
         .await

@@ -36,6 +36,19 @@ fn buttons(message: &Value) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Telegram user `id` has told steward their zone is UTC, so their timed
+/// requests are drafted at once.
+async fn zone_set(served: &Served, id: i64) {
+    let store = served.store().await;
+    let user = format!("telegram:{id}");
+    steward::store::users::ensure(&store, &user, None, chrono::Utc::now())
+        .await
+        .unwrap();
+    steward::store::users::set_timezone(store.pool(), &user, "UTC")
+        .await
+        .unwrap();
+}
+
 async fn wait_until(what: &str, check: impl Fn() -> bool) {
     let deadline = tokio::time::Instant::now() + WAIT;
     while !check() {
@@ -258,6 +271,7 @@ async fn group_administrators_manage_the_groups_workflows_and_members_do_not() {
     let served = serve_with(&fake, &[]).await;
     let group = group_chat(-1001);
     let (bob, carol, dave) = (user(7, "Bob"), user(8, "Carol"), user(9, "Dave"));
+    zone_set(&served, 7).await;
     fake.make_admin(8);
     wait_until("log-in", || !fake.bodies("getUpdates").is_empty()).await;
 
@@ -432,6 +446,7 @@ async fn cancel_takes_the_buttons_off_and_a_strangers_press_leaves_them() {
     let served = serve_with(&fake, &[]).await;
     let group = group_chat(-1001);
     let (bob, dave) = (user(7, "Bob"), user(9, "Dave"));
+    zone_set(&served, 7).await;
     wait_until("log-in", || !fake.bodies("getUpdates").is_empty()).await;
 
     fake.push(text_message(
@@ -449,5 +464,214 @@ async fn cancel_takes_the_buttons_off_and_a_strangers_press_leaves_them() {
     fake.push(button_press(bob, group, 101, "cancel"));
     fake.wait_for_message(-1001, "Cancelled", WAIT).await;
     assert_eq!(fake.bodies("editMessageReplyMarkup").len(), 1);
+    served.stop().await;
+}
+
+const QUESTION: &str = "What's your time zone? A city is enough (Paris, New York, Tokyo).";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn start_greets_and_a_first_timed_request_waits_for_the_zone_then_is_drafted_in_it() {
+    const BEA: i64 = 51;
+    let fake = FakeTelegram::start().await;
+    let served = serve_with(&fake, &[]).await;
+    let (bea, chat) = (user(BEA, "Bea"), private_chat(BEA, "Bea"));
+
+    fake.push(text_message(1, bea.clone(), chat.clone(), "/start"));
+    let hello = fake.wait_for_message(BEA, "Hi, I'm steward", WAIT).await;
+    let text = hello["text"].as_str().unwrap();
+    for part in [
+        "every weekday at 8:30 remind me to stretch",
+        "in 20 minutes remind me to take the pizza out",
+        QUESTION,
+        "'help'",
+    ] {
+        assert!(text.contains(part), "{part:?} missing from {text}");
+    }
+
+    fake.push(text_message(
+        2,
+        bea.clone(),
+        chat.clone(),
+        "every weekday at 8:30 remind me to stretch",
+    ));
+    let asked = fake
+        .wait_for_message(BEA, "I'll draft your request", WAIT)
+        .await;
+    assert!(
+        asked["text"].as_str().unwrap().contains(QUESTION),
+        "{asked}"
+    );
+    assert_eq!(
+        buttons(&asked),
+        vec![(
+            "Skip (use the server's zone)".to_string(),
+            "skip_zone".to_string()
+        )]
+    );
+
+    fake.push(text_message(3, bea.clone(), chat.clone(), "Paris"));
+    let drafted = fake.wait_for_message(BEA, "(draft)", WAIT).await;
+    let text = drafted["text"].as_str().unwrap();
+    assert!(text.contains("your time zone is Europe/Paris"), "{text}");
+    assert!(
+        text.contains("At 08:30 on weekdays (Europe/Paris)"),
+        "{text}"
+    );
+    assert_eq!(
+        buttons(&drafted),
+        vec![
+            ("Create".to_string(), "confirm".to_string()),
+            ("Cancel".to_string(), "cancel".to_string())
+        ]
+    );
+    let store = served.store().await;
+    let known = steward::store::users::ensure(&store, "telegram:51", None, chrono::Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(known.timezone.as_deref(), Some("Europe/Paris"));
+    served.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_skip_button_drafts_in_the_server_zone_and_says_so_and_relative_times_are_not_held() {
+    const CY: i64 = 52;
+    let fake = FakeTelegram::start().await;
+    let served = serve_with(&fake, &[("STEWARD_TIMEZONE", "Europe/Berlin")]).await;
+    let (cy, chat) = (user(CY, "Cy"), private_chat(CY, "Cy"));
+
+    fake.push(text_message(
+        1,
+        cy.clone(),
+        chat.clone(),
+        "in 20 minutes remind me to take the pizza out",
+    ));
+    let relative = fake.wait_for_message(CY, "(draft)", WAIT).await;
+    assert!(
+        !relative["text"].as_str().unwrap().contains(QUESTION),
+        "{relative}"
+    );
+    fake.push(text_message(2, cy.clone(), chat.clone(), "no"));
+    fake.wait_for_message(CY, "Cancelled", WAIT).await;
+
+    fake.push(text_message(
+        3,
+        cy.clone(),
+        chat.clone(),
+        "tomorrow at 5pm remind me to call mom",
+    ));
+    fake.wait_for_message(CY, QUESTION, WAIT).await;
+    fake.push(button_press(cy.clone(), chat.clone(), 301, "skip_zone"));
+    let drafted = fake
+        .wait_for_message(CY, "server's time zone, Europe/Berlin", WAIT)
+        .await;
+    let text = drafted["text"].as_str().unwrap();
+    assert!(text.contains("(draft)"), "{text}");
+    assert!(text.contains("(Europe/Berlin)"), "{text}");
+    let edited = fake.bodies("editMessageReplyMarkup");
+    assert!(
+        edited.iter().any(|e| e["message_id"] == 301),
+        "the skip button is taken off: {edited:?}"
+    );
+    served.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_group_that_adds_steward_is_greeted_once() {
+    const GROUP: i64 = -1_000_000_000_777;
+    let fake = FakeTelegram::start().await;
+    let served = serve_with(&fake, &[]).await;
+    let membership = |old: &str, new: &str| {
+        json!({"my_chat_member": {
+            "chat": group_chat(GROUP),
+            "from": user(ALICE, "Alice"),
+            "date": 1_795_000_000,
+            "old_chat_member": {"user": bot_user(), "status": old},
+            "new_chat_member": {"user": bot_user(), "status": new},
+        }})
+    };
+    fake.push(membership("left", "member"));
+    let hello = fake.wait_for_message(GROUP, "Hi, I'm steward", WAIT).await;
+    let text = hello["text"].as_str().unwrap();
+    assert!(text.contains("@steward_bot"), "{text}");
+    assert!(text.contains("time zone"), "{text}");
+    // Made an administrator later: already there, no second greeting.
+    fake.push(membership("member", "administrator"));
+    fake.push(text_message(
+        9,
+        user(ALICE, "Alice"),
+        group_chat(GROUP),
+        "@steward_bot list my workflows",
+    ));
+    fake.wait_for_message(ALICE, "no workflows", WAIT).await;
+    let greetings = fake
+        .sent_to(GROUP)
+        .into_iter()
+        .filter(|m| {
+            m["text"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("Hi, I'm steward")
+        })
+        .count();
+    assert_eq!(greetings, 1);
+    served.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn i_moved_to_tokyo_lists_the_workflows_and_the_move_button_moves_them_all() {
+    const DAN: i64 = 53;
+    let fake = FakeTelegram::start().await;
+    let served = serve_with(&fake, &[]).await;
+    let (dan, chat) = (user(DAN, "Dan"), private_chat(DAN, "Dan"));
+    fake.push(text_message(
+        1,
+        dan.clone(),
+        chat.clone(),
+        "/timezone Europe/Paris",
+    ));
+    fake.wait_for_message(DAN, "Your time zone is now Europe/Paris", WAIT)
+        .await;
+    for (id, request) in [
+        (2, "every weekday at 8:30 remind me to stretch"),
+        (4, "every sunday at 19:00 remind me to plan the week"),
+    ] {
+        fake.push(text_message(id, dan.clone(), chat.clone(), request));
+        fake.wait_for_message(DAN, "(Europe/Paris)", WAIT).await;
+        fake.push(text_message(id + 1, dan.clone(), chat.clone(), "yes"));
+    }
+    fake.wait_for_message(DAN, "Created \"Plan the week\"", WAIT)
+        .await;
+
+    fake.push(text_message(
+        6,
+        dan.clone(),
+        chat.clone(),
+        "I moved to Tokyo",
+    ));
+    let offer = fake
+        .wait_for_message(DAN, "Move them to Asia/Tokyo", WAIT)
+        .await;
+    let text = offer["text"].as_str().unwrap();
+    assert!(text.contains("#1 Stretch"), "{text}");
+    assert!(text.contains("#2 Plan the week"), "{text}");
+    assert_eq!(
+        buttons(&offer),
+        vec![
+            ("Move them".to_string(), "confirm".to_string()),
+            ("Keep".to_string(), "cancel".to_string())
+        ]
+    );
+    fake.push(button_press(dan.clone(), chat.clone(), 601, "confirm"));
+    fake.wait_for_message(DAN, "Moved 2 workflows to Asia/Tokyo", WAIT)
+        .await;
+    let store = served.store().await;
+    let stored = steward::store::workflows::list(store.pool(), Some("telegram:53"))
+        .await
+        .unwrap();
+    assert_eq!(stored.len(), 2);
+    assert!(
+        stored.iter().all(|w| w.timezone == "Asia/Tokyo"),
+        "{stored:?}"
+    );
     served.stop().await;
 }

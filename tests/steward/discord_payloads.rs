@@ -270,3 +270,35 @@ pub fn ready() -> Value {
         "application": {"id": APP.to_string(), "flags": 8953856}
     }})
 }
+
+/// GUILD_CREATE for server `guild`, with its system channel.
+pub fn guild_create(guild: u64, system_channel: Option<u64>) -> Value {
+    let mut server = json!({
+        "id": guild.to_string(), "name": "Garden club", "icon": null, "icon_hash": null,
+        "splash": null, "discovery_splash": null, "owner_id": ALICE.to_string(),
+        "widget_enabled": false, "widget_channel_id": null, "verification_level": 0,
+        "default_message_notifications": 0, "explicit_content_filter": 0,
+        "roles": [], "emojis": [], "features": [], "mfa_level": 0, "application_id": null,
+        "system_channel_id": system_channel.map(|c| c.to_string()), "system_channel_flags": 0,
+        "rules_channel_id": null, "max_presences": null, "max_members": 500000,
+    });
+    let more = json!({
+        "vanity_url_code": null, "description": null, "banner": null, "premium_tier": 0,
+        "premium_subscription_count": 0, "preferred_locale": "en-US",
+        "public_updates_channel_id": null, "max_video_channel_users": 25,
+        "max_stage_video_channel_users": 50, "nsfw_level": 0, "stickers": [],
+        "premium_progress_bar_enabled": false, "safety_alerts_channel_id": null,
+    });
+    // The fields only GUILD_CREATE carries.
+    let created = json!({
+        "joined_at": "2026-11-20T10:00:00.000000+00:00", "large": false, "member_count": 2,
+        "voice_states": [], "members": [], "channels": [], "threads": [], "presences": [],
+        "stage_instances": [], "guild_scheduled_events": [], "incidents_data": null
+    });
+    for part in [more, created] {
+        if let (Some(server), Value::Object(part)) = (server.as_object_mut(), part) {
+            server.extend(part);
+        }
+    }
+    json!({"t": "GUILD_CREATE", "s": 2, "op": 0, "d": server})
+}

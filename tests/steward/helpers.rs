@@ -249,6 +249,9 @@ pub fn steward_command() -> std::process::Command {
     ] {
         command.env_remove(name);
     }
+    // The machine's zone counts as unknown (UTC), so `steward chat` asks a
+    // newcomer theirs; a test wanting another machine zone sets TZ.
+    command.env("TZ", "UTC");
     // Any free port, so tests that start `serve` run side by side.
     command.env("STEWARD_BIND", "127.0.0.1:0");
     command
@@ -333,13 +336,18 @@ impl Chat {
         }
     }
 
-    fn inbound(user: &str, content: Content) -> Inbound {
+    /// What `user` sends from a platform that knows their zone is the
+    /// server's (as the terminal on a machine set to it would): drafts come
+    /// at once, in the server's zone, unless they set their own.
+    fn inbound(&self, user: &str, content: Content) -> Inbound {
         Inbound {
             conversation: format!("test:{user}"),
             user: user.to_string(),
             user_name: None,
             home_chat: format!("test:{user}"),
             manages: None,
+            timezone: Some(self.config.default_zone),
+            greet_newcomer: false,
             content,
         }
     }
@@ -347,7 +355,19 @@ impl Chat {
     /// `user` says `text`; the reply.
     pub async fn say(&self, user: &str, text: &str) -> Reply {
         self.agent
-            .handle(Chat::inbound(user, Content::Text(text.to_string())))
+            .handle(self.inbound(user, Content::Text(text.to_string())))
+            .await
+            .unwrap_or_else(|e| panic!("'{text}' failed: {e}"))
+    }
+
+    /// `user`, whose zone no platform tells, says `text`.
+    pub async fn newcomer_says(&self, user: &str, text: &str) -> Reply {
+        let inbound = Inbound {
+            timezone: None,
+            ..self.inbound(user, Content::Text(text.to_string()))
+        };
+        self.agent
+            .handle(inbound)
             .await
             .unwrap_or_else(|e| panic!("'{text}' failed: {e}"))
     }
@@ -355,7 +375,7 @@ impl Chat {
     /// `user` presses the button with `action`.
     pub async fn press(&self, user: &str, action: &str) -> Reply {
         self.agent
-            .handle(Chat::inbound(user, Content::Action(action.to_string())))
+            .handle(self.inbound(user, Content::Action(action.to_string())))
             .await
             .unwrap()
     }

@@ -14,6 +14,7 @@ mod chat_llm_reading;
 mod chat_offline;
 mod chat_schedule_talk;
 mod chat_telegram;
+mod chat_time_zone;
 mod cli_admin;
 mod cli_chat;
 mod cli_schedule;

@@ -106,6 +106,9 @@ impl Who {
             user_name: Some(self.name.clone()),
             home_chat: self.chat.clone(),
             manages: self.manages.clone(),
+            // An interaction's locale is a language, not a zone.
+            timezone: None,
+            greet_newcomer: false,
             content,
         }
     }

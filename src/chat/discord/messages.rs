@@ -55,6 +55,9 @@ pub fn inbound(message: &Message, me: Option<UserId>) -> Option<Inbound> {
         // manages their own workflows, and the slash commands, which carry
         // the member's permissions, manage the server's.
         manages: None,
+        // Discord tells no zone; the first DM is greeted (and asks it).
+        timezone: None,
+        greet_newcomer: message.guild_id.is_none(),
         content: Content::Text(text),
     })
 }

@@ -3,7 +3,8 @@
 //!
 //! - [`Bot::on_event`] reads gateway events: `READY` registers the commands,
 //!   `MESSAGE_CREATE` goes to [`messages`], `INTERACTION_CREATE` to
-//!   [`interactions`]; every other event is ignored.
+//!   [`interactions`], `GUILD_CREATE` of a server just joined to `joined`
+//!   (a greeting); every other event is ignored.
 //! - [`commands`] defines the slash commands (names in them are completed
 //!   by `autocomplete`); [`identity`] names people and
 //!   chats (`discord:<user>`, `discord:<guild>:<channel>`, `discord:dm:<channel>`);
@@ -17,6 +18,7 @@ mod autocomplete;
 pub mod commands;
 pub mod identity;
 pub mod interactions;
+mod joined;
 pub mod messages;
 pub mod send;
 
@@ -46,10 +48,11 @@ const REST_TIMEOUT: Duration = Duration::from_secs(15);
 const SHUTDOWN_WAIT: Duration = Duration::from_secs(5);
 
 /// The gateway events steward needs: messages in servers (only those that
-/// mention the bot carry their text) and in DMs. Interactions come without
-/// any intent; MESSAGE_CONTENT, a privileged intent, is not asked for.
+/// mention the bot carry their text) and in DMs, and GUILDS for
+/// GUILD_CREATE (a server that adds steward is greeted). Interactions come
+/// without any intent; MESSAGE_CONTENT, a privileged intent, is not asked for.
 pub fn intents() -> GatewayIntents {
-    GatewayIntents::GUILD_MESSAGES | GatewayIntents::DIRECT_MESSAGES
+    GatewayIntents::GUILDS | GatewayIntents::GUILD_MESSAGES | GatewayIntents::DIRECT_MESSAGES
 }
 
 /// The Discord adapter: a REST client for delivery, and the gateway
@@ -161,6 +164,8 @@ pub struct Bot {
     /// Whether the slash commands were registered (READY comes again after
     /// each new session; once per process is enough).
     registered: AtomicBool,
+    /// The servers steward is in, to greet the ones it joins.
+    joined: joined::Joined,
 }
 
 impl Bot {
@@ -170,6 +175,7 @@ impl Bot {
             agent,
             me: OnceLock::new(),
             registered: AtomicBool::new(false),
+            joined: joined::Joined::default(),
         }
     }
 
@@ -185,6 +191,11 @@ impl Bot {
             Event::MessageCreate(created) => {
                 messages::handle(&self.http, &self.agent, self.me(), &created.message).await;
             }
+            Event::GuildCreate(created) => {
+                self.joined
+                    .guild_create(&self.http, &created.guild, self.me())
+                    .await;
+            }
             Event::InteractionCreate(created) => {
                 interactions::handle(&self.http, &self.agent, &created.interaction).await;
             }
@@ -195,6 +206,7 @@ impl Bot {
     /// Learns who the bot is and registers the slash commands globally.
     async fn ready(&self, ready: &Ready) {
         let _ = self.me.set(ready.user.id);
+        self.joined.ready(ready.guilds.iter().map(|g| g.id));
         self.http.set_application_id(ready.application.id);
         tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(), "connected to Discord");
         if self.registered.swap(true, Ordering::SeqCst) {

@@ -30,6 +30,10 @@ impl Chat {
             Incoming::Help { chat } => {
                 send::send(&self.bot, chat, &Outbound::text(super::help())).await
             }
+            Incoming::Added { chat } => {
+                let hello = crate::agent::group_greeting(&format!("@{}", self.me.username()));
+                send::send(&self.bot, chat, &Outbound::text(hello)).await
+            }
             Incoming::Turn {
                 chat,
                 inbound,

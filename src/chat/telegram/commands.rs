@@ -37,8 +37,8 @@ pub enum Command {
 }
 
 impl Command {
-    /// What the agent is asked; `None` for /help and /start, which the
-    /// adapter answers from this list.
+    /// What the agent is asked; `None` for /help, which the adapter answers
+    /// from this list.
     pub fn content(&self) -> Option<Content> {
         let (name, args) = match self {
             Command::New(args) => ("new", args),
@@ -50,7 +50,9 @@ impl Command {
             Command::Logs(args) => ("logs", args),
             Command::Delete(args) => ("delete", args),
             Command::Timezone(args) => ("timezone", args),
-            Command::Help | Command::Start => return None,
+            // /start greets (the agent asks a newcomer's zone).
+            Command::Start => ("start", &String::new()),
+            Command::Help => return None,
         };
         Some(Content::Command {
             name: name.to_string(),

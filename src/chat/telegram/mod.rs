@@ -29,7 +29,12 @@ pub use send::{TelegramPlatform, MAX_CHARS};
 pub use updates::{read, Incoming};
 
 /// The updates steward asks Telegram for.
-const ALLOWED: [AllowedUpdate; 2] = [AllowedUpdate::Message, AllowedUpdate::CallbackQuery];
+/// (`MyChatMember`: steward was added to a group, which it greets once.)
+const ALLOWED: [AllowedUpdate; 3] = [
+    AllowedUpdate::Message,
+    AllowedUpdate::CallbackQuery,
+    AllowedUpdate::MyChatMember,
+];
 
 /// The Telegram adapter.
 pub struct Telegram {

@@ -4,8 +4,8 @@
 //! (stickers, photos, edits, channel posts, other bots) is ignored.
 
 use teloxide::types::{
-    CallbackQuery, ChatId, MaybeInaccessibleMessage, Me, Message, MessageEntityKind, Update,
-    UpdateKind, User,
+    CallbackQuery, ChatId, ChatMemberUpdated, MaybeInaccessibleMessage, Me, Message,
+    MessageEntityKind, Update, UpdateKind, User,
 };
 use teloxide::utils::command::BotCommands;
 
@@ -23,8 +23,10 @@ pub enum Incoming {
         /// `manages`.
         in_group: bool,
     },
-    /// `/help` or `/start`.
+    /// `/help`.
     Help { chat: ChatId },
+    /// steward was added to a group: it introduces itself there once.
+    Added { chat: ChatId },
     /// A button press: answered with `answerCallbackQuery`, its keyboard
     /// removed, then the agent's reply sent to `chat`.
     Press {
@@ -43,6 +45,7 @@ pub fn read(update: &Update, me: &Me) -> Option<Incoming> {
     match &update.kind {
         UpdateKind::Message(message) => from_message(message, me),
         UpdateKind::CallbackQuery(query) => Some(from_press(query)),
+        UpdateKind::MyChatMember(change) => added(change),
         _ => None,
     }
 }
@@ -60,7 +63,7 @@ fn from_message(message: &Message, me: &Me) -> Option<Incoming> {
     }
     if text.starts_with('/') {
         return match Command::parse(text, me.username()) {
-            Ok(Command::Help | Command::Start) => Some(Incoming::Help { chat }),
+            Ok(Command::Help) => Some(Incoming::Help { chat }),
             Ok(command) => command.content().map(|content| Incoming::Turn {
                 chat,
                 inbound: inbound(chat, from, content),
@@ -84,6 +87,18 @@ fn from_message(message: &Message, me: &Me) -> Option<Incoming> {
         chat,
         inbound: inbound(chat, from, Content::Text(text)),
         in_group: !private,
+    })
+}
+
+/// The bot's own membership changed: added to a group (it was not in it
+/// before). Telegram sends this once per change, so the group is greeted
+/// once each time it adds steward.
+fn added(change: &ChatMemberUpdated) -> Option<Incoming> {
+    let group = change.chat.is_group() || change.chat.is_supergroup();
+    let joined =
+        !change.old_chat_member.kind.is_present() && change.new_chat_member.kind.is_present();
+    (group && joined).then_some(Incoming::Added {
+        chat: change.chat.id,
     })
 }
 
@@ -120,6 +135,9 @@ fn inbound(chat: ChatId, from: &User, content: Content) -> Inbound {
         user_name: Some(name),
         home_chat: format!("telegram:{}", chat.0),
         manages: None,
+        // Telegram tells no zone; /start greets (and asks it).
+        timezone: None,
+        greet_newcomer: false,
         content,
     }
 }

@@ -205,8 +205,9 @@ async fn events_and_messages_not_for_steward_cause_no_call_and_no_error() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn run_logs_in_with_only_the_message_intents_answers_events_and_stops_when_asked() {
+async fn run_logs_in_without_privileged_intents_answers_events_and_stops_when_asked() {
     let chat = Chat::start("2026-11-20T10:00:00Z").await;
+    zone_set(&chat, ALICE).await;
     let fake = FakeDiscord::start().await;
     let alice = user_object(ALICE, "alice", false);
     let gateway = FakeGateway::start(vec![message_create(
@@ -236,8 +237,9 @@ async fn run_logs_in_with_only_the_message_intents_answers_events_and_stops_when
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let identify = gateway.identify().expect("the client identified");
-    // GUILD_MESSAGES (1 << 9) | DIRECT_MESSAGES (1 << 12): no privileged intent.
-    assert_eq!(identify["intents"], 4608);
+    // GUILDS (1 << 0) | GUILD_MESSAGES (1 << 9) | DIRECT_MESSAGES (1 << 12):
+    // no privileged intent.
+    assert_eq!(identify["intents"], 4609);
     assert!(identify["token"]
         .as_str()
         .unwrap()
@@ -258,4 +260,114 @@ async fn run_logs_in_with_only_the_message_intents_answers_events_and_stops_when
         .expect("run ends once stopped")
         .expect("run does not panic");
     assert!(ended.is_ok(), "{ended:?}");
+}
+
+const QUESTION: &str = "What's your time zone? A city is enough (Paris, New York, Tokyo).";
+
+#[tokio::test]
+async fn a_first_dm_is_greeted_and_its_timed_request_waits_for_the_zone_then_is_drafted_in_it() {
+    let setup = Setup::newcomers().await;
+    let alice = user_object(ALICE, "alice", false);
+    setup
+        .event(message_create(
+            alice.clone(),
+            Place::Dm,
+            "every weekday at 8:30 remind me to stand up",
+            &[],
+        ))
+        .await;
+    let calls = setup.fake.take();
+    assert_eq!(calls.len(), 1, "{calls:?}");
+    let first = content(&calls[0]);
+    assert!(first.starts_with("Hi, I'm steward"), "{first}");
+    assert!(first.contains("'help'"), "{first}");
+    assert!(first.contains(QUESTION), "{first}");
+    assert_eq!(
+        buttons(&calls[0].body),
+        pairs(&[("Skip (use the server's zone)", "skip_zone")])
+    );
+
+    setup
+        .event(message_create(alice, Place::Dm, "New York", &[]))
+        .await;
+    let calls = setup.fake.take();
+    let drafted = content(&calls[0]);
+    assert!(
+        !drafted.contains("Hi, I'm steward"),
+        "greeted once: {drafted}"
+    );
+    assert!(
+        drafted.contains("At 08:30 on weekdays (America/New_York)"),
+        "{drafted}"
+    );
+    assert_eq!(
+        buttons(&calls[0].body),
+        pairs(&[("Create", "confirm"), ("Cancel", "cancel")])
+    );
+    let pressed = setup
+        .interact(press(ALICE, Place::Dm, "confirm", false))
+        .await;
+    assert_eq!(pressed[0].body["type"], 7);
+    let stored = setup.chat.workflows(&user(ALICE)).await;
+    assert_eq!(stored[0].timezone, "America/New_York");
+}
+
+#[tokio::test]
+async fn a_server_mention_is_not_greeted_but_still_asks_the_zone_first() {
+    let setup = Setup::newcomers().await;
+    setup.event(ready()).await;
+    setup.fake.take();
+    let bob = user_object(BOB, "bob", false);
+    setup
+        .event(message_create(
+            bob,
+            SERVER_MEMBER,
+            &format!("<@{BOT}> every day at 9 remind me to water the plants"),
+            &[BOT],
+        ))
+        .await;
+    let calls = setup.fake.take();
+    let text = content(&calls[0]);
+    assert!(!text.contains("Hi, I'm steward"), "{text}");
+    assert!(text.contains(QUESTION), "{text}");
+    // The button answers for Bob only: his zone question is his.
+    let skipped = setup
+        .interact(press(BOB, SERVER_MEMBER, "skip_zone", false))
+        .await;
+    assert!(
+        skipped[0].body["data"]["content"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("server's time zone, UTC"),
+        "{skipped:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_server_that_adds_steward_is_greeted_once_in_its_system_channel() {
+    const NEW_SERVER: u64 = 1_200_000_000_000_000_009;
+    const SYSTEM: u64 = 1_200_000_000_000_000_010;
+    let setup = Setup::start().await;
+    setup.event(ready()).await;
+    setup.fake.take();
+    // A server steward was already in (listed by READY): no greeting.
+    setup.event(guild_create(GUILD, Some(CHANNEL))).await;
+    assert!(setup.fake.take().is_empty());
+
+    setup.event(guild_create(NEW_SERVER, Some(SYSTEM))).await;
+    let calls = setup.fake.take();
+    assert_eq!(calls.len(), 1, "{calls:?}");
+    assert_eq!(
+        calls[0].path,
+        format!("/api/v10/channels/{SYSTEM}/messages")
+    );
+    let hello = content(&calls[0]);
+    assert!(hello.starts_with("Hi, I'm steward"), "{hello}");
+    assert!(hello.contains(&format!("<@{BOT}>")), "{hello}");
+    assert!(hello.contains("time zone"), "{hello}");
+    assert_eq!(calls[0].body["allowed_mentions"]["parse"], json!([]));
+
+    // The same server again (a new session): greeted once only.
+    setup.event(guild_create(NEW_SERVER, Some(SYSTEM))).await;
+    assert!(setup.fake.take().is_empty());
 }
