@@ -90,9 +90,9 @@ pub async fn skip_next(
     active_next(&workflow)?;
     // The next occurrence as it will really fire: when that is a snoozed
     // one, skipping it forgets the snooze and skips its slot.
-    let next = workflow
-        .effective_next()
-        .ok_or_else(|| ControlError::Invalid(format!("'{}' has no next occurrence", workflow.name)))?;
+    let next = workflow.effective_next().ok_or_else(|| {
+        ControlError::Invalid(format!("'{}' has no next occurrence", workflow.name))
+    })?;
     let snoozed = workflow.snooze_until == Some(next);
     let slot = match (snoozed, workflow.snooze_slot) {
         (true, Some(slot)) => slot,

@@ -118,9 +118,11 @@ impl Workflow {
         let zone = self.schedule.as_ref().map(|s| s.zone).ok()?;
         let time = |at: DateTime<Utc>| crate::schedule::format_local(at, zone);
         match (self.snooze_slot, self.snooze_until, self.skip_slot) {
-            (Some(slot), Some(until), _) => {
-                Some(format!("the run of {} is snoozed to {}", time(slot), time(until)))
-            }
+            (Some(slot), Some(until), _) => Some(format!(
+                "the run of {} is snoozed to {}",
+                time(slot),
+                time(until)
+            )),
             (_, _, Some(skip)) => Some(format!("the run of {} is skipped", time(skip))),
             _ => None,
         }
