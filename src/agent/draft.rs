@@ -40,6 +40,10 @@ pub struct Spec {
     /// not read the words: why not.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model_reading: Option<String>,
+    /// The draft that was waiting when this one was asked for: set aside, it
+    /// comes back once this one is answered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub set_aside: Option<Box<Draft>>,
 }
 
 /// A change waiting for confirmation. (One lives per conversation turn, so
@@ -126,6 +130,7 @@ impl Spec {
             unapplied: None,
             alternative: None,
             model_reading: None,
+            set_aside: None,
         };
         spec.set_schedule(schedule, source);
         spec
@@ -162,6 +167,7 @@ impl Spec {
             unapplied: None,
             alternative: None,
             model_reading: None,
+            set_aside: None,
         }
     }
 

@@ -177,8 +177,34 @@ impl Turn {
     }
 
     /// Stores `draft` as the one waiting and shows it.
-    pub fn propose(&mut self, agent: &Agent, draft: Draft) -> Outcome {
-        let text = render::draft_text(&draft, self.now, agent.has_model());
+    pub fn propose(&mut self, agent: &Agent, mut draft: Draft) -> Outcome {
+        // A new request while another draft waits sets that one aside, to
+        // come back once this one is answered; a draft of the same name is a
+        // revision of it and replaces it.
+        let mut note = String::new();
+        if let (Some(waiting), Draft::Create { spec } | Draft::Update { spec, .. }) =
+            (self.draft.take(), &mut draft)
+        {
+            match &waiting {
+                Draft::Create { spec: old } | Draft::Update { spec: old, .. }
+                    if old.name != spec.name =>
+                {
+                    note = format!(
+                        "(\"{}\" is still a draft: I set it aside, and it comes back once you answer this one.)\n",
+                        old.name
+                    );
+                    spec.set_aside = Some(Box::new(waiting));
+                }
+                Draft::Create { spec: old } | Draft::Update { spec: old, .. } => {
+                    spec.set_aside = old.set_aside.clone();
+                }
+                _ => self.draft = Some(waiting),
+            }
+        }
+        let text = format!(
+            "{note}{}",
+            render::draft_text(&draft, self.now, agent.has_model())
+        );
         let value = json!({
             "status": "awaiting confirmation",
             "draft": draft.view(self.now, Some(self.now + agent.settings.draft_ttl)),
@@ -209,7 +235,7 @@ impl Turn {
                     let verb = grammar::confirm_verb(text);
                     let is_delete = matches!(self.draft, Some(Draft::Delete { .. }));
                     return match verb {
-                        Some("delete") if !is_delete => self.cancel(),
+                        Some("delete") if !is_delete => self.cancel(agent),
                         Some("create" | "save") if is_delete => self.draft_reply(
                             agent,
                             "A delete is waiting: yes to delete, no to keep it.".into(),
@@ -237,7 +263,7 @@ impl Turn {
                         Err(message) => self.draft_reply(agent, message),
                     }
                 }
-                Settle::Cancel => return self.cancel(),
+                Settle::Cancel => return self.cancel(agent),
                 Settle::Amend(change) if self.new_request(agent, &change) => {}
                 Settle::Amend(change) => {
                     return match self.amend(agent, &change) {
@@ -362,19 +388,25 @@ impl Turn {
             label: label.into(),
             action: action.into(),
         };
-        let yes = match &self.draft {
-            None => return Vec::new(),
-            Some(Draft::Create { .. }) => "Create",
-            Some(Draft::Update { .. }) => "Save",
-            Some(Draft::Delete { .. }) => "Delete",
-            Some(Draft::Zone { .. }) => {
+        let Some(draft) = &self.draft else {
+            return Vec::new();
+        };
+        // Each button names the draft it was shown with, so pressing it after
+        // that draft was replaced, confirmed or cancelled changes nothing.
+        let token = draft_token(draft);
+        let (yes, no) = match draft {
+            Draft::Create { .. } => ("Create", "Cancel"),
+            Draft::Update { .. } => ("Save", "Cancel"),
+            Draft::Delete { .. } => ("Delete", "Cancel"),
+            Draft::Zone { .. } => {
                 return vec![button("Skip (use the server's zone)", zone_question::SKIP)]
             }
-            Some(Draft::Move { .. }) => {
-                return vec![button("Move them", "confirm"), button("Keep", "cancel")]
-            }
+            Draft::Move { .. } => ("Move them", "Keep"),
         };
-        vec![button(yes, "confirm"), button("Cancel", "cancel")]
+        vec![
+            button(yes, &format!("confirm:{token}")),
+            button(no, &format!("cancel:{token}")),
+        ]
     }
 
     /// Applies an amendment to the waiting draft.
@@ -440,7 +472,7 @@ impl Turn {
             }
         }
         match self.apply(agent, &draft).await {
-            Ok(text) => Reply::text(text),
+            Ok(text) => Reply::text(self.back_to_set_aside(agent, draft, text)),
             Err(message) => {
                 // Keep the draft so the user can amend or cancel it.
                 self.draft = Some(draft);
@@ -616,8 +648,13 @@ impl Turn {
 
     /// Drops the draft; recorded as its tool answered `confirm: false`, so
     /// platforms see the press settled something (and take its buttons off).
-    fn cancel(&mut self) -> Reply {
-        let (tool, id, name, text) = match self.draft.take() {
+    fn cancel(&mut self, agent: &Agent) -> Reply {
+        let taken = self.draft.take();
+        let set_aside = match &taken {
+            Some(Draft::Create { spec } | Draft::Update { spec, .. }) => spec.set_aside.clone(),
+            _ => None,
+        };
+        let (tool, id, name, text) = match taken {
             Some(Draft::Create { spec }) => (
                 "create_workflow",
                 None,
@@ -655,7 +692,31 @@ impl Turn {
             json!({ "confirm": false }),
             json!({ "cancelled": true, "id": id, "name": name }),
         );
-        Reply::text(text)
+        match set_aside {
+            Some(waiting) => {
+                let shown = render::draft_text(&waiting, self.now, agent.has_model());
+                self.draft = Some(*waiting);
+                self.draft_shown = true;
+                Reply::text(format!(
+                    "{text}\nBack to the draft that was waiting before:\n{shown}"
+                ))
+            }
+            None => Reply::text(text),
+        }
+    }
+
+    /// After a draft is answered, the one set aside for it waits again.
+    fn back_to_set_aside(&mut self, agent: &Agent, answered: Draft, text: String) -> String {
+        let (Draft::Create { spec } | Draft::Update { spec, .. }) = answered else {
+            return text;
+        };
+        let Some(waiting) = spec.set_aside else {
+            return text;
+        };
+        let shown = render::draft_text(&waiting, self.now, agent.has_model());
+        self.draft = Some(*waiting);
+        self.draft_shown = true;
+        format!("{text}\nBack to the draft that was waiting before:\n{shown}")
     }
 
     fn nothing_waiting(&self) -> Reply {
@@ -670,11 +731,20 @@ impl Turn {
     /// A button press.
     pub async fn press(&mut self, agent: &Agent, action: &str) -> Reply {
         let action = action.trim();
-        if action == "confirm" {
-            return self.confirm(agent).await;
-        }
-        if action == "cancel" {
-            return self.cancel();
+        // "confirm" and "cancel" alone (typed by an integration) answer the
+        // draft waiting now; with a token, only the draft they were shown with.
+        let (verb, token) = action.split_once(':').unwrap_or((action, ""));
+        if matches!(verb, "confirm" | "cancel") {
+            if !token.is_empty() {
+                if let Some(stale) = self.stale_button(agent, token) {
+                    return stale;
+                }
+            }
+            return if verb == "confirm" {
+                self.confirm(agent).await
+            } else {
+                self.cancel(agent)
+            };
         }
         if action == zone_question::SKIP {
             return zone_question::skip(self, agent).await;
@@ -690,6 +760,27 @@ impl Turn {
                 render::clip(action, 40)
             )),
         }
+    }
+
+    /// The answer to a button of a draft that is no longer the one waiting.
+    fn stale_button(&mut self, agent: &Agent, token: &str) -> Option<Reply> {
+        let waiting = self.draft.as_ref();
+        if waiting.is_some_and(|draft| draft_token(draft) == token) {
+            return None;
+        }
+        Some(match waiting {
+            None => Reply::text(
+                "That button's draft was already answered or replaced, so nothing changed.",
+            ),
+            Some(draft) => {
+                let shown = render::draft_text(draft, self.now, agent.has_model());
+                self.draft_shown = true;
+                self.draft_reply(
+                    agent,
+                    format!("That button belongs to an earlier draft, so nothing changed. This is the one waiting now:\n{shown}"),
+                )
+            }
+        })
     }
 
     /// Approves or rejects a waiting run of one of the user's workflows.
@@ -878,4 +969,12 @@ pub(super) fn checked(
         ));
     }
     Ok(new)
+}
+
+/// A short name for one version of a draft, for its buttons: the first
+/// eight hex digits of the SHA-256 of its stored form.
+fn draft_token(draft: &Draft) -> String {
+    use sha2::{Digest, Sha256};
+    let stored = serde_json::to_string(draft).unwrap_or_default();
+    hex::encode(&Sha256::digest(stored.as_bytes())[..4])
 }

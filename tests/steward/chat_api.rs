@@ -212,10 +212,20 @@ async fn a_conversation_creates_a_workflow_and_its_results_arrive_signed_at_the_
         draft["reply"].as_str().unwrap().contains("(draft)"),
         "{draft}"
     );
-    assert_eq!(
-        draft["buttons"],
-        json!([{"label": "Create", "action": "confirm"}, {"label": "Cancel", "action": "cancel"}])
-    );
+    // Each button names its draft ("confirm:<token>").
+    let actions: Vec<(&str, &str)> = draft["buttons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| {
+            let action = b["action"].as_str().unwrap();
+            (
+                b["label"].as_str().unwrap(),
+                action.split(':').next().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(actions, [("Create", "confirm"), ("Cancel", "cancel")]);
     assert_eq!(draft["draft"]["kind"], "create", "{draft}");
 
     let press = json!({"conversation_id": "room-1", "user_id": "alice", "action": "confirm"});

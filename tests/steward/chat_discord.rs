@@ -142,10 +142,23 @@ fn buttons(message: &Value) -> Vec<(String, String)> {
         .map(|b| {
             (
                 b["label"].as_str().unwrap_or_default().to_string(),
-                b["custom_id"].as_str().unwrap_or_default().to_string(),
+                verb(b["custom_id"].as_str().unwrap_or_default()),
             )
         })
         .collect()
+}
+
+/// A draft button's action without the token naming its draft
+/// ("confirm:1a2b3c4d" → "confirm"); other actions as they are.
+fn verb(action: &str) -> String {
+    match action.split_once(':') {
+        Some((verb @ ("confirm" | "cancel"), token))
+            if token.len() == 8 && token.bytes().all(|b| b.is_ascii_hexdigit()) =>
+        {
+            verb.to_string()
+        }
+        _ => action.to_string(),
+    }
 }
 
 fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {

@@ -502,7 +502,8 @@ async fn yes_no_and_changes_are_read_the_way_people_say_them() {
     let yes = chat.say("alice", "yes please create it").await;
     assert!(yes.text.starts_with("Created \"Stretch\""), "{}", yes.text);
 
-    // A new request while a draft waits is a new draft, not an edit.
+    // A new request while a draft waits is a new draft, not an edit; the
+    // first is set aside, said so, and comes back once this one is answered.
     chat.say(
         "alice",
         "every friday at 5pm remind me to submit the timesheet",
@@ -516,8 +517,25 @@ async fn yes_no_and_changes_are_read_the_way_people_say_them() {
         "{}",
         other.text
     );
-    // "yes" twice confirms once.
-    assert!(chat.say("alice", "yes").await.text.starts_with("Created"));
+    assert!(
+        other
+            .text
+            .contains("\"Submit the timesheet\" is still a draft"),
+        "{}",
+        other.text
+    );
+    let created = chat.say("alice", "yes").await;
+    assert!(created.text.starts_with("Created"), "{}", created.text);
+    assert!(
+        created
+            .text
+            .contains("Back to the draft that was waiting before")
+            && created.text.contains("Submit the timesheet"),
+        "{}",
+        created.text
+    );
+    assert!(chat.say("alice", "no").await.text.starts_with("Cancelled"));
+    // "yes" with nothing left waiting confirms nothing.
     assert!(chat
         .say("alice", "yes")
         .await
@@ -558,4 +576,56 @@ async fn a_one_time_workflow_that_fired_can_be_given_a_new_time() {
         stored.next_run,
         Some(crate::helpers::at("2026-11-22T09:00:00Z"))
     );
+}
+
+#[tokio::test]
+async fn a_button_belongs_to_the_draft_it_was_shown_with() {
+    let chat = Chat::start(NOW).await;
+    let first = chat
+        .say("alice", "every day at 7 remind me to stretch")
+        .await;
+    let create_first = first.buttons[0].action.clone();
+    assert!(create_first.starts_with("confirm:"), "{create_first}");
+    let second = chat
+        .say("alice", "every monday at 9 remind me to plan the week")
+        .await;
+    let create_second = second.buttons[0].action.clone();
+    assert_ne!(create_first, create_second);
+    // The first draft's Create, still visible above, creates nothing.
+    let stale = chat.press("alice", &create_first).await;
+    assert!(
+        stale.text.contains("belongs to an earlier draft"),
+        "{}",
+        stale.text
+    );
+    assert!(chat.workflows("alice").await.is_empty());
+    // The second's creates the second, and the first comes back with new buttons.
+    let created = chat.press("alice", &create_second).await;
+    assert!(
+        created.text.contains("Created \"Plan the week\""),
+        "{}",
+        created.text
+    );
+    assert!(created.text.contains("Stretch"), "{}", created.text);
+    // A press of the answered draft's button again changes nothing.
+    let again = chat.press("alice", &create_second).await;
+    assert!(
+        again.text.contains("belongs to an earlier draft"),
+        "{}",
+        again.text
+    );
+    assert_eq!(chat.workflows("alice").await.len(), 1);
+    // An amended draft gets new buttons; the old version's do nothing.
+    let before = chat.say("alice", "at 8").await;
+    let amended = before.buttons[0].action.clone();
+    let old_version = created.buttons[0].action.clone();
+    assert_ne!(amended, old_version);
+    assert!(chat
+        .press("alice", &old_version)
+        .await
+        .text
+        .contains("belongs to an earlier draft"));
+    let made = chat.press("alice", &amended).await;
+    assert!(made.text.contains("At 08:00 every day"), "{}", made.text);
+    assert_eq!(chat.workflows("alice").await.len(), 2);
 }

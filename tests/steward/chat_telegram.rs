@@ -30,10 +30,23 @@ fn buttons(message: &Value) -> Vec<(String, String)> {
         .map(|b| {
             (
                 b["text"].as_str().unwrap_or_default().to_string(),
-                b["callback_data"].as_str().unwrap_or_default().to_string(),
+                verb(b["callback_data"].as_str().unwrap_or_default()),
             )
         })
         .collect()
+}
+
+/// A draft button's action without the token naming its draft
+/// ("confirm:1a2b3c4d" → "confirm"); other actions as they are.
+fn verb(action: &str) -> String {
+    match action.split_once(':') {
+        Some((verb @ ("confirm" | "cancel"), token))
+            if token.len() == 8 && token.bytes().all(|b| b.is_ascii_hexdigit()) =>
+        {
+            verb.to_string()
+        }
+        _ => action.to_string(),
+    }
 }
 
 /// Telegram user `id` has told steward their zone is UTC, so their timed
