@@ -65,7 +65,23 @@ pub struct Inbound {
     /// Greet them when this is their first message in this conversation:
     /// one-to-one chats (a Discord DM, the terminal).
     pub greet_newcomer: bool,
+    /// How the person can answer a draft where they are.
+    pub answer_by: AnswerBy,
     pub content: Content,
+}
+
+/// How a person can answer a draft on their surface, so its question asks
+/// for what works there.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum AnswerBy {
+    /// Any message is read: "yes", "no", or a change.
+    #[default]
+    Words,
+    /// Only buttons and messages that mention the bot are read (a Discord
+    /// server channel).
+    ButtonOrMention,
+    /// Buttons and replies to the bot's message (a Telegram group).
+    ButtonOrReply,
 }
 
 /// What was sent.

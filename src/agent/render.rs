@@ -60,6 +60,29 @@ pub fn trigger_line(schedule: &Schedule, now: DateTime<Utc>) -> String {
     format!("{} — next: {}", schedule.describe(), times.join(", "))
 }
 
+/// How a draft is answered where any message is read.
+pub const ANSWER_OR_CHANGE: &str = "(yes / no, or change it: 'at 9', 'call it …')";
+pub const ANSWER: &str = "(yes / no)";
+
+/// The draft questions in `text` asked the way that works where the person
+/// is: in a Discord server only buttons and @mentions reach steward, in a
+/// Telegram group buttons and replies to its message.
+pub fn fit_surface(text: &str, answer_by: super::AnswerBy) -> String {
+    use super::AnswerBy::*;
+    let (full, short) = match answer_by {
+        Words => return text.to_string(),
+        ButtonOrMention => (
+            "(press a button, or @mention me with a change: '@steward at 9')",
+            "(press a button, or @mention me with yes or no)",
+        ),
+        ButtonOrReply => (
+            "(press a button, or reply to this message with yes, no or a change: 'at 9')",
+            "(press a button, or reply to this message with yes or no)",
+        ),
+    };
+    text.replace(ANSWER_OR_CHANGE, full).replace(ANSWER, short)
+}
+
 /// How the schedule was read from the user's words, when that is worth
 /// showing: ` (from "every day except weekends at 7"; "evry" read as "every")`.
 pub fn reading_note(source: &str, schedule: &Schedule) -> String {
@@ -232,7 +255,7 @@ pub fn draft_text(draft: &Draft, now: DateTime<Utc>, has_model: bool) -> String 
     }
     match draft {
         Draft::Create { spec } => format!(
-            "New workflow \"{}\" (draft)\n{}\nCreate it? (yes / no, or change it: 'at 9', 'call it …')",
+            "New workflow \"{}\" (draft)\n{}\nCreate it? {ANSWER_OR_CHANGE}",
             spec.name,
             spec_lines(spec, now, has_model)
         ),
@@ -241,8 +264,11 @@ pub fn draft_text(draft: &Draft, now: DateTime<Utc>, has_model: bool) -> String 
             if before.name != spec.name {
                 changes.push(format!("name \"{}\" → \"{}\"", before.name, spec.name));
             }
-            if (&before.trigger_kind, &before.trigger_expression, &before.timezone)
-                != (&spec.trigger_kind, &spec.trigger_expression, &spec.timezone)
+            if (
+                &before.trigger_kind,
+                &before.trigger_expression,
+                &before.timezone,
+            ) != (&spec.trigger_kind, &spec.trigger_expression, &spec.timezone)
             {
                 let was = before
                     .schedule()
@@ -260,15 +286,15 @@ pub fn draft_text(draft: &Draft, now: DateTime<Utc>, has_model: bool) -> String 
                 changes.push("new limits".into());
             }
             format!(
-                "Change #{id} \"{}\" (draft: {})\n{}\nSave it? (yes / no)",
+                "Change #{id} \"{}\" (draft: {})\n{}\nSave it? {ANSWER}",
                 before.name,
                 changes.join("; "),
                 spec_lines(spec, now, has_model)
             )
         }
-        Draft::Delete { id, name } => format!(
-            "Delete #{id} \"{name}\" and its run history? This can't be undone. (yes / no)"
-        ),
+        Draft::Delete { id, name } => {
+            format!("Delete #{id} \"{name}\" and its run history? This can't be undone. {ANSWER}")
+        }
         Draft::Zone { .. } => super::zone_question::QUESTION.to_string(),
         Draft::Move {
             from,

@@ -10,7 +10,7 @@ use super::grammar::{self, Change, Intent, Settle};
 use super::tools::{self, Outcome};
 use super::{moving, zone_question};
 use super::{
-    refs, render, second_reading, ActionRecord, Agent, AgentError, Button, Inbound, Reply,
+    refs, render, second_reading, ActionRecord, Agent, AgentError, AnswerBy, Button, Inbound, Reply,
 };
 use crate::schedule::natural::Context;
 use crate::schedule::Zone;
@@ -51,6 +51,8 @@ pub struct Turn {
     pub expired: Option<String>,
     pub history: Vec<Said>,
     pub actions: Vec<ActionRecord>,
+    /// How the person can answer a draft here.
+    pub answer_by: AnswerBy,
 }
 
 /// The stored conversation of one person in one chat.
@@ -109,6 +111,7 @@ impl Turn {
             expired,
             history,
             actions: Vec::new(),
+            answer_by: inbound.answer_by,
         })
     }
 
@@ -870,6 +873,7 @@ impl Turn {
         said: String,
         mut reply: Reply,
     ) -> Result<Reply, AgentError> {
+        reply.text = render::fit_surface(&reply.text, self.answer_by);
         if let Some(draft) = &self.draft {
             // The greeting's zone question holds nothing: its Skip button
             // stays under the greeting, not under every later answer.

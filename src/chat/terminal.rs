@@ -6,7 +6,7 @@ use std::io::Write;
 use std::sync::Arc;
 use tokio::io::{AsyncBufReadExt, BufReader};
 
-use crate::agent::{Agent, Content, Inbound, Reply, Zone};
+use crate::agent::{Agent, AnswerBy, Content, Inbound, Reply, Zone};
 use crate::workflow::notify::{Notice, Notifier};
 
 /// Prints notices; `quiet` keeps them to the log only.
@@ -66,6 +66,7 @@ pub fn inbound(user: &str, content: Content) -> Inbound {
         manages: None,
         timezone: machine_zone(),
         greet_newcomer: true,
+        answer_by: AnswerBy::Words,
         content,
     }
 }

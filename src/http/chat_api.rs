@@ -12,7 +12,7 @@ use std::time::Instant;
 
 use super::error::ApiError;
 use super::ApiState;
-use crate::agent::{Button, Content, Inbound, Zone};
+use crate::agent::{AnswerBy, Button, Content, Inbound, Zone};
 use crate::store::callbacks;
 
 /// The largest request body read.
@@ -195,6 +195,7 @@ fn inbound(request: &ChatRequest) -> Result<Inbound, ApiError> {
         manages: None,
         timezone,
         greet_newcomer: false,
+        answer_by: AnswerBy::Words,
         content,
     })
 }

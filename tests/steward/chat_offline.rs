@@ -346,6 +346,7 @@ async fn drafts_survive_a_restart_and_expire() {
             manages: None,
             timezone: Some(chat.config.default_zone),
             greet_newcomer: false,
+            answer_by: steward::agent::AnswerBy::Words,
             content: steward::agent::Content::Text("yes".into()),
         })
         .await

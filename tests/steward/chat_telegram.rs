@@ -296,6 +296,9 @@ async fn group_administrators_manage_the_groups_workflows_and_members_do_not() {
     ));
     let draft = fake.wait_for_message(-1001, "(draft)", WAIT).await;
     assert_eq!(buttons(&draft)[0].1, "confirm");
+    // In a group steward reads buttons and replies to its own messages.
+    let text = draft["text"].as_str().unwrap_or_default();
+    assert!(text.contains("reply to this message with yes"), "{text}");
     fake.push(button_press(bob.clone(), group.clone(), 101, "confirm"));
     fake.wait_for_message(-1001, "Created", WAIT).await;
 

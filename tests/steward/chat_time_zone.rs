@@ -41,6 +41,7 @@ async fn a_newcomers_timed_request_waits_for_their_zone_across_a_restart_then_is
         manages: None,
         timezone: None,
         greet_newcomer: false,
+        answer_by: steward::agent::AnswerBy::Words,
         content: steward::agent::Content::Text("Paris".into()),
     };
     let drafted = again.handle(inbound).await.unwrap();

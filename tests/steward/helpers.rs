@@ -348,6 +348,7 @@ impl Chat {
             manages: None,
             timezone: Some(self.config.default_zone),
             greet_newcomer: false,
+            answer_by: steward::agent::AnswerBy::Words,
             content,
         }
     }

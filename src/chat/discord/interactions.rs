@@ -35,7 +35,7 @@ use std::time::Duration;
 
 use super::commands::{self, Request};
 use super::{autocomplete, identity, send, SORRY};
-use crate::agent::{Agent, AgentError, Content, Inbound, Reply};
+use crate::agent::{Agent, AgentError, AnswerBy, Content, Inbound, Reply};
 
 /// How long a turn may take before its answer is deferred.
 pub const ANSWER_WITHIN: Duration = Duration::from_millis(1_500);
@@ -109,6 +109,11 @@ impl Who {
             // An interaction's locale is a language, not a zone.
             timezone: None,
             greet_newcomer: false,
+            answer_by: if self.chat.starts_with("discord:dm:") {
+                AnswerBy::Words
+            } else {
+                AnswerBy::ButtonOrMention
+            },
             content,
         }
     }

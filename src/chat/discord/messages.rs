@@ -8,7 +8,7 @@ use serenity::model::id::UserId;
 use std::time::Duration;
 
 use super::{identity, send, SORRY};
-use crate::agent::{Agent, Content, Inbound};
+use crate::agent::{Agent, AnswerBy, Content, Inbound};
 use crate::chat::{Outbound, SendError};
 
 /// How long a turn runs before steward shows "typing…" (an LLM turn can
@@ -58,6 +58,11 @@ pub fn inbound(message: &Message, me: Option<UserId>) -> Option<Inbound> {
         // Discord tells no zone; the first DM is greeted (and asks it).
         timezone: None,
         greet_newcomer: message.guild_id.is_none(),
+        answer_by: if message.guild_id.is_some() {
+            AnswerBy::ButtonOrMention
+        } else {
+            AnswerBy::Words
+        },
         content: Content::Text(text),
     })
 }

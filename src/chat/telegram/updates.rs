@@ -10,7 +10,7 @@ use teloxide::types::{
 use teloxide::utils::command::BotCommands;
 
 use super::commands::Command;
-use crate::agent::{Content, Inbound};
+use crate::agent::{AnswerBy, Content, Inbound};
 
 /// An update steward answers.
 #[derive(Debug)]
@@ -138,6 +138,11 @@ fn inbound(chat: ChatId, from: &User, content: Content) -> Inbound {
         // Telegram tells no zone; /start greets (and asks it).
         timezone: None,
         greet_newcomer: false,
+        answer_by: if chat.is_user() {
+            AnswerBy::Words
+        } else {
+            AnswerBy::ButtonOrReply
+        },
         content,
     }
 }

@@ -62,6 +62,13 @@ async fn a_server_message_mentioning_the_bot_is_answered_as_a_reply_without_ping
         format!("/api/v10/channels/{CHANNEL}/messages")
     );
     assert!(content(&calls[0]).contains("(draft"), "{calls:?}");
+    // Plain messages don't reach steward in a server: the draft asks for a
+    // button or an @mention, not a bare yes.
+    assert!(
+        content(&calls[0]).contains("press a button, or @mention me"),
+        "{calls:?}"
+    );
+    assert!(!content(&calls[0]).contains("(yes / no"), "{calls:?}");
     assert_eq!(calls[0].body["message_reference"]["message_id"], message_id);
     assert_eq!(calls[0].body["allowed_mentions"]["parse"], json!([]));
 
