@@ -27,6 +27,7 @@ fn inbound(user: &str, text: &str) -> Inbound {
         // Zone known: turns are measured, not the question asked once.
         timezone: Some(steward::schedule::Zone::UTC),
         greet_newcomer: false,
+        answer_by: steward::agent::AnswerBy::Words,
         content: Content::Text(text.to_string()),
     }
 }
