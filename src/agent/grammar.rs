@@ -310,6 +310,11 @@ static SKIP: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)^skip (?:the )?next (?:run |occurrence |one |time )?(?:of |for )?(?P<wf>.+?)\W*$|^skip (?P<wf2>.+?)(?:'s)? next (?:run|occurrence|time)\W*$|^skip (?P<wf3>.+?)(?: once| this time)\W*$",
     )
 });
+static SKIP_DAY: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^skip (?:(?P<wf>.+?)(?:'s)? )?(?:the )?(?P<day>today|tomorrow|tonight)(?:'s)?(?: (?:one|run|occurrence|reminder|time))?\W*$|^skip (?P<wf2>.+?) (?:for )?(?P<day2>today|tomorrow|tonight)\W*$",
+    )
+});
 static SNOOZE: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"(?i)^(?:snooze|postpone|delay|push back) (?P<wf>.+?) (?:(?:by|for) (?P<by>.+?)|(?P<by2>(?:\d+|an?|one|two|three|half an?) ?(?:minutes?|mins?|hours?|hrs?|h|m|days?)))\W*$",
@@ -542,6 +547,20 @@ pub fn parse(text: &str) -> Intent {
             args["note"] = Value::Null;
         }
         return Intent::Tool(tool, args);
+    }
+    if let Some(c) = SKIP_DAY.captures(text) {
+        let wf = c
+            .name("wf")
+            .or_else(|| c.name("wf2"))
+            .map_or("it", |m| m.as_str());
+        let day = c
+            .name("day")
+            .or_else(|| c.name("day2"))
+            .map_or("", |m| m.as_str());
+        return Intent::Tool(
+            "skip_next",
+            json!({ "workflow": unquote(wf), "day": day.to_lowercase() }),
+        );
     }
     if let Some(c) = SKIP.captures(text) {
         let wf = c

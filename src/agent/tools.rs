@@ -113,7 +113,7 @@ async fn dispatch(
         "delete_workflow" => delete(turn, agent, parse::<Target>(name, args)?).await,
         "run_workflow" => run(turn, agent, parse::<Target>(name, args)?).await,
         "workflow_runs" => history(turn, agent, parse(name, args)?).await,
-        "skip_next" => skip(turn, agent, parse::<Target>(name, args)?).await,
+        "skip_next" => skip(turn, agent, parse::<SkipArgs>(name, args)?).await,
         "snooze_workflow" => snooze(turn, agent, parse(name, args)?).await,
         "set_timezone" => timezone(turn, agent, parse(name, args)?).await,
         other => Err(format!(
@@ -726,14 +726,47 @@ async fn history(turn: &mut Turn, agent: &Agent, args: HistoryArgs) -> Result<Ou
     ))
 }
 
-async fn skip(turn: &mut Turn, agent: &Agent, args: Target) -> Result<Outcome, String> {
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SkipArgs {
+    workflow: String,
+    /// "today" or "tomorrow": the occurrence meant, checked to be the next.
+    #[serde(default)]
+    day: Option<String>,
+}
+
+async fn skip(turn: &mut Turn, agent: &Agent, args: SkipArgs) -> Result<Outcome, String> {
     let w = turn.resolve(agent, &args.workflow).await?;
+    let zone = w.schedule.as_ref().map(|s| s.zone).unwrap_or(turn.zone);
+    if let Some(day) = args.day.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        let today = turn.now.with_timezone(&zone.tz()).date_naive();
+        let wanted = match day.to_lowercase().as_str() {
+            "today" | "tonight" => today,
+            "tomorrow" => today + chrono::Duration::days(1),
+            other => {
+                return Err(format!(
+                    "I can skip today's or tomorrow's run, or the next one; not '{}'.",
+                    render::clip(other, 30)
+                ))
+            }
+        };
+        let next = w
+            .effective_next()
+            .ok_or_else(|| format!("#{} \"{}\" has no run coming.", w.id, w.name))?;
+        if next.with_timezone(&zone.tz()).date_naive() != wanted {
+            return Err(format!(
+                "the next run of #{} \"{}\" is {}, not {day}'s, and I can skip only the next one: nothing changed.",
+                w.id,
+                w.name,
+                render::short_time(next, zone)
+            ));
+        }
+    }
     let slot = control::skip_next(&agent.store, w.id, &turn.user.id, turn.now)
         .await
         .map_err(control_failed)?;
     agent.runs.changed();
     turn.focus(w.id);
-    let zone = w.schedule.as_ref().map(|s| s.zone).unwrap_or(turn.zone);
     Ok(Outcome::ok(
         json!({ "id": w.id, "skipped": slot.to_rfc3339() }),
         format!(
@@ -925,7 +958,11 @@ pub fn specs() -> Vec<ToolSpec> {
                 "period": nullable("In words: 'today', 'yesterday', 'this week', 'since monday', 'in the last 3 days'; null for the latest runs.")
             })),
         ),
-        spec("skip_next", "Skip the next occurrence of a workflow only.", object(json!({ "workflow": workflow.clone() }))),
+        spec(
+            "skip_next",
+            "Skip the next occurrence of a workflow only.",
+            object(json!({ "workflow": workflow.clone(), "day": nullable("'today' or 'tomorrow' when the user names the day of the run to skip (checked to be the next one); null for the next.") })),
+        ),
         spec(
             "snooze_workflow",
             "Move the next occurrence later by a duration.",

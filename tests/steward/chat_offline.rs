@@ -630,3 +630,41 @@ async fn a_button_belongs_to_the_draft_it_was_shown_with() {
     assert!(made.text.contains("At 08:00 every day"), "{}", made.text);
     assert_eq!(chat.workflows("alice").await.len(), 2);
 }
+
+#[tokio::test]
+async fn skip_tomorrows_one_skips_only_when_the_next_run_is_tomorrow() {
+    let chat = Chat::start(NOW).await;
+    chat.say("alice", "every day at 8 remind me to read").await;
+    chat.say("alice", "yes").await;
+    let skipped = chat.say("alice", "skip tomorrow's one").await;
+    assert!(
+        skipped
+            .text
+            .contains("will skip its run at Sun 22 Nov 08:00"),
+        "{}",
+        skipped.text
+    );
+    chat.say("alice", "every day at 23:00 remind me to sleep")
+        .await;
+    chat.say("alice", "yes").await;
+    let refused = chat.say("alice", "skip tomorrow's one").await;
+    assert!(
+        refused.text.contains("not tomorrow's") && refused.text.contains("nothing changed"),
+        "{}",
+        refused.text
+    );
+    let sleep = chat
+        .workflows("alice")
+        .await
+        .into_iter()
+        .find(|w| w.name == "Sleep")
+        .unwrap();
+    assert_eq!(sleep.skip_slot, None);
+    let today = chat.say("alice", "skip sleep today").await;
+    assert!(
+        today.text.contains("will skip its run at today 23:00")
+            || today.text.contains("Sat 21 Nov 23:00"),
+        "{}",
+        today.text
+    );
+}
