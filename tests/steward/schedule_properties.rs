@@ -357,3 +357,70 @@ fn check_no_panic(text: &str, now: DateTime<Utc>, zone: Zone) -> Result<(), Test
     }
     Ok(())
 }
+
+/// Schedules the reader places whole.
+const READABLE: &[&str] = &[
+    "every day at 7",
+    "every weekday at 8:30",
+    "every monday and thursday at noon",
+    "at 9 on weekends",
+    "every 2 hours",
+    "every sunday evening",
+    "on the 1st of every month",
+    "every 15 minutes between 9 and 5",
+];
+
+/// Words with schedule meaning that the reader has no rule for.
+const UNPLACED: &[&str] = &[
+    "except the first monday",
+    "except holidays",
+    "but not in december",
+    "until friday",
+    "until the end of the month",
+    "during the school holidays",
+    "every other quarter",
+    "on the weekend",
+    "except when it rains",
+    "between christmas and new year",
+    "except the 15th",
+];
+
+/// Task words around them.
+const TASKS: &[&str] = &[
+    "remind me to stretch",
+    "check https://status.example.com",
+    "send the report",
+    "water the plants",
+];
+
+proptest! {
+    /// A readable schedule with unplaced schedule words put anywhere in the
+    /// sentence is a question naming them, never a draft.
+    #[test]
+    fn unplaced_schedule_words_make_a_question_never_a_schedule(
+        schedule in proptest::sample::select(READABLE),
+        unplaced in proptest::sample::select(UNPLACED),
+        task in proptest::sample::select(TASKS),
+        order in 0usize..6,
+        zone in zone_strategy(),
+        now in now_strategy(),
+    ) {
+        let parts = [schedule, unplaced, task];
+        let orders = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]];
+        let text: Vec<&str> = orders[order].iter().map(|i| parts[*i]).collect();
+        let text = text.join(" ");
+        match parse_input(&text, &Context::new(now, zone)) {
+            Ok(parsed) => prop_assert!(
+                false,
+                "'{}' became {} with task {:?}",
+                text,
+                parsed.schedule.describe(),
+                parsed.task
+            ),
+            Err(question) => {
+                let key = unplaced.split_whitespace().find(|w| w.len() > 3).unwrap();
+                prop_assert!(question.contains(key), "'{}': {}", text, question);
+            }
+        }
+    }
+}
