@@ -387,6 +387,53 @@ const WRITTEN: &[(&str, &str)] = &[
         "every day at 7 remind me except on the first of the month",
         "ask",
     ),
+    ("at 6:30am mon wed fri", "ask"),
+    ("remind me on christmas day at 9", "ask"),
+    ("every year on my birthday", "ask"),
+    ("at noon on the last business day of the month", "ask"),
+    (
+        "every day at 9 buy mom's birthday present",
+        "at=09:00 task=buy_mom's_birthday_present",
+    ),
+    (
+        "every friday at 17:00 post the week's summary",
+        "days=fri at=17:00 task=post_the_week's_summary",
+    ),
+    ("2x a day at 9 and 21", "at=09:00,21:00"),
+    ("first thing tomorrow", "once=2026-11-22T09:00"),
+    (
+        "every weekday at 9 but not on wednesdays",
+        "days=mon,tue,thu,fri at=09:00",
+    ),
+    (
+        "every night at 10:30pm except fridays",
+        "days=mon,tue,wed,thu,sat,sun at=22:30",
+    ),
+    (
+        "every hour between 8am-6pm on weekdays",
+        "days=weekdays every=60 from=08:00 to=18:00",
+    ),
+    (
+        "each weekday @ 7:45 ping me",
+        "days=weekdays at=07:45 task=ping_me",
+    ),
+    ("mondays and thursdays at 9", "days=mon,thu at=09:00"),
+    (
+        "every monday at 9 and thursday at 9",
+        "days=mon,thu at=09:00",
+    ),
+    (
+        "mondays 9am and thursdays 2pm",
+        "days=mon at=09:00 ; days=thu at=14:00",
+    ),
+    (
+        "every monday at 9 and thursday at 5pm",
+        "days=mon at=09:00 ; days=thu at=17:00",
+    ),
+    (
+        "every monday at 9 and every thursday at 14:30 remind me to swim",
+        "days=mon at=09:00 ; days=thu at=14:30",
+    ),
     // --- not a schedule, or not English without an LLM
     ("remind me to stretch", "ask"),
     ("hello there", "ask"),

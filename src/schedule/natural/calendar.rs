@@ -72,6 +72,16 @@ pub fn recognize(tokens: &[Token], i: usize) -> Result<Option<(Found, usize)>, P
         "at" if word(tokens, i + 1) == "night" => {
             return Ok(Some((Found::Part(PartOfDay::Night), 2)))
         }
+        // "first thing (in the morning)"
+        "first" if word(tokens, i + 1) == "thing" => {
+            let with_morning = (
+                word(tokens, i + 2),
+                word(tokens, i + 3),
+                word(tokens, i + 4),
+            ) == ("in", "the", "morning");
+            let len = if with_morning { 5 } else { 2 };
+            return Ok(Some((Found::Part(PartOfDay::Morning), len)));
+        }
         "this" => {
             if let Some(part) = PartOfDay::parse(word(tokens, i + 1)) {
                 return Ok(Some((Found::DayAndPart(DaySpec::Today, part), 2)));

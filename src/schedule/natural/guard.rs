@@ -46,12 +46,39 @@ const SCHEDULE_WORDS: &[&str] = &[
     "thrice",
     "o'clock",
     "oclock",
+    // days of the week written short (not "sat" and "sun", which are words)
+    "mon",
+    "tue",
+    "tues",
+    "wed",
+    "thu",
+    "thur",
+    "thurs",
+    "fri",
+    // days steward has no calendar for
+    "christmas",
+    "xmas",
+    "easter",
+    "thanksgiving",
+    "halloween",
+    "holiday",
+    "holidays",
+    "birthday",
+    "anniversary",
+];
+
+/// Units of the calendar, which mean a time after these words ("the last
+/// business day", "every other week", "of the month").
+const UNIT_LEADS: &[&str] = &[
+    "business", "working", "work", "week", "last", "every", "each", "other", "next", "this",
+    "first", "second", "third", "fourth", "fifth", "single",
 ];
 
 /// Words that lead into a time ("on the weekend", "every first monday").
 const LEADS: &[&str] = &[
     "on", "at", "in", "during", "for", "until", "till", "by", "before", "after", "every", "each",
-    "from", "between", "except", "this", "next", "the", "of", "and", "or", "but", "not",
+    "from", "between", "except", "this", "next", "the", "of", "and", "or", "but", "not", "last",
+    "first", "business", "working",
 ];
 
 const DETERMINERS: &[&str] = &[
@@ -149,6 +176,17 @@ fn means_time(tokens: &[Token], i: usize) -> bool {
     if SCHEDULE_WORDS.contains(&w) || PartOfDay::parse(w).is_some() {
         return true;
     }
+    if matches!(
+        w,
+        "day" | "days" | "week" | "weeks" | "month" | "months" | "year" | "years"
+    ) {
+        let before = if i > 0 { word(tokens, i - 1) } else { "" };
+        let two_before = if i > 1 { word(tokens, i - 2) } else { "" };
+        return UNIT_LEADS.contains(&before)
+            || ordinal(before).is_some()
+            || cardinal(before).is_some()
+            || (two_before == "of" && matches!(before, "the" | "every" | "each" | "a"));
+    }
     // Day names in full ("sat" and "sun" are words), and months in full
     // except "may" and "march", which are words too.
     if weekday(w).is_some_and(|_| w.len() >= 6) {
@@ -205,8 +243,11 @@ pub fn names_a_thing(tokens: &[Token], i: usize) -> bool {
     if before == "by" {
         return true;
     }
-    // "the weekly report", "my 9:30 call", "the tuesday meeting"
-    if DETERMINERS.contains(&before) && !TIME_PREPOSITIONS.contains(&two_before) {
+    // "the weekly report", "my 9:30 call", "the tuesday meeting", "mom's
+    // birthday present"
+    let determiner = DETERMINERS.contains(&before)
+        || (before.ends_with("'s") || before.ends_with("’s")) && before.len() > 2;
+    if determiner && !TIME_PREPOSITIONS.contains(&two_before) {
         let next = word(tokens, i + 1);
         return !next.is_empty() && !LEADS.contains(&next) && !means_time(tokens, i + 1);
     }

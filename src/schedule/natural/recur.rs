@@ -85,7 +85,7 @@ pub fn recognize(tokens: &[Token], i: usize) -> Result<Option<(Found, usize)>, P
         }
         "yearly" | "annually" => return simple(Recur::Yearly { every: 1 }, None),
         "quarterly" => return simple(Recur::Quarterly { days: vec![] }, None),
-        "twice" | "thrice" | "once" => return times_a(tokens, i),
+        "twice" | "thrice" | "once" | "2x" | "3x" | "4x" => return times_a(tokens, i),
         _ => {}
     }
     if cardinal(w).is_some() && word(tokens, i + 1) == "times" {
@@ -326,8 +326,9 @@ fn glued_amount(text: &str) -> Option<(i64, Unit)> {
 fn times_a(tokens: &[Token], i: usize) -> Result<Option<(Found, usize)>, PhraseError> {
     let (count, mut j) = match word(tokens, i) {
         "once" => (1, i + 1),
-        "twice" => (2, i + 1),
-        "thrice" => (3, i + 1),
+        "twice" | "2x" => (2, i + 1),
+        "thrice" | "3x" => (3, i + 1),
+        "4x" => (4, i + 1),
         w => match cardinal(w) {
             Some(n) if word(tokens, i + 1) == "times" => (n, i + 2),
             _ => return Ok(None),
