@@ -42,9 +42,11 @@ pub struct Turn {
     pub actions: Vec<ActionRecord>,
 }
 
-/// The stored conversation of one person in one chat.
-pub fn conversation_key(inbound: &Inbound) -> String {
-    format!("{}|{}", inbound.conversation, inbound.user)
+/// The stored conversation of one person in one chat: the two ids side by
+/// side, never joined into one string (a separator inside an id would let two
+/// pairs meet).
+pub fn conversation_key(inbound: &Inbound) -> (String, String) {
+    (inbound.conversation.clone(), inbound.user.clone())
 }
 
 impl Turn {
@@ -64,15 +66,15 @@ impl Turn {
             .unwrap_or(agent.settings.default_zone);
         // One stored conversation per chat and person: in a group, each
         // member's drafts are their own.
-        let key = conversation_key(inbound);
-        let conversation = conversations::get(agent.store.reader(), &key)
-            .await?
-            .unwrap_or(Conversation {
-                id: key,
-                user_id: inbound.user.clone(),
-                history: "[]".into(),
-                ..Conversation::default()
-            });
+        let conversation =
+            conversations::get(agent.store.reader(), &inbound.conversation, &inbound.user)
+                .await?
+                .unwrap_or(Conversation {
+                    chat: inbound.conversation.clone(),
+                    user_id: inbound.user.clone(),
+                    history: "[]".into(),
+                    ..Conversation::default()
+                });
         let history: Vec<Said> = serde_json::from_str(&conversation.history).unwrap_or_default();
         let mut draft: Option<Draft> = conversation
             .draft
@@ -457,9 +459,14 @@ impl Turn {
             // Drafted and confirmed within one turn: nothing stored yet.
             return Ok(());
         };
-        let taken = conversations::take_draft(tx, &self.conversation.id, stored)
-            .await
-            .map_err(|e| tools::store_failed(&e))?;
+        let taken = conversations::take_draft(
+            tx,
+            &self.conversation.chat,
+            &self.conversation.user_id,
+            stored,
+        )
+        .await
+        .map_err(|e| tools::store_failed(&e))?;
         if taken {
             Ok(())
         } else {

@@ -11,15 +11,13 @@ use serde_json::Value;
 use std::time::Instant;
 
 use super::error::ApiError;
+use super::ids;
 use super::ApiState;
 use crate::agent::{Button, Content, Inbound};
 use crate::store::callbacks;
 
 /// The largest request body read.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
-
-/// The longest id or name accepted.
-const MAX_ID_CHARS: usize = 200;
 
 /// A message (`text`) or a button press (`action`) in a conversation.
 #[derive(Debug, Deserialize, Serialize)]
@@ -147,23 +145,11 @@ fn parse(bytes: &[u8]) -> Result<ChatRequest, ApiError> {
 }
 
 fn inbound(request: &ChatRequest) -> Result<Inbound, ApiError> {
-    let id = |name: &str, value: &str| -> Result<String, ApiError> {
-        let value = value.trim();
-        if value.is_empty() {
-            return Err(ApiError::unprocessable(format!("{name} must not be empty")));
-        }
-        if value.chars().count() > MAX_ID_CHARS || value.chars().any(char::is_control) {
-            return Err(ApiError::unprocessable(format!(
-                "{name} must be at most {MAX_ID_CHARS} characters, without control characters"
-            )));
-        }
-        Ok(value.to_string())
-    };
-    let conversation = id("conversation_id", &request.conversation_id)?;
-    let user = id("user_id", &request.user_id)?;
+    let conversation = ids::parse("conversation_id", &request.conversation_id)?;
+    let user = ids::parse("user_id", &request.user_id)?;
     let content = match (&request.text, &request.action) {
         (Some(text), None) => Content::Text(text.clone()),
-        (None, Some(action)) => Content::Action(id("action", action)?),
+        (None, Some(action)) => Content::Action(ids::parse("action", action)?),
         _ => {
             return Err(ApiError::unprocessable(
                 "send exactly one of text (a message) or action (a button press)",
@@ -171,8 +157,8 @@ fn inbound(request: &ChatRequest) -> Result<Inbound, ApiError> {
         }
     };
     let user_name = match &request.user_name {
-        Some(name) if !name.trim().is_empty() => Some(id("user_name", name)?),
-        _ => None,
+        Some(name) => ids::parse_name("user_name", name)?,
+        None => None,
     };
     Ok(Inbound {
         conversation: format!("webhook:{conversation}"),

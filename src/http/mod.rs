@@ -3,6 +3,7 @@
 
 mod chat_api;
 mod error;
+mod ids;
 mod rate;
 
 use axum::routing::{get, post};

@@ -8,6 +8,7 @@ mod helpers;
 
 mod agent_approval_serve;
 mod chat_api;
+mod chat_api_ids;
 mod chat_delivery;
 mod chat_llm;
 mod chat_offline;
@@ -27,6 +28,7 @@ mod schedule_phrases;
 mod schedule_properties;
 mod scheduler_simulated;
 mod serve_process;
+mod store_migrations;
 
 // Discord: the adapter's tests, and Discord's side (REST server, gateway,
 // payloads) they run against.
