@@ -143,6 +143,7 @@ pub async fn start(
         token: config.http.api_token.clone(),
         callbacks: signing.is_some(),
         rate: Arc::new(RateLimiter::new(config.http.rate_per_minute)),
+        auth_failures: Arc::new(RateLimiter::new(config.http.auth_failures_per_minute)),
     };
     let listener = tokio::net::TcpListener::bind(config.http.bind)
         .await
@@ -154,7 +155,10 @@ pub async fn start(
     // requests in flight, for at most HTTP_GRACE (a client trickling its
     // body must not hold shutdown).
     tasks.spawn(async move {
-        let serving = axum::serve(listener, router)
+        let serving = axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
             .with_graceful_shutdown(async move {
                 let _ = http_stopped.wait_for(|stop| *stop).await;
             })

@@ -42,6 +42,9 @@ pub struct HttpConfig {
     /// Messages per minute one user may send through the API
     /// (`STEWARD_API_RATE_PER_MINUTE`, default 60; bursts of up to that many).
     pub rate_per_minute: u32,
+    /// Failed authentications per minute one client address may make before
+    /// it gets 429 (`STEWARD_AUTH_FAILURES_PER_MINUTE`, default 10).
+    pub auth_failures_per_minute: u32,
 }
 
 /// Telegram (`TELEGRAM_BOT_TOKEN`).
@@ -81,19 +84,24 @@ pub(super) fn http(lookup: &dyn Fn(&str) -> Option<String>) -> Result<HttpConfig
         })?,
         None => SocketAddr::from(([127, 0, 0, 1], 8080)),
     };
-    let rate_per_minute = match set("STEWARD_API_RATE_PER_MINUTE") {
-        Some(value) => value
-            .parse::<u32>()
-            .ok()
-            .filter(|n| *n >= 1)
-            .ok_or(ConfigError::Number("STEWARD_API_RATE_PER_MINUTE", value))?,
-        None => 60,
+    let count = |name: &'static str, default: u32| -> Result<u32, ConfigError> {
+        match set(name) {
+            Some(value) => value
+                .parse::<u32>()
+                .ok()
+                .filter(|n| *n >= 1)
+                .ok_or(ConfigError::Number(name, value)),
+            None => Ok(default),
+        }
     };
+    let rate_per_minute = count("STEWARD_API_RATE_PER_MINUTE", 60)?;
+    let auth_failures_per_minute = count("STEWARD_AUTH_FAILURES_PER_MINUTE", 10)?;
     Ok(HttpConfig {
         bind,
         api_token: set("STEWARD_API_TOKEN").map(Secret),
         webhook_secret: set("STEWARD_WEBHOOK_SECRET").map(Secret),
         rate_per_minute,
+        auth_failures_per_minute,
     })
 }
 

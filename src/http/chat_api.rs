@@ -3,13 +3,15 @@
 //! to its `callback_url` (chat/webhook.rs signs them).
 
 use axum::body::Body;
-use axum::extract::State;
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::net::SocketAddr;
 use std::time::Instant;
 
+use super::auth;
 use super::error::ApiError;
 use super::ids;
 use super::ApiState;
@@ -50,10 +52,11 @@ pub struct ChatResponse {
 
 pub async fn chat(
     State(state): State<ApiState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Json<ChatResponse>, ApiError> {
-    authorize(&state, &headers)?;
+    auth::authorize(&state, &headers, peer)?;
     let bytes = axum::body::to_bytes(body, MAX_BODY_BYTES)
         .await
         .map_err(|_| {
@@ -87,36 +90,6 @@ pub async fn chat(
         buttons: reply.buttons,
         draft: reply.draft,
     }))
-}
-
-/// The bearer token, compared in constant time.
-fn authorize(state: &ApiState, headers: &HeaderMap) -> Result<(), ApiError> {
-    let Some(expected) = &state.token else {
-        return Ok(());
-    };
-    let given = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| {
-            v.strip_prefix("Bearer ")
-                .or_else(|| v.strip_prefix("bearer "))
-        })
-        .map(str::trim);
-    match given {
-        Some(token) if same(token.as_bytes(), expected.expose().as_bytes()) => Ok(()),
-        Some(_) => Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "the bearer token is not valid",
-        )),
-        None => Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "send the API token as 'Authorization: Bearer <token>'",
-        )),
-    }
-}
-
-fn same(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// Malformed JSON is a 400; well-formed JSON of the wrong shape a 422 naming

@@ -1,6 +1,7 @@
 //! The HTTP server (axum): `GET /healthz`, the webhook chat API
 //! (`POST /api/v1/chat`), and Telegram's webhook when it is on.
 
+mod auth;
 mod chat_api;
 mod error;
 mod ids;
@@ -27,6 +28,8 @@ pub struct ApiState {
     /// Whether callbacks can be signed, so a `callback_url` is accepted.
     pub callbacks: bool,
     pub rate: Arc<RateLimiter>,
+    /// Failed authentications per client address.
+    pub auth_failures: Arc<RateLimiter>,
 }
 
 /// The routes; `extra` (Telegram's webhook) is merged in.

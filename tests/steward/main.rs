@@ -8,6 +8,7 @@ mod helpers;
 
 mod agent_approval_serve;
 mod chat_api;
+mod chat_api_auth;
 mod chat_api_ids;
 mod chat_delivery;
 mod chat_llm;
