@@ -18,6 +18,7 @@ mod cli_admin;
 mod cli_chat;
 mod cli_schedule;
 mod engine_agent;
+mod engine_egress;
 mod engine_steps;
 mod llm_openai;
 mod mcp;
