@@ -20,7 +20,6 @@ use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqlitePool, Transaction};
 use std::path::Path;
-use std::str::FromStr;
 use std::time::Duration;
 
 pub use sqlx::SqliteConnection;
@@ -85,8 +84,11 @@ pub struct Store {
 impl Store {
     /// Opens (creating if needed) the database at `path` and applies migrations.
     pub async fn open(path: &Path) -> Result<Store, StoreError> {
-        let options = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))
-            .map_err(|e| StoreError::Data(format!("database path {}: {e}", path.display())))?
+        refuse_url_options(path)?;
+        // The path as a file name, never read as a URL: `x.db?mode=memory`
+        // must not open a database that vanishes at exit.
+        let options = SqliteConnectOptions::new()
+            .filename(path)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
@@ -169,6 +171,20 @@ impl Store {
         self.reader.close().await;
         self.pool.close().await;
     }
+}
+
+/// A database is a file: a path that reads as a URL or carries SQLite URL
+/// options (`?mode=memory`, `:memory:`) is refused rather than opened as
+/// something that would lose what is written.
+fn refuse_url_options(path: &Path) -> Result<(), StoreError> {
+    let text = path.to_string_lossy();
+    let url_like = text.starts_with("sqlite:") || text.starts_with("file:");
+    if url_like || text.contains('?') || text == ":memory:" || text.is_empty() {
+        return Err(StoreError::Data(format!(
+            "'{text}' is not a database file path: give a file path like ./steward.db (URLs and options such as ?mode=memory are not accepted; steward keeps its data in a file)"
+        )));
+    }
+    Ok(())
 }
 
 /// Unix milliseconds, as every time column stores them.

@@ -16,6 +16,7 @@ mod chat_offline;
 mod chat_telegram;
 mod cli_admin;
 mod cli_chat;
+mod cli_edges;
 mod cli_schedule;
 mod engine_agent;
 mod engine_egress;
