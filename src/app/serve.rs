@@ -3,7 +3,6 @@
 //! stop signal.
 
 use anyhow::Context;
-use std::future::IntoFuture;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -150,31 +149,24 @@ pub async fn start(
         .with_context(|| format!("listening on {}", config.http.bind))?;
     let addr = listener.local_addr().context("reading the bound address")?;
     let router = http::router(state, telegram_router);
-    let (mut http_stopped, mut deadline) = (stopped.clone(), stopped.clone());
+    let (http_stopped, mut deadline) = (stopped.clone(), stopped.clone());
+    let limits = config.http.limits;
     // The HTTP server: stops accepting at the signal and finishes the
     // requests in flight, for at most HTTP_GRACE (a client trickling its
     // body must not hold shutdown).
     tasks.spawn(async move {
-        let serving = axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-            .with_graceful_shutdown(async move {
-                let _ = http_stopped.wait_for(|stop| *stop).await;
-            })
-            .into_future();
+        let serving = http::serve(listener, router, limits, http_stopped);
         let cut_off = async move {
             let _ = deadline.wait_for(|stop| *stop).await;
             tokio::time::sleep(HTTP_GRACE).await;
         };
-        let served = tokio::select! {
-            served = serving => served.context("the HTTP server"),
+        tokio::select! {
+            () = serving => {}
             _ = cut_off => {
                 tracing::warn!("requests still open {} s after the stop signal were dropped", HTTP_GRACE.as_secs());
-                Ok(())
             }
-        };
-        ("http", served)
+        }
+        ("http", Ok(()))
     });
     Ok(Serving {
         addr,

@@ -6,7 +6,7 @@ mod platforms;
 
 use std::path::PathBuf;
 
-pub use platforms::{DiscordConfig, HttpConfig, Secret, TelegramConfig};
+pub use platforms::{ConnectionLimits, DiscordConfig, HttpConfig, Secret, TelegramConfig};
 
 use crate::engine::mcp::{McpServerConfig, McpTransport};
 use crate::llm::{LlmConfig, LlmConfigError};

@@ -1,11 +1,15 @@
-//! The HTTP server (axum): `GET /healthz`, the webhook chat API
-//! (`POST /api/v1/chat`), and Telegram's webhook when it is on.
+//! The HTTP server (axum routes on a hyper listener with connection limits,
+//! `server.rs`): `GET /healthz`, the webhook chat API (`POST /api/v1/chat`),
+//! and Telegram's webhook when it is on.
 
+mod activity;
 mod auth;
 mod chat_api;
+mod deadline;
 mod error;
 mod ids;
 mod rate;
+mod server;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -17,6 +21,7 @@ use crate::store::Store;
 
 pub use chat_api::{ChatRequest, ChatResponse, MAX_BODY_BYTES};
 pub use rate::RateLimiter;
+pub use server::serve;
 
 /// What the handlers share.
 #[derive(Clone)]

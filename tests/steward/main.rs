@@ -21,6 +21,7 @@ mod cli_schedule;
 mod engine_agent;
 mod engine_egress;
 mod engine_steps;
+mod http_limits;
 mod llm_openai;
 mod mcp;
 mod schedule_bad_input;
