@@ -59,7 +59,10 @@ async fn wrong_tokens_from_one_address_are_slowed_to_429_with_retry_after() {
     assert!((1..=12).contains(&wait), "{wait}");
     let answer: Value = response.json().await.unwrap();
     assert!(
-        answer["error"].as_str().unwrap().contains("failed authentications"),
+        answer["error"]
+            .as_str()
+            .unwrap()
+            .contains("failed authentications"),
         "{answer}"
     );
 

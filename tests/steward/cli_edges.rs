@@ -38,10 +38,16 @@ fn a_database_path_with_url_options_is_refused_instead_of_opened_in_memory() {
         "sqlite://x.db".to_string(),
     ] {
         let (code, stdout, stderr) = output_of(
-            steward_command()
-                .current_dir(dir.path())
-                .args(["--db", &db, "workflows", "import", "-"]),
-            Some(r#"[{"name": "w", "owner": "me", "trigger": {"schedule": "every day"}, "steps": [{"type": "message", "text": "hi"}]}]"#),
+            steward_command().current_dir(dir.path()).args([
+                "--db",
+                &db,
+                "workflows",
+                "import",
+                "-",
+            ]),
+            Some(
+                r#"[{"name": "w", "owner": "me", "trigger": {"schedule": "every day"}, "steps": [{"type": "message", "text": "hi"}]}]"#,
+            ),
         );
         assert_ne!(code, 0, "{db}: {stdout}");
         let said = format!("{stdout}{stderr}");

@@ -71,15 +71,21 @@ async fn the_allow_list_opens_the_networks_and_hosts_it_names_and_nothing_else()
     let sim = allowing("127.0.0.0/8").await;
     let run = get(&sim, &format!("http://127.0.0.1:{port}/ok")).await;
     assert_eq!(run.status, RunStatus::Succeeded, "{:?}", run.error);
-    assert!(refused(&get(&sim, &format!("http://localhost:{port}/ok")).await));
+    assert!(refused(
+        &get(&sim, &format!("http://localhost:{port}/ok")).await
+    ));
 
     let sim = allowing("localhost").await;
     let run = get(&sim, &format!("http://localhost:{port}/ok")).await;
     assert_eq!(run.status, RunStatus::Succeeded, "{:?}", run.error);
-    assert!(refused(&get(&sim, &format!("http://127.0.0.1:{port}/ok")).await));
+    assert!(refused(
+        &get(&sim, &format!("http://127.0.0.1:{port}/ok")).await
+    ));
 
     let sim = allowing("10.0.0.0/8,intranet.example.com").await;
-    assert!(refused(&get(&sim, &format!("http://127.0.0.1:{port}/ok")).await));
+    assert!(refused(
+        &get(&sim, &format!("http://127.0.0.1:{port}/ok")).await
+    ));
     assert_eq!(server.hits("/ok"), 2);
 }
 

@@ -278,7 +278,9 @@ async fn log_in(bot: &Bot, stopped: &mut watch::Receiver<bool>) -> Option<Me> {
 fn random_secret() -> anyhow::Result<String> {
     let mut bytes = [0u8; 32];
     getrandom::getrandom(&mut bytes).map_err(|e| {
-        anyhow::anyhow!("generating the Telegram webhook secret (or set TELEGRAM_WEBHOOK_SECRET): {e}")
+        anyhow::anyhow!(
+            "generating the Telegram webhook secret (or set TELEGRAM_WEBHOOK_SECRET): {e}"
+        )
     })?;
     Ok(hex::encode(bytes))
 }
