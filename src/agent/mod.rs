@@ -156,8 +156,11 @@ pub struct Agent {
     /// One turn at a time per conversation: two quick messages in one chat
     /// (a double tap, a platform redelivery) read and save the history and
     /// draft in order instead of racing.
-    turns: std::sync::Mutex<HashMap<(String, String), Arc<tokio::sync::Mutex<()>>>>,
+    turns: std::sync::Mutex<HashMap<ConversationKey, Arc<tokio::sync::Mutex<()>>>>,
 }
+
+/// A conversation: its chat and its person, side by side.
+type ConversationKey = (String, String);
 
 impl Agent {
     pub fn new(
@@ -178,7 +181,7 @@ impl Agent {
     }
 
     /// The lock of one conversation's turns.
-    fn turn_lock(&self, key: (String, String)) -> Arc<tokio::sync::Mutex<()>> {
+    fn turn_lock(&self, key: ConversationKey) -> Arc<tokio::sync::Mutex<()>> {
         let mut turns = self.turns.lock().unwrap_or_else(|e| e.into_inner());
         if turns.len() > 1_000 {
             // Forget the locks nobody holds or waits for.

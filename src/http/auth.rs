@@ -52,7 +52,7 @@ fn too_many(seconds: u64) -> ApiError {
 /// The token of an `Authorization: Bearer <token>` value; the scheme is
 /// case-insensitive.
 fn bearer(value: &str) -> Option<&str> {
-    let (scheme, token) = value.trim().split_once(|c: char| c == ' ' || c == '\t')?;
+    let (scheme, token) = value.trim().split_once([' ', '\t'])?;
     let token = token.trim();
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }

@@ -8,6 +8,9 @@ const BEFORE: [&str; 2] = [
     include_str!("../../migrations/0010_add_conversation_focus.sql"),
 ];
 
+/// A converted row: chat, user, history, draft, focus.
+type Converted = (String, String, String, Option<String>, Option<i64>);
+
 #[tokio::test]
 async fn conversation_keys_split_into_chat_and_user_and_ambiguous_ones_lose_their_draft() {
     let pool = sqlx::SqlitePool::connect("sqlite::memory:").await.unwrap();
@@ -38,7 +41,7 @@ async fn conversation_keys_split_into_chat_and_user_and_ambiguous_ones_lose_thei
     .fetch_all(&pool)
     .await
     .unwrap();
-    let read: Vec<(String, String, String, Option<String>, Option<i64>)> = rows
+    let read: Vec<Converted> = rows
         .iter()
         .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4)))
         .collect();
