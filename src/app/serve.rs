@@ -73,6 +73,12 @@ pub async fn start(
         tracing::warn!("STEWARD_WEBHOOK_SECRET is not set: callbacks are signed with the API token, so every callback receiver holds a key to the API; set a separate secret");
     }
     let store = open_store(&config).await?;
+    store.check_writable().await.with_context(|| {
+        format!(
+            "the database {} does not take writes (a read-only file, directory or disk?); steward serve must write its run log",
+            config.db_path.display()
+        )
+    })?;
     let telegram = config.telegram.as_ref().map(Telegram::new).transpose()?;
     let discord = config.discord.as_ref().map(Discord::new).transpose()?;
 

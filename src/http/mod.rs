@@ -51,20 +51,28 @@ pub fn router(state: ApiState, extra: Option<Router>) -> Router {
     }
 }
 
-/// Up when the database answers.
+/// Up when the database answers and the writers that run on their own
+/// (claims, leases, the run log) are not failing again and again; else 503
+/// with the reason.
 async fn health(
     axum::extract::State(state): axum::extract::State<ApiState>,
 ) -> axum::response::Response {
+    use axum::http::StatusCode;
     use axum::response::IntoResponse;
-    match state.store.ping().await {
-        Ok(()) => axum::Json(serde_json::json!({ "status": "ok" })).into_response(),
+    use serde_json::json;
+    let failing = match state.store.ping().await {
         Err(e) => {
             tracing::error!(error = %e, "health check: the database does not answer");
-            (
-                axum::http::StatusCode::SERVICE_UNAVAILABLE,
-                axum::Json(serde_json::json!({ "status": "unavailable", "error": "the database does not answer" })),
-            )
-                .into_response()
+            Some("the database does not answer".to_string())
         }
+        Ok(()) => state.store.health().failing(),
+    };
+    match failing {
+        None => axum::Json(json!({ "status": "ok" })).into_response(),
+        Some(reason) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            axum::Json(json!({ "status": "failing", "error": reason })),
+        )
+            .into_response(),
     }
 }

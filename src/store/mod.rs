@@ -9,6 +9,7 @@ pub mod approvals;
 pub mod audit;
 pub mod callbacks;
 pub mod conversations;
+pub mod health;
 pub mod log_writer;
 pub mod runs;
 pub mod steps;
@@ -79,6 +80,7 @@ pub struct Store {
     /// writer work at once).
     reader: SqlitePool,
     log: log_writer::LogWriter,
+    health: std::sync::Arc<health::WriteHealth>,
 }
 
 impl Store {
@@ -115,8 +117,14 @@ impl Store {
             .test_before_acquire(false)
             .acquire_timeout(Duration::from_secs(60))
             .connect_lazy_with(options.read_only(true).create_if_missing(false));
-        let log = log_writer::LogWriter::start(pool.clone());
-        Ok(Store { pool, reader, log })
+        let health = std::sync::Arc::new(health::WriteHealth::default());
+        let log = log_writer::LogWriter::start(pool.clone(), std::sync::Arc::clone(&health));
+        Ok(Store {
+            pool,
+            reader,
+            log,
+            health,
+        })
     }
 
     /// Applies the embedded migrations that have not run yet.
@@ -136,6 +144,27 @@ impl Store {
             .await
             .ctx("pinging the database")?;
         Ok(())
+    }
+
+    /// Whether the writers that run on their own keep failing.
+    pub fn health(&self) -> &health::WriteHealth {
+        &self.health
+    }
+
+    /// Writes to the database file and commits (the schema version, set to
+    /// what it is), so a read-only file, directory or disk is found at start
+    /// rather than by every claim after it.
+    pub async fn check_writable(&self) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let version: i64 = sqlx::query_scalar("PRAGMA user_version")
+            .fetch_one(&mut *tx)
+            .await
+            .ctx("reading the schema version")?;
+        sqlx::query(&format!("PRAGMA user_version = {version}"))
+            .execute(&mut *tx)
+            .await
+            .ctx("writing to the database")?;
+        tx.commit().await.ctx("committing a test write")
     }
 
     /// Read-only connections: for reads that need not see this instant's

@@ -31,6 +31,7 @@ mod schedule_ocps;
 mod schedule_phrases;
 mod schedule_properties;
 mod scheduler_simulated;
+mod serve_health;
 mod serve_process;
 mod store_migrations;
 
