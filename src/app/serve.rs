@@ -13,7 +13,7 @@ use super::{open_store, App};
 use crate::chat::delivery::{Delivery, RetryPolicy};
 use crate::chat::discord::Discord;
 use crate::chat::telegram::Telegram;
-use crate::chat::webhook::WebhookPlatform;
+use crate::chat::webhook::{CallbackRoute, WebhookPlatform};
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::http::{self, ApiState, RateLimiter};
@@ -88,10 +88,22 @@ pub async fn start(
         .webhook_secret
         .as_ref()
         .or(config.http.api_token.as_ref());
+    let callback_route = CallbackRoute {
+        pinned: config.http.callback_url.as_ref().map(|u| u.to_string()),
+        policy: crate::egress::Policy {
+            allow_private: false,
+            allow: config.http.callback_allow.clone(),
+        },
+    };
     let mut platforms: Vec<Arc<dyn crate::chat::Platform>> = Vec::new();
     if let Some(secret) = signing {
-        let webhook = WebhookPlatform::new(store.clone(), secret.expose(), Duration::from_secs(10))
-            .map_err(anyhow::Error::msg)?;
+        let webhook = WebhookPlatform::new(
+            store.clone(),
+            secret.expose(),
+            Duration::from_secs(10),
+            callback_route.clone(),
+        )
+        .map_err(anyhow::Error::msg)?;
         platforms.push(Arc::new(webhook));
     }
     if let Some(telegram) = &telegram {
@@ -149,6 +161,8 @@ pub async fn start(
         callbacks: signing.is_some(),
         rate: Arc::new(RateLimiter::new(config.http.rate_per_minute)),
         auth_failures: Arc::new(RateLimiter::new(config.http.auth_failures_per_minute)),
+        callback_pin: callback_route.pinned.clone(),
+        callback_policy: callback_route.policy.clone(),
     };
     let listener = tokio::net::TcpListener::bind(config.http.bind)
         .await

@@ -48,6 +48,14 @@ pub struct HttpConfig {
     pub auth_failures_per_minute: u32,
     /// How long connections may take and how many may be open.
     pub limits: ConnectionLimits,
+    /// The one URL every chat-API callback goes to
+    /// (`STEWARD_WEBHOOK_CALLBACK_URL`); when set, conversations cannot name
+    /// their own.
+    pub callback_url: Option<url::Url>,
+    /// Private hosts and networks a conversation's `callback_url` may point
+    /// to (`STEWARD_WEBHOOK_CALLBACK_ALLOW`, hosts and CIDRs); else only
+    /// public addresses.
+    pub callback_allow: Vec<crate::egress::Allowed>,
 }
 
 /// What one client may hold of the HTTP server: every listener steward runs
@@ -140,6 +148,22 @@ pub(super) fn http(lookup: &dyn Fn(&str) -> Option<String>) -> Result<HttpConfig
         max_connections: count("STEWARD_MAX_CONNECTIONS", defaults.max_connections as u32)?
             as usize,
     };
+    let callback_url = match set("STEWARD_WEBHOOK_CALLBACK_URL") {
+        Some(value) => Some(
+            url::Url::parse(&value)
+                .ok()
+                .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+                .ok_or(ConfigError::Invalid(
+                    "STEWARD_WEBHOOK_CALLBACK_URL",
+                    value,
+                    "an http(s) URL",
+                ))?,
+        ),
+        None => None,
+    };
+    let callback_allow =
+        crate::egress::parse_allow_list(&set("STEWARD_WEBHOOK_CALLBACK_ALLOW").unwrap_or_default())
+            .map_err(|e| ConfigError::List("STEWARD_WEBHOOK_CALLBACK_ALLOW", e))?;
     Ok(HttpConfig {
         bind,
         api_token: set("STEWARD_API_TOKEN").map(Secret),
@@ -147,6 +171,8 @@ pub(super) fn http(lookup: &dyn Fn(&str) -> Option<String>) -> Result<HttpConfig
         rate_per_minute,
         auth_failures_per_minute,
         limits,
+        callback_url,
+        callback_allow,
     })
 }
 

@@ -15,9 +15,13 @@ use std::net::IpAddr;
 
 pub use address::is_public;
 
-/// What a refusal says to do about it.
+/// What a refusal of an `http` step says to do about it.
 pub const HOW_TO_ALLOW: &str =
     "set STEWARD_HTTP_ALLOW to the hosts or CIDRs to open, or STEWARD_HTTP_ALLOW_PRIVATE=true for all";
+
+/// What a refusal of a chat callback says to do about it.
+pub const HOW_TO_ALLOW_CALLBACKS: &str =
+    "set STEWARD_WEBHOOK_CALLBACK_ALLOW to the hosts or CIDRs to open";
 
 /// One entry of `STEWARD_HTTP_ALLOW`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -64,6 +68,25 @@ impl Policy {
             Allowed::Net(..) => false,
         })
     }
+}
+
+/// Why `policy` refuses `url` before any name is resolved: a literal address
+/// it does not permit, or `localhost` (resolved by some systems without DNS).
+/// Names are checked again, address by address, by the [`resolver`].
+pub fn refusal(policy: &Policy, url: &url::Url) -> Option<String> {
+    let literal = match url.host()? {
+        url::Host::Ipv4(ip) => Some(IpAddr::V4(ip)),
+        url::Host::Ipv6(ip) => Some(IpAddr::V6(ip)),
+        url::Host::Domain(_) => None,
+    };
+    if let Some(ip) = literal {
+        return (!policy.permits(None, ip))
+            .then(|| format!("refused to call {ip}: private and loopback addresses are blocked"));
+    }
+    let host = url.host_str()?.trim_end_matches('.').to_ascii_lowercase();
+    let local = host == "localhost" || host.ends_with(".localhost");
+    (local && !policy.allow_private && !policy.host_allowed(&host))
+        .then(|| format!("refused to call {host}: private and loopback addresses are blocked"))
 }
 
 /// Reads `STEWARD_HTTP_ALLOW`: comma-separated hosts, `*.domain`s, addresses

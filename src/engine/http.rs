@@ -10,11 +10,10 @@ use reqwest::redirect::Policy;
 use reqwest::Url;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
-use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::egress::{self, resolver::GuardedResolver, Allowed, HOW_TO_ALLOW};
+use crate::egress::{self, refusal, resolver::GuardedResolver, Allowed, HOW_TO_ALLOW};
 
 /// Limits of the `http` step.
 #[derive(Clone, Debug)]
@@ -59,7 +58,9 @@ impl HttpClient {
                 return attempt.error("more than 5 redirects");
             }
             match refusal(&checked, attempt.url()) {
-                Some(refused) => attempt.error(format!("redirect refused: {refused}")),
+                Some(refused) => {
+                    attempt.error(format!("redirect refused: {refused} ({HOW_TO_ALLOW})"))
+                }
                 None => attempt.follow(),
             }
         });
@@ -67,6 +68,7 @@ impl HttpClient {
             .redirect(redirects)
             .dns_resolver(Arc::new(GuardedResolver {
                 policy: policy.clone(),
+                hint: HOW_TO_ALLOW,
             }))
             // A proxy would resolve names itself, past the private-address
             // check: requests go direct.
@@ -100,7 +102,7 @@ impl HttpClient {
             ));
         }
         if let Some(refused) = refusal(&self.policy, &parsed) {
-            return Err(refused);
+            return Err(format!("{refused} ({HOW_TO_ALLOW})"));
         }
         let method = reqwest::Method::from_bytes(method.to_uppercase().as_bytes())
             .map_err(|_| format!("'{method}' is not an HTTP method"))?;
@@ -170,34 +172,6 @@ fn describe(error: reqwest::Error) -> String {
     } else {
         format!("the request to {url} {what}: {cause}")
     }
-}
-
-fn literal_ip(url: &Url) -> Option<IpAddr> {
-    match url.host()? {
-        url::Host::Ipv4(ip) => Some(IpAddr::V4(ip)),
-        url::Host::Ipv6(ip) => Some(IpAddr::V6(ip)),
-        url::Host::Domain(_) => None,
-    }
-}
-
-/// Why `policy` refuses `url` before any name is resolved: a literal address
-/// it does not permit, or `localhost` (resolved by some systems without DNS).
-/// Names are checked again, address by address, by the resolver.
-fn refusal(policy: &egress::Policy, url: &Url) -> Option<String> {
-    if let Some(ip) = literal_ip(url) {
-        return (!policy.permits(None, ip)).then(|| {
-            format!(
-                "refused to call {ip}: private and loopback addresses are blocked ({HOW_TO_ALLOW})"
-            )
-        });
-    }
-    let host = url.host_str()?.trim_end_matches('.').to_ascii_lowercase();
-    let local = host == "localhost" || host.ends_with(".localhost");
-    (local && !policy.allow_private && !policy.host_allowed(&host)).then(|| {
-        format!(
-            "refused to call {host}: private and loopback addresses are blocked ({HOW_TO_ALLOW})"
-        )
-    })
 }
 
 #[cfg(test)]

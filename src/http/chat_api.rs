@@ -12,11 +12,11 @@ use std::net::SocketAddr;
 use std::time::Instant;
 
 use super::auth;
+use super::callback_url;
 use super::error::ApiError;
 use super::ids;
 use super::ApiState;
 use crate::agent::{Button, Content, Inbound};
-use crate::store::callbacks;
 
 /// The largest request body read.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -38,8 +38,13 @@ pub struct ChatRequest {
     #[serde(default)]
     pub action: Option<String>,
     /// Where later notices of this conversation's workflows are POSTed.
+    /// The first URL a conversation gives holds.
     #[serde(default)]
     pub callback_url: Option<String>,
+    /// Replace the conversation's callback URL with `callback_url` (needs
+    /// the API token).
+    #[serde(default)]
+    pub replace_callback: Option<bool>,
 }
 
 /// The answer.
@@ -78,7 +83,8 @@ pub async fn chat(
         });
     }
     if let Some(url) = &request.callback_url {
-        remember_callback(&state, &inbound.home_chat, url).await?;
+        let replace = request.replace_callback.unwrap_or(false);
+        callback_url::register(&state, &inbound.home_chat, &inbound.user, url, replace).await?;
     }
     let reply = state
         .agent
@@ -141,36 +147,4 @@ fn inbound(request: &ChatRequest) -> Result<Inbound, ApiError> {
         manages: None,
         content,
     })
-}
-
-/// Stores the conversation's callback URL (only when it changed).
-async fn remember_callback(state: &ApiState, chat: &str, url: &str) -> Result<(), ApiError> {
-    if !state.callbacks {
-        return Err(ApiError::unprocessable(
-            "callback_url needs a signing key: set STEWARD_WEBHOOK_SECRET (or STEWARD_API_TOKEN) on the server",
-        ));
-    }
-    let parsed = url::Url::parse(url.trim())
-        .ok()
-        .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
-        .ok_or_else(|| ApiError::unprocessable("callback_url must be an http(s) URL"))?;
-    if url.len() > 2_000 {
-        return Err(ApiError::unprocessable(
-            "callback_url is longer than 2000 characters",
-        ));
-    }
-    let known = callbacks::get(state.store.reader(), chat)
-        .await
-        .map_err(|e| ApiError::internal(&e))?;
-    if known.as_deref() != Some(parsed.as_str()) {
-        callbacks::set(
-            state.store.pool(),
-            chat,
-            parsed.as_str(),
-            chrono::Utc::now(),
-        )
-        .await
-        .map_err(|e| ApiError::internal(&e))?;
-    }
-    Ok(())
 }

@@ -4,6 +4,7 @@
 
 mod activity;
 mod auth;
+mod callback_url;
 mod chat_api;
 mod deadline;
 mod error;
@@ -35,6 +36,11 @@ pub struct ApiState {
     pub rate: Arc<RateLimiter>,
     /// Failed authentications per client address.
     pub auth_failures: Arc<RateLimiter>,
+    /// The one callback URL of the whole integration, when the operator set
+    /// it (`STEWARD_WEBHOOK_CALLBACK_URL`).
+    pub callback_pin: Option<String>,
+    /// Where conversations' callback URLs may point.
+    pub callback_policy: crate::egress::Policy,
 }
 
 /// The routes; `extra` (Telegram's webhook) is merged in.

@@ -435,6 +435,8 @@ impl Served {
                 "STEWARD_BIND" => Some("127.0.0.1:0".into()),
                 "STEWARD_MIN_INTERVAL_SECONDS" => Some("1".into()),
                 "STEWARD_HTTP_ALLOW_PRIVATE" => Some("true".into()),
+                // Test receivers listen on loopback.
+                "STEWARD_WEBHOOK_CALLBACK_ALLOW" => Some("127.0.0.0/8".into()),
                 "STEWARD_SHUTDOWN_GRACE_SECONDS" => Some("2".into()),
                 _ => None,
             }

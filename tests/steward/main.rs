@@ -10,6 +10,7 @@ mod agent_approval_serve;
 mod chat_api;
 mod chat_api_auth;
 mod chat_api_ids;
+mod chat_callbacks;
 mod chat_delivery;
 mod chat_llm;
 mod chat_offline;
