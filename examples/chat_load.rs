@@ -21,7 +21,10 @@ use serde_json::json;
 #[tokio::main]
 async fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let base = args.get(1).cloned().unwrap_or("http://127.0.0.1:8080".into());
+    let base = args
+        .get(1)
+        .cloned()
+        .unwrap_or("http://127.0.0.1:8080".into());
     let token = args.get(2).cloned().unwrap_or_default();
     let total: usize = args.get(3).and_then(|n| n.parse().ok()).unwrap_or(20_000);
     let clients: usize = args.get(4).and_then(|n| n.parse().ok()).unwrap_or(500);

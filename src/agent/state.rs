@@ -15,6 +15,7 @@ use crate::scheduler::control;
 use crate::store::conversations::{self, Conversation};
 use crate::store::users::{self, User};
 use crate::store::{audit, runs, workflows};
+use crate::workflow::redact::Redactor;
 use crate::workflow::Workflow;
 
 /// A line of history.
@@ -640,6 +641,14 @@ impl Turn {
                     .push_str(&format!("\n(Still waiting: \"{name}\" — yes or no?)"));
             }
         }
+        // Secrets typed in chat (`https://admin:hunter2@…`, tokens, keys)
+        // stay where the workflow needs them, the stored draft and workflow,
+        // and are masked in everything shown or kept as words: the reply,
+        // the draft as shown, the actions, and the history (which later
+        // turns send to the model).
+        let mask = Redactor::default();
+        reply.text = mask.secrets(&reply.text);
+        let said = mask.secrets(&said);
         let keep = agent.settings.history_messages.max(2);
         self.history.push(Said {
             role: "user".into(),
@@ -659,7 +668,10 @@ impl Turn {
         } else {
             None
         };
-        reply.draft = self.draft.as_ref().map(|d| d.view(self.now, expires));
+        reply.draft = self
+            .draft
+            .as_ref()
+            .map(|d| mask.value(&d.view(self.now, expires)));
         self.conversation.history =
             serde_json::to_string(&self.history).unwrap_or_else(|_| "[]".into());
         self.conversation.draft = self
@@ -672,7 +684,15 @@ impl Turn {
             .log()
             .save_conversation(&self.conversation, self.now)
             .await?;
-        reply.actions = self.actions;
+        reply.actions = self
+            .actions
+            .into_iter()
+            .map(|action| ActionRecord {
+                args: mask.value(&action.args),
+                result: mask.value(&action.result),
+                ..action
+            })
+            .collect();
         Ok(reply)
     }
 }
