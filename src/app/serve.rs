@@ -118,6 +118,8 @@ pub async fn start(
         fallback,
         platforms,
     ));
+    // What a previous process could not deliver goes first, in its order.
+    delivery.resume().await;
 
     let app = App::on_store(&config, store.clone(), delivery.clone(), clock)?;
     let agent = Arc::new(app.agent(&config, CHAT_RUN_WAIT)?);

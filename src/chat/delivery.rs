@@ -3,10 +3,14 @@
 //! recorded on its run (`runs.delivery_errors`), or for an auto-pause in the
 //! audit log, and logged: never dropped silently.
 //!
-//! `notify` only queues: each destination chat has its own queue and worker,
-//! so notices to one chat arrive in order, and a slow or failing platform
-//! delays neither the scheduler, nor the run that sent the notice, nor other
-//! chats. `drain` waits for the queues at shutdown.
+//! `notify` writes the notice to the outbox (`store::outbox`) and queues it:
+//! each destination chat has its own queue and worker, so notices to one chat
+//! arrive in order, and a slow or failing platform delays neither the
+//! scheduler, nor the run that sent the notice, nor other chats; at most
+//! [`MAX_SENDING`] destinations send at once. A notice leaves the outbox once
+//! delivered or recorded. `drain` waits for the queues at shutdown, then
+//! stops the workers: what is left stays in the outbox, and
+//! [`Delivery::resume`] delivers it at the next start, with its delivery id.
 
 use async_trait::async_trait;
 use chrono::Utc;
@@ -15,67 +19,35 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::sync::{mpsc, Notify};
+use tokio::sync::{mpsc, watch, Notify, Semaphore};
 
-use super::{Outbound, Platform, Retry, SendError};
+use super::{Outbound, Platform, SendError};
+use crate::store::outbox::{self, Waiting};
 use crate::store::{audit, runs, Store};
 use crate::workflow::notify::{Notice, Notifier};
 
-/// How hard delivery tries.
-#[derive(Clone, Copy, Debug)]
-pub struct RetryPolicy {
-    /// Tries in all, the first included.
-    pub attempts: u32,
-    /// The wait before the second try; it doubles after each.
-    pub first_backoff: Duration,
-    /// The longest wait between tries (a platform's Retry-After included).
-    pub max_backoff: Duration,
+pub use super::retry::RetryPolicy;
+
+/// Destinations sending at once; the others wait their turn.
+pub const MAX_SENDING: usize = 64;
+
+/// A notice on its way: its outbox row (none when writing it failed) and
+/// what is sent.
+#[derive(Clone, Debug)]
+struct Queued {
+    outbox_id: Option<i64>,
+    workflow_id: i64,
+    run_id: Option<i64>,
+    message: Outbound,
 }
 
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        RetryPolicy {
-            attempts: 5,
-            first_backoff: Duration::from_millis(500),
-            max_backoff: Duration::from_secs(30),
-        }
-    }
-}
-
-impl RetryPolicy {
-    /// Calls `send` until it succeeds, fails for good, or the tries run out;
-    /// returns the last error and the number of tries made.
-    pub async fn run<F, Fut>(&self, mut send: F) -> Result<u32, (SendError, u32)>
-    where
-        F: FnMut() -> Fut,
-        Fut: std::future::Future<Output = Result<(), SendError>>,
-    {
-        let mut backoff = self.first_backoff;
-        let mut tries = 0;
-        loop {
-            tries += 1;
-            let error = match send().await {
-                Ok(()) => return Ok(tries),
-                Err(error) => error,
-            };
-            let wait = match error.retry {
-                Retry::Never => return Err((error, tries)),
-                _ if tries >= self.attempts.max(1) => return Err((error, tries)),
-                Retry::Backoff => backoff,
-                Retry::After(wait) => wait,
-            };
-            tracing::debug!(%error, tries, wait_ms = wait.as_millis() as u64, "delivery will retry");
-            tokio::time::sleep(wait.min(self.max_backoff)).await;
-            backoff = (backoff * 2).min(self.max_backoff);
-        }
-    }
-}
+type Queues = Arc<Mutex<HashMap<String, mpsc::UnboundedSender<Queued>>>>;
 
 /// Routes notices to the platforms by their home chat's prefix.
 pub struct Delivery {
     inner: Arc<Router>,
     /// Each destination's queue; its worker removes it when idle.
-    queues: Arc<Mutex<HashMap<String, mpsc::UnboundedSender<Notice>>>>,
+    queues: Queues,
     /// Notices queued and not yet delivered or recorded.
     pending: Arc<(AtomicUsize, Notify)>,
 }
@@ -95,6 +67,10 @@ struct Router {
     /// their delivery ids.
     sequence: AtomicU64,
     started: i64,
+    /// Destinations sending at once.
+    sending: Semaphore,
+    /// Set at shutdown: workers stop, leaving their notices in the outbox.
+    stop: watch::Sender<bool>,
 }
 
 impl Delivery {
@@ -114,33 +90,84 @@ impl Delivery {
                 fallback,
                 sequence: AtomicU64::new(0),
                 started: Utc::now().timestamp_millis(),
+                sending: Semaphore::new(MAX_SENDING),
+                stop: watch::channel(false).0,
             }),
             queues: Arc::default(),
             pending: Arc::default(),
         }
     }
 
+    /// Queues what a previous process left in the outbox, oldest first, with
+    /// the delivery ids it had. Call before new notices come.
+    pub async fn resume(&self) -> usize {
+        let waiting = match outbox::waiting(self.inner.store.pool()).await {
+            Ok(waiting) => waiting,
+            Err(error) => {
+                tracing::error!(%error, "could not read the outbox; its notices wait for the next start");
+                return 0;
+            }
+        };
+        let count = waiting.len();
+        for row in waiting {
+            let queued = Queued {
+                outbox_id: Some(row.id),
+                workflow_id: row.workflow_id,
+                run_id: row.run_id,
+                message: Outbound {
+                    text: row.text,
+                    buttons: serde_json::from_str(&row.buttons).unwrap_or_default(),
+                    about: row.about.and_then(|a| serde_json::from_str(&a).ok()),
+                    delivery_id: Some(row.delivery_id),
+                },
+            };
+            let prefix = row.destination.split_once(':').map_or("", |(p, _)| p);
+            if self.inner.platforms.contains_key(prefix) {
+                self.enqueue(row.destination, queued);
+            } else {
+                let error = SendError::permanent(format!("{prefix} is not configured here"));
+                self.inner
+                    .record_failure(&queued, &row.destination, &error, 0)
+                    .await;
+            }
+        }
+        if count > 0 {
+            tracing::info!(
+                count,
+                "delivering the notices a previous run left in the outbox"
+            );
+        }
+        count
+    }
+
     /// Waits until every queued notice is delivered or recorded, at most
-    /// `limit`; returns how many are still pending.
+    /// `limit`, then stops the workers; returns how many are left (in the
+    /// outbox, for the next start).
     pub async fn drain(&self, limit: Duration) -> usize {
         let (count, changed) = &*self.pending;
         let deadline = tokio::time::Instant::now() + limit;
-        loop {
+        let left = loop {
             let waiting = changed.notified();
             let left = count.load(Ordering::SeqCst);
             if left == 0 {
-                return 0;
+                break 0;
             }
             if tokio::time::timeout_at(deadline, waiting).await.is_err() {
-                let left = count.load(Ordering::SeqCst);
-                tracing::error!(left, "shutting down with notices still undelivered");
-                return left;
+                break count.load(Ordering::SeqCst);
             }
+        };
+        let _ = self.inner.stop.send(true);
+        if left > 0 {
+            tracing::warn!(
+                left,
+                "stopping with notices undelivered; they stay in the outbox for the next start"
+            );
         }
+        left
     }
 
     /// Queues `notice` for `to`, starting the destination's worker if needed.
-    fn enqueue(&self, to: String, notice: Notice) {
+    fn enqueue(&self, to: String, notice: Queued) {
         self.pending.0.fetch_add(1, Ordering::SeqCst);
         let mut queues = self.queues.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(queue) = queues.get(&to) {
@@ -159,8 +186,9 @@ impl Delivery {
             Arc::clone(&self.pending),
         );
         // The destination's worker: delivers its notices one after another
-        // (retries included) and stops when idle. It returns nothing to
-        // read; every outcome is logged or recorded by `deliver`.
+        // (retries included) and stops when idle or at shutdown. It returns
+        // nothing to read; every outcome is logged or recorded by `deliver`,
+        // and what it did not deliver is still in the outbox.
         tokio::spawn(worker(inner, to, notices, all, pending));
     }
 }
@@ -168,26 +196,36 @@ impl Delivery {
 async fn worker(
     inner: Arc<Router>,
     to: String,
-    mut notices: mpsc::UnboundedReceiver<Notice>,
-    queues: Arc<Mutex<HashMap<String, mpsc::UnboundedSender<Notice>>>>,
+    mut notices: mpsc::UnboundedReceiver<Queued>,
+    queues: Queues,
     pending: Arc<(AtomicUsize, Notify)>,
 ) {
     let done = |pending: &(AtomicUsize, Notify)| {
         pending.0.fetch_sub(1, Ordering::SeqCst);
         pending.1.notify_waiters();
     };
+    let mut stop = inner.stop.subscribe();
     loop {
-        match tokio::time::timeout(IDLE, notices.recv()).await {
+        let next = tokio::select! {
+            _ = stop.wait_for(|stop| *stop) => return,
+            next = tokio::time::timeout(IDLE, notices.recv()) => next,
+        };
+        match next {
             Ok(Some(notice)) => {
-                inner.deliver(&to, notice).await;
-                done(&pending);
+                tokio::select! {
+                    // Shutdown: the notice stays in the outbox.
+                    _ = stop.wait_for(|stop| *stop) => return,
+                    () = inner.deliver(&to, notice) => done(&pending),
+                }
             }
             _ => {
                 queues.lock().unwrap_or_else(|e| e.into_inner()).remove(&to);
                 // Notices queued before the removal are still ours.
                 while let Ok(notice) = notices.try_recv() {
-                    inner.deliver(&to, notice).await;
-                    done(&pending);
+                    tokio::select! {
+                        _ = stop.wait_for(|stop| *stop) => return,
+                        () = inner.deliver(&to, notice) => done(&pending),
+                    }
                 }
                 return;
             }
@@ -196,12 +234,12 @@ async fn worker(
 }
 
 impl Router {
-    /// Remembers a notice that could not be delivered.
-    async fn record_failure(&self, notice: &Notice, to: &str, error: &SendError, tries: u32) {
-        let audience = notice.audience();
+    /// Remembers a notice that could not be delivered, and takes it out of
+    /// the outbox.
+    async fn record_failure(&self, notice: &Queued, to: &str, error: &SendError, tries: u32) {
         tracing::error!(
-            workflow_id = audience.workflow_id,
-            run_id = notice.run_id(),
+            workflow_id = notice.workflow_id,
+            run_id = notice.run_id,
             to,
             tries,
             %error,
@@ -211,11 +249,11 @@ impl Router {
         let entry = json!({
             "at": now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             "to": to,
-            "notice": Outbound::from_notice(notice).text,
+            "notice": notice.message.text,
             "error": error.message,
             "attempts": tries,
         });
-        let recorded = match notice.run_id() {
+        let recorded = match notice.run_id {
             Some(run_id) => runs::record_delivery_error(self.store.pool(), run_id, &entry)
                 .await
                 .map(|_| ()),
@@ -224,7 +262,7 @@ impl Router {
                     audit::record(
                         &mut conn,
                         "steward",
-                        Some(audience.workflow_id),
+                        Some(notice.workflow_id),
                         "delivery-failed",
                         Some(&entry.to_string()),
                         now,
@@ -234,8 +272,22 @@ impl Router {
                 Err(e) => Err(e),
             },
         };
-        if let Err(store_error) = recorded {
-            tracing::error!(%store_error, "recording an undelivered notice failed too");
+        match recorded {
+            Ok(()) => self.done(notice).await,
+            Err(store_error) => {
+                // Left in the outbox: the next start tries it again.
+                tracing::error!(%store_error, "recording an undelivered notice failed too");
+            }
+        }
+    }
+
+    /// Takes a delivered or recorded notice out of the outbox.
+    async fn done(&self, notice: &Queued) {
+        if let Some(id) = notice.outbox_id {
+            if let Err(error) = outbox::remove(self.store.pool(), id).await {
+                // It will be sent again at the next start, with its id.
+                tracing::warn!(%error, id, "could not take a delivered notice out of the outbox");
+            }
         }
     }
 }
@@ -247,32 +299,62 @@ impl Notifier for Delivery {
             return self.inner.fallback.notify(notice).await;
         };
         let prefix = to.split_once(':').map_or(to.as_str(), |(p, _)| p);
+        let mut queued = Queued {
+            outbox_id: None,
+            workflow_id: notice.audience().workflow_id,
+            run_id: notice.run_id(),
+            message: Outbound::from_notice(&notice),
+        };
         if !self.inner.platforms.contains_key(prefix) {
             if matches!(prefix, "telegram" | "discord" | "webhook") {
                 // A home chat on a platform this process does not run (its
                 // token is not configured): say so on the run.
                 let error = SendError::permanent(format!("{prefix} is not configured here"));
-                self.inner.record_failure(&notice, &to, &error, 0).await;
+                self.inner.record_failure(&queued, &to, &error, 0).await;
             }
             return self.inner.fallback.notify(notice).await;
         }
-        self.enqueue(to, notice);
+        let sequence = self.inner.sequence.fetch_add(1, Ordering::Relaxed);
+        let delivery_id = format!("{:x}-{sequence}", self.inner.started);
+        queued.message.delivery_id = Some(delivery_id.clone());
+        let row = Waiting {
+            id: 0,
+            destination: to.clone(),
+            delivery_id,
+            workflow_id: queued.workflow_id,
+            run_id: queued.run_id,
+            text: queued.message.text.clone(),
+            buttons: serde_json::to_string(&queued.message.buttons).unwrap_or_else(|_| "[]".into()),
+            about: queued.message.about.as_ref().map(|a| a.to_string()),
+        };
+        match outbox::insert(self.inner.store.pool(), &row, Utc::now()).await {
+            Ok(id) => queued.outbox_id = Some(id),
+            // Delivered all the same, only not across a restart.
+            Err(error) => tracing::error!(%error, "could not write a notice to the outbox"),
+        }
+        self.enqueue(to, queued);
     }
 }
 
 impl Router {
-    /// Sends one notice with retries; records it when it cannot be sent.
-    async fn deliver(&self, to: &str, notice: Notice) {
+    /// Sends one notice with retries; takes it out of the outbox when
+    /// delivered, records it when it cannot be.
+    async fn deliver(&self, to: &str, notice: Queued) {
         let (prefix, address) = to.split_once(':').unwrap_or((to, ""));
         let Some(platform) = self.platforms.get(prefix) else {
             return;
         };
-        let mut message = Outbound::from_notice(&notice);
-        let sequence = self.sequence.fetch_add(1, Ordering::Relaxed);
-        message.delivery_id = Some(format!("{:x}-{sequence}", self.started));
-        let result = self.policy.run(|| platform.send(address, &message)).await;
+        // Bounded: many destinations at once wait here, each keeping its order.
+        let Ok(_turn) = self.sending.acquire().await else {
+            return;
+        };
+        let message = &notice.message;
+        let result = self.policy.run(|| platform.send(address, message)).await;
         match result {
-            Ok(tries) => tracing::debug!(to, tries, "notice delivered"),
+            Ok(tries) => {
+                tracing::debug!(to, tries, "notice delivered");
+                self.done(&notice).await;
+            }
             Err((error, tries)) => self.record_failure(&notice, to, &error, tries).await,
         }
     }

@@ -11,6 +11,7 @@ pub mod callbacks;
 pub mod conversations;
 pub mod health;
 pub mod log_writer;
+pub mod outbox;
 pub mod runs;
 pub mod steps;
 pub mod users;

@@ -14,6 +14,7 @@ mod chat_callbacks;
 mod chat_delivery;
 mod chat_llm;
 mod chat_offline;
+mod chat_outbox;
 mod chat_secrets;
 mod chat_telegram;
 mod cli_admin;
