@@ -17,6 +17,7 @@ mod refs;
 pub(crate) mod render;
 mod state;
 mod tools;
+mod vault;
 
 use async_trait::async_trait;
 use chrono::TimeDelta;
