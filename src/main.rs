@@ -1,18 +1,33 @@
 //! The `steward` binary: parses the command line, sets up logging, loads the
 //! configuration and hands over to the library.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::Parser;
 use steward::chat::terminal::TerminalNotifier;
-use steward::cli::{run_chat, run_runs, run_schedule, run_workflows, Cli, Command, Printed};
+use steward::cli::{
+    json_usage_error, run_chat, run_runs, run_schedule, run_workflows, Cli, Command, Printed,
+};
 use steward::config::Config;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let args: Vec<String> = std::env::args().collect();
+            match json_usage_error(&error, &args) {
+                Some(printed) => return print(printed),
+                None => error.exit(),
+            }
+        }
+    };
+    // Colours only for a person at a terminal: a log file or a journal
+    // gets plain text (and NO_COLOR turns them off anywhere).
+    let ansi = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     tracing_subscriber::fmt()
+        .with_ansi(ansi)
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("STEWARD_LOG")
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
@@ -45,6 +60,10 @@ fn main() -> ExitCode {
             runtime.block_on(async_command(command, config))
         }
     };
+    print(printed)
+}
+
+fn print(printed: Printed) -> ExitCode {
     let _ = std::io::stdout().write_all(printed.stdout.as_bytes());
     let _ = std::io::stderr().write_all(printed.stderr.as_bytes());
     ExitCode::from(printed.code)

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use super::state::Turn;
 use super::tools::{self, TOOL_NAMES};
+use super::vault::Vault;
 use super::{render, ActionRecord, Agent, Reply};
 use crate::llm::{prompt, Message, Role};
 
@@ -24,7 +25,10 @@ pub async fn reply(turn: &mut Turn, agent: &Agent, text: &str) -> Reply {
             _ => Message::user(said.text.clone()),
         });
     }
-    messages.push(Message::user(text));
+    // The model reads placeholders for the secrets in the message; its tool
+    // calls get the values back (the workflow needs them).
+    let mut vault = Vault::default();
+    messages.push(Message::user(vault.seal(text)));
     let specs = tools::specs();
     let mut done: Vec<String> = Vec::new();
     for _round in 0..agent.settings.max_tool_rounds {
@@ -62,7 +66,7 @@ pub async fn reply(turn: &mut Turn, agent: &Agent, text: &str) -> Reply {
             } else {
                 said
             };
-            return finish(turn, agent, said);
+            return finish(turn, agent, vault.masked(&said));
         }
         messages.push(Message {
             role: Role::Assistant,
@@ -78,11 +82,13 @@ pub async fn reply(turn: &mut Turn, agent: &Agent, text: &str) -> Reply {
             };
             let result = match serde_json::from_str::<Value>(arguments) {
                 Ok(args @ Value::Object(_)) => {
+                    let args = vault.open_value(&args);
                     let outcome = tools::call(turn, agent, &call.name, args).await;
                     if outcome.ok {
                         done.push(outcome.text.clone());
                     }
-                    json!({ "ok": outcome.ok, "result": outcome.value, "summary": outcome.text })
+                    let result = json!({ "ok": outcome.ok, "result": outcome.value, "summary": outcome.text });
+                    vault.seal_value(&result)
                 }
                 parsed => {
                     let problem = match parsed {

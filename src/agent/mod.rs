@@ -21,6 +21,7 @@ mod second_reading;
 mod state;
 mod timed;
 mod tools;
+mod vault;
 mod zone_question;
 
 use async_trait::async_trait;
@@ -184,8 +185,11 @@ pub struct Agent {
     /// One turn at a time per conversation: two quick messages in one chat
     /// (a double tap, a platform redelivery) read and save the history and
     /// draft in order instead of racing.
-    turns: std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    turns: std::sync::Mutex<HashMap<ConversationKey, Arc<tokio::sync::Mutex<()>>>>,
 }
+
+/// A conversation: its chat and its person, side by side.
+type ConversationKey = (String, String);
 
 impl Agent {
     pub fn new(
@@ -206,13 +210,13 @@ impl Agent {
     }
 
     /// The lock of one conversation's turns.
-    fn turn_lock(&self, key: &str) -> Arc<tokio::sync::Mutex<()>> {
+    fn turn_lock(&self, key: ConversationKey) -> Arc<tokio::sync::Mutex<()>> {
         let mut turns = self.turns.lock().unwrap_or_else(|e| e.into_inner());
         if turns.len() > 1_000 {
             // Forget the locks nobody holds or waits for.
             turns.retain(|_, lock| Arc::strong_count(lock) > 1);
         }
-        Arc::clone(turns.entry(key.to_string()).or_default())
+        Arc::clone(turns.entry(key).or_default())
     }
 
     /// Whether an LLM reads messages (else the offline grammar does).
@@ -236,7 +240,7 @@ impl Agent {
                 )));
             }
         }
-        let lock = self.turn_lock(&state::conversation_key(&inbound));
+        let lock = self.turn_lock(state::conversation_key(&inbound));
         let _one_at_a_time = lock.lock().await;
         let mut turn = state::Turn::load(self, &inbound).await?;
         let reply = match &inbound.content {

@@ -18,6 +18,7 @@ use crate::scheduler::control;
 use crate::store::conversations::{self, Conversation};
 use crate::store::users::{self, User};
 use crate::store::{audit, runs, workflows};
+use crate::workflow::redact::Redactor;
 use crate::workflow::Workflow;
 
 /// A line of history.
@@ -55,9 +56,11 @@ pub struct Turn {
     pub answer_by: AnswerBy,
 }
 
-/// The stored conversation of one person in one chat.
-pub fn conversation_key(inbound: &Inbound) -> String {
-    format!("{}|{}", inbound.conversation, inbound.user)
+/// The stored conversation of one person in one chat: the two ids side by
+/// side, never joined into one string (a separator inside an id would let two
+/// pairs meet).
+pub fn conversation_key(inbound: &Inbound) -> (String, String) {
+    (inbound.conversation.clone(), inbound.user.clone())
 }
 
 impl Turn {
@@ -78,11 +81,11 @@ impl Turn {
             .unwrap_or(agent.settings.default_zone);
         // One stored conversation per chat and person: in a group, each
         // member's drafts are their own.
-        let key = conversation_key(inbound);
-        let stored = conversations::get(agent.store.reader(), &key).await?;
+        let stored =
+            conversations::get(agent.store.reader(), &inbound.conversation, &inbound.user).await?;
         let new_conversation = stored.is_none();
         let conversation = stored.unwrap_or(Conversation {
-            id: key,
+            chat: inbound.conversation.clone(),
             user_id: inbound.user.clone(),
             history: "[]".into(),
             ..Conversation::default()
@@ -625,9 +628,14 @@ impl Turn {
             // Drafted and confirmed within one turn: nothing stored yet.
             return Ok(());
         };
-        let taken = conversations::take_draft(tx, &self.conversation.id, stored)
-            .await
-            .map_err(|e| tools::store_failed(&e))?;
+        let taken = conversations::take_draft(
+            tx,
+            &self.conversation.chat,
+            &self.conversation.user_id,
+            stored,
+        )
+        .await
+        .map_err(|e| tools::store_failed(&e))?;
         if taken {
             Ok(())
         } else {
@@ -902,6 +910,14 @@ impl Turn {
                 }
             }
         }
+        // Secrets typed in chat (`https://admin:hunter2@…`, tokens, keys)
+        // stay where the workflow needs them, the stored draft and workflow,
+        // and are masked in everything shown or kept as words: the reply,
+        // the draft as shown, the actions, and the history (which later
+        // turns send to the model).
+        let mask = Redactor::default();
+        reply.text = mask.secrets(&reply.text);
+        let said = mask.secrets(&said);
         let keep = agent.settings.history_messages.max(2);
         self.history.push(Said {
             role: "user".into(),
@@ -921,7 +937,10 @@ impl Turn {
         } else {
             None
         };
-        reply.draft = self.draft.as_ref().map(|d| d.view(self.now, expires));
+        reply.draft = self
+            .draft
+            .as_ref()
+            .map(|d| mask.value(&d.view(self.now, expires)));
         self.conversation.history =
             serde_json::to_string(&self.history).unwrap_or_else(|_| "[]".into());
         self.conversation.draft = self
@@ -934,7 +953,15 @@ impl Turn {
             .log()
             .save_conversation(&self.conversation, self.now)
             .await?;
-        reply.actions = self.actions;
+        reply.actions = self
+            .actions
+            .into_iter()
+            .map(|action| ActionRecord {
+                args: mask.value(&action.args),
+                result: mask.value(&action.result),
+                ..action
+            })
+            .collect();
         Ok(reply)
     }
 }

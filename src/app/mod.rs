@@ -59,6 +59,7 @@ impl App {
     ) -> anyhow::Result<App> {
         let http = HttpClient::new(HttpConfig {
             allow_private: config.http_allow_private,
+            allow: config.http_allow.clone(),
             ..HttpConfig::default()
         })
         .map_err(anyhow::Error::msg)?;

@@ -3,7 +3,6 @@
 //! stop signal.
 
 use anyhow::Context;
-use std::future::IntoFuture;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -14,7 +13,7 @@ use super::{open_store, App};
 use crate::chat::delivery::{Delivery, RetryPolicy};
 use crate::chat::discord::Discord;
 use crate::chat::telegram::Telegram;
-use crate::chat::webhook::WebhookPlatform;
+use crate::chat::webhook::{CallbackRoute, WebhookPlatform};
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::http::{self, ApiState, RateLimiter};
@@ -74,6 +73,12 @@ pub async fn start(
         tracing::warn!("STEWARD_WEBHOOK_SECRET is not set: callbacks are signed with the API token, so every callback receiver holds a key to the API; set a separate secret");
     }
     let store = open_store(&config).await?;
+    store.check_writable().await.with_context(|| {
+        format!(
+            "the database {} does not take writes (a read-only file, directory or disk?); steward serve must write its run log",
+            config.db_path.display()
+        )
+    })?;
     let telegram = config.telegram.as_ref().map(Telegram::new).transpose()?;
     let discord = config.discord.as_ref().map(Discord::new).transpose()?;
 
@@ -83,10 +88,22 @@ pub async fn start(
         .webhook_secret
         .as_ref()
         .or(config.http.api_token.as_ref());
+    let callback_route = CallbackRoute {
+        pinned: config.http.callback_url.as_ref().map(|u| u.to_string()),
+        policy: crate::egress::Policy {
+            allow_private: false,
+            allow: config.http.callback_allow.clone(),
+        },
+    };
     let mut platforms: Vec<Arc<dyn crate::chat::Platform>> = Vec::new();
     if let Some(secret) = signing {
-        let webhook = WebhookPlatform::new(store.clone(), secret.expose(), Duration::from_secs(10))
-            .map_err(anyhow::Error::msg)?;
+        let webhook = WebhookPlatform::new(
+            store.clone(),
+            secret.expose(),
+            Duration::from_secs(10),
+            callback_route.clone(),
+        )
+        .map_err(anyhow::Error::msg)?;
         platforms.push(Arc::new(webhook));
     }
     if let Some(telegram) = &telegram {
@@ -101,6 +118,8 @@ pub async fn start(
         fallback,
         platforms,
     ));
+    // What a previous process could not deliver goes first, in its order.
+    delivery.resume().await;
 
     let app = App::on_store(&config, store.clone(), delivery.clone(), clock)?;
     let agent = Arc::new(app.agent(&config, CHAT_RUN_WAIT)?);
@@ -143,34 +162,33 @@ pub async fn start(
         token: config.http.api_token.clone(),
         callbacks: signing.is_some(),
         rate: Arc::new(RateLimiter::new(config.http.rate_per_minute)),
+        auth_failures: Arc::new(RateLimiter::new(config.http.auth_failures_per_minute)),
+        callback_pin: callback_route.pinned.clone(),
+        callback_policy: callback_route.policy.clone(),
     };
     let listener = tokio::net::TcpListener::bind(config.http.bind)
         .await
         .with_context(|| format!("listening on {}", config.http.bind))?;
     let addr = listener.local_addr().context("reading the bound address")?;
     let router = http::router(state, telegram_router);
-    let (mut http_stopped, mut deadline) = (stopped.clone(), stopped.clone());
+    let (http_stopped, mut deadline) = (stopped.clone(), stopped.clone());
+    let limits = config.http.limits;
     // The HTTP server: stops accepting at the signal and finishes the
     // requests in flight, for at most HTTP_GRACE (a client trickling its
     // body must not hold shutdown).
     tasks.spawn(async move {
-        let serving = axum::serve(listener, router)
-            .with_graceful_shutdown(async move {
-                let _ = http_stopped.wait_for(|stop| *stop).await;
-            })
-            .into_future();
+        let serving = http::serve(listener, router, limits, http_stopped);
         let cut_off = async move {
             let _ = deadline.wait_for(|stop| *stop).await;
             tokio::time::sleep(HTTP_GRACE).await;
         };
-        let served = tokio::select! {
-            served = serving => served.context("the HTTP server"),
+        tokio::select! {
+            () = serving => {}
             _ = cut_off => {
                 tracing::warn!("requests still open {} s after the stop signal were dropped", HTTP_GRACE.as_secs());
-                Ok(())
             }
-        };
-        ("http", served)
+        }
+        ("http", Ok(()))
     });
     Ok(Serving {
         addr,

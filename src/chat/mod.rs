@@ -10,6 +10,7 @@
 
 pub mod delivery;
 pub mod discord;
+mod retry;
 pub mod telegram;
 pub mod terminal;
 pub mod text;

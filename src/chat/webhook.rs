@@ -17,9 +17,11 @@ use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
 use serde_json::json;
 use sha2::Sha256;
+use std::sync::Arc;
 use std::time::Duration;
 
 use super::{Outbound, Platform, SendError};
+use crate::egress::{self, resolver::GuardedResolver, HOW_TO_ALLOW_CALLBACKS};
 use crate::store::{callbacks, Store};
 
 pub const SIGNATURE_HEADER: &str = "x-steward-signature";
@@ -80,18 +82,49 @@ pub fn verify(
     mac.verify_slice(&given).map_err(|_| VerifyError::Mismatch)
 }
 
+/// Where callbacks go.
+#[derive(Clone, Debug, Default)]
+pub struct CallbackRoute {
+    /// The operator's one URL for every conversation
+    /// (`STEWARD_WEBHOOK_CALLBACK_URL`); trusted wherever it points.
+    pub pinned: Option<String>,
+    /// Where conversations' own URLs may point, checked on every address
+    /// their names resolve to, at delivery time.
+    pub policy: egress::Policy,
+}
+
 /// Posts notices to conversations' callback URLs.
 pub struct WebhookPlatform {
     store: Store,
     http: reqwest::Client,
     secret: Vec<u8>,
+    route: CallbackRoute,
 }
 
 impl WebhookPlatform {
-    pub fn new(store: Store, secret: &str, timeout: Duration) -> Result<WebhookPlatform, String> {
+    pub fn new(
+        store: Store,
+        secret: &str,
+        timeout: Duration,
+        route: CallbackRoute,
+    ) -> Result<WebhookPlatform, String> {
+        // The pinned URL is the operator's own: only it is ever called then.
+        let policy = match &route.pinned {
+            Some(_) => egress::Policy {
+                allow_private: true,
+                allow: Vec::new(),
+            },
+            None => route.policy.clone(),
+        };
         let http = reqwest::Client::builder()
             .timeout(timeout)
             .redirect(reqwest::redirect::Policy::none())
+            .dns_resolver(Arc::new(GuardedResolver {
+                policy,
+                hint: HOW_TO_ALLOW_CALLBACKS,
+            }))
+            // A proxy would resolve names itself, past the address check.
+            .no_proxy()
             .user_agent(concat!("steward/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| format!("building the callback client: {e}"))?;
@@ -99,7 +132,32 @@ impl WebhookPlatform {
             store,
             http,
             secret: secret.as_bytes().to_vec(),
+            route,
         })
+    }
+
+    /// The URL `address`'s notices go to.
+    async fn url(&self, address: &str) -> Result<String, SendError> {
+        if let Some(pinned) = &self.route.pinned {
+            return Ok(pinned.clone());
+        }
+        let chat = format!("webhook:{address}");
+        let url = callbacks::get(self.store.reader(), &chat)
+            .await
+            .map_err(|e| SendError::transient(format!("loading the callback URL: {e}")))?
+            .ok_or_else(|| {
+                SendError::permanent(format!(
+                    "conversation '{address}' gave no callback_url to send this to"
+                ))
+            })?;
+        let parsed = url::Url::parse(&url)
+            .map_err(|e| SendError::permanent(format!("the stored callback URL: {e}")))?;
+        if let Some(refused) = egress::refusal(&self.route.policy, &parsed) {
+            return Err(SendError::permanent(format!(
+                "the callback URL was refused: {refused} ({HOW_TO_ALLOW_CALLBACKS})"
+            )));
+        }
+        Ok(url)
     }
 }
 
@@ -110,15 +168,7 @@ impl Platform for WebhookPlatform {
     }
 
     async fn send(&self, address: &str, message: &Outbound) -> Result<(), SendError> {
-        let chat = format!("webhook:{address}");
-        let url = callbacks::get(self.store.reader(), &chat)
-            .await
-            .map_err(|e| SendError::transient(format!("loading the callback URL: {e}")))?
-            .ok_or_else(|| {
-                SendError::permanent(format!(
-                    "conversation '{address}' gave no callback_url to send this to"
-                ))
-            })?;
+        let url = self.url(address).await?;
         let delivery = message.delivery_id.clone().unwrap_or_default();
         let body = json!({
             "delivery_id": delivery,

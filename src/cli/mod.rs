@@ -44,6 +44,26 @@ pub enum Command {
     Runs(RunsArgs),
 }
 
+/// A command line clap could not read, as `{"error"}` on stdout (exit code
+/// 2) when `--json` was asked for, so a script reading JSON gets JSON; `None`
+/// when clap should print it itself (no `--json`, or help and version).
+pub fn json_usage_error(error: &clap::Error, args: &[String]) -> Option<Printed> {
+    use clap::error::ErrorKind;
+    let shown = matches!(
+        error.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    );
+    if shown || !args.iter().any(|a| a == "--json") {
+        return None;
+    }
+    let rendered = error.render().to_string();
+    let first = rendered.lines().next().unwrap_or_default();
+    let message = first.strip_prefix("error: ").unwrap_or(first).trim();
+    Some(Printed::error(message, true, 2))
+}
+
 /// What a command prints and its exit code.
 #[derive(Debug, Default)]
 pub struct Printed {

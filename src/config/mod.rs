@@ -6,7 +6,7 @@ mod platforms;
 
 use std::path::PathBuf;
 
-pub use platforms::{DiscordConfig, HttpConfig, Secret, TelegramConfig};
+pub use platforms::{ConnectionLimits, DiscordConfig, HttpConfig, Secret, TelegramConfig};
 
 use crate::engine::mcp::{McpServerConfig, McpTransport};
 use crate::llm::{LlmConfig, LlmConfigError};
@@ -26,6 +26,9 @@ pub struct Config {
     /// Let `http` steps call loopback and private addresses
     /// (`STEWARD_HTTP_ALLOW_PRIVATE`, default false).
     pub http_allow_private: bool,
+    /// Hosts and networks `http` steps may call besides public addresses
+    /// (`STEWARD_HTTP_ALLOW`, e.g. `10.1.0.0/16,intranet.example.com`).
+    pub http_allow: Vec<crate::egress::Allowed>,
     /// Runs executing at once (`STEWARD_MAX_CONCURRENT_RUNS`, default 64).
     pub max_concurrent_runs: usize,
     /// A run's lease; a process silent this long has its runs marked
@@ -68,6 +71,8 @@ pub enum ConfigError {
     Number(&'static str, String),
     #[error("{0} must be true or false, not '{1}'")]
     Flag(&'static str, String),
+    #[error("{0}: {1}")]
+    List(&'static str, String),
     #[error("{0} must be {2}, not '{1}'")]
     Invalid(&'static str, String, &'static str),
     #[error(transparent)]
@@ -121,6 +126,9 @@ impl Config {
             }
         };
         let http_allow_private = flag("STEWARD_HTTP_ALLOW_PRIVATE")?;
+        let http_allow =
+            crate::egress::parse_allow_list(&lookup("STEWARD_HTTP_ALLOW").unwrap_or_default())
+                .map_err(|e| ConfigError::List("STEWARD_HTTP_ALLOW", e))?;
         let llm = LlmConfig::from_lookup(&lookup)?;
         let node = lookup("STEWARD_NODE")
             .filter(|v| !v.trim().is_empty())
@@ -135,6 +143,7 @@ impl Config {
             min_interval_seconds,
             db_path,
             http_allow_private,
+            http_allow,
             max_concurrent_runs: number("STEWARD_MAX_CONCURRENT_RUNS", 64)? as usize,
             lease_seconds: number("STEWARD_LEASE_SECONDS", 30)?,
             shutdown_grace_seconds: number("STEWARD_SHUTDOWN_GRACE_SECONDS", 30)?,

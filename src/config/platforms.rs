@@ -3,6 +3,7 @@
 
 use std::fmt;
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use super::ConfigError;
 
@@ -42,6 +43,48 @@ pub struct HttpConfig {
     /// Messages per minute one user may send through the API
     /// (`STEWARD_API_RATE_PER_MINUTE`, default 60; bursts of up to that many).
     pub rate_per_minute: u32,
+    /// Failed authentications per minute one client address may make before
+    /// it gets 429 (`STEWARD_AUTH_FAILURES_PER_MINUTE`, default 10).
+    pub auth_failures_per_minute: u32,
+    /// How long connections may take and how many may be open.
+    pub limits: ConnectionLimits,
+    /// The one URL every chat-API callback goes to
+    /// (`STEWARD_WEBHOOK_CALLBACK_URL`); when set, conversations cannot name
+    /// their own.
+    pub callback_url: Option<url::Url>,
+    /// Private hosts and networks a conversation's `callback_url` may point
+    /// to (`STEWARD_WEBHOOK_CALLBACK_ALLOW`, hosts and CIDRs); else only
+    /// public addresses.
+    pub callback_allow: Vec<crate::egress::Allowed>,
+}
+
+/// What one client may hold of the HTTP server: every listener steward runs
+/// closes connections that stall, and keeps a cap on how many are open.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ConnectionLimits {
+    /// From a request's first byte to the end of its headers
+    /// (`STEWARD_HEADER_TIMEOUT_SECONDS`, default 10).
+    pub header_timeout: Duration,
+    /// From the end of the headers to the end of the body
+    /// (`STEWARD_BODY_TIMEOUT_SECONDS`, default 30).
+    pub body_timeout: Duration,
+    /// A connection with no request in flight and nothing sent or received
+    /// this long is closed (`STEWARD_IDLE_TIMEOUT_SECONDS`, default 60).
+    pub idle_timeout: Duration,
+    /// Connections open at once; more wait to be accepted
+    /// (`STEWARD_MAX_CONNECTIONS`, default 1024).
+    pub max_connections: usize,
+}
+
+impl Default for ConnectionLimits {
+    fn default() -> Self {
+        ConnectionLimits {
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(30),
+            idle_timeout: Duration::from_secs(60),
+            max_connections: 1024,
+        }
+    }
 }
 
 /// Telegram (`TELEGRAM_BOT_TOKEN`).
@@ -81,19 +124,55 @@ pub(super) fn http(lookup: &dyn Fn(&str) -> Option<String>) -> Result<HttpConfig
         })?,
         None => SocketAddr::from(([127, 0, 0, 1], 8080)),
     };
-    let rate_per_minute = match set("STEWARD_API_RATE_PER_MINUTE") {
-        Some(value) => value
-            .parse::<u32>()
-            .ok()
-            .filter(|n| *n >= 1)
-            .ok_or(ConfigError::Number("STEWARD_API_RATE_PER_MINUTE", value))?,
-        None => 60,
+    let count = |name: &'static str, default: u32| -> Result<u32, ConfigError> {
+        match set(name) {
+            Some(value) => value
+                .parse::<u32>()
+                .ok()
+                .filter(|n| *n >= 1)
+                .ok_or(ConfigError::Number(name, value)),
+            None => Ok(default),
+        }
     };
+    let rate_per_minute = count("STEWARD_API_RATE_PER_MINUTE", 60)?;
+    let auth_failures_per_minute = count("STEWARD_AUTH_FAILURES_PER_MINUTE", 10)?;
+    let defaults = ConnectionLimits::default();
+    let seconds = |name: &'static str, default: Duration| -> Result<Duration, ConfigError> {
+        let default = default.as_secs() as u32;
+        Ok(Duration::from_secs(u64::from(count(name, default)?)))
+    };
+    let limits = ConnectionLimits {
+        header_timeout: seconds("STEWARD_HEADER_TIMEOUT_SECONDS", defaults.header_timeout)?,
+        body_timeout: seconds("STEWARD_BODY_TIMEOUT_SECONDS", defaults.body_timeout)?,
+        idle_timeout: seconds("STEWARD_IDLE_TIMEOUT_SECONDS", defaults.idle_timeout)?,
+        max_connections: count("STEWARD_MAX_CONNECTIONS", defaults.max_connections as u32)?
+            as usize,
+    };
+    let callback_url = match set("STEWARD_WEBHOOK_CALLBACK_URL") {
+        Some(value) => Some(
+            url::Url::parse(&value)
+                .ok()
+                .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+                .ok_or(ConfigError::Invalid(
+                    "STEWARD_WEBHOOK_CALLBACK_URL",
+                    value,
+                    "an http(s) URL",
+                ))?,
+        ),
+        None => None,
+    };
+    let callback_allow =
+        crate::egress::parse_allow_list(&set("STEWARD_WEBHOOK_CALLBACK_ALLOW").unwrap_or_default())
+            .map_err(|e| ConfigError::List("STEWARD_WEBHOOK_CALLBACK_ALLOW", e))?;
     Ok(HttpConfig {
         bind,
         api_token: set("STEWARD_API_TOKEN").map(Secret),
         webhook_secret: set("STEWARD_WEBHOOK_SECRET").map(Secret),
         rate_per_minute,
+        auth_failures_per_minute,
+        limits,
+        callback_url,
+        callback_allow,
     })
 }
 

@@ -2,23 +2,27 @@
 //! private and loopback addresses unless configured (DESIGN §5).
 //!
 //! Addresses are checked where connections are made (a DNS resolver that drops
-//! private addresses, and a check of literal IPs in the URL and in redirects),
-//! so a name that resolves to 127.0.0.1 or a redirect to 10.0.0.1 is refused too.
+//! refused addresses, and a check of literal IPs in the URL and in redirects),
+//! so a name that resolves to 127.0.0.1 or a redirect to 10.0.0.1 is refused
+//! too. What is refused is [`crate::egress`]'s rule.
 
-use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use reqwest::redirect::Policy;
 use reqwest::Url;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
-use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+use crate::egress::{self, refusal, resolver::GuardedResolver, Allowed, HOW_TO_ALLOW};
 
 /// Limits of the `http` step.
 #[derive(Clone, Debug)]
 pub struct HttpConfig {
     /// Allow loopback and private addresses (tests, home networks).
     pub allow_private: bool,
+    /// Hosts and networks allowed besides public addresses
+    /// (`STEWARD_HTTP_ALLOW`).
+    pub allow: Vec<Allowed>,
     pub max_response_bytes: usize,
     pub default_timeout: Duration,
 }
@@ -27,6 +31,7 @@ impl Default for HttpConfig {
     fn default() -> Self {
         HttpConfig {
             allow_private: false,
+            allow: Vec::new(),
             max_response_bytes: 1024 * 1024,
             default_timeout: Duration::from_secs(30),
         }
@@ -38,32 +43,44 @@ impl Default for HttpConfig {
 pub struct HttpClient {
     client: reqwest::Client,
     config: HttpConfig,
+    policy: egress::Policy,
 }
 
 impl HttpClient {
     pub fn new(config: HttpConfig) -> Result<HttpClient, String> {
-        let allow_private = config.allow_private;
+        let policy = egress::Policy {
+            allow_private: config.allow_private,
+            allow: config.allow.clone(),
+        };
+        let checked = policy.clone();
         let redirects = Policy::custom(move |attempt| {
             if attempt.previous().len() >= 5 {
                 return attempt.error("more than 5 redirects");
             }
-            match literal_ip(attempt.url()) {
-                Some(ip) if !allow_private && !is_public(ip) => {
-                    attempt.error(format!("redirect to private address {ip} refused"))
+            match refusal(&checked, attempt.url()) {
+                Some(refused) => {
+                    attempt.error(format!("redirect refused: {refused} ({HOW_TO_ALLOW})"))
                 }
-                _ => attempt.follow(),
+                None => attempt.follow(),
             }
         });
         let client = reqwest::Client::builder()
             .redirect(redirects)
-            .dns_resolver(Arc::new(GuardedResolver { allow_private }))
+            .dns_resolver(Arc::new(GuardedResolver {
+                policy: policy.clone(),
+                hint: HOW_TO_ALLOW,
+            }))
             // A proxy would resolve names itself, past the private-address
             // check: requests go direct.
             .no_proxy()
             .user_agent(concat!("steward/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| format!("building the HTTP client: {e}"))?;
-        Ok(HttpClient { client, config })
+        Ok(HttpClient {
+            client,
+            config,
+            policy,
+        })
     }
 
     /// Sends the request and reads at most `max_response_bytes`. The output is
@@ -84,15 +101,8 @@ impl HttpClient {
                 parsed.scheme()
             ));
         }
-        if let Some(ip) = literal_ip(&parsed) {
-            if !self.config.allow_private && !is_public(ip) {
-                return Err(format!(
-                    "refused to call {ip}: private and loopback addresses are blocked (set STEWARD_HTTP_ALLOW_PRIVATE=true to allow)"
-                ));
-            }
-        }
-        if parsed.host_str() == Some("localhost") && !self.config.allow_private {
-            return Err("refused to call localhost: private and loopback addresses are blocked (set STEWARD_HTTP_ALLOW_PRIVATE=true to allow)".into());
+        if let Some(refused) = refusal(&self.policy, &parsed) {
+            return Err(format!("{refused} ({HOW_TO_ALLOW})"));
         }
         let method = reqwest::Method::from_bytes(method.to_uppercase().as_bytes())
             .map_err(|_| format!("'{method}' is not an HTTP method"))?;
@@ -164,96 +174,9 @@ fn describe(error: reqwest::Error) -> String {
     }
 }
 
-fn literal_ip(url: &Url) -> Option<IpAddr> {
-    match url.host()? {
-        url::Host::Ipv4(ip) => Some(IpAddr::V4(ip)),
-        url::Host::Ipv6(ip) => Some(IpAddr::V6(ip)),
-        url::Host::Domain(_) => None,
-    }
-}
-
-/// Whether an address is on the public internet.
-pub fn is_public(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => {
-            let [a, b, ..] = v4.octets();
-            !(v4.is_loopback()
-                || v4.is_private()
-                || v4.is_link_local()
-                || v4.is_unspecified()
-                || v4.is_broadcast()
-                || v4.is_documentation()
-                || a == 0
-                || (a == 100 && (64..128).contains(&b)) // carrier-grade NAT
-                || (a == 198 && (b == 18 || b == 19)) // benchmarking
-                || a >= 224)
-        }
-        IpAddr::V6(v6) => {
-            if let Some(v4) = v6.to_ipv4_mapped() {
-                return is_public(IpAddr::V4(v4));
-            }
-            let first = v6.segments()[0];
-            !(v6.is_loopback()
-                || v6.is_unspecified()
-                || (first & 0xfe00) == 0xfc00 // unique local
-                || (first & 0xffc0) == 0xfe80 // link local
-                || (first & 0xff00) == 0xff00) // multicast
-        }
-    }
-}
-
-/// Resolves names and drops private addresses unless allowed.
-struct GuardedResolver {
-    allow_private: bool,
-}
-
-impl Resolve for GuardedResolver {
-    fn resolve(&self, name: Name) -> Resolving {
-        let allow_private = self.allow_private;
-        Box::pin(async move {
-            let host = name.as_str().to_string();
-            let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
-                .await?
-                .filter(|addr| allow_private || is_public(addr.ip()))
-                .collect();
-            if addrs.is_empty() {
-                let error: Box<dyn std::error::Error + Send + Sync> = format!(
-                    "{host} resolves only to private or loopback addresses, which are blocked (set STEWARD_HTTP_ALLOW_PRIVATE=true to allow)"
-                )
-                .into();
-                return Err(error);
-            }
-            let addrs: Addrs = Box::new(addrs.into_iter());
-            Ok(addrs)
-        })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn private_and_loopback_addresses_are_not_public() {
-        for ip in [
-            "127.0.0.1",
-            "10.1.2.3",
-            "172.16.0.1",
-            "192.168.1.1",
-            "169.254.169.254",
-            "100.64.0.1",
-            "::1",
-            "fd00::1",
-            "fe80::1",
-            "::ffff:127.0.0.1",
-            "0.0.0.0",
-        ] {
-            assert!(!is_public(ip.parse().unwrap()), "{ip}");
-        }
-        for ip in ["1.1.1.1", "93.184.216.34", "2606:4700::1111"] {
-            assert!(is_public(ip.parse().unwrap()), "{ip}");
-        }
-    }
 
     #[tokio::test]
     async fn loopback_urls_are_refused_by_default() {

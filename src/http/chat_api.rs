@@ -3,23 +3,23 @@
 //! to its `callback_url` (chat/webhook.rs signs them).
 
 use axum::body::Body;
-use axum::extract::State;
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::net::SocketAddr;
 use std::time::Instant;
 
+use super::auth;
+use super::callback_url;
 use super::error::ApiError;
+use super::ids;
 use super::ApiState;
 use crate::agent::{AnswerBy, Button, Content, Inbound, Zone};
-use crate::store::callbacks;
 
 /// The largest request body read.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
-
-/// The longest id or name accepted.
-const MAX_ID_CHARS: usize = 200;
 
 /// A message (`text`) or a button press (`action`) in a conversation.
 #[derive(Debug, Deserialize, Serialize)]
@@ -38,12 +38,17 @@ pub struct ChatRequest {
     #[serde(default)]
     pub action: Option<String>,
     /// Where later notices of this conversation's workflows are POSTed.
+    /// The first URL a conversation gives holds.
     #[serde(default)]
     pub callback_url: Option<String>,
     /// The person's IANA zone as the integration knows it; used while they
     /// have set none (then steward does not need to ask).
     #[serde(default)]
     pub timezone: Option<String>,
+    /// Replace the conversation's callback URL with `callback_url` (needs
+    /// the API token).
+    #[serde(default)]
+    pub replace_callback: Option<bool>,
 }
 
 /// The answer.
@@ -56,10 +61,11 @@ pub struct ChatResponse {
 
 pub async fn chat(
     State(state): State<ApiState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Json<ChatResponse>, ApiError> {
-    authorize(&state, &headers)?;
+    auth::authorize(&state, &headers, peer)?;
     let bytes = axum::body::to_bytes(body, MAX_BODY_BYTES)
         .await
         .map_err(|_| {
@@ -81,7 +87,8 @@ pub async fn chat(
         });
     }
     if let Some(url) = &request.callback_url {
-        remember_callback(&state, &inbound.home_chat, url).await?;
+        let replace = request.replace_callback.unwrap_or(false);
+        callback_url::register(&state, &inbound.home_chat, &inbound.user, url, replace).await?;
     }
     let reply = state
         .agent
@@ -93,36 +100,6 @@ pub async fn chat(
         buttons: reply.buttons,
         draft: reply.draft,
     }))
-}
-
-/// The bearer token, compared in constant time.
-fn authorize(state: &ApiState, headers: &HeaderMap) -> Result<(), ApiError> {
-    let Some(expected) = &state.token else {
-        return Ok(());
-    };
-    let given = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| {
-            v.strip_prefix("Bearer ")
-                .or_else(|| v.strip_prefix("bearer "))
-        })
-        .map(str::trim);
-    match given {
-        Some(token) if same(token.as_bytes(), expected.expose().as_bytes()) => Ok(()),
-        Some(_) => Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "the bearer token is not valid",
-        )),
-        None => Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "send the API token as 'Authorization: Bearer <token>'",
-        )),
-    }
-}
-
-fn same(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// Malformed JSON is a 400; well-formed JSON of the wrong shape a 422 naming
@@ -151,23 +128,11 @@ fn parse(bytes: &[u8]) -> Result<ChatRequest, ApiError> {
 }
 
 fn inbound(request: &ChatRequest) -> Result<Inbound, ApiError> {
-    let id = |name: &str, value: &str| -> Result<String, ApiError> {
-        let value = value.trim();
-        if value.is_empty() {
-            return Err(ApiError::unprocessable(format!("{name} must not be empty")));
-        }
-        if value.chars().count() > MAX_ID_CHARS || value.chars().any(char::is_control) {
-            return Err(ApiError::unprocessable(format!(
-                "{name} must be at most {MAX_ID_CHARS} characters, without control characters"
-            )));
-        }
-        Ok(value.to_string())
-    };
-    let conversation = id("conversation_id", &request.conversation_id)?;
-    let user = id("user_id", &request.user_id)?;
+    let conversation = ids::parse("conversation_id", &request.conversation_id)?;
+    let user = ids::parse("user_id", &request.user_id)?;
     let content = match (&request.text, &request.action) {
         (Some(text), None) => Content::Text(text.clone()),
-        (None, Some(action)) => Content::Action(id("action", action)?),
+        (None, Some(action)) => Content::Action(ids::parse("action", action)?),
         _ => {
             return Err(ApiError::unprocessable(
                 "send exactly one of text (a message) or action (a button press)",
@@ -175,8 +140,8 @@ fn inbound(request: &ChatRequest) -> Result<Inbound, ApiError> {
         }
     };
     let user_name = match &request.user_name {
-        Some(name) if !name.trim().is_empty() => Some(id("user_name", name)?),
-        _ => None,
+        Some(name) => ids::parse_name("user_name", name)?,
+        None => None,
     };
     let timezone = match request.timezone.as_deref().map(str::trim) {
         Some(name) if !name.is_empty() => Some(name.parse::<Zone>().map_err(|_| {
@@ -198,36 +163,4 @@ fn inbound(request: &ChatRequest) -> Result<Inbound, ApiError> {
         answer_by: AnswerBy::Words,
         content,
     })
-}
-
-/// Stores the conversation's callback URL (only when it changed).
-async fn remember_callback(state: &ApiState, chat: &str, url: &str) -> Result<(), ApiError> {
-    if !state.callbacks {
-        return Err(ApiError::unprocessable(
-            "callback_url needs a signing key: set STEWARD_WEBHOOK_SECRET (or STEWARD_API_TOKEN) on the server",
-        ));
-    }
-    let parsed = url::Url::parse(url.trim())
-        .ok()
-        .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
-        .ok_or_else(|| ApiError::unprocessable("callback_url must be an http(s) URL"))?;
-    if url.len() > 2_000 {
-        return Err(ApiError::unprocessable(
-            "callback_url is longer than 2000 characters",
-        ));
-    }
-    let known = callbacks::get(state.store.reader(), chat)
-        .await
-        .map_err(|e| ApiError::internal(&e))?;
-    if known.as_deref() != Some(parsed.as_str()) {
-        callbacks::set(
-            state.store.pool(),
-            chat,
-            parsed.as_str(),
-            chrono::Utc::now(),
-        )
-        .await
-        .map_err(|e| ApiError::internal(&e))?;
-    }
-    Ok(())
 }

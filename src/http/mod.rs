@@ -1,9 +1,16 @@
-//! The HTTP server (axum): `GET /healthz`, the webhook chat API
-//! (`POST /api/v1/chat`), and Telegram's webhook when it is on.
+//! The HTTP server (axum routes on a hyper listener with connection limits,
+//! `server.rs`): `GET /healthz`, the webhook chat API (`POST /api/v1/chat`),
+//! and Telegram's webhook when it is on.
 
+mod activity;
+mod auth;
+mod callback_url;
 mod chat_api;
+mod deadline;
 mod error;
+mod ids;
 mod rate;
+mod server;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -15,6 +22,7 @@ use crate::store::Store;
 
 pub use chat_api::{ChatRequest, ChatResponse, MAX_BODY_BYTES};
 pub use rate::RateLimiter;
+pub use server::serve;
 
 /// What the handlers share.
 #[derive(Clone)]
@@ -26,6 +34,13 @@ pub struct ApiState {
     /// Whether callbacks can be signed, so a `callback_url` is accepted.
     pub callbacks: bool,
     pub rate: Arc<RateLimiter>,
+    /// Failed authentications per client address.
+    pub auth_failures: Arc<RateLimiter>,
+    /// The one callback URL of the whole integration, when the operator set
+    /// it (`STEWARD_WEBHOOK_CALLBACK_URL`).
+    pub callback_pin: Option<String>,
+    /// Where conversations' callback URLs may point.
+    pub callback_policy: crate::egress::Policy,
 }
 
 /// The routes; `extra` (Telegram's webhook) is merged in.
@@ -42,20 +57,28 @@ pub fn router(state: ApiState, extra: Option<Router>) -> Router {
     }
 }
 
-/// Up when the database answers.
+/// Up when the database answers and the writers that run on their own
+/// (claims, leases, the run log) are not failing again and again; else 503
+/// with the reason.
 async fn health(
     axum::extract::State(state): axum::extract::State<ApiState>,
 ) -> axum::response::Response {
+    use axum::http::StatusCode;
     use axum::response::IntoResponse;
-    match state.store.ping().await {
-        Ok(()) => axum::Json(serde_json::json!({ "status": "ok" })).into_response(),
+    use serde_json::json;
+    let failing = match state.store.ping().await {
         Err(e) => {
             tracing::error!(error = %e, "health check: the database does not answer");
-            (
-                axum::http::StatusCode::SERVICE_UNAVAILABLE,
-                axum::Json(serde_json::json!({ "status": "unavailable", "error": "the database does not answer" })),
-            )
-                .into_response()
+            Some("the database does not answer".to_string())
         }
+        Ok(()) => state.store.health().failing(),
+    };
+    match failing {
+        None => axum::Json(json!({ "status": "ok" })).into_response(),
+        Some(reason) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            axum::Json(json!({ "status": "failing", "error": reason })),
+        )
+            .into_response(),
     }
 }

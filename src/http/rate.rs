@@ -1,5 +1,6 @@
-//! Per-user message rates for the chat API: a token bucket per user that
-//! holds `per_minute` messages and refills at that rate.
+//! Rates for the chat API: a token bucket per key (a user's messages, a
+//! client address's failed authentications) that holds `per_minute` and
+//! refills at that rate.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -23,6 +24,23 @@ impl RateLimiter {
         RateLimiter {
             per_minute: per_minute.max(1) as f64,
             buckets: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Whether `key`'s bucket has one left, without taking it; else how long
+    /// until it has.
+    pub fn check(&self, key: &str, now: Instant) -> Result<(), Duration> {
+        let per_second = self.per_minute / 60.0;
+        let buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
+        let Some(bucket) = buckets.get(key) else {
+            return Ok(());
+        };
+        let refilled = now.saturating_duration_since(bucket.at).as_secs_f64() * per_second;
+        let tokens = (bucket.tokens + refilled).min(self.per_minute);
+        if tokens >= 1.0 {
+            Ok(())
+        } else {
+            Err(Duration::from_secs_f64((1.0 - tokens) / per_second))
         }
     }
 
@@ -77,6 +95,22 @@ mod tests {
         assert!(limiter.take("bob", start).is_ok());
         assert!(limiter
             .take("alice", start + Duration::from_secs(20))
+            .is_ok());
+    }
+
+    #[test]
+    fn checking_a_bucket_takes_nothing_from_it() {
+        let limiter = RateLimiter::new(2);
+        let start = Instant::now();
+        assert!(limiter.check("10.0.0.1", start).is_ok());
+        limiter.take("10.0.0.1", start).unwrap();
+        assert!(limiter.check("10.0.0.1", start).is_ok());
+        assert!(limiter.check("10.0.0.1", start).is_ok());
+        limiter.take("10.0.0.1", start).unwrap();
+        let wait = limiter.check("10.0.0.1", start).unwrap_err();
+        assert!(wait > Duration::from_secs(29), "{wait:?}");
+        assert!(limiter
+            .check("10.0.0.1", start + Duration::from_secs(30))
             .is_ok());
     }
 }

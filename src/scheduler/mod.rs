@@ -14,6 +14,7 @@ use tokio::task::JoinSet;
 
 use crate::clock::Clock;
 use crate::engine::Engine;
+use crate::store::health::Writer;
 use crate::store::{approvals, runs, workflows, Store, StoreError};
 use crate::workflow::clip;
 use crate::workflow::notify::{Notice, Notifier};
@@ -155,8 +156,12 @@ impl Scheduler {
                 runs::renew_leases(&mut conn, &self.config.node, &ids, until).await
             }
             .await;
-            if let Err(error) = result {
-                tracing::warn!(%error, "could not renew run leases");
+            match result {
+                Ok(_) => self.store.health().succeeded(Writer::Leases),
+                Err(error) => {
+                    tracing::warn!(%error, "could not renew run leases");
+                    self.store.health().failed(Writer::Leases, &error);
+                }
             }
         }
     }
@@ -420,6 +425,7 @@ impl Scheduler {
             if claim_now {
                 match self.claim_with_retry(self.clock.now()).await {
                     Ok(claimed) => {
+                        self.store.health().succeeded(Writer::Claims);
                         self.send(claimed.notices).await;
                         self.hold(claimed.runs.iter().map(|job| job.run.id));
                         pending.extend(claimed.runs.into_iter().map(|job| (job, false)));
@@ -430,6 +436,7 @@ impl Scheduler {
                     }
                     Err(error) => {
                         tracing::error!(%error, "claim failed; trying again in 1 s");
+                        self.store.health().failed(Writer::Claims, &error);
                         tokio::time::sleep(Duration::from_secs(1)).await;
                         continue;
                     }

@@ -110,7 +110,15 @@ pub fn plan(
         }
     }
     let cutoff = now - grace;
-    let (late, on_time): (Vec<_>, Vec<_>) = slots.into_iter().partition(|s| *s < cutoff);
+    let (late, on_time): (Vec<_>, Vec<_>) = if workflow.policies.catchup == CatchUp::All {
+        // Under 'all' every slot runs, however short the outage: the slots
+        // before the current one are caught up even when they are within
+        // the on-time grace (a restart of a few seconds, a busy moment).
+        let current = slots.last().copied().filter(|slot| *slot >= cutoff);
+        slots.into_iter().partition(|slot| Some(*slot) != current)
+    } else {
+        slots.into_iter().partition(|s| *s < cutoff)
+    };
     let queue_on_time = workflow.policies.catchup == CatchUp::All && !late.is_empty();
     decisions.extend(catch_up(workflow, late, !on_time.is_empty(), now));
     let latest_on_time = on_time.last().copied();

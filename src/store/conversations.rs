@@ -1,5 +1,7 @@
-//! `conversations` table: one row per chat, holding its bounded history, the
-//! draft waiting for confirmation and the workflow "it" refers to.
+//! `conversations` table: one row per chat and person, holding its bounded
+//! history, the draft waiting for confirmation and the workflow "it" refers
+//! to. Keyed by the two ids as separate columns (migration 0015): no id, with
+//! whatever characters it has, can reach another person's row.
 
 use chrono::{DateTime, Utc};
 use sqlx::SqlitePool;
@@ -9,7 +11,9 @@ use super::{opt_ms, to_ms, Context, StoreError};
 /// A conversation as stored. `history` and `draft` are JSON the agent owns.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Conversation {
-    pub id: String,
+    /// The chat it happens in (`webhook:room-1`, `telegram:42`).
+    pub chat: String,
+    /// The person (`webhook:alice`).
     pub user_id: String,
     pub history: String,
     pub draft: Option<String>,
@@ -20,7 +24,7 @@ pub struct Conversation {
 
 #[derive(sqlx::FromRow)]
 struct Row {
-    id: String,
+    chat: String,
     user_id: String,
     history: String,
     draft: Option<String>,
@@ -29,17 +33,23 @@ struct Row {
     focus_workflow_id: Option<i64>,
 }
 
-pub async fn get(pool: &SqlitePool, id: &str) -> Result<Option<Conversation>, StoreError> {
+/// The conversation of `user` in `chat`, if they have spoken there.
+pub async fn get(
+    pool: &SqlitePool,
+    chat: &str,
+    user: &str,
+) -> Result<Option<Conversation>, StoreError> {
     let row: Option<Row> = sqlx::query_as(
-        "SELECT id, user_id, history, draft, draft_expires_at, callback_url, focus_workflow_id \
-         FROM conversations WHERE id = ?",
+        "SELECT chat, user_id, history, draft, draft_expires_at, callback_url, focus_workflow_id \
+         FROM conversations WHERE chat = ? AND user_id = ?",
     )
-    .bind(id)
+    .bind(chat)
+    .bind(user)
     .fetch_optional(pool)
     .await
     .ctx("loading a conversation")?;
     Ok(row.map(|row| Conversation {
-        id: row.id,
+        chat: row.chat,
         user_id: row.user_id,
         history: row.history,
         draft: row.draft,
@@ -53,13 +63,16 @@ pub async fn get(pool: &SqlitePool, id: &str) -> Result<Option<Conversation>, St
 /// took it.
 pub async fn take_draft(
     conn: &mut sqlx::SqliteConnection,
-    id: &str,
+    chat: &str,
+    user: &str,
     draft: &str,
 ) -> Result<bool, StoreError> {
     let done = sqlx::query(
-        "UPDATE conversations SET draft = NULL, draft_expires_at = NULL WHERE id = ? AND draft = ?",
+        "UPDATE conversations SET draft = NULL, draft_expires_at = NULL \
+         WHERE chat = ? AND user_id = ? AND draft = ?",
     )
-    .bind(id)
+    .bind(chat)
+    .bind(user)
     .bind(draft)
     .execute(conn)
     .await
@@ -74,12 +87,12 @@ pub async fn save<'e>(
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO conversations (id, user_id, history, draft, draft_expires_at, callback_url, \
+        "INSERT INTO conversations (chat, user_id, history, draft, draft_expires_at, callback_url, \
          focus_workflow_id, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) \
-         ON CONFLICT (id) DO UPDATE SET user_id = ?2, history = ?3, draft = ?4, \
+         ON CONFLICT (chat, user_id) DO UPDATE SET history = ?3, draft = ?4, \
          draft_expires_at = ?5, callback_url = ?6, focus_workflow_id = ?7, updated_at = ?8",
     )
-    .bind(&conversation.id)
+    .bind(&conversation.chat)
     .bind(&conversation.user_id)
     .bind(&conversation.history)
     .bind(&conversation.draft)

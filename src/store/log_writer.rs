@@ -7,10 +7,12 @@
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sqlx::SqlitePool;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 
 use super::conversations::{self, Conversation};
+use super::health::{WriteHealth, Writer};
 use super::{to_ms, Context, StoreError};
 use crate::workflow::Usage;
 
@@ -70,11 +72,11 @@ impl std::fmt::Debug for Op {
 
 impl LogWriter {
     /// Starts the writer task on `pool`. It ends when every sender is gone.
-    pub fn start(pool: SqlitePool) -> LogWriter {
+    pub fn start(pool: SqlitePool, health: Arc<WriteHealth>) -> LogWriter {
         let (tx, rx) = mpsc::unbounded_channel();
-        // The writer: owns the batching; its errors are logged per batch and
-        // reported to the callers waiting on a reply.
-        tokio::spawn(run(pool, rx));
+        // The writer: owns the batching; its errors are logged per batch,
+        // counted in `health` and reported to the callers waiting on a reply.
+        tokio::spawn(run(pool, rx, health));
         LogWriter { tx }
     }
 
@@ -174,7 +176,7 @@ impl LogWriter {
     }
 }
 
-async fn run(pool: SqlitePool, mut rx: mpsc::UnboundedReceiver<Op>) {
+async fn run(pool: SqlitePool, mut rx: mpsc::UnboundedReceiver<Op>, health: Arc<WriteHealth>) {
     while let Some(first) = rx.recv().await {
         let mut ops = vec![first];
         while ops.len() < BATCH {
@@ -194,9 +196,13 @@ async fn run(pool: SqlitePool, mut rx: mpsc::UnboundedReceiver<Op>) {
             }
         };
         let recorded = match outcome {
-            Ok(recorded) => Ok(recorded),
+            Ok(recorded) => {
+                health.succeeded(Writer::RunLog);
+                Ok(recorded)
+            }
             Err(error) => {
                 tracing::error!(%error, "could not write the run log; leases will mark the runs interrupted");
+                health.failed(Writer::RunLog, &error);
                 Err(error.to_string())
             }
         };

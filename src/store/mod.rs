@@ -9,7 +9,9 @@ pub mod approvals;
 pub mod audit;
 pub mod callbacks;
 pub mod conversations;
+pub mod health;
 pub mod log_writer;
+pub mod outbox;
 pub mod runs;
 pub mod steps;
 pub mod users;
@@ -20,7 +22,6 @@ use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqlitePool, Transaction};
 use std::path::Path;
-use std::str::FromStr;
 use std::time::Duration;
 
 pub use sqlx::SqliteConnection;
@@ -80,13 +81,17 @@ pub struct Store {
     /// writer work at once).
     reader: SqlitePool,
     log: log_writer::LogWriter,
+    health: std::sync::Arc<health::WriteHealth>,
 }
 
 impl Store {
     /// Opens (creating if needed) the database at `path` and applies migrations.
     pub async fn open(path: &Path) -> Result<Store, StoreError> {
-        let options = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))
-            .map_err(|e| StoreError::Data(format!("database path {}: {e}", path.display())))?
+        refuse_url_options(path)?;
+        // The path as a file name, never read as a URL: `x.db?mode=memory`
+        // must not open a database that vanishes at exit.
+        let options = SqliteConnectOptions::new()
+            .filename(path)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
@@ -113,8 +118,14 @@ impl Store {
             .test_before_acquire(false)
             .acquire_timeout(Duration::from_secs(60))
             .connect_lazy_with(options.read_only(true).create_if_missing(false));
-        let log = log_writer::LogWriter::start(pool.clone());
-        Ok(Store { pool, reader, log })
+        let health = std::sync::Arc::new(health::WriteHealth::default());
+        let log = log_writer::LogWriter::start(pool.clone(), std::sync::Arc::clone(&health));
+        Ok(Store {
+            pool,
+            reader,
+            log,
+            health,
+        })
     }
 
     /// Applies the embedded migrations that have not run yet.
@@ -134,6 +145,27 @@ impl Store {
             .await
             .ctx("pinging the database")?;
         Ok(())
+    }
+
+    /// Whether the writers that run on their own keep failing.
+    pub fn health(&self) -> &health::WriteHealth {
+        &self.health
+    }
+
+    /// Writes to the database file and commits (the schema version, set to
+    /// what it is), so a read-only file, directory or disk is found at start
+    /// rather than by every claim after it.
+    pub async fn check_writable(&self) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let version: i64 = sqlx::query_scalar("PRAGMA user_version")
+            .fetch_one(&mut *tx)
+            .await
+            .ctx("reading the schema version")?;
+        sqlx::query(&format!("PRAGMA user_version = {version}"))
+            .execute(&mut *tx)
+            .await
+            .ctx("writing to the database")?;
+        tx.commit().await.ctx("committing a test write")
     }
 
     /// Read-only connections: for reads that need not see this instant's
@@ -169,6 +201,20 @@ impl Store {
         self.reader.close().await;
         self.pool.close().await;
     }
+}
+
+/// A database is a file: a path that reads as a URL or carries SQLite URL
+/// options (`?mode=memory`, `:memory:`) is refused rather than opened as
+/// something that would lose what is written.
+fn refuse_url_options(path: &Path) -> Result<(), StoreError> {
+    let text = path.to_string_lossy();
+    let url_like = text.starts_with("sqlite:") || text.starts_with("file:");
+    if url_like || text.contains('?') || text == ":memory:" || text.is_empty() {
+        return Err(StoreError::Data(format!(
+            "'{text}' is not a database file path: give a file path like ./steward.db (URLs and options such as ?mode=memory are not accepted; steward keeps its data in a file)"
+        )));
+    }
+    Ok(())
 }
 
 /// Unix milliseconds, as every time column stores them.

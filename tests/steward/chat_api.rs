@@ -14,18 +14,18 @@ const TOKEN: &str = "api-token-1";
 const SECRET: &str = "callback-secret";
 
 /// One POST as received: its headers and body.
-type Received = (HeaderMap, Vec<u8>);
+pub type Received = (HeaderMap, Vec<u8>);
 
 /// A chat integration's callback endpoint: records each POST and answers
 /// with the queued statuses, then 200.
 #[derive(Clone, Default)]
-struct Receiver {
+pub struct Receiver {
     received: Arc<Mutex<Vec<Received>>>,
     statuses: Arc<Mutex<VecDeque<u16>>>,
 }
 
 impl Receiver {
-    async fn start(statuses: &[u16]) -> (Receiver, String) {
+    pub async fn start(statuses: &[u16]) -> (Receiver, String) {
         let receiver = Receiver::default();
         receiver.statuses.lock().unwrap().extend(statuses);
         let shared = receiver.clone();
@@ -51,11 +51,11 @@ impl Receiver {
         (receiver, url)
     }
 
-    fn received(&self) -> Vec<Received> {
+    pub fn received(&self) -> Vec<Received> {
         self.received.lock().unwrap().clone()
     }
 
-    async fn wait_for(&self, count: usize) -> Vec<Received> {
+    pub async fn wait_for(&self, count: usize) -> Vec<Received> {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
         while self.received().len() < count {
             assert!(

@@ -352,3 +352,40 @@ async fn with_a_model_a_newcomers_timed_request_waits_for_their_zone_and_the_ans
         "Europe/Lisbon"
     );
 }
+
+#[tokio::test]
+async fn a_password_typed_in_chat_reaches_the_workflow_but_never_the_model() {
+    let args = serde_json::json!({
+        "name": "Status check",
+        "schedule": "every day at 9",
+        "instruction": "check https://admin:[secret 1]@status.example.com and tell me if it's down",
+        "steps": null, "timezone": null, "limits": null
+    })
+    .to_string();
+    let fake = FakeOpenAi::start(vec![
+        Reply::call("create_workflow", &args),
+        Reply::text("Drafted it for https://admin:[secret 1]@status.example.com. Create it?"),
+    ])
+    .await;
+    let chat = chat_with(&fake).await;
+    let draft = chat
+        .say(
+            "alice",
+            "every day at 9 check https://admin:hunter2@status.example.com and tell me if it's down",
+        )
+        .await;
+    assert!(!draft.text.contains("hunter2"), "{}", draft.text);
+    assert!(!draft.text.contains("[secret 1]"), "{}", draft.text);
+    let requests = fake.requests();
+    assert_eq!(requests.len(), 2);
+    for request in &requests {
+        assert!(!request.to_string().contains("hunter2"), "{request}");
+    }
+    assert!(requests[0].to_string().contains("admin:[secret 1]@"));
+    chat.press("alice", "confirm").await;
+    let stored = format!("{:?}", chat.workflows("alice").await);
+    assert!(
+        stored.contains("admin:hunter2@status.example.com"),
+        "{stored}"
+    );
+}

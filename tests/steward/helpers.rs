@@ -410,6 +410,22 @@ impl Chat {
     }
 }
 
+/// The database of a stopped [`Served`], for the next one.
+pub struct Halted {
+    dir: tempfile::TempDir,
+    pub db: std::path::PathBuf,
+}
+
+impl Halted {
+    /// `serve` again on this database.
+    pub async fn start(self, settings: &[(&str, &str)]) -> Served {
+        match Served::try_start_in(self.dir, settings).await {
+            Ok(served) => served,
+            Err(error) => panic!("serve did not start again: {error:#}"),
+        }
+    }
+}
+
 /// `steward serve` in this process on a fresh database and a free port, with
 /// quick delivery retries; `settings` add to (or override) the environment.
 pub struct Served {
@@ -439,8 +455,25 @@ impl Served {
         }
     }
 
+    /// Stops this `serve`, keeping its database for another.
+    pub async fn halt(mut self) -> Halted {
+        if let Some(serving) = self.serving.take() {
+            serving.stop().await.unwrap();
+        }
+        Halted {
+            db: self.db.clone(),
+            dir: self._dir,
+        }
+    }
+
     async fn try_start(settings: &[(&str, &str)]) -> anyhow::Result<Served> {
-        let dir = tempfile::tempdir().unwrap();
+        Served::try_start_in(tempfile::tempdir().unwrap(), settings).await
+    }
+
+    async fn try_start_in(
+        dir: tempfile::TempDir,
+        settings: &[(&str, &str)],
+    ) -> anyhow::Result<Served> {
         let db = dir.path().join("steward.db");
         let db_text = db.display().to_string();
         let settings: Vec<(String, String)> = settings
@@ -456,6 +489,8 @@ impl Served {
                 "STEWARD_BIND" => Some("127.0.0.1:0".into()),
                 "STEWARD_MIN_INTERVAL_SECONDS" => Some("1".into()),
                 "STEWARD_HTTP_ALLOW_PRIVATE" => Some("true".into()),
+                // Test receivers listen on loopback.
+                "STEWARD_WEBHOOK_CALLBACK_ALLOW" => Some("127.0.0.0/8".into()),
                 "STEWARD_SHUTDOWN_GRACE_SECONDS" => Some("2".into()),
                 _ => None,
             }

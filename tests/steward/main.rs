@@ -8,18 +8,26 @@ mod helpers;
 
 mod agent_approval_serve;
 mod chat_api;
+mod chat_api_auth;
+mod chat_api_ids;
+mod chat_callbacks;
 mod chat_delivery;
 mod chat_llm;
 mod chat_llm_reading;
 mod chat_offline;
+mod chat_outbox;
 mod chat_schedule_talk;
+mod chat_secrets;
 mod chat_telegram;
 mod chat_time_zone;
 mod cli_admin;
 mod cli_chat;
+mod cli_edges;
 mod cli_schedule;
 mod engine_agent;
+mod engine_egress;
 mod engine_steps;
+mod http_limits;
 mod llm_openai;
 mod mcp;
 mod schedule_bad_input;
@@ -31,7 +39,9 @@ mod schedule_ocps;
 mod schedule_phrases;
 mod schedule_properties;
 mod scheduler_simulated;
+mod serve_health;
 mod serve_process;
+mod store_migrations;
 
 // Discord: the adapter's tests, and Discord's side (REST server, gateway,
 // payloads) they run against.

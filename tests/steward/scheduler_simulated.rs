@@ -502,6 +502,30 @@ async fn catch_up_all_runs_the_backlog_before_the_current_slot() {
 }
 
 #[tokio::test]
+async fn catch_up_all_runs_every_slot_of_an_outage_shorter_than_the_on_time_grace() {
+    let sim = Sim::start("2026-06-01T09:59:55Z").await;
+    let mut definition = workflow(
+        "Every 10 s",
+        json!({"kind": "cron", "expression": "*/10 * * * * *"}),
+    );
+    definition["policies"] = json!({"catchup": "all"});
+    let id = sim.add(definition).await;
+    // Down for 35 s, well within the 60 s on-time grace: four slots passed.
+    sim.tick_at("2026-06-01T10:00:35Z").await;
+    assert_eq!(
+        slots(&sim.runs(id).await),
+        [
+            "2026-06-01T10:00:00Z succeeded",
+            "2026-06-01T10:00:10Z succeeded",
+            "2026-06-01T10:00:20Z succeeded",
+            "2026-06-01T10:00:30Z succeeded"
+        ]
+    );
+    let triggers: Vec<String> = sim.runs(id).await.into_iter().map(|r| r.trigger).collect();
+    assert_eq!(triggers, ["catchup", "catchup", "catchup", "schedule"]);
+}
+
+#[tokio::test]
 async fn pausing_skips_runs_still_waiting_their_turn_and_snoozes_do_not_stack() {
     let sim = Sim::start("2026-06-01T10:00:30Z").await;
     let id = sim.add(waiting_workflow("queue")).await;

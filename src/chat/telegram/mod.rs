@@ -80,15 +80,17 @@ impl Telegram {
         if let Some(url) = &config.api_url {
             bot = bot.set_api_url(url.clone());
         }
-        let webhook = config.webhook_url.as_ref().map(|url| Webhook {
-            url: url.clone(),
-            secret: config
-                .webhook_secret
-                .as_ref()
-                .map(|s| s.expose().to_string())
-                .unwrap_or_else(random_secret),
-            listener: None,
-        });
+        let webhook = match &config.webhook_url {
+            Some(url) => Some(Webhook {
+                url: url.clone(),
+                secret: match &config.webhook_secret {
+                    Some(secret) => secret.expose().to_string(),
+                    None => random_secret()?,
+                },
+                listener: None,
+            }),
+            None => None,
+        };
         Ok(Telegram { bot, webhook })
     }
 
@@ -275,20 +277,33 @@ async fn log_in(bot: &Bot, stopped: &mut watch::Receiver<bool>) -> Option<Me> {
     }
 }
 
-/// A webhook secret when none is configured: Telegram allows 1-256 of
-/// A-Z, a-z, 0-9, _ and -.
-fn random_secret() -> String {
-    use std::hash::{BuildHasher, Hasher};
-    (0..4)
-        .map(|_| {
-            let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-            hasher.write_u128(
-                std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .unwrap_or_default()
-                    .as_nanos(),
-            );
-            format!("{:016x}", hasher.finish())
-        })
-        .collect()
+/// A webhook secret when none is configured: 256 bits from the operating
+/// system's random generator, as hex (Telegram allows 1-256 of A-Z, a-z, 0-9,
+/// _ and -).
+fn random_secret() -> anyhow::Result<String> {
+    let mut bytes = [0u8; 32];
+    getrandom::getrandom(&mut bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "generating the Telegram webhook secret (or set TELEGRAM_WEBHOOK_SECRET): {e}"
+        )
+    })?;
+    Ok(hex::encode(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_webhook_secrets_are_256_bits_of_hex_and_never_repeat() {
+        let secrets: Vec<String> = (0..64).map(|_| random_secret().unwrap()).collect();
+        for secret in &secrets {
+            assert_eq!(secret.len(), 64);
+            assert!(secret.chars().all(|c| c.is_ascii_hexdigit()), "{secret}");
+        }
+        let mut distinct = secrets.clone();
+        distinct.sort();
+        distinct.dedup();
+        assert_eq!(distinct.len(), secrets.len());
+    }
 }

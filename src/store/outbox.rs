@@ -1,0 +1,67 @@
+//! `outbox` table: notices written before they are delivered and removed
+//! once delivered or recorded as undeliverable (DESIGN §4, nothing said is
+//! lost).
+
+use chrono::{DateTime, Utc};
+use sqlx::SqlitePool;
+
+use super::{to_ms, Context, StoreError};
+
+/// A notice waiting for delivery. `buttons` and `about` are JSON the chat
+/// module owns.
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct Waiting {
+    pub id: i64,
+    pub destination: String,
+    pub delivery_id: String,
+    pub workflow_id: i64,
+    pub run_id: Option<i64>,
+    pub text: String,
+    pub buttons: String,
+    pub about: Option<String>,
+}
+
+/// Writes a notice to deliver; returns its id (its place in the order).
+pub async fn insert(
+    pool: &SqlitePool,
+    notice: &Waiting,
+    now: DateTime<Utc>,
+) -> Result<i64, StoreError> {
+    let done = sqlx::query(
+        "INSERT INTO outbox (destination, delivery_id, workflow_id, run_id, text, buttons, about, created_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&notice.destination)
+    .bind(&notice.delivery_id)
+    .bind(notice.workflow_id)
+    .bind(notice.run_id)
+    .bind(&notice.text)
+    .bind(&notice.buttons)
+    .bind(&notice.about)
+    .bind(to_ms(now))
+    .execute(pool)
+    .await
+    .ctx("writing a notice to the outbox")?;
+    Ok(done.last_insert_rowid())
+}
+
+/// Removes a notice delivered or recorded as undeliverable.
+pub async fn remove(pool: &SqlitePool, id: i64) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM outbox WHERE id = ?")
+        .bind(id)
+        .execute(pool)
+        .await
+        .ctx("removing a delivered notice from the outbox")?;
+    Ok(())
+}
+
+/// Every notice still waiting, oldest first.
+pub async fn waiting(pool: &SqlitePool) -> Result<Vec<Waiting>, StoreError> {
+    sqlx::query_as(
+        "SELECT id, destination, delivery_id, workflow_id, run_id, text, buttons, about \
+         FROM outbox ORDER BY id",
+    )
+    .fetch_all(pool)
+    .await
+    .ctx("reading the outbox")
+}
