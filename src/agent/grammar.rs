@@ -21,8 +21,6 @@ pub enum Intent {
     Thanks,
     /// Confirm, cancel or amend with no draft waiting.
     NoDraft,
-    /// Something understood that steward cannot do yet, with what to say.
-    Explain(String),
 }
 
 /// How a message settles the draft waiting for confirmation.
@@ -520,13 +518,10 @@ pub fn parse(text: &str) -> Intent {
         );
     }
     if let Some(c) = PAUSE_FOR.captures(text) {
-        return Intent::Explain(format!(
-            "I can't pause for a set time yet ('{}'): say 'pause {}' now and 'resume {}' when it should run again, or 'skip the next run of {}' for one occurrence.",
-            c["span"].trim(),
-            c["wf"].trim(),
-            c["wf"].trim(),
-            c["wf"].trim()
-        ));
+        return Intent::Tool(
+            "pause_workflow",
+            json!({ "workflow": unquote(&c["wf"]), "note": null, "until": c["span"].trim() }),
+        );
     }
     if let Some(c) = SWITCH.captures(text) {
         let wf = c

@@ -317,7 +317,13 @@ pub fn workflow_line(w: &Workflow) -> String {
                         line.push_str(&format!(" ({change})"));
                     }
                 }
-                (WorkflowStatus::Paused, _) => line.push_str(" [paused]"),
+                (WorkflowStatus::Paused, _) => match w.resume_at {
+                    Some(at) => line.push_str(&format!(
+                        " [paused until {}]",
+                        short_time(at, schedule.zone)
+                    )),
+                    None => line.push_str(" [paused]"),
+                },
                 (WorkflowStatus::Completed, _) => line.push_str(" [done]"),
                 _ => {}
             }

@@ -845,7 +845,6 @@ impl Turn {
             )),
             Intent::Thanks => Reply::text("You're welcome."),
             Intent::NoDraft => self.nothing_waiting(),
-            Intent::Explain(text) => Reply::text(text),
             Intent::Answer { run_id, approve } => self.answer(agent, run_id, approve).await,
             Intent::Tool(name, args) => {
                 let creating = name == "create_workflow";

@@ -3,7 +3,7 @@
 //! a bad one is an error result the model can correct, never a panic or a
 //! guess.
 
-use chrono::TimeDelta;
+use chrono::{DateTime, TimeDelta, Utc};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -334,6 +334,7 @@ fn workflow_value(w: &Workflow) -> Value {
         "timezone": w.timezone,
         "next_run": w.effective_next().map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
         "paused_note": w.paused_note,
+        "paused_until": w.resume_at.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
     })
 }
 
@@ -361,6 +362,12 @@ async fn show(turn: &mut Turn, agent: &Agent, args: Target) -> Result<Outcome, S
     }
     if let Some(note) = &w.paused_note {
         text.push_str(&format!("\n• Paused: {note}"));
+    }
+    if let Some(at) = w.resume_at {
+        text.push_str(&format!(
+            "\n• Paused until {}; it resumes then on its own",
+            render::short_time(at, spec.zone())
+        ));
     }
     if let (Some(change), Some(next)) = (w.pending_change(), w.effective_next()) {
         text.push_str(&format!(
@@ -485,6 +492,48 @@ struct PauseArgs {
     workflow: String,
     #[serde(default)]
     note: Option<String>,
+    /// How long, or until when: "a week", "2 days", "until monday".
+    #[serde(default)]
+    until: Option<String>,
+}
+
+/// When a pause said as "for a week", "2 days" or "until monday" ends: after
+/// the length, or at the start of the day named, in `zone`.
+fn pause_end(text: &str, turn: &Turn, agent: &Agent, zone: Zone) -> Result<DateTime<Utc>, String> {
+    let lower = text.trim().to_lowercase();
+    let words = lower
+        .strip_prefix("for ")
+        .unwrap_or(&lower)
+        .trim_start_matches("the next ");
+    if let Some(seconds) = parse_duration_words(words) {
+        use chrono::Timelike;
+        let at = turn.now + chrono::Duration::seconds(seconds);
+        // To the minute: "until 23:45", not "23:45:49".
+        return Ok(at
+            .with_second(0)
+            .and_then(|t| t.with_nanosecond(0))
+            .unwrap_or(at));
+    }
+    let day = ["until ", "till ", "through ", "til "]
+        .iter()
+        .find_map(|p| lower.strip_prefix(p))
+        .unwrap_or(&lower);
+    let unreadable = || {
+        format!(
+            "I couldn't read '{}' as how long to pause: try 'for a week', 'for 3 days' or 'until monday'.",
+            render::clip(text, 40)
+        )
+    };
+    let parsed =
+        crate::schedule::parse_input(day, &turn.context(agent, zone)).map_err(|_| unreadable())?;
+    match (parsed.schedule.trigger, parsed.task) {
+        (crate::schedule::Trigger::Once(at), None) => {
+            // The start of that day: its runs happen.
+            let local = at.with_timezone(&zone.tz()).date_naive();
+            Ok(zone.resolve(local.and_time(chrono::NaiveTime::MIN)))
+        }
+        _ => Err(unreadable()),
+    }
 }
 
 fn control_failed(error: ControlError) -> String {
@@ -512,23 +561,46 @@ async fn pause(turn: &mut Turn, agent: &Agent, args: PauseArgs) -> Result<Outcom
         Some(note) => Some(check_text("note", note)?),
         None => None,
     };
-    control::pause(&agent.store, w.id, note.as_deref(), &turn.user.id, turn.now)
-        .await
-        .map_err(control_failed)?;
+    let zone = w.schedule.as_ref().map(|s| s.zone).unwrap_or(turn.zone);
+    let until = match args
+        .until
+        .as_deref()
+        .map(str::trim)
+        .filter(|u| !u.is_empty())
+    {
+        Some(text) => Some(pause_end(text, turn, agent, zone)?),
+        None => None,
+    };
+    control::pause(
+        &agent.store,
+        w.id,
+        note.as_deref(),
+        until,
+        &turn.user.id,
+        turn.now,
+    )
+    .await
+    .map_err(control_failed)?;
     agent.runs.changed();
     turn.focus(w.id);
-    let text = match &note {
-        Some(note) => format!(
-            "Paused #{} \"{}\" (note: {note}). Say 'resume it' to start it again.",
-            w.id, w.name
+    let noted = note
+        .as_ref()
+        .map(|note| format!(" (note: {note})"))
+        .unwrap_or_default();
+    let text = match until {
+        Some(at) => format!(
+            "Paused #{} \"{}\"{noted} until {}; it resumes then on its own (the paused time is not replayed). Say 'resume it' to start it sooner.",
+            w.id,
+            w.name,
+            render::short_time(at, zone)
         ),
         None => format!(
-            "Paused #{} \"{}\". Say 'resume it' to start it again.",
+            "Paused #{} \"{}\"{noted}. Say 'resume it' to start it again.",
             w.id, w.name
         ),
     };
     Ok(Outcome::ok(
-        json!({ "id": w.id, "status": "paused", "note": note }),
+        json!({ "id": w.id, "status": "paused", "note": note, "until": until.map(|t| t.to_rfc3339()) }),
         text,
     ))
 }
@@ -944,7 +1016,7 @@ pub fn specs() -> Vec<ToolSpec> {
         spec(
             "pause_workflow",
             "Pause a workflow, with an optional note saying why.",
-            object(json!({ "workflow": workflow.clone(), "note": nullable("Why it is paused.") })),
+            object(json!({ "workflow": workflow.clone(), "note": nullable("Why it is paused."), "until": nullable("How long, or until when: 'a week', '3 days', 'until monday'; it resumes on its own then. Null to pause until resumed.") })),
         ),
         spec("resume_workflow", "Resume a paused workflow from its next slot.", object(json!({ "workflow": workflow.clone() }))),
         spec("delete_workflow", "Draft deleting a workflow; the user confirms.", object(json!({ "workflow": workflow.clone() }))),

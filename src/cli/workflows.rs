@@ -159,7 +159,7 @@ async fn execute(command: WorkflowsCommand, config: &Config) -> Result<Printed, 
         }
         WorkflowsCommand::Pause { id, note } => {
             let store = open(config).await.map_err(fail)?;
-            control::pause(&store, id, note.as_deref(), "cli", now)
+            control::pause(&store, id, note.as_deref(), None, "cli", now)
                 .await
                 .map_err(control_error)?;
             Ok(Printed::ok(format!("Paused #{id}.\n")))
@@ -321,6 +321,7 @@ pub fn workflow_json(w: &Workflow) -> Value {
             "description": description,
         },
         "next_run": w.effective_next().map(instant),
+        "paused_until": w.resume_at.map(instant),
         "steps": steps,
     })
 }

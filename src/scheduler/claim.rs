@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::{slots, Claimed, Scheduler};
 use crate::store::runs::{self, NewRun};
 use crate::store::workflows::{self, SlotState};
-use crate::store::{approvals, StoreError};
+use crate::store::{approvals, audit, StoreError};
 use crate::workflow::notify::{Audience, Notice};
 use crate::workflow::{Overlap, Run, RunStatus, RunTrigger, Workflow, WorkflowStatus};
 
@@ -46,6 +46,27 @@ impl Scheduler {
             result
                 .notices
                 .extend(self.handle_interrupted(&mut tx, &run, now).await?);
+        }
+
+        // Pauses that end now ("pause it for a week"): active again from the
+        // first slot after now, the paused period not replayed.
+        for workflow in workflows::resumes_due(&mut tx, now).await? {
+            let next = workflow
+                .schedule
+                .as_ref()
+                .ok()
+                .and_then(|schedule| schedule.next_after(now));
+            if workflows::resume(&mut tx, workflow.id, next, now).await? {
+                audit::record(
+                    &mut tx,
+                    "steward",
+                    Some(workflow.id),
+                    "resume",
+                    Some("the pause ended"),
+                    now,
+                )
+                .await?;
+            }
         }
 
         // Due workflows.
@@ -157,7 +178,14 @@ impl Scheduler {
                     None,
                 );
                 runs::insert(tx, &new, now).await?;
-                workflows::pause(tx, workflow.id, Some(&format!("paused: {reason}")), now).await?;
+                workflows::pause(
+                    tx,
+                    workflow.id,
+                    Some(&format!("paused: {reason}")),
+                    None,
+                    now,
+                )
+                .await?;
                 result.notices.push(Notice::AutoPaused {
                     audience: audience(&workflow),
                     reason,
@@ -338,7 +366,7 @@ impl Scheduler {
         let reason = format!(
             "paused automatically after {streak} failed runs in a row; the last error: {error}. Fix it and resume the workflow."
         );
-        if workflows::pause(tx, workflow.id, Some(&reason), now).await? {
+        if workflows::pause(tx, workflow.id, Some(&reason), None, now).await? {
             crate::store::audit::record(
                 tx,
                 "steward",

@@ -30,19 +30,30 @@ pub async fn pause(
     store: &Store,
     id: i64,
     note: Option<&str>,
+    until: Option<DateTime<Utc>>,
     actor: &str,
     now: DateTime<Utc>,
 ) -> Result<(), ControlError> {
+    if until.is_some_and(|at| at <= now) {
+        return Err(ControlError::Invalid(
+            "a pause has to end in the future".into(),
+        ));
+    }
     let workflow = load(store, id).await?;
     let mut tx = store.begin_write().await?;
-    if !workflows::pause(&mut tx, id, note, now).await? {
+    if !workflows::pause(&mut tx, id, note, until, now).await? {
         return Err(ControlError::Invalid(format!(
             "'{}' is {}, not active",
             workflow.name,
             workflow.status.as_str()
         )));
     }
-    audit::record(&mut tx, actor, Some(id), "pause", note, now).await?;
+    let detail = match (note, until) {
+        (Some(note), Some(until)) => Some(format!("{note} (until {})", until.to_rfc3339())),
+        (None, Some(until)) => Some(format!("until {}", until.to_rfc3339())),
+        (note, None) => note.map(str::to_string),
+    };
+    audit::record(&mut tx, actor, Some(id), "pause", detail.as_deref(), now).await?;
     tx.commit().await.map_err(|source| StoreError::Sql {
         context: "committing a pause",
         source,

@@ -29,6 +29,7 @@ struct Row {
     skip_slot: Option<i64>,
     snooze_slot: Option<i64>,
     snooze_until: Option<i64>,
+    resume_at: Option<i64>,
     consecutive_failures: i64,
     version: i64,
     created_at: i64,
@@ -38,7 +39,7 @@ struct Row {
 const COLUMNS: &str =
     "id, owner, home_chat, name, instruction, plan, trigger_kind, trigger_expression, \
     trigger_anchor, timezone, policies, guardrails, placeholders, status, paused_note, next_run, \
-    skip_slot, snooze_slot, snooze_until, consecutive_failures, version, created_at, updated_at";
+    skip_slot, snooze_slot, snooze_until, resume_at, consecutive_failures, version, created_at, updated_at";
 
 impl Row {
     /// Stored JSON that no longer reads (written by another version) falls back
@@ -75,6 +76,7 @@ impl Row {
             skip_slot: opt_ms(self.skip_slot),
             snooze_slot: opt_ms(self.snooze_slot),
             snooze_until: opt_ms(self.snooze_until),
+            resume_at: opt_ms(self.resume_at),
             consecutive_failures: self.consecutive_failures,
             version: self.version,
             created_at: from_ms(self.created_at),
@@ -241,12 +243,29 @@ pub async fn due(
     Ok(rows.into_iter().map(Row::into_workflow).collect())
 }
 
+/// Paused workflows whose pause has ended ("pause it for a week").
+pub async fn resumes_due(
+    conn: &mut SqliteConnection,
+    now: DateTime<Utc>,
+) -> Result<Vec<Workflow>, StoreError> {
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM workflows \
+         WHERE resume_at IS NOT NULL AND resume_at <= ? AND status = 'paused' ORDER BY resume_at"
+    ))
+    .bind(to_ms(now))
+    .fetch_all(conn)
+    .await
+    .ctx("loading workflows whose pause ended")?;
+    Ok(rows.into_iter().map(Row::into_workflow).collect())
+}
+
 /// The earliest instant any active workflow wants attention.
 pub async fn next_wake(pool: &SqlitePool) -> Result<Option<DateTime<Utc>>, StoreError> {
     let ms: Option<i64> = sqlx::query_scalar(
         "SELECT MIN(t) FROM (\
            SELECT MIN(next_run) AS t FROM workflows WHERE status = 'active' AND next_run IS NOT NULL \
-           UNION ALL SELECT MIN(snooze_until) FROM workflows WHERE snooze_until IS NOT NULL AND status = 'active')",
+           UNION ALL SELECT MIN(snooze_until) FROM workflows WHERE snooze_until IS NOT NULL AND status = 'active' \
+           UNION ALL SELECT MIN(resume_at) FROM workflows WHERE resume_at IS NOT NULL AND status = 'paused')",
     )
     .fetch_one(pool)
     .await
@@ -323,14 +342,16 @@ pub async fn pause(
     conn: &mut SqliteConnection,
     id: i64,
     note: Option<&str>,
+    resume_at: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
     let done = sqlx::query(
-        "UPDATE workflows SET status = 'paused', paused_note = ?, next_run = NULL, \
+        "UPDATE workflows SET status = 'paused', paused_note = ?, next_run = NULL, resume_at = ?, \
          snooze_slot = NULL, snooze_until = NULL, skip_slot = NULL, version = version + 1, updated_at = ? \
          WHERE id = ? AND status = 'active'",
     )
     .bind(note)
+    .bind(resume_at.map(to_ms))
     .bind(to_ms(now))
     .bind(id)
     .execute(&mut *conn)
@@ -360,7 +381,7 @@ pub async fn resume(
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
     let done = sqlx::query(
-        "UPDATE workflows SET status = 'active', paused_note = NULL, next_run = ?, \
+        "UPDATE workflows SET status = 'active', paused_note = NULL, next_run = ?, resume_at = NULL, \
          consecutive_failures = 0, version = version + 1, updated_at = ? WHERE id = ? AND status = 'paused'",
     )
     .bind(next_run.map(to_ms))

@@ -84,6 +84,8 @@ pub struct Workflow {
     pub skip_slot: Option<DateTime<Utc>>,
     pub snooze_slot: Option<DateTime<Utc>>,
     pub snooze_until: Option<DateTime<Utc>>,
+    /// When a pause with an end resumes on its own.
+    pub resume_at: Option<DateTime<Utc>>,
     pub consecutive_failures: i64,
     pub version: i64,
     pub created_at: DateTime<Utc>,

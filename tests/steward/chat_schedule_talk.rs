@@ -182,8 +182,15 @@ fn after_creation_it_can_be_renamed_switched_off_and_on_and_snoozed() {
     let snoozed = chat.say("snooze morning stretch 2 hours");
     assert!(snoozed.contains("moves to"), "{snoozed}");
     let later = chat.say("pause it for a week");
-    assert!(later.contains("can't pause for a set time"), "{later}");
-    assert_eq!(chat.stored()[0]["status"], "active");
+    assert!(later.contains("resumes then on its own"), "{later}");
+    assert_eq!(chat.stored()[0]["status"], "paused");
+    assert!(
+        chat.stored()[0]["paused_until"].is_string(),
+        "{:?}",
+        chat.stored()
+    );
+    let listed = chat.say("list my workflows");
+    assert!(listed.contains("[paused until "), "{listed}");
 }
 
 #[test]

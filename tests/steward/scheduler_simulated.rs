@@ -348,6 +348,47 @@ async fn skipping_a_snoozed_occurrence_skips_it_and_lists_show_the_real_next() {
 }
 
 #[tokio::test]
+async fn a_pause_with_an_end_resumes_on_its_own_without_replaying() {
+    let sim = Sim::start("2026-06-01T09:30:00Z").await;
+    let id = sim
+        .add(workflow(
+            "Hourly",
+            json!({"kind": "cron", "expression": "0 * * * *"}),
+        ))
+        .await;
+    control::pause(
+        &sim.store,
+        id,
+        Some("away"),
+        Some(at("2026-06-01T12:30:00Z")),
+        "alice",
+        sim.now(),
+    )
+    .await
+    .unwrap();
+    sim.run_until("2026-06-01T14:30:00Z").await;
+    // 10:00, 11:00 and 12:00 fell in the pause; it resumed at 12:30 by itself.
+    assert_eq!(
+        slots(&sim.runs(id).await),
+        [
+            "2026-06-01T13:00:00Z succeeded",
+            "2026-06-01T14:00:00Z succeeded"
+        ]
+    );
+    let loaded = steward::store::workflows::get(&mut sim.store.connection().await.unwrap(), id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(loaded.status, steward::workflow::WorkflowStatus::Active);
+    assert_eq!(loaded.resume_at, None);
+    // A pause that ends in the past is refused.
+    let error = control::pause(&sim.store, id, None, Some(sim.now()), "alice", sim.now())
+        .await
+        .unwrap_err();
+    assert!(format!("{error:?}").contains("future"), "{error:?}");
+}
+
+#[tokio::test]
 async fn resume_does_not_replay_the_paused_period() {
     let sim = Sim::start("2026-06-01T09:30:00Z").await;
     let id = sim
@@ -357,7 +398,7 @@ async fn resume_does_not_replay_the_paused_period() {
         ))
         .await;
     sim.tick_at("2026-06-01T10:00:00Z").await;
-    control::pause(&sim.store, id, Some("on holiday"), "alice", sim.now())
+    control::pause(&sim.store, id, Some("on holiday"), None, "alice", sim.now())
         .await
         .unwrap();
     assert_eq!(
@@ -531,7 +572,7 @@ async fn pausing_skips_runs_still_waiting_their_turn_and_snoozes_do_not_stack() 
     let id = sim.add(waiting_workflow("queue")).await;
     sim.tick_at("2026-06-01T10:01:00Z").await;
     sim.tick_at("2026-06-01T10:02:00Z").await;
-    control::pause(&sim.store, id, None, "alice", sim.now())
+    control::pause(&sim.store, id, None, None, "alice", sim.now())
         .await
         .unwrap();
     let runs = sim.runs(id).await;
