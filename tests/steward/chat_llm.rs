@@ -10,7 +10,8 @@ use steward::workflow::WorkflowStatus;
 
 const NOW: &str = "2026-11-21T10:00:00Z";
 
-async fn chat_with(fake: &FakeOpenAi) -> Chat {
+/// A chat whose LLM is `fake` (also used by `chat_llm_reading`).
+pub async fn chat_with(fake: &FakeOpenAi) -> Chat {
     let base = fake.base_url.clone();
     Chat::with(NOW, move |name| match name {
         "STEWARD_LLM_BASE_URL" => Some(base.clone()),

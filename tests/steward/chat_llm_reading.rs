@@ -6,23 +6,9 @@
 
 use serde_json::json;
 
+use crate::chat_llm::chat_with;
 use crate::fake_openai::{FakeOpenAi, Reply};
 use crate::helpers::Chat;
-
-const NOW: &str = "2026-11-21T10:00:00Z";
-
-async fn chat_with(fake: &FakeOpenAi) -> Chat {
-    let base = fake.base_url.clone();
-    Chat::with(NOW, move |name| match name {
-        "STEWARD_LLM_BASE_URL" => Some(base.clone()),
-        "OPENAI_API_KEY" => Some("sk-test-key".into()),
-        "STEWARD_LLM_MODEL" => Some("test-model".into()),
-        "STEWARD_LLM_MAX_RETRIES" => Some("0".into()),
-        "STEWARD_LLM_BACKOFF_MS" => Some("1".into()),
-        _ => None,
-    })
-    .await
-}
 
 fn create(schedule: &str, reading: Option<&str>) -> String {
     json!({
