@@ -120,6 +120,7 @@ async fn bench() {
     let mut line = String::new();
     stderr.read_line(&mut line).unwrap();
     let ready_ms = line
+        .to_lowercase()
         .split("ready in ")
         .nth(1)
         .and_then(|rest| rest.split(' ').next())
