@@ -135,7 +135,8 @@ impl Workflow {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TriggerSpec {
-    /// `manual`, `once`, `cron`, `rrule`, `interval`; omitted with `schedule`.
+    /// `manual`, `once`, `cron`, `rrule`, `interval`, `union` (expressions joined by ` | `);
+    /// omitted with `schedule`.
     #[serde(default)]
     pub kind: Option<String>,
     #[serde(default)]
