@@ -73,7 +73,16 @@ fn list_and_runs_print_the_documented_json_and_control_commands_work() {
         .collect();
     assert_eq!(
         keys,
-        ["id", "name", "owner", "status", "trigger", "next_run", "steps"]
+        [
+            "id",
+            "name",
+            "owner",
+            "status",
+            "trigger",
+            "next_run",
+            "paused_until",
+            "steps"
+        ]
     );
     assert_eq!(
         first["trigger"],
