@@ -10,12 +10,15 @@
 mod build;
 mod calendar;
 mod clock;
+mod emit;
 mod except;
 mod guard;
 mod layout;
 mod recur;
+mod task;
 mod tokens;
 mod typos;
+mod when;
 mod window;
 mod words;
 mod zones;
@@ -98,7 +101,7 @@ pub fn parse_phrase(text: &str, context: &Context) -> Result<Parsed, PhraseError
         return Err(unplaced_question(text, &tokens, &clauses.used, start, len));
     }
     let schedule = build::build(&clauses.found, context)?;
-    let task = build::task(text, &tokens, &clauses.used);
+    let task = task::task(text, &tokens, &clauses.used);
     Ok(Parsed {
         schedule,
         task,
@@ -123,7 +126,7 @@ pub fn reading(text: &str) -> Option<(String, Vec<Correction>)> {
 pub fn is_schedule_only(text: &str) -> bool {
     match read(text) {
         Ok((tokens, clauses, _)) => {
-            !clauses.found.is_empty() && build::task(text, &tokens, &clauses.used).is_none()
+            !clauses.found.is_empty() && task::task(text, &tokens, &clauses.used).is_none()
         }
         Err(_) => false,
     }
@@ -262,7 +265,7 @@ pub fn amend_phrase(
             len,
         ));
     }
-    if build::task(amendment, &amendment_tokens, &changes.used).is_some() {
+    if task::task(amendment, &amendment_tokens, &changes.used).is_some() {
         return Err(PhraseError::new(
             "that has more in it than a schedule change; say the change alone, e.g. 'at 9' or 'only on weekdays'.",
         ));

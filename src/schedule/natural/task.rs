@@ -1,0 +1,78 @@
+//! The task: the words no recognizer took, with the filler that frames a
+//! request ("remind me to", "please") removed.
+
+use super::tokens::Token;
+
+/// Filler that frames a task rather than being part of it.
+const LEADING_FILLER: &[&str] = &[
+    "remind me to",
+    "remind me that",
+    "remind me",
+    "please",
+    "to",
+    "and",
+    "then",
+    ",",
+    "-",
+    ":",
+    "that",
+    "i want you to",
+    "can you",
+];
+const TRAILING_FILLER: &[&str] = &[
+    "and", "then", ",", ".", "!", "please", "starting", "at", "on", "from", "-", ":", ";",
+];
+
+/// The words no recognizer took, with framing filler removed.
+pub fn task(text: &str, tokens: &[Token], used: &[bool]) -> Option<String> {
+    let mut runs: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        if used[i] {
+            i += 1;
+            continue;
+        }
+        let start = tokens[i].start;
+        let mut end = tokens[i].end;
+        while i + 1 < tokens.len() && !used[i + 1] {
+            i += 1;
+            end = tokens[i].end;
+        }
+        runs.push(text[start..end].to_string());
+        i += 1;
+    }
+    let mut task = runs.join(" ");
+    loop {
+        let before = task.clone();
+        let lower = task.to_lowercase();
+        for filler in LEADING_FILLER {
+            if lower == *filler {
+                task.clear();
+            } else if lower.starts_with(filler)
+                && (filler.len() == 1
+                    || lower[filler.len()..].starts_with(|c: char| c.is_whitespace() || c == ','))
+            {
+                task = task[filler.len()..].trim_start().to_string();
+                break;
+            }
+        }
+        let lower = task.to_lowercase();
+        for filler in TRAILING_FILLER {
+            if lower.ends_with(filler) {
+                let cut = task.len() - filler.len();
+                let boundary = filler.len() == 1
+                    || cut == 0
+                    || task[..cut].ends_with(|c: char| c.is_whitespace());
+                if boundary {
+                    task = task[..cut].trim_end().to_string();
+                    break;
+                }
+            }
+        }
+        if task == before {
+            break;
+        }
+    }
+    let task = task.trim();
+    (!task.is_empty()).then(|| task.to_string())
+}

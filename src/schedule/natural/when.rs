@@ -1,0 +1,465 @@
+//! The schedule the sorted clauses describe, in the calendar of the
+//! schedule's zone: recurrences (days, windows, exclusions) and one-shots.
+
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
+
+use super::build::Parts;
+use super::calendar::DaySpec;
+use super::emit::{clock_time, cron, cron_day, dom_field, dow_field, end_of_day, rrule, ALL_DAYS};
+use super::layout;
+use super::recur::{self, Recur};
+use super::words::{month_name, PartOfDay, Unit};
+use super::{Context, PhraseError};
+use crate::schedule::{Interval, Trigger, Zone};
+
+pub(super) struct When<'a> {
+    /// The current wall-clock time in the schedule's zone.
+    pub now: NaiveDateTime,
+    pub zone: Zone,
+    pub context: &'a Context,
+}
+
+impl When<'_> {
+    /// The times of day, shifted by the part of the day ("evening at 6" → 18:00),
+    /// else the part's default, else 09:00 (a date-only schedule).
+    fn times(&self, parts: &Parts) -> Vec<NaiveTime> {
+        let mut times: Vec<NaiveTime> = if parts.times.is_empty() {
+            let hour = parts.part.map(PartOfDay::default_hour).unwrap_or(9);
+            vec![NaiveTime::from_hms_opt(hour, 0, 0).unwrap_or_default()]
+        } else {
+            parts
+                .times
+                .iter()
+                .map(|t| {
+                    let shift = parts.part.is_some_and(PartOfDay::is_after_noon)
+                        && !t.meridiem
+                        && (1..=11).contains(&t.hour);
+                    let hour = if shift { t.hour + 12 } else { t.hour };
+                    NaiveTime::from_hms_opt(hour, t.minute, 0).unwrap_or_default()
+                })
+                .collect()
+        };
+        times.sort();
+        times.dedup();
+        times
+    }
+
+    pub fn recurring(&self, recur: &Recur, parts: &Parts) -> Result<Trigger, PhraseError> {
+        let times = self.times(parts);
+        let today = self.now.date();
+        let by_days = matches!(
+            recur,
+            Recur::Daily { .. } | Recur::Weekly { .. } | Recur::Every { .. } | Recur::TimesADay(_)
+        );
+        if !parts.except.is_empty() && !by_days {
+            return Err(PhraseError::new(
+                "I can leave out days of the week from daily and weekly repeats ('every day except weekends'), not from this one: say which days it should run instead",
+            ));
+        }
+        if parts.window.is_some() && !matches!(recur, Recur::Every { .. }) {
+            return Err(PhraseError::new(
+                "a window of the day needs to know how often within it: try 'every 15 minutes between 9am and 5pm' or 'every hour from 9 to 5'",
+            ));
+        }
+        match recur {
+            Recur::Every { amount, unit } => self.every(*amount, *unit, parts),
+            Recur::TimesADay(count) => {
+                if parts.times.len() != *count as usize {
+                    let how_often = match count {
+                        2 => "twice".to_string(),
+                        n => format!("{n} times"),
+                    };
+                    return Err(PhraseError::new(format!(
+                        "{how_often} a day at which times? Name {count}. Try 'twice a day at 9 and 17'"
+                    )));
+                }
+                let days = self.days(parts, &parts.on_days, "every day")?;
+                cron(&times, "*", "*", &dow_field(days.as_deref()))
+            }
+            Recur::Daily { every } => {
+                let days = self.days(parts, &[], "every day")?;
+                if *every == 1 {
+                    return cron(&times, "*", "*", &dow_field(days.as_deref()));
+                }
+                let byday = days
+                    .map(|days| {
+                        let codes: Vec<&str> = days.iter().map(|d| &cron_day(*d)[..2]).collect();
+                        format!(";BYDAY={}", codes.join(","))
+                    })
+                    .unwrap_or_default();
+                let start = self.first_slot(&times, |_| true)?;
+                rrule(
+                    start,
+                    &format!("FREQ=DAILY;INTERVAL={every}{byday}"),
+                    &times,
+                )
+            }
+            Recur::Weekly { every, days } => {
+                let mut all = days.clone();
+                match &parts.day {
+                    Some(DaySpec::Weekdays {
+                        days: more,
+                        next: false,
+                    }) => all.extend(more),
+                    None => {}
+                    Some(_) => return Err(self.day_conflict("every week")),
+                }
+                if all.is_empty() {
+                    all.push(today.weekday());
+                }
+                let days = self
+                    .days(parts, &all, "every week")?
+                    .unwrap_or_else(|| ALL_DAYS.to_vec());
+                self.weekly(*every, &days, &times)
+            }
+            Recur::Monthly { every, days } => {
+                let mut days = days.clone();
+                match &parts.day {
+                    Some(DaySpec::DaysOfMonth(more)) => days.extend(more),
+                    None => {}
+                    Some(_) => return Err(self.day_conflict("every month")),
+                }
+                if days.is_empty() {
+                    days.push(today.day() as i32);
+                }
+                days.sort_unstable();
+                days.dedup();
+                if *every == 1 {
+                    cron(&times, &dom_field(&days), "*", "*")
+                } else {
+                    let start = self.first_slot(&times, |_| true)?;
+                    let dom: Vec<String> = days.iter().map(|d| d.to_string()).collect();
+                    rrule(
+                        start,
+                        &format!("FREQ=MONTHLY;INTERVAL={every};BYMONTHDAY={}", dom.join(",")),
+                        &times,
+                    )
+                }
+            }
+            Recur::Quarterly { days } => {
+                let mut days = days.clone();
+                match &parts.day {
+                    Some(DaySpec::DaysOfMonth(more)) => days.extend(more),
+                    None => {}
+                    Some(_) => return Err(self.day_conflict("every quarter")),
+                }
+                if days.is_empty() {
+                    days.push(1);
+                }
+                days.sort_unstable();
+                days.dedup();
+                let months = recur::quarter_months(&days);
+                let months: Vec<String> = months.iter().map(u32::to_string).collect();
+                cron(&times, &dom_field(&days), &months.join(","), "*")
+            }
+            Recur::NthWeekday {
+                nths,
+                weekday,
+                months,
+            } => {
+                self.no_day(parts, "that day of the month")?;
+                let dow: Vec<String> = nths
+                    .iter()
+                    .map(|nth| {
+                        let nth = if *nth == -1 {
+                            "L".to_string()
+                        } else {
+                            nth.to_string()
+                        };
+                        format!("{}#{nth}", cron_day(*weekday))
+                    })
+                    .collect();
+                let month = if months.is_empty() {
+                    "*".to_string()
+                } else {
+                    months
+                        .iter()
+                        .map(u32::to_string)
+                        .collect::<Vec<_>>()
+                        .join(",")
+                };
+                cron(&times, "*", &month, &dow.join(","))
+            }
+            Recur::Yearly { every } => {
+                let (month, day) = match &parts.day {
+                    Some(DaySpec::MonthDay {
+                        month,
+                        day,
+                        year: None,
+                    }) => (*month, *day),
+                    None => (today.month(), today.day()),
+                    Some(_) => return Err(self.day_conflict("every year")),
+                };
+                if *every == 1 {
+                    cron(&times, &day.to_string(), &month.to_string(), "*")
+                } else {
+                    let start =
+                        self.first_slot(&times, |d| d.month() == month && d.day() == day)?;
+                    rrule(
+                        start,
+                        &format!("FREQ=YEARLY;INTERVAL={every};BYMONTH={month};BYMONTHDAY={day}"),
+                        &times,
+                    )
+                }
+            }
+        }
+    }
+
+    /// "every 15 minutes", alone (an interval) or tied to days or a window of
+    /// the day (then laid out as times of day from the window's start, or from
+    /// midnight).
+    fn every(&self, amount: i64, unit: Unit, parts: &Parts) -> Result<Trigger, PhraseError> {
+        let unit_seconds = match unit {
+            Unit::Second => 1,
+            Unit::Minute => 60,
+            _ => 3_600,
+        };
+        let seconds = amount
+            .checked_mul(unit_seconds)
+            .ok_or_else(|| PhraseError::new("that interval is too large: try 'every 2 weeks'"))?;
+        if !parts.times.is_empty() {
+            return Err(PhraseError::new(
+                "'every N minutes/hours' and a time of day don't fit together: say when it starts and ends, e.g. 'every 2 hours from 9am to 5pm'",
+            ));
+        }
+        let days = self.days(parts, &parts.on_days, "every day")?;
+        if parts.window.is_none() && days.is_none() {
+            let interval =
+                Interval::new(seconds, self.context.now, self.context.min_interval_seconds)
+                    .map_err(|e| PhraseError::new(e.0))?;
+            return Ok(Trigger::Interval(interval));
+        }
+        // Checks the minimum the same way a plain interval does.
+        Interval::new(seconds, self.context.now, self.context.min_interval_seconds)
+            .map_err(|e| PhraseError::new(e.0))?;
+        if seconds % 60 != 0 {
+            return Err(PhraseError::new(
+                "within days or a window of the day, repeats go by whole minutes: try 'every minute' or 'every 5 minutes'",
+            ));
+        }
+        let step = seconds / 60;
+        if step >= 24 * 60 {
+            return Err(PhraseError::new(
+                "that repeats less than once a day: try 'every day at 9' or 'every monday at 9'",
+            ));
+        }
+        let (start, end) = match &parts.window {
+            Some(window) => (
+                clock_time(&window.start),
+                window
+                    .end
+                    .as_ref()
+                    .map(clock_time)
+                    .unwrap_or_else(end_of_day),
+            ),
+            None => (NaiveTime::MIN, end_of_day()),
+        };
+        let times = layout::window(start, end, step as u32);
+        cron(&times, "*", "*", &dow_field(days.as_deref()))
+    }
+
+    /// The days of the week a repeat runs on: `base` (or the days named, or
+    /// those of a window such as business hours) less any left out; `None`
+    /// for every day.
+    fn days(
+        &self,
+        parts: &Parts,
+        base: &[Weekday],
+        what: &str,
+    ) -> Result<Option<Vec<Weekday>>, PhraseError> {
+        let mut days: Option<Vec<Weekday>> = if !base.is_empty() {
+            Some(base.to_vec())
+        } else {
+            match &parts.day {
+                Some(DaySpec::Weekdays { days, next: false }) => Some(days.clone()),
+                None => parts.window.as_ref().and_then(|w| w.days.clone()),
+                Some(_) => return Err(self.day_conflict(what)),
+            }
+        };
+        if !parts.except.is_empty() {
+            let all = days.unwrap_or_else(|| ALL_DAYS.to_vec());
+            let left: Vec<Weekday> = all
+                .into_iter()
+                .filter(|d| !parts.except.contains(d))
+                .collect();
+            if left.is_empty() {
+                return Err(PhraseError::new(
+                    "leaving those days out leaves no day to run on: say which days it should run",
+                ));
+            }
+            days = Some(left);
+        }
+        Ok(days
+            .map(|mut days| {
+                days.sort_by_key(|d| d.num_days_from_monday());
+                days.dedup();
+                days
+            })
+            .filter(|days| days.len() < 7))
+    }
+
+    fn weekly(
+        &self,
+        every: u32,
+        days: &[Weekday],
+        times: &[NaiveTime],
+    ) -> Result<Trigger, PhraseError> {
+        let mut days = days.to_vec();
+        days.sort_by_key(|d| d.num_days_from_monday());
+        days.dedup();
+        if every == 1 {
+            let dow: Vec<&str> = days.iter().map(|d| cron_day(*d)).collect();
+            let dow = if dow == ["MON", "TUE", "WED", "THU", "FRI"] {
+                "MON-FRI".to_string()
+            } else {
+                dow.join(",")
+            };
+            return cron(times, "*", "*", &dow);
+        }
+        let start = self.first_slot(times, |d| days.contains(&d.weekday()))?;
+        let byday: Vec<&str> = days.iter().map(|d| &cron_day(*d)[..2]).collect();
+        rrule(
+            start,
+            &format!("FREQ=WEEKLY;INTERVAL={every};BYDAY={}", byday.join(",")),
+            times,
+        )
+    }
+
+    /// The first date from today whose first time is still ahead and which
+    /// `matches`, at that time: the DTSTART of a rule.
+    fn first_slot(
+        &self,
+        times: &[NaiveTime],
+        matches: impl Fn(NaiveDate) -> bool,
+    ) -> Result<NaiveDateTime, PhraseError> {
+        let mut date = self.now.date();
+        for _ in 0..(366 * 8) {
+            if matches(date) {
+                if let Some(time) = times.iter().find(|t| date.and_time(**t) > self.now) {
+                    return Ok(date.and_time(*time));
+                }
+            }
+            date = date.succ_opt().ok_or_else(out_of_range)?;
+        }
+        Err(out_of_range())
+    }
+
+    fn no_day(&self, parts: &Parts, what: &str) -> Result<(), PhraseError> {
+        match parts.day {
+            None => Ok(()),
+            Some(_) => Err(self.day_conflict(what)),
+        }
+    }
+
+    fn day_conflict(&self, what: &str) -> PhraseError {
+        PhraseError::new(format!(
+            "'{what}' and the day named don't fit together: try 'every monday at 9', 'on the 1st and 15th of every month' or 'every year on december 25th'"
+        ))
+    }
+
+    /// A one-time schedule from a day and/or a time.
+    pub fn once(&self, parts: &Parts) -> Result<Trigger, PhraseError> {
+        if parts.times.len() > 1 {
+            return Err(PhraseError::new(
+                "a one-time schedule takes one time: for several a day say 'every day at 9 and 17'",
+            ));
+        }
+        let time = self.times(parts)[0];
+        let today = self.now.date();
+        let at = |date: NaiveDate| date.and_time(time);
+        let date = match &parts.day {
+            None => {
+                if parts.times.is_empty() && parts.part.is_none() {
+                    return Err(PhraseError::no_schedule());
+                }
+                if at(today) > self.now {
+                    today
+                } else {
+                    today.succ_opt().ok_or_else(out_of_range)?
+                }
+            }
+            Some(DaySpec::Today) => {
+                if at(today) <= self.now {
+                    return Err(PhraseError::new(format!(
+                        "today at {} has already passed (it is {} now in {}): try 'tomorrow at {}'",
+                        time.format("%H:%M"),
+                        self.now.format("%H:%M"),
+                        self.zone,
+                        time.format("%H:%M")
+                    )));
+                }
+                today
+            }
+            Some(DaySpec::Tomorrow) => today + Duration::days(1),
+            Some(DaySpec::InDays(n)) => today + Duration::days(*n as i64),
+            Some(DaySpec::Weekdays { days, next }) => {
+                let [day] = days.as_slice() else {
+                    return Err(PhraseError::new(
+                        "a one-time schedule takes one day: to repeat, say 'every monday and friday at 9'",
+                    ));
+                };
+                let ahead = (day.num_days_from_monday() as i64
+                    - today.weekday().num_days_from_monday() as i64)
+                    .rem_euclid(7);
+                let mut date = today + Duration::days(ahead);
+                if (*next && ahead == 0) || at(date) <= self.now {
+                    date += Duration::days(7);
+                }
+                date
+            }
+            Some(DaySpec::MonthDay {
+                month,
+                day,
+                year: Some(year),
+            }) => {
+                let date = NaiveDate::from_ymd_opt(*year, *month, *day).ok_or_else(|| {
+                    PhraseError::new(format!("{} {year} has no day {day}", month_name(*month)))
+                })?;
+                if at(date) <= self.now {
+                    return Err(PhraseError::new(format!(
+                        "{} is in the past: name a future date",
+                        date.format("%-d %B %Y")
+                    )));
+                }
+                date
+            }
+            Some(DaySpec::MonthDay {
+                month,
+                day,
+                year: None,
+            }) => (today.year()..today.year() + 9)
+                .filter_map(|y| NaiveDate::from_ymd_opt(y, *month, *day))
+                .find(|d| at(*d) > self.now)
+                .ok_or_else(out_of_range)?,
+            Some(DaySpec::DaysOfMonth(days)) => {
+                let [day] = days.as_slice() else {
+                    return Err(PhraseError::new(
+                        "a one-time schedule takes one day: to repeat, say 'on the 1st and 15th of every month'",
+                    ));
+                };
+                if *day < 1 {
+                    return Err(PhraseError::new(
+                        "for the last day of the month say 'on the last day of every month'",
+                    ));
+                }
+                let mut found = None;
+                let (mut y, mut m) = (today.year(), today.month());
+                for _ in 0..13 {
+                    if let Some(d) = NaiveDate::from_ymd_opt(y, m, *day as u32) {
+                        if at(d) > self.now {
+                            found = Some(d);
+                            break;
+                        }
+                    }
+                    (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+                }
+                found.ok_or_else(out_of_range)?
+            }
+        };
+        Ok(Trigger::Once(self.zone.resolve(at(date))))
+    }
+}
+
+fn out_of_range() -> PhraseError {
+    PhraseError::new("I couldn't find that date in the next few years: check the day and month")
+}
