@@ -835,9 +835,18 @@ impl Turn {
 
     /// A message read by the offline grammar.
     pub async fn offline(&mut self, agent: &Agent, text: &str) -> Reply {
-        let completed = self.follow_up(agent, text);
+        let mut intent = grammar::parse(text);
+        // Only what reads as a new request can be the answer to a question
+        // about the one before, so other messages cost no second reading.
+        let completed = match intent {
+            Intent::Tool("create_workflow", _) => self.follow_up(agent, text),
+            _ => None,
+        };
+        if let Some(combined) = &completed {
+            intent = grammar::parse(combined);
+        }
         let text = completed.as_deref().unwrap_or(text);
-        match grammar::parse(text) {
+        match intent {
             Intent::Help => Reply::text(render::HELP),
             Intent::Hello => Reply::text(format!(
                 "Hello! I turn plain language into workflows that run on their own. {}",
