@@ -172,9 +172,21 @@ impl Redactor {
     /// `value` with every string masked, and the values of secret-named
     /// fields ("password", "authorization", ...) replaced whole.
     pub fn value(&self, value: &Value) -> Value {
+        // Most values hold nothing to mask (a list of workflows): one pass
+        // over all their strings together says so, instead of one per string.
+        // Safe: a shape found in one string is found in the strings joined.
+        if !self.pii && !self.may_hold_secrets(value) {
+            return value.clone();
+        }
+        self.masked_value(value)
+    }
+
+    fn masked_value(&self, value: &Value) -> Value {
         match value {
             Value::String(text) => Value::String(self.text(text)),
-            Value::Array(items) => Value::Array(items.iter().map(|v| self.value(v)).collect()),
+            Value::Array(items) => {
+                Value::Array(items.iter().map(|v| self.masked_value(v)).collect())
+            }
             Value::Object(fields) => {
                 let mut out = Map::with_capacity(fields.len());
                 for (key, field) in fields {
@@ -183,7 +195,7 @@ impl Redactor {
                     let masked = if secret {
                         Value::String(MASK.into())
                     } else {
-                        self.value(field)
+                        self.masked_value(field)
                     };
                     out.insert(key.clone(), masked);
                 }
@@ -191,6 +203,37 @@ impl Redactor {
             }
             other => other.clone(),
         }
+    }
+}
+
+impl Redactor {
+    /// Whether `value` has a secret-named field, a known secret or a secret
+    /// shape in any of its strings.
+    fn may_hold_secrets(&self, value: &Value) -> bool {
+        let mut joined = String::new();
+        if collect_strings(value, &mut joined) {
+            return true;
+        }
+        self.known.iter().any(|k| joined.contains(k.as_str())) || SHAPE_SET.is_match(&joined)
+    }
+}
+
+/// Appends every string of `value` to `joined`, one per line; true when a
+/// field with a secret's name holds a value.
+fn collect_strings(value: &Value, joined: &mut String) -> bool {
+    match value {
+        Value::String(text) => {
+            joined.push_str(text);
+            joined.push('\n');
+            false
+        }
+        Value::Array(items) => items.iter().any(|v| collect_strings(v, joined)),
+        Value::Object(fields) => fields.iter().any(|(key, field)| {
+            (SECRET_FIELDS.contains(&key.to_ascii_lowercase().as_str())
+                && !matches!(field, Value::Null | Value::Bool(_)))
+                || collect_strings(field, joined)
+        }),
+        _ => false,
     }
 }
 
