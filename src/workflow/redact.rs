@@ -96,23 +96,39 @@ static SHAPES: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
     ];
     rules
         .into_iter()
-        .map(|(pattern, with)| (Regex::new(pattern).expect("valid pattern"), with))
+        .map(|(pattern, with)| {
+            (
+                Regex::new(&ascii_boundaries(pattern)).expect("valid pattern"),
+                with,
+            )
+        })
         .collect()
 });
+
+/// The shapes are ASCII tokens, so their word boundaries are ASCII ones:
+/// a Unicode `\b` makes the regex engine leave its fast automaton on any
+/// text with a non-ASCII character ("—" in every list line), about a
+/// millisecond per reply.
+fn ascii_boundaries(pattern: &str) -> String {
+    pattern.replace(r"\b", r"(?-u:\b)")
+}
 
 static SHAPE_SET: LazyLock<RegexSet> = LazyLock::new(|| {
     RegexSet::new(SHAPES.iter().map(|(pattern, _)| pattern.as_str())).expect("valid patterns")
 });
 
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
-        .expect("valid pattern")
+    Regex::new(&ascii_boundaries(
+        r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b",
+    ))
+    .expect("valid pattern")
 });
 
 /// A run of digits with the separators phone numbers use; [`is_phone`]
 /// decides.
-static PHONE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?:\+\d|\(\d|\b\d)[\d\s().-]{6,}\d\b").expect("valid pattern"));
+static PHONE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&ascii_boundaries(r"(?:\+\d|\(\d|\b\d)[\d\s().-]{6,}\d\b")).expect("valid pattern")
+});
 
 static DATE_LIKE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\d{4}-\d{2}-\d{2}|^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}$").expect("valid pattern")
