@@ -15,15 +15,7 @@ const TOKEN: &str = "api-token-callbacks";
 const SECRET: &str = "callback-secret";
 
 async fn post(served: &Served, body: Value) -> (u16, Value) {
-    let response = reqwest::Client::new()
-        .post(format!("{}/api/v1/chat", served.base))
-        .bearer_auth(TOKEN)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
+    served.chat(TOKEN, &body).await
 }
 
 async fn served(extra: &[(&str, &str)]) -> Served {

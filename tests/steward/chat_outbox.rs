@@ -54,14 +54,8 @@ impl Flaky {
 }
 
 async fn say(served: &Served, body: Value) {
-    let response = reqwest::Client::new()
-        .post(format!("{}/api/v1/chat", served.base))
-        .bearer_auth(TOKEN)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
+    let (status, answer) = served.chat(TOKEN, &body).await;
+    assert_eq!(status, 200, "{answer}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

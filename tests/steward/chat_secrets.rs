@@ -9,15 +9,9 @@ use crate::helpers::Served;
 const TOKEN: &str = "api-token-secrets";
 
 async fn say(served: &Served, body: Value) -> Value {
-    let response = reqwest::Client::new()
-        .post(format!("{}/api/v1/chat", served.base))
-        .bearer_auth(TOKEN)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    response.json().await.unwrap()
+    let (status, answer) = served.chat(TOKEN, &body).await;
+    assert_eq!(status, 200, "{answer}");
+    answer
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -437,6 +437,20 @@ pub struct Served {
 }
 
 impl Served {
+    /// `POST /api/v1/chat` with `body` and bearer `token`: the status and the
+    /// JSON answer (null when the answer is not JSON).
+    pub async fn chat(&self, token: &str, body: &Value) -> (u16, Value) {
+        let response = reqwest::Client::new()
+            .post(format!("{}/api/v1/chat", self.base))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
     pub async fn start(settings: &[(&str, &str)]) -> Served {
         match Served::try_start(settings).await {
             Ok(served) => served,
