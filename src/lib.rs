@@ -12,6 +12,7 @@ pub mod egress;
 pub mod engine;
 pub mod http;
 pub mod llm;
+pub mod manage;
 pub mod schedule;
 pub mod scheduler;
 pub mod store;

@@ -24,7 +24,6 @@ mod tools;
 mod vault;
 mod zone_question;
 
-use async_trait::async_trait;
 use chrono::TimeDelta;
 use serde::Serialize;
 use serde_json::Value;
@@ -34,8 +33,8 @@ use std::time::Duration;
 
 use crate::clock::Clock;
 use crate::llm::ChatModel;
+use crate::manage::{Actor, ManageError, Manager};
 use crate::store::{Store, StoreError};
-use crate::workflow::Run;
 
 pub use crate::schedule::Zone;
 pub use draft::Draft;
@@ -123,19 +122,6 @@ pub struct ActionRecord {
     pub result: Value,
 }
 
-/// How the agent starts runs; the scheduler implements it (`app.rs`), so the
-/// agent needs no engine.
-#[async_trait]
-pub trait Runs: Send + Sync {
-    /// Starts a run of `workflow_id` now and waits up to `wait` for it to end.
-    /// Returns the run as stored when the wait ends (it may still be going).
-    async fn run_now(&self, workflow_id: i64, actor: &str, wait: Duration) -> Result<Run, String>;
-
-    /// Something the scheduler should look at changed (a workflow created,
-    /// paused, resumed or rescheduled, an approval answered).
-    fn changed(&self);
-}
-
 /// The agent's settings.
 #[derive(Clone, Debug)]
 pub struct Settings {
@@ -181,7 +167,9 @@ pub struct Agent {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) settings: Settings,
     pub(crate) model: Option<Arc<dyn ChatModel>>,
-    pub(crate) runs: Arc<dyn Runs>,
+    /// The use cases: every workflow the conversation creates, changes or
+    /// runs goes through here.
+    pub(crate) manage: Manager,
     /// One turn at a time per conversation: two quick messages in one chat
     /// (a double tap, a platform redelivery) read and save the history and
     /// draft in order instead of racing.
@@ -197,14 +185,14 @@ impl Agent {
         clock: Arc<dyn Clock>,
         settings: Settings,
         model: Option<Arc<dyn ChatModel>>,
-        runs: Arc<dyn Runs>,
+        manage: Manager,
     ) -> Agent {
         Agent {
             store,
             clock,
             settings,
             model,
-            runs,
+            manage,
             turns: std::sync::Mutex::default(),
         }
     }
@@ -287,13 +275,13 @@ impl Agent {
         &self,
         user: &str,
         manages: Option<&str>,
-    ) -> Result<Vec<crate::workflow::Workflow>, AgentError> {
-        let reader = self.store.reader();
-        let found = match manages {
-            Some(prefix) => crate::store::workflows::list_managed(reader, user, prefix).await?,
-            None => crate::store::workflows::list(reader, Some(user)).await?,
+    ) -> Result<Vec<crate::workflow::Workflow>, ManageError> {
+        let actor = Actor {
+            id: user.to_string(),
+            admin: false,
+            manages: manages.map(str::to_string),
         };
-        Ok(found)
+        self.manage.workflows(&actor).await
     }
 }
 

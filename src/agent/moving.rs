@@ -7,9 +7,9 @@ use serde_json::json;
 
 use super::draft::{Draft, Listed, Spec};
 use super::state::{checked, Turn};
-use super::{render, tools, Agent};
+use super::{render, Agent};
+use crate::manage::ManageError;
 use crate::schedule::Zone;
-use crate::store::{audit, workflows};
 use crate::workflow::{Workflow, WorkflowStatus};
 
 /// Whether `workflow` recurs on the clock of `zone` (cron, RRULE, a union
@@ -99,15 +99,19 @@ pub async fn apply(
     let zone: Zone = to
         .parse()
         .map_err(|e: crate::schedule::UnknownZone| e.to_string())?;
-    let store_error = |e: crate::store::StoreError| tools::store_failed(&e);
     let now = turn.now;
-    let mut tx = agent.store.begin_write().await.map_err(store_error)?;
-    turn.take_draft(&mut tx).await?;
+    let mut change = agent
+        .manage
+        .change(&turn.actor, turn.claim())
+        .await
+        .map_err(|e| e.for_user())?;
     let (mut moved, mut left) = (Vec::new(), Vec::new());
     for item in listed {
-        let current = workflows::get(&mut tx, item.id)
-            .await
-            .map_err(store_error)?;
+        let current = match change.workflow(item.id).await {
+            Ok(current) => Some(current),
+            Err(ManageError::NotFound(_)) => None,
+            Err(e) => return Err(e.for_user()),
+        };
         let Some(workflow) = current.filter(|w| w.owner == turn.user.id && w.timezone == from)
         else {
             left.push(format!("#{} {}", item.id, item.name));
@@ -122,20 +126,10 @@ pub async fn apply(
             .unwrap_or_else(|| turn.home_chat.clone());
         let new = checked(&spec, &workflow.owner, &home, now, agent)
             .map_err(|e| format!("I couldn't move #{} \"{}\": {e}", item.id, item.name))?;
-        let next = new.schedule.next_after(now);
-        workflows::replace_definition(&mut tx, item.id, &new, next, now)
+        let next = change
+            .update(item.id, &new)
             .await
-            .map_err(store_error)?;
-        audit::record(
-            &mut tx,
-            &turn.user.id,
-            Some(item.id),
-            "update",
-            Some(&spec.name),
-            now,
-        )
-        .await
-        .map_err(store_error)?;
+            .map_err(|e| e.for_user())?;
         let next_text = next.map_or(String::new(), |n| {
             format!("; next {}", render::short_time(n, zone))
         });
@@ -147,13 +141,7 @@ pub async fn apply(
             next_text,
         ));
     }
-    tx.commit().await.map_err(|source| {
-        tools::store_failed(&crate::store::StoreError::Sql {
-            context: "committing moved workflows",
-            source,
-        })
-    })?;
-    agent.runs.changed();
+    change.commit().await.map_err(|e| e.for_user())?;
     let mut lines = Vec::new();
     for (id, name, when, next, next_text) in &moved {
         turn.record(

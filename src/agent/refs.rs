@@ -3,7 +3,6 @@
 //! manage are candidates; everything else is "not found", never someone
 //! else's data.
 
-use crate::store::users::User;
 use crate::workflow::Workflow;
 
 /// Words around a name that are not part of it.
@@ -63,30 +62,6 @@ pub fn is_pronoun(reference: &str) -> bool {
             | "the same"
             | "again"
     )
-}
-
-/// Whether `user` may see and manage `workflow`: theirs, an admin's view, or
-/// one whose home chat is in `manages` (a group they manage).
-pub fn may_manage(user: &User, manages: Option<&str>, workflow: &Workflow) -> bool {
-    workflow.owner == user.id
-        || user.is_admin()
-        || manages.is_some_and(|managed| {
-            workflow
-                .home_chat
-                .as_deref()
-                .is_some_and(|home| in_managed(home, managed))
-        })
-}
-
-/// `managed` is one chat (`telegram:-100123`), or every chat under a prefix
-/// ending in ':' (`discord:<guild>:`). A chat id never matches as a prefix:
-/// `telegram:-100123` must not reach `telegram:-1001234`.
-pub fn in_managed(home: &str, managed: &str) -> bool {
-    if managed.ends_with(':') {
-        home.starts_with(managed)
-    } else {
-        home == managed
-    }
 }
 
 /// Picks the workflow a name means among `candidates` (the user's).
@@ -216,14 +191,6 @@ fn distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_managed_chat_is_exact_and_only_a_colon_prefix_covers_more() {
-        assert!(in_managed("telegram:-100123", "telegram:-100123"));
-        assert!(!in_managed("telegram:-1001234", "telegram:-100123"));
-        assert!(in_managed("discord:7:42", "discord:7:"));
-        assert!(!in_managed("discord:77:42", "discord:7:"));
-    }
 
     #[test]
     fn ids_and_pronouns() {

@@ -12,12 +12,11 @@ use super::{moving, zone_question};
 use super::{
     refs, render, second_reading, ActionRecord, Agent, AgentError, AnswerBy, Button, Inbound, Reply,
 };
+use crate::manage::{Actor, DraftClaim, ManageError};
 use crate::schedule::natural::Context;
 use crate::schedule::Zone;
-use crate::scheduler::control;
 use crate::store::conversations::{self, Conversation};
 use crate::store::users::{self, User};
-use crate::store::{audit, runs, workflows};
 use crate::workflow::redact::Redactor;
 use crate::workflow::Workflow;
 
@@ -31,6 +30,8 @@ pub struct Said {
 
 pub struct Turn {
     pub user: User,
+    /// The user as the use cases know them: who they are, what they manage.
+    pub actor: Actor,
     pub zone: Zone,
     /// Whether `zone` is the person's (set, given by their platform, or the
     /// default they chose with "skip"), rather than a default nobody chose:
@@ -41,8 +42,6 @@ pub struct Turn {
     /// Set when this turn greeted them.
     pub greeted: bool,
     pub home_chat: String,
-    /// The home chats this person manages besides their own workflows.
-    pub manages: Option<String>,
     pub now: DateTime<Utc>,
     pub conversation: Conversation,
     pub draft: Option<Draft>,
@@ -100,13 +99,13 @@ impl Turn {
             expired = draft.take().map(|d| d.name());
         }
         Ok(Turn {
+            actor: Actor::user(&user, inbound.manages.as_deref()),
             user,
             zone,
             zone_known,
             new_conversation,
             greeted: false,
             home_chat: inbound.home_chat.clone(),
-            manages: inbound.manages.clone(),
             now,
             conversation,
             draft,
@@ -133,9 +132,10 @@ impl Turn {
     /// The workflows this user manages.
     pub async fn workflows(&self, agent: &Agent) -> Result<Vec<Workflow>, String> {
         agent
-            .workflows_of(&self.user.id, self.manages.as_deref())
+            .manage
+            .workflows(&self.actor)
             .await
-            .map_err(|e| tools::store_failed(&e.0))
+            .map_err(|e| e.for_user())
     }
 
     /// `name`, or `name 2`, `name 3`… when the user already has one so called.
@@ -165,18 +165,14 @@ impl Turn {
             refs::id_in(reference)
         };
         if let Some(id) = id {
-            let mut conn = agent
-                .store
-                .connection()
+            return agent
+                .manage
+                .workflow(&self.actor, id)
                 .await
-                .map_err(|e| tools::store_failed(&e))?;
-            let found = workflows::get(&mut conn, id)
-                .await
-                .map_err(|e| tools::store_failed(&e))?;
-            return match found {
-                Some(w) if refs::may_manage(&self.user, self.manages.as_deref(), &w) => Ok(w),
-                _ => Err(format!("I couldn't find workflow #{id}.")),
-            };
+                .map_err(|e| match e {
+                    ManageError::NotFound(id) => format!("I couldn't find workflow #{id}."),
+                    other => other.for_user(),
+                });
         }
         let mine = self.workflows(agent).await?;
         refs::by_name(reference, &mine).cloned()
@@ -489,20 +485,20 @@ impl Turn {
 
     async fn apply(&mut self, agent: &Agent, draft: &Draft) -> Result<String, String> {
         let now = self.now;
-        let store_error = |e: crate::store::StoreError| tools::store_failed(&e);
         match draft {
             Draft::Create { spec } => {
                 let new =
                     checked(spec, &self.user.id, &self.home_chat, now, agent).map_err(|e| {
                         format!("I can't create it: {e}. Change the draft or say cancel.")
                     })?;
-                let next = new.schedule.next_after(now);
-                let mut tx = agent.store.begin_write().await.map_err(store_error)?;
-                self.take_draft(&mut tx).await?;
-                let id = workflows::insert(&mut tx, &new, next, now)
+                let mut change = agent
+                    .manage
+                    .change(&self.actor, self.claim())
                     .await
-                    .map_err(store_error)?;
-                self.commit(agent, tx, id, "create", &spec.name).await?;
+                    .map_err(|e| e.for_user())?;
+                let created = change.create(&new).await.map_err(|e| e.for_user())?;
+                change.commit().await.map_err(|e| e.for_user())?;
+                let (id, next) = (created.id, created.next);
                 self.focus(id);
                 self.record("create_workflow", json!({ "confirm": true }), json!({ "id": id, "name": spec.name, "next_run": next.map(|t| t.to_rfc3339()) }));
                 let when = match (&new.schedule.trigger, next) {
@@ -527,15 +523,18 @@ impl Turn {
                     checked(spec, &self.user.id, &self.home_chat, now, agent).map_err(|e| {
                         format!("I can't save it: {e}. Change the draft or say cancel.")
                     })?;
-                let next = new.schedule.next_after(now);
-                let mut tx = agent.store.begin_write().await.map_err(store_error)?;
-                self.take_draft(&mut tx).await?;
+                let mut change = agent
+                    .manage
+                    .change(&self.actor, self.claim())
+                    .await
+                    .map_err(|e| e.for_user())?;
                 // Still there, still theirs, and not changed since the draft?
-                let current = workflows::get(&mut tx, *id).await.map_err(store_error)?;
-                let Some(current) =
-                    current.filter(|w| refs::may_manage(&self.user, self.manages.as_deref(), w))
-                else {
-                    return Err(format!("Workflow #{id} is gone; nothing to change."));
+                let current = match change.workflow(*id).await {
+                    Ok(current) => current,
+                    Err(ManageError::NotFound(_)) => {
+                        return Err(format!("Workflow #{id} is gone; nothing to change."))
+                    }
+                    Err(e) => return Err(e.for_user()),
                 };
                 if Spec::of(&current) != *before {
                     return Err(format!(
@@ -543,10 +542,8 @@ impl Turn {
                         current.name
                     ));
                 }
-                workflows::replace_definition(&mut tx, *id, &new, next, now)
-                    .await
-                    .map_err(store_error)?;
-                self.commit(agent, tx, *id, "update", &spec.name).await?;
+                let next = change.update(*id, &new).await.map_err(|e| e.for_user())?;
+                change.commit().await.map_err(|e| e.for_user())?;
                 self.focus(*id);
                 self.record("update_workflow", json!({ "confirm": true }), json!({ "id": id, "name": spec.name, "next_run": next.map(|t| t.to_rfc3339()) }));
                 let next = next.map_or(String::new(), |n| {
@@ -559,16 +556,19 @@ impl Turn {
                 ))
             }
             Draft::Delete { id, name } => {
-                let mut tx = agent.store.begin_write().await.map_err(store_error)?;
-                self.take_draft(&mut tx).await?;
-                let current = workflows::get(&mut tx, *id).await.map_err(store_error)?;
-                if !current
-                    .is_some_and(|w| refs::may_manage(&self.user, self.manages.as_deref(), &w))
-                {
-                    return Err(format!("Workflow #{id} is already gone."));
+                let mut change = agent
+                    .manage
+                    .change(&self.actor, self.claim())
+                    .await
+                    .map_err(|e| e.for_user())?;
+                match change.delete(*id).await {
+                    Ok(()) => {}
+                    Err(ManageError::NotFound(_)) => {
+                        return Err(format!("Workflow #{id} is already gone."))
+                    }
+                    Err(e) => return Err(e.for_user()),
                 }
-                workflows::delete(&mut tx, *id).await.map_err(store_error)?;
-                self.commit(agent, tx, *id, "delete", name).await?;
+                change.commit().await.map_err(|e| e.for_user())?;
                 if self.conversation.focus_workflow_id == Some(*id) {
                     self.conversation.focus_workflow_id = None;
                 }
@@ -588,59 +588,15 @@ impl Turn {
         }
     }
 
-    /// Records who confirmed what, commits the change and tells the
-    /// scheduler to look again.
-    async fn commit(
-        &self,
-        agent: &Agent,
-        mut tx: sqlx::Transaction<'static, sqlx::Sqlite>,
-        id: i64,
-        action: &str,
-        name: &str,
-    ) -> Result<(), String> {
-        audit::record(
-            &mut tx,
-            &self.user.id,
-            Some(id),
-            action,
-            Some(name),
-            self.now,
-        )
-        .await
-        .map_err(|e| tools::store_failed(&e))?;
-        tx.commit().await.map_err(|source| {
-            tools::store_failed(&crate::store::StoreError::Sql {
-                context: "committing a confirmed draft",
-                source,
-            })
-        })?;
-        agent.runs.changed();
-        Ok(())
-    }
-
-    /// Clears the stored draft inside the confirming transaction, if it is
-    /// still the one this turn loaded: two quick yeses confirm once.
-    pub(super) async fn take_draft(
-        &self,
-        tx: &mut crate::store::SqliteConnection,
-    ) -> Result<(), String> {
-        let Some(stored) = &self.conversation.draft else {
-            // Drafted and confirmed within one turn: nothing stored yet.
-            return Ok(());
-        };
-        let taken = conversations::take_draft(
-            tx,
-            &self.conversation.chat,
-            &self.conversation.user_id,
+    /// The stored draft this turn answers, to be taken inside the
+    /// confirming transaction: two quick yeses confirm once. None when the
+    /// draft was made and confirmed within this turn (nothing stored yet).
+    pub(super) fn claim(&self) -> Option<DraftClaim<'_>> {
+        self.conversation.draft.as_deref().map(|stored| DraftClaim {
+            chat: &self.conversation.chat,
+            user: &self.conversation.user_id,
             stored,
-        )
-        .await
-        .map_err(|e| tools::store_failed(&e))?;
-        if taken {
-            Ok(())
-        } else {
-            Err("That was already answered.".into())
-        }
+        })
     }
 
     pub(super) fn record(
@@ -796,23 +752,8 @@ impl Turn {
 
     /// Approves or rejects a waiting run of one of the user's workflows.
     async fn answer(&mut self, agent: &Agent, run_id: i64, approve: bool) -> Reply {
-        let not_found = || Reply::text(format!("I couldn't find a run {run_id} waiting for you."));
-        let Ok(mut conn) = agent.store.connection().await else {
-            return Reply::text("Something went wrong on my side; try again in a moment.");
-        };
-        let Ok(Some(run)) = runs::get(&mut conn, run_id).await else {
-            return not_found();
-        };
-        let Ok(Some(workflow)) = workflows::get(&mut conn, run.workflow_id).await else {
-            return not_found();
-        };
-        drop(conn);
-        if !refs::may_manage(&self.user, self.manages.as_deref(), &workflow) {
-            return not_found();
-        }
-        match control::answer(&agent.store, run_id, approve, &self.user.id, self.now).await {
-            Ok(()) => {
-                agent.runs.changed();
+        match agent.manage.answer(&self.actor, run_id, approve).await {
+            Ok(workflow) => {
                 self.focus(workflow.id);
                 self.record(
                     if approve { "approve" } else { "reject" },
@@ -826,10 +767,13 @@ impl Turn {
                     workflow.name
                 ))
             }
-            Err(control::ControlError::Invalid(_)) => Reply::text(format!(
+            Err(ManageError::RunNotFound(_) | ManageError::NotFound(_)) => {
+                Reply::text(format!("I couldn't find a run {run_id} waiting for you."))
+            }
+            Err(ManageError::Invalid(_)) => Reply::text(format!(
                 "Run {run_id} is not waiting for an answer (it may have been answered or expired)."
             )),
-            Err(_) => Reply::text("Something went wrong on my side; try again in a moment."),
+            Err(e) => Reply::text(e.for_user()),
         }
     }
 

@@ -12,9 +12,8 @@ use super::second_reading::{reconcile, Alternative, Reconciled};
 use super::state::Turn;
 use super::{derive, moving, period, render, zone_question, ActionRecord, Agent};
 use crate::llm::ToolSpec;
+use crate::manage::{ManageError, RunQuery};
 use crate::schedule::{parse_duration_words, Zone};
-use crate::scheduler::control::{self, ControlError};
-use crate::store::runs::{self, HistoryQuery};
 use crate::store::users;
 use crate::workflow::{Guardrails, RunStatus, Workflow, WorkflowStatus};
 
@@ -375,16 +374,18 @@ async fn show(turn: &mut Turn, agent: &Agent, args: Target) -> Result<Outcome, S
             render::short_time(next, spec.zone())
         ));
     }
-    let last = runs::history(
-        agent.store.reader(),
-        &HistoryQuery {
-            workflow_id: Some(w.id),
-            limit: 1,
-            ..HistoryQuery::default()
-        },
-    )
-    .await
-    .map_err(|e| store_failed(&e))?;
+    let last = agent
+        .manage
+        .history(
+            &turn.actor,
+            &RunQuery {
+                workflow: Some(w.id),
+                limit: 1,
+                ..RunQuery::default()
+            },
+        )
+        .await
+        .map_err(manage_failed)?;
     if let Some((run, _)) = last.first() {
         text.push_str(&format!(
             "\n• Last run: {}",
@@ -536,11 +537,14 @@ fn pause_end(text: &str, turn: &Turn, agent: &Agent, zone: Zone) -> Result<DateT
     }
 }
 
-fn control_failed(error: ControlError) -> String {
+/// A use case's refusal as the tool's answer.
+pub(super) fn manage_failed(error: ManageError) -> String {
     match error {
-        ControlError::NotFound(id) => format!("I couldn't find workflow #{id}."),
-        ControlError::Invalid(message) => render::capitalize(&message) + ".",
-        ControlError::Store(e) => store_failed(&e),
+        ManageError::NotFound(id) => format!("I couldn't find workflow #{id}."),
+        ManageError::Invalid(message) | ManageError::NotAllowed(message) => {
+            render::capitalize(&message) + "."
+        }
+        other => other.for_user(),
     }
 }
 
@@ -571,17 +575,11 @@ async fn pause(turn: &mut Turn, agent: &Agent, args: PauseArgs) -> Result<Outcom
         Some(text) => Some(pause_end(text, turn, agent, zone)?),
         None => None,
     };
-    control::pause(
-        &agent.store,
-        w.id,
-        note.as_deref(),
-        until,
-        &turn.user.id,
-        turn.now,
-    )
-    .await
-    .map_err(control_failed)?;
-    agent.runs.changed();
+    agent
+        .manage
+        .pause(&turn.actor, w.id, note.as_deref(), until)
+        .await
+        .map_err(manage_failed)?;
     turn.focus(w.id);
     let noted = note
         .as_ref()
@@ -607,10 +605,11 @@ async fn pause(turn: &mut Turn, agent: &Agent, args: PauseArgs) -> Result<Outcom
 
 async fn resume(turn: &mut Turn, agent: &Agent, args: Target) -> Result<Outcome, String> {
     let w = turn.resolve(agent, &args.workflow).await?;
-    let next = control::resume(&agent.store, w.id, &turn.user.id, turn.now)
+    let next = agent
+        .manage
+        .resume(&turn.actor, w.id)
         .await
-        .map_err(control_failed)?;
-    agent.runs.changed();
+        .map_err(manage_failed)?;
     turn.focus(w.id);
     let zone = w.schedule.as_ref().map(|s| s.zone).unwrap_or(turn.zone);
     let text = match next {
@@ -647,10 +646,17 @@ async fn run(turn: &mut Turn, agent: &Agent, args: Target) -> Result<Outcome, St
     let w = turn.resolve(agent, &args.workflow).await?;
     turn.focus(w.id);
     let run = agent
-        .runs
-        .run_now(w.id, &turn.user.id, agent.settings.run_wait)
+        .manage
+        .run_now(&turn.actor, w.id, Some(agent.settings.run_wait))
         .await
-        .map_err(|e| format!("I couldn't start #{} \"{}\": {e}", w.id, w.name))?;
+        .map_err(|e| {
+            format!(
+                "I couldn't start #{} \"{}\": {}",
+                w.id,
+                w.name,
+                e.for_user()
+            )
+        })?;
     let text = if run.status.is_final() || run.status == RunStatus::Waiting {
         format!(
             "Ran #{} \"{}\" (run {}): {}.",
@@ -732,20 +738,20 @@ async fn history(turn: &mut Turn, agent: &Agent, args: HistoryArgs) -> Result<Ou
         Some(p) => Some(period::parse(p, turn.now, turn.zone)?),
         None => None,
     };
-    let owner = (!turn.user.is_admin() || workflow.is_none()).then_some(turn.user.id.as_str());
-    let found = runs::history(
-        agent.store.reader(),
-        &HistoryQuery {
-            owner: if workflow.is_some() { None } else { owner },
-            workflow_id: workflow.as_ref().map(|w| w.id),
-            statuses: wanted,
-            since: period.as_ref().map(|p| p.since),
-            until: period.as_ref().and_then(|p| p.until),
-            limit: 20,
-        },
-    )
-    .await
-    .map_err(|e| store_failed(&e))?;
+    let found = agent
+        .manage
+        .history(
+            &turn.actor,
+            &RunQuery {
+                workflow: workflow.as_ref().map(|w| w.id),
+                statuses: wanted,
+                since: period.as_ref().map(|p| p.since),
+                until: period.as_ref().and_then(|p| p.until),
+                limit: 20,
+            },
+        )
+        .await
+        .map_err(manage_failed)?;
     if let Some(w) = &workflow {
         turn.focus(w.id);
     }
@@ -834,10 +840,11 @@ async fn skip(turn: &mut Turn, agent: &Agent, args: SkipArgs) -> Result<Outcome,
             ));
         }
     }
-    let slot = control::skip_next(&agent.store, w.id, &turn.user.id, turn.now)
+    let slot = agent
+        .manage
+        .skip_next(&turn.actor, w.id)
         .await
-        .map_err(control_failed)?;
-    agent.runs.changed();
+        .map_err(manage_failed)?;
     turn.focus(w.id);
     Ok(Outcome::ok(
         json!({ "id": w.id, "skipped": slot.to_rfc3339() }),
@@ -865,16 +872,11 @@ async fn snooze(turn: &mut Turn, agent: &Agent, args: SnoozeArgs) -> Result<Outc
         )
     })?;
     let w = turn.resolve(agent, &args.workflow).await?;
-    let (slot, until) = control::snooze(
-        &agent.store,
-        w.id,
-        TimeDelta::seconds(seconds),
-        &turn.user.id,
-        turn.now,
-    )
-    .await
-    .map_err(control_failed)?;
-    agent.runs.changed();
+    let (slot, until) = agent
+        .manage
+        .snooze(&turn.actor, w.id, TimeDelta::seconds(seconds))
+        .await
+        .map_err(manage_failed)?;
     turn.focus(w.id);
     let zone = w.schedule.as_ref().map(|s| s.zone).unwrap_or(turn.zone);
     Ok(Outcome::ok(

@@ -9,16 +9,17 @@ use anyhow::Context;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::agent::{self, Agent, Runs};
+use crate::agent::{self, Agent};
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::engine::{Engine, HttpClient, HttpConfig};
 use crate::llm::{ChatModel, OpenAi};
-use crate::scheduler::{control, Scheduler, SchedulerConfig};
-use crate::store::{runs, Store};
+use crate::manage::{Manager, Runner};
+use crate::scheduler::{Claimed, Scheduler, SchedulerConfig};
+use crate::store::Store;
 use crate::workflow::notify::Notifier;
 use crate::workflow::redact::Redactor;
-use crate::workflow::Run;
+use crate::workflow::{Run, Workflow};
 
 /// Opens the database named in the configuration, applying migrations.
 pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
@@ -125,16 +126,23 @@ impl App {
         self.store.close().await;
     }
 
+    /// The use cases over this app's store, running through its scheduler.
+    pub fn manager(&self, config: &Config) -> Manager {
+        let runner = Arc::new(SchedulerRunner {
+            scheduler: Arc::clone(&self.scheduler),
+        });
+        Manager::new(
+            self.store.clone(),
+            Arc::clone(&self.clock),
+            runner,
+            config.node.clone(),
+            chrono::TimeDelta::seconds(config.lease_seconds as i64),
+        )
+    }
+
     /// The conversation agent over this app's store and scheduler, reading
     /// with the configured LLM or, without one, the offline grammar.
     pub fn agent(&self, config: &Config, run_wait: Duration) -> anyhow::Result<Agent> {
-        let runs = Arc::new(SchedulerRuns {
-            scheduler: Arc::clone(&self.scheduler),
-            store: self.store.clone(),
-            clock: Arc::clone(&self.clock),
-            node: config.node.clone(),
-            lease: chrono::TimeDelta::seconds(config.lease_seconds as i64),
-        });
         Ok(Agent::new(
             self.store.clone(),
             Arc::clone(&self.clock),
@@ -146,37 +154,30 @@ impl App {
                 ..agent::Settings::default()
             },
             self.model.clone(),
-            runs,
+            self.manager(config),
         ))
     }
 }
 
-/// "Run it now" from a conversation: records a manual run and executes it in
-/// this process's scheduler.
-struct SchedulerRuns {
-    scheduler: Arc<Scheduler>,
-    store: Store,
-    clock: Arc<dyn Clock>,
-    node: String,
-    lease: chrono::TimeDelta,
+/// Runs started by hand execute in this process's scheduler.
+pub struct SchedulerRunner {
+    pub scheduler: Arc<Scheduler>,
 }
 
 #[async_trait::async_trait]
-impl Runs for SchedulerRuns {
-    async fn run_now(&self, workflow_id: i64, actor: &str, wait: Duration) -> Result<Run, String> {
-        let now = self.clock.now();
-        let job = control::run_now(
-            &self.store,
-            workflow_id,
-            &self.node,
-            now + self.lease,
-            actor,
-            now,
-        )
-        .await
-        .map_err(|e| e.to_string())?;
-        let run_id = job.run.id;
+impl Runner for SchedulerRunner {
+    async fn execute(&self, run: Run, workflow: Workflow, wait: Option<Duration>) {
+        let run_id = run.id;
+        let job = Claimed {
+            run,
+            workflow,
+            resumed: false,
+        };
         let scheduler = Arc::clone(&self.scheduler);
+        let Some(wait) = wait else {
+            scheduler.execute(job).await;
+            return;
+        };
         // The run executes on its own task so a long one outlives the wait;
         // its result then reaches the home chat through the notifier.
         let mut running = tokio::spawn(async move { scheduler.execute(job).await });
@@ -185,15 +186,10 @@ impl Runs for SchedulerRuns {
             // logged rather than lost.
             tokio::spawn(async move {
                 if let Err(error) = running.await {
-                    tracing::error!(%error, run_id, "a run started from chat panicked");
+                    tracing::error!(%error, run_id, "a run started by hand panicked");
                 }
             });
         }
-        let mut conn = self.store.connection().await.map_err(|e| e.to_string())?;
-        runs::get(&mut conn, run_id)
-            .await
-            .map_err(|e| e.to_string())?
-            .ok_or_else(|| format!("run {run_id} vanished"))
     }
 
     fn changed(&self) {

@@ -6,10 +6,14 @@ use clap::{Args, Subcommand};
 use serde_json::{json, Value};
 
 use super::{instant, Printed};
+use crate::app::App;
+use crate::chat::terminal::TerminalNotifier;
+use crate::clock::SystemClock;
 use crate::config::Config;
-use crate::scheduler::control;
+use crate::manage::Actor;
 use crate::store::{runs, steps, Store};
 use crate::workflow::{Run, StepRecord};
+use std::sync::Arc;
 
 #[derive(Debug, Args)]
 #[command(args_conflicts_with_subcommands = true)]
@@ -64,12 +68,22 @@ pub async fn run_runs(args: RunsArgs, config: &Config) -> Printed {
                 RunsAction::Approve { run, by } => (run, by, true),
                 RunsAction::Reject { run, by } => (run, by, false),
             };
-            match control::answer(&store, run, approve, &by, Utc::now()).await {
-                Ok(()) => Printed::ok(format!(
+            let app = match App::on_store(
+                config,
+                store,
+                Arc::new(TerminalNotifier { quiet: true }),
+                Arc::new(SystemClock),
+            ) {
+                Ok(app) => app,
+                Err(e) => return Printed::error(format!("{e:#}"), false, 2),
+            };
+            let operator = Actor::operator(by);
+            match app.manager(config).answer(&operator, run, approve).await {
+                Ok(_) => Printed::ok(format!(
                     "Run {run} {}; it continues at the scheduler's next wake.\n",
                     if approve { "approved" } else { "rejected" }
                 )),
-                Err(e) => Printed::error(e.to_string(), false, 2),
+                Err(e) => Printed::error(e.for_user(), false, 2),
             }
         }
         None => {

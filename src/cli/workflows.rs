@@ -11,9 +11,9 @@ use crate::app::App;
 use crate::chat::terminal::TerminalNotifier;
 use crate::clock::SystemClock;
 use crate::config::Config;
+use crate::manage::{Actor, ManageError};
 use crate::schedule::{format_local, parse_duration_words};
-use crate::scheduler::control::{self, ControlError};
-use crate::store::{self, workflows, Store};
+use crate::store::Store;
 use crate::workflow::{Definition, Workflow};
 
 #[derive(Debug, Subcommand)]
@@ -73,10 +73,15 @@ async fn execute(command: WorkflowsCommand, config: &Config) -> Result<Printed, 
             | WorkflowsCommand::Import { .. }
     );
     let fail = |e: String| (e, json_flag);
+    let refused = |e: ManageError| (e.for_user(), json_flag);
+    let operator = Actor::operator("cli");
     let now = Utc::now();
-    match command {
+    let quiet = matches!(command, WorkflowsCommand::Run { json: true, .. });
+    // Definitions are read before the database is opened, so a bad file
+    // touches nothing.
+    let checked = match &command {
         WorkflowsCommand::Import { file } => {
-            let text = read_input(&file).map_err(fail)?;
+            let text = read_input(file).map_err(fail)?;
             let definitions: Vec<Definition> = serde_json::from_str(&text).map_err(|e| {
                 fail(format!(
                     "the file is not a JSON array of workflow definitions: {e}"
@@ -89,94 +94,66 @@ async fn execute(command: WorkflowsCommand, config: &Config) -> Result<Printed, 
                     .map_err(|e| fail(format!("definition {}: {e}", index + 1)))?;
                 checked.push(new);
             }
-            let store = open(config).await.map_err(fail)?;
-            let mut tx = store.begin_write().await.map_err(|e| fail(e.to_string()))?;
+            checked
+        }
+        _ => Vec::new(),
+    };
+    let store = open(config).await.map_err(fail)?;
+    let app = App::on_store(
+        config,
+        store,
+        Arc::new(TerminalNotifier { quiet }),
+        Arc::new(SystemClock),
+    )
+    .map_err(|e| fail(format!("{e:#}")))?;
+    let manage = app.manager(config);
+    match command {
+        WorkflowsCommand::Import { .. } => {
+            let mut change = manage.change(&operator, None).await.map_err(refused)?;
             let mut imported = Vec::new();
             for new in &checked {
-                let next = new.schedule.next_after(now);
-                let id = workflows::insert(&mut tx, new, next, now)
-                    .await
-                    .map_err(|e| fail(e.to_string()))?;
-                store::audit::record(
-                    &mut tx,
-                    "cli",
-                    Some(id),
-                    "import",
-                    Some(&new.definition.name),
-                    now,
-                )
-                .await
-                .map_err(|e| fail(e.to_string()))?;
+                let created = change.import(new).await.map_err(refused)?;
                 imported.push(json!({
-                    "id": id,
+                    "id": created.id,
                     "name": new.definition.name.trim(),
-                    "next_run": if new.definition.paused { None } else { next.map(instant) },
+                    "next_run": if new.definition.paused { None } else { created.next.map(instant) },
                 }));
             }
-            tx.commit()
-                .await
-                .map_err(|e| fail(format!("committing the import: {e}")))?;
+            change.commit().await.map_err(refused)?;
             Ok(Printed::ok(format!(
                 "{}\n",
                 json!({ "imported": imported })
             )))
         }
         WorkflowsCommand::List { user, json } => {
-            let store = open(config).await.map_err(fail)?;
-            let list = workflows::list(store.pool(), user.as_deref())
+            let list = manage
+                .all_workflows(&operator, user.as_deref())
                 .await
-                .map_err(|e| fail(e.to_string()))?;
-            if json {
+                .map_err(refused)?;
+            Ok(Printed::ok(if json {
                 let items: Vec<Value> = list.iter().map(workflow_json).collect();
-                return Ok(Printed::ok(format!("{}\n", Value::Array(items))));
-            }
-            let mut out = String::new();
-            if list.is_empty() {
-                out.push_str(
-                    "No workflows yet. Import some with `steward workflows import FILE`.\n",
-                );
-            }
-            for w in &list {
-                let when = match (&w.schedule, w.effective_next()) {
-                    (Ok(s), Some(next)) => {
-                        format!("{} — next {}", s.describe(), format_local(next, s.zone))
-                    }
-                    (Ok(s), None) => s.describe(),
-                    (Err(e), _) => format!("unreadable schedule: {e}"),
-                };
-                out.push_str(&format!(
-                    "#{} {} [{}] ({}) {when}\n",
-                    w.id,
-                    w.name,
-                    w.status.as_str(),
-                    w.owner
-                ));
-                if let Some(note) = &w.paused_note {
-                    out.push_str(&format!("    note: {note}\n"));
-                }
-            }
-            Ok(Printed::ok(out))
+                format!("{}\n", Value::Array(items))
+            } else {
+                listing(&list)
+            }))
         }
         WorkflowsCommand::Pause { id, note } => {
-            let store = open(config).await.map_err(fail)?;
-            control::pause(&store, id, note.as_deref(), None, "cli", now)
+            manage
+                .pause(&operator, id, note.as_deref(), None)
                 .await
                 .map_err(control_error)?;
             Ok(Printed::ok(format!("Paused #{id}.\n")))
         }
         WorkflowsCommand::Resume { id } => {
-            let store = open(config).await.map_err(fail)?;
-            let next = control::resume(&store, id, "cli", now)
-                .await
-                .map_err(control_error)?;
+            let next = manage.resume(&operator, id).await.map_err(control_error)?;
             Ok(Printed::ok(match next {
                 Some(next) => format!("Resumed #{id}; next run {}.\n", instant(next)),
                 None => format!("Resumed #{id}; it has no further slot.\n"),
             }))
         }
         WorkflowsCommand::SkipNext { id } => {
-            let store = open(config).await.map_err(fail)?;
-            let slot = control::skip_next(&store, id, "cli", now)
+            let slot = manage
+                .skip_next(&operator, id)
                 .await
                 .map_err(control_error)?;
             Ok(Printed::ok(format!(
@@ -190,11 +167,10 @@ async fn execute(command: WorkflowsCommand, config: &Config) -> Result<Printed, 
                     "'{by}' is not a duration: try --by 30m, --by 2h or --by PT1H30M"
                 ))
             })?;
-            let store = open(config).await.map_err(fail)?;
-            let (slot, until) =
-                control::snooze(&store, id, TimeDelta::seconds(seconds), "cli", now)
-                    .await
-                    .map_err(control_error)?;
+            let (slot, until) = manage
+                .snooze(&operator, id, TimeDelta::seconds(seconds))
+                .await
+                .map_err(control_error)?;
             Ok(Printed::ok(format!(
                 "#{id}: the run at {} moves to {}.\n",
                 instant(slot),
@@ -202,43 +178,22 @@ async fn execute(command: WorkflowsCommand, config: &Config) -> Result<Printed, 
             )))
         }
         WorkflowsCommand::Run { id, json } => {
-            let app = App::build(
-                config,
-                Arc::new(TerminalNotifier { quiet: json }),
-                Arc::new(SystemClock),
-            )
-            .await
-            .map_err(|e| fail(format!("{e:#}")))?;
-            let lease_until = now + TimeDelta::seconds(config.lease_seconds as i64);
-            let job = control::run_now(&app.store, id, &config.node, lease_until, "cli", now)
-                .await
-                .map_err(control_error)?;
-            let run_id = job.run.id;
             // Keeps the run's lease while it executes here, so a serving
             // process does not take it for a dead one.
             let heartbeat = tokio::spawn(Arc::clone(&app.scheduler).heartbeat());
-            let status = app.scheduler.execute(job).await;
+            let ran = manage.run_now(&operator, id, None).await;
             heartbeat.abort();
             app.engine.mcp.shutdown().await;
-            let mut conn = app
-                .store
-                .connection()
-                .await
-                .map_err(|e| fail(e.to_string()))?;
-            let run = store::runs::get(&mut conn, run_id)
-                .await
-                .map_err(|e| fail(e.to_string()))?;
-            let run = run.ok_or_else(|| fail("the run vanished".into()))?;
+            let run = ran.map_err(control_error)?;
+            let run_id = run.id;
             if json {
-                drop(conn);
-                let steps = store::steps::list(app.store.pool(), run_id)
-                    .await
-                    .map_err(|e| fail(e.to_string()))?;
+                let (_, steps) = manage.run(&operator, run_id).await.map_err(refused)?;
                 return Ok(Printed::ok(format!(
                     "{}\n",
                     super::runs::run_json(&run, &steps)
                 )));
             }
+            let status = run.status;
             let detail = match (&run.error, &run.output) {
                 (Some(error), _) => error.clone(),
                 // A thinking run: its answer and what it used.
@@ -256,25 +211,44 @@ async fn execute(command: WorkflowsCommand, config: &Config) -> Result<Printed, 
             )))
         }
         WorkflowsCommand::Delete { id } => {
-            let store = open(config).await.map_err(fail)?;
-            let mut tx = store.begin_write().await.map_err(|e| fail(e.to_string()))?;
-            if !workflows::delete(&mut tx, id)
-                .await
-                .map_err(|e| fail(e.to_string()))?
-            {
-                return Err(fail(format!("workflow #{id} was not found")));
-            }
-            store::audit::record(&mut tx, "cli", Some(id), "delete", None, now)
-                .await
-                .map_err(|e| fail(e.to_string()))?;
-            tx.commit().await.map_err(|e| fail(e.to_string()))?;
+            let mut change = manage.change(&operator, None).await.map_err(refused)?;
+            change.delete(id).await.map_err(refused)?;
+            change.commit().await.map_err(refused)?;
             Ok(Printed::ok(format!("Deleted #{id}.\n")))
         }
     }
 }
 
-fn control_error(error: ControlError) -> Failure {
-    (error.to_string(), false)
+/// The plain `workflows list`.
+fn listing(list: &[Workflow]) -> String {
+    let mut out = String::new();
+    if list.is_empty() {
+        out.push_str("No workflows yet. Import some with `steward workflows import FILE`.\n");
+    }
+    for w in list {
+        let when = match (&w.schedule, w.effective_next()) {
+            (Ok(s), Some(next)) => {
+                format!("{} — next {}", s.describe(), format_local(next, s.zone))
+            }
+            (Ok(s), None) => s.describe(),
+            (Err(e), _) => format!("unreadable schedule: {e}"),
+        };
+        out.push_str(&format!(
+            "#{} {} [{}] ({}) {when}\n",
+            w.id,
+            w.name,
+            w.status.as_str(),
+            w.owner
+        ));
+        if let Some(note) = &w.paused_note {
+            out.push_str(&format!("    note: {note}\n"));
+        }
+    }
+    out
+}
+
+fn control_error(error: ManageError) -> Failure {
+    (error.for_user(), false)
 }
 
 async fn open(config: &Config) -> Result<Store, String> {

@@ -3,7 +3,6 @@
 //! processes, retries, auto-pauses, and sleeps until the next thing is due.
 
 mod claim;
-pub mod control;
 mod slots;
 
 use chrono::{DateTime, TimeDelta, Utc};

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use std::sync::Arc;
 use std::time::Duration;
 use steward::llm::{ChatModel, LlmConfig, OpenAi};
-use steward::scheduler::control;
+use steward::manage::Actor;
 use steward::store::{steps as step_log, workflows};
 use steward::workflow::notify::Notice;
 use steward::workflow::{Run, RunStatus};
@@ -518,7 +518,8 @@ async fn an_agent_waits_for_approval_and_goes_on_when_a_person_approves() {
     );
     assert!(sent(&sim).is_empty());
 
-    control::answer(&sim.store, waiting.id, true, "telegram:42", sim.now())
+    sim.manage()
+        .answer(&Actor::operator("telegram:42"), waiting.id, true)
         .await
         .unwrap();
     sim.tick_at("2026-11-23T08:01:00Z").await;
@@ -807,7 +808,8 @@ async fn a_rejected_question_is_the_models_answer_and_a_second_question_is_asked
 
     let first = run_now(&sim, id).await;
     assert_eq!(first.status, RunStatus::Waiting);
-    control::answer(&sim.store, first.id, false, "telegram:42", sim.now())
+    sim.manage()
+        .answer(&Actor::operator("telegram:42"), first.id, false)
         .await
         .unwrap();
     sim.tick_at("2026-11-23T08:01:00Z").await;
@@ -900,7 +902,8 @@ async fn a_resumed_agent_has_its_real_data_while_the_store_keeps_it_masked_until
         .to_string()
         .contains("live-key-123456"));
 
-    control::answer(&sim.store, waiting.id, true, "telegram:42", sim.now())
+    sim.manage()
+        .answer(&Actor::operator("telegram:42"), waiting.id, true)
         .await
         .unwrap();
     sim.tick_at("2026-11-23T08:01:00Z").await;
@@ -985,7 +988,8 @@ async fn time_worked_before_a_wait_counts_toward_the_time_limit_and_waiting_does
     assert_eq!(first.status, RunStatus::Waiting);
     // Waiting longer than the limit costs nothing.
     tokio::time::sleep(Duration::from_millis(1_100)).await;
-    control::answer(&sim.store, first.id, true, "telegram:42", sim.now())
+    sim.manage()
+        .answer(&Actor::operator("telegram:42"), first.id, true)
         .await
         .unwrap();
     sim.tick_at("2026-11-23T08:01:00Z").await;

@@ -3,7 +3,7 @@
 //! only its own run.
 
 use serde_json::json;
-use steward::scheduler::control;
+use steward::manage::Actor;
 use steward::store::{steps as step_log, workflows};
 use steward::workflow::notify::Notice;
 use steward::workflow::{Run, RunStatus};
@@ -233,7 +233,8 @@ async fn an_approved_run_continues_where_it_stopped() {
     let run = run_now(&sim, id).await;
     assert_eq!(run.status, RunStatus::Waiting);
     assert!(sim.notices().iter().any(|n| matches!(n, Notice::ApprovalRequested { prompt, .. } if prompt == "Deploy to production?")));
-    control::answer(&sim.store, run.id, true, "bob", sim.now())
+    sim.manage()
+        .answer(&Actor::operator("bob"), run.id, true)
         .await
         .unwrap();
     sim.tick_at("2026-06-01T10:01:00Z").await;
@@ -259,7 +260,8 @@ async fn a_rejected_or_unanswered_request_ends_the_run_with_that_reason() {
     let expired = sim.add(manual("expired", approval_plan(60))).await;
     let first = run_now(&sim, rejected).await;
     let second = run_now(&sim, expired).await;
-    control::answer(&sim.store, first.id, false, "bob", sim.now())
+    sim.manage()
+        .answer(&Actor::operator("bob"), first.id, false)
         .await
         .unwrap();
     sim.tick_at("2026-06-01T10:00:30Z").await;
@@ -281,7 +283,8 @@ async fn a_rejected_or_unanswered_request_ends_the_run_with_that_reason() {
         run.error
     );
     assert!(
-        control::answer(&sim.store, second.id, true, "bob", sim.now())
+        sim.manage()
+            .answer(&Actor::operator("bob"), second.id, true)
             .await
             .is_err(),
         "too late to answer"

@@ -188,23 +188,23 @@ impl Sim {
     /// Runs workflow `id` now, as "run it now" does, and returns the run as
     /// recorded when it ended (or paused).
     pub async fn run_now(&self, id: i64) -> Run {
-        let job = steward::scheduler::control::run_now(
-            &self.store,
-            id,
-            "sim",
-            self.now() + chrono::TimeDelta::minutes(5),
-            "test",
-            self.now(),
-        )
-        .await
-        .unwrap();
-        let run_id = job.run.id;
-        self.scheduler.execute(job).await;
-        self.runs(id)
+        self.manage()
+            .run_now(&steward::manage::Actor::operator("test"), id, None)
             .await
-            .into_iter()
-            .find(|r| r.id == run_id)
             .unwrap()
+    }
+
+    /// The use cases over this simulation's store, running in its scheduler.
+    pub fn manage(&self) -> steward::manage::Manager {
+        steward::manage::Manager::new(
+            self.store.clone(),
+            self.clock.clone(),
+            Arc::new(steward::app::SchedulerRunner {
+                scheduler: Arc::clone(&self.scheduler),
+            }),
+            "sim",
+            chrono::TimeDelta::minutes(5),
+        )
     }
 
     pub async fn workflow(&self, id: i64) -> Workflow {

@@ -3,7 +3,7 @@
 //! and resume, retries, crash recovery, one-time workflows.
 
 use serde_json::json;
-use steward::scheduler::control;
+use steward::manage::Actor;
 use steward::store::runs as run_log;
 use steward::workflow::notify::Notice;
 use steward::workflow::RunStatus;
@@ -271,20 +271,22 @@ async fn skip_next_and_snooze_change_one_occurrence_only() {
             json!({"kind": "cron", "expression": "0 * * * *"}),
         ))
         .await;
-    let skipped = control::skip_next(&sim.store, id, "alice", sim.now())
+    let skipped = sim
+        .manage()
+        .skip_next(&Actor::operator("alice"), id)
         .await
         .unwrap();
     assert_eq!(skipped, at("2026-06-01T10:00:00Z"));
     sim.run_until("2026-06-01T11:30:00Z").await;
-    let (slot, until) = control::snooze(
-        &sim.store,
-        id,
-        chrono::TimeDelta::minutes(20),
-        "alice",
-        sim.now(),
-    )
-    .await
-    .unwrap();
+    let (slot, until) = sim
+        .manage()
+        .snooze(
+            &Actor::operator("alice"),
+            id,
+            chrono::TimeDelta::minutes(20),
+        )
+        .await
+        .unwrap();
     assert_eq!(
         (slot, until),
         (at("2026-06-01T12:00:00Z"), at("2026-06-01T12:20:00Z"))
@@ -313,22 +315,23 @@ async fn skipping_a_snoozed_occurrence_skips_it_and_lists_show_the_real_next() {
             json!({"kind": "cron", "expression": "0 * * * *"}),
         ))
         .await;
-    control::snooze(
-        &sim.store,
-        id,
-        chrono::TimeDelta::minutes(20),
-        "alice",
-        sim.now(),
-    )
-    .await
-    .unwrap();
+    sim.manage()
+        .snooze(
+            &Actor::operator("alice"),
+            id,
+            chrono::TimeDelta::minutes(20),
+        )
+        .await
+        .unwrap();
     let loaded = steward::store::workflows::get(&mut sim.store.connection().await.unwrap(), id)
         .await
         .unwrap()
         .unwrap();
     assert_eq!(loaded.effective_next(), Some(at("2026-06-01T10:20:00Z")));
     // "skip it once" after the snooze skips the snoozed occurrence.
-    let skipped = control::skip_next(&sim.store, id, "alice", sim.now())
+    let skipped = sim
+        .manage()
+        .skip_next(&Actor::operator("alice"), id)
         .await
         .unwrap();
     assert_eq!(skipped, at("2026-06-01T10:20:00Z"));
@@ -356,16 +359,15 @@ async fn a_pause_with_an_end_resumes_on_its_own_without_replaying() {
             json!({"kind": "cron", "expression": "0 * * * *"}),
         ))
         .await;
-    control::pause(
-        &sim.store,
-        id,
-        Some("away"),
-        Some(at("2026-06-01T12:30:00Z")),
-        "alice",
-        sim.now(),
-    )
-    .await
-    .unwrap();
+    sim.manage()
+        .pause(
+            &Actor::operator("alice"),
+            id,
+            Some("away"),
+            Some(at("2026-06-01T12:30:00Z")),
+        )
+        .await
+        .unwrap();
     sim.run_until("2026-06-01T14:30:00Z").await;
     // 10:00, 11:00 and 12:00 fell in the pause; it resumed at 12:30 by itself.
     assert_eq!(
@@ -382,7 +384,9 @@ async fn a_pause_with_an_end_resumes_on_its_own_without_replaying() {
     assert_eq!(loaded.status, steward::workflow::WorkflowStatus::Active);
     assert_eq!(loaded.resume_at, None);
     // A pause that ends in the past is refused.
-    let error = control::pause(&sim.store, id, None, Some(sim.now()), "alice", sim.now())
+    let error = sim
+        .manage()
+        .pause(&Actor::operator("alice"), id, None, Some(sim.now()))
         .await
         .unwrap_err();
     assert!(format!("{error:?}").contains("future"), "{error:?}");
@@ -398,7 +402,8 @@ async fn resume_does_not_replay_the_paused_period() {
         ))
         .await;
     sim.tick_at("2026-06-01T10:00:00Z").await;
-    control::pause(&sim.store, id, Some("on holiday"), None, "alice", sim.now())
+    sim.manage()
+        .pause(&Actor::operator("alice"), id, Some("on holiday"), None)
         .await
         .unwrap();
     assert_eq!(
@@ -406,7 +411,9 @@ async fn resume_does_not_replay_the_paused_period() {
         Some("on holiday")
     );
     sim.run_until("2026-06-01T15:30:00Z").await;
-    let next = control::resume(&sim.store, id, "alice", sim.now())
+    let next = sim
+        .manage()
+        .resume(&Actor::operator("alice"), id)
         .await
         .unwrap();
     assert_eq!(next, Some(at("2026-06-01T16:00:00Z")));
@@ -572,7 +579,8 @@ async fn pausing_skips_runs_still_waiting_their_turn_and_snoozes_do_not_stack() 
     let id = sim.add(waiting_workflow("queue")).await;
     sim.tick_at("2026-06-01T10:01:00Z").await;
     sim.tick_at("2026-06-01T10:02:00Z").await;
-    control::pause(&sim.store, id, None, None, "alice", sim.now())
+    sim.manage()
+        .pause(&Actor::operator("alice"), id, None, None)
         .await
         .unwrap();
     let runs = sim.runs(id).await;
@@ -585,24 +593,23 @@ async fn pausing_skips_runs_still_waiting_their_turn_and_snoozes_do_not_stack() 
             json!({"kind": "cron", "expression": "0 * * * *"}),
         ))
         .await;
-    control::snooze(
-        &sim.store,
-        hourly,
-        chrono::TimeDelta::hours(3),
-        "alice",
-        sim.now(),
-    )
-    .await
-    .unwrap();
-    let error = control::snooze(
-        &sim.store,
-        hourly,
-        chrono::TimeDelta::hours(1),
-        "alice",
-        sim.now(),
-    )
-    .await
-    .unwrap_err();
+    sim.manage()
+        .snooze(
+            &Actor::operator("alice"),
+            hourly,
+            chrono::TimeDelta::hours(3),
+        )
+        .await
+        .unwrap();
+    let error = sim
+        .manage()
+        .snooze(
+            &Actor::operator("alice"),
+            hourly,
+            chrono::TimeDelta::hours(1),
+        )
+        .await
+        .unwrap_err();
     assert!(
         error
             .to_string()

@@ -1,0 +1,50 @@
+//! Answering a run's approval request.
+
+use super::{Actor, ManageError, Manager};
+use crate::store::{approvals, audit, runs, workflows};
+use crate::workflow::Workflow;
+
+impl Manager {
+    /// Approves or rejects the open request of run `run_id`, when the actor
+    /// may manage its workflow; returns that workflow. The run continues at
+    /// the scheduler's next look, which this asks for.
+    pub async fn answer(
+        &self,
+        actor: &Actor,
+        run_id: i64,
+        approve: bool,
+    ) -> Result<Workflow, ManageError> {
+        let now = self.now();
+        let mut conn = self.store.connection().await?;
+        let run = runs::get(&mut conn, run_id)
+            .await?
+            .ok_or(ManageError::RunNotFound(run_id))?;
+        let workflow = workflows::get(&mut conn, run.workflow_id)
+            .await?
+            .filter(|w| actor.may_manage(w))
+            .ok_or(ManageError::RunNotFound(run_id))?;
+        drop(conn);
+        if !approvals::answer(self.store.pool(), run_id, approve, &actor.id, now).await? {
+            return Err(ManageError::Invalid(format!(
+                "run {run_id} has no open approval request"
+            )));
+        }
+        let action = if approve { "approve" } else { "reject" };
+        let detail = format!("run {run_id}");
+        let mut tx = self.store.begin_write().await?;
+        audit::record(
+            &mut tx,
+            &actor.id,
+            Some(workflow.id),
+            action,
+            Some(&detail),
+            now,
+        )
+        .await?;
+        tx.commit()
+            .await
+            .map_err(super::error::commit_failed("recording an approval"))?;
+        self.runner.changed();
+        Ok(workflow)
+    }
+}

@@ -1,0 +1,158 @@
+//! Creating, changing and deleting workflows: one [`Change`] is one
+//! transaction, so a confirmed draft, an import of many definitions or a
+//! move of several workflows to a new zone lands whole or not at all, each
+//! workflow audited, and the scheduler is woken once it is committed.
+
+use chrono::{DateTime, Utc};
+use sqlx::{Sqlite, Transaction};
+
+use super::error::commit_failed;
+use super::{Actor, ManageError, Manager};
+use crate::store::{audit, conversations, workflows};
+use crate::workflow::{NewWorkflow, Workflow};
+
+/// The stored draft a change answers: taken inside the change's
+/// transaction, so two quick yeses confirm once.
+#[derive(Clone, Copy, Debug)]
+pub struct DraftClaim<'a> {
+    pub chat: &'a str,
+    pub user: &'a str,
+    /// The draft as stored when the turn read it.
+    pub stored: &'a str,
+}
+
+/// A workflow just stored.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Created {
+    pub id: i64,
+    pub next: Option<DateTime<Utc>>,
+}
+
+/// Changes to workflows made in one transaction by one actor.
+pub struct Change<'m> {
+    manager: &'m Manager,
+    actor: &'m Actor,
+    tx: Transaction<'static, Sqlite>,
+    now: DateTime<Utc>,
+}
+
+impl Manager {
+    /// Starts a change; with `claim`, only if that draft is still the one
+    /// waiting (else [`ManageError::Conflict`]).
+    pub async fn change<'m>(
+        &'m self,
+        actor: &'m Actor,
+        claim: Option<DraftClaim<'_>>,
+    ) -> Result<Change<'m>, ManageError> {
+        let mut tx = self.store.begin_write().await?;
+        if let Some(claim) = claim {
+            if !conversations::take_draft(&mut tx, claim.chat, claim.user, claim.stored).await? {
+                return Err(ManageError::Conflict("That was already answered.".into()));
+            }
+        }
+        Ok(Change {
+            manager: self,
+            actor,
+            tx,
+            now: self.now(),
+        })
+    }
+}
+
+impl Change<'_> {
+    /// When this change happens.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.now
+    }
+
+    /// The workflow `id` as it is inside this change, if the actor may
+    /// manage it.
+    pub async fn workflow(&mut self, id: i64) -> Result<Workflow, ManageError> {
+        workflows::get(&mut self.tx, id)
+            .await?
+            .filter(|w| self.actor.may_manage(w))
+            .ok_or(ManageError::NotFound(id))
+    }
+
+    /// Stores a new workflow. A person creates their own; only an admin
+    /// (or the operator) creates one for someone else.
+    pub async fn create(&mut self, new: &NewWorkflow) -> Result<Created, ManageError> {
+        self.insert(new, "create").await
+    }
+
+    /// Stores an imported definition (audited as an import).
+    pub async fn import(&mut self, new: &NewWorkflow) -> Result<Created, ManageError> {
+        self.insert(new, "import").await
+    }
+
+    async fn insert(&mut self, new: &NewWorkflow, action: &str) -> Result<Created, ManageError> {
+        if new.definition.owner != self.actor.id && !self.actor.admin {
+            return Err(ManageError::NotAllowed(
+                "a workflow can only be created for yourself".into(),
+            ));
+        }
+        let next = new.schedule.next_after(self.now);
+        let id = workflows::insert(&mut self.tx, new, next, self.now).await?;
+        let name = new.definition.name.trim();
+        audit::record(
+            &mut self.tx,
+            &self.actor.id,
+            Some(id),
+            action,
+            Some(name),
+            self.now,
+        )
+        .await?;
+        Ok(Created { id, next })
+    }
+
+    /// Replaces the definition of workflow `id`; returns its next run.
+    pub async fn update(
+        &mut self,
+        id: i64,
+        new: &NewWorkflow,
+    ) -> Result<Option<DateTime<Utc>>, ManageError> {
+        self.workflow(id).await?;
+        let next = new.schedule.next_after(self.now);
+        workflows::replace_definition(&mut self.tx, id, new, next, self.now).await?;
+        let name = new.definition.name.trim();
+        audit::record(
+            &mut self.tx,
+            &self.actor.id,
+            Some(id),
+            "update",
+            Some(name),
+            self.now,
+        )
+        .await?;
+        Ok(next)
+    }
+
+    /// Deletes workflow `id` and its runs.
+    pub async fn delete(&mut self, id: i64) -> Result<(), ManageError> {
+        let workflow = self.workflow(id).await?;
+        if !workflows::delete(&mut self.tx, id).await? {
+            return Err(ManageError::NotFound(id));
+        }
+        audit::record(
+            &mut self.tx,
+            &self.actor.id,
+            Some(id),
+            "delete",
+            Some(&workflow.name),
+            self.now,
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Makes the change; the scheduler looks again.
+    pub async fn commit(self) -> Result<(), ManageError> {
+        self.tx
+            .commit()
+            .await
+            .map_err(commit_failed("committing a change to workflows"))?;
+        self.manager.runner.changed();
+        Ok(())
+    }
+}

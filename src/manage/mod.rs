@@ -1,0 +1,89 @@
+//! The use cases every surface shares (DESIGN §2): create, update, delete,
+//! pause, resume, skip the next run, snooze, run now, approve or reject, and
+//! the history. Each checks who may do it, validates, writes through
+//! `store`, records the audit entry and wakes the scheduler. Chat tools, the
+//! CLI and every later surface call only this; none of them writes a
+//! workflow or an audit record by itself.
+//!
+//! Running goes through [`Runner`], which the app wires to its scheduler, so
+//! this module needs no engine.
+
+mod actor;
+mod approve;
+mod change;
+mod error;
+mod history;
+mod next;
+mod pause;
+mod run;
+
+use async_trait::async_trait;
+use chrono::{DateTime, TimeDelta, Utc};
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::clock::Clock;
+use crate::store::{workflows, Store};
+use crate::workflow::{Run, Workflow};
+
+pub use actor::Actor;
+pub use change::{Change, Created, DraftClaim};
+pub use error::ManageError;
+pub use history::RunQuery;
+
+/// How manage starts runs and tells the scheduler to look again; the app
+/// implements it over its scheduler.
+#[async_trait]
+pub trait Runner: Send + Sync {
+    /// Executes `run` of `workflow`, recorded by manage and leased to this
+    /// node; returns when it ends or, with `wait`, when that passes (the run
+    /// goes on and its result reaches the home chat).
+    async fn execute(&self, run: Run, workflow: Workflow, wait: Option<Duration>);
+
+    /// Something the scheduler should look at changed: a workflow created,
+    /// changed, paused or resumed, an approval answered.
+    fn changed(&self);
+}
+
+/// The use cases over one store.
+#[derive(Clone)]
+pub struct Manager {
+    store: Store,
+    clock: Arc<dyn Clock>,
+    runner: Arc<dyn Runner>,
+    /// This process's name on the leases of runs it starts.
+    node: String,
+    lease: TimeDelta,
+}
+
+impl Manager {
+    pub fn new(
+        store: Store,
+        clock: Arc<dyn Clock>,
+        runner: Arc<dyn Runner>,
+        node: impl Into<String>,
+        lease: TimeDelta,
+    ) -> Manager {
+        Manager {
+            store,
+            clock,
+            runner,
+            node: node.into(),
+            lease,
+        }
+    }
+
+    fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// The workflow `id`, when `actor` may see it; anyone else's is
+    /// [`ManageError::NotFound`], never someone else's data.
+    pub async fn workflow(&self, actor: &Actor, id: i64) -> Result<Workflow, ManageError> {
+        let mut conn = self.store.connection().await?;
+        workflows::get(&mut conn, id)
+            .await?
+            .filter(|w| actor.may_manage(w))
+            .ok_or(ManageError::NotFound(id))
+    }
+}

@@ -1,0 +1,57 @@
+//! Running a workflow now, by hand: the run is recorded (leased to this
+//! node) and audited here, then handed to the [`Runner`](super::Runner).
+
+use chrono::TimeDelta;
+use std::time::Duration;
+
+use super::error::commit_failed;
+use super::{Actor, ManageError, Manager};
+use crate::store::{audit, runs};
+use crate::workflow::{Run, RunStatus, RunTrigger};
+
+impl Manager {
+    /// Starts a run of workflow `id` now and waits for it: until it ends
+    /// with `wait` `None`, else at most `wait`. Returns the run as stored
+    /// then (it may still be going).
+    pub async fn run_now(
+        &self,
+        actor: &Actor,
+        id: i64,
+        wait: Option<Duration>,
+    ) -> Result<Run, ManageError> {
+        let now = self.now();
+        let workflow = self.workflow(actor, id).await?;
+        let mut tx = self.store.begin_write().await?;
+        // Runs are unique per (workflow, slot): a second "run it now" in the
+        // same millisecond takes the next one.
+        let mut slot = now;
+        let run_id = loop {
+            let new = runs::NewRun {
+                workflow_id: id,
+                workflow_version: workflow.version,
+                trigger: RunTrigger::Manual.as_str(),
+                scheduled_for: slot,
+                status: RunStatus::Running,
+                input: None,
+                error: None,
+                lease: Some((&self.node, now + self.lease)),
+            };
+            match runs::insert(&mut tx, &new, now).await? {
+                Some(id) => break id,
+                None => slot += TimeDelta::milliseconds(1),
+            }
+        };
+        audit::record(&mut tx, &actor.id, Some(id), "run-now", None, now).await?;
+        let run = runs::get(&mut tx, run_id)
+            .await?
+            .ok_or(ManageError::RunNotFound(run_id))?;
+        tx.commit()
+            .await
+            .map_err(commit_failed("committing a manual run"))?;
+        self.runner.execute(run, workflow, wait).await;
+        let mut conn = self.store.connection().await?;
+        runs::get(&mut conn, run_id)
+            .await?
+            .ok_or(ManageError::RunNotFound(run_id))
+    }
+}
