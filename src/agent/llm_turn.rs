@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
 use super::state::Turn;
-use super::tools::{self, TOOL_NAMES};
+use super::tools;
 use super::vault::Vault;
 use super::{render, ActionRecord, Agent, Reply};
 use crate::llm::{prompt, Message, Role};
@@ -95,7 +95,7 @@ pub async fn reply(turn: &mut Turn, agent: &Agent, text: &str) -> Reply {
                         Ok(_) => "the arguments must be a JSON object".to_string(),
                         Err(e) => format!("the arguments are not valid JSON ({e})"),
                     };
-                    let known = TOOL_NAMES.contains(&call.name.as_str());
+                    let known = tools::names().contains(&call.name.as_str());
                     let error = if known {
                         format!(
                             "{problem}; call {} again with an object matching its schema",

@@ -39,7 +39,7 @@ use crate::store::{Store, StoreError};
 pub use crate::schedule::Zone;
 pub use draft::Draft;
 pub use greeting::group_greeting;
-pub use tools::{specs as tool_specs, TOOL_NAMES};
+pub use tools::{names as tool_names, specs as tool_specs};
 
 /// The longest message read, in characters; longer ones are refused.
 pub const MAX_MESSAGE_CHARS: usize = 4_000;

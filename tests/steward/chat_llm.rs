@@ -109,7 +109,7 @@ async fn the_model_drafts_with_tools_and_the_user_confirms() {
         .iter()
         .map(|t| t["function"]["name"].as_str().unwrap())
         .collect();
-    assert_eq!(tools, steward::agent::TOOL_NAMES);
+    assert_eq!(tools, steward::agent::tool_names());
     assert!(first["tools"]
         .as_array()
         .unwrap()

@@ -1,0 +1,136 @@
+//! `create_workflow`: drafts a new workflow from the schedule in the
+//! person's words and what it should do; nothing is stored until they
+//! confirm the draft.
+
+use async_trait::async_trait;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::args::{check_name, check_text, zone_arg, Limits};
+use super::schema::{limits, nullable, tool, READING};
+use super::{parse, Outcome, Tool};
+use crate::agent::draft::{read_schedule, read_steps, Draft, Spec};
+use crate::agent::second_reading::{reconcile, Alternative, Reconciled};
+use crate::agent::state::Turn;
+use crate::agent::Agent;
+use crate::agent::{derive, zone_question};
+use crate::llm::ToolSpec;
+use crate::workflow::Guardrails;
+
+pub(super) struct Create;
+
+#[async_trait]
+impl Tool for Create {
+    fn name(&self) -> &'static str {
+        "create_workflow"
+    }
+
+    fn spec(&self) -> ToolSpec {
+        tool(
+            self.name(),
+            "Draft a new workflow. Nothing is stored until the user confirms the draft you get back; show it to them.",
+            json!({
+                "name": nullable("A short name; null to derive one."),
+                "schedule": { "type": "string", "description": "When it runs, as the user said it: 'every weekday at 8:30', 'tomorrow at 5pm', 'every 4 hours', a cron expression, an RRULE, or 'manual'." },
+                "instruction": { "type": "string", "description": "What it does, in the user's words: 'remind me to stretch', 'check https://… and tell me if it is down', or a task for the LLM." },
+                "steps": nullable("Explicit steps as a JSON array in steward's plan format; null to derive them from the instruction (a task for the LLM becomes one agent step with the tools http_request, send_message and workflow_runs, plus ask_approval when the user wants to be asked first). Name other tools explicitly: [{\"type\": \"agent\", \"instruction\": \"...\", \"tools\": [\"http_request\", \"send_message\", \"ask_approval\", \"start_workflow\"]}]."),
+                "timezone": nullable("IANA zone; null for the user's."),
+                "limits": limits(),
+                "reading": nullable(READING)
+            }),
+        )
+    }
+
+    async fn call(&self, turn: &mut Turn, agent: &Agent, args: &Value) -> Result<Outcome, String> {
+        // A time of day waits for the person's zone while it is unknown.
+        match zone_question::hold(turn, agent, args) {
+            Some(held) => Ok(held),
+            None => create(turn, agent, parse(self.name(), args)?).await,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CreateArgs {
+    #[serde(default)]
+    name: Option<String>,
+    schedule: String,
+    #[serde(default)]
+    instruction: Option<String>,
+    #[serde(default)]
+    steps: Option<Value>,
+    #[serde(default)]
+    timezone: Option<String>,
+    #[serde(default)]
+    limits: Option<Limits>,
+    /// The model's own reading of the schedule (LLM mode).
+    #[serde(default)]
+    reading: Option<String>,
+}
+
+async fn create(turn: &mut Turn, agent: &Agent, args: CreateArgs) -> Result<Outcome, String> {
+    let zone = zone_arg(turn, &args.timezone)?;
+    let context = turn.context(agent, zone);
+    let schedule_text = check_text("schedule", &args.schedule)?;
+    if schedule_text.is_empty() {
+        return Err(
+            "when should it run? Try 'every weekday at 8:30', 'tomorrow at 5pm' or 'manual'."
+                .into(),
+        );
+    }
+    let words = read_schedule(&schedule_text, &context);
+    let task = words.as_ref().ok().and_then(|(_, task)| task.clone());
+    let reading = args.reading.as_deref();
+    let reconciled = reconcile(words.map(|(schedule, _)| schedule), reading, &context)?;
+    let instruction = match args.instruction.as_deref().map(str::trim).filter(|i| !i.is_empty()) {
+        Some(instruction) => check_text("instruction", instruction)?,
+        None => task.ok_or(
+            "what should it do? Say it with the schedule, e.g. 'every morning at 9 remind me to stretch'.",
+        )?,
+    };
+    // The phrase reader drops "remind me to" from the task; the sentence
+    // still says it was a reminder.
+    let reminder = args.instruction.is_none() && derive::asks_for_reminder(&schedule_text);
+    let (derived_steps, derived_name) = if reminder {
+        derive::reminder(&instruction)
+    } else {
+        derive::plan(&instruction)
+    };
+    let steps = match &args.steps {
+        Some(steps) if !steps.is_null() => read_steps(steps)?,
+        _ => derived_steps,
+    };
+    let mut name = match args.name.as_deref().filter(|n| !n.trim().is_empty()) {
+        Some(name) => check_name(name)?,
+        None => derived_name,
+    };
+    name = turn.unused_name(agent, name).await?;
+    let mut guardrails = Guardrails::default();
+    if let Some(limits) = &args.limits {
+        limits.apply(&mut guardrails)?;
+    }
+    let spec = match reconciled {
+        Reconciled::Words(schedule) => Spec::new(
+            name,
+            instruction,
+            &schedule,
+            schedule_text,
+            steps,
+            guardrails,
+        ),
+        Reconciled::Differ { words, model } => {
+            let mut spec = Spec::new(name, instruction, &words, schedule_text, steps, guardrails);
+            spec.alternative = Some(Alternative::of(&model, reading.unwrap_or_default()));
+            spec
+        }
+        Reconciled::Model { schedule, why } => {
+            let source = reading.unwrap_or_default().to_string();
+            let mut spec = Spec::new(name, instruction, &schedule, source, steps, guardrails);
+            spec.model_reading = Some(why);
+            spec
+        }
+    };
+    let draft = Draft::Create { spec };
+    Ok(turn.propose(agent, draft))
+}
