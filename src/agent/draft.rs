@@ -7,11 +7,17 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
-use super::second_reading::Alternative;
 use crate::schedule::natural::{amend_phrase, Context};
 use crate::schedule::{parse_input, Schedule, Trigger, Zone};
 use crate::store::{from_ms, to_ms};
 use crate::workflow::{Definition, Guardrails, Plan, TriggerSpec, Workflow};
+
+/// The question for a person whose zone steward does not know (see
+/// `zone_question.rs`).
+pub const ZONE_QUESTION: &str = "What's your time zone? A city is enough (Paris, New York, Tokyo).";
+
+/// The action of the "skip" button.
+pub const SKIP_ZONE: &str = "skip_zone";
 
 /// A workflow as the draft describes it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -377,5 +383,93 @@ impl Draft {
                 "expires_at": expires,
             }),
         }
+    }
+}
+
+impl Spec {
+    /// The draft as a workflow ready to store: checked like an import, with an
+    /// anchored interval keeping the start the draft showed.
+    pub fn checked(
+        &self,
+        owner: &str,
+        home_chat: &str,
+        now: DateTime<Utc>,
+        min_interval_seconds: i64,
+    ) -> Result<crate::workflow::NewWorkflow, String> {
+        let mut new =
+            self.definition(owner, home_chat)
+                .validate(now, self.zone(), min_interval_seconds)?;
+        if self.trigger_kind == "interval" {
+            if let Ok(schedule) = self.schedule() {
+                new.schedule = schedule;
+            }
+        }
+        // A workflow made in chat posts only to the chat it was made in: a
+        // message step naming another chat would let anyone post as the bot
+        // wherever it is (or send signed callbacks to another conversation).
+        let plan = crate::workflow::plan::Plan::parse(&new.plan_json, &new.definition.placeholders)
+            .map_err(|e| e.to_string())?;
+        if let Some(elsewhere) = plan
+            .message_targets()
+            .into_iter()
+            .find(|target| *target != home_chat)
+        {
+            return Err(format!(
+                "a message step can only post to this chat, not to '{elsewhere}'; leave out its target"
+            ));
+        }
+        Ok(new)
+    }
+}
+
+impl Draft {
+    /// A short name for one version of a draft, for its buttons: the first
+    /// eight hex digits of the SHA-256 of its stored form.
+    pub fn token(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let stored = serde_json::to_string(self).unwrap_or_default();
+        hex::encode(&Sha256::digest(stored.as_bytes())[..4])
+    }
+}
+
+/// The other reading of a draft's schedule, waiting for the user to choose.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Alternative {
+    pub trigger_kind: String,
+    pub trigger_expression: String,
+    #[serde(default)]
+    pub trigger_anchor_ms: Option<i64>,
+    pub timezone: String,
+    /// What it was read from: the model's expression.
+    pub source: String,
+}
+
+impl Alternative {
+    pub fn of(schedule: &Schedule, source: &str) -> Alternative {
+        let mut spec_like = Spec::new(
+            String::new(),
+            String::new(),
+            schedule,
+            source.to_string(),
+            serde_json::Value::Null,
+            Default::default(),
+        );
+        Alternative {
+            trigger_kind: std::mem::take(&mut spec_like.trigger_kind),
+            trigger_expression: std::mem::take(&mut spec_like.trigger_expression),
+            trigger_anchor_ms: spec_like.trigger_anchor_ms,
+            timezone: std::mem::take(&mut spec_like.timezone),
+            source: source.to_string(),
+        }
+    }
+
+    /// The alternative as a schedule.
+    pub fn schedule(&self) -> Result<Schedule, String> {
+        Schedule::from_stored(
+            &self.trigger_kind,
+            &self.trigger_expression,
+            self.timezone.parse().unwrap_or(crate::schedule::Zone::UTC),
+            self.trigger_anchor_ms.map(crate::store::from_ms),
+        )
     }
 }

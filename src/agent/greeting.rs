@@ -3,8 +3,8 @@
 //! does, three requests to try, the zone question when their zone is not
 //! known, and `help`.
 
-use super::draft::Draft;
-use super::state::Turn;
+use super::draft::{Draft, ZONE_QUESTION};
+use super::turn::Turn;
 use super::{zone_question, Agent, Reply};
 
 /// What steward does and three requests to try.
@@ -44,7 +44,7 @@ pub fn greet(turn: &mut Turn, agent: &Agent, reply: Option<Reply>) -> Reply {
         turn.draft_shown = true;
         Some(format!(
             "{} ('skip' keeps the server's zone, {}.)",
-            zone_question::QUESTION,
+            ZONE_QUESTION,
             agent.settings.default_zone.name()
         ))
     } else {

@@ -6,16 +6,16 @@
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
-use super::state::Turn;
 use super::tools;
+use super::turn::Turn;
 use super::vault::Vault;
 use super::{render, ActionRecord, Agent, Reply};
 use crate::llm::{prompt, Message, Role};
 
-pub async fn reply(turn: &mut Turn, agent: &Agent, text: &str) -> Reply {
-    let Some(model) = agent.model.clone() else {
-        return turn.offline(agent, text).await;
-    };
+/// The model's answer to `text`, or `None` when there is no model or it
+/// failed before doing anything: the offline grammar reads the message then.
+pub async fn reply(turn: &mut Turn, agent: &Agent, text: &str) -> Option<Reply> {
+    let model = agent.model.clone()?;
     let mut messages = vec![Message::system(system_prompt(turn, agent).await)];
     let keep = agent.settings.history_messages;
     let start = turn.history.len().saturating_sub(keep);
@@ -37,21 +37,16 @@ pub async fn reply(turn: &mut Turn, agent: &Agent, text: &str) -> Reply {
             Err(error) => {
                 tracing::warn!(%error, "the language model failed; answering offline");
                 if done.is_empty() {
-                    let mut reply = turn.offline(agent, text).await;
-                    reply.text = format!(
-                        "(The language model isn't answering right now, so I read that with my simple grammar.)\n{}",
-                        reply.text
-                    );
-                    return reply;
+                    return None;
                 }
-                return finish(
+                return Some(finish(
                     turn,
                     agent,
                     format!(
                         "The language model stopped answering partway. What I did: {}",
                         done.join(" ")
                     ),
-                );
+                ));
             }
         };
         let message = completion.message;
@@ -66,7 +61,7 @@ pub async fn reply(turn: &mut Turn, agent: &Agent, text: &str) -> Reply {
             } else {
                 said
             };
-            return finish(turn, agent, vault.masked(&said));
+            return Some(finish(turn, agent, vault.masked(&said)));
         }
         messages.push(Message {
             role: Role::Assistant,
@@ -129,7 +124,7 @@ pub async fn reply(turn: &mut Turn, agent: &Agent, text: &str) -> Reply {
             done.join(" ")
         )
     };
-    finish(turn, agent, summary)
+    Some(finish(turn, agent, summary))
 }
 
 /// The model's words, with the exact draft appended when one was shown this

@@ -8,20 +8,24 @@
 //! the conversation and shows what it understood; "yes", "cancel" or an
 //! amendment ("yes but at 9") settles it.
 
+mod confirm;
 mod derive;
+mod dialogue;
 mod draft;
 mod grammar;
 mod greeting;
 mod llm_turn;
 mod moving;
+mod outcome;
 mod period;
 mod refs;
 pub(crate) mod render;
 mod second_reading;
-mod state;
 mod timed;
 mod tools;
+mod turn;
 mod vault;
+mod zone_answer;
 mod zone_question;
 
 use chrono::TimeDelta;
@@ -228,17 +232,17 @@ impl Agent {
                 )));
             }
         }
-        let lock = self.turn_lock(state::conversation_key(&inbound));
+        let lock = self.turn_lock(turn::conversation_key(&inbound));
         let _one_at_a_time = lock.lock().await;
-        let mut turn = state::Turn::load(self, &inbound).await?;
+        let mut turn = turn::Turn::load(self, &inbound).await?;
         let reply = match &inbound.content {
-            Content::Action(action) => turn.press(self, action).await,
+            Content::Action(action) => dialogue::press(&mut turn, self, action).await,
             Content::Command { name, args } if greeting::is_start(name, args) => {
                 greeting::greet(&mut turn, self, None)
             }
             Content::Command { name, args } => {
                 let text = clean(&grammar::command_text(name, args));
-                turn.offline(self, &text).await
+                dialogue::offline(&mut turn, self, &text).await
             }
             Content::Text(text) => {
                 let text = clean(text);
@@ -248,7 +252,7 @@ impl Agent {
                         render::EXAMPLES_SHORT
                     ))
                 } else {
-                    turn.text(self, &text).await
+                    dialogue::message(&mut turn, self, &text).await
                 }
             }
         };

@@ -6,7 +6,7 @@
 use serde_json::json;
 
 use super::draft::{Draft, Listed, Spec};
-use super::state::{checked, Turn};
+use super::turn::Turn;
 use super::{render, Agent};
 use crate::manage::ManageError;
 use crate::schedule::Zone;
@@ -69,23 +69,6 @@ pub async fn offer(
     Ok(Some(text))
 }
 
-/// The question a move draft asks.
-pub fn question(from: &str, to: &str, workflows: &[Listed]) -> String {
-    let lines: Vec<String> = workflows
-        .iter()
-        .map(|w| format!("• #{} {} — {}", w.id, w.name, w.when))
-        .collect();
-    let (these, them) = match workflows.len() {
-        1 => ("This workflow runs", "it"),
-        _ => ("These workflows run", "them"),
-    };
-    format!(
-        "{these} on {from} time:\n{}\nMove {them} to {to}, keeping {} times of day? (yes / no)",
-        lines.join("\n"),
-        if workflows.len() == 1 { "its" } else { "their" }
-    )
-}
-
 /// Moves the listed workflows in one transaction, each audited as an
 /// update; a workflow deleted, given away or moved since the offer is left
 /// out and said so.
@@ -124,7 +107,13 @@ pub async fn apply(
             .home_chat
             .clone()
             .unwrap_or_else(|| turn.home_chat.clone());
-        let new = checked(&spec, &workflow.owner, &home, now, agent)
+        let new = spec
+            .checked(
+                &workflow.owner,
+                &home,
+                now,
+                agent.settings.min_interval_seconds,
+            )
             .map_err(|e| format!("I couldn't move #{} \"{}\": {e}", item.id, item.name))?;
         let next = change
             .update(item.id, &new)

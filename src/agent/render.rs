@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use super::draft::{Draft, Spec};
+use super::draft::{Draft, Listed, Spec};
 use crate::schedule::{Schedule, Zone};
 use crate::workflow::{Guardrails, Run, RunStatus, Usage, Workflow, WorkflowStatus};
 
@@ -295,12 +295,12 @@ pub fn draft_text(draft: &Draft, now: DateTime<Utc>, has_model: bool) -> String 
         Draft::Delete { id, name } => {
             format!("Delete #{id} \"{name}\" and its run history? This can't be undone. {ANSWER}")
         }
-        Draft::Zone { .. } => super::zone_question::QUESTION.to_string(),
+        Draft::Zone { .. } => super::draft::ZONE_QUESTION.to_string(),
         Draft::Move {
             from,
             to,
             workflows,
-        } => super::moving::question(from, to, workflows),
+        } => move_question(from, to, workflows),
     }
 }
 
@@ -456,6 +456,23 @@ pub fn capitalize(text: &str) -> String {
         Some(first) => first.to_uppercase().chain(chars).collect(),
         None => String::new(),
     }
+}
+
+/// The question a move draft asks.
+pub fn move_question(from: &str, to: &str, workflows: &[Listed]) -> String {
+    let lines: Vec<String> = workflows
+        .iter()
+        .map(|w| format!("• #{} {} — {}", w.id, w.name, w.when))
+        .collect();
+    let (these, them) = match workflows.len() {
+        1 => ("This workflow runs", "it"),
+        _ => ("These workflows run", "them"),
+    };
+    format!(
+        "{these} on {from} time:\n{}\nMove {them} to {to}, keeping {} times of day? (yes / no)",
+        lines.join("\n"),
+        if workflows.len() == 1 { "its" } else { "their" }
+    )
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use crate::agent::state::Turn;
+use crate::agent::turn::Turn;
 use crate::schedule::Zone;
 use crate::workflow::Guardrails;
 

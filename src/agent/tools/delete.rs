@@ -7,7 +7,7 @@ use super::schema::{tool, workflow};
 use super::Target;
 use super::{parse, Outcome, Tool};
 use crate::agent::draft::Draft;
-use crate::agent::state::Turn;
+use crate::agent::turn::Turn;
 use crate::agent::Agent;
 use crate::llm::ToolSpec;
 

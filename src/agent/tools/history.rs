@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use super::manage_failed;
 use super::schema::{nullable, tool};
 use super::{parse, Outcome, Tool};
-use crate::agent::state::Turn;
+use crate::agent::turn::Turn;
 use crate::agent::Agent;
 use crate::agent::{period, render};
 use crate::llm::ToolSpec;

@@ -23,11 +23,13 @@ use async_trait::async_trait;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::state::Turn;
+use super::turn::Turn;
 use super::{render, ActionRecord, Agent};
 use crate::llm::ToolSpec;
 use crate::manage::ManageError;
 use crate::workflow::Workflow;
+
+pub(super) use super::outcome::Outcome;
 
 pub(super) use args::check_name;
 
@@ -68,33 +70,6 @@ pub fn names() -> Vec<&'static str> {
 /// The tools as strict JSON-schema functions for the model.
 pub fn specs() -> Vec<ToolSpec> {
     TOOLS.iter().map(|tool| tool.spec()).collect()
-}
-
-/// What a tool did: the JSON the model reads and the sentence a person reads.
-#[derive(Clone, Debug)]
-pub struct Outcome {
-    pub ok: bool,
-    pub value: Value,
-    pub text: String,
-}
-
-impl Outcome {
-    fn ok(value: Value, text: impl Into<String>) -> Outcome {
-        Outcome {
-            ok: true,
-            value,
-            text: text.into(),
-        }
-    }
-
-    fn error(text: impl Into<String>) -> Outcome {
-        let text = text.into();
-        Outcome {
-            ok: false,
-            value: json!({ "error": text }),
-            text,
-        }
-    }
 }
 
 /// Calls tool `name`; records it among the turn's actions.

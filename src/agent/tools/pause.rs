@@ -6,7 +6,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::{parse, Outcome, Tool};
-use crate::agent::state::Turn;
+use crate::agent::turn::Turn;
 use crate::agent::Agent;
 use crate::llm::ToolSpec;
 use chrono::{DateTime, Utc};

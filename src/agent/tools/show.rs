@@ -9,7 +9,7 @@ use super::{manage_failed, workflow_value, Target};
 use super::{parse, Outcome, Tool};
 use crate::agent::draft::Spec;
 use crate::agent::render;
-use crate::agent::state::Turn;
+use crate::agent::turn::Turn;
 use crate::agent::Agent;
 use crate::llm::ToolSpec;
 use crate::manage::RunQuery;

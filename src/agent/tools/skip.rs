@@ -9,7 +9,7 @@ use super::manage_failed;
 use super::schema::{nullable, tool, workflow};
 use super::{parse, Outcome, Tool};
 use crate::agent::render;
-use crate::agent::state::Turn;
+use crate::agent::turn::Turn;
 use crate::agent::Agent;
 use crate::llm::ToolSpec;
 

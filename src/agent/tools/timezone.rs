@@ -9,7 +9,7 @@ use super::schema::{nullable, tool};
 use super::store_failed;
 use super::{parse, Outcome, Tool};
 use crate::agent::draft::Draft;
-use crate::agent::state::Turn;
+use crate::agent::turn::Turn;
 use crate::agent::Agent;
 use crate::agent::{moving, render};
 use crate::llm::ToolSpec;

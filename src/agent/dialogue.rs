@@ -1,0 +1,306 @@
+//! The dialogue of one turn: a message in words (while a draft waits: a
+//! yes, a no, a change or a new request; else the LLM or the offline
+//! grammar), a button press, an approval answered. What it decides to do it
+//! does through the tools and the draft confirmation.
+
+use serde_json::json;
+
+use super::confirm;
+use super::draft::{Draft, SKIP_ZONE};
+use super::grammar::{self, Change, Intent, Settle};
+use super::tools;
+use super::turn::Turn;
+use super::{render, second_reading, zone_answer, Agent, Reply};
+use crate::manage::ManageError;
+
+/// A message in words.
+pub(super) async fn message(turn: &mut Turn, agent: &Agent, text: &str) -> Reply {
+    if matches!(turn.draft, Some(Draft::Zone { .. })) {
+        if let Some(reply) = zone_answer::answer(turn, agent, text).await {
+            return reply;
+        }
+    }
+    if let Some(reply) = choose_reading(turn, agent, text) {
+        return reply;
+    }
+    if turn.draft.is_some() {
+        match grammar::settle(text) {
+            Settle::Confirm(None) => {
+                // "delete it" is no yes to a creation: it throws the draft away.
+                let verb = grammar::confirm_verb(text);
+                let is_delete = matches!(turn.draft, Some(Draft::Delete { .. }));
+                return match verb {
+                    Some("delete") if !is_delete => confirm::cancel(turn, agent),
+                    Some("create" | "save") if is_delete => turn.draft_reply(
+                        agent,
+                        "A delete is waiting: yes to delete, no to keep it.".into(),
+                    ),
+                    _ => confirm::confirm(turn, agent).await,
+                };
+            }
+            Settle::Confirm(Some(change)) if new_request(turn, agent, &change) => {
+                // "ok, and every day at 5 remind me to go home": yes, then
+                // a new request.
+                let confirmed = confirm::confirm(turn, agent).await;
+                if turn.draft.is_some() {
+                    return confirmed;
+                }
+                let next = Box::pin(message(turn, agent, &change)).await;
+                return Reply {
+                    text: format!("{}\n{}", confirmed.text, next.text),
+                    buttons: next.buttons,
+                    ..Reply::default()
+                };
+            }
+            Settle::Confirm(Some(change)) => {
+                return match confirm::amend(turn, agent, &change) {
+                    Ok(()) => confirm::confirm(turn, agent).await,
+                    Err(message) => turn.draft_reply(agent, message),
+                }
+            }
+            Settle::Cancel => return confirm::cancel(turn, agent),
+            Settle::Amend(change) if new_request(turn, agent, &change) => {}
+            Settle::Amend(change) => {
+                return match confirm::amend(turn, agent, &change) {
+                    Ok(()) => {
+                        let draft = turn.draft.as_ref().expect("a draft is waiting");
+                        let text = render::draft_text(draft, turn.now, agent.has_model());
+                        turn.draft_shown = true;
+                        turn.draft_reply(agent, text)
+                    }
+                    Err(message) => turn.draft_reply(agent, message),
+                }
+            }
+            Settle::Other => {}
+        }
+    }
+    if agent.model.is_some() {
+        if let Some(reply) = super::llm_turn::reply(turn, agent, text).await {
+            return reply;
+        }
+        let mut reply = offline(turn, agent, text).await;
+        reply.text = format!(
+            "(The language model isn't answering right now, so I read that with my simple grammar.)\n{}",
+            reply.text
+        );
+        return reply;
+    }
+    offline(turn, agent, text).await
+}
+
+/// While two readings of the schedule wait, "1" or "2" picks one, and a
+/// bare yes is asked which.
+fn choose_reading(turn: &mut Turn, agent: &Agent, text: &str) -> Option<Reply> {
+    let Some(Draft::Create { spec } | Draft::Update { spec, .. }) = turn.draft.as_mut() else {
+        return None;
+    };
+    let alternative = spec.alternative.clone()?;
+    match second_reading::choice(text) {
+        Some(1) => spec.alternative = None,
+        Some(_) => {
+            let schedule = alternative.schedule().ok()?;
+            spec.set_schedule(&schedule, alternative.source.clone());
+            spec.alternative = None;
+        }
+        None if matches!(grammar::settle(text), Settle::Confirm(None)) => {
+            let shown = render::draft_text(turn.draft.as_ref()?, turn.now, agent.has_model());
+            turn.draft_shown = true;
+            return Some(turn.draft_reply(
+                agent,
+                format!("The two readings differ, so a yes can't say which one to keep.\n{shown}"),
+            ));
+        }
+        None => return None,
+    }
+    let shown = render::draft_text(turn.draft.as_ref()?, turn.now, agent.has_model());
+    turn.draft_shown = true;
+    Some(turn.draft_reply(agent, shown))
+}
+
+/// Whether `text` asks for something of its own (a schedule and a task),
+/// rather than changing the draft.
+fn new_request(turn: &Turn, agent: &Agent, text: &str) -> bool {
+    let Change::Schedule(words) = grammar::amendment(text) else {
+        return false;
+    };
+    let context = turn.context(agent, turn.zone);
+    // "make it run at 8:30": a verb that only frames the change is no task.
+    const FRAMING: [&str; 8] = [
+        "run",
+        "fire",
+        "go",
+        "go off",
+        "happen",
+        "it",
+        "remind me",
+        "be",
+    ];
+    crate::schedule::parse_input(&words, &context).is_ok_and(|parsed| {
+        parsed
+            .task
+            .is_some_and(|task| !FRAMING.contains(&task.to_lowercase().as_str()))
+    })
+}
+
+/// The request before this message, completed by it, when the reader
+/// asked about it and this message answers ("remind me to drink water
+/// twice a day" → "at which times?" → "at 10am and 4pm").
+fn follow_up(turn: &Turn, agent: &Agent, text: &str) -> Option<String> {
+    let [.., before, answer] = turn.history.as_slice() else {
+        return None;
+    };
+    if before.role != "user" || answer.role != "assistant" {
+        return None;
+    }
+    let context = turn.context(agent, turn.zone);
+    let read = |words: &str| crate::schedule::parse_input(words, &context);
+    // Only a reply to a request the reader could not place…
+    if !matches!(
+        grammar::parse(&before.text),
+        Intent::Tool("create_workflow", _)
+    ) || read(&before.text).is_ok()
+    {
+        return None;
+    }
+    // …made of schedule words alone, that completes it.
+    if read(text).is_ok_and(|parsed| parsed.task.is_some()) {
+        return None;
+    }
+    let combined = format!(
+        "{} {}",
+        before.text.trim_end_matches(['.', '?', '!']),
+        text.trim()
+    );
+    read(&combined).is_ok().then_some(combined)
+}
+
+/// A message read by the offline grammar.
+pub(super) async fn offline(turn: &mut Turn, agent: &Agent, text: &str) -> Reply {
+    let mut intent = grammar::parse(text);
+    // Only what reads as a new request can be the answer to a question
+    // about the one before, so other messages cost no second reading.
+    let completed = match intent {
+        Intent::Tool("create_workflow", _) => follow_up(turn, agent, text),
+        _ => None,
+    };
+    if let Some(combined) = &completed {
+        intent = grammar::parse(combined);
+    }
+    let text = completed.as_deref().unwrap_or(text);
+    match intent {
+        Intent::Help => Reply::text(render::HELP),
+        Intent::Hello => Reply::text(format!(
+            "Hello! I turn plain language into workflows that run on their own. {}",
+            render::EXAMPLES_SHORT
+        )),
+        Intent::Thanks => Reply::text("You're welcome."),
+        Intent::NoDraft => turn.nothing_waiting(),
+        Intent::Answer { run_id, approve } => answer_approval(turn, agent, run_id, approve).await,
+        Intent::Tool(name, args) => {
+            let creating = name == "create_workflow";
+            let outcome = tools::call(turn, agent, name, args).await;
+            if creating && !outcome.ok && grammar::looks_foreign(text) {
+                turn.actions.pop();
+                return Reply::text(render::ENGLISH_ONLY);
+            }
+            if creating && !outcome.ok && !grammar::sounds_like_a_request(text) {
+                // Not a workflow at all: answer with what works, and do
+                // not count a failed creation nobody asked for.
+                turn.actions.pop();
+                return Reply::text(format!("I didn't catch that. {}", render::EXAMPLES_SHORT));
+            }
+            let text = if outcome.ok {
+                outcome.text
+            } else {
+                let mut message = outcome.text;
+                if !message.ends_with(['.', '?', '!']) {
+                    message.push('.');
+                }
+                render::capitalize(&message)
+            };
+            Reply::text(text)
+        }
+    }
+}
+
+/// A button press.
+pub(super) async fn press(turn: &mut Turn, agent: &Agent, action: &str) -> Reply {
+    let action = action.trim();
+    // "confirm" and "cancel" alone (typed by an integration) answer the
+    // draft waiting now; with a token, only the draft they were shown with.
+    let (verb, token) = action.split_once(':').unwrap_or((action, ""));
+    if matches!(verb, "confirm" | "cancel") {
+        if !token.is_empty() {
+            if let Some(stale) = stale_button(turn, agent, token) {
+                return stale;
+            }
+        }
+        return if verb == "confirm" {
+            confirm::confirm(turn, agent).await
+        } else {
+            confirm::cancel(turn, agent)
+        };
+    }
+    if action == SKIP_ZONE {
+        return zone_answer::skip(turn, agent).await;
+    }
+    let answer = action
+        .split_once(':')
+        .and_then(|(verb, run)| Some((verb, run.trim().parse::<i64>().ok()?)));
+    match answer {
+        Some(("approve", run_id)) => answer_approval(turn, agent, run_id, true).await,
+        Some(("reject", run_id)) => answer_approval(turn, agent, run_id, false).await,
+        _ => Reply::text(format!(
+            "I don't know the button '{}'.",
+            render::clip(action, 40)
+        )),
+    }
+}
+
+/// The answer to a button of a draft that is no longer the one waiting.
+fn stale_button(turn: &mut Turn, agent: &Agent, token: &str) -> Option<Reply> {
+    let waiting = turn.draft.as_ref();
+    if waiting.is_some_and(|draft| draft.token() == token) {
+        return None;
+    }
+    Some(match waiting {
+        None => {
+            Reply::text("That button's draft was already answered or replaced, so nothing changed.")
+        }
+        Some(draft) => {
+            let shown = render::draft_text(draft, turn.now, agent.has_model());
+            turn.draft_shown = true;
+            turn.draft_reply(
+                agent,
+                format!("That button belongs to an earlier draft, so nothing changed. This is the one waiting now:\n{shown}"),
+            )
+        }
+    })
+}
+
+/// Approves or rejects a waiting run of one of the user's workflows.
+async fn answer_approval(turn: &mut Turn, agent: &Agent, run_id: i64, approve: bool) -> Reply {
+    match agent.manage.answer(&turn.actor, run_id, approve).await {
+        Ok(workflow) => {
+            turn.focus(workflow.id);
+            turn.record(
+                if approve { "approve" } else { "reject" },
+                json!({ "run_id": run_id }),
+                json!({ "run_id": run_id, "approved": approve }),
+            );
+            Reply::text(format!(
+                "{} run {run_id} of #{} \"{}\"; it continues now.",
+                if approve { "Approved" } else { "Rejected" },
+                workflow.id,
+                workflow.name
+            ))
+        }
+        Err(ManageError::RunNotFound(_) | ManageError::NotFound(_)) => {
+            Reply::text(format!("I couldn't find a run {run_id} waiting for you."))
+        }
+        Err(ManageError::Invalid(_)) => Reply::text(format!(
+            "Run {run_id} is not waiting for an answer (it may have been answered or expired)."
+        )),
+        Err(e) => Reply::text(e.for_user()),
+    }
+}
