@@ -3,10 +3,12 @@
 //! `agent` step hands its instruction to the language model with the tools the
 //! workflow allows (`agent/`), built-in or from MCP servers (`mcp/`).
 
-mod agent;
+mod agent_step;
+mod chain;
 mod compare;
 pub mod http;
 pub mod mcp;
+mod runner;
 mod steps;
 
 use chrono::{DateTime, Utc};
@@ -146,7 +148,7 @@ impl Engine {
         let worked = Duration::from_millis(time_worked(&previous));
         let limit = Duration::from_secs(workflow.guardrails.timeout_seconds.max(1));
         let deadline = tokio::time::Instant::now() + limit.saturating_sub(worked);
-        let runner = steps::Runner::new(self, run, workflow, previous, depth, deadline);
+        let runner = runner::Runner::new(self, run, workflow, previous, depth, deadline);
         let scope = json!({
             "input": run.input.clone().unwrap_or_else(|| json!({})),
             "steps": {},

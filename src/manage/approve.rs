@@ -1,7 +1,7 @@
 //! Answering a run's approval request.
 
 use super::{Actor, ManageError, Manager};
-use crate::store::{approvals, audit, runs, workflows};
+use crate::store::{self, approvals, audit, runs, workflows};
 use crate::workflow::Workflow;
 
 impl Manager {
@@ -41,9 +41,7 @@ impl Manager {
             now,
         )
         .await?;
-        tx.commit()
-            .await
-            .map_err(super::error::commit_failed("recording an approval"))?;
+        store::commit(tx, "recording an approval").await?;
         self.runner.changed();
         Ok(workflow)
     }

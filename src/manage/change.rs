@@ -4,11 +4,9 @@
 //! workflow audited, and the scheduler is woken once it is committed.
 
 use chrono::{DateTime, Utc};
-use sqlx::{Sqlite, Transaction};
 
-use super::error::commit_failed;
 use super::{Actor, ManageError, Manager};
-use crate::store::{audit, conversations, workflows};
+use crate::store::{self, audit, conversations, workflows, WriteTx};
 use crate::workflow::{NewWorkflow, Workflow};
 
 /// The stored draft a change answers: taken inside the change's
@@ -32,7 +30,7 @@ pub struct Created {
 pub struct Change<'m> {
     manager: &'m Manager,
     actor: &'m Actor,
-    tx: Transaction<'static, Sqlite>,
+    tx: WriteTx,
     now: DateTime<Utc>,
 }
 
@@ -148,10 +146,7 @@ impl Change<'_> {
 
     /// Makes the change; the scheduler looks again.
     pub async fn commit(self) -> Result<(), ManageError> {
-        self.tx
-            .commit()
-            .await
-            .map_err(commit_failed("committing a change to workflows"))?;
+        store::commit(self.tx, "committing a change to workflows").await?;
         self.manager.runner.changed();
         Ok(())
     }

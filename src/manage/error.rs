@@ -41,8 +41,3 @@ impl ManageError {
         }
     }
 }
-
-/// A commit that failed, as a store error.
-pub(super) fn commit_failed(context: &'static str) -> impl FnOnce(sqlx::Error) -> ManageError {
-    move |source| ManageError::Store(StoreError::Sql { context, source })
-}

@@ -3,9 +3,8 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-use super::error::commit_failed;
 use super::{Actor, ManageError, Manager};
-use crate::store::{audit, workflows};
+use crate::store::{self, audit, workflows};
 use crate::workflow::{Workflow, WorkflowStatus};
 
 impl Manager {
@@ -39,9 +38,7 @@ impl Manager {
             now,
         )
         .await?;
-        tx.commit()
-            .await
-            .map_err(commit_failed("committing a skip"))?;
+        store::commit(tx, "committing a skip").await?;
         self.runner.changed();
         Ok(next)
     }
@@ -74,9 +71,7 @@ impl Manager {
         workflows::set_snooze(&mut tx, id, next, until).await?;
         let detail = format!("{next} -> {until}");
         audit::record(&mut tx, &actor.id, Some(id), "snooze", Some(&detail), now).await?;
-        tx.commit()
-            .await
-            .map_err(commit_failed("committing a snooze"))?;
+        store::commit(tx, "committing a snooze").await?;
         self.runner.changed();
         Ok((next, until))
     }

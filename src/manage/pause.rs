@@ -3,9 +3,8 @@
 
 use chrono::{DateTime, Utc};
 
-use super::error::commit_failed;
 use super::{Actor, ManageError, Manager};
-use crate::store::{audit, workflows};
+use crate::store::{self, audit, workflows};
 use crate::workflow::WorkflowStatus;
 
 impl Manager {
@@ -46,9 +45,7 @@ impl Manager {
             now,
         )
         .await?;
-        tx.commit()
-            .await
-            .map_err(commit_failed("committing a pause"))?;
+        store::commit(tx, "committing a pause").await?;
         self.runner.changed();
         Ok(())
     }
@@ -75,9 +72,7 @@ impl Manager {
         let mut tx = self.store.begin_write().await?;
         workflows::resume(&mut tx, id, next, now).await?;
         audit::record(&mut tx, &actor.id, Some(id), "resume", None, now).await?;
-        tx.commit()
-            .await
-            .map_err(commit_failed("committing a resume"))?;
+        store::commit(tx, "committing a resume").await?;
         self.runner.changed();
         Ok(next)
     }

@@ -4,9 +4,8 @@
 use chrono::TimeDelta;
 use std::time::Duration;
 
-use super::error::commit_failed;
 use super::{Actor, ManageError, Manager};
-use crate::store::{audit, runs};
+use crate::store::{self, audit, runs};
 use crate::workflow::{Run, RunStatus, RunTrigger};
 
 impl Manager {
@@ -45,9 +44,7 @@ impl Manager {
         let run = runs::get(&mut tx, run_id)
             .await?
             .ok_or(ManageError::RunNotFound(run_id))?;
-        tx.commit()
-            .await
-            .map_err(commit_failed("committing a manual run"))?;
+        store::commit(tx, "committing a manual run").await?;
         self.runner.execute(run, workflow, wait).await;
         let mut conn = self.store.connection().await?;
         runs::get(&mut conn, run_id)

@@ -26,6 +26,14 @@ use std::time::Duration;
 
 pub use sqlx::SqliteConnection;
 
+/// A write transaction begun with [`Store::begin_write`].
+pub type WriteTx = Transaction<'static, Sqlite>;
+
+/// Commits `tx`; `context` names what it was for in the error.
+pub async fn commit(tx: WriteTx, context: &'static str) -> Result<(), StoreError> {
+    tx.commit().await.ctx(context)
+}
+
 /// Read-only connections beside the writer.
 const READERS: u32 = 2;
 

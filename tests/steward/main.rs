@@ -7,6 +7,7 @@ mod fake_telegram;
 mod helpers;
 
 mod agent_approval_serve;
+mod architecture;
 mod chat_api;
 mod chat_api_auth;
 mod chat_api_ids;

@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
-use super::steps::Runner;
+use super::runner::Runner;
 use super::Stop;
 use crate::llm::{Message, Role, ToolCall, ToolSpec};
 use crate::workflow::{Step, Usage, BUILTIN_TOOLS};

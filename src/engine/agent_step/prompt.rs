@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::engine::steps::Runner;
+use crate::engine::runner::Runner;
 use crate::llm::prompt;
 use crate::schedule::Zone;
 use crate::store::runs;

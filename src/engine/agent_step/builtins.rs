@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use super::{clip, Called};
-use crate::engine::steps::Runner;
+use crate::engine::runner::Runner;
 use crate::engine::Stop;
 use crate::llm::{strict_object, ToolSpec};
 use crate::store::{approvals, runs};

@@ -1,0 +1,102 @@
+//! The context of one run while its steps execute: the engine, the run and
+//! its workflow, what an earlier execution recorded, the deadline, and what
+//! the steps used so far. The steps themselves are in `steps/`; chaining to
+//! another workflow in `chain.rs`.
+
+use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::atomic::AtomicU32;
+use std::sync::Mutex;
+
+use super::Engine;
+use crate::workflow::notify::Audience;
+use crate::workflow::{Run, StepRecord, Usage, Workflow};
+
+/// One run executing.
+pub(crate) struct Runner<'a> {
+    pub(super) engine: &'a Engine,
+    pub(super) run: &'a Run,
+    pub(super) workflow: &'a Workflow,
+    /// Steps recorded by an earlier execution of this run, by key.
+    pub(super) previous: HashMap<String, StepRecord>,
+    pub(super) depth: u32,
+    /// When the run's time limit is up.
+    pub(super) deadline: tokio::time::Instant,
+    pub(super) steps_used: AtomicU32,
+    /// What finished steps used, those of earlier executions included.
+    pub(super) usage: Mutex<Usage>,
+    /// What a step waiting for a person needs to go on (an agent's
+    /// transcript), by step key; recorded as the waiting step's output.
+    pub(super) parked: Mutex<HashMap<String, Value>>,
+}
+
+impl<'a> Runner<'a> {
+    pub fn new(
+        engine: &'a Engine,
+        run: &'a Run,
+        workflow: &'a Workflow,
+        previous: Vec<StepRecord>,
+        depth: u32,
+        deadline: tokio::time::Instant,
+    ) -> Runner<'a> {
+        // A resumed run's total counts what it used before it waited.
+        let mut usage = Usage::default();
+        for record in previous.iter().filter(|r| r.status == "succeeded") {
+            if let Some(used) = &record.usage {
+                usage.add(used);
+            }
+        }
+        Runner {
+            engine,
+            run,
+            workflow,
+            previous: previous
+                .into_iter()
+                .map(|r| (r.step_key.clone(), r))
+                .collect(),
+            depth,
+            deadline,
+            steps_used: AtomicU32::new(0),
+            usage: Mutex::new(usage),
+            parked: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// What the run used so far (finished steps).
+    pub fn usage(&self) -> Usage {
+        self.usage.lock().map(|u| u.clone()).unwrap_or_default()
+    }
+
+    /// Keeps what the waiting step `key` needs to go on.
+    pub(super) fn park(&self, key: &str, state: Value) {
+        if let Ok(mut parked) = self.parked.lock() {
+            parked.insert(key.to_string(), state);
+        }
+    }
+
+    /// What step `key` parked in an earlier execution, if it was waiting.
+    pub(super) fn parked_before(&self, key: &str) -> Option<&Value> {
+        self.previous
+            .get(key)
+            .filter(|r| r.status == "waiting")
+            .and_then(|r| r.state())
+    }
+
+    pub(super) fn audience(&self, to: Option<String>) -> Audience {
+        Audience {
+            workflow_id: self.workflow.id,
+            workflow_name: self.workflow.name.clone(),
+            owner: self.workflow.owner.clone(),
+            to: to.or_else(|| self.workflow.home_chat.clone()),
+        }
+    }
+}
+
+/// A resolved template value as text.
+pub(super) fn text_of(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}

@@ -1,0 +1,65 @@
+//! `approval`: asks a person and waits (the run parks) until they approve,
+//! reject, or the request expires.
+
+use chrono::TimeDelta;
+use serde_json::{json, Value};
+
+use crate::engine::runner::{text_of, Runner};
+use crate::engine::Stop;
+use crate::store::approvals;
+use crate::workflow::notify::Notice;
+use crate::workflow::template::resolve;
+use crate::workflow::Step;
+
+pub(super) async fn run(
+    runner: &Runner<'_>,
+    step: &Step,
+    key: &str,
+    prompt: &str,
+    timeout_seconds: u64,
+    scope: &Value,
+) -> Result<Value, Stop> {
+    let pool = runner.engine.store.pool();
+    let db = |e: crate::store::StoreError| Stop::Failed(format!("step '{}': {e}", step.id));
+    match approvals::get(pool, runner.run.id, key).await.map_err(db)? {
+        None => {
+            let prompt = text_of(&resolve(&json!(prompt), scope).unwrap_or_else(|_| json!(prompt)));
+            let now = runner.engine.now();
+            let expires_at = now + TimeDelta::seconds(timeout_seconds.min(30 * 86_400) as i64);
+            let asked = approvals::ask(pool, runner.run.id, key, &prompt, expires_at, now)
+                .await
+                .map_err(db)?;
+            runner
+                .engine
+                .notifier
+                .notify(Notice::ApprovalRequested {
+                    audience: runner.audience(None),
+                    run_id: runner.run.id,
+                    prompt: asked.prompt,
+                    expires_at,
+                })
+                .await;
+            Err(Stop::Waiting)
+        }
+        Some(approval) => match approval.status.as_str() {
+            "approved" => Ok(json!({
+                "approved": true,
+                "by": approval.answered_by,
+                "at": approval.answered_at().map(|t| t.to_rfc3339()),
+            })),
+            "rejected" => Err(Stop::Failed(format!(
+                "step '{}': {} rejected \"{}\"",
+                step.id,
+                approval.answered_by.as_deref().unwrap_or("someone"),
+                approval.prompt
+            ))),
+            "expired" => Err(Stop::Failed(format!(
+                "step '{}': nobody answered \"{}\" before {}; the request expired",
+                step.id,
+                approval.prompt,
+                approval.expires_at().format("%Y-%m-%d %H:%M UTC")
+            ))),
+            _ => Err(Stop::Waiting),
+        },
+    }
+}

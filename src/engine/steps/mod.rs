@@ -1,0 +1,171 @@
+//! Executes steps: each kind of DESIGN §5 in its own file, with its record
+//! in `run_steps`. A new step kind is one file and one arm in [`act`].
+
+mod agent;
+mod approval;
+mod condition;
+mod delay;
+mod foreach;
+mod http;
+mod message;
+mod parallel;
+mod workflow;
+
+use futures::future::BoxFuture;
+use serde_json::{json, Map, Value};
+use std::sync::atomic::Ordering;
+use std::time::Instant;
+
+use super::runner::Runner;
+use super::Stop;
+use crate::store::steps as step_log;
+use crate::workflow::{Action, Step, Usage};
+
+/// A step's failure, named after the step.
+fn failed(step: &Step) -> impl Fn(String) -> Stop + '_ {
+    move |e| Stop::Failed(format!("step '{}': {e}", step.id))
+}
+
+impl Runner<'_> {
+    /// Runs the plan; the output maps each top-level step id to its output.
+    pub async fn run_top(&self, steps: &[Step], mut scope: Value) -> Result<Value, Stop> {
+        self.run_list(steps, String::new(), &mut scope).await?;
+        let mut outputs = Map::new();
+        for step in steps {
+            if let Some(output) = scope["steps"][&step.id].get("output") {
+                outputs.insert(step.id.clone(), output.clone());
+            }
+        }
+        Ok(Value::Object(outputs))
+    }
+
+    pub(super) fn run_list<'b>(
+        &'b self,
+        steps: &'b [Step],
+        prefix: String,
+        scope: &'b mut Value,
+    ) -> BoxFuture<'b, Result<(), Stop>> {
+        Box::pin(async move {
+            for step in steps {
+                let key = format!("{prefix}{}", step.id);
+                let output = self.run_step(step, &key, scope).await?;
+                scope["steps"][&step.id] = json!({ "output": output });
+            }
+            Ok(())
+        })
+    }
+
+    async fn run_step(&self, step: &Step, key: &str, scope: &mut Value) -> Result<Value, Stop> {
+        let used = self.steps_used.fetch_add(1, Ordering::SeqCst) + 1;
+        let budget = self.workflow.guardrails.max_steps;
+        if used > budget {
+            return Err(Stop::Guardrail(format!(
+                "the run used more than its {budget} steps"
+            )));
+        }
+        if let Some(done) = self.previous.get(key).filter(|r| r.status == "succeeded") {
+            return Ok(done.state().cloned().unwrap_or(Value::Null));
+        }
+        let pool = self.engine.store.pool();
+        let started_at = self.engine.now();
+        // Steps that can take a while are recorded as running when they start,
+        // so a crash leaves a trace of where it happened; quick ones are
+        // written once, when they end.
+        let slow = !matches!(
+            step.action,
+            Action::Message { .. } | Action::Condition { .. }
+        );
+        if slow {
+            let _ = step_log::started(pool, self.run.id, key, step.kind(), started_at).await;
+        }
+        let started = Instant::now();
+        let mut step_usage = Usage {
+            steps: 1,
+            ..Usage::default()
+        };
+        let result = act(self, step, key, scope, &mut step_usage).await;
+        // On top of what a resumed step worked before it waited.
+        step_usage.duration_ms += started.elapsed().as_millis() as u64;
+        if let Ok(mut usage) = self.usage.lock() {
+            usage.add(&step_usage);
+        }
+        let parked = self.parked.lock().ok().and_then(|mut p| p.remove(key));
+        let (status, output, error) = match &result {
+            Ok(output) => ("succeeded", Some(output), None),
+            Err(Stop::Waiting) => ("waiting", parked.as_ref(), None),
+            Err(Stop::Failed(e)) | Err(Stop::Guardrail(e)) => ("failed", None, Some(e.as_str())),
+        };
+        // Stored masked; the unmasked output is kept beside it only while
+        // the run may resume and only when masking changed it.
+        let redactor = &self.engine.redactor;
+        let masked = output.map(|o| redactor.value(o));
+        let resume = match (output, &masked) {
+            (Some(raw), Some(masked)) if raw != masked => Some(raw),
+            _ => None,
+        };
+        self.engine.store.log().step(
+            self.run.id,
+            key,
+            step.kind(),
+            status,
+            masked.as_ref(),
+            resume,
+            error.map(|e| redactor.text(e)).as_deref(),
+            &step_usage,
+            started_at,
+            self.engine.now(),
+        );
+        result
+    }
+}
+
+/// Runs one step of any kind.
+async fn act(
+    runner: &Runner<'_>,
+    step: &Step,
+    key: &str,
+    scope: &mut Value,
+    usage: &mut Usage,
+) -> Result<Value, Stop> {
+    match &step.action {
+        Action::Message { text, target } => {
+            message::run(runner, step, text, target.clone(), scope, usage).await
+        }
+        Action::Http {
+            method,
+            url,
+            headers,
+            body,
+            timeout_seconds,
+        } => {
+            let call = http::Call {
+                method,
+                url,
+                headers,
+                body: body.as_ref(),
+                timeout_seconds: *timeout_seconds,
+            };
+            http::run(runner, step, call, scope).await
+        }
+        Action::Condition {
+            check,
+            then,
+            otherwise,
+        } => condition::run(runner, step, key, check, then, otherwise, scope).await,
+        Action::Parallel { branches } => parallel::run(runner, key, branches, scope).await,
+        Action::Foreach { items, var, steps } => {
+            foreach::run(runner, step, key, items, var, steps, scope).await
+        }
+        Action::Approval {
+            prompt,
+            timeout_seconds,
+        } => approval::run(runner, step, key, prompt, *timeout_seconds, scope).await,
+        Action::Agent { instruction, tools } => {
+            agent::run(runner, step, key, instruction, tools, scope, usage).await
+        }
+        Action::Workflow { workflow, input } => {
+            workflow::run(runner, step, workflow, input, scope, usage).await
+        }
+        Action::Delay { seconds } => delay::run(step, *seconds).await,
+    }
+}
