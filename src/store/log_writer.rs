@@ -50,6 +50,8 @@ enum Op {
     Succeeded(Success, oneshot::Sender<Result<bool, String>>),
     /// Replies once everything sent before it is written.
     Flush(oneshot::Sender<Result<bool, String>>),
+    /// Writes what was sent before, then stops the writer.
+    Close,
     /// A conversation after a chat turn; replies once written.
     Conversation(
         Box<Conversation>,
@@ -62,6 +64,8 @@ enum Op {
 #[derive(Clone, Debug)]
 pub struct LogWriter {
     tx: mpsc::UnboundedSender<Op>,
+    /// The writer task, awaited once by [`LogWriter::close`].
+    task: Arc<std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>>,
 }
 
 impl std::fmt::Debug for Op {
@@ -76,8 +80,25 @@ impl LogWriter {
         let (tx, rx) = mpsc::unbounded_channel();
         // The writer: owns the batching; its errors are logged per batch,
         // counted in `health` and reported to the callers waiting on a reply.
-        tokio::spawn(run(pool, rx, health));
-        LogWriter { tx }
+        // `close` awaits it, so nothing sent before a shutdown is lost.
+        let task = tokio::spawn(run(pool, rx, health));
+        LogWriter {
+            tx,
+            task: Arc::new(std::sync::Mutex::new(Some(task))),
+        }
+    }
+
+    /// Writes everything sent so far and stops the writer; later writes
+    /// fail with "the run log writer has stopped". Waits for the writer
+    /// task (a panic in it is logged).
+    pub async fn close(&self) {
+        let _ = self.tx.send(Op::Close);
+        let task = self.task.lock().ok().and_then(|mut task| task.take());
+        if let Some(task) = task {
+            if let Err(error) = task.await {
+                tracing::error!(%error, "the run log writer panicked");
+            }
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -177,7 +198,11 @@ impl LogWriter {
 }
 
 async fn run(pool: SqlitePool, mut rx: mpsc::UnboundedReceiver<Op>, health: Arc<WriteHealth>) {
-    while let Some(first) = rx.recv().await {
+    let mut closing = false;
+    while !closing {
+        let Some(first) = rx.recv().await else {
+            break;
+        };
         let mut ops = vec![first];
         while ops.len() < BATCH {
             match rx.try_recv() {
@@ -185,6 +210,7 @@ async fn run(pool: SqlitePool, mut rx: mpsc::UnboundedReceiver<Op>, health: Arc<
                 Err(_) => break,
             }
         }
+        closing = ops.iter().any(|op| matches!(op, Op::Close));
         let mut delay = Duration::from_millis(20);
         let outcome = loop {
             match write(&pool, &ops).await {

@@ -205,7 +205,10 @@ impl Store {
             .ctx("getting a database connection")
     }
 
+    /// Writes what the run log holds, stops its writer, and closes the
+    /// connections.
     pub async fn close(&self) {
+        self.log.close().await;
         self.reader.close().await;
         self.pool.close().await;
     }
