@@ -4,6 +4,7 @@
 
 pub mod agent;
 pub mod app;
+pub mod backoff;
 pub mod chat;
 pub mod cli;
 pub mod clock;
@@ -16,4 +17,5 @@ pub mod manage;
 pub mod schedule;
 pub mod scheduler;
 pub mod store;
+pub mod text;
 pub mod workflow;

@@ -12,7 +12,7 @@ use std::time::Duration;
 use crate::agent::{self, Agent};
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::engine::{Engine, HttpClient, HttpConfig};
+use crate::engine::{Engine, HttpClient, HttpClientConfig};
 use crate::llm::{ChatModel, OpenAi};
 use crate::manage::{Manager, Runner};
 use crate::scheduler::{Claimed, Scheduler, SchedulerConfig};
@@ -58,10 +58,10 @@ impl App {
         notifier: Arc<dyn Notifier>,
         clock: Arc<dyn Clock>,
     ) -> anyhow::Result<App> {
-        let http = HttpClient::new(HttpConfig {
+        let http = HttpClient::new(HttpClientConfig {
             allow_private: config.http_allow_private,
             allow: config.http_allow.clone(),
-            ..HttpConfig::default()
+            ..HttpClientConfig::default()
         })
         .map_err(anyhow::Error::msg)?;
         let lease = Duration::from_secs(config.lease_seconds);

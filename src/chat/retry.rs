@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use super::{Retry, SendError};
+use crate::backoff::Backoff;
 
 /// How hard delivery tries.
 #[derive(Clone, Copy, Debug)]
@@ -34,7 +35,7 @@ impl RetryPolicy {
         F: FnMut() -> Fut,
         Fut: std::future::Future<Output = Result<(), SendError>>,
     {
-        let mut backoff = self.first_backoff;
+        let mut backoff = Backoff::new(self.first_backoff, self.max_backoff);
         let mut tries = 0;
         loop {
             tries += 1;
@@ -45,12 +46,11 @@ impl RetryPolicy {
             let wait = match error.retry {
                 Retry::Never => return Err((error, tries)),
                 _ if tries >= self.attempts.max(1) => return Err((error, tries)),
-                Retry::Backoff => backoff,
+                Retry::Backoff => backoff.wait(),
                 Retry::After(wait) => wait,
             };
             tracing::debug!(%error, tries, wait_ms = wait.as_millis() as u64, "delivery will retry");
             tokio::time::sleep(wait.min(self.max_backoff)).await;
-            backoff = (backoff * 2).min(self.max_backoff);
         }
     }
 }

@@ -8,6 +8,7 @@ use super::Printed;
 use crate::config::Config;
 use crate::schedule::natural::Context;
 use crate::schedule::{format_local, parse_input, Zone};
+use crate::text::clip;
 
 /// The most fire times one call lists.
 const MAX_COUNT: usize = 1_000;
@@ -92,7 +93,7 @@ fn evaluate(
             .map_err(|_| {
                 format!(
                     "--now '{}' is not an RFC 3339 instant: try 2026-03-06T08:00:00-05:00",
-                    clip(text)
+                    clip(text, 40)
                 )
             })?,
         None => clock_now,
@@ -160,8 +161,4 @@ impl Report {
         }
         out
     }
-}
-
-fn clip(text: &str) -> String {
-    text.chars().take(40).collect()
 }

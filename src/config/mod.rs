@@ -6,7 +6,7 @@ mod platforms;
 
 use std::path::PathBuf;
 
-pub use platforms::{ConnectionLimits, DiscordConfig, HttpConfig, Secret, TelegramConfig};
+pub use platforms::{ConnectionLimits, DiscordConfig, Secret, ServerConfig, TelegramConfig};
 
 use crate::engine::mcp::{McpServerConfig, McpTransport};
 use crate::llm::{LlmConfig, LlmConfigError};
@@ -45,7 +45,7 @@ pub struct Config {
     /// neither a key nor a base URL is set, and steward runs without one.
     pub llm: Option<LlmConfig>,
     /// `serve`'s HTTP server (`STEWARD_BIND`, `STEWARD_API_TOKEN`, ...).
-    pub http: HttpConfig,
+    pub http: ServerConfig,
     /// Telegram, when `TELEGRAM_BOT_TOKEN` is set.
     pub telegram: Option<TelegramConfig>,
     /// Discord, when `DISCORD_TOKEN` is set.

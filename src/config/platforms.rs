@@ -30,7 +30,7 @@ impl fmt::Debug for Secret {
 
 /// The HTTP server: health, the webhook chat API, Telegram's webhook.
 #[derive(Clone, Debug)]
-pub struct HttpConfig {
+pub struct ServerConfig {
     /// Where it listens (`STEWARD_BIND`, default 127.0.0.1:8080).
     pub bind: SocketAddr,
     /// The bearer token `POST /api/v1/chat` requires (`STEWARD_API_TOKEN`).
@@ -112,7 +112,7 @@ pub struct DiscordConfig {
     pub api_url: Option<String>,
 }
 
-pub(super) fn http(lookup: &dyn Fn(&str) -> Option<String>) -> Result<HttpConfig, ConfigError> {
+pub(super) fn http(lookup: &dyn Fn(&str) -> Option<String>) -> Result<ServerConfig, ConfigError> {
     let set = |name: &str| {
         lookup(name)
             .map(|v| v.trim().to_string())
@@ -164,7 +164,7 @@ pub(super) fn http(lookup: &dyn Fn(&str) -> Option<String>) -> Result<HttpConfig
     let callback_allow =
         crate::egress::parse_allow_list(&set("STEWARD_WEBHOOK_CALLBACK_ALLOW").unwrap_or_default())
             .map_err(|e| ConfigError::List("STEWARD_WEBHOOK_CALLBACK_ALLOW", e))?;
-    Ok(HttpConfig {
+    Ok(ServerConfig {
         bind,
         api_token: set("STEWARD_API_TOKEN").map(Secret),
         webhook_secret: set("STEWARD_WEBHOOK_SECRET").map(Secret),

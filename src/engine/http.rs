@@ -17,7 +17,7 @@ use crate::egress::{self, refusal, resolver::GuardedResolver, Allowed, HOW_TO_AL
 
 /// Limits of the `http` step.
 #[derive(Clone, Debug)]
-pub struct HttpConfig {
+pub struct HttpClientConfig {
     /// Allow loopback and private addresses (tests, home networks).
     pub allow_private: bool,
     /// Hosts and networks allowed besides public addresses
@@ -27,9 +27,9 @@ pub struct HttpConfig {
     pub default_timeout: Duration,
 }
 
-impl Default for HttpConfig {
+impl Default for HttpClientConfig {
     fn default() -> Self {
-        HttpConfig {
+        HttpClientConfig {
             allow_private: false,
             allow: Vec::new(),
             max_response_bytes: 1024 * 1024,
@@ -38,16 +38,16 @@ impl Default for HttpConfig {
     }
 }
 
-/// A client that enforces [`HttpConfig`].
+/// A client that enforces [`HttpClientConfig`].
 #[derive(Clone, Debug)]
 pub struct HttpClient {
     client: reqwest::Client,
-    config: HttpConfig,
+    config: HttpClientConfig,
     policy: egress::Policy,
 }
 
 impl HttpClient {
-    pub fn new(config: HttpConfig) -> Result<HttpClient, String> {
+    pub fn new(config: HttpClientConfig) -> Result<HttpClient, String> {
         let policy = egress::Policy {
             allow_private: config.allow_private,
             allow: config.allow.clone(),
@@ -180,7 +180,7 @@ mod tests {
 
     #[tokio::test]
     async fn loopback_urls_are_refused_by_default() {
-        let client = HttpClient::new(HttpConfig::default()).unwrap();
+        let client = HttpClient::new(HttpClientConfig::default()).unwrap();
         let err = client
             .send("GET", "http://127.0.0.1:9/", &BTreeMap::new(), None, None)
             .await

@@ -23,12 +23,12 @@ use crate::workflow::notify::Notifier;
 use crate::workflow::redact::Redactor;
 use crate::workflow::{Plan, Run, RunStatus, Usage, Workflow};
 
-pub use http::{HttpClient, HttpConfig};
+pub use http::{HttpClient, HttpClientConfig};
 pub use mcp::Mcp;
 
 /// How a run ended (or paused).
 #[derive(Clone, Debug, PartialEq)]
-pub struct Outcome {
+pub struct RunOutcome {
     pub status: RunStatus,
     pub output: Option<Value>,
     pub error: Option<String>,
@@ -75,13 +75,13 @@ impl Engine {
 
     /// Executes `run` of `workflow`. Steps that already succeeded (a run resumed
     /// after an approval) are not repeated.
-    pub async fn execute(&self, run: &Run, workflow: &Workflow) -> Outcome {
+    pub async fn execute(&self, run: &Run, workflow: &Workflow) -> RunOutcome {
         self.execute_run(run, workflow, true).await
     }
 
     /// As [`Engine::execute`]; `resumed` false skips reading earlier step
     /// records for a run that never executed before.
-    pub async fn execute_run(&self, run: &Run, workflow: &Workflow, resumed: bool) -> Outcome {
+    pub async fn execute_run(&self, run: &Run, workflow: &Workflow, resumed: bool) -> RunOutcome {
         self.execute_at_depth(run, workflow, 0, resumed).await
     }
 
@@ -91,11 +91,11 @@ impl Engine {
         workflow: &Workflow,
         depth: u32,
         resumed: bool,
-    ) -> Outcome {
+    ) -> RunOutcome {
         let started = Instant::now();
         let redactor = &self.redactor;
         let finish =
-            |status, output: Option<Value>, error: Option<String>, mut usage: Usage| Outcome {
+            |status, output: Option<Value>, error: Option<String>, mut usage: Usage| RunOutcome {
                 status,
                 output: output.map(|o| redactor.value(&o)),
                 error: error.map(|e| redactor.text(&e)),

@@ -4,6 +4,7 @@
 //! `croner`, which follows OCPS and the DST rules of DESIGN §3; this module adds
 //! errors that name the bad field.
 
+use crate::text::clip;
 use chrono::{DateTime, Utc};
 use croner::parser::{CronParser, Seconds};
 use croner::Cron;
@@ -62,7 +63,7 @@ impl CronExpr {
                 None => {
                     return Err(CronError(format!(
                         "unknown nickname '{}': use one of @yearly, @monthly, @weekly, @daily, @hourly (lower case)",
-                        clip(&source)
+                        clip(&source, 40)
                     )))
                 }
             }
@@ -128,7 +129,7 @@ fn explain(expanded: &str) -> CronError {
     if !(5..=7).contains(&fields.len()) {
         return CronError(format!(
             "a cron expression has 5 fields (minute hour day-of-month month day-of-week), 6 with seconds first; '{}' has {}: try '30 8 * * 1-5'",
-            clip(expanded),
+            clip(expanded, 40),
             fields.len()
         ));
     }
@@ -170,25 +171,15 @@ fn explain(expanded: &str) -> CronError {
             };
             return CronError(format!(
                 "the {name} field '{}' is not valid: it takes {allowed}, lists (1,15), ranges (1-5) and steps (*/15). Try '{}'",
-                clip(value),
-                clip(&example)
+                clip(value, 40),
+                clip(&example, 40)
             ));
         }
     }
     CronError(format!(
         "'{}' is not a valid cron expression: try '30 8 * * 1-5' (08:30 on weekdays)",
-        clip(expanded)
+        clip(expanded, 40)
     ))
-}
-
-/// Keeps error messages short when the input is huge.
-fn clip(text: &str) -> String {
-    const MAX: usize = 40;
-    if text.chars().count() <= MAX {
-        text.to_string()
-    } else {
-        format!("{}…", text.chars().take(MAX).collect::<String>())
-    }
 }
 
 impl fmt::Debug for CronExpr {

@@ -6,6 +6,7 @@
 //! then turned into an instant by [`Zone::resolve`], so RRULE and cron schedules
 //! share one DST policy (DESIGN §3).
 
+use crate::text::clip;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Timelike, Utc};
 use rrule::{Frequency, RRule, RRuleSet, Validated};
 use std::fmt;
@@ -62,7 +63,7 @@ impl Recurrence {
             } else {
                 return Err(RecurrenceError(format!(
                     "unexpected '{}' in the recurrence rule: write 'DTSTART;TZID=Europe/Paris:20260302T090000 RRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=MO'",
-                    clip(part)
+                    clip(part, 60)
                 )));
             }
         }
@@ -94,7 +95,7 @@ impl Recurrence {
         let invalid = |e: rrule::RRuleError| {
             RecurrenceError(format!(
                 "the recurrence rule '{}' is not valid: {e}",
-                clip(rule)
+                clip(rule, 60)
             ))
         };
         let mut parsed: RRule<rrule::Unvalidated> = rule.parse().map_err(invalid)?;
@@ -188,7 +189,7 @@ fn parse_dtstart(part: &str) -> Result<(NaiveDateTime, Option<Zone>), Recurrence
     let bad = || {
         RecurrenceError(format!(
             "'{}' is not a DTSTART: write 'DTSTART;TZID=Europe/Paris:20260302T090000' or 'DTSTART:20260302T080000Z'",
-            clip(part)
+            clip(part, 60)
         ))
     };
     let (params, value) = part.split_once(':').ok_or_else(bad)?;
@@ -199,7 +200,7 @@ fn parse_dtstart(part: &str) -> Result<(NaiveDateTime, Option<Zone>), Recurrence
             .or_else(|| param.strip_prefix("tzid="))
         {
             zone = Some(Zone::from_iana(name).ok_or_else(|| {
-                RecurrenceError(format!("unknown time zone '{}' in DTSTART", clip(name)))
+                RecurrenceError(format!("unknown time zone '{}' in DTSTART", clip(name, 60)))
             })?);
         }
     }
@@ -214,10 +215,6 @@ fn parse_dtstart(part: &str) -> Result<(NaiveDateTime, Option<Zone>), Recurrence
         })
         .map_err(|_| bad())?;
     Ok((local, zone))
-}
-
-fn clip(text: &str) -> String {
-    text.chars().take(60).collect()
 }
 
 impl fmt::Debug for Recurrence {

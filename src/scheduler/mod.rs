@@ -11,6 +11,7 @@ use std::time::Duration;
 use tokio::sync::{watch, Notify, Semaphore};
 use tokio::task::JoinSet;
 
+use crate::backoff::{retry, Backoff};
 use crate::clock::Clock;
 use crate::engine::Engine;
 use crate::store::health::Writer;
@@ -59,6 +60,10 @@ impl Default for SchedulerConfig {
         }
     }
 }
+
+/// Tries of a write the database was too busy for, and the waits between.
+const BUSY_TRIES: u32 = 8;
+const BUSY_BACKOFF: Backoff = Backoff::new(Duration::from_millis(50), Duration::from_secs(2));
 
 /// A run to execute and its workflow.
 #[derive(Clone, Debug)]
@@ -193,18 +198,19 @@ impl Scheduler {
     /// A claim, retried while the database is busy (another writer holds the
     /// lock longer than the busy timeout).
     async fn claim_with_retry(&self, now: DateTime<Utc>) -> Result<ClaimResult, StoreError> {
-        let mut delay = Duration::from_millis(50);
-        for attempt in 1..=8 {
-            match self.claim(now).await {
-                Err(error) if error.is_busy() && attempt < 8 => {
-                    tracing::warn!(%error, attempt, "database busy while claiming; retrying");
-                    tokio::time::sleep(delay).await;
-                    delay = (delay * 2).min(Duration::from_secs(2));
+        retry(
+            BUSY_TRIES,
+            BUSY_BACKOFF,
+            || self.claim(now),
+            |error: &StoreError| {
+                let busy = error.is_busy();
+                if busy {
+                    tracing::warn!(%error, "database busy while claiming; retrying");
                 }
-                other => return other,
-            }
-        }
-        self.claim(now).await
+                busy
+            },
+        )
+        .await
     }
 
     /// Executes a claimed run under the concurrency limit and records its end.
@@ -228,24 +234,22 @@ impl Scheduler {
             .execute_run(&job.run, &job.workflow, job.resumed)
             .await;
         let status = outcome.status;
-        let mut delay = Duration::from_millis(50);
-        for attempt in 1..=8 {
-            match self.finish(&job, &outcome).await {
-                Ok((notices, wake)) => {
-                    self.send(notices).await;
-                    if wake {
-                        self.poke();
-                    }
-                    break;
+        let finished = retry(
+            BUSY_TRIES,
+            BUSY_BACKOFF,
+            || self.finish(&job, &outcome),
+            StoreError::is_busy,
+        )
+        .await;
+        match finished {
+            Ok((notices, wake)) => {
+                self.send(notices).await;
+                if wake {
+                    self.poke();
                 }
-                Err(error) if error.is_busy() && attempt < 8 => {
-                    tokio::time::sleep(delay).await;
-                    delay = (delay * 2).min(Duration::from_secs(2));
-                }
-                Err(error) => {
-                    tracing::error!(%error, run = job.run.id, "could not record a run's result; its lease will expire and mark it interrupted");
-                    break;
-                }
+            }
+            Err(error) => {
+                tracing::error!(%error, run = job.run.id, "could not record a run's result; its lease will expire and mark it interrupted");
             }
         }
         self.release(job.run.id);
@@ -258,7 +262,7 @@ impl Scheduler {
     async fn finish(
         &self,
         job: &Claimed,
-        outcome: &crate::engine::Outcome,
+        outcome: &crate::engine::RunOutcome,
     ) -> Result<(Vec<Notice>, bool), StoreError> {
         let (run, workflow) = (&job.run, &job.workflow);
         let now = self.clock.now();
@@ -332,7 +336,7 @@ impl Scheduler {
     async fn finish_success(
         &self,
         job: &Claimed,
-        outcome: &crate::engine::Outcome,
+        outcome: &crate::engine::RunOutcome,
         can_queue: bool,
     ) -> Result<(Vec<Notice>, bool), StoreError> {
         let (run, workflow) = (&job.run, &job.workflow);

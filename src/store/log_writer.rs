@@ -14,6 +14,7 @@ use tokio::sync::{mpsc, oneshot};
 use super::conversations::{self, Conversation};
 use super::health::{WriteHealth, Writer};
 use super::{to_ms, Context, StoreError};
+use crate::backoff::{retry, Backoff};
 use crate::workflow::Usage;
 
 /// The most operations written in one transaction.
@@ -211,16 +212,9 @@ async fn run(pool: SqlitePool, mut rx: mpsc::UnboundedReceiver<Op>, health: Arc<
             }
         }
         closing = ops.iter().any(|op| matches!(op, Op::Close));
-        let mut delay = Duration::from_millis(20);
-        let outcome = loop {
-            match write(&pool, &ops).await {
-                Err(error) if error.is_busy() && delay < Duration::from_secs(5) => {
-                    tokio::time::sleep(delay).await;
-                    delay *= 2;
-                }
-                other => break other,
-            }
-        };
+        // While another writer holds the lock: 20 ms, 40 ms, … 2.56 s apart.
+        let busy = Backoff::new(Duration::from_millis(20), Duration::from_millis(2_560));
+        let outcome = retry(9, busy, || write(&pool, &ops), StoreError::is_busy).await;
         let recorded = match outcome {
             Ok(recorded) => {
                 health.succeeded(Writer::RunLog);

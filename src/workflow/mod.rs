@@ -23,14 +23,7 @@ use std::collections::BTreeMap;
 use crate::schedule::natural::Context;
 use crate::schedule::{parse_input, Schedule, Zone};
 
-/// At most `max` characters of `text`, with "…" when cut: for names,
-/// answers and errors shown in one line.
-pub fn clip(text: &str, max: usize) -> String {
-    match text.char_indices().nth(max) {
-        None => text.to_string(),
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-    }
-}
+pub use crate::text::clip;
 
 /// Whether a workflow fires.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

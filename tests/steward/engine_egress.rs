@@ -4,7 +4,7 @@
 
 use serde_json::json;
 use steward::egress::parse_allow_list;
-use steward::engine::{HttpClient, HttpConfig};
+use steward::engine::{HttpClient, HttpClientConfig};
 use steward::workflow::{Run, RunStatus};
 
 use crate::fake_http::FakeHttp;
@@ -16,9 +16,9 @@ const NOW: &str = "2026-06-01T10:00:00Z";
 async fn allowing(allow: &str) -> Sim {
     let allow = parse_allow_list(allow).unwrap();
     Sim::with_engine(NOW, false, move |engine| {
-        engine.http = HttpClient::new(HttpConfig {
+        engine.http = HttpClient::new(HttpClientConfig {
             allow,
-            ..HttpConfig::default()
+            ..HttpClientConfig::default()
         })
         .unwrap();
     })

@@ -50,7 +50,7 @@ use async_trait::async_trait;
 use serde_json::Value;
 use std::sync::{Arc, Mutex};
 use steward::clock::ManualClock;
-use steward::engine::{Engine, HttpClient, HttpConfig};
+use steward::engine::{Engine, HttpClient, HttpClientConfig};
 use steward::scheduler::{Scheduler, SchedulerConfig};
 use steward::store::{runs as run_log, workflows, Store};
 use steward::workflow::notify::{Notice, Notifier};
@@ -101,9 +101,9 @@ impl Sim {
         let notifier = Arc::new(RecordingNotifier::default());
         let mut engine = Engine {
             store: store.clone(),
-            http: HttpClient::new(HttpConfig {
+            http: HttpClient::new(HttpClientConfig {
                 allow_private,
-                ..HttpConfig::default()
+                ..HttpClientConfig::default()
             })
             .unwrap(),
             model: None,

@@ -10,7 +10,7 @@ use serenity::http::Http;
 use serenity::model::application::CommandInteraction;
 
 use super::commands;
-use super::interactions::Who;
+use super::identity::Who;
 use crate::agent::Agent;
 use crate::workflow::WorkflowStatus;
 

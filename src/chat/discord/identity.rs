@@ -6,6 +6,8 @@
 use serenity::model::guild::Member;
 use serenity::model::id::{ChannelId, GuildId, UserId};
 use serenity::model::user::User;
+
+use crate::agent::{AnswerBy, Content, Inbound};
 use serenity::model::Permissions;
 
 /// A person: `discord:<user id>`.
@@ -49,6 +51,50 @@ pub fn channel_of(address: &str) -> Option<ChannelId> {
         .ok()
         .filter(|id| *id != 0)
         .map(ChannelId::new)
+}
+
+/// The person behind an interaction and where they are.
+pub(crate) struct Who {
+    pub user: String,
+    pub name: String,
+    pub chat: String,
+    pub manages: Option<String>,
+}
+
+impl Who {
+    pub fn of(
+        guild: Option<GuildId>,
+        channel: ChannelId,
+        member: Option<&Member>,
+        user: &User,
+    ) -> Who {
+        let nick = member.and_then(|m| m.nick.as_deref());
+        Who {
+            user: self::user(user.id),
+            name: self::display_name(user, nick),
+            chat: self::chat(guild, channel),
+            manages: self::manages(guild, member),
+        }
+    }
+
+    pub fn inbound(&self, content: Content) -> Inbound {
+        Inbound {
+            conversation: self.chat.clone(),
+            user: self.user.clone(),
+            user_name: Some(self.name.clone()),
+            home_chat: self.chat.clone(),
+            manages: self.manages.clone(),
+            // An interaction's locale is a language, not a zone.
+            timezone: None,
+            greet_newcomer: false,
+            answer_by: if self.chat.starts_with("discord:dm:") {
+                AnswerBy::Words
+            } else {
+                AnswerBy::ButtonOrMention
+            },
+            content,
+        }
+    }
 }
 
 #[cfg(test)]

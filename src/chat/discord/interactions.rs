@@ -27,15 +27,14 @@ use serenity::model::application::{
     CommandInteraction, ComponentInteraction, ComponentInteractionDataKind, Interaction,
 };
 use serenity::model::channel::MessageFlags;
-use serenity::model::guild::Member;
-use serenity::model::id::{ChannelId, GuildId, InteractionId};
-use serenity::model::user::User;
+use serenity::model::id::InteractionId;
 use std::future::Future;
 use std::time::Duration;
 
 use super::commands::{self, Request};
-use super::{autocomplete, identity, send, SORRY};
-use crate::agent::{Agent, AgentError, AnswerBy, Content, Inbound, Reply};
+use super::identity::Who;
+use super::{autocomplete, send, SORRY};
+use crate::agent::{Agent, AgentError, Content, Reply};
 
 /// How long a turn may take before its answer is deferred.
 pub const ANSWER_WITHIN: Duration = Duration::from_millis(1_500);
@@ -72,50 +71,6 @@ pub async fn handle_within(
         // Not `%error`: a request error's text has the URL, and interaction
         // URLs carry the interaction's token.
         tracing::warn!(error = %send::send_error(&error).message, "answering a Discord interaction failed");
-    }
-}
-
-/// The person behind an interaction and where they are.
-pub(super) struct Who {
-    pub user: String,
-    pub name: String,
-    pub chat: String,
-    pub manages: Option<String>,
-}
-
-impl Who {
-    pub fn of(
-        guild: Option<GuildId>,
-        channel: ChannelId,
-        member: Option<&Member>,
-        user: &User,
-    ) -> Who {
-        let nick = member.and_then(|m| m.nick.as_deref());
-        Who {
-            user: identity::user(user.id),
-            name: identity::display_name(user, nick),
-            chat: identity::chat(guild, channel),
-            manages: identity::manages(guild, member),
-        }
-    }
-
-    fn inbound(&self, content: Content) -> Inbound {
-        Inbound {
-            conversation: self.chat.clone(),
-            user: self.user.clone(),
-            user_name: Some(self.name.clone()),
-            home_chat: self.chat.clone(),
-            manages: self.manages.clone(),
-            // An interaction's locale is a language, not a zone.
-            timezone: None,
-            greet_newcomer: false,
-            answer_by: if self.chat.starts_with("discord:dm:") {
-                AnswerBy::Words
-            } else {
-                AnswerBy::ButtonOrMention
-            },
-            content,
-        }
     }
 }
 

@@ -22,6 +22,7 @@ use tokio::task::JoinSet;
 
 use super::Platform;
 use crate::agent::Agent;
+use crate::backoff::Backoff;
 use crate::config::TelegramConfig;
 
 pub use commands::{help, Command};
@@ -261,19 +262,20 @@ fn log_panic(done: Result<(), tokio::task::JoinError>) {
 /// `getMe`, retried with backoff (up to a minute apart) until it answers or
 /// steward stops; `None` when stopped first.
 async fn log_in(bot: &Bot, stopped: &mut watch::Receiver<bool>) -> Option<Me> {
-    let mut wait = Duration::from_secs(1);
+    let mut waits = Backoff::new(Duration::from_secs(1), Duration::from_secs(60));
     loop {
-        match bot.get_me().await {
+        let wait = match bot.get_me().await {
             Ok(me) => return Some(me),
             Err(error) => {
+                let wait = waits.wait();
                 tracing::warn!(error = %send::classify(&error), retry_in_s = wait.as_secs(), "telegram: log-in failed");
+                wait
             }
-        }
+        };
         tokio::select! {
             _ = stopped.wait_for(|stop| *stop) => return None,
             _ = tokio::time::sleep(wait) => {}
         }
-        wait = (wait * 2).min(Duration::from_secs(60));
     }
 }
 

@@ -22,6 +22,7 @@ use std::collections::BTreeMap;
 use super::runner::Runner;
 use super::Stop;
 use crate::llm::{Message, Role, ToolCall, ToolSpec};
+use crate::text::clip_counted as clip;
 use crate::workflow::{Step, Usage, BUILTIN_TOOLS};
 
 /// The most characters of one tool result the model reads.
@@ -373,17 +374,6 @@ fn check_budgets(runner: &Runner<'_>, step: &Usage) -> Result<(), Stop> {
     Ok(())
 }
 
-fn clip(text: &str, max: usize) -> String {
-    match text.char_indices().nth(max) {
-        None => text.to_string(),
-        Some((cut, _)) => format!(
-            "{}… (cut: {} more characters)",
-            &text[..cut],
-            text[cut..].chars().count()
-        ),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -393,11 +383,5 @@ mod tests {
         assert_eq!(wire_name("files.read_file"), "files__read_file");
         assert_eq!(wire_name("web.fetch/url v2"), "web__fetch_url_v2");
         assert_eq!(wire_name(&format!("s.{}", "x".repeat(100))).len(), 64);
-    }
-
-    #[test]
-    fn long_results_are_cut_with_a_note() {
-        assert_eq!(clip("short", 10), "short");
-        assert_eq!(clip("abcdef", 3), "abc… (cut: 3 more characters)");
     }
 }

@@ -9,6 +9,7 @@
 mod config;
 mod wire;
 
+use crate::backoff::Backoff;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
@@ -238,7 +239,7 @@ impl ChatModel for OpenAi {
         tools: &[ToolSpec],
     ) -> Result<Completion, LlmError> {
         let mut attempts = 0;
-        let mut wait = self.config.backoff;
+        let mut waits = Backoff::new(self.config.backoff, LONGEST_WAIT);
         loop {
             let temperature =
                 (!self.omit_temperature.load(Ordering::Relaxed)).then_some(TEMPERATURE);
@@ -268,10 +269,10 @@ impl ChatModel for OpenAi {
                     asked.unwrap_or_default().as_secs()
                 )));
             }
-            let delay = asked.unwrap_or(wait).min(LONGEST_WAIT);
+            let ours = waits.wait();
+            let delay = asked.unwrap_or(ours).min(LONGEST_WAIT);
             tracing::warn!(attempts, delay_ms = delay.as_millis() as u64, error = %error, "retrying the language model");
             tokio::time::sleep(delay).await;
-            wait = wait.saturating_mul(2);
         }
     }
 }
