@@ -5,7 +5,7 @@
 use chrono::TimeDelta;
 use serde_json::{json, Value};
 
-use super::runner::Runner;
+use super::runner::{store_failed, Runner};
 use crate::store::{runs, workflows};
 use crate::workflow::{RunStatus, RunTrigger, Usage, WorkflowRef};
 
@@ -19,14 +19,14 @@ impl Runner<'_> {
         input: Value,
     ) -> Result<(Value, Usage), String> {
         let store = &self.engine.store;
-        let mut conn = store.connection().await.map_err(|e| e.to_string())?;
+        let mut conn = store.connection().await.map_err(store_failed)?;
         let found = match target {
             WorkflowRef::Id(id) => workflows::get(&mut conn, *id).await,
             WorkflowRef::Name(name) => {
                 workflows::find_by_name(&mut conn, &self.workflow.owner, name).await
             }
         }
-        .map_err(|e| e.to_string())?
+        .map_err(store_failed)?
         .filter(|w| w.owner == self.workflow.owner);
         let Some(child) = found else {
             return Err(match target {
@@ -53,7 +53,7 @@ impl Runner<'_> {
             };
             match runs::insert(&mut conn, &new, now)
                 .await
-                .map_err(|e| e.to_string())?
+                .map_err(store_failed)?
             {
                 Some(id) => break id,
                 None => slot += TimeDelta::milliseconds(1),
@@ -61,7 +61,7 @@ impl Runner<'_> {
         };
         let run = runs::get(&mut conn, run_id)
             .await
-            .map_err(|e| e.to_string())?
+            .map_err(store_failed)?
             .ok_or("the chained run vanished")?;
         drop(conn);
         let outcome = Box::pin(
@@ -69,7 +69,7 @@ impl Runner<'_> {
                 .execute_at_depth(&run, &child, self.depth + 1, false),
         )
         .await;
-        let mut conn = store.connection().await.map_err(|e| e.to_string())?;
+        let mut conn = store.connection().await.map_err(store_failed)?;
         let status = if outcome.status == RunStatus::Waiting {
             RunStatus::Failed
         } else {

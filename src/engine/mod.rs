@@ -21,7 +21,7 @@ use crate::llm::{ChatModel, Prices};
 use crate::store::Store;
 use crate::workflow::notify::Notifier;
 use crate::workflow::redact::Redactor;
-use crate::workflow::{Plan, Run, RunStatus, Usage, Workflow};
+use crate::workflow::{Plan, Run, RunStatus, StepStatus, Usage, Workflow};
 
 pub use http::{HttpClient, HttpClientConfig};
 pub use mcp::Mcp;
@@ -201,7 +201,7 @@ fn time_worked(previous: &[crate::workflow::StepRecord]) -> u64 {
     previous
         .iter()
         .filter(|r| !r.step_key.contains(['.', '[']))
-        .filter(|r| r.status == "succeeded" || r.status == "waiting")
+        .filter(|r| r.status == StepStatus::Succeeded || r.status == StepStatus::Waiting)
         .filter_map(|r| r.usage.as_ref())
         .map(|u| u.duration_ms)
         .sum()

@@ -10,7 +10,7 @@ use std::sync::Mutex;
 
 use super::Engine;
 use crate::workflow::notify::Audience;
-use crate::workflow::{Run, StepRecord, Usage, Workflow};
+use crate::workflow::{Run, StepRecord, StepStatus, Usage, Workflow};
 
 /// One run executing.
 pub(crate) struct Runner<'a> {
@@ -41,7 +41,10 @@ impl<'a> Runner<'a> {
     ) -> Runner<'a> {
         // A resumed run's total counts what it used before it waited.
         let mut usage = Usage::default();
-        for record in previous.iter().filter(|r| r.status == "succeeded") {
+        for record in previous
+            .iter()
+            .filter(|r| r.status == StepStatus::Succeeded)
+        {
             if let Some(used) = &record.usage {
                 usage.add(used);
             }
@@ -78,7 +81,7 @@ impl<'a> Runner<'a> {
     pub(super) fn parked_before(&self, key: &str) -> Option<&Value> {
         self.previous
             .get(key)
-            .filter(|r| r.status == "waiting")
+            .filter(|r| r.status == StepStatus::Waiting)
             .and_then(|r| r.state())
     }
 
@@ -90,6 +93,13 @@ impl<'a> Runner<'a> {
             to: to.or_else(|| self.workflow.home_chat.clone()),
         }
     }
+}
+
+/// A store failure as the sentence a run records (and a model reads): it
+/// says the store failed and nothing of the SQL; the cause goes to the log.
+pub(super) fn store_failed(error: crate::store::StoreError) -> String {
+    tracing::error!(%error, "a step failed in the store");
+    "steward's database failed, so the step could not go on".to_string()
 }
 
 /// A resolved template value as text.

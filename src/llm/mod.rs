@@ -122,8 +122,39 @@ pub struct Completion {
 /// Why the model could not answer, after retries. The text never contains the
 /// API key.
 #[derive(Debug, Clone, thiserror::Error)]
-#[error("{0}")]
-pub struct LlmError(pub String);
+#[error("{message}")]
+pub struct LlmError {
+    /// What went wrong, for callers that decide by it.
+    pub kind: LlmErrorKind,
+    /// The sentence: names the server, never the key.
+    pub message: String,
+}
+
+/// What kind of failure a language model call ended in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LlmErrorKind {
+    /// The client could not be built from its settings.
+    Config,
+    /// The server answered with this HTTP status.
+    Refused { status: u16 },
+    /// No connection.
+    Unreachable,
+    /// No answer within the timeout.
+    TimedOut,
+    /// An answer that could not be read.
+    Unreadable,
+    /// Anything else (a request that could not be built).
+    Other,
+}
+
+impl LlmError {
+    pub fn new(kind: LlmErrorKind, message: impl Into<String>) -> LlmError {
+        LlmError {
+            kind,
+            message: message.into(),
+        }
+    }
+}
 
 /// An OpenAI-compatible chat model.
 #[async_trait]

@@ -15,7 +15,7 @@ use super::conversations::{self, Conversation};
 use super::health::{WriteHealth, Writer};
 use super::{to_ms, Context, StoreError};
 use crate::backoff::{retry, Backoff};
-use crate::workflow::Usage;
+use crate::workflow::{StepStatus, Usage};
 
 /// The most operations written in one transaction.
 const BATCH: usize = 256;
@@ -108,7 +108,7 @@ impl LogWriter {
         run_id: i64,
         key: &str,
         kind: &str,
-        status: &str,
+        status: StepStatus,
         output: Option<&Value>,
         resume: Option<&Value>,
         error: Option<&str>,
@@ -120,7 +120,7 @@ impl LogWriter {
             run_id,
             key: key.to_string(),
             kind: kind.to_string(),
-            status: status.to_string(),
+            status: status.as_str().to_string(),
             output: output.map(Value::to_string),
             resume: resume.map(Value::to_string),
             error: error.map(str::to_string),

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use sqlx::SqlitePool;
 
 use super::{from_ms, opt_ms, to_ms, Context, StoreError};
-use crate::workflow::StepRecord;
+use crate::workflow::{StepRecord, StepStatus};
 
 #[derive(sqlx::FromRow)]
 struct Row {
@@ -67,7 +67,7 @@ pub async fn list_of(pool: &SqlitePool, run_ids: &[i64]) -> Result<Vec<StepRecor
             run_id: r.run_id,
             step_key: r.step_key,
             kind: r.kind,
-            status: r.status,
+            status: StepStatus::parse(&r.status),
             output: r.output.and_then(|o| serde_json::from_str(&o).ok()),
             resume: r.resume.and_then(|o| serde_json::from_str(&o).ok()),
             error: r.error,

@@ -13,7 +13,7 @@ pub use plan::{
     DEFAULT_AGENT_TOOLS,
 };
 pub use policy::{CatchUp, Guardrails, Overlap, Policies, MAX_CATCH_UP_RUNS};
-pub use run::{Run, RunStatus, RunTrigger, StepRecord, Usage};
+pub use run::{Run, RunStatus, RunTrigger, StepRecord, StepStatus, Usage};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

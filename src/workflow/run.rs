@@ -195,7 +195,7 @@ pub struct StepRecord {
     pub run_id: i64,
     pub step_key: String,
     pub kind: String,
-    pub status: String,
+    pub status: StepStatus,
     /// Secrets masked.
     pub output: Option<Value>,
     /// The unmasked output (or waiting state) while the run may resume, when
@@ -205,6 +205,45 @@ pub struct StepRecord {
     pub usage: Option<Usage>,
     pub started_at: DateTime<Utc>,
     pub ended_at: Option<DateTime<Utc>>,
+}
+
+/// Where one step of a run is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepStatus {
+    Running,
+    Succeeded,
+    /// Parked for a person's answer; the run resumes from it.
+    Waiting,
+    Failed,
+}
+
+impl StepStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StepStatus::Running => "running",
+            StepStatus::Succeeded => "succeeded",
+            StepStatus::Waiting => "waiting",
+            StepStatus::Failed => "failed",
+        }
+    }
+
+    /// The status as stored; an unknown word reads as failed rather than
+    /// as done.
+    pub fn parse(text: &str) -> StepStatus {
+        match text {
+            "running" => StepStatus::Running,
+            "succeeded" => StepStatus::Succeeded,
+            "waiting" => StepStatus::Waiting,
+            _ => StepStatus::Failed,
+        }
+    }
+}
+
+impl std::fmt::Display for StepStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 impl StepRecord {

@@ -67,7 +67,7 @@ async fn a_status_check_tells_the_owner_only_when_the_page_is_down() {
     assert_eq!(keys, ["check", "down", "down.then.tell"]);
     assert!(steps
         .iter()
-        .all(|s| s.status == "succeeded" && s.ended_at.is_some()));
+        .all(|s| s.status == steward::workflow::StepStatus::Succeeded && s.ended_at.is_some()));
 }
 
 #[tokio::test]

@@ -124,7 +124,7 @@ async fn closing_the_store_writes_every_step_the_run_log_holds() {
             run,
             &format!("step-{i}"),
             "message",
-            "succeeded",
+            steward::workflow::StepStatus::Succeeded,
             Some(&json!({ "sent": i })),
             None,
             None,

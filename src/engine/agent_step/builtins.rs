@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use super::{clip, Called};
-use crate::engine::runner::Runner;
+use crate::engine::runner::{store_failed, Runner};
 use crate::engine::Stop;
 use crate::llm::{strict_object, ToolSpec};
 use crate::store::{approvals, runs};
@@ -271,7 +271,7 @@ async fn workflow_runs(runner: &Runner<'_>, args: RunsArgs) -> Result<Value, Str
         },
     )
     .await
-    .map_err(|e| e.to_string())?;
+    .map_err(store_failed)?;
     let previous = recent.iter().map(|(r, _)| r).find(|r| r.id != this);
     let since = match args.since.as_deref().map(str::trim) {
         None | Some("") => None,
@@ -303,7 +303,7 @@ async fn workflow_runs(runner: &Runner<'_>, args: RunsArgs) -> Result<Value, Str
         },
     )
     .await
-    .map_err(|e| e.to_string())?;
+    .map_err(store_failed)?;
     let listed: Vec<Value> = found
         .iter()
         .map(|(r, _)| r)
@@ -372,7 +372,10 @@ async fn ask_approval(runner: &Runner<'_>, approval_key: &str, args: ApprovalArg
     let pool = engine.store.pool();
     let run_id = runner.run.id;
     let db = |e: crate::store::StoreError| {
-        Called::Stop(Stop::Failed(format!("asking for approval: {e}")))
+        Called::Stop(Stop::Failed(format!(
+            "asking for approval: {}",
+            store_failed(e)
+        )))
     };
     let asked = match approvals::get(pool, run_id, approval_key).await {
         Ok(asked) => asked,

@@ -4,7 +4,7 @@
 use chrono::TimeDelta;
 use serde_json::{json, Value};
 
-use crate::engine::runner::{text_of, Runner};
+use crate::engine::runner::{store_failed, text_of, Runner};
 use crate::engine::Stop;
 use crate::store::approvals;
 use crate::workflow::notify::Notice;
@@ -20,7 +20,7 @@ pub(super) async fn run(
     scope: &Value,
 ) -> Result<Value, Stop> {
     let pool = runner.engine.store.pool();
-    let db = |e: crate::store::StoreError| Stop::Failed(format!("step '{}': {e}", step.id));
+    let db = |e| Stop::Failed(format!("step '{}': {}", step.id, store_failed(e)));
     match approvals::get(pool, runner.run.id, key).await.map_err(db)? {
         None => {
             let prompt = text_of(&resolve(&json!(prompt), scope).unwrap_or_else(|_| json!(prompt)));

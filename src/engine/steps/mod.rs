@@ -19,7 +19,7 @@ use std::time::Instant;
 use super::runner::Runner;
 use super::Stop;
 use crate::store::steps as step_log;
-use crate::workflow::{Action, Step, Usage};
+use crate::workflow::{Action, Step, StepStatus, Usage};
 
 /// A step's failure, named after the step.
 fn failed(step: &Step) -> impl Fn(String) -> Stop + '_ {
@@ -63,7 +63,11 @@ impl Runner<'_> {
                 "the run used more than its {budget} steps"
             )));
         }
-        if let Some(done) = self.previous.get(key).filter(|r| r.status == "succeeded") {
+        if let Some(done) = self
+            .previous
+            .get(key)
+            .filter(|r| r.status == StepStatus::Succeeded)
+        {
             return Ok(done.state().cloned().unwrap_or(Value::Null));
         }
         let pool = self.engine.store.pool();
@@ -91,9 +95,11 @@ impl Runner<'_> {
         }
         let parked = self.parked.lock().ok().and_then(|mut p| p.remove(key));
         let (status, output, error) = match &result {
-            Ok(output) => ("succeeded", Some(output), None),
-            Err(Stop::Waiting) => ("waiting", parked.as_ref(), None),
-            Err(Stop::Failed(e)) | Err(Stop::Guardrail(e)) => ("failed", None, Some(e.as_str())),
+            Ok(output) => (StepStatus::Succeeded, Some(output), None),
+            Err(Stop::Waiting) => (StepStatus::Waiting, parked.as_ref(), None),
+            Err(Stop::Failed(e)) | Err(Stop::Guardrail(e)) => {
+                (StepStatus::Failed, None, Some(e.as_str()))
+            }
         };
         // Stored masked; the unmasked output is kept beside it only while
         // the run may resume and only when masking changed it.

@@ -21,7 +21,7 @@ use async_trait::async_trait;
 
 pub use config::{LlmConfig, LlmConfigError, DEFAULT_BASE_URL, DEFAULT_MODEL};
 
-use super::{ChatModel, Completion, LlmError, Message, ToolSpec};
+use super::{ChatModel, Completion, LlmError, LlmErrorKind, Message, ToolSpec};
 use wire::Refusal;
 
 /// Low, for steady plans and tool calls.
@@ -60,16 +60,20 @@ impl OpenAi {
     /// that cannot go in a header.
     pub fn new(config: LlmConfig) -> Result<OpenAi, LlmError> {
         let base_url = config::normalise_base_url(&config.base_url).ok_or_else(|| {
-            LlmError(format!(
-                "the language model's address '{}' is not an http or https URL such as http://localhost:11434/v1",
-                config.base_url
-            ))
+            LlmError::new(
+                LlmErrorKind::Config,
+                format!(
+                    "the language model's address '{}' is not an http or https URL such as http://localhost:11434/v1",
+                    config.base_url
+                ),
+            )
         })?;
         let key = config.api_key.clone().unwrap_or_default();
         // async-openai unwraps the Authorization header it builds: check first.
         if key.bytes().any(|b| (b < 0x20 && b != b'\t') || b == 0x7f) {
-            return Err(LlmError(
-                "OPENAI_API_KEY contains a control character (a stray newline?)".into(),
+            return Err(LlmError::new(
+                LlmErrorKind::Config,
+                "OPENAI_API_KEY contains a control character (a stray newline?)",
             ));
         }
         // async-openai's reqwest (0.13) needs a rustls crypto provider and we
@@ -124,6 +128,15 @@ impl OpenAi {
         } else {
             String::new()
         };
+        let kind = match failure {
+            Failure::Refused(refusal) => LlmErrorKind::Refused {
+                status: refusal.status,
+            },
+            Failure::Unreachable(_) => LlmErrorKind::Unreachable,
+            Failure::TimedOut => LlmErrorKind::TimedOut,
+            Failure::Unreadable(_) => LlmErrorKind::Unreadable,
+            Failure::Other(_) => LlmErrorKind::Other,
+        };
         let text = match failure {
             Failure::Refused(refusal) => {
                 let status = reqwest::StatusCode::from_u16(refusal.status)
@@ -158,7 +171,7 @@ impl OpenAi {
                 format!("could not ask the language model at {at}: {cause}")
             }
         };
-        LlmError(self.scrub(text))
+        LlmError::new(kind, self.scrub(text))
     }
 
     /// `text` with the key cut out, should a server have echoed it.
@@ -264,10 +277,13 @@ impl ChatModel for OpenAi {
                 _ => None,
             };
             if asked.is_some_and(|asked| asked > LONGEST_WAIT) {
-                return Err(LlmError(format!(
-                    "{error}, and asked to wait {} s before trying again",
-                    asked.unwrap_or_default().as_secs()
-                )));
+                return Err(LlmError::new(
+                    error.kind,
+                    format!(
+                        "{error}, and asked to wait {} s before trying again",
+                        asked.unwrap_or_default().as_secs()
+                    ),
+                ));
             }
             let ours = waits.wait();
             let delay = asked.unwrap_or(ours).min(LONGEST_WAIT);
