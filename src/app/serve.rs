@@ -3,6 +3,7 @@
 //! stop signal.
 
 use anyhow::Context;
+use secrecy::ExposeSecret;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -99,7 +100,7 @@ pub async fn start(
     if let Some(secret) = signing {
         let webhook = WebhookPlatform::new(
             store.clone(),
-            secret.expose(),
+            secret.expose_secret(),
             Duration::from_secs(10),
             callback_route.clone(),
         )

@@ -4,6 +4,7 @@
 pub mod mcp;
 mod platforms;
 
+use secrecy::ExposeSecret;
 use std::path::PathBuf;
 
 pub use platforms::{ConnectionLimits, DiscordConfig, Secret, ServerConfig, TelegramConfig};
@@ -166,18 +167,22 @@ impl Config {
             secrets.push(key);
         }
         let http = [&self.http.api_token, &self.http.webhook_secret];
-        secrets.extend(http.into_iter().flatten().map(|s| s.expose().to_string()));
+        secrets.extend(
+            http.into_iter()
+                .flatten()
+                .map(|s| s.expose_secret().to_string()),
+        );
         if let Some(telegram) = &self.telegram {
-            secrets.push(telegram.token.expose().to_string());
+            secrets.push(telegram.token.expose_secret().to_string());
             secrets.extend(
                 telegram
                     .webhook_secret
                     .iter()
-                    .map(|s| s.expose().to_string()),
+                    .map(|s| s.expose_secret().to_string()),
             );
         }
         if let Some(discord) = &self.discord {
-            secrets.push(discord.token.expose().to_string());
+            secrets.push(discord.token.expose_secret().to_string());
         }
         for server in &self.mcp_servers {
             match &server.transport {

@@ -1,32 +1,15 @@
 //! Settings of `steward serve`'s HTTP server and chat platforms. Each platform
 //! is on when its token is set; nothing here is required.
 
-use std::fmt;
 use std::net::SocketAddr;
 use std::time::Duration;
 
 use super::ConfigError;
 
-/// A token or key: printed as `<redacted>` by `Debug`, so a logged config
-/// never shows it.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(value: impl Into<String>) -> Secret {
-        Secret(value.into())
-    }
-
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("<redacted>")
-    }
-}
+/// A token or key (secrecy's `SecretString`): `Debug` prints it redacted and
+/// its memory is zeroed when dropped; `expose_secret` is the one way to read
+/// it, so every use is visible.
+pub type Secret = secrecy::SecretString;
 
 /// The HTTP server: health, the webhook chat API, Telegram's webhook.
 #[derive(Clone, Debug)]
@@ -166,8 +149,8 @@ pub(super) fn http(lookup: &dyn Fn(&str) -> Option<String>) -> Result<ServerConf
             .map_err(|e| ConfigError::List("STEWARD_WEBHOOK_CALLBACK_ALLOW", e))?;
     Ok(ServerConfig {
         bind,
-        api_token: set("STEWARD_API_TOKEN").map(Secret),
-        webhook_secret: set("STEWARD_WEBHOOK_SECRET").map(Secret),
+        api_token: set("STEWARD_API_TOKEN").map(Secret::from),
+        webhook_secret: set("STEWARD_WEBHOOK_SECRET").map(Secret::from),
         rate_per_minute,
         auth_failures_per_minute,
         limits,
@@ -198,10 +181,10 @@ pub(super) fn telegram(
             .transpose()
     };
     Ok(Some(TelegramConfig {
-        token: Secret(token),
+        token: Secret::from(token),
         api_url: url("TELEGRAM_API_URL")?,
         webhook_url: url("TELEGRAM_WEBHOOK_URL")?,
-        webhook_secret: set("TELEGRAM_WEBHOOK_SECRET").map(Secret),
+        webhook_secret: set("TELEGRAM_WEBHOOK_SECRET").map(Secret::from),
     }))
 }
 
@@ -212,7 +195,7 @@ pub(super) fn discord(lookup: &dyn Fn(&str) -> Option<String>) -> Option<Discord
             .filter(|v| !v.is_empty())
     };
     set("DISCORD_TOKEN").map(|token| DiscordConfig {
-        token: Secret(token),
+        token: Secret::from(token),
         api_url: set("DISCORD_API_URL").map(|u| u.trim_end_matches('/').to_string()),
     })
 }

@@ -5,6 +5,7 @@
 //! the answer tells a guesser nothing while it waits).
 
 use axum::http::{header, HeaderMap, StatusCode};
+use secrecy::ExposeSecret;
 use std::net::{IpAddr, SocketAddr};
 use std::time::Instant;
 
@@ -25,7 +26,7 @@ pub fn authorize(state: &ApiState, headers: &HeaderMap, peer: SocketAddr) -> Res
         .and_then(|v| v.to_str().ok())
         .and_then(bearer);
     let refusal = match given {
-        Some(token) if same(token.as_bytes(), expected.expose().as_bytes()) => return Ok(()),
+        Some(token) if same(token.as_bytes(), expected.expose_secret().as_bytes()) => return Ok(()),
         Some(_) => "the bearer token is not valid",
         None => "send the API token as 'Authorization: Bearer <token>'",
     };

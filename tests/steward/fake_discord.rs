@@ -66,7 +66,7 @@ impl FakeDiscord {
     /// steward's Discord adapter with its REST client pointed here.
     pub fn discord(&self) -> Discord {
         Discord::new(&DiscordConfig {
-            token: Secret::new("fake-bot-token"),
+            token: Secret::from("fake-bot-token"),
             api_url: Some(self.base.clone()),
         })
         .unwrap()

@@ -23,6 +23,7 @@ pub mod messages;
 pub mod send;
 
 use anyhow::Context as _;
+use secrecy::ExposeSecret;
 use serenity::all::{Context, Event, GatewayIntents, Ready};
 use serenity::builder::CreateAllowedMentions;
 use serenity::client::{ClientBuilder, RawEventHandler};
@@ -137,7 +138,7 @@ fn rest_client(config: &DiscordConfig) -> anyhow::Result<Http> {
         .timeout(REST_TIMEOUT)
         .build()
         .context("building the Discord REST client")?;
-    let mut builder = HttpBuilder::new(config.token.expose())
+    let mut builder = HttpBuilder::new(config.token.expose_secret())
         .client(client)
         .default_allowed_mentions(CreateAllowedMentions::new());
     if let Some(api_url) = &config.api_url {

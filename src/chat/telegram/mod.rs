@@ -11,6 +11,7 @@ mod updates;
 
 use anyhow::Context;
 use futures::StreamExt;
+use secrecy::ExposeSecret;
 use std::sync::Arc;
 use std::time::Duration;
 use teloxide::prelude::*;
@@ -77,7 +78,7 @@ where
 impl Telegram {
     /// The bot client (no network yet).
     pub fn new(config: &TelegramConfig) -> anyhow::Result<Telegram> {
-        let mut bot = Bot::new(config.token.expose());
+        let mut bot = Bot::new(config.token.expose_secret());
         if let Some(url) = &config.api_url {
             bot = bot.set_api_url(url.clone());
         }
@@ -85,7 +86,7 @@ impl Telegram {
             Some(url) => Some(Webhook {
                 url: url.clone(),
                 secret: match &config.webhook_secret {
-                    Some(secret) => secret.expose().to_string(),
+                    Some(secret) => secret.expose_secret().to_string(),
                     None => random_secret()?,
                 },
                 listener: None,

@@ -82,7 +82,7 @@ async fn delivery_failures_say_whether_to_try_again() {
 
     // Nobody listening: try again later; the token appears nowhere.
     let closed = Discord::new(&DiscordConfig {
-        token: Secret::new("fake-bot-token"),
+        token: Secret::from("fake-bot-token"),
         api_url: Some("http://127.0.0.1:9".into()),
     })
     .unwrap();
