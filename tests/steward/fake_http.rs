@@ -3,9 +3,10 @@
 //! list, `/inject` a page that tries to give orders ([`INJECTION`]); every
 //! request is counted and its headers kept.
 
+use axum::extract::State;
+use axum::http::{header::CONTENT_TYPE, HeaderMap, StatusCode, Uri};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
 /// What `/inject` serves: a page that tries to take over an agent.
@@ -27,55 +28,11 @@ impl FakeHttp {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let seen = Arc::new(Mutex::new(Seen::default()));
-        let shared = Arc::clone(&seen);
+        let router = axum::Router::new()
+            .fallback(serve)
+            .with_state(Arc::clone(&seen));
         // Serves until the test's runtime ends.
-        tokio::spawn(async move {
-            loop {
-                let Ok((mut socket, _)) = listener.accept().await else {
-                    return;
-                };
-                let seen = Arc::clone(&shared);
-                tokio::spawn(async move {
-                    let mut buffer = vec![0u8; 16 * 1024];
-                    let mut read = 0;
-                    while read < buffer.len() {
-                        match socket.read(&mut buffer[read..]).await {
-                            Ok(0) | Err(_) => break,
-                            Ok(n) => read += n,
-                        }
-                        if buffer[..read].windows(4).any(|w| w == b"\r\n\r\n") {
-                            break;
-                        }
-                    }
-                    let request = String::from_utf8_lossy(&buffer[..read]).to_string();
-                    let path = request.split_whitespace().nth(1).unwrap_or("/").to_string();
-                    {
-                        let mut seen = seen.lock().unwrap();
-                        *seen.hits.entry(path.clone()).or_default() += 1;
-                        seen.headers
-                            .extend(request.lines().skip(1).map(str::to_lowercase));
-                    }
-                    let (status, body) = match path.as_str() {
-                        "/ok" => ("200 OK", r#"{"status": "up"}"#.to_string()),
-                        "/down" => ("503 Service Unavailable", "maintenance".to_string()),
-                        "/big" => ("200 OK", "x".repeat(2 * 1024 * 1024)),
-                        "/items" => ("200 OK", r#"["alpha", "beta", "gamma"]"#.to_string()),
-                        "/inject" => ("200 OK", INJECTION.to_string()),
-                        "/slow" => {
-                            tokio::time::sleep(std::time::Duration::from_secs(3)).await;
-                            ("200 OK", "late".to_string())
-                        }
-                        _ => ("404 Not Found", "no".to_string()),
-                    };
-                    let response = format!(
-                        "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                        body.len()
-                    );
-                    let _ = socket.write_all(response.as_bytes()).await;
-                    let _ = socket.shutdown().await;
-                });
-            }
-        });
+        tokio::spawn(async move { axum::serve(listener, router).await });
         FakeHttp { base, seen }
     }
 
@@ -88,4 +45,40 @@ impl FakeHttp {
             .copied()
             .unwrap_or(0)
     }
+}
+
+/// Every path: counted, its headers kept as lowercased `name: value` lines.
+async fn serve(
+    State(seen): State<Arc<Mutex<Seen>>>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> (
+    StatusCode,
+    [(axum::http::HeaderName, &'static str); 1],
+    String,
+) {
+    // Counted by the request target as sent (path and query).
+    let target = uri
+        .path_and_query()
+        .map_or_else(|| uri.path().to_string(), |p| p.as_str().to_string());
+    {
+        let mut seen = seen.lock().unwrap();
+        *seen.hits.entry(target).or_default() += 1;
+        seen.headers.extend(headers.iter().map(|(name, value)| {
+            format!("{name}: {}", value.to_str().unwrap_or_default()).to_lowercase()
+        }));
+    }
+    let (status, body) = match uri.path() {
+        "/ok" => (StatusCode::OK, r#"{"status": "up"}"#.to_string()),
+        "/down" => (StatusCode::SERVICE_UNAVAILABLE, "maintenance".to_string()),
+        "/big" => (StatusCode::OK, "x".repeat(2 * 1024 * 1024)),
+        "/items" => (StatusCode::OK, r#"["alpha", "beta", "gamma"]"#.to_string()),
+        "/inject" => (StatusCode::OK, INJECTION.to_string()),
+        "/slow" => {
+            tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+            (StatusCode::OK, "late".to_string())
+        }
+        _ => (StatusCode::NOT_FOUND, "no".to_string()),
+    };
+    (status, [(CONTENT_TYPE, "application/json")], body)
 }

@@ -8,9 +8,8 @@
 //! let model = OpenAi::new(LlmConfig { base_url: server.base_url.clone(), .. })?;
 //! ```
 //!
-//! HTTP/1.1 with keep-alive: bodies are read by Content-Length (they can be
-//! tens of KB), answers carry one, and each connection is served on its own
-//! task so concurrent requests are answered concurrently.
+//! Served by axum (HTTP/1.1 with keep-alive), so concurrent requests are
+//! answered concurrently and bodies of any length are read whole.
 
 #![allow(dead_code)] // Shared by several test modules; not each uses every item.
 
@@ -18,9 +17,13 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use axum::body::{Body, Bytes};
+use axum::extract::State as AxumState;
+use axum::http::header::CONTENT_TYPE;
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
+use axum::response::Response;
 use serde_json::{json, Value};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpListener;
 
 /// Tokens every completion reports using.
 pub const PROMPT_TOKENS: u64 = 100;
@@ -98,14 +101,19 @@ impl FakeOpenAi {
             script: script.into(),
             ..State::default()
         }));
-        let shared = Arc::clone(&state);
-        // Accepts until the runtime ends; one task per connection so a
-        // hanging reply does not hold up the others.
-        tokio::spawn(async move {
-            while let Ok((socket, _)) = listener.accept().await {
-                tokio::spawn(serve(socket, Arc::clone(&shared)));
-            }
-        });
+        let router = axum::Router::new()
+            .route("/v1/chat/completions", axum::routing::post(completions))
+            .fallback(|method: Method, uri: Uri| async move {
+                respond((
+                    404,
+                    Vec::new(),
+                    error_body(404, &format!("no route {method} {uri}")),
+                ))
+            })
+            .with_state(Arc::clone(&state));
+        // Serves until the test's runtime ends; axum answers each
+        // connection on its own task, so a hanging reply holds up no other.
+        tokio::spawn(async move { axum::serve(listener, router).await });
         FakeOpenAi { base_url, state }
     }
 
@@ -125,93 +133,46 @@ impl FakeOpenAi {
     }
 }
 
-/// Answers the requests of one connection until the client closes it.
-async fn serve(mut socket: TcpStream, state: Arc<Mutex<State>>) {
-    let mut buffer: Vec<u8> = Vec::new();
-    loop {
-        let Some(head_end) = read_until_head_end(&mut socket, &mut buffer).await else {
-            return;
-        };
-        let head = String::from_utf8_lossy(&buffer[..head_end]).to_string();
-        let mut lines = head.split("\r\n");
-        let request_line = lines.next().unwrap_or_default().to_string();
-        let headers: HashMap<String, String> = lines
-            .filter_map(|line| line.split_once(':'))
-            .map(|(name, value)| (name.trim().to_lowercase(), value.trim().to_string()))
-            .collect();
-        let length: usize = headers
-            .get("content-length")
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0);
-        let body_start = head_end + 4;
-        while buffer.len() < body_start + length {
-            let mut chunk = [0u8; 64 * 1024];
-            match socket.read(&mut chunk).await {
-                Ok(0) | Err(_) => return,
-                Ok(n) => buffer.extend_from_slice(&chunk[..n]),
-            }
-        }
-        let body = buffer[body_start..body_start + length].to_vec();
-        // Whatever follows is the next (pipelined) request.
-        buffer.drain(..body_start + length);
-
-        let mut parts = request_line.split_whitespace();
-        let (method, path) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-        let (status, extra, body) = if method == "POST" && path == "/v1/chat/completions" {
-            match answer(&state, &headers, &body) {
-                Some((delay, answer)) => {
-                    tokio::time::sleep(Duration::from_millis(delay)).await;
-                    answer
-                }
-                None => {
-                    // Hang: hold the connection open without answering.
-                    tokio::time::sleep(Duration::from_secs(3600)).await;
-                    return;
-                }
-            }
-        } else {
+/// `POST /v1/chat/completions`: records the request and answers with the
+/// next reply of the script, after its delay; a `Hang` never answers.
+async fn completions(
+    AxumState(state): AxumState<Arc<Mutex<State>>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let headers: HashMap<String, String> = headers
+        .iter()
+        .map(|(name, value)| {
             (
-                404,
-                Vec::new(),
-                error_body(404, &format!("no route {method} {path}")),
+                name.as_str().to_lowercase(),
+                value.to_str().unwrap_or_default().to_string(),
             )
-        };
-        let mut response = format!(
-            "HTTP/1.1 {status} {}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n",
-            reason(status),
-            body.len()
-        );
-        for (name, value) in extra {
-            response.push_str(&format!("{name}: {value}\r\n"));
+        })
+        .collect();
+    match answer(&state, &headers, &body) {
+        Some((delay, answer)) => {
+            tokio::time::sleep(Duration::from_millis(delay)).await;
+            respond(answer)
         }
-        response.push_str("\r\n");
-        response.push_str(&body);
-        if socket.write_all(response.as_bytes()).await.is_err() {
-            return;
-        }
-        if headers
-            .get("connection")
-            .map(|v| v.eq_ignore_ascii_case("close"))
-            == Some(true)
-        {
-            return;
-        }
+        None => std::future::pending().await,
     }
 }
 
-/// Reads into `buffer` until it holds a whole request head; the index of its
-/// blank line, or `None` once the client has gone.
-async fn read_until_head_end(socket: &mut TcpStream, buffer: &mut Vec<u8>) -> Option<usize> {
-    loop {
-        if let Some(end) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
-            return Some(end);
-        }
-        let mut chunk = [0u8; 16 * 1024];
-        match socket.read(&mut chunk).await {
-            Ok(0) | Err(_) => return None,
-            Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+/// An answer as an HTTP response with a JSON content type.
+fn respond((status, extra, body): Answer) -> Response {
+    let mut response = Response::new(Body::from(body));
+    *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    for (name, value) in extra {
+        if let (Ok(name), Ok(value)) = (
+            HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(&value),
+        ) {
+            headers.insert(name, value);
         }
     }
+    response
 }
 
 /// An answer: status, extra headers, body.
@@ -342,19 +303,4 @@ pub fn error_body(status: u16, message: &str) -> String {
     };
     json!({"error": {"message": format!("{message} {status}"), "type": kind, "param": null, "code": code}})
         .to_string()
-}
-
-fn reason(status: u16) -> &'static str {
-    match status {
-        200 => "OK",
-        400 => "Bad Request",
-        401 => "Unauthorized",
-        403 => "Forbidden",
-        404 => "Not Found",
-        429 => "Too Many Requests",
-        500 => "Internal Server Error",
-        502 => "Bad Gateway",
-        503 => "Service Unavailable",
-        _ => "Status",
-    }
 }
