@@ -100,7 +100,7 @@ impl LogWriter {
             kind: kind.to_string(),
             status: status.to_string(),
             output: output.map(Value::to_string),
-            resume: resume.map(Value::to_string),
+            resume: resume.map(|r| super::sealed::whole(r.to_string())),
             error: error.map(str::to_string),
             usage: serde_json::to_string(usage).unwrap_or_default(),
             started_at: to_ms(started_at),

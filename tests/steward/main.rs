@@ -41,6 +41,7 @@ mod schedule_properties;
 mod scheduler_simulated;
 mod serve_health;
 mod serve_process;
+mod store_encryption;
 mod store_migrations;
 
 // Discord: the adapter's tests, and Discord's side (REST server, gateway,
