@@ -4,6 +4,7 @@
 //! workflow allows (`agent/`), built-in or from MCP servers (`mcp/`).
 
 mod agent;
+mod asking;
 mod compare;
 pub mod http;
 pub mod mcp;

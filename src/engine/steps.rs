@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use super::asking::Question;
 use super::{agent, compare, Engine, Stop};
 use crate::store::{approvals, runs, steps as step_log, workflows};
 use crate::workflow::notify::{Audience, Notice};
@@ -366,18 +367,16 @@ impl<'a> Runner<'a> {
                     text_of(&resolve(&json!(prompt), scope).unwrap_or_else(|_| json!(prompt)));
                 let now = self.engine.now();
                 let expires_at = now + TimeDelta::seconds(timeout_seconds.min(30 * 86_400) as i64);
-                let asked = approvals::ask(pool, self.run.id, key, &prompt, expires_at, now)
-                    .await
-                    .map_err(db)?;
                 self.engine
-                    .notifier
-                    .notify(Notice::ApprovalRequested {
+                    .ask(Question {
                         audience: self.audience(None),
                         run_id: self.run.id,
-                        prompt: asked.prompt,
+                        step_key: key,
+                        prompt: &prompt,
                         expires_at,
                     })
-                    .await;
+                    .await
+                    .map_err(db)?;
                 Err(Stop::Waiting)
             }
             Some(approval) => match approval.status.as_str() {
