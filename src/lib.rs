@@ -9,6 +9,7 @@ pub mod chat;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod crypt;
 pub mod egress;
 pub mod engine;
 pub mod http;

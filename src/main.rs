@@ -77,7 +77,12 @@ async fn async_command(command: Command, config: Config) -> Printed {
                 Err(error) => Printed::error(format!("{error:#}"), false, 1),
             }
         }
-        Command::Migrate => match steward::store::Store::open(&config.db_path).await {
+        Command::Migrate => match steward::store::Store::open_with_key(
+            &config.db_path,
+            config.encryption_key.as_ref(),
+        )
+        .await
+        {
             Ok(_) => Printed::ok(format!("{} is up to date.\n", config.db_path.display())),
             Err(error) => Printed::error(
                 format!("migrating {}: {error}", config.db_path.display()),

@@ -23,7 +23,7 @@ use crate::workflow::{Run, Workflow};
 
 /// Opens the database named in the configuration, applying migrations.
 pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
-    Store::open(&config.db_path)
+    Store::open_with_key(&config.db_path, config.encryption_key.as_ref())
         .await
         .with_context(|| format!("opening the database {}", config.db_path.display()))
 }

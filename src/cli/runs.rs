@@ -52,7 +52,7 @@ pub enum RunsAction {
 
 pub async fn run_runs(args: RunsArgs, config: &Config) -> Printed {
     let json = args.json;
-    let store = match Store::open(&config.db_path).await {
+    let store = match Store::open_with_key(&config.db_path, config.encryption_key.as_ref()).await {
         Ok(store) => store,
         Err(e) => {
             return Printed::error(

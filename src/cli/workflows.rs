@@ -252,7 +252,7 @@ fn control_error(error: ManageError) -> Failure {
 }
 
 async fn open(config: &Config) -> Result<Store, String> {
-    Store::open(&config.db_path)
+    Store::open_with_key(&config.db_path, config.encryption_key.as_ref())
         .await
         .map_err(|e| format!("opening {}: {e}", config.db_path.display()))
 }

@@ -57,6 +57,9 @@ pub struct Config {
     /// MCP servers whose tools `agent` steps may use (the file
     /// `STEWARD_MCP_CONFIG` names; none when unset).
     pub mcp_servers: Vec<McpServerConfig>,
+    /// Encrypts the secrets workflows keep at rest
+    /// (`STEWARD_ENCRYPTION_KEY`: 32 bytes as base64 or hex); none when unset.
+    pub encryption_key: Option<crate::crypt::Key>,
 }
 
 /// A setting that could not be read; names the variable.
@@ -76,6 +79,8 @@ pub enum ConfigError {
     List(&'static str, String),
     #[error("{0} must be {2}, not '{1}'")]
     Invalid(&'static str, String, &'static str),
+    #[error("STEWARD_ENCRYPTION_KEY must be {form}: {0}", form = crate::crypt::KEY_FORM)]
+    EncryptionKey(crate::crypt::KeyError),
     #[error(transparent)]
     Llm(#[from] LlmConfigError),
     #[error(transparent)]
@@ -156,6 +161,11 @@ impl Config {
             discord: platforms::discord(&lookup),
             redact_pii: flag("STEWARD_REDACT_PII")?,
             mcp_servers: mcp::read(&lookup)?,
+            encryption_key: lookup("STEWARD_ENCRYPTION_KEY")
+                .filter(|v| !v.trim().is_empty())
+                .map(|v| crate::crypt::Key::parse(&v))
+                .transpose()
+                .map_err(ConfigError::EncryptionKey)?,
         })
     }
 
@@ -226,6 +236,26 @@ mod tests {
         let llm = config.llm.expect("a model is configured");
         assert_eq!(llm.base_url, "http://127.0.0.1:11434/v1");
         assert_eq!(llm.api_key, None);
+    }
+
+    #[test]
+    fn a_malformed_encryption_key_names_the_variable_and_the_form_but_not_the_key() {
+        let err = Config::from_lookup(|n| {
+            (n == "STEWARD_ENCRYPTION_KEY").then(|| "c2hvcnQta2V5LXZhbHVl".into())
+        })
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.starts_with("STEWARD_ENCRYPTION_KEY must be 32 random bytes"),
+            "{err}"
+        );
+        assert!(err.contains("decodes to 15 bytes"), "{err}");
+        assert!(!err.contains("c2hvcnQta2V5LXZhbHVl"), "{err}");
+        let key = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+        let config =
+            Config::from_lookup(|n| (n == "STEWARD_ENCRYPTION_KEY").then(|| key.into())).unwrap();
+        assert!(config.encryption_key.is_some());
+        assert!(!format!("{config:?}").contains(key));
     }
 
     #[test]

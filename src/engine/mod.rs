@@ -4,6 +4,7 @@
 //! workflow allows (`agent/`), built-in or from MCP servers (`mcp/`).
 
 mod agent_step;
+mod asking;
 mod chain;
 mod compare;
 pub mod http;

@@ -25,7 +25,10 @@ struct Batch {
 #[derive(Default)]
 pub struct ClaimResult {
     pub runs: Vec<Claimed>,
-    pub notices: Vec<Notice>,
+    /// Written to the outbox with the claim.
+    pub notices: Vec<super::Outgoing>,
+    /// Gathered during the claim, kept at its commit.
+    said: Vec<Notice>,
     /// More due workflows than one batch took.
     pub more: bool,
 }
@@ -44,7 +47,7 @@ impl Scheduler {
         runs::renew_leases(&mut tx, &self.config.node, &held, lease_until).await?;
         for run in runs::expire_leases(&mut tx, now).await? {
             result
-                .notices
+                .said
                 .extend(self.handle_interrupted(&mut tx, &run, now).await?);
         }
 
@@ -146,6 +149,8 @@ impl Scheduler {
                 resumed: true,
             });
         }
+        let said = std::mem::take(&mut result.said);
+        result.notices = super::outgoing::keep(&mut tx, &*self.notifier, said, now).await?;
         tx.commit().await.map_err(|source| StoreError::Sql {
             context: "committing a claim",
             source,
@@ -186,7 +191,7 @@ impl Scheduler {
                     now,
                 )
                 .await?;
-                result.notices.push(Notice::AutoPaused {
+                result.said.push(Notice::AutoPaused {
                     audience: audience(&workflow),
                     reason,
                 });

@@ -3,6 +3,7 @@
 //! processes, retries, auto-pauses, and sleeps until the next thing is due.
 
 mod claim;
+mod outgoing;
 mod slots;
 
 use chrono::{DateTime, TimeDelta, Utc};
@@ -15,6 +16,8 @@ use crate::backoff::{retry, Backoff};
 use crate::clock::Clock;
 use crate::engine::Engine;
 use crate::store::health::Writer;
+use crate::store::log_writer::Finished;
+use crate::store::outbox::Waiting;
 use crate::store::{approvals, runs, workflows, Store, StoreError};
 use crate::workflow::clip;
 use crate::workflow::notify::{Notice, Notifier};
@@ -22,6 +25,7 @@ use crate::workflow::run::agent_answer;
 use crate::workflow::{Run, RunStatus, Workflow};
 
 pub use claim::ClaimResult;
+pub use outgoing::Outgoing;
 pub use slots::{plan as plan_slots, Decision, SlotAction, SlotPlan};
 
 /// Failed runs in a row after which a workflow pauses itself.
@@ -263,7 +267,7 @@ impl Scheduler {
         &self,
         job: &Claimed,
         outcome: &crate::engine::RunOutcome,
-    ) -> Result<(Vec<Notice>, bool), StoreError> {
+    ) -> Result<(Vec<Outgoing>, bool), StoreError> {
         let (run, workflow) = (&job.run, &job.workflow);
         let now = self.clock.now();
         let node = self.config.node.as_str();
@@ -324,25 +328,34 @@ impl Scheduler {
         if !wake && can_queue {
             wake = runs::live_counts(&mut tx, workflow.id).await?.1 > 0;
         }
+        let outgoing = outgoing::keep(&mut tx, &*self.notifier, notices, now).await?;
         tx.commit().await.map_err(|source| StoreError::Sql {
             context: "committing a run's result",
             source,
         })?;
-        Ok((notices, wake))
+        Ok((outgoing, wake))
     }
 
-    /// The common case, through the run-log writer: the result and the
-    /// failure-streak reset are written with other runs' in one transaction.
+    /// The common case, through the run-log writer: the result, the
+    /// failure-streak reset and the notice are written with other runs' in
+    /// one transaction.
     async fn finish_success(
         &self,
         job: &Claimed,
         outcome: &crate::engine::RunOutcome,
         can_queue: bool,
-    ) -> Result<(Vec<Notice>, bool), StoreError> {
+    ) -> Result<(Vec<Outgoing>, bool), StoreError> {
         let (run, workflow) = (&job.run, &job.workflow);
         let now = self.clock.now();
-        let mut notices = Vec::new();
-        let recorded = self
+        // A scheduled run that already sent its messages stays quiet; one run
+        // by hand, or one that said nothing, reports its result.
+        let notice = (run.trigger == "manual" || outcome.usage.messages == 0)
+            .then(|| success_notice(workflow, run.id, outcome));
+        let kept = notice.as_ref().and_then(|n| self.notifier.keep(n));
+        let row = kept
+            .as_ref()
+            .map(|k| Waiting::of(k, workflow.id, Some(run.id)));
+        let finished = self
             .store
             .log()
             .succeeded(
@@ -351,38 +364,23 @@ impl Scheduler {
                 outcome.output.as_ref(),
                 &outcome.usage,
                 now,
+                row,
             )
             .await?;
-        // A scheduled run that already sent its messages stays quiet; one run
-        // by hand, or one that said nothing, reports its result.
-        if recorded && (run.trigger == "manual" || outcome.usage.messages == 0) {
-            notices.push(Notice::RunFinished {
-                audience: claim::audience(workflow),
-                run_id: run.id,
-                status: RunStatus::Succeeded,
-                summary: {
-                    let took = format!(
-                        "succeeded in {:.1} s",
-                        outcome.usage.duration_ms as f64 / 1000.0
-                    );
-                    match outcome.output.as_ref().and_then(agent_answer) {
-                        Some(answer) => format!("{took}: {}", clip(&answer, 1_000)),
-                        None => took,
-                    }
-                },
-            });
+        let mut outgoing = Vec::new();
+        if let (Finished::Recorded { outbox_id }, Some(notice)) = (finished, notice) {
+            let kept = kept.zip(outbox_id);
+            outgoing.push(Outgoing::kept(notice, kept));
         }
         let wake = can_queue && {
             let mut conn = self.store.connection().await?;
             runs::live_counts(&mut conn, workflow.id).await?.1 > 0
         };
-        Ok((notices, wake))
+        Ok((outgoing, wake))
     }
 
-    async fn send(&self, notices: Vec<Notice>) {
-        for notice in notices {
-            self.notifier.notify(notice).await;
-        }
+    async fn send(&self, outgoing: Vec<Outgoing>) {
+        outgoing::send(&*self.notifier, outgoing).await;
     }
 
     /// The earliest instant something is due: a slot, a snoozed occurrence, a
@@ -516,6 +514,7 @@ impl Scheduler {
             for run in &interrupted {
                 notices.extend(self.handle_interrupted(&mut tx, run, now).await?);
             }
+            let notices = outgoing::keep(&mut tx, &*self.notifier, notices, now).await?;
             tx.commit().await.map_err(|source| StoreError::Sql {
                 context: "committing the shutdown",
                 source,
@@ -567,6 +566,23 @@ impl Scheduler {
 /// Gives memory freed after a burst of runs back to the system. glibc keeps
 /// freed pages in its arenas, so after 10,000 runs the resident size would stay
 /// at its peak though nothing uses that memory.
+/// What a successful run tells its home chat.
+fn success_notice(workflow: &Workflow, run_id: i64, outcome: &crate::engine::RunOutcome) -> Notice {
+    let took = format!(
+        "succeeded in {:.1} s",
+        outcome.usage.duration_ms as f64 / 1000.0
+    );
+    Notice::RunFinished {
+        audience: claim::audience(workflow),
+        run_id,
+        status: RunStatus::Succeeded,
+        summary: match outcome.output.as_ref().and_then(agent_answer) {
+            Some(answer) => format!("{took}: {}", clip(&answer, 1_000)),
+            None => took,
+        },
+    }
+}
+
 fn release_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim takes no pointers; it only returns free heap pages

@@ -46,9 +46,10 @@ pub async fn get(
     .ctx("loading an approval")
 }
 
-/// Asks; returns the existing question if the step already asked.
+/// Asks; returns the existing question if the step already asked. In the
+/// caller's transaction, so its notice is written with it.
 pub async fn ask(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
     run_id: i64,
     step_key: &str,
     prompt: &str,
@@ -64,12 +65,17 @@ pub async fn ask(
     .bind(prompt)
     .bind(to_ms(expires_at))
     .bind(to_ms(now))
-    .execute(pool)
+    .execute(&mut *conn)
     .await
     .ctx("recording an approval request")?;
-    get(pool, run_id, step_key)
-        .await?
-        .ok_or_else(|| StoreError::Data("the approval request vanished".into()))
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM approvals WHERE run_id = ? AND step_key = ?"
+    ))
+    .bind(run_id)
+    .bind(step_key)
+    .fetch_one(conn)
+    .await
+    .ctx("loading an approval request")
 }
 
 /// Answers a pending question of a run; `false` if there is none pending.

@@ -6,6 +6,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::SqlitePool;
 
+use super::sealed::{self, Whole};
 use super::{opt_ms, to_ms, Context, StoreError};
 
 /// A conversation as stored. `history` and `draft` are JSON the agent owns.
@@ -48,11 +49,14 @@ pub async fn get(
     .fetch_optional(pool)
     .await
     .ctx("loading a conversation")?;
-    Ok(row.map(|row| Conversation {
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    Ok(Some(Conversation {
         chat: row.chat,
         user_id: row.user_id,
         history: row.history,
-        draft: row.draft,
+        draft: sealed::open_opt(row.draft, "a conversation's draft")?,
         draft_expires_at: opt_ms(row.draft_expires_at),
         callback_url: row.callback_url,
         focus_workflow_id: row.focus_workflow_id,
@@ -60,24 +64,36 @@ pub async fn get(
 }
 
 /// Clears the draft if it is still `draft`; false when another turn already
-/// took it.
+/// took it. Compared opened, in the caller's write transaction: a sealed
+/// draft is written with a fresh nonce each time, so its stored text says
+/// nothing about its value.
 pub async fn take_draft(
     conn: &mut sqlx::SqliteConnection,
     chat: &str,
     user: &str,
     draft: &str,
 ) -> Result<bool, StoreError> {
-    let done = sqlx::query(
+    let stored: Option<Option<String>> =
+        sqlx::query_scalar("SELECT draft FROM conversations WHERE chat = ? AND user_id = ?")
+            .bind(chat)
+            .bind(user)
+            .fetch_optional(&mut *conn)
+            .await
+            .ctx("reading a confirmed draft")?;
+    let stored = sealed::open_opt(stored.flatten(), "a conversation's draft")?;
+    if stored.as_deref() != Some(draft) {
+        return Ok(false);
+    }
+    sqlx::query(
         "UPDATE conversations SET draft = NULL, draft_expires_at = NULL \
-         WHERE chat = ? AND user_id = ? AND draft = ?",
+         WHERE chat = ? AND user_id = ?",
     )
     .bind(chat)
     .bind(user)
-    .bind(draft)
     .execute(conn)
     .await
     .ctx("taking a confirmed draft")?;
-    Ok(done.rows_affected() == 1)
+    Ok(true)
 }
 
 /// Writes the whole conversation (insert or replace).
@@ -95,7 +111,12 @@ pub async fn save<'e>(
     .bind(&conversation.chat)
     .bind(&conversation.user_id)
     .bind(&conversation.history)
-    .bind(&conversation.draft)
+    .bind(
+        conversation
+            .draft
+            .as_deref()
+            .map(|d| sealed::json(d, Whole::SecretFields)),
+    )
     .bind(conversation.draft_expires_at.map(to_ms))
     .bind(&conversation.callback_url)
     .bind(conversation.focus_workflow_id)

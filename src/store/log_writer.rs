@@ -7,12 +7,14 @@
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sqlx::SqlitePool;
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 
 use super::conversations::{self, Conversation};
 use super::health::{WriteHealth, Writer};
+use super::outbox::{self, Waiting};
 use super::{to_ms, Context, StoreError};
 use crate::backoff::{retry, Backoff};
 use crate::workflow::{StepStatus, Usage};
@@ -42,13 +44,24 @@ pub struct Success {
     pub output: Option<String>,
     pub usage: String,
     pub ended_at: i64,
+    /// Its notice, written to the outbox in the same transaction.
+    pub notice: Option<Waiting>,
+}
+
+/// What became of a success sent to the writer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Finished {
+    /// Written, with its notice's outbox row when it had one.
+    Recorded { outbox_id: Option<i64> },
+    /// The run was no longer this process's to finish (its lease was lost).
+    NotOurs,
 }
 
 enum Op {
     Step(StepRow),
     Started(i64, i64),
     /// Replies whether the run was still this owner's to finish.
-    Succeeded(Success, oneshot::Sender<Result<bool, String>>),
+    Succeeded(Success, oneshot::Sender<Result<Finished, String>>),
     /// Replies once everything sent before it is written.
     Flush(oneshot::Sender<Result<bool, String>>),
     /// Writes what was sent before, then stops the writer.
@@ -122,7 +135,7 @@ impl LogWriter {
             kind: kind.to_string(),
             status: status.as_str().to_string(),
             output: output.map(Value::to_string),
-            resume: resume.map(Value::to_string),
+            resume: resume.map(|r| super::sealed::whole(r.to_string())),
             error: error.map(str::to_string),
             usage: serde_json::to_string(usage).unwrap_or_default(),
             started_at: to_ms(started_at),
@@ -167,8 +180,9 @@ impl LogWriter {
             .map_err(StoreError::Data)
     }
 
-    /// Records a success (after everything sent before it) and resets the
-    /// workflow's failure streak. `false` if the lease was lost.
+    /// Records a success (after everything sent before it), resets the
+    /// workflow's failure streak and keeps its `notice` in the outbox, all in
+    /// one transaction.
     pub async fn succeeded(
         &self,
         run_id: i64,
@@ -176,7 +190,8 @@ impl LogWriter {
         output: Option<&Value>,
         usage: &Usage,
         ended_at: DateTime<Utc>,
-    ) -> Result<bool, StoreError> {
+        notice: Option<Waiting>,
+    ) -> Result<Finished, StoreError> {
         let (reply, answer) = oneshot::channel();
         let op = Op::Succeeded(
             Success {
@@ -185,6 +200,7 @@ impl LogWriter {
                 output: output.map(Value::to_string),
                 usage: serde_json::to_string(usage).unwrap_or_default(),
                 ended_at: to_ms(ended_at),
+                notice,
             },
             reply,
         );
@@ -231,7 +247,10 @@ async fn run(pool: SqlitePool, mut rx: mpsc::UnboundedReceiver<Op>, health: Arc<
                 Op::Succeeded(success, reply) => {
                     let answer = recorded
                         .as_ref()
-                        .map(|ids| ids.contains(&success.run_id))
+                        .map(|ids| match ids.get(&success.run_id) {
+                            Some(&outbox_id) => Finished::Recorded { outbox_id },
+                            None => Finished::NotOurs,
+                        })
                         .map_err(Clone::clone);
                     let _ = reply.send(answer);
                 }
@@ -245,8 +264,8 @@ async fn run(pool: SqlitePool, mut rx: mpsc::UnboundedReceiver<Op>, health: Arc<
 }
 
 /// Writes one batch in one transaction; returns the runs whose success was
-/// recorded.
-async fn write(pool: &SqlitePool, ops: &[Op]) -> Result<Vec<i64>, StoreError> {
+/// recorded, with their notices' outbox rows.
+async fn write(pool: &SqlitePool, ops: &[Op]) -> Result<HashMap<i64, Option<i64>>, StoreError> {
     let mut tx = pool
         .begin_with("BEGIN IMMEDIATE")
         .await
@@ -307,7 +326,7 @@ async fn write(pool: &SqlitePool, ops: &[Op]) -> Result<Vec<i64>, StoreError> {
             _ => None,
         })
         .collect();
-    let mut recorded = Vec::with_capacity(successes.len());
+    let mut recorded = HashMap::with_capacity(successes.len());
     for chunk in successes.chunks(100) {
         let values = vec!["(?, ?, ?, ?, ?)"; chunk.len()].join(", ");
         let sql = format!(
@@ -329,7 +348,9 @@ async fn write(pool: &SqlitePool, ops: &[Op]) -> Result<Vec<i64>, StoreError> {
         let done = query.fetch_all(&mut *tx).await.ctx("writing run results")?;
         let workflows: Vec<i64> = done.iter().map(|(_, w)| *w).collect();
         let ended: Vec<i64> = done.iter().map(|(id, _)| *id).collect();
-        recorded.extend(done.into_iter().map(|(id, _)| id));
+        for (id, _) in done {
+            recorded.insert(id, None);
+        }
         if !ended.is_empty() {
             // A finished run resumes no more: its unmasked state goes.
             let marks = vec!["?"; ended.len()].join(", ");
@@ -355,6 +376,13 @@ async fn write(pool: &SqlitePool, ops: &[Op]) -> Result<Vec<i64>, StoreError> {
                 .execute(&mut *tx)
                 .await
                 .ctx("resetting failure streaks")?;
+        }
+    }
+    // The notices of the successes recorded, in the order they came.
+    for success in successes {
+        if let (Some(notice), Some(row)) = (&success.notice, recorded.get_mut(&success.run_id)) {
+            let now = super::from_ms(success.ended_at);
+            *row = Some(outbox::insert(&mut *tx, notice, now).await?);
         }
     }
     for op in ops {

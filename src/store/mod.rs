@@ -10,9 +10,11 @@ pub mod audit;
 pub mod callbacks;
 pub mod conversations;
 pub mod health;
+mod key_check;
 pub mod log_writer;
 pub mod outbox;
 pub mod runs;
+pub mod sealed;
 pub mod steps;
 pub mod users;
 pub mod workflows;
@@ -93,8 +95,20 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens (creating if needed) the database at `path` and applies migrations.
+    /// Opens (creating if needed) the database at `path` and applies
+    /// migrations; refused when the database holds encrypted values.
     pub async fn open(path: &Path) -> Result<Store, StoreError> {
+        Store::open_with_key(path, None).await
+    }
+
+    /// [`Store::open`] with the encryption key (`STEWARD_ENCRYPTION_KEY`),
+    /// proved on the database's key check before anything is read; the first
+    /// open with a key encrypts the secrets stored before (see
+    /// [`sealed`]).
+    pub async fn open_with_key(
+        path: &Path,
+        key: Option<&crate::crypt::Key>,
+    ) -> Result<Store, StoreError> {
         refuse_url_options(path)?;
         // The path as a file name, never read as a URL: `x.db?mode=memory`
         // must not open a database that vanishes at exit.
@@ -119,6 +133,7 @@ impl Store {
             .await
             .ctx("opening the database")?;
         sqlx::migrate!("./migrations").run(&pool).await?;
+        key_check::verify(&pool, key, Utc::now()).await?;
         // Opened after the migrations, so readers see the whole schema; lazy,
         // so commands that never read through them open none.
         let reader = SqlitePoolOptions::new()

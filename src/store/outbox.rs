@@ -3,9 +3,10 @@
 //! lost).
 
 use chrono::{DateTime, Utc};
-use sqlx::SqlitePool;
+use sqlx::{Sqlite, SqlitePool};
 
 use super::{to_ms, Context, StoreError};
+use crate::workflow::notify::Kept;
 
 /// A notice waiting for delivery. `buttons` and `about` are JSON the chat
 /// module owns.
@@ -21,9 +22,26 @@ pub struct Waiting {
     pub about: Option<String>,
 }
 
-/// Writes a notice to deliver; returns its id (its place in the order).
-pub async fn insert(
-    pool: &SqlitePool,
+impl Waiting {
+    /// The row for a notice `kept` about `workflow_id` (and `run_id`).
+    pub fn of(kept: &Kept, workflow_id: i64, run_id: Option<i64>) -> Waiting {
+        Waiting {
+            id: 0,
+            destination: kept.destination.clone(),
+            delivery_id: kept.delivery_id.clone(),
+            workflow_id,
+            run_id,
+            text: kept.text.clone(),
+            buttons: kept.buttons.clone(),
+            about: kept.about.clone(),
+        }
+    }
+}
+
+/// Writes a notice to deliver, on a pool or in the transaction of what
+/// caused it; returns its id (its place in the order).
+pub async fn insert<'e>(
+    executor: impl sqlx::Executor<'e, Database = Sqlite>,
     notice: &Waiting,
     now: DateTime<Utc>,
 ) -> Result<i64, StoreError> {
@@ -39,7 +57,7 @@ pub async fn insert(
     .bind(&notice.buttons)
     .bind(&notice.about)
     .bind(to_ms(now))
-    .execute(pool)
+    .execute(executor)
     .await
     .ctx("writing a notice to the outbox")?;
     Ok(done.last_insert_rowid())

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sqlx::{SqliteConnection, SqlitePool};
 
+use super::sealed::{self, Whole};
 use super::{from_ms, opt_ms, to_ms, Context, StoreError};
 use crate::workflow::{Run, RunStatus, Usage};
 
@@ -33,9 +34,13 @@ const COLUMNS: &str =
     started_at, ended_at, input, output, error, usage, delivery_errors";
 
 impl Row {
-    fn into_run(self) -> Run {
+    /// The input may carry secrets (a chained run's input is the steps'
+    /// unmasked outputs): sealed at rest, and a sealed one that does not
+    /// open fails the read.
+    fn into_run(self) -> Result<Run, StoreError> {
         let json = |text: Option<String>| text.and_then(|t| serde_json::from_str::<Value>(&t).ok());
-        Run {
+        let input = sealed::open_opt(self.input, "a run's input")?;
+        Ok(Run {
             id: self.id,
             workflow_id: self.workflow_id,
             workflow_version: self.workflow_version,
@@ -45,7 +50,7 @@ impl Row {
             attempt: self.attempt,
             started_at: opt_ms(self.started_at),
             ended_at: opt_ms(self.ended_at),
-            input: json(self.input),
+            input: json(input),
             output: json(self.output),
             error: self.error,
             usage: self.usage.and_then(|u| serde_json::from_str(&u).ok()),
@@ -53,8 +58,13 @@ impl Row {
                 .delivery_errors
                 .and_then(|d| serde_json::from_str(&d).ok())
                 .unwrap_or_default(),
-        }
+        })
     }
+}
+
+/// Rows to runs, the first that does not open failing all.
+fn runs(rows: Vec<Row>) -> Result<Vec<Run>, StoreError> {
+    rows.into_iter().map(Row::into_run).collect()
 }
 
 /// A run to record.
@@ -93,7 +103,10 @@ pub async fn insert(
     .bind(ended)
     .bind(run.lease.map(|(owner, _)| owner))
     .bind(run.lease.map(|(_, until)| to_ms(until)))
-    .bind(run.input.map(Value::to_string))
+    .bind(
+        run.input
+            .map(|input| sealed::json(&input.to_string(), Whole::SecretFields).into_owned()),
+    )
     .bind(run.error)
     .bind(to_ms(now))
     .fetch_optional(conn)
@@ -158,7 +171,7 @@ pub async fn get(conn: &mut SqliteConnection, id: i64) -> Result<Option<Run>, St
         .fetch_optional(conn)
         .await
         .ctx("loading a run")?;
-    Ok(row.map(Row::into_run))
+    row.map(Row::into_run).transpose()
 }
 
 /// Runs by slot time, optionally of one workflow and since an instant.
@@ -178,7 +191,7 @@ pub async fn list(
     .fetch_all(pool)
     .await
     .ctx("listing runs")?;
-    Ok(rows.into_iter().map(Row::into_run).collect())
+    runs(rows)
 }
 
 /// What a history question asks for.
@@ -224,13 +237,12 @@ pub async fn history(
     .fetch_all(pool)
     .await
     .ctx("reading the run history")?;
-    Ok(rows
-        .into_iter()
+    rows.into_iter()
         .map(|mut row| {
             let name = row.workflow_name.take().unwrap_or_default();
-            (row.into_run(), name)
+            Ok((row.into_run()?, name))
         })
-        .collect())
+        .collect()
 }
 
 /// For every workflow with live runs: how many are going and how many queued.
@@ -283,7 +295,7 @@ pub async fn expire_leases(
     .fetch_all(conn)
     .await
     .ctx("expiring run leases")?;
-    Ok(rows.into_iter().map(Row::into_run).collect())
+    runs(rows)
 }
 
 /// Marks a process's own running runs interrupted (graceful shutdown past its
@@ -303,7 +315,7 @@ pub async fn interrupt_owned(
     .fetch_all(conn)
     .await
     .ctx("interrupting runs at shutdown")?;
-    Ok(rows.into_iter().map(Row::into_run).collect())
+    runs(rows)
 }
 
 /// Takes a queued, retrying or waiting run to `running` under `owner`'s lease.
@@ -450,7 +462,7 @@ pub async fn due_retries(
     .fetch_all(conn)
     .await
     .ctx("loading due retries")?;
-    Ok(rows.into_iter().map(Row::into_run).collect())
+    runs(rows)
 }
 
 /// The oldest queued run of each workflow that has nothing going.
@@ -466,7 +478,7 @@ pub async fn startable_queued(conn: &mut SqliteConnection) -> Result<Vec<Run>, S
     .fetch_all(conn)
     .await
     .ctx("loading queued runs")?;
-    Ok(rows.into_iter().map(Row::into_run).collect())
+    runs(rows)
 }
 
 /// The earliest retry or lease expiry.

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::SqlitePool;
 
+use super::sealed;
 use super::{from_ms, opt_ms, to_ms, Context, StoreError};
 use crate::workflow::{StepRecord, StepStatus};
 
@@ -61,19 +62,21 @@ pub async fn list_of(pool: &SqlitePool, run_ids: &[i64]) -> Result<Vec<StepRecor
     .fetch_all(pool)
     .await
     .ctx("loading run steps")?;
-    Ok(rows
-        .into_iter()
-        .map(|r| StepRecord {
-            run_id: r.run_id,
-            step_key: r.step_key,
-            kind: r.kind,
-            status: StepStatus::parse(&r.status),
-            output: r.output.and_then(|o| serde_json::from_str(&o).ok()),
-            resume: r.resume.and_then(|o| serde_json::from_str(&o).ok()),
-            error: r.error,
-            usage: r.usage.and_then(|u| serde_json::from_str(&u).ok()),
-            started_at: from_ms(r.started_at),
-            ended_at: opt_ms(r.ended_at),
+    rows.into_iter()
+        .map(|r| {
+            let resume = sealed::open_opt(r.resume, "a waiting run's state")?;
+            Ok(StepRecord {
+                run_id: r.run_id,
+                step_key: r.step_key,
+                kind: r.kind,
+                status: StepStatus::parse(&r.status),
+                output: r.output.and_then(|o| serde_json::from_str(&o).ok()),
+                resume: resume.and_then(|o| serde_json::from_str(&o).ok()),
+                error: r.error,
+                usage: r.usage.and_then(|u| serde_json::from_str(&u).ok()),
+                started_at: from_ms(r.started_at),
+                ended_at: opt_ms(r.ended_at),
+            })
         })
-        .collect())
+        .collect()
 }

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use sqlx::{SqliteConnection, SqlitePool};
 use std::collections::BTreeMap;
 
+use super::sealed::{self, Whole};
 use super::{from_ms, opt_ms, to_ms, Context, StoreError};
 use crate::schedule::{Schedule, Zone};
 use crate::workflow::{NewWorkflow, Workflow, WorkflowStatus};
@@ -44,7 +45,12 @@ const COLUMNS: &str =
 impl Row {
     /// Stored JSON that no longer reads (written by another version) falls back
     /// to defaults here and fails the run that needs it, never the loader.
-    fn into_workflow(self) -> Workflow {
+    /// Encrypted values that do not open fail the loader: never ciphertext
+    /// passed on as a plan.
+    fn into_workflow(self) -> Result<Workflow, StoreError> {
+        let plan = sealed::open(self.plan, "a workflow's plan")?;
+        let instruction = sealed::open_opt(self.instruction, "a workflow's instruction")?;
+        let placeholders = sealed::open(self.placeholders, "a workflow's placeholders")?;
         let zone = self.timezone.parse::<Zone>();
         let schedule = match zone {
             Ok(zone) => Schedule::from_stored(
@@ -55,20 +61,20 @@ impl Row {
             ),
             Err(e) => Err(e.to_string()),
         };
-        Workflow {
+        Ok(Workflow {
             id: self.id,
             owner: self.owner,
             home_chat: self.home_chat,
             name: self.name,
-            instruction: self.instruction,
-            plan_json: self.plan,
+            instruction,
+            plan_json: plan,
             schedule,
             trigger_kind: self.trigger_kind,
             trigger_expression: self.trigger_expression,
             timezone: self.timezone,
             policies: serde_json::from_str(&self.policies).unwrap_or_default(),
             guardrails: serde_json::from_str(&self.guardrails).unwrap_or_default(),
-            placeholders: serde_json::from_str::<BTreeMap<String, String>>(&self.placeholders)
+            placeholders: serde_json::from_str::<BTreeMap<String, String>>(&placeholders)
                 .unwrap_or_default(),
             status: WorkflowStatus::parse(&self.status).unwrap_or(WorkflowStatus::Paused),
             paused_note: self.paused_note,
@@ -81,8 +87,13 @@ impl Row {
             version: self.version,
             created_at: from_ms(self.created_at),
             updated_at: from_ms(self.updated_at),
-        }
+        })
     }
+}
+
+/// Rows to workflows, the first that does not open failing all.
+fn workflows(rows: Vec<Row>) -> Result<Vec<Workflow>, StoreError> {
+    rows.into_iter().map(Row::into_workflow).collect()
 }
 
 /// Stores a validated definition; returns its id.
@@ -103,15 +114,15 @@ pub async fn insert(
     .bind(d.owner.trim())
     .bind(&d.home_chat)
     .bind(d.name.trim())
-    .bind(&d.instruction)
-    .bind(&new.plan_json)
+    .bind(d.instruction.as_deref().map(sealed::text))
+    .bind(sealed::json(&new.plan_json, Whole::SecretFields))
     .bind(new.schedule.kind())
     .bind(new.schedule.expression())
     .bind(new.schedule.anchor().map(to_ms))
     .bind(new.schedule.zone.name())
     .bind(to_json(&d.policies))
     .bind(to_json(&d.guardrails))
-    .bind(to_json(&d.placeholders))
+    .bind(sealed::json(&to_json(&d.placeholders), Whole::EveryString))
     .bind(status)
     .bind(if d.paused { None } else { next_run.map(to_ms) })
     .bind(to_ms(now))
@@ -160,7 +171,7 @@ pub async fn get(conn: &mut SqliteConnection, id: i64) -> Result<Option<Workflow
         .fetch_optional(conn)
         .await
         .ctx("loading a workflow")?;
-    Ok(row.map(Row::into_workflow))
+    row.map(Row::into_workflow).transpose()
 }
 
 /// A workflow of `owner` by exact name (case-insensitive).
@@ -177,7 +188,7 @@ pub async fn find_by_name(
     .fetch_optional(conn)
     .await
     .ctx("finding a workflow by name")?;
-    Ok(row.map(Row::into_workflow))
+    row.map(Row::into_workflow).transpose()
 }
 
 /// `owner`'s workflows and those whose home chat is `managed` or, when it
@@ -198,7 +209,7 @@ pub async fn list_managed(
     .fetch_all(pool)
     .await
     .ctx("listing managed workflows")?;
-    Ok(rows.into_iter().map(Row::into_workflow).collect())
+    workflows(rows)
 }
 
 /// All workflows, or one owner's, oldest first.
@@ -219,7 +230,7 @@ pub async fn list(pool: &SqlitePool, owner: Option<&str>) -> Result<Vec<Workflow
         }
     }
     .ctx("listing workflows")?;
-    Ok(rows.into_iter().map(Row::into_workflow).collect())
+    workflows(rows)
 }
 
 /// Active workflows whose next slot or snoozed occurrence has come, earliest first.
@@ -240,7 +251,7 @@ pub async fn due(
     .fetch_all(conn)
     .await
     .ctx("loading due workflows")?;
-    Ok(rows.into_iter().map(Row::into_workflow).collect())
+    workflows(rows)
 }
 
 /// Paused workflows whose pause has ended ("pause it for a week").
@@ -256,7 +267,7 @@ pub async fn resumes_due(
     .fetch_all(conn)
     .await
     .ctx("loading workflows whose pause ended")?;
-    Ok(rows.into_iter().map(Row::into_workflow).collect())
+    workflows(rows)
 }
 
 /// The earliest instant any active workflow wants attention.
@@ -472,8 +483,8 @@ pub async fn replace_definition(
          version = version + 1, updated_at = ?10 WHERE id = ?11",
     )
     .bind(d.name.trim())
-    .bind(&d.instruction)
-    .bind(&new.plan_json)
+    .bind(d.instruction.as_deref().map(sealed::text))
+    .bind(sealed::json(&new.plan_json, Whole::SecretFields))
     .bind(new.schedule.kind())
     .bind(new.schedule.expression())
     .bind(new.schedule.anchor().map(to_ms))

@@ -78,9 +78,41 @@ impl Notice {
     }
 }
 
+/// A notice as the durable outbox keeps it: where it goes and what is sent,
+/// rendered by the notifier that will deliver it. Its writer stores it in the
+/// same transaction as what caused it (a run's end, an approval request, an
+/// auto-pause), so a crash between the two cannot keep one and lose the other.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Kept {
+    pub destination: String,
+    /// The id receivers de-duplicate by, kept across tries and restarts.
+    pub delivery_id: String,
+    pub text: String,
+    /// JSON the notifier owns.
+    pub buttons: String,
+    /// JSON the notifier owns.
+    pub about: Option<String>,
+}
+
 /// Delivers notices. Delivery failures are the notifier's to retry and log;
 /// they never fail a run.
 #[async_trait]
 pub trait Notifier: Send + Sync {
+    /// Delivers `notice`, keeping it in the outbox first if this notifier
+    /// keeps notices.
     async fn notify(&self, notice: Notice);
+
+    /// What the outbox would keep of `notice`, for its cause's writer to
+    /// store with the cause; `None` when this notifier keeps nothing (a
+    /// terminal, a log, a test) and [`Notifier::notify`] is all it needs.
+    fn keep(&self, _notice: &Notice) -> Option<Kept> {
+        None
+    }
+
+    /// Delivers a notice its cause's writer stored (committed) as outbox row
+    /// `outbox_id`, from [`Notifier::keep`]'s `kept`.
+    async fn notify_kept(&self, notice: Notice, kept: Kept, outbox_id: i64) {
+        let _ = (kept, outbox_id);
+        self.notify(notice).await;
+    }
 }

@@ -18,7 +18,8 @@ const MAY_IMPORT: &[(&str, &[&str])] = &[
     ("egress", &[]),
     ("llm", &[]),
     ("workflow", &["schedule"]),
-    ("store", &["workflow", "schedule"]),
+    ("crypt", &["workflow"]),
+    ("store", &["workflow", "schedule", "crypt"]),
     (
         "engine",
         &["workflow", "store", "llm", "schedule", "clock", "egress"],
@@ -37,7 +38,7 @@ const MAY_IMPORT: &[(&str, &[&str])] = &[
         &["agent", "workflow", "store", "config", "egress", "clock"],
     ),
     ("http", &["agent", "manage", "config", "egress", "store"]),
-    ("config", &["schedule", "llm", "egress", "engine"]),
+    ("config", &["schedule", "llm", "egress", "engine", "crypt"]),
 ];
 
 /// Leaves any module may use: cutting text, waiting between tries.

@@ -53,18 +53,50 @@ use steward::clock::ManualClock;
 use steward::engine::{Engine, HttpClient, HttpClientConfig};
 use steward::scheduler::{Scheduler, SchedulerConfig};
 use steward::store::{runs as run_log, workflows, Store};
-use steward::workflow::notify::{Notice, Notifier};
+use steward::workflow::notify::{Kept, Notice, Notifier};
 use steward::workflow::{Definition, Run, Workflow};
 
-/// Keeps every notice for the test to read.
+/// Keeps every notice for the test to read; once told to, has the outbox
+/// keep them too (as `serve`'s delivery does) and records their rows.
 #[derive(Default)]
 pub struct RecordingNotifier {
     pub notices: Mutex<Vec<Notice>>,
+    keeping: std::sync::atomic::AtomicBool,
+    /// The outbox rows of notices handed over after their cause's commit.
+    pub kept: Mutex<Vec<i64>>,
+}
+
+impl RecordingNotifier {
+    /// From now on notices are kept in the outbox with their cause.
+    pub fn keep_in_outbox(&self) {
+        self.keeping
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+    }
 }
 
 #[async_trait]
 impl Notifier for RecordingNotifier {
     async fn notify(&self, notice: Notice) {
+        self.notices.lock().unwrap().push(notice);
+    }
+
+    fn keep(&self, notice: &Notice) -> Option<Kept> {
+        if !self.keeping.load(std::sync::atomic::Ordering::SeqCst) {
+            return None;
+        }
+        static SEQUENCE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let sequence = SEQUENCE.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Some(Kept {
+            destination: "test:outbox".into(),
+            delivery_id: format!("test-{sequence}"),
+            text: notice.line(),
+            buttons: "[]".into(),
+            about: None,
+        })
+    }
+
+    async fn notify_kept(&self, notice: Notice, _kept: Kept, outbox_id: i64) {
+        self.kept.lock().unwrap().push(outbox_id);
         self.notices.lock().unwrap().push(notice);
     }
 }

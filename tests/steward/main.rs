@@ -39,9 +39,11 @@ mod schedule_dst;
 mod schedule_ocps;
 mod schedule_phrases;
 mod schedule_properties;
+mod scheduler_outbox;
 mod scheduler_simulated;
 mod serve_health;
 mod serve_process;
+mod store_encryption;
 mod store_faults;
 mod store_migrations;
 

@@ -23,7 +23,7 @@ use tokio::sync::{mpsc, watch, Notify, Semaphore};
 use super::{Outbound, Platform, SendError};
 use crate::store::outbox::{self, Waiting};
 use crate::store::Store;
-use crate::workflow::notify::{Notice, Notifier};
+use crate::workflow::notify::{Kept, Notice, Notifier};
 
 mod record;
 
@@ -237,44 +237,81 @@ async fn worker(
 #[async_trait]
 impl Notifier for Delivery {
     async fn notify(&self, notice: Notice) {
+        let Some(kept) = self.keep(&notice) else {
+            return self.unrouted(notice).await;
+        };
+        let row = Waiting::of(&kept, notice.audience().workflow_id, notice.run_id());
+        match outbox::insert(self.inner.store.pool(), &row, Utc::now()).await {
+            Ok(id) => self.notify_kept(notice, kept, id).await,
+            Err(error) => {
+                // Delivered all the same, only not across a restart.
+                tracing::error!(%error, "could not write a notice to the outbox");
+                let queued = queued(&notice, &kept, None);
+                self.enqueue(kept.destination, queued);
+            }
+        }
+    }
+
+    /// A notice to a chat on a configured platform, with its delivery id.
+    fn keep(&self, notice: &Notice) -> Option<Kept> {
+        let to = notice.audience().to.clone()?;
+        let prefix = to.split_once(':').map_or(to.as_str(), |(p, _)| p);
+        if !self.inner.platforms.contains_key(prefix) {
+            return None;
+        }
+        let sequence = self.inner.sequence.fetch_add(1, Ordering::Relaxed);
+        let message = Outbound::from_notice(notice);
+        Some(Kept {
+            destination: to,
+            delivery_id: format!("{:x}-{sequence}", self.inner.started),
+            text: message.text,
+            buttons: serde_json::to_string(&message.buttons).unwrap_or_else(|_| "[]".into()),
+            about: message.about.as_ref().map(|a| a.to_string()),
+        })
+    }
+
+    async fn notify_kept(&self, notice: Notice, kept: Kept, outbox_id: i64) {
+        self.enqueue(
+            kept.destination.clone(),
+            queued(&notice, &kept, Some(outbox_id)),
+        );
+    }
+}
+
+impl Delivery {
+    /// A notice with no chat on a platform this process runs: the fallback
+    /// (log or terminal), and for a platform not configured here, a record
+    /// on its run.
+    async fn unrouted(&self, notice: Notice) {
         let Some(to) = notice.audience().to.clone() else {
             return self.inner.fallback.notify(notice).await;
         };
         let prefix = to.split_once(':').map_or(to.as_str(), |(p, _)| p);
-        let mut queued = Queued {
-            outbox_id: None,
-            workflow_id: notice.audience().workflow_id,
-            run_id: notice.run_id(),
-            message: Outbound::from_notice(&notice),
-        };
-        if !self.inner.platforms.contains_key(prefix) {
-            if matches!(prefix, "telegram" | "discord" | "webhook") {
-                // A home chat on a platform this process does not run (its
-                // token is not configured): say so on the run.
-                let error = SendError::permanent(format!("{prefix} is not configured here"));
-                self.inner.record_failure(&queued, &to, &error, 0).await;
-            }
-            return self.inner.fallback.notify(notice).await;
+        if matches!(prefix, "telegram" | "discord" | "webhook") {
+            // A home chat on a platform this process does not run (its
+            // token is not configured): say so on the run.
+            let queued = Queued {
+                outbox_id: None,
+                workflow_id: notice.audience().workflow_id,
+                run_id: notice.run_id(),
+                message: Outbound::from_notice(&notice),
+            };
+            let error = SendError::permanent(format!("{prefix} is not configured here"));
+            self.inner.record_failure(&queued, &to, &error, 0).await;
         }
-        let sequence = self.inner.sequence.fetch_add(1, Ordering::Relaxed);
-        let delivery_id = format!("{:x}-{sequence}", self.inner.started);
-        queued.message.delivery_id = Some(delivery_id.clone());
-        let row = Waiting {
-            id: 0,
-            destination: to.clone(),
-            delivery_id,
-            workflow_id: queued.workflow_id,
-            run_id: queued.run_id,
-            text: queued.message.text.clone(),
-            buttons: serde_json::to_string(&queued.message.buttons).unwrap_or_else(|_| "[]".into()),
-            about: queued.message.about.as_ref().map(|a| a.to_string()),
-        };
-        match outbox::insert(self.inner.store.pool(), &row, Utc::now()).await {
-            Ok(id) => queued.outbox_id = Some(id),
-            // Delivered all the same, only not across a restart.
-            Err(error) => tracing::error!(%error, "could not write a notice to the outbox"),
-        }
-        self.enqueue(to, queued);
+        self.inner.fallback.notify(notice).await
+    }
+}
+
+/// What a worker sends for `notice`, kept as `kept`.
+fn queued(notice: &Notice, kept: &Kept, outbox_id: Option<i64>) -> Queued {
+    let mut message = Outbound::from_notice(notice);
+    message.delivery_id = Some(kept.delivery_id.clone());
+    Queued {
+        outbox_id,
+        workflow_id: notice.audience().workflow_id,
+        run_id: notice.run_id(),
+        message,
     }
 }
 

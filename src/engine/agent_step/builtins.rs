@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use super::{clip, Called};
+use crate::engine::asking::Question;
 use crate::engine::runner::{store_failed, Runner};
 use crate::engine::Stop;
 use crate::llm::{strict_object, ToolSpec};
@@ -393,20 +394,16 @@ async fn ask_approval(runner: &Runner<'_>, approval_key: &str, args: ApprovalArg
             .clamp(1, MAX_APPROVAL_MINUTES);
         let now = engine.now();
         let expires_at = now + TimeDelta::minutes(minutes);
-        let asked =
-            match approvals::ask(pool, run_id, approval_key, &question, expires_at, now).await {
-                Ok(asked) => asked,
-                Err(e) => return db(e),
-            };
-        engine
-            .notifier
-            .notify(Notice::ApprovalRequested {
-                audience: runner.audience(None),
-                run_id,
-                prompt: asked.prompt,
-                expires_at,
-            })
-            .await;
+        let question = Question {
+            audience: runner.audience(None),
+            run_id,
+            step_key: approval_key,
+            prompt: &question,
+            expires_at,
+        };
+        if let Err(e) = engine.ask(question).await {
+            return db(e);
+        }
         return Called::Wait;
     };
     let by = approval

@@ -4,10 +4,10 @@
 use chrono::TimeDelta;
 use serde_json::{json, Value};
 
+use crate::engine::asking::Question;
 use crate::engine::runner::{store_failed, text_of, Runner};
 use crate::engine::Stop;
 use crate::store::approvals;
-use crate::workflow::notify::Notice;
 use crate::workflow::template::resolve;
 use crate::workflow::Step;
 
@@ -26,19 +26,18 @@ pub(super) async fn run(
             let prompt = text_of(&resolve(&json!(prompt), scope).unwrap_or_else(|_| json!(prompt)));
             let now = runner.engine.now();
             let expires_at = now + TimeDelta::seconds(timeout_seconds.min(30 * 86_400) as i64);
-            let asked = approvals::ask(pool, runner.run.id, key, &prompt, expires_at, now)
-                .await
-                .map_err(db)?;
+            // The question and its notice are written together.
             runner
                 .engine
-                .notifier
-                .notify(Notice::ApprovalRequested {
+                .ask(Question {
                     audience: runner.audience(None),
                     run_id: runner.run.id,
-                    prompt: asked.prompt,
+                    step_key: key,
+                    prompt: &prompt,
                     expires_at,
                 })
-                .await;
+                .await
+                .map_err(db)?;
             Err(Stop::Waiting)
         }
         Some(approval) => match approval.status.as_str() {

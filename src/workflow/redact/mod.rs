@@ -8,6 +8,8 @@
 //! `user:password@` in URLs, `?token=…` query parameters, `"password": …`
 //! fields, and the formats of common providers' keys.
 
+mod found;
+
 use regex::{Regex, RegexSet};
 use serde_json::{Map, Value};
 use std::sync::LazyLock;
@@ -43,6 +45,12 @@ const SECRET_FIELDS: [&str; 16] = [
     "cookie",
     "set-cookie",
 ];
+
+/// Whether a field with this name holds a secret, whatever its value looks
+/// like ("Authorization", "password", "api_key").
+pub fn is_secret_field(name: &str) -> bool {
+    SECRET_FIELDS.contains(&name.to_ascii_lowercase().as_str())
+}
 
 static SHAPES: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
     let rules: [(&str, &str); 10] = [
@@ -206,8 +214,8 @@ impl Redactor {
             Value::Object(fields) => {
                 let mut out = Map::with_capacity(fields.len());
                 for (key, field) in fields {
-                    let secret = SECRET_FIELDS.contains(&key.to_ascii_lowercase().as_str())
-                        && !matches!(field, Value::Null | Value::Bool(_));
+                    let secret =
+                        is_secret_field(key) && !matches!(field, Value::Null | Value::Bool(_));
                     let masked = if secret {
                         Value::String(MASK.into())
                     } else {
@@ -245,8 +253,7 @@ fn collect_strings(value: &Value, joined: &mut String) -> bool {
         }
         Value::Array(items) => items.iter().any(|v| collect_strings(v, joined)),
         Value::Object(fields) => fields.iter().any(|(key, field)| {
-            (SECRET_FIELDS.contains(&key.to_ascii_lowercase().as_str())
-                && !matches!(field, Value::Null | Value::Bool(_)))
+            (is_secret_field(key) && !matches!(field, Value::Null | Value::Bool(_)))
                 || collect_strings(field, joined)
         }),
         _ => false,
