@@ -1,0 +1,119 @@
+use super::*;
+
+fn tool(text: &str) -> (&'static str, Value) {
+    match parse(text) {
+        Intent::Tool(name, args) => (name, args),
+        other => panic!("{text}: {other:?}"),
+    }
+}
+
+#[test]
+fn management_by_name_or_id() {
+    assert_eq!(tool("pause the draft reminder").0, "pause_workflow");
+    assert_eq!(
+        tool("pause the draft reminder").1["workflow"],
+        "the draft reminder"
+    );
+    assert_eq!(
+        tool("run the status check now").1["workflow"],
+        "the status check"
+    );
+    assert_eq!(tool("run it now").1["workflow"], "it");
+    assert_eq!(
+        tool("delete workflow 'Old Report'").1["workflow"],
+        "workflow 'Old Report"
+    );
+    assert_eq!(tool("show my workflows").0, "list_workflows");
+    assert_eq!(tool("list my workflows").0, "list_workflows");
+    assert_eq!(tool("resume #3").1["workflow"], "#3");
+    assert_eq!(
+        tool("pause the status check because the site is migrating").1["note"],
+        "the site is migrating"
+    );
+    assert_eq!(tool("snooze #2 by 30 minutes").1["by"], "30 minutes");
+    assert_eq!(
+        tool("skip the next run of the backup").1["workflow"],
+        "the backup"
+    );
+    assert_eq!(
+        tool("rename #2 to Morning check").1["name"],
+        "Morning check"
+    );
+}
+
+#[test]
+fn history_questions() {
+    let (name, args) = tool("what did the morning workflow do today?");
+    assert_eq!(name, "workflow_runs");
+    assert_eq!(args["workflow"], "the morning workflow");
+    assert_eq!(args["period"], "today");
+    let (name, args) = tool("any workflow errors this week?");
+    assert_eq!(name, "workflow_runs");
+    assert_eq!(args["status"], "errors");
+    assert_eq!(args["period"], "this week");
+    assert_eq!(args["workflow"], Value::Null);
+    assert_eq!(tool("logs for #3").1["workflow"], "#3");
+    assert_eq!(tool("what did it do today?").1["workflow"], "it");
+}
+
+#[test]
+fn zones() {
+    assert_eq!(
+        tool("my timezone is Europe/Paris").1["timezone"],
+        "Europe/Paris"
+    );
+    assert_eq!(tool("I'm in Tokyo").1["timezone"], "Tokyo");
+    assert_eq!(tool("I moved to Tokyo").1["timezone"], "Tokyo");
+    assert_eq!(
+        tool("I've just moved to New York").1["timezone"],
+        "New York"
+    );
+}
+
+#[test]
+fn creation_keeps_the_sentence() {
+    let (name, args) = tool("every morning at 9 remind me to stretch");
+    assert_eq!(name, "create_workflow");
+    assert_eq!(args["schedule"], "every morning at 9 remind me to stretch");
+    let (_, args) = tool("create a workflow that checks https://x.example every hour");
+    assert_eq!(args["schedule"], "checks https://x.example every hour");
+    // A schedule with a control verb in its task is still a creation.
+    assert_eq!(
+        tool("every day at 9 remind me to stop the car").0,
+        "create_workflow"
+    );
+}
+
+#[test]
+fn settling_a_draft() {
+    assert_eq!(settle("yes"), Settle::Confirm(None));
+    assert_eq!(settle("Yes please!"), Settle::Confirm(None));
+    assert_eq!(settle("yes but at 9"), Settle::Confirm(Some("at 9".into())));
+    assert_eq!(settle("cancel"), Settle::Cancel);
+    assert_eq!(
+        settle("make it 8:30 instead"),
+        Settle::Amend("make it 8:30 instead".into())
+    );
+    assert_eq!(
+        settle("only on weekdays"),
+        Settle::Amend("only on weekdays".into())
+    );
+    assert_eq!(
+        settle("call it Morning check"),
+        Settle::Amend("call it Morning check".into())
+    );
+    assert_eq!(settle("list my workflows"), Settle::Other);
+    assert_eq!(
+        amendment("make it 8:30 instead"),
+        Change::Schedule("8:30".into())
+    );
+    assert_eq!(amendment("at 9"), Change::Schedule("at 9".into()));
+    assert_eq!(
+        amendment("only on weekdays"),
+        Change::Schedule("on weekdays".into())
+    );
+    assert_eq!(
+        amendment("call it Morning check"),
+        Change::Name("Morning check".into())
+    );
+}

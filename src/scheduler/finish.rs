@@ -1,0 +1,192 @@
+//! A claimed run executing and its end recorded: result, retry, failure
+//! streak, auto-pause, and the notices that go with them.
+
+use super::*;
+
+impl Scheduler {
+    /// Executes a claimed run under the concurrency limit and records its end.
+    pub async fn execute(&self, job: Claimed) -> RunStatus {
+        self.hold([job.run.id]);
+        self.execute_claimed(job, false).await
+    }
+
+    /// `waited`: the run sat in the loop's queue after its claim, so its start
+    /// is stamped again when it really begins.
+    pub(super) async fn execute_claimed(&self, job: Claimed, waited: bool) -> RunStatus {
+        let (_permit, stamp) = match self.limiter.try_acquire() {
+            Ok(permit) => (Some(permit), waited),
+            Err(_) => (self.limiter.acquire().await.ok(), true),
+        };
+        if stamp {
+            self.store.log().started(job.run.id, self.clock.now());
+        }
+        let outcome = self
+            .engine
+            .execute_run(&job.run, &job.workflow, job.resumed)
+            .await;
+        let status = outcome.status;
+        let finished = retry(
+            BUSY_TRIES,
+            BUSY_BACKOFF,
+            || self.finish(&job, &outcome),
+            StoreError::is_busy,
+        )
+        .await;
+        match finished {
+            Ok((notices, wake)) => {
+                self.send(notices).await;
+                if wake {
+                    self.poke();
+                }
+            }
+            Err(error) => {
+                tracing::error!(%error, run = job.run.id, "could not record a run's result; its lease will expire and mark it interrupted");
+            }
+        }
+        self.release(job.run.id);
+        status
+    }
+
+    /// Records a run's end: result, retry, failure streak, auto-pause. Also
+    /// says whether the loop should wake (a retry, a wait, or a queued run of
+    /// the workflow now needs it).
+    async fn finish(
+        &self,
+        job: &Claimed,
+        outcome: &crate::engine::RunOutcome,
+    ) -> Result<(Vec<Outgoing>, bool), StoreError> {
+        let (run, workflow) = (&job.run, &job.workflow);
+        let now = self.clock.now();
+        let node = self.config.node.as_str();
+        let can_queue = workflow.policies.overlap == crate::workflow::Overlap::Queue
+            || workflow.policies.catchup == crate::workflow::CatchUp::All;
+        if outcome.status == RunStatus::Succeeded {
+            return self.finish_success(job, outcome, can_queue).await;
+        }
+        // Step results go through the run-log writer; they are written
+        // before the run's end is.
+        self.store.log().flush().await?;
+        let mut tx = self.store.begin_write().await?;
+        let mut notices = Vec::new();
+        let mut wake = false;
+        match outcome.status {
+            RunStatus::Waiting => {
+                runs::wait(&mut tx, run.id, node).await?;
+                wake = true;
+            }
+            // Recorded by `finish_success`.
+            RunStatus::Succeeded => {}
+            status => {
+                let error = outcome.error.clone().unwrap_or_else(|| "failed".into());
+                let retries = workflow.policies.retries;
+                if (run.attempt as u32) <= retries && status != RunStatus::Guardrail {
+                    let at = now
+                        + TimeDelta::seconds(workflow.policies.backoff_seconds(run.attempt as u32));
+                    wake = runs::retry_later(&mut tx, run.id, Some(node), at, status, &error, now)
+                        .await?;
+                } else if runs::finish(
+                    &mut tx,
+                    run.id,
+                    node,
+                    status,
+                    outcome.output.as_ref(),
+                    Some(&error),
+                    &outcome.usage,
+                    now,
+                )
+                .await?
+                {
+                    notices.push(Notice::RunFinished {
+                        audience: claim::audience(workflow),
+                        run_id: run.id,
+                        status,
+                        summary: format!("{status}: {error}"),
+                    });
+                    let streak = workflows::record_outcome(&mut tx, workflow.id, true).await?;
+                    if streak >= AUTO_PAUSE_AFTER {
+                        notices.extend(
+                            self.auto_pause(&mut tx, workflow, streak, &error, now)
+                                .await?,
+                        );
+                    }
+                }
+            }
+        }
+        if !wake && can_queue {
+            wake = runs::live_counts(&mut tx, workflow.id).await?.1 > 0;
+        }
+        let outgoing = outgoing::keep(&mut tx, &*self.notifier, notices, now).await?;
+        tx.commit().await.map_err(|source| StoreError::Sql {
+            context: "committing a run's result",
+            source,
+        })?;
+        Ok((outgoing, wake))
+    }
+
+    /// The common case, through the run-log writer: the result, the
+    /// failure-streak reset and the notice are written with other runs' in
+    /// one transaction.
+    async fn finish_success(
+        &self,
+        job: &Claimed,
+        outcome: &crate::engine::RunOutcome,
+        can_queue: bool,
+    ) -> Result<(Vec<Outgoing>, bool), StoreError> {
+        let (run, workflow) = (&job.run, &job.workflow);
+        let now = self.clock.now();
+        // A scheduled run that already sent its messages stays quiet; one run
+        // by hand, or one that said nothing, reports its result.
+        let notice = (run.trigger == "manual" || outcome.usage.messages == 0)
+            .then(|| success_notice(workflow, run.id, outcome));
+        let kept = notice.as_ref().and_then(|n| self.notifier.keep(n));
+        let row = kept
+            .as_ref()
+            .map(|k| Waiting::of(k, workflow.id, Some(run.id)));
+        let finished = self
+            .store
+            .log()
+            .succeeded(
+                run.id,
+                &self.config.node,
+                outcome.output.as_ref(),
+                &outcome.usage,
+                now,
+                row,
+            )
+            .await?;
+        let mut outgoing = Vec::new();
+        if let (Finished::Recorded { outbox_id }, Some(notice)) = (finished, notice) {
+            let kept = kept.zip(outbox_id);
+            outgoing.push(Outgoing::kept(notice, kept));
+        }
+        let wake = can_queue && {
+            let mut conn = self.store.connection().await?;
+            runs::live_counts(&mut conn, workflow.id).await?.1 > 0
+        };
+        Ok((outgoing, wake))
+    }
+
+    pub(super) async fn send(&self, outgoing: Vec<Outgoing>) {
+        outgoing::send(&*self.notifier, outgoing).await;
+    }
+}
+
+/// Gives memory freed after a burst of runs back to the system. glibc keeps
+/// freed pages in its arenas, so after 10,000 runs the resident size would stay
+/// at its peak though nothing uses that memory.
+/// What a successful run tells its home chat.
+fn success_notice(workflow: &Workflow, run_id: i64, outcome: &crate::engine::RunOutcome) -> Notice {
+    let took = format!(
+        "succeeded in {:.1} s",
+        outcome.usage.duration_ms as f64 / 1000.0
+    );
+    Notice::RunFinished {
+        audience: claim::audience(workflow),
+        run_id,
+        status: RunStatus::Succeeded,
+        summary: match outcome.output.as_ref().and_then(agent_answer) {
+            Some(answer) => format!("{took}: {}", clip(&answer, 1_000)),
+            None => took,
+        },
+    }
+}
