@@ -172,30 +172,7 @@ impl Scheduler {
             Err(error) => {
                 // Bad data stops this workflow, never the scheduler.
                 let reason = format!("its schedule can't be read: {error}");
-                let slot = workflow.next_run.unwrap_or(now);
-                let new = new_run(
-                    &workflow,
-                    slot,
-                    RunStatus::Failed,
-                    "schedule",
-                    None,
-                    Some(&reason),
-                    None,
-                );
-                runs::insert(tx, &new, now).await?;
-                workflows::pause(
-                    tx,
-                    workflow.id,
-                    Some(&format!("paused: {reason}")),
-                    None,
-                    now,
-                )
-                .await?;
-                result.said.push(Notice::AutoPaused {
-                    audience: audience(&workflow),
-                    reason,
-                });
-                return Ok(());
+                return unreadable(tx, &workflow, reason, now, result).await;
             }
         };
         let plan = slots::plan(&workflow, &schedule, now, self.grace());
@@ -208,43 +185,8 @@ impl Scheduler {
             .collect();
         for decision in &plan.decisions {
             let slot = decision.slot;
-            let (status, trigger, error, leased) = match &decision.action {
-                slots::SlotAction::Missed(reason) => {
-                    (RunStatus::Missed, "schedule", Some(reason.clone()), false)
-                }
-                slots::SlotAction::Skipped(reason) => {
-                    (RunStatus::Skipped, "schedule", Some(reason.clone()), false)
-                }
-                slots::SlotAction::Queue(trigger) => {
-                    if going == 0 && queued == 0 {
-                        (RunStatus::Running, trigger.as_str(), None, true)
-                    } else {
-                        (RunStatus::Queued, trigger.as_str(), None, false)
-                    }
-                }
-                slots::SlotAction::Run(trigger) => {
-                    if going == 0 {
-                        (RunStatus::Running, trigger.as_str(), None, true)
-                    } else {
-                        match workflow.policies.overlap {
-                            Overlap::Allow => (RunStatus::Running, trigger.as_str(), None, true),
-                            Overlap::Queue if queued == 0 => (RunStatus::Queued, trigger.as_str(), None, false),
-                            Overlap::Queue => (
-                                RunStatus::Skipped,
-                                trigger.as_str(),
-                                Some("skipped: the previous run was still going and one was already queued".into()),
-                                false,
-                            ),
-                            Overlap::Skip => (
-                                RunStatus::Skipped,
-                                trigger.as_str(),
-                                Some("skipped: the previous run was still going (overlap policy 'skip')".into()),
-                                false,
-                            ),
-                        }
-                    }
-                }
-            };
+            let (status, trigger, error, leased) =
+                decide(&decision.action, &workflow, going, queued);
             if trigger != "snooze" {
                 // The common case: written with the other workflows' rows.
                 batch.rows.push(runs::RunRow {
@@ -315,79 +257,6 @@ impl Scheduler {
         batch.states.push((workflow.id, state));
         Ok(())
     }
-
-    /// A run whose process died or shut down: retried if its policy allows,
-    /// else counted as a failure.
-    pub(crate) async fn handle_interrupted(
-        &self,
-        tx: &mut crate::store::SqliteConnection,
-        run: &Run,
-        now: DateTime<Utc>,
-    ) -> Result<Vec<Notice>, StoreError> {
-        let Some(workflow) = workflows::get(tx, run.workflow_id).await? else {
-            return Ok(Vec::new());
-        };
-        let error = run.error.clone().unwrap_or_default();
-        if (run.attempt as u32) <= workflow.policies.retries {
-            let at =
-                now + TimeDelta::seconds(workflow.policies.backoff_seconds(run.attempt as u32));
-            runs::retry_later(tx, run.id, None, at, RunStatus::Interrupted, &error, now).await?;
-            return Ok(Vec::new());
-        }
-        self.count_failure(tx, &workflow, run, &error, now).await
-    }
-
-    /// Counts a final failure; at the fifth in a row the workflow pauses itself
-    /// and tells its owner why.
-    pub(crate) async fn count_failure(
-        &self,
-        tx: &mut crate::store::SqliteConnection,
-        workflow: &Workflow,
-        run: &Run,
-        error: &str,
-        now: DateTime<Utc>,
-    ) -> Result<Vec<Notice>, StoreError> {
-        let mut notices = vec![Notice::RunFinished {
-            audience: audience(workflow),
-            run_id: run.id,
-            status: RunStatus::Interrupted,
-            summary: format!("interrupted: {error}"),
-        }];
-        let streak = workflows::record_outcome(tx, workflow.id, true).await?;
-        if streak >= super::AUTO_PAUSE_AFTER {
-            notices.extend(self.auto_pause(tx, workflow, streak, error, now).await?);
-        }
-        Ok(notices)
-    }
-
-    pub(crate) async fn auto_pause(
-        &self,
-        tx: &mut crate::store::SqliteConnection,
-        workflow: &Workflow,
-        streak: i64,
-        error: &str,
-        now: DateTime<Utc>,
-    ) -> Result<Vec<Notice>, StoreError> {
-        let reason = format!(
-            "paused automatically after {streak} failed runs in a row; the last error: {error}. Fix it and resume the workflow."
-        );
-        if workflows::pause(tx, workflow.id, Some(&reason), None, now).await? {
-            crate::store::audit::record(
-                tx,
-                "steward",
-                Some(workflow.id),
-                "auto-pause",
-                Some(&reason),
-                now,
-            )
-            .await?;
-            return Ok(vec![Notice::AutoPaused {
-                audience: audience(workflow),
-                reason,
-            }]);
-        }
-        Ok(Vec::new())
-    }
 }
 
 pub(crate) fn audience(workflow: &Workflow) -> Audience {
@@ -438,4 +307,83 @@ fn new_run<'a>(
         error,
         lease,
     }
+}
+
+/// What a due slot becomes given what the workflow has going and queued:
+/// (status, trigger, why, whether it is leased to start now).
+fn decide<'a>(
+    action: &'a slots::SlotAction,
+    workflow: &Workflow,
+    going: i64,
+    queued: i64,
+) -> (RunStatus, &'a str, Option<String>, bool) {
+    match action {
+        slots::SlotAction::Missed(reason) => {
+            (RunStatus::Missed, "schedule", Some(reason.clone()), false)
+        }
+        slots::SlotAction::Skipped(reason) => {
+            (RunStatus::Skipped, "schedule", Some(reason.clone()), false)
+        }
+        slots::SlotAction::Queue(trigger) => {
+            if going == 0 && queued == 0 {
+                (RunStatus::Running, trigger.as_str(), None, true)
+            } else {
+                (RunStatus::Queued, trigger.as_str(), None, false)
+            }
+        }
+        slots::SlotAction::Run(trigger) if going == 0 => {
+            (RunStatus::Running, trigger.as_str(), None, true)
+        }
+        slots::SlotAction::Run(trigger) => match workflow.policies.overlap {
+            Overlap::Allow => (RunStatus::Running, trigger.as_str(), None, true),
+            Overlap::Queue if queued == 0 => (RunStatus::Queued, trigger.as_str(), None, false),
+            Overlap::Queue => (
+                RunStatus::Skipped,
+                trigger.as_str(),
+                Some("skipped: the previous run was still going and one was already queued".into()),
+                false,
+            ),
+            Overlap::Skip => (
+                RunStatus::Skipped,
+                trigger.as_str(),
+                Some("skipped: the previous run was still going (overlap policy 'skip')".into()),
+                false,
+            ),
+        },
+    }
+}
+
+/// A workflow whose stored schedule cannot be read: its slot is recorded
+/// failed, it pauses, and its owner is told why.
+async fn unreadable(
+    tx: &mut crate::store::SqliteConnection,
+    workflow: &Workflow,
+    reason: String,
+    now: DateTime<Utc>,
+    result: &mut ClaimResult,
+) -> Result<(), StoreError> {
+    let slot = workflow.next_run.unwrap_or(now);
+    let new = new_run(
+        workflow,
+        slot,
+        RunStatus::Failed,
+        "schedule",
+        None,
+        Some(&reason),
+        None,
+    );
+    runs::insert(tx, &new, now).await?;
+    workflows::pause(
+        tx,
+        workflow.id,
+        Some(&format!("paused: {reason}")),
+        None,
+        now,
+    )
+    .await?;
+    result.said.push(Notice::AutoPaused {
+        audience: audience(workflow),
+        reason,
+    });
+    Ok(())
 }

@@ -3,6 +3,7 @@
 //! processes, retries, auto-pauses, and sleeps until the next thing is due.
 
 mod claim;
+mod failures;
 mod finish;
 mod looping;
 mod outgoing;
