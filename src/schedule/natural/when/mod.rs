@@ -1,6 +1,8 @@
 //! The schedule the sorted clauses describe, in the calendar of the
 //! schedule's zone: recurrences (days, windows, exclusions) and one-shots.
 
+mod once;
+
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
 
 use super::build::Parts;
@@ -355,108 +357,6 @@ impl When<'_> {
         PhraseError::new(format!(
             "'{what}' and the day named don't fit together: try 'every monday at 9', 'on the 1st and 15th of every month' or 'every year on december 25th'"
         ))
-    }
-
-    /// A one-time schedule from a day and/or a time.
-    pub fn once(&self, parts: &Parts) -> Result<Trigger, PhraseError> {
-        if parts.times.len() > 1 {
-            return Err(PhraseError::new(
-                "a one-time schedule takes one time: for several a day say 'every day at 9 and 17'",
-            ));
-        }
-        let time = self.times(parts)[0];
-        let today = self.now.date();
-        let at = |date: NaiveDate| date.and_time(time);
-        let date = match &parts.day {
-            None => {
-                if parts.times.is_empty() && parts.part.is_none() {
-                    return Err(PhraseError::no_schedule());
-                }
-                if at(today) > self.now {
-                    today
-                } else {
-                    today.succ_opt().ok_or_else(out_of_range)?
-                }
-            }
-            Some(DaySpec::Today) => {
-                if at(today) <= self.now {
-                    return Err(PhraseError::new(format!(
-                        "today at {} has already passed (it is {} now in {}): try 'tomorrow at {}'",
-                        time.format("%H:%M"),
-                        self.now.format("%H:%M"),
-                        self.zone,
-                        time.format("%H:%M")
-                    )));
-                }
-                today
-            }
-            Some(DaySpec::Tomorrow) => today + Duration::days(1),
-            Some(DaySpec::InDays(n)) => today + Duration::days(*n as i64),
-            Some(DaySpec::Weekdays { days, next }) => {
-                let [day] = days.as_slice() else {
-                    return Err(PhraseError::new(
-                        "a one-time schedule takes one day: to repeat, say 'every monday and friday at 9'",
-                    ));
-                };
-                let ahead = (day.num_days_from_monday() as i64
-                    - today.weekday().num_days_from_monday() as i64)
-                    .rem_euclid(7);
-                let mut date = today + Duration::days(ahead);
-                if (*next && ahead == 0) || at(date) <= self.now {
-                    date += Duration::days(7);
-                }
-                date
-            }
-            Some(DaySpec::MonthDay {
-                month,
-                day,
-                year: Some(year),
-            }) => {
-                let date = NaiveDate::from_ymd_opt(*year, *month, *day).ok_or_else(|| {
-                    PhraseError::new(format!("{} {year} has no day {day}", month_name(*month)))
-                })?;
-                if at(date) <= self.now {
-                    return Err(PhraseError::new(format!(
-                        "{} is in the past: name a future date",
-                        date.format("%-d %B %Y")
-                    )));
-                }
-                date
-            }
-            Some(DaySpec::MonthDay {
-                month,
-                day,
-                year: None,
-            }) => (today.year()..today.year() + 9)
-                .filter_map(|y| NaiveDate::from_ymd_opt(y, *month, *day))
-                .find(|d| at(*d) > self.now)
-                .ok_or_else(out_of_range)?,
-            Some(DaySpec::DaysOfMonth(days)) => {
-                let [day] = days.as_slice() else {
-                    return Err(PhraseError::new(
-                        "a one-time schedule takes one day: to repeat, say 'on the 1st and 15th of every month'",
-                    ));
-                };
-                if *day < 1 {
-                    return Err(PhraseError::new(
-                        "for the last day of the month say 'on the last day of every month'",
-                    ));
-                }
-                let mut found = None;
-                let (mut y, mut m) = (today.year(), today.month());
-                for _ in 0..13 {
-                    if let Some(d) = NaiveDate::from_ymd_opt(y, m, *day as u32) {
-                        if at(d) > self.now {
-                            found = Some(d);
-                            break;
-                        }
-                    }
-                    (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
-                }
-                found.ok_or_else(out_of_range)?
-            }
-        };
-        Ok(Trigger::Once(self.zone.resolve(at(date))))
     }
 }
 
