@@ -4,12 +4,11 @@
 
 use serde_json::json;
 
-use super::draft::{Draft, Spec, ZONE_QUESTION};
+use super::draft::{Draft, ZONE_QUESTION};
 use super::grammar::{self, Change};
 use super::tools;
 use super::turn::Turn;
-use super::{moving, render, Agent, Reply};
-use crate::manage::ManageError;
+use super::{apply, moving, render, Agent, Reply};
 use crate::schedule::natural::Context;
 
 /// Applies an amendment to the waiting draft.
@@ -85,117 +84,10 @@ pub(super) async fn confirm(turn: &mut Turn, agent: &Agent) -> Reply {
 }
 
 async fn apply(turn: &mut Turn, agent: &Agent, draft: &Draft) -> Result<String, String> {
-    let now = turn.now;
     match draft {
-        Draft::Create { spec } => {
-            let new = spec
-                .checked(
-                    &turn.user.id,
-                    &turn.home_chat,
-                    now,
-                    agent.settings.min_interval_seconds,
-                )
-                .map_err(|e| format!("I can't create it: {e}. Change the draft or say cancel."))?;
-            let mut change = agent
-                .manage
-                .change(&turn.actor, turn.claim())
-                .await
-                .map_err(|e| e.for_user())?;
-            let created = change.create(&new).await.map_err(|e| e.for_user())?;
-            change.commit().await.map_err(|e| e.for_user())?;
-            let (id, next) = (created.id, created.next);
-            turn.focus(id);
-            turn.record(
-                "create_workflow",
-                json!({ "confirm": true }),
-                json!({ "id": id, "name": spec.name, "next_run": next.map(|t| t.to_rfc3339()) }),
-            );
-            let when = match (&new.schedule.trigger, next) {
-                (_, Some(next)) => format!(
-                    "{}. Next run {}.",
-                    new.schedule.describe(),
-                    render::short_time(next, new.schedule.zone)
-                ),
-                (crate::schedule::Trigger::Manual, None) => {
-                    "it runs when you say 'run it now'.".to_string()
-                }
-                (_, None) => format!("{}; it has no upcoming run.", new.schedule.describe()),
-            };
-            let mut text = format!("Created \"{}\" (#{id}): {when}", spec.name);
-            if spec.needs_llm() && !agent.has_model() {
-                text.push_str(" It needs an LLM to run: set OPENAI_API_KEY (or STEWARD_LLM_BASE_URL) for steward serve.");
-            }
-            Ok(text)
-        }
-        Draft::Update { id, spec, before } => {
-            let new = spec
-                .checked(
-                    &turn.user.id,
-                    &turn.home_chat,
-                    now,
-                    agent.settings.min_interval_seconds,
-                )
-                .map_err(|e| format!("I can't save it: {e}. Change the draft or say cancel."))?;
-            let mut change = agent
-                .manage
-                .change(&turn.actor, turn.claim())
-                .await
-                .map_err(|e| e.for_user())?;
-            // Still there, still theirs, and not changed since the draft?
-            let current = match change.workflow(*id).await {
-                Ok(current) => current,
-                Err(ManageError::NotFound(_)) => {
-                    return Err(format!("Workflow #{id} is gone; nothing to change."))
-                }
-                Err(e) => return Err(e.for_user()),
-            };
-            if Spec::of(&current) != *before {
-                return Err(format!(
-                    "#{id} \"{}\" changed since this draft; say cancel and ask again.",
-                    current.name
-                ));
-            }
-            let next = change.update(*id, &new).await.map_err(|e| e.for_user())?;
-            change.commit().await.map_err(|e| e.for_user())?;
-            turn.focus(*id);
-            turn.record(
-                "update_workflow",
-                json!({ "confirm": true }),
-                json!({ "id": id, "name": spec.name, "next_run": next.map(|t| t.to_rfc3339()) }),
-            );
-            let next = next.map_or(String::new(), |n| {
-                format!(" Next run {}.", render::short_time(n, new.schedule.zone))
-            });
-            Ok(format!(
-                "Updated \"{}\" (#{id}): {}.{next}",
-                spec.name,
-                new.schedule.describe()
-            ))
-        }
-        Draft::Delete { id, name } => {
-            let mut change = agent
-                .manage
-                .change(&turn.actor, turn.claim())
-                .await
-                .map_err(|e| e.for_user())?;
-            match change.delete(*id).await {
-                Ok(()) => {}
-                Err(ManageError::NotFound(_)) => {
-                    return Err(format!("Workflow #{id} is already gone."))
-                }
-                Err(e) => return Err(e.for_user()),
-            }
-            change.commit().await.map_err(|e| e.for_user())?;
-            if turn.conversation.focus_workflow_id == Some(*id) {
-                turn.conversation.focus_workflow_id = None;
-            }
-            turn.record(
-                "delete_workflow",
-                json!({ "confirm": true }),
-                json!({ "id": id, "deleted": true }),
-            );
-            Ok(format!("Deleted #{id} \"{name}\" and its run history."))
-        }
+        Draft::Create { spec } => apply::create(turn, agent, spec).await,
+        Draft::Update { id, spec, before } => apply::update(turn, agent, *id, spec, before).await,
+        Draft::Delete { id, name } => apply::delete(turn, agent, *id, name).await,
         Draft::Zone { .. } => Err(ZONE_QUESTION.into()),
         Draft::Move {
             from,

@@ -8,6 +8,7 @@
 //! the conversation and shows what it understood; "yes", "cancel" or an
 //! amendment ("yes but at 9") settles it.
 
+mod apply;
 mod confirm;
 mod derive;
 mod dialogue;

@@ -1,6 +1,6 @@
 //! `steward workflows import|list|pause|resume|skip-next|snooze|run|delete`.
 
-use chrono::{TimeDelta, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use clap::Subcommand;
 use serde_json::{json, Value};
 use std::io::Read;
@@ -11,10 +11,10 @@ use crate::app::App;
 use crate::chat::terminal::TerminalNotifier;
 use crate::clock::SystemClock;
 use crate::config::Config;
-use crate::manage::{Actor, ManageError};
+use crate::manage::{Actor, ManageError, Manager};
 use crate::schedule::{format_local, parse_duration_words};
 use crate::store::Store;
-use crate::workflow::{Definition, Workflow};
+use crate::workflow::{Definition, NewWorkflow, Workflow};
 
 #[derive(Debug, Subcommand)]
 pub enum WorkflowsCommand {
@@ -77,25 +77,8 @@ async fn execute(command: WorkflowsCommand, config: &Config) -> Result<Printed, 
     let operator = Actor::operator("cli");
     let now = Utc::now();
     let quiet = matches!(command, WorkflowsCommand::Run { json: true, .. });
-    // Definitions are read before the database is opened, so a bad file
-    // touches nothing.
     let checked = match &command {
-        WorkflowsCommand::Import { file } => {
-            let text = read_input(file).map_err(fail)?;
-            let definitions: Vec<Definition> = serde_json::from_str(&text).map_err(|e| {
-                fail(format!(
-                    "the file is not a JSON array of workflow definitions: {e}"
-                ))
-            })?;
-            let mut checked = Vec::with_capacity(definitions.len());
-            for (index, definition) in definitions.into_iter().enumerate() {
-                let new = definition
-                    .validate(now, config.default_zone, config.min_interval_seconds)
-                    .map_err(|e| fail(format!("definition {}: {e}", index + 1)))?;
-                checked.push(new);
-            }
-            checked
-        }
+        WorkflowsCommand::Import { file } => definitions(file, config, now).map_err(fail)?,
         _ => Vec::new(),
     };
     let store = open(config).await.map_err(fail)?;
@@ -177,39 +160,7 @@ async fn execute(command: WorkflowsCommand, config: &Config) -> Result<Printed, 
                 instant(until)
             )))
         }
-        WorkflowsCommand::Run { id, json } => {
-            // Keeps the run's lease while it executes here, so a serving
-            // process does not take it for a dead one.
-            let heartbeat = tokio::spawn(Arc::clone(&app.scheduler).heartbeat());
-            let ran = manage.run_now(&operator, id, None).await;
-            heartbeat.abort();
-            app.engine.mcp.shutdown().await;
-            let run = ran.map_err(control_error)?;
-            let run_id = run.id;
-            if json {
-                let (_, steps) = manage.run(&operator, run_id).await.map_err(refused)?;
-                return Ok(Printed::ok(format!(
-                    "{}\n",
-                    super::runs::run_json(&run, &steps)
-                )));
-            }
-            let status = run.status;
-            let detail = match (&run.error, &run.output) {
-                (Some(error), _) => error.clone(),
-                // A thinking run: its answer and what it used.
-                (None, Some(_)) if run.answer().is_some() => {
-                    crate::agent::render::run_outcome(&run)
-                }
-                (None, Some(output)) => output.to_string(),
-                (None, None) if status == crate::workflow::RunStatus::Waiting => format!(
-                    "It waits for an answer: `steward runs approve {run_id}` or `steward runs reject {run_id}`; a running `steward serve` continues it."
-                ),
-                (None, None) => String::new(),
-            };
-            Ok(Printed::ok(format!(
-                "Run {run_id} of #{id}: {status}. {detail}\n"
-            )))
-        }
+        WorkflowsCommand::Run { id, json } => run_here(&app, &manage, &operator, id, json).await,
         WorkflowsCommand::Delete { id } => {
             let mut change = manage.change(&operator, None).await.map_err(refused)?;
             change.delete(id).await.map_err(refused)?;
@@ -217,6 +168,72 @@ async fn execute(command: WorkflowsCommand, config: &Config) -> Result<Printed, 
             Ok(Printed::ok(format!("Deleted #{id}.\n")))
         }
     }
+}
+
+/// The definitions in `file` (or stdin), each checked; read before the
+/// database is opened, so a bad file touches nothing.
+fn definitions(
+    file: &str,
+    config: &Config,
+    now: DateTime<Utc>,
+) -> Result<Vec<NewWorkflow>, String> {
+    let text = read_input(file)?;
+    let definitions: Vec<Definition> = serde_json::from_str(&text)
+        .map_err(|e| format!("the file is not a JSON array of workflow definitions: {e}"))?;
+    definitions
+        .into_iter()
+        .enumerate()
+        .map(|(index, definition)| {
+            definition
+                .validate(now, config.default_zone, config.min_interval_seconds)
+                .map_err(|e| format!("definition {}: {e}", index + 1))
+        })
+        .collect()
+}
+
+/// `workflows run`: the run executes in this process, its lease kept alive
+/// meanwhile, and its result is printed.
+async fn run_here(
+    app: &App,
+    manage: &Manager,
+    operator: &Actor,
+    id: i64,
+    json: bool,
+) -> Result<Printed, Failure> {
+    // Keeps the run's lease while it executes here, so a serving
+    // process does not take it for a dead one.
+    let heartbeat = tokio::spawn(Arc::clone(&app.scheduler).heartbeat());
+    let ran = manage.run_now(operator, id, None).await;
+    heartbeat.abort();
+    app.engine.mcp.shutdown().await;
+    let run = ran.map_err(control_error)?;
+    let run_id = run.id;
+    if json {
+        let (_, steps) = manage
+            .run(operator, run_id)
+            .await
+            .map_err(|e| (e.for_user(), json))?;
+        return Ok(Printed::ok(format!(
+            "{}\n",
+            super::runs::run_json(&run, &steps)
+        )));
+    }
+    let status = run.status;
+    let detail = match (&run.error, &run.output) {
+        (Some(error), _) => error.clone(),
+        // A thinking run: its answer and what it used.
+        (None, Some(_)) if run.answer().is_some() => {
+            crate::agent::render::run_outcome(&run)
+        }
+        (None, Some(output)) => output.to_string(),
+        (None, None) if status == crate::workflow::RunStatus::Waiting => format!(
+            "It waits for an answer: `steward runs approve {run_id}` or `steward runs reject {run_id}`; a running `steward serve` continues it."
+        ),
+        (None, None) => String::new(),
+    };
+    Ok(Printed::ok(format!(
+        "Run {run_id} of #{id}: {status}. {detail}\n"
+    )))
 }
 
 /// The plain `workflows list`.

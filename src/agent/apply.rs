@@ -1,0 +1,138 @@
+//! A confirmed draft carried out through the use cases: created, saved or
+//! deleted in one change that also takes the stored draft, so two quick
+//! yeses act once. Each says what it did in words.
+
+use serde_json::json;
+
+use super::draft::Spec;
+use super::render;
+use super::turn::Turn;
+use super::Agent;
+use crate::manage::ManageError;
+
+/// Creates the drafted workflow.
+pub(super) async fn create(turn: &mut Turn, agent: &Agent, spec: &Spec) -> Result<String, String> {
+    let now = turn.now;
+    let new = spec
+        .checked(
+            &turn.user.id,
+            &turn.home_chat,
+            now,
+            agent.settings.min_interval_seconds,
+        )
+        .map_err(|e| format!("I can't create it: {e}. Change the draft or say cancel."))?;
+    let mut change = agent
+        .manage
+        .change(&turn.actor, turn.claim())
+        .await
+        .map_err(|e| e.for_user())?;
+    let created = change.create(&new).await.map_err(|e| e.for_user())?;
+    change.commit().await.map_err(|e| e.for_user())?;
+    let (id, next) = (created.id, created.next);
+    turn.focus(id);
+    turn.record(
+        "create_workflow",
+        json!({ "confirm": true }),
+        json!({ "id": id, "name": spec.name, "next_run": next.map(|t| t.to_rfc3339()) }),
+    );
+    let when = match (&new.schedule.trigger, next) {
+        (_, Some(next)) => format!(
+            "{}. Next run {}.",
+            new.schedule.describe(),
+            render::short_time(next, new.schedule.zone)
+        ),
+        (crate::schedule::Trigger::Manual, None) => {
+            "it runs when you say 'run it now'.".to_string()
+        }
+        (_, None) => format!("{}; it has no upcoming run.", new.schedule.describe()),
+    };
+    let mut text = format!("Created \"{}\" (#{id}): {when}", spec.name);
+    if spec.needs_llm() && !agent.has_model() {
+        text.push_str(" It needs an LLM to run: set OPENAI_API_KEY (or STEWARD_LLM_BASE_URL) for steward serve.");
+    }
+    Ok(text)
+}
+
+/// Saves the drafted change to workflow `id`, if it is unchanged since the
+/// draft (`before`).
+pub(super) async fn update(
+    turn: &mut Turn,
+    agent: &Agent,
+    id: i64,
+    spec: &Spec,
+    before: &Spec,
+) -> Result<String, String> {
+    let now = turn.now;
+    let new = spec
+        .checked(
+            &turn.user.id,
+            &turn.home_chat,
+            now,
+            agent.settings.min_interval_seconds,
+        )
+        .map_err(|e| format!("I can't save it: {e}. Change the draft or say cancel."))?;
+    let mut change = agent
+        .manage
+        .change(&turn.actor, turn.claim())
+        .await
+        .map_err(|e| e.for_user())?;
+    // Still there, still theirs, and not changed since the draft?
+    let current = match change.workflow(id).await {
+        Ok(current) => current,
+        Err(ManageError::NotFound(_)) => {
+            return Err(format!("Workflow #{id} is gone; nothing to change."))
+        }
+        Err(e) => return Err(e.for_user()),
+    };
+    if Spec::of(&current) != *before {
+        return Err(format!(
+            "#{id} \"{}\" changed since this draft; say cancel and ask again.",
+            current.name
+        ));
+    }
+    let next = change.update(id, &new).await.map_err(|e| e.for_user())?;
+    change.commit().await.map_err(|e| e.for_user())?;
+    turn.focus(id);
+    turn.record(
+        "update_workflow",
+        json!({ "confirm": true }),
+        json!({ "id": id, "name": spec.name, "next_run": next.map(|t| t.to_rfc3339()) }),
+    );
+    let next = next.map_or(String::new(), |n| {
+        format!(" Next run {}.", render::short_time(n, new.schedule.zone))
+    });
+    Ok(format!(
+        "Updated \"{}\" (#{id}): {}.{next}",
+        spec.name,
+        new.schedule.describe()
+    ))
+}
+
+/// Deletes workflow `id` and its runs.
+pub(super) async fn delete(
+    turn: &mut Turn,
+    agent: &Agent,
+    id: i64,
+    name: &str,
+) -> Result<String, String> {
+    let mut change = agent
+        .manage
+        .change(&turn.actor, turn.claim())
+        .await
+        .map_err(|e| e.for_user())?;
+    match change.delete(id).await {
+        Ok(()) => {}
+        Err(ManageError::NotFound(_)) => return Err(format!("Workflow #{id} is already gone.")),
+        Err(e) => return Err(e.for_user()),
+    }
+    change.commit().await.map_err(|e| e.for_user())?;
+    if turn.conversation.focus_workflow_id == Some(id) {
+        turn.conversation.focus_workflow_id = None;
+    }
+    turn.record(
+        "delete_workflow",
+        json!({ "confirm": true }),
+        json!({ "id": id, "deleted": true }),
+    );
+    Ok(format!("Deleted #{id} \"{name}\" and its run history."))
+}
