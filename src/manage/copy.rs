@@ -17,7 +17,9 @@ impl Manager {
     ) -> Result<(Created, NewWorkflow), ManageError> {
         let original = self.workflow(actor, id).await?;
         let schedule = original.schedule.clone().map_err(|e| {
-            ManageError::Invalid(format!("its schedule can't be read, so it can't be copied: {e}"))
+            ManageError::Invalid(format!(
+                "its schedule can't be read, so it can't be copied: {e}"
+            ))
         })?;
         let mut definition = original.to_definition();
         definition.name = match name.map(str::trim) {

@@ -84,13 +84,12 @@ pub async fn insert(
 
 /// The key whose SHA-256 is `hash`, revoked or not.
 pub async fn by_hash(pool: &SqlitePool, hash: &str) -> Result<Option<ApiKey>, StoreError> {
-    let row: Option<Row> = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM api_keys WHERE hash = ?"
-    ))
-    .bind(hash)
-    .fetch_optional(pool)
-    .await
-    .ctx("looking up an API key")?;
+    let row: Option<Row> =
+        sqlx::query_as(&format!("SELECT {COLUMNS} FROM api_keys WHERE hash = ?"))
+            .bind(hash)
+            .fetch_optional(pool)
+            .await
+            .ctx("looking up an API key")?;
     Ok(row.map(ApiKey::from))
 }
 
@@ -134,4 +133,21 @@ pub async fn touch(pool: &SqlitePool, id: i64, now: DateTime<Utc>) -> Result<(),
         .await
         .ctx("recording an API key's use")?;
     Ok(())
+}
+
+/// A new key: `stw_` and 48 hex digits from the OS random generator, with
+/// its visible prefix (`stw_` and the next 8).
+pub fn generate() -> Result<(String, String), StoreError> {
+    let mut bytes = [0u8; 24];
+    getrandom::getrandom(&mut bytes)
+        .map_err(|e| StoreError::Data(format!("the OS random generator failed: {e}")))?;
+    let key = format!("stw_{}", hex::encode(bytes));
+    let prefix = key[..12].to_string();
+    Ok((key, prefix))
+}
+
+/// The hex SHA-256 of a key, as stored.
+pub fn hash(key: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(key.as_bytes()))
 }

@@ -83,14 +83,16 @@ pub async fn answer(
     status: u16,
     body: &str,
 ) -> Result<(), StoreError> {
-    sqlx::query("UPDATE idempotency_keys SET status = ?, body = ? WHERE api_key_id = ? AND key = ?")
-        .bind(i64::from(status))
-        .bind(body)
-        .bind(api_key_id)
-        .bind(key)
-        .execute(pool)
-        .await
-        .ctx("keeping an idempotent answer")?;
+    sqlx::query(
+        "UPDATE idempotency_keys SET status = ?, body = ? WHERE api_key_id = ? AND key = ?",
+    )
+    .bind(i64::from(status))
+    .bind(body)
+    .bind(api_key_id)
+    .bind(key)
+    .execute(pool)
+    .await
+    .ctx("keeping an idempotent answer")?;
     Ok(())
 }
 

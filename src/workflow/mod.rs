@@ -209,7 +209,11 @@ impl Definition {
             zone,
             min_interval_seconds,
         };
-        let schedule = match (&self.trigger.schedule, &self.trigger.kind, &self.trigger.expression) {
+        let schedule = match (
+            &self.trigger.schedule,
+            &self.trigger.kind,
+            &self.trigger.expression,
+        ) {
             (Some(text), None, None) => parse_input(text, &context).map_err(fail)?.schedule,
             (None, Some(kind), _) if kind == "manual" => {
                 Schedule::new(crate::schedule::Trigger::Manual, zone)
@@ -235,14 +239,24 @@ impl Definition {
 
     /// Checks everything but the trigger, which is `schedule` (a stored
     /// workflow's, kept as it is when a change leaves the trigger alone).
-    pub fn validate_with_schedule(self, schedule: Schedule) -> Result<NewWorkflow, DefinitionError> {
+    pub fn validate_with_schedule(
+        self,
+        schedule: Schedule,
+    ) -> Result<NewWorkflow, DefinitionError> {
         let name = self.check_names()?;
-        let field = if self.steps.is_some() { "steps" } else { "plan" };
+        let field = if self.steps.is_some() {
+            "steps"
+        } else {
+            "plan"
+        };
         let plan = match (&self.plan, &self.steps) {
             (Some(plan), None) => plan.clone(),
             (None, Some(steps)) => serde_json::json!({ "steps": steps }),
             (None, None) => {
-                return Err(DefinitionError::new("steps", format!("workflow '{name}' has no plan")))
+                return Err(DefinitionError::new(
+                    "steps",
+                    format!("workflow '{name}' has no plan"),
+                ))
             }
             (Some(_), Some(_)) => {
                 return Err(DefinitionError::new(
