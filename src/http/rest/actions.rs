@@ -191,7 +191,7 @@ pub async fn run(
 ) -> Result<Response, ApiError> {
     let id = input::id(&id)?;
     let params = input::query(raw.as_deref(), &["wait"])?;
-    let wait = input::number(&params, "wait", 0..=MAX_WAIT_SECONDS)?.unwrap_or(0);
+    let wait = input::number(&params, "wait", 0..=MAX_WAIT_SECONDS)?;
     let input = input::json_body(body).await?;
     if input.as_ref().is_some_and(|v| !v.is_object()) {
         return Err(ApiError::unprocessable(
@@ -208,11 +208,12 @@ pub async fn run(
             input
                 .as_ref()
                 .filter(|v| v != &&Value::Object(Default::default())),
-            Some(Duration::from_secs(wait as u64)),
+            Some(Duration::from_secs(wait.unwrap_or(0) as u64)),
         )
         .await
         .map_err(refused)?;
-    let status = if run.status.is_final() {
+    // Without `wait` the answer is always "started", however quick the run.
+    let status = if wait.is_some() && run.status.is_final() {
         StatusCode::OK
     } else {
         StatusCode::ACCEPTED
