@@ -48,7 +48,7 @@ async fn a_dry_run_reads_the_schedule_and_stores_nothing() {
     assert_eq!(answer.body["valid"], true);
     assert_eq!(
         answer.body["trigger"]["description"],
-        "every day at 09:00 UTC"
+        "At 09:00 every day (UTC)"
     );
     assert_eq!(answer.body["next"].as_array().unwrap().len(), 5);
     let list = alice.get("/api/v1/workflows").await;
