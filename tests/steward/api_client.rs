@@ -94,7 +94,7 @@ impl<'a> Api<'a> {
         headers: &[(&str, &str)],
     ) -> Answer {
         let mut request = reqwest::Client::new()
-            .request(method, format!("{}{path}", self.served.base))
+            .request(method.clone(), format!("{}{path}", self.served.base))
             .bearer_auth(&self.key);
         for (name, value) in headers {
             request = request.header(*name, *value);
@@ -102,11 +102,14 @@ impl<'a> Api<'a> {
         if let Some(body) = body {
             request = request.json(body);
         }
+        let method_name = method.as_str().to_string();
         let response = request.send().await.unwrap();
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let text = response.text().await.unwrap();
         let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        let document = crate::api_schema::document(&self.served.base).await;
+        crate::api_schema::check(document, &method_name, path, status, &body);
         Answer {
             status,
             body,

@@ -2,6 +2,7 @@
 //! as sentences; helpers in `helpers.rs`).
 
 mod api_client;
+mod api_schema;
 mod fake_http;
 mod fake_openai;
 mod fake_telegram;
@@ -10,6 +11,7 @@ mod helpers;
 mod agent_approval_serve;
 mod api_actions;
 mod api_keys;
+mod api_openapi;
 mod api_pages;
 mod api_runs;
 mod api_workflows;

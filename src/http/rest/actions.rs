@@ -14,7 +14,7 @@ use super::super::error::ApiError;
 use super::super::ApiState;
 use super::input::{self, refused};
 use super::keys::Caller;
-use super::view::RunView;
+use super::view::{ErrorBody, RunView, WorkflowView};
 use super::workflows::{created_response, with_version};
 use crate::manage::Actor;
 use crate::schedule::parse_duration_words;
@@ -54,6 +54,27 @@ struct CopyBody {
 }
 
 /// `POST .../pause` with an optional `{"note", "until"}`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/workflows/{id}/pause",
+    tag = "actions",
+    summary = "Pause, with an optional note and end",
+    request_body(content = Object, description = "Optional `{\"note\", \"until\"}`"),
+    params(
+        ("id" = i64, Path, description = "The workflow's id")
+    ),
+    responses(
+        (status = 200, description = "The workflow; `ETag` is its version", body = WorkflowView),
+        (status = 400, description = "A bad id, query parameter or cursor (`field` names it)", body = ErrorBody),
+        (status = 404, description = "No such workflow or run, or one of another user", body = ErrorBody),
+        (status = 409, description = "Not possible in its current state (already paused, no open approval)", body = ErrorBody),
+        (status = 422, description = "A body of the wrong shape or a definition that does not validate (`field` names it)", body = ErrorBody),
+        (status = 401, description = "No key, an unknown key or a revoked one", body = ErrorBody),
+        (status = 429, description = "Too many failed authentications from this address", body = ErrorBody),
+        (status = 500, description = "A failure on steward's side", body = ErrorBody)
+    ),
+    security(("api_key" = []))
+)]
 pub async fn pause(
     State(state): State<ApiState>,
     Extension(caller): Extension<Caller>,
@@ -78,6 +99,25 @@ pub async fn pause(
 }
 
 /// `POST .../resume`: from the first slot after now.
+#[utoipa::path(
+    post,
+    path = "/api/v1/workflows/{id}/resume",
+    tag = "actions",
+    summary = "Resume from the next slot after now",
+    params(
+        ("id" = i64, Path, description = "The workflow's id")
+    ),
+    responses(
+        (status = 200, description = "The workflow; `ETag` is its version", body = WorkflowView),
+        (status = 400, description = "A bad id, query parameter or cursor (`field` names it)", body = ErrorBody),
+        (status = 404, description = "No such workflow or run, or one of another user", body = ErrorBody),
+        (status = 409, description = "Not possible in its current state (already paused, no open approval)", body = ErrorBody),
+        (status = 401, description = "No key, an unknown key or a revoked one", body = ErrorBody),
+        (status = 429, description = "Too many failed authentications from this address", body = ErrorBody),
+        (status = 500, description = "A failure on steward's side", body = ErrorBody)
+    ),
+    security(("api_key" = []))
+)]
 pub async fn resume(
     State(state): State<ApiState>,
     Extension(caller): Extension<Caller>,
@@ -94,6 +134,25 @@ pub async fn resume(
 }
 
 /// `POST .../skip-next`
+#[utoipa::path(
+    post,
+    path = "/api/v1/workflows/{id}/skip-next",
+    tag = "actions",
+    summary = "Skip the next occurrence",
+    params(
+        ("id" = i64, Path, description = "The workflow's id")
+    ),
+    responses(
+        (status = 200, description = "The workflow; `ETag` is its version", body = WorkflowView),
+        (status = 400, description = "A bad id, query parameter or cursor (`field` names it)", body = ErrorBody),
+        (status = 404, description = "No such workflow or run, or one of another user", body = ErrorBody),
+        (status = 409, description = "Not possible in its current state (already paused, no open approval)", body = ErrorBody),
+        (status = 401, description = "No key, an unknown key or a revoked one", body = ErrorBody),
+        (status = 429, description = "Too many failed authentications from this address", body = ErrorBody),
+        (status = 500, description = "A failure on steward's side", body = ErrorBody)
+    ),
+    security(("api_key" = []))
+)]
 pub async fn skip_next(
     State(state): State<ApiState>,
     Extension(caller): Extension<Caller>,
@@ -110,6 +169,27 @@ pub async fn skip_next(
 }
 
 /// `POST .../snooze` with `{"by": "30m"}`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/workflows/{id}/snooze",
+    tag = "actions",
+    summary = "Move the next occurrence later",
+    request_body(content = Object, description = "`{\"by\": \"30m\"}`"),
+    params(
+        ("id" = i64, Path, description = "The workflow's id")
+    ),
+    responses(
+        (status = 200, description = "The workflow; `ETag` is its version", body = WorkflowView),
+        (status = 400, description = "A bad id, query parameter or cursor (`field` names it)", body = ErrorBody),
+        (status = 404, description = "No such workflow or run, or one of another user", body = ErrorBody),
+        (status = 409, description = "Not possible in its current state (already paused, no open approval)", body = ErrorBody),
+        (status = 422, description = "A body of the wrong shape or a definition that does not validate (`field` names it)", body = ErrorBody),
+        (status = 401, description = "No key, an unknown key or a revoked one", body = ErrorBody),
+        (status = 429, description = "Too many failed authentications from this address", body = ErrorBody),
+        (status = 500, description = "A failure on steward's side", body = ErrorBody)
+    ),
+    security(("api_key" = []))
+)]
 pub async fn snooze(
     State(state): State<ApiState>,
     Extension(caller): Extension<Caller>,
@@ -139,6 +219,28 @@ pub async fn snooze(
 }
 
 /// `POST .../copy` with an optional `{"name", "paused"}`: 201 with the copy.
+#[utoipa::path(
+    post,
+    path = "/api/v1/workflows/{id}/copy",
+    tag = "actions",
+    summary = "Copy a workflow (paused unless asked)",
+    request_body(content = Object, description = "Optional `{\"name\", \"paused\"}`"),
+    params(
+        ("id" = i64, Path, description = "The workflow's id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key get the first answer")
+    ),
+    responses(
+        (status = 201, description = "The copy", body = WorkflowView),
+        (status = 400, description = "A bad id, query parameter or cursor (`field` names it)", body = ErrorBody),
+        (status = 404, description = "No such workflow or run, or one of another user", body = ErrorBody),
+        (status = 409, description = "Not possible in its current state (already paused, no open approval)", body = ErrorBody),
+        (status = 422, description = "A body of the wrong shape or a definition that does not validate (`field` names it)", body = ErrorBody),
+        (status = 401, description = "No key, an unknown key or a revoked one", body = ErrorBody),
+        (status = 429, description = "Too many failed authentications from this address", body = ErrorBody),
+        (status = 500, description = "A failure on steward's side", body = ErrorBody)
+    ),
+    security(("api_key" = []))
+)]
 pub async fn copy(
     State(state): State<ApiState>,
     Extension(caller): Extension<Caller>,
@@ -182,6 +284,29 @@ pub async fn copy(
 /// `POST .../run[?wait=N]` with an optional JSON object as the run's input:
 /// 202 with the run as soon as it started; with `wait`, the run once it
 /// ended (200) or, still going after N seconds, as it is then (202).
+#[utoipa::path(
+    post,
+    path = "/api/v1/workflows/{id}/run",
+    tag = "actions",
+    summary = "Run a workflow now",
+    request_body(content = Object, description = "Optional: the run's input, `${input.<name>}` in the steps"),
+    params(
+        ("id" = i64, Path, description = "The workflow's id"),
+        ("wait" = Option<i64>, Query, description = "Seconds (0 to 30) to wait for the end"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key get the first answer")
+    ),
+    responses(
+        (status = 202, description = "Started (or still going after `wait`)", body = RunView),
+        (status = 200, description = "Ended within `wait`", body = RunView),
+        (status = 400, description = "A bad id, query parameter or cursor (`field` names it)", body = ErrorBody),
+        (status = 404, description = "No such workflow or run, or one of another user", body = ErrorBody),
+        (status = 422, description = "A body of the wrong shape or a definition that does not validate (`field` names it)", body = ErrorBody),
+        (status = 401, description = "No key, an unknown key or a revoked one", body = ErrorBody),
+        (status = 429, description = "Too many failed authentications from this address", body = ErrorBody),
+        (status = 500, description = "A failure on steward's side", body = ErrorBody)
+    ),
+    security(("api_key" = []))
+)]
 pub async fn run(
     State(state): State<ApiState>,
     Extension(caller): Extension<Caller>,

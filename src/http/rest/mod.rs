@@ -9,6 +9,7 @@ mod cursor;
 mod idempotency;
 mod input;
 pub(crate) mod keys;
+mod openapi;
 mod runs;
 mod schedule;
 mod view;
@@ -76,6 +77,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/schedule"),
 ];
 
+/// The document of the routes, served without a key.
+pub const DOCUMENT: &str = "/api/v1/openapi.json";
+
 /// The REST routes, each behind key authentication; the POSTs that create
 /// or run also behind `Idempotency-Key`.
 pub fn routes(state: ApiState) -> Router<ApiState> {
@@ -103,6 +107,7 @@ pub fn routes(state: ApiState) -> Router<ApiState> {
         .route("/api/v1/schedule", get(schedule::read))
         .merge(once)
         .route_layer(from_fn_with_state(state, keys::authenticate))
+        .route(DOCUMENT, get(openapi::document))
         .layer(axum::middleware::from_fn(no_store))
 }
 

@@ -9,17 +9,40 @@ use super::super::ApiState;
 use super::cursor;
 use super::input::{self, refused};
 use super::keys::Caller;
-use super::view::{PageView, RunView};
+use super::view::{ErrorBody, RunPage, RunView};
 use crate::manage::{RunFilter, MAX_PAGE};
 use crate::workflow::RunStatus;
 
 /// `GET /api/v1/runs?workflow=&status=&since=&until=&limit=&cursor=`;
 /// `status` may list several, comma-separated.
+#[utoipa::path(
+    get,
+    path = "/api/v1/runs",
+    tag = "runs",
+    summary = "List runs",
+    params(
+        ("workflow" = Option<i64>, Query, description = "One workflow's"),
+        ("status" = Option<String>, Query, description = "One or more statuses, comma-separated"),
+        ("since" = Option<String>, Query, description = "Slots at or after (RFC 3339)"),
+        ("until" = Option<String>, Query, description = "Slots before (RFC 3339)"),
+        ("limit" = Option<i64>, Query, description = "1 to 100, default 50"),
+        ("cursor" = Option<String>, Query, description = "The previous page's next_cursor")
+    ),
+    responses(
+        (status = 200, description = "A page of runs, newest slot first", body = RunPage),
+        (status = 400, description = "A bad id, query parameter or cursor (`field` names it)", body = ErrorBody),
+        (status = 404, description = "No such workflow or run, or one of another user", body = ErrorBody),
+        (status = 401, description = "No key, an unknown key or a revoked one", body = ErrorBody),
+        (status = 429, description = "Too many failed authentications from this address", body = ErrorBody),
+        (status = 500, description = "A failure on steward's side", body = ErrorBody)
+    ),
+    security(("api_key" = []))
+)]
 pub async fn list(
     State(state): State<ApiState>,
     Extension(caller): Extension<Caller>,
     RawQuery(raw): RawQuery,
-) -> Result<Json<PageView<RunView>>, ApiError> {
+) -> Result<Json<RunPage>, ApiError> {
     let params = input::query(
         raw.as_deref(),
         &["workflow", "status", "since", "until", "limit", "cursor"],
@@ -58,13 +81,31 @@ pub async fn list(
                 .map(|r| cursor::after_run(r.scheduled_for, r.id))
         })
         .flatten();
-    Ok(Json(PageView {
+    Ok(Json(RunPage {
         items: page.items.iter().map(RunView::of).collect(),
         next_cursor,
     }))
 }
 
 /// `GET /api/v1/runs/{id}`: with its steps, outputs, usage and delivery errors.
+#[utoipa::path(
+    get,
+    path = "/api/v1/runs/{id}",
+    tag = "runs",
+    summary = "Read a run with its steps",
+    params(
+        ("id" = i64, Path, description = "The run's id")
+    ),
+    responses(
+        (status = 200, description = "The run and its steps", body = RunView),
+        (status = 400, description = "A bad id, query parameter or cursor (`field` names it)", body = ErrorBody),
+        (status = 404, description = "No such workflow or run, or one of another user", body = ErrorBody),
+        (status = 401, description = "No key, an unknown key or a revoked one", body = ErrorBody),
+        (status = 429, description = "Too many failed authentications from this address", body = ErrorBody),
+        (status = 500, description = "A failure on steward's side", body = ErrorBody)
+    ),
+    security(("api_key" = []))
+)]
 pub async fn get(
     State(state): State<ApiState>,
     Extension(caller): Extension<Caller>,
@@ -81,6 +122,25 @@ pub async fn get(
 }
 
 /// `POST /api/v1/runs/{id}/approve`
+#[utoipa::path(
+    post,
+    path = "/api/v1/runs/{id}/approve",
+    tag = "runs",
+    summary = "Approve a waiting run",
+    params(
+        ("id" = i64, Path, description = "The run's id")
+    ),
+    responses(
+        (status = 200, description = "The run; it continues", body = RunView),
+        (status = 400, description = "A bad id, query parameter or cursor (`field` names it)", body = ErrorBody),
+        (status = 404, description = "No such workflow or run, or one of another user", body = ErrorBody),
+        (status = 409, description = "Not possible in its current state (already paused, no open approval)", body = ErrorBody),
+        (status = 401, description = "No key, an unknown key or a revoked one", body = ErrorBody),
+        (status = 429, description = "Too many failed authentications from this address", body = ErrorBody),
+        (status = 500, description = "A failure on steward's side", body = ErrorBody)
+    ),
+    security(("api_key" = []))
+)]
 pub async fn approve(
     state: State<ApiState>,
     caller: Extension<Caller>,
@@ -90,6 +150,25 @@ pub async fn approve(
 }
 
 /// `POST /api/v1/runs/{id}/reject`
+#[utoipa::path(
+    post,
+    path = "/api/v1/runs/{id}/reject",
+    tag = "runs",
+    summary = "Reject a waiting run",
+    params(
+        ("id" = i64, Path, description = "The run's id")
+    ),
+    responses(
+        (status = 200, description = "The run; it fails", body = RunView),
+        (status = 400, description = "A bad id, query parameter or cursor (`field` names it)", body = ErrorBody),
+        (status = 404, description = "No such workflow or run, or one of another user", body = ErrorBody),
+        (status = 409, description = "Not possible in its current state (already paused, no open approval)", body = ErrorBody),
+        (status = 401, description = "No key, an unknown key or a revoked one", body = ErrorBody),
+        (status = 429, description = "Too many failed authentications from this address", body = ErrorBody),
+        (status = 500, description = "A failure on steward's side", body = ErrorBody)
+    ),
+    security(("api_key" = []))
+)]
 pub async fn reject(
     state: State<ApiState>,
     caller: Extension<Caller>,

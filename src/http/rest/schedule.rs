@@ -8,6 +8,7 @@ use serde_json::Value;
 use super::super::error::ApiError;
 use super::super::ApiState;
 use super::input;
+use super::view::{ErrorBody, ScheduleView};
 use crate::schedule::natural::Context;
 use crate::schedule::{Reading, Zone};
 
@@ -16,6 +17,26 @@ const MAX_COUNT: i64 = 100;
 
 /// Reads `text` in `tz` (default the server's zone) and lists `count`
 /// (default 5) fire times.
+#[utoipa::path(
+    get,
+    path = "/api/v1/schedule",
+    tag = "schedule",
+    summary = "Read a schedule phrase, cron or RRULE",
+    params(
+        ("text" = String, Query, description = "The schedule"),
+        ("tz" = Option<String>, Query, description = "IANA zone; default the server's"),
+        ("count" = Option<i64>, Query, description = "Fire times to list, 1 to 100, default 5")
+    ),
+    responses(
+        (status = 200, description = "The reading", body = ScheduleView),
+        (status = 400, description = "A bad id, query parameter or cursor (`field` names it)", body = ErrorBody),
+        (status = 422, description = "A body of the wrong shape or a definition that does not validate (`field` names it)", body = ErrorBody),
+        (status = 401, description = "No key, an unknown key or a revoked one", body = ErrorBody),
+        (status = 429, description = "Too many failed authentications from this address", body = ErrorBody),
+        (status = 500, description = "A failure on steward's side", body = ErrorBody)
+    ),
+    security(("api_key" = []))
+)]
 pub async fn read(
     State(state): State<ApiState>,
     RawQuery(raw): RawQuery,

@@ -6,14 +6,14 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::super::error::ApiError;
 use super::super::ApiState;
 use super::cursor;
 use super::input::{self, refused};
 use super::keys::Caller;
-use super::view::{instant, PageView, WorkflowView};
+use super::view::{instant, DryRunTrigger, DryRunView, ErrorBody, WorkflowPage, WorkflowView};
 use crate::manage::{WorkflowFilter, MAX_PAGE};
 use crate::workflow::{Definition, NewWorkflow, Workflow, WorkflowStatus};
 
@@ -21,11 +21,33 @@ use crate::workflow::{Definition, NewWorkflow, Workflow, WorkflowStatus};
 const DRY_RUN_TIMES: usize = 5;
 
 /// `GET /api/v1/workflows?status=&owner=&q=&limit=&cursor=`
+#[utoipa::path(
+    get,
+    path = "/api/v1/workflows",
+    tag = "workflows",
+    summary = "List workflows",
+    params(
+        ("status" = Option<String>, Query, description = "active, paused or completed"),
+        ("owner" = Option<String>, Query, description = "One owner's (admin keys only)"),
+        ("q" = Option<String>, Query, description = "Names containing this, any case"),
+        ("limit" = Option<i64>, Query, description = "1 to 100, default 50"),
+        ("cursor" = Option<String>, Query, description = "The previous page's next_cursor")
+    ),
+    responses(
+        (status = 200, description = "A page of workflows, lowest id first", body = WorkflowPage),
+        (status = 400, description = "A bad id, query parameter or cursor (`field` names it)", body = ErrorBody),
+        (status = 403, description = "Another owner's list asked with a user key", body = ErrorBody),
+        (status = 401, description = "No key, an unknown key or a revoked one", body = ErrorBody),
+        (status = 429, description = "Too many failed authentications from this address", body = ErrorBody),
+        (status = 500, description = "A failure on steward's side", body = ErrorBody)
+    ),
+    security(("api_key" = []))
+)]
 pub async fn list(
     State(state): State<ApiState>,
     Extension(caller): Extension<Caller>,
     RawQuery(raw): RawQuery,
-) -> Result<Json<PageView<WorkflowView>>, ApiError> {
+) -> Result<Json<WorkflowPage>, ApiError> {
     let params = input::query(raw.as_deref(), &["status", "owner", "q", "limit", "cursor"])?;
     let status = params
         .get("status")
@@ -55,7 +77,7 @@ pub async fn list(
         .more
         .then(|| page.items.last().map(|w| cursor::after_workflow(w.id)))
         .flatten();
-    Ok(Json(PageView {
+    Ok(Json(WorkflowPage {
         items: page.items.iter().map(WorkflowView::from).collect(),
         next_cursor,
     }))
@@ -63,6 +85,29 @@ pub async fn list(
 
 /// `POST /api/v1/workflows[?dry_run=true]` with a definition
 /// (docs/workflows.md); the owner defaults to the key's user.
+#[utoipa::path(
+    post,
+    path = "/api/v1/workflows",
+    tag = "workflows",
+    summary = "Create a workflow, or check one with dry_run",
+    request_body(content = Object, description = "A workflow definition (docs/workflows.md); `owner` defaults to the key's user"),
+    params(
+        ("dry_run" = Option<bool>, Query, description = "Validate and read it without storing"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key get the first answer")
+    ),
+    responses(
+        (status = 201, description = "Created; `Location` and `ETag` set", body = WorkflowView),
+        (status = 200, description = "The dry run's reading", body = DryRunView),
+        (status = 400, description = "A bad id, query parameter or cursor (`field` names it)", body = ErrorBody),
+        (status = 403, description = "A user key creating for another owner", body = ErrorBody),
+        (status = 409, description = "Not possible in its current state (already paused, no open approval)", body = ErrorBody),
+        (status = 422, description = "A body of the wrong shape or a definition that does not validate (`field` names it)", body = ErrorBody),
+        (status = 401, description = "No key, an unknown key or a revoked one", body = ErrorBody),
+        (status = 429, description = "Too many failed authentications from this address", body = ErrorBody),
+        (status = 500, description = "A failure on steward's side", body = ErrorBody)
+    ),
+    security(("api_key" = []))
+)]
 pub async fn create(
     State(state): State<ApiState>,
     Extension(caller): Extension<Caller>,
@@ -129,29 +174,46 @@ pub fn with_version(workflow: &Workflow) -> Response {
 }
 
 /// What a dry run answers: the definition as read, without storing it.
-fn reading(new: &NewWorkflow, now: chrono::DateTime<chrono::Utc>) -> Value {
+fn reading(new: &NewWorkflow, now: chrono::DateTime<chrono::Utc>) -> DryRunView {
     let schedule = &new.schedule;
-    let next: Vec<String> = schedule
-        .upcoming(now, DRY_RUN_TIMES)
-        .into_iter()
-        .map(instant)
-        .collect();
-    json!({
-        "valid": true,
-        "name": new.definition.name.trim(),
-        "owner": new.definition.owner.trim(),
-        "trigger": {
-            "kind": schedule.kind(),
-            "expression": schedule.expression(),
-            "timezone": schedule.zone.name(),
-            "description": schedule.describe(),
+    DryRunView {
+        valid: true,
+        name: new.definition.name.trim().to_string(),
+        owner: new.definition.owner.trim().to_string(),
+        trigger: DryRunTrigger {
+            kind: schedule.kind(),
+            expression: schedule.expression(),
+            timezone: schedule.zone.name().to_string(),
+            description: schedule.describe(),
         },
-        "next": next,
-        "paused": new.definition.paused,
-    })
+        next: schedule
+            .upcoming(now, DRY_RUN_TIMES)
+            .into_iter()
+            .map(instant)
+            .collect(),
+        paused: new.definition.paused,
+    }
 }
 
 /// `GET /api/v1/workflows/{id}`
+#[utoipa::path(
+    get,
+    path = "/api/v1/workflows/{id}",
+    tag = "workflows",
+    summary = "Read a workflow",
+    params(
+        ("id" = i64, Path, description = "The workflow's id")
+    ),
+    responses(
+        (status = 200, description = "The workflow; `ETag` is its version", body = WorkflowView),
+        (status = 400, description = "A bad id, query parameter or cursor (`field` names it)", body = ErrorBody),
+        (status = 404, description = "No such workflow or run, or one of another user", body = ErrorBody),
+        (status = 401, description = "No key, an unknown key or a revoked one", body = ErrorBody),
+        (status = 429, description = "Too many failed authentications from this address", body = ErrorBody),
+        (status = 500, description = "A failure on steward's side", body = ErrorBody)
+    ),
+    security(("api_key" = []))
+)]
 pub async fn get(
     State(state): State<ApiState>,
     Extension(caller): Extension<Caller>,
@@ -170,6 +232,29 @@ pub async fn get(
 /// `PATCH /api/v1/workflows/{id}` with `If-Match: "<version>"` and a JSON
 /// merge patch (RFC 7396) of the definition; `trigger` and `steps`/`plan`
 /// are replaced whole when given.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/workflows/{id}",
+    tag = "workflows",
+    summary = "Change a workflow (JSON merge patch of its definition)",
+    request_body(content = Object, description = "The definition fields to change; null removes one; trigger and steps are replaced whole"),
+    params(
+        ("id" = i64, Path, description = "The workflow's id"),
+        ("If-Match" = String, Header, description = "The version read (its ETag)")
+    ),
+    responses(
+        (status = 200, description = "The changed workflow, its version one up", body = WorkflowView),
+        (status = 400, description = "A bad id, query parameter or cursor (`field` names it)", body = ErrorBody),
+        (status = 404, description = "No such workflow or run, or one of another user", body = ErrorBody),
+        (status = 422, description = "A body of the wrong shape or a definition that does not validate (`field` names it)", body = ErrorBody),
+        (status = 412, description = "It changed since that version", body = ErrorBody),
+        (status = 428, description = "If-Match is missing", body = ErrorBody),
+        (status = 401, description = "No key, an unknown key or a revoked one", body = ErrorBody),
+        (status = 429, description = "Too many failed authentications from this address", body = ErrorBody),
+        (status = 500, description = "A failure on steward's side", body = ErrorBody)
+    ),
+    security(("api_key" = []))
+)]
 pub async fn patch(
     State(state): State<ApiState>,
     Extension(caller): Extension<Caller>,
@@ -303,6 +388,24 @@ fn merge(target: &mut Value, patch: Value) {
 }
 
 /// `DELETE /api/v1/workflows/{id}`: the workflow and its runs; 204.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/workflows/{id}",
+    tag = "workflows",
+    summary = "Delete a workflow and its runs",
+    params(
+        ("id" = i64, Path, description = "The workflow's id")
+    ),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 400, description = "A bad id, query parameter or cursor (`field` names it)", body = ErrorBody),
+        (status = 404, description = "No such workflow or run, or one of another user", body = ErrorBody),
+        (status = 401, description = "No key, an unknown key or a revoked one", body = ErrorBody),
+        (status = 429, description = "Too many failed authentications from this address", body = ErrorBody),
+        (status = 500, description = "A failure on steward's side", body = ErrorBody)
+    ),
+    security(("api_key" = []))
+)]
 pub async fn delete(
     State(state): State<ApiState>,
     Extension(caller): Extension<Caller>,
