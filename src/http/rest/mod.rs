@@ -10,6 +10,7 @@ mod idempotency;
 mod input;
 pub(crate) mod keys;
 mod openapi;
+mod patch;
 mod runs;
 mod schedule;
 mod view;
@@ -93,7 +94,7 @@ pub fn routes(state: ApiState) -> Router<ApiState> {
         .route(
             "/api/v1/workflows/{id}",
             get(workflows::get)
-                .patch(workflows::patch)
+                .patch(patch::patch)
                 .delete(workflows::delete),
         )
         .route("/api/v1/workflows/{id}/pause", post(actions::pause))

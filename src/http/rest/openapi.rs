@@ -12,7 +12,7 @@ use super::view::{
     DryRunTrigger, DryRunView, ErrorBody, RunPage, RunView, ScheduleView, StepView, TriggerView,
     WorkflowPage, WorkflowView,
 };
-use super::{actions, runs, schedule, workflows};
+use super::{actions, patch, runs, schedule, workflows};
 
 /// The document's description and parts.
 #[derive(OpenApi)]
@@ -25,7 +25,7 @@ use super::{actions, runs, schedule, workflows};
         workflows::list,
         workflows::create,
         workflows::get,
-        workflows::patch,
+        patch::patch,
         workflows::delete,
         actions::pause,
         actions::resume,
