@@ -9,6 +9,11 @@ use super::{to_ms, Context, StoreError};
 /// How long an answer is kept for retries.
 pub const KEPT_FOR: TimeDelta = TimeDelta::hours(24);
 
+/// How long a claim without an answer holds: longer than any request takes
+/// (a run waits at most 30 s), so a claim left by a process that died
+/// mid-request lets go instead of refusing retries for a day.
+pub const IN_FLIGHT_FOR: TimeDelta = TimeDelta::minutes(5);
+
 /// What a key already holds.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Claim {
@@ -35,8 +40,11 @@ pub async fn claim(
         .begin_with("BEGIN IMMEDIATE")
         .await
         .ctx("starting an idempotency claim")?;
-    sqlx::query("DELETE FROM idempotency_keys WHERE created_at < ?")
+    sqlx::query(
+        "DELETE FROM idempotency_keys WHERE created_at < ?1 OR (status IS NULL AND created_at < ?2)",
+    )
         .bind(to_ms(now - KEPT_FOR))
+        .bind(to_ms(now - IN_FLIGHT_FOR))
         .execute(&mut *tx)
         .await
         .ctx("forgetting expired idempotency keys")?;

@@ -31,19 +31,37 @@ pub async fn page(pool: &SqlitePool, query: &PageQuery<'_>) -> Result<Vec<Workfl
             .replace('_', "\\_");
         format!("%{escaped}%")
     });
-    let rows: Vec<Row> = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM workflows \
-         WHERE (?1 IS NULL OR owner = ?1) AND (?2 IS NULL OR status = ?2) \
-         AND (?3 IS NULL OR name LIKE ?3 ESCAPE '\\') AND id > ?4 \
-         ORDER BY id LIMIT ?5"
-    ))
-    .bind(query.owner)
-    .bind(query.status.map(WorkflowStatus::as_str))
-    .bind(pattern)
-    .bind(query.after.unwrap_or(0))
-    .bind(query.limit)
-    .fetch_all(pool)
-    .await
-    .ctx("listing a page of workflows")?;
+    // Only the conditions asked for, so SQLite sees `owner = ?` and walks
+    // the owner index in id order (`?1 IS NULL OR owner = ?1` would make it
+    // scan every workflow from the cursor on).
+    let mut conditions = vec!["id > ?"];
+    if query.owner.is_some() {
+        conditions.push("owner = ?");
+    }
+    if query.status.is_some() {
+        conditions.push("status = ?");
+    }
+    if pattern.is_some() {
+        conditions.push("name LIKE ? ESCAPE '\\'");
+    }
+    let sql = format!(
+        "SELECT {COLUMNS} FROM workflows WHERE {} ORDER BY id LIMIT ?",
+        conditions.join(" AND ")
+    );
+    let mut select = sqlx::query_as::<_, Row>(&sql).bind(query.after.unwrap_or(0));
+    if let Some(owner) = query.owner {
+        select = select.bind(owner);
+    }
+    if let Some(status) = query.status {
+        select = select.bind(status.as_str());
+    }
+    if let Some(pattern) = pattern {
+        select = select.bind(pattern);
+    }
+    let rows = select
+        .bind(query.limit)
+        .fetch_all(pool)
+        .await
+        .ctx("listing a page of workflows")?;
     workflows(rows)
 }

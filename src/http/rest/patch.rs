@@ -174,3 +174,37 @@ fn merge(target: &mut Value, patch: Value) {
         (target, patch) => *target = patch,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_merge_patch_merges_objects_removes_nulls_and_replaces_the_rest() {
+        let mut target = json!({"a": 1, "p": {"x": 1, "y": 2}, "list": [1, 2]});
+        merge(
+            &mut target,
+            json!({"a": 2, "p": {"y": null, "z": 3}, "list": [3]}),
+        );
+        assert_eq!(target, json!({"a": 2, "p": {"x": 1, "z": 3}, "list": [3]}));
+    }
+
+    #[test]
+    fn if_match_reads_strong_weak_and_bare_versions_and_star() {
+        let read = |value: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::IF_MATCH, value.parse().unwrap());
+            if_match(&headers).map_err(|e| e.status)
+        };
+        assert_eq!(read("\"3\""), Ok(Some(3)));
+        assert_eq!(read("W/\"3\""), Ok(Some(3)));
+        assert_eq!(read("3"), Ok(Some(3)));
+        assert_eq!(read("*"), Ok(None));
+        assert_eq!(read("\"abc\""), Err(StatusCode::BAD_REQUEST));
+        assert_eq!(
+            if_match(&HeaderMap::new()).map_err(|e| e.status),
+            Err(StatusCode::PRECONDITION_REQUIRED)
+        );
+    }
+}
