@@ -1,7 +1,8 @@
 //! The command line (clap): `serve`, `chat`, `schedule`, `migrate`, and the
-//! admin commands `workflows` and `runs`.
+//! admin commands `workflows`, `runs` and `keys`.
 
 mod chat;
+mod keys;
 mod runs;
 mod schedule;
 mod workflows;
@@ -10,6 +11,7 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
 pub use chat::{run_chat, ChatArgs};
+pub use keys::{run_keys, KeysCommand};
 pub use runs::{run_runs, RunsArgs};
 pub use schedule::{run_schedule, ScheduleArgs};
 pub use workflows::{run_workflows, WorkflowsCommand};
@@ -42,6 +44,9 @@ pub enum Command {
     Workflows(WorkflowsCommand),
     /// The run log; approve or reject waiting runs.
     Runs(RunsArgs),
+    /// The REST API's per-user keys: create, list, revoke.
+    #[command(subcommand)]
+    Keys(KeysCommand),
 }
 
 /// A command line clap could not read, as `{"error"}` on stdout (exit code

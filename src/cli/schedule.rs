@@ -1,17 +1,16 @@
 //! `steward schedule <phrase or cron> [--tz ZONE] [--now RFC3339] [--count N] [--json]`
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use clap::Args;
 use serde_json::json;
 
 use super::Printed;
 use crate::config::Config;
 use crate::schedule::natural::Context;
-use crate::schedule::{format_local, parse_input, Zone};
+use crate::schedule::{format_local, Reading, Zone};
 use crate::text::clip;
 
-/// The most fire times one call lists.
-const MAX_COUNT: usize = 1_000;
+use crate::schedule::reading::MAX_COUNT;
 
 #[derive(Debug, Args)]
 pub struct ScheduleArgs {
@@ -68,21 +67,12 @@ pub fn run_schedule(args: &ScheduleArgs, config: &Config, clock_now: DateTime<Ut
     }
 }
 
-struct Report {
-    kind: &'static str,
-    expression: String,
-    zone: Zone,
-    description: String,
-    task: Option<String>,
-    next: Vec<DateTime<Utc>>,
-}
-
 fn evaluate(
     args: &ScheduleArgs,
     input: &str,
     config: &Config,
     clock_now: DateTime<Utc>,
-) -> Result<Report, String> {
+) -> Result<Reading, String> {
     let zone = match &args.tz {
         Some(name) => name.parse::<Zone>().map_err(|e| e.to_string())?,
         None => config.default_zone,
@@ -106,39 +96,15 @@ fn evaluate(
         zone,
         min_interval_seconds: config.min_interval_seconds,
     };
-    let parsed = parse_input(input, &context)?;
-    let schedule = parsed.schedule;
-    Ok(Report {
-        kind: schedule.kind(),
-        expression: schedule.expression(),
-        zone: schedule.zone,
-        description: schedule.describe(),
-        task: parsed.task,
-        next: schedule.upcoming(now, args.count),
-    })
+    Reading::of(input, &context, args.count)
 }
 
-impl Report {
-    fn to_json(&self, input: &str) -> serde_json::Value {
-        let next: Vec<String> = self
-            .next
-            .iter()
-            .map(|at| {
-                at.with_timezone(&self.zone.tz())
-                    .to_rfc3339_opts(SecondsFormat::Secs, false)
-            })
-            .collect();
-        json!({
-            "input": input,
-            "kind": self.kind,
-            "expression": self.expression,
-            "timezone": self.zone.name(),
-            "description": self.description,
-            "task": self.task,
-            "next": next,
-        })
-    }
+/// The plain `steward schedule`.
+trait ToText {
+    fn to_text(&self, input: &str) -> String;
+}
 
+impl ToText for Reading {
     fn to_text(&self, input: &str) -> String {
         let mut out = format!("{}\n", self.description);
         out.push_str(&format!("  input:       {input}\n"));

@@ -40,7 +40,7 @@ pub fn authorize(state: &ApiState, headers: &HeaderMap, peer: SocketAddr) -> Res
     }
 }
 
-fn too_many(seconds: u64) -> ApiError {
+pub(super) fn too_many(seconds: u64) -> ApiError {
     ApiError {
         retry_after: Some(seconds),
         ..ApiError::new(
@@ -52,20 +52,20 @@ fn too_many(seconds: u64) -> ApiError {
 
 /// The token of an `Authorization: Bearer <token>` value; the scheme is
 /// case-insensitive.
-fn bearer(value: &str) -> Option<&str> {
+pub(super) fn bearer(value: &str) -> Option<&str> {
     let (scheme, token) = value.trim().split_once([' ', '\t'])?;
     let token = token.trim();
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }
 
-fn same(a: &[u8], b: &[u8]) -> bool {
+pub(super) fn same(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// Whose failures count together: one IPv4 address, or one IPv6 /64 (what a
 /// single customer is usually given, so rotating addresses inside it gains
 /// nothing).
-fn client_key(ip: IpAddr) -> String {
+pub(super) fn client_key(ip: IpAddr) -> String {
     match ip {
         IpAddr::V4(v4) => v4.to_string(),
         IpAddr::V6(v6) => match v6.to_ipv4_mapped() {

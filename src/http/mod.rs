@@ -1,6 +1,7 @@
 //! The HTTP server (axum routes on a hyper listener with connection limits,
 //! `server.rs`): `GET /healthz`, the webhook chat API (`POST /api/v1/chat`),
-//! and Telegram's webhook when it is on.
+//! the REST API (`rest/`, `/api/v1/...` with per-user keys), and Telegram's
+//! webhook when it is on.
 
 mod activity;
 mod auth;
@@ -10,6 +11,7 @@ mod deadline;
 mod error;
 mod ids;
 mod rate;
+pub mod rest;
 mod server;
 
 use axum::routing::{get, post};
@@ -41,6 +43,8 @@ pub struct ApiState {
     pub callback_pin: Option<String>,
     /// Where conversations' callback URLs may point.
     pub callback_policy: crate::egress::Policy,
+    /// The REST API's use cases and settings.
+    pub rest: Arc<rest::Rest>,
 }
 
 /// The routes; `extra` (Telegram's webhook) is merged in.
@@ -48,6 +52,7 @@ pub fn router(state: ApiState, extra: Option<Router>) -> Router {
     let api = Router::new()
         .route("/healthz", get(health))
         .route("/api/v1/chat", post(chat_api::chat))
+        .merge(rest::routes(state.clone()))
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
         .with_state(state);

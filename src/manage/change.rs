@@ -126,6 +126,33 @@ impl Change<'_> {
         Ok(next)
     }
 
+    /// Replaces the whole definition of workflow `id` (its home chat,
+    /// policies and placeholder values too), when it is still at `version`
+    /// (else [`ManageError::Stale`]); returns its next run and new version.
+    pub async fn update_at_version(
+        &mut self,
+        id: i64,
+        new: &NewWorkflow,
+        version: Option<i64>,
+    ) -> Result<(Option<DateTime<Utc>>, i64), ManageError> {
+        let current = self.workflow(id).await?;
+        if let Some(given) = version.filter(|v| *v != current.version) {
+            return Err(ManageError::Stale {
+                id,
+                given,
+                current: current.version,
+            });
+        }
+        if new.definition.owner.trim() != current.owner {
+            return Err(ManageError::Invalid(
+                "owner: a workflow's owner can't be changed; copy it instead".into(),
+            ));
+        }
+        let next = self.update(id, new).await?;
+        workflows::set_settings(&mut self.tx, id, &new.definition).await?;
+        Ok((next, current.version + 1))
+    }
+
     /// Deletes workflow `id` and its runs.
     pub async fn delete(&mut self, id: i64) -> Result<(), ManageError> {
         let workflow = self.workflow(id).await?;

@@ -23,6 +23,10 @@ pub enum ManageError {
     /// changed by someone else since the draft).
     #[error("{0}")]
     Conflict(String),
+    /// A change named the version it was made on, and the workflow has
+    /// moved on since (someone else changed it).
+    #[error("workflow #{id} changed since version {given}: it is at version {current}; read it again and redo the change")]
+    Stale { id: i64, given: i64, current: i64 },
     #[error("the store failed: {0}")]
     Store(#[from] StoreError),
 }

@@ -63,6 +63,7 @@ impl Manager {
                 statuses: query.statuses.clone(),
                 since: query.since,
                 until: query.until,
+                before: None,
                 limit: query.limit,
             },
         )

@@ -11,9 +11,11 @@
 mod actor;
 mod approve;
 mod change;
+mod copy;
 mod error;
 mod history;
 mod next;
+mod pages;
 mod pause;
 mod run;
 
@@ -30,6 +32,7 @@ pub use actor::Actor;
 pub use change::{Change, Created, DraftClaim};
 pub use error::ManageError;
 pub use history::RunQuery;
+pub use pages::{Page, RunFilter, WorkflowFilter, MAX_PAGE};
 
 /// How manage starts runs and tells the scheduler to look again; the app
 /// implements it over its scheduler.

@@ -18,6 +18,19 @@ impl Manager {
         id: i64,
         wait: Option<Duration>,
     ) -> Result<Run, ManageError> {
+        self.run_with_input(actor, id, None, wait).await
+    }
+
+    /// [`Manager::run_now`] with `input` for the run's `${input...}`
+    /// references. With a `wait` of zero it returns as soon as the run is
+    /// recorded and started.
+    pub async fn run_with_input(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: Option<&serde_json::Value>,
+        wait: Option<Duration>,
+    ) -> Result<Run, ManageError> {
         let now = self.now();
         let workflow = self.workflow(actor, id).await?;
         let mut tx = self.store.begin_write().await?;
@@ -31,7 +44,7 @@ impl Manager {
                 trigger: RunTrigger::Manual.as_str(),
                 scheduled_for: slot,
                 status: RunStatus::Running,
-                input: None,
+                input,
                 error: None,
                 lease: Some((&self.node, now + self.lease)),
             };

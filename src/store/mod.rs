@@ -5,11 +5,13 @@
 //! compose into one transaction take a `&mut SqliteConnection`; the rest take
 //! the [`Store`].
 
+pub mod api_keys;
 pub mod approvals;
 pub mod audit;
 pub mod callbacks;
 pub mod conversations;
 pub mod health;
+pub mod idempotency;
 mod key_check;
 pub mod log_writer;
 pub mod outbox;
@@ -17,6 +19,7 @@ pub mod runs;
 pub mod sealed;
 pub mod steps;
 pub mod users;
+pub mod workflow_pages;
 pub mod workflows;
 
 use chrono::{DateTime, TimeZone, Utc};

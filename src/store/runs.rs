@@ -205,6 +205,9 @@ pub struct HistoryQuery<'a> {
     /// Runs whose slot is in `[since, until)`.
     pub since: Option<DateTime<Utc>>,
     pub until: Option<DateTime<Utc>>,
+    /// Only runs after this one in the order (slot, id), newest first: a
+    /// page's cursor.
+    pub before: Option<(DateTime<Utc>, i64)>,
     pub limit: i64,
 }
 
@@ -220,6 +223,7 @@ pub async fn history(
          WHERE (?1 IS NULL OR w.owner = ?1) AND (?2 IS NULL OR r.workflow_id = ?2) \
          AND (?3 = '[]' OR r.status IN (SELECT value FROM json_each(?3))) \
          AND (?4 IS NULL OR r.scheduled_for >= ?4) AND (?5 IS NULL OR r.scheduled_for < ?5) \
+         AND (?7 IS NULL OR (r.scheduled_for, r.id) < (?7, ?8)) \
          ORDER BY r.scheduled_for DESC, r.id DESC LIMIT ?6",
         COLUMNS
             .split(", ")
@@ -234,6 +238,8 @@ pub async fn history(
     .bind(query.since.map(to_ms))
     .bind(query.until.map(to_ms))
     .bind(query.limit)
+    .bind(query.before.map(|(at, _)| to_ms(at)))
+    .bind(query.before.map(|(_, id)| id))
     .fetch_all(pool)
     .await
     .ctx("reading the run history")?;

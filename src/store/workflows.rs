@@ -10,7 +10,7 @@ use crate::schedule::{Schedule, Zone};
 use crate::workflow::{NewWorkflow, Workflow, WorkflowStatus};
 
 #[derive(sqlx::FromRow)]
-struct Row {
+pub(super) struct Row {
     id: i64,
     owner: String,
     home_chat: Option<String>,
@@ -37,7 +37,7 @@ struct Row {
     updated_at: i64,
 }
 
-const COLUMNS: &str =
+pub(super) const COLUMNS: &str =
     "id, owner, home_chat, name, instruction, plan, trigger_kind, trigger_expression, \
     trigger_anchor, timezone, policies, guardrails, placeholders, status, paused_note, next_run, \
     skip_slot, snooze_slot, snooze_until, resume_at, consecutive_failures, version, created_at, updated_at";
@@ -92,7 +92,7 @@ impl Row {
 }
 
 /// Rows to workflows, the first that does not open failing all.
-fn workflows(rows: Vec<Row>) -> Result<Vec<Workflow>, StoreError> {
+pub(super) fn workflows(rows: Vec<Row>) -> Result<Vec<Workflow>, StoreError> {
     rows.into_iter().map(Row::into_workflow).collect()
 }
 
@@ -511,4 +511,25 @@ pub async fn delete(conn: &mut SqliteConnection, id: i64) -> Result<bool, StoreE
 /// JSON for a TEXT column.
 fn to_json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| "{}".into())
+}
+
+/// Sets what [`replace_definition`] leaves alone: the home chat, the
+/// policies and the placeholder values (sealed as on insert).
+pub async fn set_settings(
+    conn: &mut SqliteConnection,
+    id: i64,
+    definition: &crate::workflow::Definition,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE workflows SET home_chat = ?, policies = ?, placeholders = ? WHERE id = ?")
+        .bind(&definition.home_chat)
+        .bind(to_json(&definition.policies))
+        .bind(sealed::json(
+            &to_json(&definition.placeholders),
+            Whole::EveryString,
+        ))
+        .bind(id)
+        .execute(conn)
+        .await
+        .ctx("updating a workflow's settings")?;
+    Ok(())
 }

@@ -7,6 +7,7 @@ pub mod policy;
 pub mod redact;
 pub mod run;
 pub mod template;
+mod to_definition;
 
 pub use plan::{
     is_tool_name, Action, Check, Op, Plan, PlanError, Step, WorkflowRef, BUILTIN_TOOLS,
@@ -184,17 +185,23 @@ impl Definition {
         default_zone: Zone,
         min_interval_seconds: i64,
     ) -> Result<NewWorkflow, String> {
-        let name = self.name.trim();
-        if name.is_empty() || name.chars().count() > 100 {
-            return Err("a workflow needs a name of 1 to 100 characters".into());
-        }
-        if self.owner.trim().is_empty() {
-            return Err(format!("workflow '{name}' has no owner"));
-        }
+        self.validate_fields(now, default_zone, min_interval_seconds)
+            .map_err(|e| e.message)
+    }
+
+    /// [`Definition::validate`], with the field each error is about.
+    pub fn validate_fields(
+        self,
+        now: DateTime<Utc>,
+        default_zone: Zone,
+        min_interval_seconds: i64,
+    ) -> Result<NewWorkflow, DefinitionError> {
+        let name = self.check_names()?;
+        let fail = |e: String| DefinitionError::new("trigger", format!("workflow '{name}': {e}"));
         let zone = match &self.trigger.timezone {
-            Some(tz) => tz
-                .parse::<Zone>()
-                .map_err(|e| format!("workflow '{name}': {e}"))?,
+            Some(tz) => tz.parse::<Zone>().map_err(|e| {
+                DefinitionError::new("trigger.timezone", format!("workflow '{name}': {e}"))
+            })?,
             None => default_zone,
         };
         let context = Context {
@@ -202,49 +209,105 @@ impl Definition {
             zone,
             min_interval_seconds,
         };
-        let schedule = match (&self.trigger.schedule, &self.trigger.kind, &self.trigger.expression) {
-            (Some(text), None, None) => parse_input(text, &context)
-                .map_err(|e| format!("workflow '{name}': {e}"))?
-                .schedule,
-            (None, Some(kind), expression) if kind == "manual" => {
-                let _ = expression;
+        let schedule = match (
+            &self.trigger.schedule,
+            &self.trigger.kind,
+            &self.trigger.expression,
+        ) {
+            (Some(text), None, None) => parse_input(text, &context).map_err(fail)?.schedule,
+            (None, Some(kind), _) if kind == "manual" => {
                 Schedule::new(crate::schedule::Trigger::Manual, zone)
             }
             (None, Some(kind), Some(expression)) => {
-                let parsed = parse_input(expression, &context)
-                    .map_err(|e| format!("workflow '{name}': {e}"))?
-                    .schedule;
+                let parsed = parse_input(expression, &context).map_err(fail)?.schedule;
                 if parsed.kind() != kind {
-                    return Err(format!(
-                        "workflow '{name}': the expression is {} but the kind says {kind}",
+                    return Err(fail(format!(
+                        "the expression is {} but the kind says {kind}",
                         parsed.kind()
-                    ));
+                    )));
                 }
                 parsed
             }
             _ => {
-                return Err(format!(
-                    "workflow '{name}': the trigger needs either \"schedule\" or \"kind\" with \"expression\""
+                return Err(fail(
+                    "the trigger needs either \"schedule\" or \"kind\" with \"expression\"".into(),
                 ))
             }
+        };
+        self.validate_with_schedule(schedule)
+    }
+
+    /// Checks everything but the trigger, which is `schedule` (a stored
+    /// workflow's, kept as it is when a change leaves the trigger alone).
+    pub fn validate_with_schedule(
+        self,
+        schedule: Schedule,
+    ) -> Result<NewWorkflow, DefinitionError> {
+        let name = self.check_names()?;
+        let field = if self.steps.is_some() {
+            "steps"
+        } else {
+            "plan"
         };
         let plan = match (&self.plan, &self.steps) {
             (Some(plan), None) => plan.clone(),
             (None, Some(steps)) => serde_json::json!({ "steps": steps }),
-            (None, None) => return Err(format!("workflow '{name}' has no plan")),
+            (None, None) => {
+                return Err(DefinitionError::new(
+                    "steps",
+                    format!("workflow '{name}' has no plan"),
+                ))
+            }
             (Some(_), Some(_)) => {
-                return Err(format!(
-                    "workflow '{name}': give \"plan\" or \"steps\", not both"
+                return Err(DefinitionError::new(
+                    "steps",
+                    format!("workflow '{name}': give \"plan\" or \"steps\", not both"),
                 ))
             }
         };
         let plan_json = plan.to_string();
         Plan::parse(&plan_json, &self.placeholders)
-            .map_err(|e| format!("workflow '{name}': {e}"))?;
+            .map_err(|e| DefinitionError::new(field, format!("workflow '{name}': {e}")))?;
         Ok(NewWorkflow {
             definition: self,
             schedule,
             plan_json,
         })
+    }
+
+    /// The trimmed name, when name and owner are there.
+    fn check_names(&self) -> Result<String, DefinitionError> {
+        let name = self.name.trim();
+        if name.is_empty() || name.chars().count() > 100 {
+            return Err(DefinitionError::new(
+                "name",
+                "a workflow needs a name of 1 to 100 characters",
+            ));
+        }
+        if self.owner.trim().is_empty() {
+            return Err(DefinitionError::new(
+                "owner",
+                format!("workflow '{name}' has no owner"),
+            ));
+        }
+        Ok(name.to_string())
+    }
+}
+
+/// Why a definition was refused, and which of its fields.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct DefinitionError {
+    /// The field, as a JSON path in the definition (`trigger`, `steps`).
+    pub field: &'static str,
+    pub message: String,
+}
+
+impl DefinitionError {
+    fn new(field: &'static str, message: impl Into<String>) -> DefinitionError {
+        DefinitionError {
+            field,
+            message: message.into(),
+        }
     }
 }

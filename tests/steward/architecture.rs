@@ -37,7 +37,12 @@ const MAY_IMPORT: &[(&str, &[&str])] = &[
         "chat",
         &["agent", "workflow", "store", "config", "egress", "clock"],
     ),
-    ("http", &["agent", "manage", "config", "egress", "store"]),
+    (
+        "http",
+        &[
+            "agent", "manage", "config", "egress", "store", "schedule", "workflow", "clock",
+        ],
+    ),
     ("config", &["schedule", "llm", "egress", "engine", "crypt"]),
 ];
 
@@ -73,7 +78,17 @@ const ONLY_PARTS: &[(&str, &str, &[&str])] = &[
             "StoreError",
         ],
     ),
-    ("http", "store", &["callbacks", "Store", "StoreError"]),
+    (
+        "http",
+        "store",
+        &[
+            "callbacks",
+            "api_keys",
+            "idempotency",
+            "Store",
+            "StoreError",
+        ],
+    ),
     ("config", "engine", &["mcp"]),
 ];
 

@@ -1,12 +1,20 @@
 //! steward's integration tests, compiled as one binary (CONVENTIONS: tests read
 //! as sentences; helpers in `helpers.rs`).
 
+mod api_client;
+mod api_schema;
 mod fake_http;
 mod fake_openai;
 mod fake_telegram;
 mod helpers;
 
 mod agent_approval_serve;
+mod api_actions;
+mod api_keys;
+mod api_openapi;
+mod api_pages;
+mod api_runs;
+mod api_workflows;
 mod architecture;
 mod chat_api;
 mod chat_api_auth;
