@@ -415,8 +415,11 @@ pub fn usage_words(usage: &Usage) -> Option<String> {
         n => format!("{n} tool calls"),
     };
     let mut words = format!("{calls}, {} tokens", thousands(usage.tokens()));
-    if usage.cost_usd > 0.0 {
-        words.push_str(&format!(", ${:.4}", usage.cost_usd));
+    match usage.cost_usd {
+        Some(cost) if cost > 0.0 => words.push_str(&format!(", ${cost:.4}")),
+        Some(_) => {}
+        // A model without a price: not free, just not counted.
+        None => words.push_str(", cost not counted"),
     }
     Some(words)
 }
@@ -510,7 +513,7 @@ mod tests {
             tool_calls: 2,
             prompt_tokens: 1_200,
             completion_tokens: 40,
-            cost_usd: 0.000204,
+            cost_usd: Some(0.000204),
             ..Usage::default()
         };
         let done = run(

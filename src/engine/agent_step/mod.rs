@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 
 use super::runner::Runner;
 use super::Stop;
-use crate::llm::{Message, Role, ToolCall, ToolSpec};
+use crate::llm::{Message, Purpose, Role, ToolCall, ToolSpec};
 use crate::text::clip_counted as clip;
 use crate::workflow::{Step, Usage, BUILTIN_TOOLS};
 
@@ -181,26 +181,22 @@ pub(super) async fn run(
         }
         check_time(runner)?;
         check_budgets(runner, usage)?;
-        let messages: Vec<Message> = opening
+        let mut messages: Vec<Message> = opening
             .iter()
             .chain(transcript.messages.iter())
             .cloned()
             .collect();
-        let completion =
-            tokio::time::timeout_at(runner.deadline, model.complete(&messages, &toolbox.specs))
-                .await
-                .map_err(|_| timed_out(runner))?
-                .map_err(|e| fail(format!("the language model failed: {e}")))?;
-        usage.model_calls += 1;
-        usage.prompt_tokens += completion.usage.prompt_tokens;
-        usage.completion_tokens += completion.usage.completion_tokens;
-        if let Some(price) = price {
-            usage.cost_usd += price.cost(
-                completion.usage.prompt_tokens,
-                completion.usage.completion_tokens,
-            );
+        let mut completion = ask(runner, &step.id, model.as_ref(), &messages, &toolbox, usage, price).await?;
+        if completion.cut_off {
+            // Never taken as a whole answer: once more, asked to be brief.
+            messages.push(Message::system(CUT_OFF_AGAIN));
+            completion = ask(runner, &step.id, model.as_ref(), &messages, &toolbox, usage, price).await?;
+            if completion.cut_off {
+                return Err(fail(
+                    "the language model's answer was cut off at its length limit twice; ask for a shorter answer in the instruction, or raise STEWARD_LLM_MAX_TOKENS_STEP".into(),
+                ));
+            }
         }
-        check_budgets(runner, usage)?;
         let message = completion.message;
         if message.tool_calls.is_empty() {
             return Ok(json!({
@@ -217,6 +213,49 @@ pub(super) async fn run(
         });
         transcript.queue = message.tool_calls;
     }
+}
+
+/// The system note after an answer cut off at the length limit.
+const CUT_OFF_AGAIN: &str = "Your last answer was cut off at the length limit and was discarded. Answer again much more briefly: at most a few sentences, or one tool call.";
+
+/// One completion of the step, within the run's time, counted in `usage`
+/// (an unpriced model leaves the cost uncounted) and checked against the
+/// budgets.
+async fn ask(
+    runner: &Runner<'_>,
+    step: &str,
+    model: &dyn crate::llm::ChatModel,
+    messages: &[Message],
+    toolbox: &Toolbox,
+    usage: &mut Usage,
+    price: Option<crate::llm::Price>,
+) -> Result<crate::llm::Completion, Stop> {
+    let completion = tokio::time::timeout_at(
+        runner.deadline,
+        model.complete(Purpose::Step, messages, &toolbox.specs),
+    )
+    .await
+    .map_err(|_| timed_out(runner))?
+    .map_err(|e| Stop::Failed(format!("step '{step}': the language model failed: {e}")))?;
+    usage.model_calls += 1;
+    usage.prompt_tokens += completion.usage.prompt_tokens;
+    usage.completion_tokens += completion.usage.completion_tokens;
+    let cost = price.map(|price| {
+        price.cost(
+            completion.usage.prompt_tokens,
+            completion.usage.completion_tokens,
+        )
+    });
+    if cost.is_none() {
+        tracing::info!(
+            run = runner.run.id,
+            model = model.model(),
+            "cost not counted: no price is configured for this model (STEWARD_LLM_PRICES)"
+        );
+    }
+    usage.add_cost(cost);
+    check_budgets(runner, usage)?;
+    Ok(completion)
 }
 
 /// The tools `names` offers: built-ins by name, MCP tools as `server.tool`
@@ -365,10 +404,10 @@ fn check_budgets(runner: &Runner<'_>, step: &Usage) -> Result<(), Stop> {
             limits.max_tokens
         )));
     }
-    if total.cost_usd > limits.max_cost_usd {
+    if let Some(cost) = total.cost_usd.filter(|cost| *cost > limits.max_cost_usd) {
         return Err(Stop::Guardrail(format!(
-            "the run cost ${:.4}, over its budget of ${:.4}",
-            total.cost_usd, limits.max_cost_usd
+            "the run cost ${cost:.4}, over its budget of ${:.4}",
+            limits.max_cost_usd
         )));
     }
     Ok(())
