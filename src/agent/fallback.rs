@@ -108,20 +108,32 @@ mod tests {
     fn each_cause_is_named_with_its_fix_and_nothing_internal() {
         let cases = [
             (failed(LlmErrorKind::ContextTooLong), "context is too small"),
-            (failed(LlmErrorKind::Refused { status: 401 }), "OPENAI_API_KEY"),
-            (failed(LlmErrorKind::Refused { status: 404 }), "doesn't know the model 'm'"),
+            (
+                failed(LlmErrorKind::Refused { status: 401 }),
+                "OPENAI_API_KEY",
+            ),
+            (
+                failed(LlmErrorKind::Refused { status: 404 }),
+                "doesn't know the model 'm'",
+            ),
             (failed(LlmErrorKind::Refused { status: 429 }), "limiting"),
             (failed(LlmErrorKind::Refused { status: 503 }), "unavailable"),
             (failed(LlmErrorKind::Unreachable), "unavailable"),
             (failed(LlmErrorKind::TimedOut), "didn't answer in time"),
-            (Unanswered::Deadline(Duration::from_secs(30)), "longer than 30 s"),
+            (
+                Unanswered::Deadline(Duration::from_secs(30)),
+                "longer than 30 s",
+            ),
             (Unanswered::CutOff, "cut off"),
         ];
         for (unanswered, words) in cases {
             let note = unanswered.note("m");
             assert!(note.contains(words), "{note}");
             assert!(note.contains("simple grammar"), "{note}");
-            assert!(!note.contains("sk-secret") && !note.contains("http://x"), "{note}");
+            assert!(
+                !note.contains("sk-secret") && !note.contains("http://x"),
+                "{note}"
+            );
         }
     }
 

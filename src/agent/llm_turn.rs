@@ -56,12 +56,19 @@ pub async fn reply(turn: &mut Turn, agent: &Agent, text: &str) -> Result<Reply, 
         let message = match asked {
             Ok(completion) => completion.message,
             Err(unanswered) => {
-                tracing::warn!(?unanswered, "the language model gave no answer; answering offline");
+                tracing::warn!(
+                    ?unanswered,
+                    "the language model gave no answer; answering offline"
+                );
                 if done.is_empty() {
                     return Err(unanswered);
                 }
                 let name = model.model();
-                let text = format!("{} What I did: {}", unanswered.partway(name), done.join(" "));
+                let text = format!(
+                    "{} What I did: {}",
+                    unanswered.partway(name),
+                    done.join(" ")
+                );
                 return Ok(finish(turn, agent, text));
             }
         };
@@ -117,7 +124,10 @@ fn with_history(
             .settings
             .history_tokens
             .saturating_sub(history::estimate_tokens(&said.content));
-        let start = turn.history.len().saturating_sub(agent.settings.history_messages);
+        let start = turn
+            .history
+            .len()
+            .saturating_sub(agent.settings.history_messages);
         for earlier in history::within(&turn.history[start..], budget) {
             messages.push(match earlier.role.as_str() {
                 "assistant" => Message::assistant(earlier.text.clone()),
@@ -152,7 +162,10 @@ async fn ask(
             }
             return Ok(completion);
         }
-        tracing::warn!(attempt, "the model's answer was cut off at its length limit");
+        tracing::warn!(
+            attempt,
+            "the model's answer was cut off at its length limit"
+        );
         if attempt == 0 {
             messages.push(Message::system(CUT_OFF_AGAIN));
         }
@@ -180,7 +193,8 @@ async fn call_tool(
             if outcome.ok {
                 done.push(outcome.text.clone());
             }
-            let result = json!({ "ok": outcome.ok, "result": outcome.value, "summary": outcome.text });
+            let result =
+                json!({ "ok": outcome.ok, "result": outcome.value, "summary": outcome.text });
             vault.seal_value(&result)
         }
         parsed => {

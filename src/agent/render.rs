@@ -536,6 +536,21 @@ mod tests {
             run_outcome(&stopped),
             "guardrail in 3.1 s (2 tool calls, 1,240 tokens, $0.0002): stopped by a guardrail: the run reached its limit of 2 tool calls"
         );
+        // A model without a price: its cost is not counted, not free.
+        let uncounted = Usage {
+            cost_usd: None,
+            ..Usage::default()
+        };
+        let uncounted = Usage {
+            model_calls: 1,
+            prompt_tokens: 900,
+            completion_tokens: 12,
+            ..uncounted
+        };
+        assert_eq!(
+            usage_words(&uncounted).as_deref(),
+            Some("0 tool calls, 912 tokens, cost not counted")
+        );
         // Runs without the model say nothing about it.
         let plain = run(RunStatus::Succeeded, None, Usage::default(), None);
         assert_eq!(

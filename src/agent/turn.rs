@@ -330,7 +330,10 @@ impl Turn {
         let said = mask.secrets(&said);
         let keep = agent.settings.history_messages.max(2);
         let answered = match &self.note {
-            Some(note) => reply.text.strip_prefix(note.as_str()).unwrap_or(&reply.text),
+            Some(note) => reply
+                .text
+                .strip_prefix(note.as_str())
+                .unwrap_or(&reply.text),
             None => &reply.text,
         };
         self.history.push(Said {

@@ -11,7 +11,7 @@ pub mod openai;
 mod prices;
 pub mod prompt;
 
-pub use openai::{LlmConfig, LlmConfigError, OpenAi};
+pub use openai::{LlmConfig, LlmConfigError, MaxTokens, OpenAi};
 pub use prices::{Price, Prices};
 
 use async_trait::async_trait;

@@ -186,11 +186,29 @@ pub(super) async fn run(
             .chain(transcript.messages.iter())
             .cloned()
             .collect();
-        let mut completion = ask(runner, &step.id, model.as_ref(), &messages, &toolbox, usage, price).await?;
+        let mut completion = ask(
+            runner,
+            &step.id,
+            model.as_ref(),
+            &messages,
+            &toolbox,
+            usage,
+            price,
+        )
+        .await?;
         if completion.cut_off {
             // Never taken as a whole answer: once more, asked to be brief.
             messages.push(Message::system(CUT_OFF_AGAIN));
-            completion = ask(runner, &step.id, model.as_ref(), &messages, &toolbox, usage, price).await?;
+            completion = ask(
+                runner,
+                &step.id,
+                model.as_ref(),
+                &messages,
+                &toolbox,
+                usage,
+                price,
+            )
+            .await?;
             if completion.cut_off {
                 return Err(fail(
                     "the language model's answer was cut off at its length limit twice; ask for a shorter answer in the instruction, or raise STEWARD_LLM_MAX_TOKENS_STEP".into(),

@@ -134,14 +134,17 @@ impl LlmConfig {
                 .ok_or_else(|| LlmConfigError::Positive(name, value.to_string()))
         };
         let max_tokens = MaxTokens {
-            chat: positive("STEWARD_LLM_MAX_TOKENS_CHAT", DEFAULT_MAX_TOKENS_CHAT.into())?,
-            step: positive("STEWARD_LLM_MAX_TOKENS_STEP", DEFAULT_MAX_TOKENS_STEP.into())?,
+            chat: positive(
+                "STEWARD_LLM_MAX_TOKENS_CHAT",
+                DEFAULT_MAX_TOKENS_CHAT.into(),
+            )?,
+            step: positive(
+                "STEWARD_LLM_MAX_TOKENS_STEP",
+                DEFAULT_MAX_TOKENS_STEP.into(),
+            )?,
         };
         let turn_seconds = positive("STEWARD_LLM_TURN_SECONDS", DEFAULT_TURN_SECONDS)?;
-        let history_tokens = positive(
-            "STEWARD_LLM_HISTORY_TOKENS",
-            DEFAULT_HISTORY_TOKENS as u64,
-        )?;
+        let history_tokens = positive("STEWARD_LLM_HISTORY_TOKENS", DEFAULT_HISTORY_TOKENS as u64)?;
         Ok(Some(LlmConfig {
             api_key,
             base_url,
@@ -216,7 +219,13 @@ mod tests {
         assert_eq!(config.max_retries, 3);
         assert_eq!(config.backoff, Duration::from_millis(500));
         assert_eq!(config.timeout, Duration::from_secs(60));
-        assert_eq!(config.max_tokens, MaxTokens { chat: 1024, step: 2048 });
+        assert_eq!(
+            config.max_tokens,
+            MaxTokens {
+                chat: 1024,
+                step: 2048
+            }
+        );
         assert_eq!(config.turn_deadline, Duration::from_secs(30));
         assert_eq!(config.history_tokens, 1500);
     }
@@ -232,7 +241,13 @@ mod tests {
         ])
         .unwrap()
         .unwrap();
-        assert_eq!(config.max_tokens, MaxTokens { chat: 256, step: 512 });
+        assert_eq!(
+            config.max_tokens,
+            MaxTokens {
+                chat: 256,
+                step: 512
+            }
+        );
         assert_eq!(config.turn_deadline, Duration::from_secs(5));
         assert_eq!(config.history_tokens, 800);
         for name in [

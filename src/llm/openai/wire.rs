@@ -383,16 +383,19 @@ mod tests {
         let refusal = |status: u16, message: &str, code: Option<&str>| Refusal {
             status,
             retry_after: None,
-            error: Some(ApiError {
-                message: message.into(),
-                r#type: None,
-                param: None,
-                code: code.map(String::from),
-            }),
+            error: serde_json::from_value::<ApiError>(
+                json!({"message": message, "type": null, "param": null, "code": code}),
+            )
+            .ok(),
             excerpt: String::new(),
         };
         assert!(refusal(400, "request (2114 tokens) exceeds the available context size (512 tokens), try increasing it", None).context_too_long());
-        assert!(refusal(400, "This model's maximum context length is 8192 tokens.", None).context_too_long());
+        assert!(refusal(
+            400,
+            "This model's maximum context length is 8192 tokens.",
+            None
+        )
+        .context_too_long());
         assert!(refusal(400, "too long", Some("context_length_exceeded")).context_too_long());
         assert!(!refusal(400, "Invalid 'temperature'", None).context_too_long());
         assert!(!refusal(500, "exceeds the available context size", None).context_too_long());
