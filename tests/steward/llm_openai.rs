@@ -10,7 +10,7 @@ use crate::fake_openai::{error_body, FakeOpenAi, Reply, COMPLETION_TOKENS, PROMP
 
 const KEY: &str = "sk-test-0123456789abcdef";
 
-fn config(server: &FakeOpenAi) -> LlmConfig {
+pub(crate) fn config(server: &FakeOpenAi) -> LlmConfig {
     LlmConfig {
         api_key: Some(KEY.into()),
         base_url: server.base_url.clone(),
@@ -25,11 +25,11 @@ fn config(server: &FakeOpenAi) -> LlmConfig {
     }
 }
 
-fn model(server: &FakeOpenAi) -> OpenAi {
+pub(crate) fn model(server: &FakeOpenAi) -> OpenAi {
     OpenAi::new(config(server)).unwrap()
 }
 
-fn hello() -> Vec<Message> {
+pub(crate) fn hello() -> Vec<Message> {
     vec![Message::user("hello")]
 }
 

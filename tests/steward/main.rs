@@ -32,6 +32,7 @@ mod engine_egress;
 mod engine_steps;
 mod http_limits;
 mod llm_openai;
+mod llm_openai_limits;
 mod mcp;
 mod schedule_bad_input;
 mod schedule_calendar_edges;
