@@ -20,6 +20,7 @@ pub(super) async fn create(turn: &mut Turn, agent: &Agent, spec: &Spec) -> Resul
             now,
             agent.settings.min_interval_seconds,
         )
+        .and_then(|new| cost_counted(spec, agent).map(|()| new))
         .map_err(|e| format!("I can't create it: {e}. Change the draft or say cancel."))?;
     let mut change = agent
         .manage
@@ -70,6 +71,7 @@ pub(super) async fn update(
             now,
             agent.settings.min_interval_seconds,
         )
+        .and_then(|new| cost_counted(spec, agent).map(|()| new))
         .map_err(|e| format!("I can't save it: {e}. Change the draft or say cancel."))?;
     let mut change = agent
         .manage
@@ -135,4 +137,23 @@ pub(super) async fn delete(
         json!({ "id": id, "deleted": true }),
     );
     Ok(format!("Deleted #{id} \"{name}\" and its run history."))
+}
+
+/// A workflow that thinks with a model whose price is unknown cannot have a
+/// cost budget of its own: its cost is not counted, so the budget would
+/// never stop it. (The default budget stays, shown as not counted.)
+fn cost_counted(spec: &Spec, agent: &Agent) -> Result<(), String> {
+    let budget = spec.guardrails.max_cost_usd;
+    let own_budget = budget != crate::workflow::Guardrails::default().max_cost_usd;
+    let Some(model) = agent.model.as_ref() else {
+        return Ok(());
+    };
+    if !spec.needs_llm() || !own_budget || agent.settings.price_known {
+        return Ok(());
+    }
+    Err(format!(
+        "it has a cost budget of ${budget:.2}, but no price is configured for the model '{}', so its cost is not counted and the budget could never stop it; set STEWARD_LLM_PRICES={}=<input>/<output> (dollars per million tokens), or drop the cost limit",
+        model.model(),
+        model.model()
+    ))
 }

@@ -74,16 +74,15 @@ pub(super) async fn message(turn: &mut Turn, agent: &Agent, text: &str) -> Reply
             Settle::Other => {}
         }
     }
-    if agent.model.is_some() {
-        if let Some(reply) = super::llm_turn::reply(turn, agent, text).await {
-            return reply;
-        }
-        let mut reply = offline(turn, agent, text).await;
-        reply.text = format!(
-            "(The language model isn't answering right now, so I read that with my simple grammar.)\n{}",
-            reply.text
-        );
-        return reply;
+    if let Some(model) = agent.model.clone() {
+        let unanswered = match super::llm_turn::reply(turn, agent, text).await {
+            Ok(reply) => return reply,
+            Err(unanswered) => unanswered,
+        };
+        // The note is shown, not kept as the assistant's words: the model
+        // reads the offline answer next turn, not steward's excuse.
+        turn.note = Some(unanswered.note(model.model()));
+        return offline(turn, agent, text).await;
     }
     offline(turn, agent, text).await
 }

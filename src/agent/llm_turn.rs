@@ -1,55 +1,77 @@
 //! LLM mode: the model reads the message with the workflow tools, in a capped
-//! loop of tool calls; tool results go back as tool messages. When the model
-//! cannot be reached (after the client's retries) the offline grammar answers
-//! instead, and says so.
+//! loop of tool calls; tool results go back as tool messages. The turn has
+//! one deadline, the history sent is bounded by a token budget, and an
+//! answer cut off at its length limit is never shown as whole. When the
+//! model gives no answer the offline grammar answers instead, and the note
+//! says why ([`Unanswered`]).
 
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
+use tokio::time::Instant;
 
+use super::fallback::Unanswered;
+use super::history;
 use super::tools;
 use super::turn::Turn;
 use super::vault::Vault;
 use super::{render, ActionRecord, Agent, Reply};
-use crate::llm::{prompt, Message, Role};
+use crate::llm::{prompt, ChatModel, Completion, LlmErrorKind, Message, Purpose, Role, ToolSpec};
 
-/// The model's answer to `text`, or `None` when there is no model or it
-/// failed before doing anything: the offline grammar reads the message then.
-pub async fn reply(turn: &mut Turn, agent: &Agent, text: &str) -> Option<Reply> {
-    let model = agent.model.clone()?;
-    let mut messages = vec![Message::system(system_prompt(turn, agent).await)];
-    let keep = agent.settings.history_messages;
-    let start = turn.history.len().saturating_sub(keep);
-    for said in &turn.history[start..] {
-        messages.push(match said.role.as_str() {
-            "assistant" => Message::assistant(said.text.clone()),
-            _ => Message::user(said.text.clone()),
-        });
-    }
+/// The system note after an answer cut off at the length limit.
+const CUT_OFF_AGAIN: &str = "Your last answer was cut off at the length limit and was thrown away. Answer again in at most three short sentences, or with one tool call.";
+
+/// The model's answer to `text`, or why there is none when it failed before
+/// doing anything (no model, an error, the turn's deadline, an answer cut
+/// off twice): the offline grammar reads the message then, and says why.
+pub async fn reply(turn: &mut Turn, agent: &Agent, text: &str) -> Result<Reply, Unanswered> {
+    let Some(model) = agent.model.clone() else {
+        return Err(Unanswered::Failed(crate::llm::LlmError::new(
+            LlmErrorKind::Config,
+            "no language model is configured",
+        )));
+    };
+    // One deadline for the whole turn, retries and tool rounds included.
+    let deadline = Instant::now() + agent.settings.turn_deadline;
+    let system = Message::system(system_prompt(turn, agent).await);
     // The model reads placeholders for the secrets in the message; its tool
     // calls get the values back (the workflow needs them).
     let mut vault = Vault::default();
-    messages.push(Message::user(vault.seal(text)));
+    let said = Message::user(vault.seal(text));
+    let mut messages = with_history(turn, agent, &system, &said, true);
     let specs = tools::specs();
     let mut done: Vec<String> = Vec::new();
-    for _round in 0..agent.settings.max_tool_rounds {
-        let completion = match model.complete(&messages, &specs).await {
-            Ok(completion) => completion,
-            Err(error) => {
-                tracing::warn!(%error, "the language model failed; answering offline");
+    for round in 0..agent.settings.max_tool_rounds {
+        let asked = ask(agent, model.as_ref(), &mut messages, &specs, deadline).await;
+        let asked = match asked {
+            Err(Unanswered::Failed(error))
+                if round == 0 && error.kind == LlmErrorKind::ContextTooLong =>
+            {
+                // The history may be what overflows: once more without it.
+                tracing::warn!(%error, "the prompt exceeds the model's context; asking again without the history");
+                messages = with_history(turn, agent, &system, &said, false);
+                ask(agent, model.as_ref(), &mut messages, &specs, deadline).await
+            }
+            other => other,
+        };
+        let message = match asked {
+            Ok(completion) => completion.message,
+            Err(unanswered) => {
+                tracing::warn!(
+                    ?unanswered,
+                    "the language model gave no answer; answering offline"
+                );
                 if done.is_empty() {
-                    return None;
+                    return Err(unanswered);
                 }
-                return Some(finish(
-                    turn,
-                    agent,
-                    format!(
-                        "The language model stopped answering partway. What I did: {}",
-                        done.join(" ")
-                    ),
-                ));
+                let name = model.model();
+                let text = format!(
+                    "{} What I did: {}",
+                    unanswered.partway(name),
+                    done.join(" ")
+                );
+                return Ok(finish(turn, agent, text));
             }
         };
-        let message = completion.message;
         if message.tool_calls.is_empty() {
             let said = message.content.trim().to_string();
             let said = if said.is_empty() {
@@ -61,7 +83,7 @@ pub async fn reply(turn: &mut Turn, agent: &Agent, text: &str) -> Option<Reply> 
             } else {
                 said
             };
-            return Some(finish(turn, agent, vault.masked(&said)));
+            return Ok(finish(turn, agent, vault.masked(&said)));
         }
         messages.push(Message {
             role: Role::Assistant,
@@ -70,47 +92,7 @@ pub async fn reply(turn: &mut Turn, agent: &Agent, text: &str) -> Option<Reply> 
             tool_call_id: None,
         });
         for call in &message.tool_calls {
-            // A tool without arguments may come with none at all.
-            let arguments = match call.arguments.trim() {
-                "" | "null" => "{}",
-                text => text,
-            };
-            let result = match serde_json::from_str::<Value>(arguments) {
-                Ok(args @ Value::Object(_)) => {
-                    let args = vault.open_value(&args);
-                    let outcome = tools::call(turn, agent, &call.name, args).await;
-                    if outcome.ok {
-                        done.push(outcome.text.clone());
-                    }
-                    let result = json!({ "ok": outcome.ok, "result": outcome.value, "summary": outcome.text });
-                    vault.seal_value(&result)
-                }
-                parsed => {
-                    let problem = match parsed {
-                        Ok(_) => "the arguments must be a JSON object".to_string(),
-                        Err(e) => format!("the arguments are not valid JSON ({e})"),
-                    };
-                    let known = tools::names().contains(&call.name.as_str());
-                    let error = if known {
-                        format!(
-                            "{problem}; call {} again with an object matching its schema",
-                            call.name
-                        )
-                    } else {
-                        format!(
-                            "{problem}, and there is no tool '{}'",
-                            render::clip(&call.name, 60)
-                        )
-                    };
-                    turn.actions.push(ActionRecord {
-                        tool: call.name.clone(),
-                        args: Value::String(render::clip(&call.arguments, 500)),
-                        ok: false,
-                        result: json!({ "error": error }),
-                    });
-                    json!({ "ok": false, "error": error })
-                }
-            };
+            let result = call_tool(turn, agent, &mut vault, &mut done, call).await;
             messages.push(Message::tool(call.id.clone(), result.to_string()));
         }
     }
@@ -124,7 +106,123 @@ pub async fn reply(turn: &mut Turn, agent: &Agent, text: &str) -> Option<Reply> 
             done.join(" ")
         )
     };
-    Some(finish(turn, agent, summary))
+    Ok(finish(turn, agent, summary))
+}
+
+/// The system prompt, as much of the history as fits the token budget
+/// (none when `history` is false), and the person's message.
+fn with_history(
+    turn: &Turn,
+    agent: &Agent,
+    system: &Message,
+    said: &Message,
+    history: bool,
+) -> Vec<Message> {
+    let mut messages = vec![system.clone()];
+    if history {
+        let budget = agent
+            .settings
+            .history_tokens
+            .saturating_sub(history::estimate_tokens(&said.content));
+        let start = turn
+            .history
+            .len()
+            .saturating_sub(agent.settings.history_messages);
+        for earlier in history::within(&turn.history[start..], budget) {
+            messages.push(match earlier.role.as_str() {
+                "assistant" => Message::assistant(earlier.text.clone()),
+                _ => Message::user(earlier.text.clone()),
+            });
+        }
+    }
+    messages.push(said.clone());
+    messages
+}
+
+/// One completion before `deadline`. An answer cut off at the length limit
+/// is never taken as whole: the model is asked once more to be brief, and
+/// a second cut-off answer is no answer.
+async fn ask(
+    agent: &Agent,
+    model: &dyn ChatModel,
+    messages: &mut Vec<Message>,
+    specs: &[ToolSpec],
+    deadline: Instant,
+) -> Result<Completion, Unanswered> {
+    let limit = agent.settings.turn_deadline;
+    for attempt in 0..2 {
+        let completion =
+            tokio::time::timeout_at(deadline, model.complete(Purpose::Chat, messages, specs))
+                .await
+                .map_err(|_| Unanswered::Deadline(limit))?
+                .map_err(Unanswered::Failed)?;
+        if !completion.cut_off {
+            if attempt > 0 {
+                messages.pop();
+            }
+            return Ok(completion);
+        }
+        tracing::warn!(
+            attempt,
+            "the model's answer was cut off at its length limit"
+        );
+        if attempt == 0 {
+            messages.push(Message::system(CUT_OFF_AGAIN));
+        }
+    }
+    Err(Unanswered::CutOff)
+}
+
+/// Runs one tool call of the model's; the result it reads back.
+async fn call_tool(
+    turn: &mut Turn,
+    agent: &Agent,
+    vault: &mut Vault,
+    done: &mut Vec<String>,
+    call: &crate::llm::ToolCall,
+) -> Value {
+    // A tool without arguments may come with none at all.
+    let arguments = match call.arguments.trim() {
+        "" | "null" => "{}",
+        text => text,
+    };
+    match serde_json::from_str::<Value>(arguments) {
+        Ok(args @ Value::Object(_)) => {
+            let args = vault.open_value(&args);
+            let outcome = tools::call(turn, agent, &call.name, args).await;
+            if outcome.ok {
+                done.push(outcome.text.clone());
+            }
+            let result =
+                json!({ "ok": outcome.ok, "result": outcome.value, "summary": outcome.text });
+            vault.seal_value(&result)
+        }
+        parsed => {
+            let problem = match parsed {
+                Ok(_) => "the arguments must be a JSON object".to_string(),
+                Err(e) => format!("the arguments are not valid JSON ({e})"),
+            };
+            let known = tools::names().contains(&call.name.as_str());
+            let error = if known {
+                format!(
+                    "{problem}; call {} again with an object matching its schema",
+                    call.name
+                )
+            } else {
+                format!(
+                    "{problem}, and there is no tool '{}'",
+                    render::clip(&call.name, 60)
+                )
+            };
+            turn.actions.push(ActionRecord {
+                tool: call.name.clone(),
+                args: Value::String(render::clip(&call.arguments, 500)),
+                ok: false,
+                result: json!({ "error": error }),
+            });
+            json!({ "ok": false, "error": error })
+        }
+    }
 }
 
 /// The model's words, with the exact draft appended when one was shown this

@@ -13,8 +13,10 @@ mod confirm;
 mod derive;
 mod dialogue;
 mod draft;
+mod fallback;
 mod grammar;
 mod greeting;
+mod history;
 mod llm_turn;
 mod moving;
 mod outcome;
@@ -137,8 +139,18 @@ pub struct Settings {
     pub draft_ttl: TimeDelta,
     /// How long "run it now" waits for the result before answering.
     pub run_wait: Duration,
-    /// Messages of history given to the LLM.
+    /// Messages of history given to the LLM (and kept).
     pub history_messages: usize,
+    /// Roughly the tokens of history given to the LLM (and kept); the
+    /// oldest exchanges drop out first.
+    pub history_tokens: usize,
+    /// How long one turn may wait for the LLM in all before the offline
+    /// grammar answers.
+    pub turn_deadline: Duration,
+    /// Whether the configured model's price is known, so a cost budget
+    /// can stop its runs; a workflow with its own cost budget is refused
+    /// at confirmation when it is not.
+    pub price_known: bool,
     /// Rounds of tool calls the LLM may make in one turn.
     pub max_tool_rounds: usize,
     /// The configured MCP servers, whose tools agent steps may name as
@@ -154,6 +166,9 @@ impl Default for Settings {
             draft_ttl: TimeDelta::hours(1),
             run_wait: Duration::from_secs(10),
             history_messages: 20,
+            history_tokens: crate::llm::openai::DEFAULT_HISTORY_TOKENS,
+            turn_deadline: Duration::from_secs(crate::llm::openai::DEFAULT_TURN_SECONDS),
+            price_known: true,
             max_tool_rounds: 6,
             mcp_servers: Vec::new(),
         }

@@ -415,8 +415,11 @@ pub fn usage_words(usage: &Usage) -> Option<String> {
         n => format!("{n} tool calls"),
     };
     let mut words = format!("{calls}, {} tokens", thousands(usage.tokens()));
-    if usage.cost_usd > 0.0 {
-        words.push_str(&format!(", ${:.4}", usage.cost_usd));
+    match usage.cost_usd {
+        Some(cost) if cost > 0.0 => words.push_str(&format!(", ${cost:.4}")),
+        Some(_) => {}
+        // A model without a price: not free, just not counted.
+        None => words.push_str(", cost not counted"),
     }
     Some(words)
 }
@@ -510,7 +513,7 @@ mod tests {
             tool_calls: 2,
             prompt_tokens: 1_200,
             completion_tokens: 40,
-            cost_usd: 0.000204,
+            cost_usd: Some(0.000204),
             ..Usage::default()
         };
         let done = run(
@@ -532,6 +535,21 @@ mod tests {
         assert_eq!(
             run_outcome(&stopped),
             "guardrail in 3.1 s (2 tool calls, 1,240 tokens, $0.0002): stopped by a guardrail: the run reached its limit of 2 tool calls"
+        );
+        // A model without a price: its cost is not counted, not free.
+        let uncounted = Usage {
+            cost_usd: None,
+            ..Usage::default()
+        };
+        let uncounted = Usage {
+            model_calls: 1,
+            prompt_tokens: 900,
+            completion_tokens: 12,
+            ..uncounted
+        };
+        assert_eq!(
+            usage_words(&uncounted).as_deref(),
+            Some("0 tool calls, 912 tokens, cost not counted")
         );
         // Runs without the model say nothing about it.
         let plain = run(RunStatus::Succeeded, None, Usage::default(), None);

@@ -2,10 +2,11 @@
 //! waiting, the history; loaded at the start of a turn and saved at its end.
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::draft::{Draft, SKIP_ZONE};
+use super::history;
+pub use super::history::Said;
 use super::outcome::Outcome;
 use super::{refs, render, ActionRecord, Agent, AgentError, AnswerBy, Button, Inbound, Reply};
 use crate::manage::{Actor, DraftClaim, ManageError};
@@ -15,14 +16,6 @@ use crate::store::conversations::{self, Conversation};
 use crate::store::users::{self, User};
 use crate::workflow::redact::Redactor;
 use crate::workflow::Workflow;
-
-/// A line of history.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Said {
-    /// `user` or `assistant`.
-    pub role: String,
-    pub text: String,
-}
 
 pub struct Turn {
     pub user: User,
@@ -49,6 +42,9 @@ pub struct Turn {
     pub actions: Vec<ActionRecord>,
     /// How the person can answer a draft here.
     pub answer_by: AnswerBy,
+    /// Shown before the reply and not kept in the history (why the
+    /// offline grammar answered instead of the model).
+    pub note: Option<String>,
 }
 
 /// The stored conversation of one person in one chat: the two ids side by
@@ -110,6 +106,7 @@ impl Turn {
             history,
             actions: Vec::new(),
             answer_by: inbound.answer_by,
+            note: None,
         })
     }
 
@@ -291,6 +288,9 @@ impl Turn {
         said: String,
         mut reply: Reply,
     ) -> Result<Reply, AgentError> {
+        if let Some(note) = &self.note {
+            reply.text = format!("{note}\n{}", reply.text);
+        }
         reply.text = render::fit_surface(&reply.text, self.answer_by);
         if let Some(draft) = &self.draft {
             // The greeting's zone question holds nothing: its Skip button
@@ -329,17 +329,28 @@ impl Turn {
         reply.text = mask.secrets(&reply.text);
         let said = mask.secrets(&said);
         let keep = agent.settings.history_messages.max(2);
+        let answered = match &self.note {
+            Some(note) => reply
+                .text
+                .strip_prefix(note.as_str())
+                .unwrap_or(&reply.text),
+            None => &reply.text,
+        };
         self.history.push(Said {
             role: "user".into(),
             text: render::clip(&said, 2_000),
         });
         self.history.push(Said {
             role: "assistant".into(),
-            text: render::clip(&reply.text, 2_000),
+            text: render::clip(answered.trim_start(), 2_000),
         });
         if self.history.len() > keep {
             self.history.drain(..self.history.len() - keep);
         }
+        // Bounded by tokens too; the newest exchange stays whatever its size.
+        let within = history::within(&self.history, agent.settings.history_tokens).len();
+        let start = self.history.len() - within.max(2);
+        self.history.drain(..start);
         let expires = if self.draft_shown {
             Some(self.now + agent.settings.draft_ttl)
         } else if self.draft.is_some() {

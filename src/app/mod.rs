@@ -80,7 +80,7 @@ impl App {
             if prices.of(&llm.model).is_none() {
                 tracing::warn!(
                     model = %llm.model,
-                    "no price is known for this model, so runs record no cost and cost budgets can't stop them; set STEWARD_LLM_PRICES={}=<input>/<output> (dollars per million tokens)",
+                    "no price is known for this model, so runs record their cost as not counted, and workflows with their own cost budget are refused; set STEWARD_LLM_PRICES={}=<input>/<output> (dollars per million tokens)",
                     llm.model
                 );
             }
@@ -143,6 +143,8 @@ impl App {
     /// The conversation agent over this app's store and scheduler, reading
     /// with the configured LLM or, without one, the offline grammar.
     pub fn agent(&self, config: &Config, run_wait: Duration) -> anyhow::Result<Agent> {
+        let defaults = agent::Settings::default();
+        let llm = config.llm.as_ref();
         Ok(Agent::new(
             self.store.clone(),
             Arc::clone(&self.clock),
@@ -151,7 +153,10 @@ impl App {
                 min_interval_seconds: config.min_interval_seconds,
                 run_wait,
                 mcp_servers: self.engine.mcp.server_names(),
-                ..agent::Settings::default()
+                history_tokens: llm.map_or(defaults.history_tokens, |l| l.history_tokens),
+                turn_deadline: llm.map_or(defaults.turn_deadline, |l| l.turn_deadline),
+                price_known: llm.is_none_or(|l| l.prices.of(&l.model).is_some()),
+                ..defaults
             },
             self.model.clone(),
             self.manager(config),

@@ -11,7 +11,7 @@ pub mod openai;
 mod prices;
 pub mod prompt;
 
-pub use openai::{LlmConfig, LlmConfigError, OpenAi};
+pub use openai::{LlmConfig, LlmConfigError, MaxTokens, OpenAi};
 pub use prices::{Price, Prices};
 
 use async_trait::async_trait;
@@ -117,6 +117,19 @@ pub struct TokenUsage {
 pub struct Completion {
     pub message: Message,
     pub usage: TokenUsage,
+    /// The server stopped the answer at the token limit
+    /// (`finish_reason: "length"`): the text or the calls are incomplete.
+    pub cut_off: bool,
+}
+
+/// What a completion is for, which sets how long its answer may be
+/// (`STEWARD_LLM_MAX_TOKENS_CHAT`, `STEWARD_LLM_MAX_TOKENS_STEP`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Purpose {
+    /// A turn of the conversation.
+    Chat,
+    /// A round of an `agent` step inside a run.
+    Step,
 }
 
 /// Why the model could not answer, after retries. The text never contains the
@@ -128,6 +141,8 @@ pub struct LlmError {
     pub kind: LlmErrorKind,
     /// The sentence: names the server, never the key.
     pub message: String,
+    /// How long the server asked steward to wait (`Retry-After`), if it did.
+    pub retry_after: Option<std::time::Duration>,
 }
 
 /// What kind of failure a language model call ended in.
@@ -137,6 +152,10 @@ pub enum LlmErrorKind {
     Config,
     /// The server answered with this HTTP status.
     Refused { status: u16 },
+    /// The server refused because the prompt does not fit its context
+    /// window (a 400 saying "exceeds the available context size",
+    /// "maximum context length" or `context_length_exceeded`).
+    ContextTooLong,
     /// No connection.
     Unreachable,
     /// No answer within the timeout.
@@ -152,6 +171,7 @@ impl LlmError {
         LlmError {
             kind,
             message: message.into(),
+            retry_after: None,
         }
     }
 }
@@ -162,9 +182,11 @@ pub trait ChatModel: Send + Sync {
     /// The model's name, for logs and usage.
     fn model(&self) -> &str;
 
-    /// One completion over `messages`, offering `tools`.
+    /// One completion over `messages`, offering `tools`, its length bounded
+    /// by what `purpose` allows.
     async fn complete(
         &self,
+        purpose: Purpose,
         messages: &[Message],
         tools: &[ToolSpec],
     ) -> Result<Completion, LlmError>;

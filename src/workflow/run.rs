@@ -119,7 +119,7 @@ impl RunTrigger {
 }
 
 /// Resources a run or step used.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Usage {
     pub duration_ms: u64,
@@ -133,11 +133,37 @@ pub struct Usage {
     pub prompt_tokens: u64,
     #[serde(alias = "tokens_out")]
     pub completion_tokens: u64,
-    /// From the configured per-model prices; 0 when the model's price is unknown.
-    pub cost_usd: f64,
+    /// From the configured per-model prices. `None` (null) when a model
+    /// without a known price answered: the cost was not counted, which is
+    /// not the same as free.
+    pub cost_usd: Option<f64>,
+}
+
+impl Default for Usage {
+    fn default() -> Self {
+        Usage {
+            duration_ms: 0,
+            steps: 0,
+            messages: 0,
+            tool_calls: 0,
+            model_calls: 0,
+            prompt_tokens: 0,
+            completion_tokens: 0,
+            cost_usd: Some(0.0),
+        }
+    }
 }
 
 impl Usage {
+    /// Adds the cost of one completion: `None` when its price is unknown,
+    /// which leaves the whole usage's cost uncounted.
+    pub fn add_cost(&mut self, cost: Option<f64>) {
+        self.cost_usd = match (self.cost_usd, cost) {
+            (Some(so_far), Some(more)) => Some(so_far + more),
+            _ => None,
+        };
+    }
+
     pub fn add(&mut self, other: &Usage) {
         self.steps += other.steps;
         self.messages += other.messages;
@@ -145,7 +171,7 @@ impl Usage {
         self.model_calls += other.model_calls;
         self.prompt_tokens += other.prompt_tokens;
         self.completion_tokens += other.completion_tokens;
-        self.cost_usd += other.cost_usd;
+        self.add_cost(other.cost_usd);
     }
 
     pub fn tokens(&self) -> u64 {

@@ -55,6 +55,14 @@ pub enum Reply {
     Used(Box<Reply>, u64, u64),
     /// The reply, after this many milliseconds.
     Delayed(Box<Reply>, u64),
+    /// An assistant message with this text, stopped at the token limit
+    /// (`finish_reason: "length"`).
+    CutOff(String),
+    /// A model that never stops writing (a made-up list of workflows):
+    /// with `max_tokens` (or `max_completion_tokens`) in the request it
+    /// writes that many tokens and stops with `finish_reason: "length"`,
+    /// reporting them as its completion tokens; without, it never answers.
+    Endless,
 }
 
 impl Reply {
@@ -199,6 +207,9 @@ fn reply_to(
     let request: Value = serde_json::from_slice(body)
         .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(body).to_string()));
     let model = request["model"].as_str().unwrap_or("unknown").to_string();
+    let max_tokens = request["max_tokens"]
+        .as_u64()
+        .or(request["max_completion_tokens"].as_u64());
     // OpenAI refuses function names outside this pattern (no dots).
     let bad_name = request["tools"].as_array().and_then(|tools| {
         tools.iter().enumerate().find_map(|(i, tool)| {
@@ -241,8 +252,30 @@ fn reply_to(
     }
     state.completions += 1;
     let id = format!("chatcmpl-fake-{}", state.completions);
+    let mut finish_reason = None;
     let message = match reply {
         Reply::Hang => return None,
+        Reply::Endless => {
+            // About four characters a token, like the real thing.
+            let tokens = max_tokens?;
+            completion_tokens = tokens;
+            finish_reason = Some("length");
+            let list: String = (1..)
+                .map(|n| format!("#{n} Status check\n"))
+                .take_while({
+                    let mut written = 0;
+                    move |line| {
+                        written += line.len();
+                        written as u64 <= tokens * 4
+                    }
+                })
+                .collect();
+            json!({"role": "assistant", "content": list, "refusal": null})
+        }
+        Reply::CutOff(text) => {
+            finish_reason = Some("length");
+            json!({"role": "assistant", "content": text, "refusal": null})
+        }
         Reply::Used(..) | Reply::Delayed(..) => unreachable!("unwrapped above"),
         Reply::Status(status) => return Some((status, Vec::new(), error_body(status, "scripted"))),
         Reply::Raw(body) => return Some((200, Vec::new(), body)),
@@ -267,11 +300,11 @@ fn reply_to(
             json!({"role": "assistant", "content": null, "refusal": null, "tool_calls": calls})
         }
     };
-    let finish_reason = if message.get("tool_calls").is_some() {
+    let finish_reason = finish_reason.unwrap_or(if message.get("tool_calls").is_some() {
         "tool_calls"
     } else {
         "stop"
-    };
+    });
     let completion = json!({
         "id": id,
         "object": "chat.completion",

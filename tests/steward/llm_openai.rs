@@ -4,13 +4,13 @@
 use std::time::{Duration, Instant};
 
 use serde_json::json;
-use steward::llm::{ChatModel, LlmConfig, Message, OpenAi, ToolCall, ToolSpec};
+use steward::llm::{ChatModel, LlmConfig, Message, OpenAi, Purpose, ToolCall, ToolSpec};
 
 use crate::fake_openai::{error_body, FakeOpenAi, Reply, COMPLETION_TOKENS, PROMPT_TOKENS};
 
 const KEY: &str = "sk-test-0123456789abcdef";
 
-fn config(server: &FakeOpenAi) -> LlmConfig {
+pub(crate) fn config(server: &FakeOpenAi) -> LlmConfig {
     LlmConfig {
         api_key: Some(KEY.into()),
         base_url: server.base_url.clone(),
@@ -19,14 +19,17 @@ fn config(server: &FakeOpenAi) -> LlmConfig {
         backoff: Duration::from_millis(10),
         timeout: Duration::from_secs(5),
         prices: Default::default(),
+        max_tokens: Default::default(),
+        turn_deadline: Duration::from_secs(30),
+        history_tokens: 1500,
     }
 }
 
-fn model(server: &FakeOpenAi) -> OpenAi {
+pub(crate) fn model(server: &FakeOpenAi) -> OpenAi {
     OpenAi::new(config(server)).unwrap()
 }
 
-fn hello() -> Vec<Message> {
+pub(crate) fn hello() -> Vec<Message> {
     vec![Message::user("hello")]
 }
 
@@ -34,7 +37,10 @@ fn hello() -> Vec<Message> {
 async fn a_text_reply_comes_back_with_its_usage() {
     let server = FakeOpenAi::start(vec![Reply::text("Hi! What shall I schedule?")]).await;
 
-    let completion = model(&server).complete(&hello(), &[]).await.unwrap();
+    let completion = model(&server)
+        .complete(Purpose::Chat, &hello(), &[])
+        .await
+        .unwrap();
 
     assert_eq!(
         completion.message,
@@ -55,7 +61,10 @@ async fn tool_calls_come_back_with_names_and_raw_arguments_even_malformed_ones()
     ])])
     .await;
 
-    let completion = model(&server).complete(&hello(), &[]).await.unwrap();
+    let completion = model(&server)
+        .complete(Purpose::Chat, &hello(), &[])
+        .await
+        .unwrap();
 
     assert_eq!(completion.message.content, "");
     assert_eq!(
@@ -103,7 +112,10 @@ async fn the_request_carries_the_model_the_messages_in_order_the_strict_tools_an
         strict: true,
     }];
 
-    model(&server).complete(&messages, &tools).await.unwrap();
+    model(&server)
+        .complete(Purpose::Chat, &messages, &tools)
+        .await
+        .unwrap();
 
     let request = &server.requests()[0];
     assert_eq!(request["model"], "steward-test-model");
@@ -144,7 +156,7 @@ async fn a_local_server_needs_no_key() {
     })
     .unwrap();
 
-    let completion = model.complete(&hello(), &[]).await.unwrap();
+    let completion = model.complete(Purpose::Chat, &hello(), &[]).await.unwrap();
 
     assert_eq!(completion.message.content, "local");
     assert!(!server.authorization(0).unwrap_or_default().contains(KEY));
@@ -154,7 +166,10 @@ async fn a_local_server_needs_no_key() {
 async fn a_server_error_then_a_text_reply_succeeds_on_the_second_request() {
     let server = FakeOpenAi::start(vec![Reply::Status(500), Reply::text("recovered")]).await;
 
-    let completion = model(&server).complete(&hello(), &[]).await.unwrap();
+    let completion = model(&server)
+        .complete(Purpose::Chat, &hello(), &[])
+        .await
+        .unwrap();
 
     assert_eq!(completion.message.content, "recovered");
     assert_eq!(server.requests().len(), 2);
@@ -169,7 +184,10 @@ async fn a_rate_limit_is_retried() {
     ])
     .await;
 
-    let completion = model(&server).complete(&hello(), &[]).await.unwrap();
+    let completion = model(&server)
+        .complete(Purpose::Chat, &hello(), &[])
+        .await
+        .unwrap();
 
     assert_eq!(completion.message.content, "finally");
     assert_eq!(server.requests().len(), 3);
@@ -188,7 +206,10 @@ async fn a_rate_limit_waits_as_long_as_retry_after_says() {
     .await;
     let started = Instant::now();
 
-    let completion = model(&server).complete(&hello(), &[]).await.unwrap();
+    let completion = model(&server)
+        .complete(Purpose::Chat, &hello(), &[])
+        .await
+        .unwrap();
 
     assert_eq!(completion.message.content, "rested");
     assert!(
@@ -202,7 +223,10 @@ async fn a_rate_limit_waits_as_long_as_retry_after_says() {
 async fn a_server_error_on_every_attempt_fails_after_max_retries_plus_one_requests() {
     let server = FakeOpenAi::start(vec![Reply::Status(500); 10]).await;
 
-    let error = model(&server).complete(&hello(), &[]).await.unwrap_err();
+    let error = model(&server)
+        .complete(Purpose::Chat, &hello(), &[])
+        .await
+        .unwrap_err();
 
     assert_eq!(server.requests().len(), 3);
     let text = error.to_string();
@@ -224,7 +248,10 @@ async fn a_rejected_key_is_not_retried_and_not_repeated() {
     }])
     .await;
 
-    let error = model(&server).complete(&hello(), &[]).await.unwrap_err();
+    let error = model(&server)
+        .complete(Purpose::Chat, &hello(), &[])
+        .await
+        .unwrap_err();
 
     assert_eq!(server.requests().len(), 1);
     let text = error.to_string();
@@ -242,7 +269,10 @@ async fn an_exhausted_quota_is_not_retried() {
     }])
     .await;
 
-    let error = model(&server).complete(&hello(), &[]).await.unwrap_err();
+    let error = model(&server)
+        .complete(Purpose::Chat, &hello(), &[])
+        .await
+        .unwrap_err();
 
     assert_eq!(server.requests().len(), 1);
     assert!(error.to_string().contains("quota"), "{error}");
@@ -257,8 +287,14 @@ async fn a_malformed_answer_is_an_error_and_not_retried() {
     .await;
     let model = model(&server);
 
-    let not_json = model.complete(&hello(), &[]).await.unwrap_err();
-    let no_choices = model.complete(&hello(), &[]).await.unwrap_err();
+    let not_json = model
+        .complete(Purpose::Chat, &hello(), &[])
+        .await
+        .unwrap_err();
+    let no_choices = model
+        .complete(Purpose::Chat, &hello(), &[])
+        .await
+        .unwrap_err();
 
     assert_eq!(server.requests().len(), 2);
     assert!(
@@ -280,7 +316,7 @@ async fn a_model_that_does_not_answer_in_time_is_asked_again() {
     })
     .unwrap();
 
-    let completion = model.complete(&hello(), &[]).await.unwrap();
+    let completion = model.complete(Purpose::Chat, &hello(), &[]).await.unwrap();
 
     assert_eq!(completion.message.content, "awake");
     assert_eq!(server.requests().len(), 2);
@@ -299,10 +335,17 @@ async fn an_unreachable_server_fails_after_its_retries_with_the_cause() {
         backoff: Duration::from_millis(10),
         timeout: Duration::from_secs(5),
         prices: Default::default(),
+        max_tokens: Default::default(),
+        turn_deadline: Duration::from_secs(30),
+        history_tokens: 1500,
     })
     .unwrap();
 
-    let error = model.complete(&hello(), &[]).await.unwrap_err().to_string();
+    let error = model
+        .complete(Purpose::Chat, &hello(), &[])
+        .await
+        .unwrap_err()
+        .to_string();
 
     assert!(
         error.starts_with(&format!(
@@ -336,11 +379,21 @@ async fn a_model_that_refuses_a_temperature_is_asked_again_without_one() {
     .unwrap();
 
     assert_eq!(
-        model.complete(&hello(), &[]).await.unwrap().message.content,
+        model
+            .complete(Purpose::Chat, &hello(), &[])
+            .await
+            .unwrap()
+            .message
+            .content,
         "first"
     );
     assert_eq!(
-        model.complete(&hello(), &[]).await.unwrap().message.content,
+        model
+            .complete(Purpose::Chat, &hello(), &[])
+            .await
+            .unwrap()
+            .message
+            .content,
         "second"
     );
 
@@ -356,7 +409,7 @@ async fn other_client_errors_fail_at_once_naming_the_status() {
     let server = FakeOpenAi::start(vec![Reply::Status(404)]).await;
 
     let error = model(&server)
-        .complete(&hello(), &[])
+        .complete(Purpose::Chat, &hello(), &[])
         .await
         .unwrap_err()
         .to_string();
@@ -375,7 +428,7 @@ async fn large_and_concurrent_requests_each_get_their_own_answer() {
     let answers = futures::future::join_all((0..4).map(|i| {
         let messages = vec![Message::user(format!("{i}: {long}"))];
         let model = &model;
-        async move { model.complete(&messages, &[]).await }
+        async move { model.complete(Purpose::Chat, &messages, &[]).await }
     }))
     .await;
 

@@ -12,6 +12,7 @@
 //!   step's output, and when the person answers (or the question expires) the
 //!   run resumes here from that transcript.
 
+mod ask;
 mod builtins;
 mod prompt;
 
@@ -181,26 +182,40 @@ pub(super) async fn run(
         }
         check_time(runner)?;
         check_budgets(runner, usage)?;
-        let messages: Vec<Message> = opening
+        let mut messages: Vec<Message> = opening
             .iter()
             .chain(transcript.messages.iter())
             .cloned()
             .collect();
-        let completion =
-            tokio::time::timeout_at(runner.deadline, model.complete(&messages, &toolbox.specs))
-                .await
-                .map_err(|_| timed_out(runner))?
-                .map_err(|e| fail(format!("the language model failed: {e}")))?;
-        usage.model_calls += 1;
-        usage.prompt_tokens += completion.usage.prompt_tokens;
-        usage.completion_tokens += completion.usage.completion_tokens;
-        if let Some(price) = price {
-            usage.cost_usd += price.cost(
-                completion.usage.prompt_tokens,
-                completion.usage.completion_tokens,
-            );
+        let mut completion = ask::ask(
+            runner,
+            &step.id,
+            model.as_ref(),
+            &messages,
+            &toolbox,
+            usage,
+            price,
+        )
+        .await?;
+        if completion.cut_off {
+            // Never taken as a whole answer: once more, asked to be brief.
+            messages.push(Message::system(ask::CUT_OFF_AGAIN));
+            completion = ask::ask(
+                runner,
+                &step.id,
+                model.as_ref(),
+                &messages,
+                &toolbox,
+                usage,
+                price,
+            )
+            .await?;
+            if completion.cut_off {
+                return Err(fail(
+                    "the language model's answer was cut off at its length limit twice; ask for a shorter answer in the instruction, or raise STEWARD_LLM_MAX_TOKENS_STEP".into(),
+                ));
+            }
         }
-        check_budgets(runner, usage)?;
         let message = completion.message;
         if message.tool_calls.is_empty() {
             return Ok(json!({
@@ -365,10 +380,10 @@ fn check_budgets(runner: &Runner<'_>, step: &Usage) -> Result<(), Stop> {
             limits.max_tokens
         )));
     }
-    if total.cost_usd > limits.max_cost_usd {
+    if let Some(cost) = total.cost_usd.filter(|cost| *cost > limits.max_cost_usd) {
         return Err(Stop::Guardrail(format!(
-            "the run cost ${:.4}, over its budget of ${:.4}",
-            total.cost_usd, limits.max_cost_usd
+            "the run cost ${cost:.4}, over its budget of ${:.4}",
+            limits.max_cost_usd
         )));
     }
     Ok(())

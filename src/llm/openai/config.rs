@@ -32,7 +32,45 @@ pub struct LlmConfig {
     /// What tokens cost, by model: built-in list prices plus
     /// `STEWARD_LLM_PRICES` (`model=input/output` dollars per million tokens).
     pub prices: Prices,
+    /// The longest answer, in tokens, to a chat turn
+    /// (`STEWARD_LLM_MAX_TOKENS_CHAT`, default 1024) and to a round of an
+    /// agent step (`STEWARD_LLM_MAX_TOKENS_STEP`, default 2048). Every request
+    /// carries one: a weak model otherwise writes until its context is full.
+    pub max_tokens: MaxTokens,
+    /// How long a chat turn may wait for the model in all, retries included,
+    /// before the offline reader answers (`STEWARD_LLM_TURN_SECONDS`,
+    /// default 30).
+    pub turn_deadline: Duration,
+    /// Roughly how many tokens of earlier conversation go to the model
+    /// (`STEWARD_LLM_HISTORY_TOKENS`, default 1500; the oldest turns drop
+    /// out first).
+    pub history_tokens: usize,
 }
+
+/// The longest answer a completion may have, in tokens, by purpose.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MaxTokens {
+    pub chat: u32,
+    pub step: u32,
+}
+
+impl Default for MaxTokens {
+    fn default() -> Self {
+        MaxTokens {
+            chat: DEFAULT_MAX_TOKENS_CHAT,
+            step: DEFAULT_MAX_TOKENS_STEP,
+        }
+    }
+}
+
+/// `STEWARD_LLM_MAX_TOKENS_CHAT` when unset.
+pub const DEFAULT_MAX_TOKENS_CHAT: u32 = 1024;
+/// `STEWARD_LLM_MAX_TOKENS_STEP` when unset.
+pub const DEFAULT_MAX_TOKENS_STEP: u32 = 2048;
+/// `STEWARD_LLM_TURN_SECONDS` when unset.
+pub const DEFAULT_TURN_SECONDS: u64 = 30;
+/// `STEWARD_LLM_HISTORY_TOKENS` when unset.
+pub const DEFAULT_HISTORY_TOKENS: usize = 1500;
 
 /// A language-model setting that could not be read; names the variable.
 #[derive(Debug, thiserror::Error)]
@@ -43,6 +81,8 @@ pub enum LlmConfigError {
         "STEWARD_LLM_TIMEOUT_SECONDS must be a whole number of seconds of at least 1, not '{0}'"
     )]
     Timeout(String),
+    #[error("{0} must be a whole number of at least 1, not '{1}'")]
+    Positive(&'static str, String),
     #[error("STEWARD_LLM_PRICES: {0}")]
     Prices(String),
     #[error(
@@ -86,6 +126,25 @@ impl LlmConfig {
             return Err(LlmConfigError::Timeout("0".into()));
         }
         let max_retries = number("STEWARD_LLM_MAX_RETRIES", 3)?;
+        let positive = |name: &'static str, default: u64| -> Result<u32, LlmConfigError> {
+            let value = number(name, default)?;
+            u32::try_from(value)
+                .ok()
+                .filter(|v| *v > 0)
+                .ok_or_else(|| LlmConfigError::Positive(name, value.to_string()))
+        };
+        let max_tokens = MaxTokens {
+            chat: positive(
+                "STEWARD_LLM_MAX_TOKENS_CHAT",
+                DEFAULT_MAX_TOKENS_CHAT.into(),
+            )?,
+            step: positive(
+                "STEWARD_LLM_MAX_TOKENS_STEP",
+                DEFAULT_MAX_TOKENS_STEP.into(),
+            )?,
+        };
+        let turn_seconds = positive("STEWARD_LLM_TURN_SECONDS", DEFAULT_TURN_SECONDS)?;
+        let history_tokens = positive("STEWARD_LLM_HISTORY_TOKENS", DEFAULT_HISTORY_TOKENS as u64)?;
         Ok(Some(LlmConfig {
             api_key,
             base_url,
@@ -97,6 +156,9 @@ impl LlmConfig {
             timeout: Duration::from_secs(timeout),
             prices: Prices::with_overrides(&set("STEWARD_LLM_PRICES").unwrap_or_default())
                 .map_err(LlmConfigError::Prices)?,
+            max_tokens,
+            turn_deadline: Duration::from_secs(turn_seconds.into()),
+            history_tokens: history_tokens as usize,
         }))
     }
 }
@@ -123,6 +185,9 @@ impl fmt::Debug for LlmConfig {
             .field("backoff", &self.backoff)
             .field("timeout", &self.timeout)
             .field("prices", &self.prices)
+            .field("max_tokens", &self.max_tokens)
+            .field("turn_deadline", &self.turn_deadline)
+            .field("history_tokens", &self.history_tokens)
             .finish()
     }
 }
@@ -154,6 +219,46 @@ mod tests {
         assert_eq!(config.max_retries, 3);
         assert_eq!(config.backoff, Duration::from_millis(500));
         assert_eq!(config.timeout, Duration::from_secs(60));
+        assert_eq!(
+            config.max_tokens,
+            MaxTokens {
+                chat: 1024,
+                step: 2048
+            }
+        );
+        assert_eq!(config.turn_deadline, Duration::from_secs(30));
+        assert_eq!(config.history_tokens, 1500);
+    }
+
+    #[test]
+    fn answer_lengths_and_the_turn_deadline_are_read_and_never_zero() {
+        let config = read(&[
+            ("OPENAI_API_KEY", "k"),
+            ("STEWARD_LLM_MAX_TOKENS_CHAT", "256"),
+            ("STEWARD_LLM_MAX_TOKENS_STEP", "512"),
+            ("STEWARD_LLM_TURN_SECONDS", "5"),
+            ("STEWARD_LLM_HISTORY_TOKENS", "800"),
+        ])
+        .unwrap()
+        .unwrap();
+        assert_eq!(
+            config.max_tokens,
+            MaxTokens {
+                chat: 256,
+                step: 512
+            }
+        );
+        assert_eq!(config.turn_deadline, Duration::from_secs(5));
+        assert_eq!(config.history_tokens, 800);
+        for name in [
+            "STEWARD_LLM_MAX_TOKENS_CHAT",
+            "STEWARD_LLM_MAX_TOKENS_STEP",
+            "STEWARD_LLM_TURN_SECONDS",
+            "STEWARD_LLM_HISTORY_TOKENS",
+        ] {
+            let err = read(&[("OPENAI_API_KEY", "k"), (name, "0")]).unwrap_err();
+            assert!(err.to_string().starts_with(name), "{err}");
+        }
     }
 
     #[test]

@@ -19,10 +19,13 @@ use async_openai::middleware::ReqwestService;
 use async_openai::Client;
 use async_trait::async_trait;
 
-pub use config::{LlmConfig, LlmConfigError, DEFAULT_BASE_URL, DEFAULT_MODEL};
+pub use config::{
+    LlmConfig, LlmConfigError, MaxTokens, DEFAULT_BASE_URL, DEFAULT_HISTORY_TOKENS,
+    DEFAULT_MAX_TOKENS_CHAT, DEFAULT_MAX_TOKENS_STEP, DEFAULT_MODEL, DEFAULT_TURN_SECONDS,
+};
 
-use super::{ChatModel, Completion, LlmError, LlmErrorKind, Message, ToolSpec};
-use wire::Refusal;
+use super::{ChatModel, Completion, LlmError, LlmErrorKind, Message, Purpose, ToolSpec};
+use wire::{Limit, Refusal};
 
 /// Low, for steady plans and tool calls.
 const TEMPERATURE: f32 = 0.2;
@@ -36,6 +39,9 @@ pub struct OpenAi {
     /// Set once the server refused `temperature` (reasoning models take only
     /// the default); from then on requests leave it out.
     omit_temperature: AtomicBool,
+    /// Set once the server refused `max_tokens` (OpenAI's reasoning models
+    /// take only `max_completion_tokens`); from then on requests send that.
+    completion_tokens_field: AtomicBool,
 }
 
 impl std::fmt::Debug for OpenAi {
@@ -95,6 +101,7 @@ impl OpenAi {
             client,
             config: LlmConfig { base_url, ..config },
             omit_temperature: AtomicBool::new(false),
+            completion_tokens_field: AtomicBool::new(false),
         })
     }
 
@@ -104,8 +111,9 @@ impl OpenAi {
         messages: &[Message],
         tools: &[ToolSpec],
         temperature: Option<f32>,
+        limit: Limit,
     ) -> Result<Completion, Failure> {
-        let request = wire::request(&self.config.model, messages, tools, temperature)
+        let request = wire::request(&self.config.model, messages, tools, temperature, limit)
             .map_err(Failure::Other)?;
         let chat = self.client.chat();
         let sent = chat.create_byot::<_, wire::Answer>(&request);
@@ -129,6 +137,7 @@ impl OpenAi {
             String::new()
         };
         let kind = match failure {
+            Failure::Refused(refusal) if refusal.context_too_long() => LlmErrorKind::ContextTooLong,
             Failure::Refused(refusal) => LlmErrorKind::Refused {
                 status: refusal.status,
             },
@@ -171,7 +180,13 @@ impl OpenAi {
                 format!("could not ask the language model at {at}: {cause}")
             }
         };
-        LlmError::new(kind, self.scrub(text))
+        LlmError {
+            retry_after: match failure {
+                Failure::Refused(refusal) => refusal.retry_after,
+                _ => None,
+            },
+            ..LlmError::new(kind, self.scrub(text))
+        }
     }
 
     /// `text` with the key cut out, should a server have echoed it.
@@ -200,12 +215,21 @@ impl Failure {
 
     /// A 400 about `temperature`: the model accepts only its default.
     fn refuses_temperature(&self) -> bool {
+        self.refuses_parameter("temperature")
+    }
+
+    /// A 400 about `max_tokens`: the model takes `max_completion_tokens`.
+    fn refuses_max_tokens(&self) -> bool {
+        self.refuses_parameter("max_tokens")
+    }
+
+    fn refuses_parameter(&self, name: &str) -> bool {
         let Failure::Refused(refusal) = self else {
             return false;
         };
         refusal.status == 400
             && refusal.error.as_ref().is_some_and(|e| {
-                e.param.as_deref() == Some("temperature") || e.message.contains("'temperature'")
+                e.param.as_deref() == Some(name) || e.message.contains(&format!("'{name}'"))
             })
     }
 }
@@ -248,22 +272,47 @@ impl ChatModel for OpenAi {
     )]
     async fn complete(
         &self,
+        purpose: Purpose,
         messages: &[Message],
         tools: &[ToolSpec],
     ) -> Result<Completion, LlmError> {
         let mut attempts = 0;
         let mut waits = Backoff::new(self.config.backoff, LONGEST_WAIT);
+        let tokens = match purpose {
+            Purpose::Chat => self.config.max_tokens.chat,
+            Purpose::Step => self.config.max_tokens.step,
+        };
         loop {
             let temperature =
                 (!self.omit_temperature.load(Ordering::Relaxed)).then_some(TEMPERATURE);
+            let limit = if self.completion_tokens_field.load(Ordering::Relaxed) {
+                Limit::MaxCompletionTokens(tokens)
+            } else {
+                Limit::MaxTokens(tokens)
+            };
             attempts += 1;
-            let failure = match self.attempt(messages, tools, temperature).await {
-                Ok(completion) => return Ok(completion),
+            let failure = match self.attempt(messages, tools, temperature, limit).await {
+                Ok(completion) => {
+                    if completion.cut_off {
+                        tracing::warn!(
+                            max_tokens = tokens,
+                            completion_tokens = completion.usage.completion_tokens,
+                            "the model's answer was cut off at its length limit"
+                        );
+                    }
+                    return Ok(completion);
+                }
                 Err(failure) => failure,
             };
             if temperature.is_some() && failure.refuses_temperature() {
                 tracing::info!("the model refused a temperature; asking again without one");
                 self.omit_temperature.store(true, Ordering::Relaxed);
+                attempts -= 1;
+                continue;
+            }
+            if matches!(limit, Limit::MaxTokens(_)) && failure.refuses_max_tokens() {
+                tracing::info!("the model refused max_tokens; asking with max_completion_tokens");
+                self.completion_tokens_field.store(true, Ordering::Relaxed);
                 attempts -= 1;
                 continue;
             }
@@ -277,13 +326,13 @@ impl ChatModel for OpenAi {
                 _ => None,
             };
             if asked.is_some_and(|asked| asked > LONGEST_WAIT) {
-                return Err(LlmError::new(
-                    error.kind,
-                    format!(
+                return Err(LlmError {
+                    message: format!(
                         "{error}, and asked to wait {} s before trying again",
                         asked.unwrap_or_default().as_secs()
                     ),
-                ));
+                    ..error
+                });
             }
             let ours = waits.wait();
             let delay = asked.unwrap_or(ours).min(LONGEST_WAIT);

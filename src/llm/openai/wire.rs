@@ -22,12 +22,23 @@ use tower::ServiceExt;
 
 use crate::llm::{Completion, Message, Role, TokenUsage, ToolCall, ToolSpec};
 
+/// The bound on an answer's length, in the field the server takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Limit {
+    /// `max_tokens`: what OpenAI-compatible servers (llama.cpp, Ollama,
+    /// vLLM) read.
+    MaxTokens(u32),
+    /// `max_completion_tokens`: what OpenAI's reasoning models insist on.
+    MaxCompletionTokens(u32),
+}
+
 /// The chat completion request for `messages` and `tools`.
 pub(super) fn request(
     model: &str,
     messages: &[Message],
     tools: &[ToolSpec],
     temperature: Option<f32>,
+    limit: Limit,
 ) -> Result<CreateChatCompletionRequest, String> {
     let messages = messages
         .iter()
@@ -42,6 +53,13 @@ pub(super) fn request(
     if let Some(temperature) = temperature {
         args.temperature(temperature);
     }
+    match limit {
+        // Deprecated by OpenAI in favour of `max_completion_tokens`, but the
+        // one field every compatible server reads.
+        #[allow(deprecated)]
+        Limit::MaxTokens(tokens) => args.max_tokens(tokens),
+        Limit::MaxCompletionTokens(tokens) => args.max_completion_tokens(tokens),
+    };
     args.build().map_err(|e| e.to_string())
 }
 
@@ -116,6 +134,10 @@ pub(super) struct Answer {
 #[derive(Debug, Deserialize)]
 struct Choice {
     message: AnswerMessage,
+    /// `stop`, `tool_calls`, `length` (cut off at the token limit)...;
+    /// some servers leave it out or send their own words.
+    #[serde(default)]
+    finish_reason: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -161,6 +183,7 @@ impl Answer {
             .choices
             .and_then(|choices| choices.into_iter().next())
             .ok_or("no choices")?;
+        let cut_off = choice.finish_reason.as_deref() == Some("length");
         let message = choice.message;
         let tool_calls = message
             .tool_calls
@@ -194,6 +217,7 @@ impl Answer {
                 tool_call_id: None,
             },
             usage,
+            cut_off,
         })
     }
 }
@@ -210,6 +234,35 @@ pub(super) struct Refusal {
     pub error: Option<ApiError>,
     /// The start of the body otherwise (an HTML page, "404 page not found").
     pub excerpt: String,
+}
+
+impl Refusal {
+    /// Whether the server refused because the prompt does not fit its
+    /// context: llama.cpp's "exceeds the available context size", OpenAI's
+    /// `context_length_exceeded` and "maximum context length", vLLM's and
+    /// Ollama's wordings of the same.
+    pub fn context_too_long(&self) -> bool {
+        if !matches!(self.status, 400 | 413) {
+            return false;
+        }
+        let code = self.error.as_ref().and_then(|e| e.code.as_deref());
+        if code == Some("context_length_exceeded") {
+            return true;
+        }
+        let text = match &self.error {
+            Some(error) => error.message.to_lowercase(),
+            None => self.excerpt.to_lowercase(),
+        };
+        [
+            "context size",
+            "context length",
+            "context_length_exceeded",
+            "context window",
+            "too many tokens",
+        ]
+        .iter()
+        .any(|words| text.contains(words))
+    }
 }
 
 /// async-openai's response type, named through its transport service.
@@ -297,7 +350,7 @@ mod tests {
             name: "list".into(),
             arguments: "{".into(),
         });
-        let request = request("m", &[assistant], &[], None).unwrap();
+        let request = request("m", &[assistant], &[], None, Limit::MaxTokens(64)).unwrap();
         let body = serde_json::to_value(&request).unwrap();
         assert_eq!(
             body["messages"][0],
@@ -307,12 +360,51 @@ mod tests {
         );
         assert!(body.get("tools").is_none());
         assert!(body.get("temperature").is_none());
+        assert_eq!(body["max_tokens"], 64);
+        assert!(body.get("max_completion_tokens").is_none());
+    }
+
+    #[test]
+    fn a_length_finish_marks_the_answer_cut_off() {
+        let cut = complete(json!({
+            "choices": [{"message": {"content": "1. a\n2. b\n3."}, "finish_reason": "length"}]
+        }))
+        .unwrap();
+        assert!(cut.cut_off);
+        let whole = complete(json!({
+            "choices": [{"message": {"content": "done"}, "finish_reason": "stop"}]
+        }))
+        .unwrap();
+        assert!(!whole.cut_off);
+    }
+
+    #[test]
+    fn a_context_overflow_is_told_from_other_bad_requests() {
+        let refusal = |status: u16, message: &str, code: Option<&str>| Refusal {
+            status,
+            retry_after: None,
+            error: serde_json::from_value::<ApiError>(
+                json!({"message": message, "type": null, "param": null, "code": code}),
+            )
+            .ok(),
+            excerpt: String::new(),
+        };
+        assert!(refusal(400, "request (2114 tokens) exceeds the available context size (512 tokens), try increasing it", None).context_too_long());
+        assert!(refusal(
+            400,
+            "This model's maximum context length is 8192 tokens.",
+            None
+        )
+        .context_too_long());
+        assert!(refusal(400, "too long", Some("context_length_exceeded")).context_too_long());
+        assert!(!refusal(400, "Invalid 'temperature'", None).context_too_long());
+        assert!(!refusal(500, "exceeds the available context size", None).context_too_long());
     }
 
     #[test]
     fn a_tool_message_without_its_call_is_an_error_not_a_panic() {
         let mut orphan = Message::tool("x", "done");
         orphan.tool_call_id = None;
-        assert!(request("m", &[orphan], &[], None).is_err());
+        assert!(request("m", &[orphan], &[], None, Limit::MaxTokens(8)).is_err());
     }
 }
