@@ -1,0 +1,253 @@
+//! Runs while they go: live counts, leases and their renewal, start, finish,
+//! waiting, retries, and the next wake-up they call for.
+
+use super::*;
+
+/// For every workflow with live runs: how many are going and how many queued.
+pub async fn live_counts_all(
+    conn: &mut SqliteConnection,
+) -> Result<std::collections::HashMap<i64, (i64, i64)>, StoreError> {
+    let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT workflow_id, SUM(status IN ('running', 'waiting', 'retrying')), SUM(status = 'queued') \
+         FROM runs INDEXED BY runs_live WHERE status IN ('queued', 'running', 'waiting', 'retrying') \
+         GROUP BY workflow_id",
+    )
+    .fetch_all(conn)
+    .await
+    .ctx("counting live runs")?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, going, queued)| (id, (going, queued)))
+        .collect())
+}
+
+/// How many runs of a workflow are going (running or waiting) and queued.
+pub async fn live_counts(
+    conn: &mut SqliteConnection,
+    workflow_id: i64,
+) -> Result<(i64, i64), StoreError> {
+    let (going, queued): (i64, i64) = sqlx::query_as(
+        "SELECT COALESCE(SUM(status IN ('running', 'waiting', 'retrying')), 0), \
+         COALESCE(SUM(status = 'queued'), 0) FROM runs \
+         WHERE workflow_id = ? AND status IN ('running', 'waiting', 'retrying', 'queued')",
+    )
+    .bind(workflow_id)
+    .fetch_one(conn)
+    .await
+    .ctx("counting live runs")?;
+    Ok((going, queued))
+}
+
+/// Runs whose process stopped renewing their lease: marked `interrupted` and
+/// returned so their retry policy can decide.
+pub async fn expire_leases(
+    conn: &mut SqliteConnection,
+    now: DateTime<Utc>,
+) -> Result<Vec<Run>, StoreError> {
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "UPDATE runs SET status = 'interrupted', ended_at = ?1, lease_owner = NULL, lease_until = NULL, \
+         error = 'interrupted: the process running it stopped (crash, kill or shutdown) before it finished' \
+         WHERE status = 'running' AND lease_until < ?1 RETURNING {COLUMNS}"
+    ))
+    .bind(to_ms(now))
+    .fetch_all(conn)
+    .await
+    .ctx("expiring run leases")?;
+    runs(rows)
+}
+
+/// Marks a process's own running runs interrupted (graceful shutdown past its
+/// grace period) and returns them, so their retry policy can decide.
+pub async fn interrupt_owned(
+    conn: &mut SqliteConnection,
+    owner: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<Run>, StoreError> {
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "UPDATE runs SET status = 'interrupted', ended_at = ?, lease_owner = NULL, lease_until = NULL, \
+         error = 'interrupted: steward shut down before the run finished' \
+         WHERE status = 'running' AND lease_owner = ? RETURNING {COLUMNS}"
+    ))
+    .bind(to_ms(now))
+    .bind(owner)
+    .fetch_all(conn)
+    .await
+    .ctx("interrupting runs at shutdown")?;
+    runs(rows)
+}
+
+/// Takes a queued, retrying or waiting run to `running` under `owner`'s lease.
+pub async fn start(
+    conn: &mut SqliteConnection,
+    id: i64,
+    owner: &str,
+    lease_until: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE runs SET status = 'running', retry_at = NULL, started_at = COALESCE(started_at, ?), \
+         lease_owner = ?, lease_until = ? WHERE id = ? AND status IN ('queued', 'retrying', 'waiting')",
+    )
+    .bind(to_ms(now))
+    .bind(owner)
+    .bind(to_ms(lease_until))
+    .bind(id)
+    .execute(conn)
+    .await
+    .ctx("starting a run")?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Extends the leases of the given runs, which this process holds (claimed,
+/// waiting for a slot, or executing). Runs it lost track of (a failed write,
+/// a panicked task) are not in the list, so their leases run out.
+pub async fn renew_leases(
+    conn: &mut SqliteConnection,
+    owner: &str,
+    ids: &[i64],
+    until: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    for chunk in ids.chunks(500) {
+        let marks = vec!["?"; chunk.len()].join(", ");
+        let sql = format!(
+            "UPDATE runs SET lease_until = ? WHERE status = 'running' AND lease_owner = ? AND id IN ({marks})"
+        );
+        let mut query = sqlx::query(&sql).bind(to_ms(until)).bind(owner);
+        for id in chunk {
+            query = query.bind(id);
+        }
+        query.execute(&mut *conn).await.ctx("renewing run leases")?;
+    }
+    Ok(())
+}
+
+/// The end of a run this process holds. `false` if the lease was lost (the
+/// run was declared interrupted meanwhile), so the result is not written twice.
+#[allow(clippy::too_many_arguments)]
+pub async fn finish(
+    conn: &mut SqliteConnection,
+    id: i64,
+    owner: &str,
+    status: RunStatus,
+    output: Option<&Value>,
+    error: Option<&str>,
+    usage: &Usage,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE runs SET status = ?, ended_at = ?, output = ?, error = ?, usage = ?, \
+         lease_owner = NULL, lease_until = NULL WHERE id = ? AND status = 'running' AND lease_owner = ?",
+    )
+    .bind(status.as_str())
+    .bind(to_ms(now))
+    .bind(output.map(Value::to_string))
+    .bind(error)
+    .bind(serde_json::to_string(usage).unwrap_or_default())
+    .bind(id)
+    .bind(owner)
+    .execute(&mut *conn)
+    .await
+    .ctx("recording a run's result")?;
+    if status.is_final() {
+        // A finished run resumes no more: its unmasked state goes.
+        sqlx::query("UPDATE run_steps SET resume = NULL WHERE run_id = ? AND resume IS NOT NULL")
+            .bind(id)
+            .execute(conn)
+            .await
+            .ctx("erasing resume state")?;
+    }
+    Ok(done.rows_affected() == 1)
+}
+
+/// A run waiting for a person: the lease is released until the answer comes.
+pub async fn wait(conn: &mut SqliteConnection, id: i64, owner: &str) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE runs SET status = 'waiting', lease_owner = NULL, lease_until = NULL \
+         WHERE id = ? AND status = 'running' AND lease_owner = ?",
+    )
+    .bind(id)
+    .bind(owner)
+    .execute(conn)
+    .await
+    .ctx("parking a run for approval")?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Sets a failed or interrupted run to try again at `retry_at`, keeping the
+/// failed attempt in its history. `holder` is the process that ran it (the run
+/// must still be its `running` run); `None` takes a run just marked
+/// `interrupted`. `false` when the run is no longer in that state (its lease
+/// was lost and someone else decided), so nothing is revived twice.
+pub async fn retry_later(
+    conn: &mut SqliteConnection,
+    id: i64,
+    holder: Option<&str>,
+    retry_at: DateTime<Utc>,
+    failed_status: RunStatus,
+    error: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE runs SET status = 'retrying', retry_at = ?, attempt = attempt + 1, \
+         history = json_insert(history, '$[#]', json_object('attempt', attempt, 'status', ?, 'error', ?, \
+           'started_at', started_at, 'ended_at', ?)), \
+         ended_at = NULL, error = NULL, output = NULL, lease_owner = NULL, lease_until = NULL \
+         WHERE id = ? AND ((?6 IS NULL AND status = 'interrupted') OR (status = 'running' AND lease_owner = ?6))",
+    )
+    .bind(to_ms(retry_at))
+    .bind(failed_status.as_str())
+    .bind(error)
+    .bind(to_ms(now))
+    .bind(id)
+    .bind(holder)
+    .execute(conn)
+    .await
+    .ctx("scheduling a retry")?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Retrying runs whose time has come.
+pub async fn due_retries(
+    conn: &mut SqliteConnection,
+    now: DateTime<Utc>,
+) -> Result<Vec<Run>, StoreError> {
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM runs WHERE status = 'retrying' AND retry_at <= ? \
+         AND EXISTS (SELECT 1 FROM workflows w WHERE w.id = runs.workflow_id AND w.status = 'active') \
+         ORDER BY retry_at"
+    ))
+    .bind(to_ms(now))
+    .fetch_all(conn)
+    .await
+    .ctx("loading due retries")?;
+    runs(rows)
+}
+
+/// The oldest queued run of each workflow that has nothing going.
+pub async fn startable_queued(conn: &mut SqliteConnection) -> Result<Vec<Run>, StoreError> {
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM runs WHERE id IN (\
+           SELECT MIN(q.id) FROM runs q WHERE q.status = 'queued' \
+           AND EXISTS (SELECT 1 FROM workflows w WHERE w.id = q.workflow_id AND w.status = 'active') \
+           AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.workflow_id = q.workflow_id \
+                           AND r.status IN ('running', 'waiting', 'retrying')) \
+           GROUP BY q.workflow_id)"
+    ))
+    .fetch_all(conn)
+    .await
+    .ctx("loading queued runs")?;
+    runs(rows)
+}
+
+/// The earliest retry or lease expiry.
+pub async fn next_wake(pool: &SqlitePool) -> Result<Option<DateTime<Utc>>, StoreError> {
+    let ms: Option<i64> = sqlx::query_scalar(
+        "SELECT MIN(t) FROM (\
+           SELECT MIN(retry_at) AS t FROM runs WHERE status = 'retrying' \
+           UNION ALL SELECT MIN(lease_until) FROM runs WHERE status = 'running')",
+    )
+    .fetch_one(pool)
+    .await
+    .ctx("finding the next retry or lease expiry")?;
+    Ok(opt_ms(ms))
+}

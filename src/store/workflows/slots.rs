@@ -1,0 +1,234 @@
+//! The schedule state of workflows: what is due, the next slot, skips and
+//! snoozes, pauses and resumes, and the failure streak.
+
+use super::*;
+
+/// Active workflows whose next slot or snoozed occurrence has come, earliest first.
+pub async fn due(
+    conn: &mut SqliteConnection,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<Workflow>, StoreError> {
+    // Two indexed lookups joined, rather than one OR that scans the table.
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM workflows WHERE id IN (\
+           SELECT id FROM workflows WHERE status = 'active' AND next_run IS NOT NULL AND next_run <= ?1 \
+           UNION SELECT id FROM workflows WHERE snooze_until IS NOT NULL AND snooze_until <= ?1 AND status = 'active') \
+         ORDER BY next_run LIMIT ?2"
+    ))
+    .bind(to_ms(now))
+    .bind(limit)
+    .fetch_all(conn)
+    .await
+    .ctx("loading due workflows")?;
+    workflows(rows)
+}
+
+/// Paused workflows whose pause has ended ("pause it for a week").
+pub async fn resumes_due(
+    conn: &mut SqliteConnection,
+    now: DateTime<Utc>,
+) -> Result<Vec<Workflow>, StoreError> {
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM workflows \
+         WHERE resume_at IS NOT NULL AND resume_at <= ? AND status = 'paused' ORDER BY resume_at"
+    ))
+    .bind(to_ms(now))
+    .fetch_all(conn)
+    .await
+    .ctx("loading workflows whose pause ended")?;
+    workflows(rows)
+}
+
+/// The earliest instant any active workflow wants attention.
+pub async fn next_wake(pool: &SqlitePool) -> Result<Option<DateTime<Utc>>, StoreError> {
+    let ms: Option<i64> = sqlx::query_scalar(
+        "SELECT MIN(t) FROM (\
+           SELECT MIN(next_run) AS t FROM workflows WHERE status = 'active' AND next_run IS NOT NULL \
+           UNION ALL SELECT MIN(snooze_until) FROM workflows WHERE snooze_until IS NOT NULL AND status = 'active' \
+           UNION ALL SELECT MIN(resume_at) FROM workflows WHERE resume_at IS NOT NULL AND status = 'paused')",
+    )
+    .fetch_one(pool)
+    .await
+    .ctx("finding the next workflow slot")?;
+    Ok(opt_ms(ms))
+}
+
+/// The scheduling state after a claim.
+pub struct SlotState {
+    pub next_run: Option<DateTime<Utc>>,
+    pub skip_slot: Option<DateTime<Utc>>,
+    pub snooze_slot: Option<DateTime<Utc>>,
+    pub snooze_until: Option<DateTime<Utc>>,
+    pub status: WorkflowStatus,
+}
+
+pub async fn set_slot_state(
+    conn: &mut SqliteConnection,
+    id: i64,
+    state: &SlotState,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE workflows SET next_run = ?, skip_slot = ?, snooze_slot = ?, snooze_until = ?, \
+         status = ?, updated_at = ? WHERE id = ?",
+    )
+    .bind(state.next_run.map(to_ms))
+    .bind(state.skip_slot.map(to_ms))
+    .bind(state.snooze_slot.map(to_ms))
+    .bind(state.snooze_until.map(to_ms))
+    .bind(state.status.as_str())
+    .bind(to_ms(now))
+    .bind(id)
+    .execute(conn)
+    .await
+    .ctx("updating a workflow's next slot")?;
+    Ok(())
+}
+
+/// Writes the scheduling state of many workflows after a claim, with
+/// multi-row statements.
+pub async fn set_slot_states(
+    conn: &mut SqliteConnection,
+    states: &[(i64, SlotState)],
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    for chunk in states.chunks(150) {
+        let values = vec!["(?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");
+        let sql = format!(
+            "UPDATE workflows SET next_run = v.column2, skip_slot = v.column3, snooze_slot = v.column4, \
+             snooze_until = v.column5, status = v.column6, updated_at = ? \
+             FROM (VALUES {values}) AS v WHERE workflows.id = v.column1"
+        );
+        let mut query = sqlx::query(&sql).bind(to_ms(now));
+        for (id, state) in chunk {
+            query = query
+                .bind(id)
+                .bind(state.next_run.map(to_ms))
+                .bind(state.skip_slot.map(to_ms))
+                .bind(state.snooze_slot.map(to_ms))
+                .bind(state.snooze_until.map(to_ms))
+                .bind(state.status.as_str());
+        }
+        query
+            .execute(&mut *conn)
+            .await
+            .ctx("updating workflows' next slots")?;
+    }
+    Ok(())
+}
+
+/// Pauses with a note; the paused period will not be replayed.
+pub async fn pause(
+    conn: &mut SqliteConnection,
+    id: i64,
+    note: Option<&str>,
+    resume_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE workflows SET status = 'paused', paused_note = ?, next_run = NULL, resume_at = ?, \
+         snooze_slot = NULL, snooze_until = NULL, skip_slot = NULL, version = version + 1, updated_at = ? \
+         WHERE id = ? AND status = 'active'",
+    )
+    .bind(note)
+    .bind(resume_at.map(to_ms))
+    .bind(to_ms(now))
+    .bind(id)
+    .execute(&mut *conn)
+    .await
+    .ctx("pausing a workflow")?;
+    if done.rows_affected() == 1 {
+        // Runs still waiting their turn would replay the paused period.
+        sqlx::query(
+            "UPDATE runs SET status = 'skipped', ended_at = ?, retry_at = NULL, \
+             error = 'skipped: the workflow was paused' \
+             WHERE workflow_id = ? AND status IN ('queued', 'retrying')",
+        )
+        .bind(to_ms(now))
+        .bind(id)
+        .execute(conn)
+        .await
+        .ctx("skipping the runs of a paused workflow")?;
+    }
+    Ok(done.rows_affected() == 1)
+}
+
+/// Resumes from `next_run` (the first slot after now), clearing the failure count.
+pub async fn resume(
+    conn: &mut SqliteConnection,
+    id: i64,
+    next_run: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE workflows SET status = 'active', paused_note = NULL, next_run = ?, resume_at = NULL, \
+         consecutive_failures = 0, version = version + 1, updated_at = ? WHERE id = ? AND status = 'paused'",
+    )
+    .bind(next_run.map(to_ms))
+    .bind(to_ms(now))
+    .bind(id)
+    .execute(conn)
+    .await
+    .ctx("resuming a workflow")?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn set_skip_slot(
+    conn: &mut SqliteConnection,
+    id: i64,
+    slot: Option<DateTime<Utc>>,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE workflows SET skip_slot = ? WHERE id = ?")
+        .bind(slot.map(to_ms))
+        .bind(id)
+        .execute(conn)
+        .await
+        .ctx("marking a slot to skip")?;
+    Ok(())
+}
+
+pub async fn set_snooze(
+    conn: &mut SqliteConnection,
+    id: i64,
+    slot: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE workflows SET snooze_slot = ?, snooze_until = ? WHERE id = ?")
+        .bind(to_ms(slot))
+        .bind(to_ms(until))
+        .bind(id)
+        .execute(conn)
+        .await
+        .ctx("snoozing an occurrence")?;
+    Ok(())
+}
+
+/// Forgets a snooze (the occurrence goes back to its own slot).
+pub async fn clear_snooze(conn: &mut SqliteConnection, id: i64) -> Result<(), StoreError> {
+    sqlx::query("UPDATE workflows SET snooze_slot = NULL, snooze_until = NULL WHERE id = ?")
+        .bind(id)
+        .execute(conn)
+        .await
+        .ctx("clearing a snooze")?;
+    Ok(())
+}
+
+/// Counts a finished run: a failure adds one to the streak, a success resets it.
+/// Returns the streak.
+pub async fn record_outcome(
+    conn: &mut SqliteConnection,
+    id: i64,
+    failed: bool,
+) -> Result<i64, StoreError> {
+    let streak: Option<i64> = sqlx::query_scalar(
+        "UPDATE workflows SET consecutive_failures = CASE WHEN ? THEN consecutive_failures + 1 ELSE 0 END \
+         WHERE id = ? RETURNING consecutive_failures",
+    )
+    .bind(failed)
+    .bind(id)
+    .fetch_optional(conn)
+    .await
+    .ctx("counting a run outcome")?;
+    Ok(streak.unwrap_or(0))
+}
