@@ -8,25 +8,35 @@ use super::draft::Spec;
 use super::render;
 use super::turn::Turn;
 use super::Agent;
-use crate::manage::ManageError;
+use crate::manage::{Change, ManageError};
+use crate::workflow::NewWorkflow;
 
-/// Creates the drafted workflow.
-pub(super) async fn create(turn: &mut Turn, agent: &Agent, spec: &Spec) -> Result<String, String> {
-    let now = turn.now;
-    let new = spec
-        .checked(
-            &turn.user.id,
-            &turn.home_chat,
-            now,
-            agent.settings.min_interval_seconds,
-        )
-        .and_then(|new| cost_counted(spec, agent).map(|()| new))
-        .map_err(|e| format!("I can't create it: {e}. Change the draft or say cancel."))?;
-    let mut change = agent
+/// The draft as a workflow ready to store, or why not.
+fn ready(turn: &Turn, agent: &Agent, spec: &Spec) -> Result<NewWorkflow, String> {
+    let new = spec.checked(
+        &turn.user.id,
+        &turn.home_chat,
+        turn.now,
+        agent.settings.min_interval_seconds,
+    )?;
+    cost_counted(spec, agent)?;
+    Ok(new)
+}
+
+/// A change for this turn's actor that takes the stored draft.
+async fn begin<'a>(turn: &'a Turn, agent: &'a Agent) -> Result<Change<'a>, String> {
+    agent
         .manage
         .change(&turn.actor, turn.claim())
         .await
-        .map_err(|e| e.for_user())?;
+        .map_err(|e| e.for_user())
+}
+
+/// Creates the drafted workflow.
+pub(super) async fn create(turn: &mut Turn, agent: &Agent, spec: &Spec) -> Result<String, String> {
+    let new = ready(turn, agent, spec)
+        .map_err(|e| format!("I can't create it: {e}. Change the draft or say cancel."))?;
+    let mut change = begin(turn, agent).await?;
     let created = change.create(&new).await.map_err(|e| e.for_user())?;
     change.commit().await.map_err(|e| e.for_user())?;
     let (id, next) = (created.id, created.next);
@@ -63,21 +73,9 @@ pub(super) async fn update(
     spec: &Spec,
     before: &Spec,
 ) -> Result<String, String> {
-    let now = turn.now;
-    let new = spec
-        .checked(
-            &turn.user.id,
-            &turn.home_chat,
-            now,
-            agent.settings.min_interval_seconds,
-        )
-        .and_then(|new| cost_counted(spec, agent).map(|()| new))
+    let new = ready(turn, agent, spec)
         .map_err(|e| format!("I can't save it: {e}. Change the draft or say cancel."))?;
-    let mut change = agent
-        .manage
-        .change(&turn.actor, turn.claim())
-        .await
-        .map_err(|e| e.for_user())?;
+    let mut change = begin(turn, agent).await?;
     // Still there, still theirs, and not changed since the draft?
     let current = match change.workflow(id).await {
         Ok(current) => current,
@@ -117,11 +115,7 @@ pub(super) async fn delete(
     id: i64,
     name: &str,
 ) -> Result<String, String> {
-    let mut change = agent
-        .manage
-        .change(&turn.actor, turn.claim())
-        .await
-        .map_err(|e| e.for_user())?;
+    let mut change = begin(turn, agent).await?;
     match change.delete(id).await {
         Ok(()) => {}
         Err(ManageError::NotFound(_)) => return Err(format!("Workflow #{id} is already gone.")),
