@@ -63,6 +63,10 @@ pub(super) async fn confirm(turn: &mut Turn, agent: &Agent) -> Reply {
         return turn.nothing_waiting();
     };
     if let Draft::Create { spec } | Draft::Update { spec, .. } = &mut draft {
+        if let Some(question) = spec.asking.as_ref().map(|asking| asking.question()) {
+            turn.draft = Some(draft);
+            return turn.draft_reply(agent, question);
+        }
         if let Some(change) = spec.unapplied.take() {
             let shown = render::draft_text(&draft, turn.now, agent.has_model());
             turn.draft = Some(draft);

@@ -10,7 +10,7 @@ use super::draft::{Draft, SKIP_ZONE};
 use super::grammar::{self, Change, Intent, Settle};
 use super::tools;
 use super::turn::Turn;
-use super::{render, second_reading, zone_answer, Agent, Reply};
+use super::{render, second_reading, template_answer, zone_answer, Agent, Reply};
 use crate::manage::ManageError;
 
 /// A message in words.
@@ -19,6 +19,9 @@ pub(super) async fn message(turn: &mut Turn, agent: &Agent, text: &str) -> Reply
         if let Some(reply) = zone_answer::answer(turn, agent, text).await {
             return reply;
         }
+    }
+    if let Some(reply) = template_answer::answer(turn, agent, text).await {
+        return reply;
     }
     if let Some(reply) = choose_reading(turn, agent, text) {
         return reply;

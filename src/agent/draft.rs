@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
+use super::asking::Asking;
 use crate::schedule::natural::{amend_phrase, Context};
 use crate::schedule::{parse_input, Schedule, Trigger, Zone};
 use crate::store::{from_ms, to_ms};
@@ -50,6 +51,13 @@ pub struct Spec {
     /// comes back once this one is answered.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub set_aside: Option<Box<Draft>>,
+    /// `{{KEY:name}}` values, kept under "secret" so the store seals every
+    /// one of them, as it does a workflow's.
+    #[serde(rename = "secret", default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub placeholders: BTreeMap<String, String>,
+    /// A draft from a template still asking for values (`asking.rs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub asking: Option<Box<Asking>>,
 }
 
 /// A change waiting for confirmation. (One lives per conversation turn, so
@@ -137,6 +145,8 @@ impl Spec {
             alternative: None,
             model_reading: None,
             set_aside: None,
+            placeholders: BTreeMap::new(),
+            asking: None,
         };
         spec.set_schedule(schedule, source);
         spec
@@ -174,6 +184,8 @@ impl Spec {
             alternative: None,
             model_reading: None,
             set_aside: None,
+            placeholders: workflow.placeholders.clone(),
+            asking: None,
         }
     }
 
@@ -251,7 +263,7 @@ impl Spec {
             steps: Some(self.steps.clone()),
             policies: Default::default(),
             guardrails: self.guardrails.clone(),
-            placeholders: BTreeMap::new(),
+            placeholders: self.placeholders.clone(),
             paused: false,
         }
     }

@@ -9,6 +9,7 @@
 //! amendment ("yes but at 9") settles it.
 
 mod apply;
+mod asking;
 mod confirm;
 mod derive;
 mod dialogue;
@@ -24,6 +25,8 @@ mod period;
 mod refs;
 pub(crate) mod render;
 mod second_reading;
+mod template_answer;
+mod template_draft;
 mod timed;
 mod tools;
 mod turn;

@@ -234,6 +234,9 @@ impl Turn {
         // Each button names the draft it was shown with, so pressing it after
         // that draft was replaced, confirmed or cancelled changes nothing.
         let token = draft.token();
+        if render::draft_asking(draft).is_some() {
+            return vec![button("Cancel", &format!("cancel:{token}"))];
+        }
         let (yes, no) = match draft {
             Draft::Create { .. } => ("Create", "Cancel"),
             Draft::Update { .. } => ("Save", "Cancel"),

@@ -10,6 +10,9 @@ pub enum ManageError {
     /// nobody learns what others have.
     #[error("workflow #{0} was not found")]
     NotFound(i64),
+    /// No such template, or another person's saved one.
+    #[error("template '{0}' was not found")]
+    TemplateNotFound(String),
     /// No such run, or a run of a workflow the actor may not see.
     #[error("run {0} was not found")]
     RunNotFound(i64),

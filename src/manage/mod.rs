@@ -18,6 +18,7 @@ mod next;
 mod pages;
 mod pause;
 mod run;
+mod templates;
 
 use async_trait::async_trait;
 use chrono::{DateTime, TimeDelta, Utc};

@@ -18,6 +18,7 @@ pub mod outbox;
 pub mod runs;
 pub mod sealed;
 pub mod steps;
+pub mod templates;
 pub mod users;
 pub mod workflow_pages;
 pub mod workflows;

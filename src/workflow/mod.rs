@@ -1,6 +1,7 @@
 //! The domain (DESIGN §2): workflows, their plans, policies and guardrails,
 //! runs, and `${...}` templating. No I/O.
 
+pub mod catalogue;
 pub mod notify;
 pub mod plan;
 pub mod policy;

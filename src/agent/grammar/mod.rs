@@ -8,6 +8,7 @@ use std::sync::LazyLock;
 
 mod language;
 mod settle;
+mod templates;
 
 pub use language::{looks_foreign, sounds_like_a_request};
 pub use settle::{amendment, confirm_verb, settle, Change, Settle};
@@ -212,6 +213,9 @@ pub fn parse(text: &str) -> Intent {
     }
     if THANKS.is_match(text) {
         return Intent::Thanks;
+    }
+    if let Some(intent) = templates::parse(text) {
+        return intent;
     }
     if let Some(c) = LIST.captures(text) {
         let status = c.name("status").map(|m| m.as_str().to_lowercase());

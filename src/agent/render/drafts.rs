@@ -151,9 +151,12 @@ pub fn spec_lines(spec: &Spec, now: DateTime<Utc>, has_model: bool) -> String {
     };
     let mut lines = format!(
         "• Trigger: {trigger}\n• Steps: {}\n• Limits: {}",
-        steps_line(&spec.steps),
+        steps_line(&shown_steps(&spec.steps, &spec.placeholders)),
         limits_line(&spec.guardrails, spec.needs_llm())
     );
+    if let Some(values) = values_line(&spec.placeholders) {
+        lines.push_str(&format!("\n• Values: {values}"));
+    }
     if spec.needs_llm() && !has_model {
         lines.push_str("\n• Note: this needs an LLM to run, and none is configured (set OPENAI_API_KEY or STEWARD_LLM_BASE_URL); until then its runs fail and tell you why.");
     }
@@ -162,6 +165,9 @@ pub fn spec_lines(spec: &Spec, now: DateTime<Utc>, has_model: bool) -> String {
 
 /// What a draft shows, ending with its question.
 pub fn draft_text(draft: &Draft, now: DateTime<Utc>, has_model: bool) -> String {
+    if let Some(asking) = draft_asking(draft) {
+        return asking.question();
+    }
     if let Draft::Create { spec } | Draft::Update { spec, .. } = draft {
         if spec.alternative.is_some() {
             let what = match draft {
@@ -222,6 +228,14 @@ pub fn draft_text(draft: &Draft, now: DateTime<Utc>, has_model: bool) -> String 
             to,
             workflows,
         } => move_question(from, to, workflows),
+    }
+}
+
+/// The template request a draft still asks values for.
+pub fn draft_asking(draft: &Draft) -> Option<&crate::agent::asking::Asking> {
+    match draft {
+        Draft::Create { spec } => spec.asking.as_deref(),
+        _ => None,
     }
 }
 

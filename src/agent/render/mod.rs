@@ -1,9 +1,11 @@
 //! Sentences for people: drafts, workflows and runs, in the user's zone.
 
 mod drafts;
+mod placeholders;
 mod runs;
 
 pub use drafts::*;
+pub use placeholders::{shown_steps, values_line};
 pub use runs::*;
 
 use chrono::{DateTime, Utc};

@@ -9,15 +9,19 @@ mod create;
 mod delete;
 mod history;
 mod list;
+mod list_templates;
 mod pause;
 mod resume;
 mod run;
+mod save_template;
 mod schema;
+mod set_placeholder;
 mod show;
 mod skip;
 mod snooze;
 mod timezone;
 mod update;
+mod use_template;
 
 use async_trait::async_trait;
 use serde::Deserialize;
@@ -47,7 +51,7 @@ pub(super) trait Tool: Sync {
 }
 
 /// Every tool, in the order the model is told them.
-const TOOLS: [&dyn Tool; 12] = [
+const TOOLS: [&dyn Tool; 16] = [
     &create::Create,
     &list::List,
     &show::Show,
@@ -60,6 +64,10 @@ const TOOLS: [&dyn Tool; 12] = [
     &skip::Skip,
     &snooze::Snooze,
     &timezone::Timezone,
+    &list_templates::ListTemplates,
+    &use_template::UseTemplate,
+    &save_template::SaveTemplate,
+    &set_placeholder::SetPlaceholder,
 ];
 
 /// The names of every tool, in order.

@@ -19,6 +19,20 @@ pub fn after_run(at: DateTime<Utc>, id: i64) -> String {
     URL_SAFE_NO_PAD.encode(format!("r:{}:{id}", at.timestamp_millis()))
 }
 
+/// The cursor after template `id` (a slug or `user-<n>`).
+pub fn after_template(id: &str) -> String {
+    URL_SAFE_NO_PAD.encode(format!("t:{id}"))
+}
+
+/// The template id a cursor continues after.
+pub fn template(cursor: &str) -> Result<String, ApiError> {
+    let text = decode(cursor)?;
+    text.strip_prefix("t:")
+        .filter(|id| !id.is_empty())
+        .map(str::to_string)
+        .ok_or_else(bad)
+}
+
 /// The workflow id a cursor continues after.
 pub fn workflow(cursor: &str) -> Result<i64, ApiError> {
     let text = decode(cursor)?;
@@ -69,5 +83,7 @@ mod tests {
         assert!(workflow(&after_run(at, 17)).is_err());
         assert!(run(&after_workflow(42)).is_err());
         assert!(workflow("not base64!").is_err());
+        assert_eq!(template(&after_template("user-3")).unwrap(), "user-3");
+        assert!(template(&after_workflow(42)).is_err());
     }
 }

@@ -1,5 +1,5 @@
-//! The REST API under `/api/v1` (docs/api.md): workflows, runs, approvals
-//! and schedule readings for programs, with per-user keys (`keys.rs`),
+//! The REST API under `/api/v1` (docs/api.md): workflows, runs, approvals,
+//! templates and schedule readings for programs, with per-user keys (`keys.rs`),
 //! cursor pagination (`cursor.rs`) and `Idempotency-Key` on the POSTs that
 //! create or run (`idempotency.rs`). Every workflow and run operation goes
 //! through `manage`; one file per resource.
@@ -13,6 +13,8 @@ mod openapi;
 mod patch;
 mod runs;
 mod schedule;
+mod template_view;
+mod templates;
 mod view;
 mod workflows;
 
@@ -76,6 +78,11 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/runs/{id}/approve"),
     ("POST", "/api/v1/runs/{id}/reject"),
     ("GET", "/api/v1/schedule"),
+    ("GET", "/api/v1/templates"),
+    ("POST", "/api/v1/templates"),
+    ("GET", "/api/v1/templates/{id}"),
+    ("DELETE", "/api/v1/templates/{id}"),
+    ("POST", "/api/v1/templates/{id}/instantiate"),
 ];
 
 /// The document of the routes, served without a key.
@@ -88,6 +95,8 @@ pub fn routes(state: ApiState) -> Router<ApiState> {
         .route("/api/v1/workflows", post(workflows::create))
         .route("/api/v1/workflows/{id}/run", post(actions::run))
         .route("/api/v1/workflows/{id}/copy", post(actions::copy))
+        .route("/api/v1/templates", post(templates::save))
+        .route("/api/v1/templates/{id}/instantiate", post(templates::instantiate))
         .route_layer(from_fn_with_state(state.clone(), idempotency::idempotent));
     Router::new()
         .route("/api/v1/workflows", get(workflows::list))
@@ -106,6 +115,8 @@ pub fn routes(state: ApiState) -> Router<ApiState> {
         .route("/api/v1/runs/{id}/approve", post(runs::approve))
         .route("/api/v1/runs/{id}/reject", post(runs::reject))
         .route("/api/v1/schedule", get(schedule::read))
+        .route("/api/v1/templates", get(templates::list))
+        .route("/api/v1/templates/{id}", get(templates::get).delete(templates::delete))
         .merge(once)
         .route_layer(from_fn_with_state(state, keys::authenticate))
         .route(DOCUMENT, get(openapi::document))

@@ -12,14 +12,15 @@ use super::view::{
     DryRunTrigger, DryRunView, ErrorBody, RunPage, RunView, ScheduleView, StepView, TriggerView,
     WorkflowPage, WorkflowView,
 };
-use super::{actions, patch, runs, schedule, workflows};
+use super::template_view::{PlaceholderView, TemplatePage, TemplateView};
+use super::{actions, patch, runs, schedule, templates, workflows};
 
 /// The document's description and parts.
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "steward REST API",
-        description = "Workflows, runs, approvals and schedule readings for programs. Authenticate with a per-user key from `steward keys create` as `Authorization: Bearer stw_...`. See docs/api.md."
+        description = "Workflows, runs, approvals, templates and schedule readings for programs. Authenticate with a per-user key from `steward keys create` as `Authorization: Bearer stw_...`. See docs/api.md."
     ),
     paths(
         workflows::list,
@@ -38,6 +39,11 @@ use super::{actions, patch, runs, schedule, workflows};
         runs::approve,
         runs::reject,
         schedule::read,
+        templates::list,
+        templates::save,
+        templates::get,
+        templates::delete,
+        templates::instantiate,
     ),
     components(schemas(
         WorkflowView,
@@ -49,7 +55,10 @@ use super::{actions, patch, runs, schedule, workflows};
         ErrorBody,
         DryRunView,
         DryRunTrigger,
-        ScheduleView
+        ScheduleView,
+        TemplateView,
+        PlaceholderView,
+        TemplatePage
     )),
     modifiers(&BearerKey),
     tags(
@@ -57,6 +66,7 @@ use super::{actions, patch, runs, schedule, workflows};
         (name = "actions", description = "Pause, resume, run, skip, snooze and copy a workflow"),
         (name = "runs", description = "The run log and approvals"),
         (name = "schedule", description = "Reading schedules without storing anything"),
+        (name = "templates", description = "Built-in and saved templates, and workflows made from them"),
     )
 )]
 pub struct ApiDoc;

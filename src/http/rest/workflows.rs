@@ -174,7 +174,7 @@ pub fn with_version(workflow: &Workflow) -> Response {
 }
 
 /// What a dry run answers: the definition as read, without storing it.
-fn reading(new: &NewWorkflow, now: chrono::DateTime<chrono::Utc>) -> DryRunView {
+pub(super) fn reading(new: &NewWorkflow, now: chrono::DateTime<chrono::Utc>) -> DryRunView {
     let schedule = &new.schedule;
     DryRunView {
         valid: true,
