@@ -30,7 +30,10 @@ pub async fn answer(turn: &mut Turn, agent: &Agent, text: &str) -> Option<Reply>
         _ => {}
     }
     let name = asking.missing.first()?.clone();
-    let value = text.trim().trim_matches(|c| matches!(c, '"' | '\'' | '`')).trim();
+    let value = text
+        .trim()
+        .trim_matches(|c| matches!(c, '"' | '\'' | '`'))
+        .trim();
     let wants_address = asking.template.placeholder(&name).is_some_and(is_address);
     let is_web = url::Url::parse(value).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
     if value.is_empty() || (wants_address && !is_web) {

@@ -312,6 +312,10 @@ impl Turn {
                     Draft::Delete { name, .. } => {
                         Some(format!("(Still waiting: \"delete {name}\" — yes or no?)"))
                     }
+                    _ if render::draft_asking(draft).is_some() => Some(format!(
+                        "(\"{}\" still waits for a value; say it, or 'cancel'.)",
+                        draft.name()
+                    )),
                     _ => Some(format!(
                         "(Still waiting: \"{}\" — yes or no?)",
                         draft.name()

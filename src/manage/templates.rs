@@ -112,7 +112,15 @@ impl Manager {
             return Err(ManageError::TemplateNotFound(template.id));
         }
         let detail = format!("{} ({})", template.name, template.id);
-        audit::record(&mut tx, &actor.id, None, "delete_template", Some(&detail), now).await?;
+        audit::record(
+            &mut tx,
+            &actor.id,
+            None,
+            "delete_template",
+            Some(&detail),
+            now,
+        )
+        .await?;
         store::commit(tx, "deleting a template").await?;
         Ok(template)
     }
@@ -146,7 +154,9 @@ impl Manager {
                     )
                 }));
             };
-            definition.placeholders.insert(known, value.trim().to_string());
+            definition
+                .placeholders
+                .insert(known, value.trim().to_string());
         }
         let schedule = current.schedule.clone().map_err(|e| {
             ManageError::Invalid(format!("its schedule can't be read ({e}); change it first"))

@@ -81,7 +81,10 @@ async fn instantiating_creates_the_workflow_and_refusals_name_the_field() {
         .await;
     assert_eq!(created.status, 201, "{}", created.body);
     let id = created.body["id"].as_i64().unwrap();
-    assert_eq!(created.header("location"), format!("/api/v1/workflows/{id}"));
+    assert_eq!(
+        created.header("location"),
+        format!("/api/v1/workflows/{id}")
+    );
     assert_eq!(created.body["name"], "Example up");
     assert_eq!(created.body["owner"], "alice");
     assert_eq!(created.body["trigger"]["kind"], "interval");
@@ -91,16 +94,31 @@ async fn instantiating_creates_the_workflow_and_refusals_name_the_field() {
     let missing = alice.post(health, &json!({})).await;
     missing.assert_error(422, Some("placeholders.URL"));
     let message = missing.body["error"].as_str().unwrap();
-    assert!(message.contains("URL") && message.contains("API_TOKEN"), "{message}");
+    assert!(
+        message.contains("URL") && message.contains("API_TOKEN"),
+        "{message}"
+    );
     alice
-        .post(health, &json!({"placeholders": {"URL": "https://a.example"}}))
+        .post(
+            health,
+            &json!({"placeholders": {"URL": "https://a.example"}}),
+        )
         .await
         .assert_error(422, Some("placeholders.API_TOKEN"));
     let cases = [
-        (json!({"placeholders": {"URL": "https://a.example", "NOPE": "x"}}), "placeholders.NOPE"),
+        (
+            json!({"placeholders": {"URL": "https://a.example", "NOPE": "x"}}),
+            "placeholders.NOPE",
+        ),
         (json!({"placeholders": {"URL": 5}}), "placeholders.URL"),
-        (json!({"placeholders": {"URL": "https://a.example"}, "schedule": "every blursday"}), "schedule"),
-        (json!({"placeholders": {"URL": "https://a.example"}, "colour": "red"}), "colour"),
+        (
+            json!({"placeholders": {"URL": "https://a.example"}, "schedule": "every blursday"}),
+            "schedule",
+        ),
+        (
+            json!({"placeholders": {"URL": "https://a.example"}, "colour": "red"}),
+            "colour",
+        ),
     ];
     for (body, field) in cases {
         alice.post(path, &body).await.assert_error(422, Some(field));
@@ -110,7 +128,12 @@ async fn instantiating_creates_the_workflow_and_refusals_name_the_field() {
         .await
         .assert_error(404, None);
     alice
-        .send(reqwest::Method::POST, &format!("{path}?dry_run=maybe"), Some(&json!({})), &[])
+        .send(
+            reqwest::Method::POST,
+            &format!("{path}?dry_run=maybe"),
+            Some(&json!({})),
+            &[],
+        )
         .await
         .assert_error(400, Some("dry_run"));
     served.stop().await;
@@ -133,7 +156,10 @@ async fn saved_templates_are_private_keep_no_secret_and_only_their_owner_or_an_a
     let workflow_id = created.body["id"].as_i64().unwrap();
 
     let saved = alice
-        .post("/api/v1/templates", &json!({"workflow_id": workflow_id, "name": "My API check"}))
+        .post(
+            "/api/v1/templates",
+            &json!({"workflow_id": workflow_id, "name": "My API check"}),
+        )
         .await;
     assert_eq!(saved.status, 201, "{}", saved.body);
     let id = saved.body["id"].as_str().unwrap().to_string();
@@ -143,30 +169,53 @@ async fn saved_templates_are_private_keep_no_secret_and_only_their_owner_or_an_a
     assert_eq!(saved.body["owner"], "alice");
     assert!(!saved.body.to_string().contains("tok-very-secret-123"));
     let token = &saved.body["placeholders"].as_array().unwrap()[0];
-    assert_eq!((token["name"].as_str(), token["secret"].as_bool()), (Some("API_TOKEN"), Some(true)));
+    assert_eq!(
+        (token["name"].as_str(), token["secret"].as_bool()),
+        (Some("API_TOKEN"), Some(true))
+    );
 
     let path = format!("/api/v1/templates/{id}");
     let read = alice.get(&path).await;
     assert_eq!(read.status, 200);
     assert!(!read.body.to_string().contains("tok-very-secret-123"));
-    assert_eq!(all_templates(&alice).await.last().unwrap()["id"], id.as_str());
+    assert_eq!(
+        all_templates(&alice).await.last().unwrap()["id"],
+        id.as_str()
+    );
     bob.get(&path).await.assert_error(404, None);
-    bob.post(&format!("{path}/instantiate"), &json!({})).await.assert_error(404, None);
+    bob.post(&format!("{path}/instantiate"), &json!({}))
+        .await
+        .assert_error(404, None);
     bob.delete(&path).await.assert_error(404, None);
-    assert!(all_templates(&bob).await.iter().all(|t| t["id"] != id.as_str()));
+    assert!(all_templates(&bob)
+        .await
+        .iter()
+        .all(|t| t["id"] != id.as_str()));
     bob.post("/api/v1/templates", &json!({"workflow_id": workflow_id}))
         .await
         .assert_error(404, None);
     assert_eq!(admin.get(&path).await.status, 200);
-    assert!(all_templates(&admin).await.iter().any(|t| t["id"] == id.as_str()));
+    assert!(all_templates(&admin)
+        .await
+        .iter()
+        .any(|t| t["id"] == id.as_str()));
 
     // Filling it in asks for the secret again.
     alice
-        .post(&format!("{path}/instantiate"), &json!({"placeholders": {"URL": "https://b.example"}}))
+        .post(
+            &format!("{path}/instantiate"),
+            &json!({"placeholders": {"URL": "https://b.example"}}),
+        )
         .await
         .assert_error(422, Some("placeholders.API_TOKEN"));
-    alice.post("/api/v1/templates", &json!({})).await.assert_error(422, Some("workflow_id"));
-    alice.delete("/api/v1/templates/website-monitor").await.assert_error(403, None);
+    alice
+        .post("/api/v1/templates", &json!({}))
+        .await
+        .assert_error(422, Some("workflow_id"));
+    alice
+        .delete("/api/v1/templates/website-monitor")
+        .await
+        .assert_error(403, None);
     let deleted = alice.delete(&path).await;
     assert_eq!(deleted.status, 204);
     alice.get(&path).await.assert_error(404, None);
@@ -207,7 +256,10 @@ async fn pages_of_templates_follow_the_cursor_and_refuse_bad_limits_and_cursors(
             .await
             .assert_error(400, Some("cursor"));
     }
-    alice.get("/api/v1/templates?colour=red").await.assert_error(400, Some("colour"));
+    alice
+        .get("/api/v1/templates?colour=red")
+        .await
+        .assert_error(400, Some("colour"));
     served.stop().await;
 }
 
@@ -221,7 +273,12 @@ async fn a_retried_instantiate_with_the_same_idempotency_key_creates_once() {
         let alice = &alice;
         async move {
             alice
-                .send(reqwest::Method::POST, path, Some(&body), &[("idempotency-key", "t-1")])
+                .send(
+                    reqwest::Method::POST,
+                    path,
+                    Some(&body),
+                    &[("idempotency-key", "t-1")],
+                )
                 .await
         }
     };
@@ -231,7 +288,13 @@ async fn a_retried_instantiate_with_the_same_idempotency_key_creates_once() {
     assert_eq!(again.status, 201);
     assert_eq!(again.body, first.body);
     assert_eq!(again.header("idempotent-replayed"), "true");
-    assert_eq!(alice.get("/api/v1/workflows").await.body["items"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        alice.get("/api/v1/workflows").await.body["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
     send(json!({"placeholders": {"URL": "https://other.example"}}))
         .await
         .assert_error(422, Some("Idempotency-Key"));
@@ -251,7 +314,11 @@ async fn placeholder_values_change_with_patch_never_show_and_a_stale_if_match_is
     let id = created.body["id"].as_i64().unwrap();
     let path = format!("/api/v1/workflows/{id}");
     let changed = alice
-        .patch(&path, 1, &json!({"placeholders": {"API_TOKEN": "second-secret-value"}}))
+        .patch(
+            &path,
+            1,
+            &json!({"placeholders": {"API_TOKEN": "second-secret-value"}}),
+        )
         .await;
     assert_eq!(changed.status, 200, "{}", changed.body);
     assert_eq!(changed.body["version"], 2);
@@ -259,12 +326,20 @@ async fn placeholder_values_change_with_patch_never_show_and_a_stale_if_match_is
     let read = alice.get(&path).await.body.to_string();
     assert!(!read.contains("first-secret-value") && !read.contains("second-secret-value"));
     alice
-        .patch(&path, 1, &json!({"placeholders": {"URL": "https://b.example"}}))
+        .patch(
+            &path,
+            1,
+            &json!({"placeholders": {"URL": "https://b.example"}}),
+        )
         .await
         .assert_error(412, None);
     Api::of(&served, "bob")
         .await
-        .patch(&path, 2, &json!({"placeholders": {"URL": "https://b.example"}}))
+        .patch(
+            &path,
+            2,
+            &json!({"placeholders": {"URL": "https://b.example"}}),
+        )
         .await
         .assert_error(404, None);
     served.stop().await;

@@ -15,10 +15,24 @@ fn labels(reply: &steward::agent::Reply) -> Vec<&str> {
 #[tokio::test]
 async fn what_templates_are_there_lists_the_catalogue() {
     let chat = Chat::start(NOW).await;
-    for question in ["what templates are there?", "show templates", "list tempaltes"] {
+    for question in [
+        "what templates are there?",
+        "show templates",
+        "list tempaltes",
+    ] {
         let reply = chat.say("alice", question).await;
-        assert!(reply.text.contains("Website monitor (website-monitor, monitoring)"), "{question}: {}", reply.text);
-        assert!(reply.text.contains("RSS digest") && reply.text.contains("Needs URL"), "{}", reply.text);
+        assert!(
+            reply
+                .text
+                .contains("Website monitor (website-monitor, monitoring)"),
+            "{question}: {}",
+            reply.text
+        );
+        assert!(
+            reply.text.contains("RSS digest") && reply.text.contains("Needs URL"),
+            "{}",
+            reply.text
+        );
     }
 }
 
@@ -26,17 +40,47 @@ async fn what_templates_are_there_lists_the_catalogue() {
 async fn a_template_with_its_values_in_the_sentence_is_the_usual_draft_and_yes_creates_it() {
     let chat = Chat::start(NOW).await;
     let draft = chat
-        .say("alice", "use the website monitor for https://example.com every 5 minutes")
+        .say(
+            "alice",
+            "use the website monitor for https://example.com every 5 minutes",
+        )
         .await;
-    assert!(draft.text.contains("New workflow \"Website monitor\" (draft)"), "{}", draft.text);
-    assert!(draft.text.contains("GET https://example.com → if not 2xx, message you"), "{}", draft.text);
-    assert!(draft.text.contains("Values: URL = https://example.com"), "{}", draft.text);
-    assert!(draft.text.to_lowercase().contains("every 5 minutes"), "{}", draft.text);
+    assert!(
+        draft
+            .text
+            .contains("New workflow \"Website monitor\" (draft)"),
+        "{}",
+        draft.text
+    );
+    assert!(
+        draft
+            .text
+            .contains("GET https://example.com → if not 2xx, message you"),
+        "{}",
+        draft.text
+    );
+    assert!(
+        draft.text.contains("Values: URL = https://example.com"),
+        "{}",
+        draft.text
+    );
+    assert!(
+        draft.text.to_lowercase().contains("every 5 minutes"),
+        "{}",
+        draft.text
+    );
     assert_eq!(labels(&draft), ["Create", "Cancel"]);
-    assert!(chat.workflows("alice").await.is_empty(), "nothing before yes");
+    assert!(
+        chat.workflows("alice").await.is_empty(),
+        "nothing before yes"
+    );
 
     let created = chat.say("alice", "yes").await;
-    assert!(created.text.contains("Created \"Website monitor\""), "{}", created.text);
+    assert!(
+        created.text.contains("Created \"Website monitor\""),
+        "{}",
+        created.text
+    );
     let stored = chat.workflows("alice").await;
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0].placeholders["URL"], "https://example.com");
@@ -52,11 +96,19 @@ async fn missing_values_are_asked_one_at_a_time_and_a_secret_is_never_shown_back
     assert!(asked.text.contains("needs URL"), "{}", asked.text);
     assert_eq!(labels(&asked), ["Cancel"]);
     let again = chat.say("alice", "yes").await;
-    assert!(again.text.contains("needs URL"), "a yes is no value: {}", again.text);
+    assert!(
+        again.text.contains("needs URL"),
+        "a yes is no value: {}",
+        again.text
+    );
     let wrong = chat.say("alice", "the usual one").await;
     assert!(wrong.text.contains("isn't a web address"), "{}", wrong.text);
     let token = chat.say("alice", "https://api.example.com/health").await;
-    assert!(token.text.contains("needs API_TOKEN") && token.text.contains("never shown back"), "{}", token.text);
+    assert!(
+        token.text.contains("needs API_TOKEN") && token.text.contains("never shown back"),
+        "{}",
+        token.text
+    );
     let draft = chat.say("alice", secret).await;
     assert!(draft.text.contains("(draft)"), "{}", draft.text);
     assert!(draft.text.contains("API_TOKEN = (set)"), "{}", draft.text);
@@ -67,10 +119,18 @@ async fn missing_values_are_asked_one_at_a_time_and_a_secret_is_never_shown_back
     let stored = &chat.workflows("alice").await[0];
     assert_eq!(stored.placeholders["API_TOKEN"], secret);
 
-    let show = chat.say("alice", "set the API_TOKEN of the api health check to tok-new-secret-7").await;
+    let show = chat
+        .say(
+            "alice",
+            "set the API_TOKEN of the api health check to tok-new-secret-7",
+        )
+        .await;
     assert!(show.text.contains("Set API_TOKEN of #1"), "{}", show.text);
     assert!(!show.text.contains("tok-new-secret-7"), "{}", show.text);
-    assert_eq!(chat.workflows("alice").await[0].placeholders["API_TOKEN"], "tok-new-secret-7");
+    assert_eq!(
+        chat.workflows("alice").await[0].placeholders["API_TOKEN"],
+        "tok-new-secret-7"
+    );
 }
 
 #[tokio::test]
@@ -78,7 +138,11 @@ async fn cancel_while_asking_drops_the_request() {
     let chat = Chat::start(NOW).await;
     let asked = chat.say("alice", "use the birthday template").await;
     assert!(asked.text.contains("needs PERSON"), "{}", asked.text);
-    assert!(asked.text.contains("1 more after this one"), "{}", asked.text);
+    assert!(
+        asked.text.contains("1 more after this one"),
+        "{}",
+        asked.text
+    );
     let cancelled = chat.say("alice", "cancel").await;
     assert!(cancelled.text.contains("Cancelled"), "{}", cancelled.text);
     assert!(chat.workflows("alice").await.is_empty());
@@ -91,17 +155,28 @@ async fn a_date_given_as_an_answer_becomes_the_yearly_schedule() {
     chat.say("alice", "Alex").await;
     let draft = chat.say("alice", "march 14th").await;
     assert!(draft.text.contains("(draft)"), "{}", draft.text);
-    assert!(draft.text.contains("Today is Alex's birthday!"), "{}", draft.text);
+    assert!(
+        draft.text.contains("Today is Alex's birthday!"),
+        "{}",
+        draft.text
+    );
     assert!(draft.text.contains("14 Mar"), "{}", draft.text);
 }
 
 #[tokio::test]
 async fn a_workflow_is_saved_as_a_template_and_its_url_changed_later() {
     let chat = Chat::start(NOW).await;
-    chat.say("alice", "use the website monitor for https://example.com").await;
+    chat.say("alice", "use the website monitor for https://example.com")
+        .await;
     chat.say("alice", "yes").await;
     let saved = chat.say("alice", "save this as a template").await;
-    assert!(saved.text.contains("Saved #1 \"Website monitor\" as your template"), "{}", saved.text);
+    assert!(
+        saved
+            .text
+            .contains("Saved #1 \"Website monitor\" as your template"),
+        "{}",
+        saved.text
+    );
     assert!(saved.text.contains("user-1"), "{}", saved.text);
     let list = chat.say("alice", "list templates").await;
     assert!(list.text.contains("(user-1, mine)"), "{}", list.text);
@@ -109,12 +184,27 @@ async fn a_workflow_is_saved_as_a_template_and_its_url_changed_later() {
     assert!(!others.text.contains("user-1"), "{}", others.text);
 
     let set = chat
-        .say("alice", "set the URL of the website monitor to https://new.example.com")
+        .say(
+            "alice",
+            "set the URL of the website monitor to https://new.example.com",
+        )
         .await;
-    assert!(set.text.contains("Set URL of #1 \"Website monitor\" to https://new.example.com"), "{}", set.text);
-    assert_eq!(chat.workflows("alice").await[0].placeholders["URL"], "https://new.example.com");
+    assert!(
+        set.text
+            .contains("Set URL of #1 \"Website monitor\" to https://new.example.com"),
+        "{}",
+        set.text
+    );
+    assert_eq!(
+        chat.workflows("alice").await[0].placeholders["URL"],
+        "https://new.example.com"
+    );
     let unknown = chat.say("alice", "set the COLOUR of #1 to red").await;
-    assert!(unknown.text.contains("no placeholder COLOUR"), "{}", unknown.text);
+    assert!(
+        unknown.text.contains("no placeholder COLOUR"),
+        "{}",
+        unknown.text
+    );
 
     // A change in words keeps the values (the plan needs them to check).
     let moved = chat.say("alice", "rename #1 to Example up").await;

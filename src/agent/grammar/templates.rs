@@ -43,7 +43,7 @@ fn strsim_at_most(a: &str, b: &str, max: usize) -> bool {
 
 static LIST: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^(?:please |can you |could you )?(?:(?:list|show|display|see|browse|view|give|get|what are|which are)(?: me| us)?(?: all| the| your| any| available| built-in| builtin| my)*|(?:what|which) (?:kinds? of |sorts? of )?|any|all)? ?(?P<word>\S+)(?: (?:are there|are available|do you have|have you got|exist|can i use|there are|you have|you offer))?\W*$",
+        r"(?i)^(?:please |can you |could you )?(?:(?:list|show|display|see|browse|view|give|get|what are|which are)(?: me| us)?(?: all| the| your| any| available| built-in| builtin| my| of)*|(?:what|which) (?:kinds? of |sorts? of )?|any|all)? ?(?P<word>\S+)(?: (?:are there|are available|do you have|have you got|exist|can i use|there are|you have|you offer))?\W*$",
     )
 });
 static SAVE: LazyLock<Regex> = LazyLock::new(|| {
@@ -92,8 +92,11 @@ pub fn parse(text: &str) -> Option<Intent> {
     }
     if let Some(c) = SET.captures(text) {
         let key = c["key"].trim_end_matches(" address");
-        let named = key.chars().all(|ch| ch.is_ascii_uppercase() || ch == '_' || ch.is_ascii_digit())
-            || ["url", "link", "address", "token", "site", "page"].contains(&key.to_lowercase().as_str());
+        let named = key
+            .chars()
+            .all(|ch| ch.is_ascii_uppercase() || ch == '_' || ch.is_ascii_digit())
+            || ["url", "link", "address", "token", "site", "page"]
+                .contains(&key.to_lowercase().as_str());
         if named && key.len() > 1 {
             return Some(Intent::Tool(
                 "set_placeholder",
@@ -108,7 +111,9 @@ pub fn parse(text: &str) -> Option<Intent> {
 /// "website monitor for https://example.com every 5 minutes": which
 /// template, the values it carries, and the schedule.
 fn use_request(rest: &str, mentions: bool) -> Option<Intent> {
-    let url = URL.find(rest).map(|m| m.as_str().trim_end_matches(['.', ')']).to_string());
+    let url = URL
+        .find(rest)
+        .map(|m| m.as_str().trim_end_matches(['.', ')']).to_string());
     let mut placeholders: Vec<Value> = PAIR
         .captures_iter(rest)
         .filter(|c| !c["value"].starts_with("//"))
@@ -125,7 +130,10 @@ fn use_request(rest: &str, mentions: bool) -> Option<Intent> {
         URL.find(rest).map(|m| m.start()),
         PAIR.find(rest).map(|m| m.start()),
         SCHEDULE_WORDS.find(rest).map(|m| m.start()),
-        find_word(rest, &[" for ", " with ", " on ", " to watch ", " to check ", ","]),
+        find_word(
+            rest,
+            &[" for ", " with ", " on ", " to watch ", " to check ", ","],
+        ),
     ]
     .into_iter()
     .flatten()
@@ -170,7 +178,9 @@ fn names_builtin(words: &str) -> bool {
     let words = words.trim_start_matches("the ").trim();
     catalogue::builtin().iter().any(|t| {
         let name = t.name.to_lowercase();
-        t.id == words || name == words || t.id.replace('-', " ") == words
+        t.id == words
+            || name == words
+            || t.id.replace('-', " ") == words
             || (words.split_whitespace().count() >= 2 && name.contains(words))
     })
 }

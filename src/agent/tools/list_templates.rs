@@ -38,7 +38,11 @@ impl Tool for ListTemplates {
         let category = args.category.map(|c| c.trim().to_lowercase());
         let shown: Vec<&Template> = all
             .iter()
-            .filter(|t| category.as_deref().is_none_or(|c| c.is_empty() || t.category == c))
+            .filter(|t| {
+                category
+                    .as_deref()
+                    .is_none_or(|c| c.is_empty() || t.category == c)
+            })
             .collect();
         if shown.is_empty() {
             return Ok(Outcome::ok(

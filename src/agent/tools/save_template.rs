@@ -33,7 +33,12 @@ impl Tool for SaveTemplate {
 
     async fn call(&self, turn: &mut Turn, agent: &Agent, args: &Value) -> Result<Outcome, String> {
         let args: SaveArgs = parse(self.name(), args)?;
-        let name = match args.name.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+        let name = match args
+            .name
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+        {
             Some(name) => Some(check_name(name)?),
             None => None,
         };
@@ -48,7 +53,10 @@ impl Tool for SaveTemplate {
             String::new()
         } else {
             let names: Vec<&str> = saved.placeholders.iter().map(|p| p.name.as_str()).collect();
-            format!(" It asks for {} each time; their values were not kept.", names.join(", "))
+            format!(
+                " It asks for {} each time; their values were not kept.",
+                names.join(", ")
+            )
         };
         Ok(Outcome::ok(
             json!({ "template": { "id": saved.id, "name": saved.name } }),

@@ -39,7 +39,10 @@ impl Tool for SetPlaceholder {
         let args: SetArgs = parse(self.name(), args)?;
         let value = check_text("value", &args.value)?;
         if value.is_empty() {
-            return Err("say the new value, e.g. 'set the URL of the site monitor to https://example.com'".into());
+            return Err(
+                "say the new value, e.g. 'set the URL of the site monitor to https://example.com'"
+                    .into(),
+            );
         }
         let w = turn.resolve(agent, &args.workflow).await?;
         turn.focus(w.id);
@@ -63,7 +66,10 @@ impl Tool for SetPlaceholder {
         };
         Ok(Outcome::ok(
             json!({ "id": changed.id, "placeholder": name, "secret": is_secret_name(&name) }),
-            format!("Set {name} of #{} \"{}\" to {shown}.", changed.id, changed.name),
+            format!(
+                "Set {name} of #{} \"{}\" to {shown}.",
+                changed.id, changed.name
+            ),
         ))
     }
 }

@@ -56,7 +56,10 @@ impl Tool for UseTemplate {
         let template = find(&all, &args.template)?.clone();
         let mut values = BTreeMap::new();
         for pair in args.placeholders.unwrap_or_default() {
-            values.insert(pair.name.trim().to_string(), check_text("value", &pair.value)?);
+            values.insert(
+                pair.name.trim().to_string(),
+                check_text("value", &pair.value)?,
+            );
         }
         let present = |s: Option<String>| s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
         let request = Request {
@@ -117,7 +120,10 @@ pub(crate) fn find<'t>(all: &'t [Template], words: &str) -> Result<&'t Template,
             .count()
     };
     let best = all.iter().map(score).max().unwrap_or(0);
-    let top: Vec<&Template> = all.iter().filter(|t| best > 0 && score(t) == best).collect();
+    let top: Vec<&Template> = all
+        .iter()
+        .filter(|t| best > 0 && score(t) == best)
+        .collect();
     match top.as_slice() {
         [one] => Ok(one),
         [] => Err(format!(
@@ -127,7 +133,11 @@ pub(crate) fn find<'t>(all: &'t [Template], words: &str) -> Result<&'t Template,
         several => Err(format!(
             "'{}' could be {}. Which one?",
             crate::agent::render::clip(words.trim(), 40),
-            several.iter().map(|t| format!("\"{}\"", t.name)).collect::<Vec<_>>().join(" or ")
+            several
+                .iter()
+                .map(|t| format!("\"{}\"", t.name))
+                .collect::<Vec<_>>()
+                .join(" or ")
         )),
     }
 }

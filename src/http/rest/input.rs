@@ -142,7 +142,9 @@ pub fn shaped<T: DeserializeOwned>(value: Value) -> Result<T, ApiError> {
 /// The status a use case's refusal answers with.
 pub fn refused(error: ManageError) -> ApiError {
     let status = match &error {
-        ManageError::NotFound(_) | ManageError::RunNotFound(_) | ManageError::TemplateNotFound(_) => StatusCode::NOT_FOUND,
+        ManageError::NotFound(_)
+        | ManageError::RunNotFound(_)
+        | ManageError::TemplateNotFound(_) => StatusCode::NOT_FOUND,
         ManageError::NotAllowed(_) => StatusCode::FORBIDDEN,
         ManageError::Invalid(_) | ManageError::Conflict(_) => StatusCode::CONFLICT,
         ManageError::Stale { .. } => StatusCode::PRECONDITION_FAILED,

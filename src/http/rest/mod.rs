@@ -96,7 +96,10 @@ pub fn routes(state: ApiState) -> Router<ApiState> {
         .route("/api/v1/workflows/{id}/run", post(actions::run))
         .route("/api/v1/workflows/{id}/copy", post(actions::copy))
         .route("/api/v1/templates", post(templates::save))
-        .route("/api/v1/templates/{id}/instantiate", post(templates::instantiate))
+        .route(
+            "/api/v1/templates/{id}/instantiate",
+            post(templates::instantiate),
+        )
         .route_layer(from_fn_with_state(state.clone(), idempotency::idempotent));
     Router::new()
         .route("/api/v1/workflows", get(workflows::list))
@@ -116,7 +119,10 @@ pub fn routes(state: ApiState) -> Router<ApiState> {
         .route("/api/v1/runs/{id}/reject", post(runs::reject))
         .route("/api/v1/schedule", get(schedule::read))
         .route("/api/v1/templates", get(templates::list))
-        .route("/api/v1/templates/{id}", get(templates::get).delete(templates::delete))
+        .route(
+            "/api/v1/templates/{id}",
+            get(templates::get).delete(templates::delete),
+        )
         .merge(once)
         .route_layer(from_fn_with_state(state, keys::authenticate))
         .route(DOCUMENT, get(openapi::document))

@@ -8,11 +8,11 @@ use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
+use super::template_view::{PlaceholderView, TemplatePage, TemplateView};
 use super::view::{
     DryRunTrigger, DryRunView, ErrorBody, RunPage, RunView, ScheduleView, StepView, TriggerView,
     WorkflowPage, WorkflowView,
 };
-use super::template_view::{PlaceholderView, TemplatePage, TemplateView};
 use super::{actions, patch, runs, schedule, templates, workflows};
 
 /// The document's description and parts.

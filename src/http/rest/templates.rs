@@ -229,14 +229,14 @@ pub async fn save(
     Extension(caller): Extension<Caller>,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let body: SaveBody = input::shaped(
-        input::json_body(body)
-            .await?
-            .ok_or_else(|| ApiError::unprocessable("send {\"workflow_id\": <id>}").on("workflow_id"))?,
-    )?;
+    let body: SaveBody = input::shaped(input::json_body(body).await?.ok_or_else(|| {
+        ApiError::unprocessable("send {\"workflow_id\": <id>}").on("workflow_id")
+    })?)?;
     let name = body.name.as_deref().map(str::trim);
     if name.is_some_and(|n| n.is_empty() || n.chars().count() > 100) {
-        return Err(ApiError::unprocessable("a template needs a name of 1 to 100 characters").on("name"));
+        return Err(
+            ApiError::unprocessable("a template needs a name of 1 to 100 characters").on("name"),
+        );
     }
     let saved = state
         .rest

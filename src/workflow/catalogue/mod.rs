@@ -71,9 +71,18 @@ pub fn find_builtin(id: &str) -> Option<&'static Template> {
 /// to it), so a workflow made from one knows its secrets by their names.
 pub fn is_secret_name(name: &str) -> bool {
     let upper = name.to_ascii_uppercase();
-    ["TOKEN", "SECRET", "PASSWORD", "PASSWD", "API_KEY", "APIKEY", "CREDENTIAL", "PRIVATE"]
-        .iter()
-        .any(|word| upper.contains(word))
+    [
+        "TOKEN",
+        "SECRET",
+        "PASSWORD",
+        "PASSWD",
+        "API_KEY",
+        "APIKEY",
+        "CREDENTIAL",
+        "PRIVATE",
+    ]
+    .iter()
+    .any(|word| upper.contains(word))
 }
 
 /// A value as it may be shown: a secret's never.
@@ -195,7 +204,13 @@ impl Template {
             .filter(|s| !s.is_empty())
             .unwrap_or(&self.schedule);
         Ok(Definition {
-            name: fill(filling.name.map(str::trim).filter(|n| !n.is_empty()).unwrap_or(&self.name)),
+            name: fill(
+                filling
+                    .name
+                    .map(str::trim)
+                    .filter(|n| !n.is_empty())
+                    .unwrap_or(&self.name),
+            ),
             owner: owner.to_string(),
             home_chat: None,
             instruction: self.instruction.as_deref().map(fill),

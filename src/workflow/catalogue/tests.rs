@@ -20,8 +20,16 @@ fn the_catalogue_has_at_least_ten_templates_with_unique_slugs() {
     assert_eq!(ids.len(), all.len());
     for t in all {
         assert!(!t.id.starts_with(USER_PREFIX), "{}", t.id);
-        assert!(t.id.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{}", t.id);
-        assert!(!t.description.is_empty() && !t.category.is_empty(), "{}", t.id);
+        assert!(
+            t.id.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+            "{}",
+            t.id
+        );
+        assert!(
+            !t.description.is_empty() && !t.category.is_empty(),
+            "{}",
+            t.id
+        );
     }
 }
 
@@ -55,7 +63,12 @@ fn every_builtin_template_filled_with_its_examples_validates_like_post_workflows
                 p.name
             );
             assert!(!p.description.is_empty() && !p.example.is_empty());
-            assert!(p.required || p.default.is_some(), "{}: {}", template.id, p.name);
+            assert!(
+                p.required || p.default.is_some(),
+                "{}: {}",
+                template.id,
+                p.name
+            );
         }
     }
 }
@@ -64,7 +77,13 @@ fn every_builtin_template_filled_with_its_examples_validates_like_post_workflows
 fn secret_flags_agree_with_the_names_that_mark_secrets() {
     for template in builtin() {
         for p in &template.placeholders {
-            assert_eq!(p.secret, is_secret_name(&p.name), "{}: {}", template.id, p.name);
+            assert_eq!(
+                p.secret,
+                is_secret_name(&p.name),
+                "{}: {}",
+                template.id,
+                p.name
+            );
         }
     }
     assert_eq!(shown_value("API_TOKEN", "abc"), "(set)");
@@ -89,7 +108,10 @@ fn unknown_placeholders_are_refused_and_names_match_any_case() {
     let error = template.values(&values).unwrap_err();
     assert_eq!(error.field, "placeholders.nope");
     values = BTreeMap::from([("url".to_string(), "https://a.example".to_string())]);
-    assert_eq!(template.values(&values).unwrap()["URL"], "https://a.example");
+    assert_eq!(
+        template.values(&values).unwrap()["URL"],
+        "https://a.example"
+    );
 }
 
 #[test]
@@ -111,7 +133,10 @@ fn secret_values_stay_out_of_the_name_instruction_and_schedule() {
     assert!(!shown.contains("s3cr3t-t0ken"), "{shown}");
     assert!(shown.contains("https://example.com"), "{shown}");
     assert_eq!(definition.placeholders["API_TOKEN"], "s3cr3t-t0ken");
-    assert_eq!(definition.trigger.schedule.as_deref(), Some("every 10 minutes"));
+    assert_eq!(
+        definition.trigger.schedule.as_deref(),
+        Some("every 10 minutes")
+    );
 }
 
 #[test]

@@ -42,16 +42,28 @@ fn using_a_template_carries_its_values_and_schedule() {
     assert_eq!(args["schedule"], "every 10 min");
     let (_, args) = tool("use the api health check template with URL=https://api.example.com/health API_TOKEN=abc123");
     assert_eq!(args["template"], "api health check");
-    assert_eq!(args["placeholders"][0], json!({ "name": "URL", "value": "https://api.example.com/health" }));
-    assert_eq!(args["placeholders"][1], json!({ "name": "API_TOKEN", "value": "abc123" }));
+    assert_eq!(
+        args["placeholders"][0],
+        json!({ "name": "URL", "value": "https://api.example.com/health" })
+    );
+    assert_eq!(
+        args["placeholders"][1],
+        json!({ "name": "API_TOKEN", "value": "abc123" })
+    );
     assert_eq!(tool("use the birthday template").1["template"], "birthday");
     assert_eq!(tool("set up the rss digest").0, "use_template");
 }
 
 #[test]
 fn use_without_a_template_is_not_taken_for_one() {
-    assert_ne!(tool("use my phone every day at 9 to remind me").0, "use_template");
-    assert_eq!(tool("create a reminder every day at 9 to stretch").0, "create_workflow");
+    assert_ne!(
+        tool("use my phone every day at 9 to remind me").0,
+        "use_template"
+    );
+    assert_eq!(
+        tool("create a reminder every day at 9 to stretch").0,
+        "create_workflow"
+    );
 }
 
 #[test]
@@ -67,5 +79,8 @@ fn saving_as_a_template_and_setting_a_value() {
     assert_eq!(args["workflow"], "the site monitor");
     assert_eq!(args["name"], "URL");
     assert_eq!(args["value"], "https://new.example.com");
-    assert_eq!(tool("change the API_TOKEN of #3 to xyz").1["name"], "API_TOKEN");
+    assert_eq!(
+        tool("change the API_TOKEN of #3 to xyz").1["name"],
+        "API_TOKEN"
+    );
 }
