@@ -58,7 +58,13 @@ static SET: LazyLock<Regex> = LazyLock::new(|| {
 });
 static USE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^(?:please )?(?:use|apply|instantiate|start from|start with|try|create from|make from|set up|setup|create|make|add|new)(?: me)? (?:the |a |an |my |from )*(?P<rest>.+)$",
+        r"(?i)^(?:(?:please|pls|can you|could you|would you|i want to|i'd like to|i would like to|let's|lets|let me)[, ]+)*(?:use|apply|instantiate|start from|start with|try|create from|make from|set up|setup|create|make|add|new)(?: me)? (?:the |a |an |my |from )*(?P<rest>.+)$",
+    )
+});
+/// "… with the website monitor template", "… using the rss digest template".
+static WITH: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:with|using|from|via|off|on) (?:the |a |an |my )?(?P<tpl>[\w' -]+?) (?:template|tempalte|templete|templte)s?\b",
     )
 });
 static URL: LazyLock<Regex> = LazyLock::new(|| re(r#"https?://[^\s"'<>,]+"#));
@@ -104,13 +110,18 @@ pub fn parse(text: &str) -> Option<Intent> {
             ));
         }
     }
-    let rest = USE.captures(text)?.name("rest")?.as_str().to_string();
-    use_request(&rest, mentions)
+    if let Some(rest) = USE.captures(text).and_then(|c| c.name("rest")) {
+        if let Some(intent) = use_request(rest.as_str(), mentions, None) {
+            return Some(intent);
+        }
+    }
+    let c = WITH.captures(text)?;
+    use_request(text, true, Some(c["tpl"].to_string()))
 }
 
 /// "website monitor for https://example.com every 5 minutes": which
 /// template, the values it carries, and the schedule.
-fn use_request(rest: &str, mentions: bool) -> Option<Intent> {
+fn use_request(rest: &str, mentions: bool, named: Option<String>) -> Option<Intent> {
     let url = URL
         .find(rest)
         .map(|m| m.as_str().trim_end_matches(['.', ')']).to_string());
@@ -140,7 +151,7 @@ fn use_request(rest: &str, mentions: bool) -> Option<Intent> {
     {
         end = end.min(found);
     }
-    let words = unquote(&rest[..end]);
+    let words = named.unwrap_or_else(|| unquote(&rest[..end]));
     let words = words
         .split_whitespace()
         .filter(|w| !is_template_word(w))

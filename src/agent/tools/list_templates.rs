@@ -83,9 +83,11 @@ fn line(t: &Template) -> String {
     } else {
         format!(" Needs {}.", needs.join(", "))
     };
+    // "every year on {{KEY:DATE}} at 9:00" → "every year on <DATE> at 9:00".
+    let schedule = t.schedule.replace("{{KEY:", "<").replace("}}", ">");
     format!(
-        "• {} ({}, {}): {}{needs} Default: {}.",
-        t.name, t.id, t.category, t.description, t.schedule
+        "• {} ({}, {}): {}{needs} Default: {schedule}.",
+        t.name, t.id, t.category, t.description
     )
 }
 

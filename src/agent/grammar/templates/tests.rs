@@ -52,6 +52,15 @@ fn using_a_template_carries_its_values_and_schedule() {
     );
     assert_eq!(tool("use the birthday template").1["template"], "birthday");
     assert_eq!(tool("set up the rss digest").0, "use_template");
+    let (name, args) = tool("monitor https://example.com with the website monitor template");
+    assert_eq!(
+        (name.as_str(), &args["template"]),
+        ("use_template", &json!("website monitor"))
+    );
+    assert_eq!(
+        tool("can you use the site monitr template for https://example.com").1["template"],
+        "site monitr"
+    );
 }
 
 #[test]
