@@ -154,9 +154,15 @@ impl Manager {
                     )
                 }));
             };
-            definition
-                .placeholders
-                .insert(known, value.trim().to_string());
+            let value = value.trim().to_string();
+            // The instruction names a value that is not secret in words
+            // ("check https://old…"); it follows the change.
+            let old = definition.placeholders.insert(known.clone(), value.clone());
+            if let (Some(old), Some(text)) = (old, definition.instruction.as_mut()) {
+                if !old.is_empty() && !catalogue::is_secret_name(&known) {
+                    *text = text.replace(&old, &value);
+                }
+            }
         }
         let schedule = current.schedule.clone().map_err(|e| {
             ManageError::Invalid(format!("its schedule can't be read ({e}); change it first"))

@@ -54,7 +54,7 @@ impl Tool for SaveTemplate {
         } else {
             let names: Vec<&str> = saved.placeholders.iter().map(|p| p.name.as_str()).collect();
             format!(
-                " It asks for {} each time; their values were not kept.",
+                " It asks for {} each time (the values were not kept).",
                 names.join(", ")
             )
         };
