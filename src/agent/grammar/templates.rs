@@ -157,6 +157,10 @@ fn use_request(rest: &str, mentions: bool, named: Option<String>) -> Option<Inte
         .filter(|w| !is_template_word(w))
         .collect::<Vec<_>>()
         .join(" ");
+    if words.is_empty() && mentions {
+        // "use a template": which? The list answers.
+        return Some(Intent::Tool("list_templates", json!({ "category": null })));
+    }
     if words.is_empty() || (!mentions && !names_builtin(&words)) {
         return None;
     }

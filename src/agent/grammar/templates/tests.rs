@@ -22,6 +22,7 @@ fn the_ways_of_asking_for_the_list_of_templates() {
         "what kind of templates are available",
         "show me all available templates",
         "list of templates",
+        "use a template",
     ] {
         assert_eq!(tool(text).0, "list_templates", "{text}");
     }
