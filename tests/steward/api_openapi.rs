@@ -60,7 +60,7 @@ async fn the_document_is_openapi_3_1_and_names_every_served_route_and_no_other()
         assert_eq!(response.status(), 401, "{method} {path}");
     }
     let unknown = client
-        .get(format!("{}/api/v1/templates", served.base))
+        .get(format!("{}/api/v1/no-such-resource", served.base))
         .send()
         .await
         .unwrap();
