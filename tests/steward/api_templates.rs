@@ -199,6 +199,39 @@ async fn saved_templates_are_private_keep_no_secret_and_only_their_owner_or_an_a
         .await
         .iter()
         .any(|t| t["id"] == id.as_str()));
+    let for_admin = admin
+        .post(
+            &format!("{path}/instantiate"),
+            &json!({"placeholders": {"URL": "https://c.example", "API_TOKEN": "admins-own"}}),
+        )
+        .await;
+    assert_eq!(for_admin.status, 201, "{}", for_admin.body);
+    assert_eq!(for_admin.body["owner"], "root");
+
+    // A retried save with the same Idempotency-Key saves once.
+    let save = |key: &'static str| {
+        let alice = &alice;
+        async move {
+            alice
+                .send(
+                    reqwest::Method::POST,
+                    "/api/v1/templates",
+                    Some(&json!({"workflow_id": workflow_id})),
+                    &[("idempotency-key", key)],
+                )
+                .await
+        }
+    };
+    let first = save("s-1").await;
+    assert_eq!(first.status, 201, "{}", first.body);
+    let again = save("s-1").await;
+    assert_eq!((again.status, &again.body), (201, &first.body));
+    assert_eq!(again.header("idempotent-replayed"), "true");
+    let saved_ones = all_templates(&alice).await;
+    assert_eq!(
+        saved_ones.iter().filter(|t| t["source"] == "user").count(),
+        2
+    );
 
     // Filling it in asks for the secret again.
     alice
