@@ -212,3 +212,50 @@ async fn a_workflow_is_saved_as_a_template_and_its_url_changed_later() {
     let done = chat.say("alice", "yes").await;
     assert!(done.text.contains("Example up"), "{}", done.text);
 }
+
+#[tokio::test]
+async fn with_a_model_the_template_tools_draft_ask_and_confirm_the_same_way() {
+    use crate::fake_openai::{FakeOpenAi, Reply};
+    let fake = FakeOpenAi::start(vec![
+        Reply::call("list_templates", r#"{"category": null}"#),
+        Reply::text("There are 12 templates, the website monitor among them."),
+        Reply::call(
+            "use_template",
+            r#"{"template": "api health check", "placeholders": [{"name": "URL", "value": "https://api.example.com/health"}], "schedule": "every 10 minutes", "name": null}"#,
+        ),
+        Reply::text("What is the API token?"),
+    ])
+    .await;
+    let chat = crate::chat_llm::chat_with(&fake).await;
+    let listed = chat.say("alice", "what can I start from?").await;
+    assert_eq!(listed.actions[0].tool, "list_templates");
+    assert!(listed.actions[0].ok, "{:?}", listed.actions[0].result);
+
+    let asked = chat
+        .say(
+            "alice",
+            "the api check for https://api.example.com/health every 10 minutes",
+        )
+        .await;
+    assert_eq!(asked.actions[0].tool, "use_template");
+    assert!(asked.text.contains("needs API_TOKEN"), "{}", asked.text);
+    // The answer is read by steward, not sent to the model.
+    let draft = chat.say("alice", "tok-from-the-model-test").await;
+    assert_eq!(fake.requests().len(), 4);
+    assert!(
+        draft.text.contains("Every 10 minutes") && draft.text.contains("API_TOKEN = (set)"),
+        "{}",
+        draft.text
+    );
+    assert!(
+        !draft.text.contains("tok-from-the-model-test"),
+        "{}",
+        draft.text
+    );
+    let created = chat.say("alice", "yes").await;
+    assert!(
+        created.text.contains("Created \"API health check\""),
+        "{}",
+        created.text
+    );
+}
