@@ -335,6 +335,7 @@ impl Turn {
         let mask = Redactor::default();
         reply.text = mask.secrets(&reply.text);
         let said = mask.secrets(&said);
+        let said = render::hide_secret_values(self.draft.as_ref(), &self.actions, said);
         let keep = agent.settings.history_messages.max(2);
         let answered = match &self.note {
             Some(note) => reply

@@ -118,6 +118,17 @@ async fn missing_values_are_asked_one_at_a_time_and_a_secret_is_never_shown_back
     assert!(created.text.contains("Created"), "{}", created.text);
     let stored = &chat.workflows("alice").await[0];
     assert_eq!(stored.placeholders["API_TOKEN"], secret);
+    // The history the model would read later keeps the secret masked.
+    let store = &chat.app.store;
+    let kept = steward::store::conversations::get(store.pool(), "test:alice", "alice")
+        .await
+        .unwrap()
+        .map(|c| c.history)
+        .unwrap_or_default();
+    assert!(
+        kept.contains("needs API_TOKEN") && !kept.contains(secret),
+        "{kept}"
+    );
 
     let show = chat
         .say(

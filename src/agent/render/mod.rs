@@ -5,7 +5,7 @@ mod placeholders;
 mod runs;
 
 pub use drafts::*;
-pub use placeholders::{shown_steps, values_line};
+pub use placeholders::{hide_secret_values, shown_steps, values_line};
 pub use runs::*;
 
 use chrono::{DateTime, Utc};

@@ -30,6 +30,42 @@ fn rename(value: Value, name: &str) -> Value {
     serde_json::from_str(&text).unwrap_or(value)
 }
 
+/// `text` (what the person said) with the secret placeholder values of
+/// this turn masked: the one just given to a template draft, or to
+/// `set_placeholder`; so the history (which the model reads later) never
+/// keeps them.
+pub fn hide_secret_values(
+    draft: Option<&crate::agent::draft::Draft>,
+    actions: &[crate::agent::ActionRecord],
+    text: String,
+) -> String {
+    let mut secrets: Vec<String> = Vec::new();
+    if let Some(crate::agent::draft::Draft::Create { spec }) = draft {
+        let asked = spec.asking.as_deref().map(|a| &a.values);
+        for values in [Some(&spec.placeholders), asked].into_iter().flatten() {
+            secrets.extend(
+                values
+                    .iter()
+                    .filter(|(name, _)| is_secret_name(name))
+                    .map(|(_, value)| value.clone()),
+            );
+        }
+    }
+    for action in actions.iter().filter(|a| a.tool == "set_placeholder") {
+        if action.args["name"].as_str().is_some_and(is_secret_name)
+            || action.result["secret"] == true
+        {
+            secrets.extend(action.args["value"].as_str().map(str::to_string));
+        }
+    }
+    secrets
+        .iter()
+        .filter(|secret| secret.len() >= 4)
+        .fold(text, |text, secret| {
+            text.replace(secret.as_str(), crate::workflow::redact::MASK)
+        })
+}
+
 /// "URL = https://example.com, API_TOKEN = (set)"; none without values.
 pub fn values_line(values: &BTreeMap<String, String>) -> Option<String> {
     if values.is_empty() {
