@@ -43,7 +43,7 @@ fn strsim_at_most(a: &str, b: &str, max: usize) -> bool {
 
 static LIST: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^(?:please |can you |could you )?(?:(?:list|show|display|see|browse|view|give|get|what are|which are)(?: me| us)?(?: all| the| your| any| available| built-in| builtin| my| of)*|(?:what|which) (?:kinds? of |sorts? of )?|any|all)? ?(?P<word>\S+)(?: (?:are there|are available|do you have|have you got|exist|can i use|there are|you have|you offer))?\W*$",
+        r"(?i)^(?:please |can you |could you )?(?:(?:list|show|display|see|browse|view|give|get|what are|which are)(?: me| us)?(?: all| the| your| any| available| built-in| builtin| my| of)*|(?:what|which) (?:kinds? of |sorts? of )?|any|all)? ?(?P<word>\S+)(?: (?:are there|are available|do you have|have you got|exist|can i use|there are|you have|you offer))?(?: please| pls| plz| thanks)?\W*$",
     )
 });
 static SAVE: LazyLock<Regex> = LazyLock::new(|| {
@@ -67,7 +67,7 @@ static WITH: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)\b(?:with|using|from|via|off|on) (?:the |a |an |my )?(?P<tpl>[\w' -]+?) (?:template|tempalte|templete|templte)s?\b",
     )
 });
-static URL: LazyLock<Regex> = LazyLock::new(|| re(r#"https?://[^\s"'<>,]+"#));
+static URL: LazyLock<Regex> = LazyLock::new(|| re(r#"(?i)https?://[^\s"'<>,]+"#));
 static PAIR: LazyLock<Regex> = LazyLock::new(|| {
     re(r#"\b(?P<key>[A-Z][A-Z0-9_]{1,40})\s*(?:=|:)\s*(?P<value>"[^"]*"|'[^']*'|\S+)"#)
 });
@@ -191,9 +191,14 @@ fn find_word(text: &str, words: &[&str]) -> Option<usize> {
 fn names_builtin(words: &str) -> bool {
     let words = words.to_lowercase();
     let words = words.trim_start_matches("the ").trim();
+    // "on-call handoff" is the "On-call hand-off note": letters only.
+    let letters = |text: &str| -> String { text.chars().filter(|c| c.is_alphanumeric()).collect() };
+    let squeezed = letters(words);
+    let several = words.split_whitespace().count() >= 2;
     catalogue::builtin().iter().any(|t| {
         let name = t.name.to_lowercase();
-        t.id == words
+        (several && squeezed.len() >= 6 && letters(&name).contains(&squeezed))
+            || t.id == words
             || name == words
             || t.id.replace('-', " ") == words
             || (words.split_whitespace().count() >= 2 && name.contains(words))

@@ -23,6 +23,7 @@ fn the_ways_of_asking_for_the_list_of_templates() {
         "show me all available templates",
         "list of templates",
         "use a template",
+        "templates pls",
     ] {
         assert_eq!(tool(text).0, "list_templates", "{text}");
     }
@@ -53,6 +54,12 @@ fn using_a_template_carries_its_values_and_schedule() {
     );
     assert_eq!(tool("use the birthday template").1["template"], "birthday");
     assert_eq!(tool("set up the rss digest").0, "use_template");
+    assert_eq!(
+        tool("use the on-call handoff").1["template"],
+        "on-call handoff"
+    );
+    let upper = tool("Use The Website Monitor For HTTPS://EXAMPLE.COM Every 15 Minutes").1;
+    assert_eq!(upper["placeholders"][0]["value"], "HTTPS://EXAMPLE.COM");
     let (name, args) = tool("monitor https://example.com with the website monitor template");
     assert_eq!(
         (name.as_str(), &args["template"]),
