@@ -45,6 +45,9 @@ pub struct Turn {
     /// Shown before the reply and not kept in the history (why the
     /// offline grammar answered instead of the model).
     pub note: Option<String>,
+    /// A new API key to show once below the reply, kept out of the
+    /// history, the model's view and the actions.
+    pub reveal: Option<String>,
 }
 
 /// The stored conversation of one person in one chat: the two ids side by
@@ -107,6 +110,7 @@ impl Turn {
             actions: Vec::new(),
             answer_by: inbound.answer_by,
             note: None,
+            reveal: None,
         })
     }
 

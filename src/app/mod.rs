@@ -2,6 +2,7 @@
 //! runs them under one shutdown signal (`serve.rs`).
 
 mod serve;
+mod tools;
 
 pub use serve::{serve, start, Serving};
 

@@ -171,7 +171,8 @@ pub async fn start(
             Arc::clone(&app.clock),
             config.default_zone,
             config.min_interval_seconds,
-        )),
+        )
+        .with_tools(Arc::new(super::tools::EngineTools(app.engine.mcp.clone())))),
     };
     let listener = tokio::net::TcpListener::bind(config.http.bind)
         .await

@@ -5,6 +5,7 @@
 
 mod agent_step;
 mod asking;
+pub mod catalog;
 mod chain;
 mod compare;
 pub mod http;

@@ -9,7 +9,9 @@
 //! this module needs no engine.
 
 mod actor;
+mod api_keys;
 mod approve;
+mod audit_log;
 mod change;
 mod copy;
 mod error;
@@ -18,6 +20,7 @@ mod next;
 mod pages;
 mod pause;
 mod run;
+mod stats;
 
 use async_trait::async_trait;
 use chrono::{DateTime, TimeDelta, Utc};
@@ -29,10 +32,13 @@ use crate::store::{workflows, Store};
 use crate::workflow::{Run, Workflow};
 
 pub use actor::Actor;
+pub use api_keys::MadeKey;
+pub use audit_log::AuditFilter;
 pub use change::{Change, Created, DraftClaim};
 pub use error::ManageError;
 pub use history::RunQuery;
 pub use pages::{Page, RunFilter, WorkflowFilter, MAX_PAGE};
+pub use stats::Stats;
 
 /// How manage starts runs and tells the scheduler to look again; the app
 /// implements it over its scheduler.

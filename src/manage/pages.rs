@@ -46,7 +46,7 @@ pub struct Page<T> {
 
 impl<T> Page<T> {
     /// `limit` items of `found` (asked for one more), and whether there were more.
-    fn of(mut found: Vec<T>, limit: i64) -> Page<T> {
+    pub(super) fn of(mut found: Vec<T>, limit: i64) -> Page<T> {
         let more = found.len() as i64 > limit;
         found.truncate(limit as usize);
         Page { items: found, more }

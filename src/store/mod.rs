@@ -8,6 +8,7 @@
 pub mod api_keys;
 pub mod approvals;
 pub mod audit;
+pub mod audit_pages;
 pub mod callbacks;
 pub mod conversations;
 pub mod health;
@@ -15,7 +16,9 @@ pub mod idempotency;
 mod key_check;
 pub mod log_writer;
 pub mod outbox;
+pub mod run_stats;
 pub mod runs;
+mod schedule_cache;
 pub mod sealed;
 pub mod steps;
 pub mod users;

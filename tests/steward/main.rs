@@ -2,6 +2,7 @@
 //! as sentences; helpers in `helpers.rs`).
 
 mod api_client;
+mod api_generate_tools;
 mod api_schema;
 mod fake_http;
 mod fake_openai;
@@ -14,10 +15,12 @@ mod api_keys;
 mod api_openapi;
 mod api_pages;
 mod api_runs;
+mod api_stats_audit;
 mod api_workflows;
 mod architecture;
 mod chat_api;
 mod chat_api_auth;
+mod chat_api_keys;
 mod chat_api_ids;
 mod chat_callbacks;
 mod chat_delivery;

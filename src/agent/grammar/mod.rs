@@ -6,6 +6,7 @@ use regex::Regex;
 use serde_json::{json, Value};
 use std::sync::LazyLock;
 
+mod api_keys;
 mod language;
 mod settle;
 
@@ -212,6 +213,9 @@ pub fn parse(text: &str) -> Intent {
     }
     if THANKS.is_match(text) {
         return Intent::Thanks;
+    }
+    if let Some(intent) = api_keys::parse(text) {
+        return intent;
     }
     if let Some(c) = LIST.captures(text) {
         let status = c.name("status").map(|m| m.as_str().to_lowercase());

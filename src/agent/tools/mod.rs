@@ -4,6 +4,7 @@
 //! Arguments are checked there; a bad one is an error result the model can
 //! correct, never a panic or a guess.
 
+mod api_keys;
 mod args;
 mod create;
 mod delete;
@@ -47,7 +48,7 @@ pub(super) trait Tool: Sync {
 }
 
 /// Every tool, in the order the model is told them.
-const TOOLS: [&dyn Tool; 12] = [
+const TOOLS: [&dyn Tool; 13] = [
     &create::Create,
     &list::List,
     &show::Show,
@@ -60,6 +61,7 @@ const TOOLS: [&dyn Tool; 12] = [
     &skip::Skip,
     &snooze::Snooze,
     &timezone::Timezone,
+    &api_keys::ApiKeys,
 ];
 
 /// The names of every tool, in order.

@@ -5,7 +5,9 @@
 //! through `manage`; one file per resource.
 
 mod actions;
+mod audit;
 mod cursor;
+mod generate;
 mod idempotency;
 mod input;
 pub(crate) mod keys;
@@ -13,6 +15,8 @@ mod openapi;
 mod patch;
 mod runs;
 mod schedule;
+mod stats;
+pub mod tools;
 mod view;
 mod workflows;
 
@@ -37,6 +41,8 @@ pub struct Rest {
     pub min_interval_seconds: i64,
     /// When each key's use was last written.
     seen: Mutex<HashMap<i64, DateTime<Utc>>>,
+    /// The tools agent steps can use (`None`: none listed).
+    tools: Option<Arc<dyn tools::ToolCatalog>>,
 }
 
 impl Rest {
@@ -53,6 +59,15 @@ impl Rest {
             default_zone,
             min_interval_seconds,
             seen: Mutex::new(HashMap::new()),
+            tools: None,
+        }
+    }
+
+    /// The same, listing `catalog`'s tools at `/tools`.
+    pub fn with_tools(self, catalog: Arc<dyn tools::ToolCatalog>) -> Rest {
+        Rest {
+            tools: Some(catalog),
+            ..self
         }
     }
 }
@@ -76,6 +91,10 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/runs/{id}/approve"),
     ("POST", "/api/v1/runs/{id}/reject"),
     ("GET", "/api/v1/schedule"),
+    ("GET", "/api/v1/workflows/{id}/stats"),
+    ("GET", "/api/v1/audit"),
+    ("POST", "/api/v1/workflows/generate"),
+    ("GET", "/api/v1/tools"),
 ];
 
 /// The document of the routes, served without a key.
@@ -106,6 +125,10 @@ pub fn routes(state: ApiState) -> Router<ApiState> {
         .route("/api/v1/runs/{id}/approve", post(runs::approve))
         .route("/api/v1/runs/{id}/reject", post(runs::reject))
         .route("/api/v1/schedule", get(schedule::read))
+        .route("/api/v1/workflows/{id}/stats", get(stats::stats))
+        .route("/api/v1/audit", get(audit::list))
+        .route("/api/v1/workflows/generate", post(generate::generate))
+        .route("/api/v1/tools", get(tools::list))
         .merge(once)
         .route_layer(from_fn_with_state(state, keys::authenticate))
         .route(DOCUMENT, get(openapi::document))

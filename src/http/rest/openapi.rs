@@ -12,7 +12,7 @@ use super::view::{
     DryRunTrigger, DryRunView, ErrorBody, RunPage, RunView, ScheduleView, StepView, TriggerView,
     WorkflowPage, WorkflowView,
 };
-use super::{actions, patch, runs, schedule, workflows};
+use super::{actions, audit, generate, patch, runs, schedule, stats, tools, workflows};
 
 /// The document's description and parts.
 #[derive(OpenApi)]
@@ -38,6 +38,10 @@ use super::{actions, patch, runs, schedule, workflows};
         runs::approve,
         runs::reject,
         schedule::read,
+        stats::stats,
+        audit::list,
+        generate::generate,
+        tools::list,
     ),
     components(schemas(
         WorkflowView,
@@ -49,7 +53,14 @@ use super::{actions, patch, runs, schedule, workflows};
         ErrorBody,
         DryRunView,
         DryRunTrigger,
-        ScheduleView
+        ScheduleView,
+        stats::StatsView,
+        audit::AuditView,
+        audit::AuditPage,
+        generate::GenerateView,
+        tools::ToolView,
+        tools::FailedServer,
+        tools::ToolsView
     )),
     modifiers(&BearerKey),
     tags(
@@ -57,6 +68,8 @@ use super::{actions, patch, runs, schedule, workflows};
         (name = "actions", description = "Pause, resume, run, skip, snooze and copy a workflow"),
         (name = "runs", description = "The run log and approvals"),
         (name = "schedule", description = "Reading schedules without storing anything"),
+        (name = "audit", description = "Who changed what (admin keys)"),
+        (name = "tools", description = "The tools agent steps can use"),
     )
 )]
 pub struct ApiDoc;
