@@ -4,7 +4,7 @@
 //! on a turn that is never loaded nor saved, so nothing is stored. Only the
 //! create tool is offered to the model: nothing it calls can act.
 
-use chrono::{DateTime, Utc};
+use chrono::DateTime;
 use serde_json::Value;
 
 use super::draft::Draft;
@@ -69,12 +69,9 @@ impl Agent {
             Some(Draft::Create { spec }) => {
                 let schedule = spec.schedule();
                 let zone = spec.zone();
-                if let Err(e) = spec.checked(
-                    &actor.id,
-                    "",
-                    turn.now,
-                    self.settings.min_interval_seconds,
-                ) {
+                if let Err(e) =
+                    spec.checked(&actor.id, "", turn.now, self.settings.min_interval_seconds)
+                {
                     warnings.push(format!("POST /workflows would refuse it: {e}"));
                 }
                 if spec.needs_llm() && !self.has_model() {
@@ -109,7 +106,10 @@ impl Agent {
                 next: Vec::new(),
                 warnings: Vec::new(),
                 questions: vec![question.clone().unwrap_or_else(|| {
-                    format!("That doesn't read as a workflow. {}", render::EXAMPLES_SHORT)
+                    format!(
+                        "That doesn't read as a workflow. {}",
+                        render::EXAMPLES_SHORT
+                    )
                 })],
                 read_by,
             },

@@ -166,13 +166,15 @@ pub async fn start(
         auth_failures: Arc::new(RateLimiter::new(config.http.auth_failures_per_minute)),
         callback_pin: callback_route.pinned.clone(),
         callback_policy: callback_route.policy.clone(),
-        rest: Arc::new(http::rest::Rest::new(
-            app.manager(&config),
-            Arc::clone(&app.clock),
-            config.default_zone,
-            config.min_interval_seconds,
-        )
-        .with_tools(Arc::new(super::tools::EngineTools(app.engine.mcp.clone())))),
+        rest: Arc::new(
+            http::rest::Rest::new(
+                app.manager(&config),
+                Arc::clone(&app.clock),
+                config.default_zone,
+                config.min_interval_seconds,
+            )
+            .with_tools(Arc::new(super::tools::EngineTools(app.engine.mcp.clone()))),
+        ),
     };
     let listener = tokio::net::TcpListener::bind(config.http.bind)
         .await

@@ -28,7 +28,15 @@ impl Manager {
         };
         api_keys::insert(self.store.pool(), &new, now).await?;
         let mut conn = self.store.connection().await?;
-        audit::record(&mut conn, &actor.id, None, "api-key-create", Some(&prefix), now).await?;
+        audit::record(
+            &mut conn,
+            &actor.id,
+            None,
+            "api-key-create",
+            Some(&prefix),
+            now,
+        )
+        .await?;
         Ok(MadeKey { key, prefix })
     }
 
@@ -47,8 +55,15 @@ impl Manager {
             {
                 revoked += 1;
                 let mut conn = self.store.connection().await?;
-                audit::record(&mut conn, &actor.id, None, "api-key-revoke", Some(&key.prefix), now)
-                    .await?;
+                audit::record(
+                    &mut conn,
+                    &actor.id,
+                    None,
+                    "api-key-revoke",
+                    Some(&key.prefix),
+                    now,
+                )
+                .await?;
             }
         }
         Ok(revoked)

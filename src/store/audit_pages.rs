@@ -17,6 +17,9 @@ pub struct AuditEntry {
     pub detail: Option<String>,
 }
 
+/// A row as selected: id, at, actor, workflow, action, detail.
+type Row = (i64, i64, String, Option<i64>, String, Option<String>);
+
 /// Which entries a page holds.
 #[derive(Clone, Debug, Default)]
 pub struct AuditQuery<'a> {
@@ -35,7 +38,7 @@ pub async fn page(
     pool: &SqlitePool,
     query: &AuditQuery<'_>,
 ) -> Result<Vec<AuditEntry>, StoreError> {
-    let rows: Vec<(i64, i64, String, Option<i64>, String, Option<String>)> = sqlx::query_as(
+    let rows: Vec<Row> = sqlx::query_as(
         "SELECT id, at, actor, workflow_id, action, detail FROM audit \
          WHERE (?1 IS NULL OR workflow_id = ?1) AND (?2 IS NULL OR actor = ?2) \
          AND (?3 IS NULL OR at >= ?3) AND (?4 IS NULL OR at < ?4) \

@@ -57,9 +57,20 @@ mod tests {
 
     #[test]
     fn a_cached_schedule_is_the_one_parsed_and_errors_are_kept_too() {
-        let parsed = Schedule::from_stored("cron", "30 8 * * 1-5", "Europe/Madrid".parse().unwrap(), None);
-        assert_eq!(schedule("cron", "30 8 * * 1-5", "Europe/Madrid", None), parsed);
-        assert_eq!(schedule("cron", "30 8 * * 1-5", "Europe/Madrid", None), parsed);
+        let parsed = Schedule::from_stored(
+            "cron",
+            "30 8 * * 1-5",
+            "Europe/Madrid".parse().unwrap(),
+            None,
+        );
+        assert_eq!(
+            schedule("cron", "30 8 * * 1-5", "Europe/Madrid", None),
+            parsed
+        );
+        assert_eq!(
+            schedule("cron", "30 8 * * 1-5", "Europe/Madrid", None),
+            parsed
+        );
         assert!(schedule("cron", "30 8 * * 1-5", "Mars/Olympus", None).is_err());
         assert!(schedule("cron", "not cron", "UTC", None).is_err());
     }

@@ -24,8 +24,15 @@ async fn offline_generate_reads_a_request_and_its_definition_creates_the_workflo
     let next = read.body["next"].as_array().unwrap();
     assert_eq!(next.len(), 5, "{}", read.body);
     let first = next[0].as_str().unwrap();
-    assert!(first.contains("T08:30:00+01:00") || first.contains("T08:30:00+02:00"), "{first}");
-    assert!(read.body["reading"].as_str().unwrap().contains("8:30"), "{}", read.body);
+    assert!(
+        first.contains("T08:30:00+01:00") || first.contains("T08:30:00+02:00"),
+        "{first}"
+    );
+    assert!(
+        read.body["reading"].as_str().unwrap().contains("8:30"),
+        "{}",
+        read.body
+    );
     let definition = read.body["definition"].clone();
     assert_eq!(definition["owner"], "alice");
     assert_eq!(definition["trigger"]["timezone"], "Europe/Madrid");
@@ -45,14 +52,24 @@ async fn generate_asks_when_it_cannot_place_the_words_and_names_bad_fields() {
     let served = served().await;
     let alice = Api::of(&served, "alice").await;
     let vague = alice
-        .post("/api/v1/workflows/generate", &json!({"text": "remind me to water the plants"}))
+        .post(
+            "/api/v1/workflows/generate",
+            &json!({"text": "remind me to water the plants"}),
+        )
         .await;
     assert_eq!(vague.status, 200, "{}", vague.body);
     assert_eq!(vague.body["definition"], Value::Null);
     assert_eq!(vague.body["next"], json!([]));
-    assert!(!vague.body["questions"].as_array().unwrap().is_empty(), "{}", vague.body);
+    assert!(
+        !vague.body["questions"].as_array().unwrap().is_empty(),
+        "{}",
+        vague.body
+    );
     let nonsense = alice
-        .post("/api/v1/workflows/generate", &json!({"text": "purple elephants"}))
+        .post(
+            "/api/v1/workflows/generate",
+            &json!({"text": "purple elephants"}),
+        )
         .await;
     assert_eq!(nonsense.body["definition"], Value::Null);
     assert!(!nonsense.body["questions"].as_array().unwrap().is_empty());
@@ -66,11 +83,17 @@ async fn generate_asks_when_it_cannot_place_the_words_and_names_bad_fields() {
         .await
         .assert_error(422, Some("text"));
     alice
-        .post("/api/v1/workflows/generate", &json!({"text": "every day at 9 say hi", "timezone": "Mars/Olympus"}))
+        .post(
+            "/api/v1/workflows/generate",
+            &json!({"text": "every day at 9 say hi", "timezone": "Mars/Olympus"}),
+        )
         .await
         .assert_error(422, Some("timezone"));
     alice
-        .post("/api/v1/workflows/generate", &json!({"text": "every day at 9 say hi", "zone": "UTC"}))
+        .post(
+            "/api/v1/workflows/generate",
+            &json!({"text": "every day at 9 say hi", "zone": "UTC"}),
+        )
         .await
         .assert_error(422, Some("zone"));
     alice
@@ -98,12 +121,18 @@ async fn with_a_model_generate_offers_it_only_the_create_tool_and_returns_its_dr
     .await;
     let alice = Api::of(&served, "alice").await;
     let read = alice
-        .post("/api/v1/workflows/generate", &json!({"text": "weekdays 8:30 tell me to stand up"}))
+        .post(
+            "/api/v1/workflows/generate",
+            &json!({"text": "weekdays 8:30 tell me to stand up"}),
+        )
         .await;
     assert_eq!(read.status, 200, "{}", read.body);
     assert_eq!(read.body["read_by"], "model", "{}", read.body);
     assert_eq!(read.body["definition"]["name"], "Stand up");
-    assert_eq!(read.body["definition"]["trigger"]["timezone"], "Europe/Paris");
+    assert_eq!(
+        read.body["definition"]["trigger"]["timezone"],
+        "Europe/Paris"
+    );
     assert_eq!(read.body["next"].as_array().unwrap().len(), 5);
     let requests = llm.requests();
     assert_eq!(requests.len(), 1);
@@ -114,7 +143,9 @@ async fn with_a_model_generate_offers_it_only_the_create_tool_and_returns_its_dr
         .map(|t| t["function"]["name"].as_str().unwrap())
         .collect();
     assert_eq!(offered, ["create_workflow"]);
-    let created = alice.post("/api/v1/workflows", &read.body["definition"]).await;
+    let created = alice
+        .post("/api/v1/workflows", &read.body["definition"])
+        .await;
     assert_eq!(created.status, 201, "{}", created.body);
     served.stop().await;
 }
@@ -146,7 +177,13 @@ async fn tools_lists_the_built_ins_and_each_mcp_servers_and_names_one_that_is_do
         .iter()
         .map(|t| t["name"].as_str().unwrap())
         .collect();
-    for name in ["http_request", "send_message", "workflow_runs", "fixture.echo", "fixture.add"] {
+    for name in [
+        "http_request",
+        "send_message",
+        "workflow_runs",
+        "fixture.echo",
+        "fixture.add",
+    ] {
         assert!(names.contains(&name), "{name} missing: {names:?}");
     }
     let add = tools.body["tools"]
@@ -161,7 +198,11 @@ async fn tools_lists_the_built_ins_and_each_mcp_servers_and_names_one_that_is_do
     let failed = tools.body["failed"].as_array().unwrap();
     assert_eq!(failed.len(), 1, "{}", tools.body);
     assert_eq!(failed[0]["server"], "down");
-    assert!(failed[0]["error"].as_str().unwrap().contains("down"), "{}", tools.body);
+    assert!(
+        failed[0]["error"].as_str().unwrap().contains("down"),
+        "{}",
+        tools.body
+    );
     alice
         .get("/api/v1/tools?limit=5")
         .await

@@ -90,9 +90,7 @@ async fn the_audit_log_is_for_admins_filtered_paged_and_masks_secrets() {
         .await;
     assert_eq!(second.status, 201, "{}", second.body);
     bob.create("Bob's").await;
-    let paused = alice
-        .act(&format!("/api/v1/workflows/{first}/pause"))
-        .await;
+    let paused = alice.act(&format!("/api/v1/workflows/{first}/pause")).await;
     assert_eq!(paused.status, 200, "{}", paused.body);
 
     alice.get("/api/v1/audit").await.assert_error(403, None);
@@ -114,10 +112,21 @@ async fn the_audit_log_is_for_admins_filtered_paged_and_masks_secrets() {
     let page = admin.get("/api/v1/audit?limit=3").await;
     assert_eq!(page.body["items"].as_array().unwrap().len(), 3);
     let cursor = page.body["next_cursor"].as_str().unwrap().to_string();
-    let rest = admin.get(&format!("/api/v1/audit?limit=3&cursor={cursor}")).await;
-    assert_eq!(rest.body["items"].as_array().unwrap().len(), 1, "{}", rest.body);
+    let rest = admin
+        .get(&format!("/api/v1/audit?limit=3&cursor={cursor}"))
+        .await;
+    assert_eq!(
+        rest.body["items"].as_array().unwrap().len(),
+        1,
+        "{}",
+        rest.body
+    );
     assert_eq!(rest.body["next_cursor"], json!(null));
 
+    // A last page exactly full has no next cursor.
+    let full = admin.get("/api/v1/audit?limit=4").await;
+    assert_eq!(full.body["items"].as_array().unwrap().len(), 4);
+    assert_eq!(full.body["next_cursor"], json!(null));
     admin
         .get("/api/v1/audit?limit=0")
         .await

@@ -21,17 +21,20 @@ async fn a_key_is_handed_out_in_a_private_chat_kept_only_hashed_and_revoked() {
     let key = key_in(&reply.text).unwrap_or_else(|| panic!("no key in: {}", reply.text));
     assert!(reply.text.contains("shown below once"), "{}", reply.text);
     // Not kept as words: the actions and the stored history never hold it.
-    assert!(!serde_json::to_string(&reply.actions).unwrap().contains(&key));
+    assert!(!serde_json::to_string(&reply.actions)
+        .unwrap()
+        .contains(&key));
     let store = &chat.app.store;
     let (history,): (String,) = sqlx::query_as("SELECT history FROM conversations")
         .fetch_one(store.pool())
         .await
         .unwrap();
     assert!(!history.contains(&key), "{history}");
-    let found = steward::store::api_keys::by_hash(store.pool(), &steward::store::api_keys::hash(&key))
-        .await
-        .unwrap()
-        .expect("the key's hash is stored");
+    let found =
+        steward::store::api_keys::by_hash(store.pool(), &steward::store::api_keys::hash(&key))
+            .await
+            .unwrap()
+            .expect("the key's hash is stored");
     assert_eq!(found.user, "alice");
     assert!(!found.admin);
 
@@ -39,7 +42,11 @@ async fn a_key_is_handed_out_in_a_private_chat_kept_only_hashed_and_revoked() {
     assert!(listed.text.contains(&key[..12]), "{}", listed.text);
     assert!(key_in(&listed.text).is_none(), "{}", listed.text);
     let revoked = chat.say("alice", "revoke my api keys").await;
-    assert!(revoked.text.contains("Revoked your API key"), "{}", revoked.text);
+    assert!(
+        revoked.text.contains("Revoked your API key"),
+        "{}",
+        revoked.text
+    );
     let none = chat.say("alice", "list my api keys").await;
     assert!(none.text.contains("no API keys"), "{}", none.text);
 }
@@ -60,12 +67,16 @@ async fn in_a_group_no_key_is_handed_out() {
     };
     let reply = chat.agent.handle(inbound).await.unwrap();
     assert!(
-        reply.text.contains("I'll only hand out keys in a private chat"),
+        reply
+            .text
+            .contains("I'll only hand out keys in a private chat"),
         "{}",
         reply.text
     );
     assert!(key_in(&reply.text).is_none(), "{}", reply.text);
     let store = &chat.app.store;
-    let keys = steward::store::api_keys::list(store.pool(), None).await.unwrap();
+    let keys = steward::store::api_keys::list(store.pool(), None)
+        .await
+        .unwrap();
     assert!(keys.is_empty());
 }

@@ -53,10 +53,16 @@ mod tests {
         assert_eq!(action("give me an API key").as_deref(), Some("create"));
         assert_eq!(action("create an api key").as_deref(), Some("create"));
         assert_eq!(action("new api token").as_deref(), Some("create"));
-        assert_eq!(action("Can you make me a new API key please?").as_deref(), Some("create"));
+        assert_eq!(
+            action("Can you make me a new API key please?").as_deref(),
+            Some("create")
+        );
         assert_eq!(action("list my api keys").as_deref(), Some("list"));
         assert_eq!(action("revoke my api keys").as_deref(), Some("revoke"));
-        assert_eq!(action("revoke all my API tokens").as_deref(), Some("revoke"));
+        assert_eq!(
+            action("revoke all my API tokens").as_deref(),
+            Some("revoke")
+        );
         assert_eq!(action("every day at 9 check the api key expiry"), None);
         assert_eq!(action("list my workflows"), None);
     }

@@ -236,7 +236,10 @@ pub(super) async fn run(
 
 /// Every built-in tool's schema (the REST API's `/tools` lists them).
 pub(crate) fn builtin_specs() -> Vec<ToolSpec> {
-    BUILTIN_TOOLS.iter().map(|name| builtins::spec(name)).collect()
+    BUILTIN_TOOLS
+        .iter()
+        .map(|name| builtins::spec(name))
+        .collect()
 }
 
 /// The tools `names` offers: built-ins by name, MCP tools as `server.tool`
