@@ -209,3 +209,26 @@ async fn tools_lists_the_built_ins_and_each_mcp_servers_and_names_one_that_is_do
         .assert_error(400, Some("limit"));
     served.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn generate_counts_against_the_chats_per_user_limit() {
+    let served = Served::start(&[
+        ("STEWARD_API_TOKEN", "chat-token"),
+        ("STEWARD_API_RATE_PER_MINUTE", "2"),
+    ])
+    .await;
+    let alice = Api::of(&served, "alice").await;
+    let body = json!({"text": "every day at 9 remind me to stretch"});
+    for _ in 0..2 {
+        let read = alice.post("/api/v1/workflows/generate", &body).await;
+        assert_eq!(read.status, 200, "{}", read.body);
+    }
+    let refused = alice.post("/api/v1/workflows/generate", &body).await;
+    refused.assert_error(429, None);
+    assert!(!refused.header("retry-after").is_empty());
+    // Another person has their own allowance.
+    let bob = Api::of(&served, "bob").await;
+    let read = bob.post("/api/v1/workflows/generate", &body).await;
+    assert_eq!(read.status, 200, "{}", read.body);
+    served.stop().await;
+}
