@@ -145,3 +145,74 @@ async fn the_audit_log_is_for_admins_filtered_paged_and_masks_secrets() {
         .assert_error(400, Some("who"));
     served.stop().await;
 }
+
+/// Stores a finished run of `workflow` at `slot_ms` lasting `ms`, with `usage`.
+async fn stored_run(
+    served: &crate::helpers::Served,
+    workflow: i64,
+    slot_ms: i64,
+    status: &str,
+    ms: i64,
+    usage: &str,
+) {
+    let store = served.store().await;
+    sqlx::query(
+        "INSERT INTO runs (workflow_id, workflow_version, trigger, scheduled_for, status, \
+         started_at, ended_at, usage, created_at) VALUES (?, 1, 'schedule', ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(workflow)
+    .bind(slot_ms)
+    .bind(status)
+    .bind(slot_ms)
+    .bind(slot_ms + ms)
+    .bind(usage)
+    .bind(slot_ms)
+    .execute(store.pool())
+    .await
+    .unwrap();
+    store.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stats_add_up_durations_tokens_and_cost_and_an_unpriced_run_makes_the_cost_unknown() {
+    let served = served().await;
+    let alice = Api::of(&served, "alice").await;
+    let id = alice.create("Digest").await;
+    let day = 1_767_225_600_000_i64; // 2026-01-01T00:00:00Z
+    let priced = r#"{"duration_ms": 0, "steps": 1, "messages": 0, "tool_calls": 0, "model_calls": 1, "prompt_tokens": 100, "completion_tokens": 10, "cost_usd": 0.5}"#;
+    for (n, ms) in [100, 200, 300, 400].into_iter().enumerate() {
+        stored_run(
+            &served,
+            id,
+            day + n as i64 * 60_000,
+            "succeeded",
+            ms,
+            priced,
+        )
+        .await;
+    }
+    stored_run(&served, id, day + 10 * 60_000, "failed", 1_000, priced).await;
+    let january = format!(
+        "/api/v1/workflows/{id}/stats?since=2026-01-01T00:00:00Z&until=2026-01-02T00:00:00Z"
+    );
+    let stats = alice.get(&january).await;
+    assert_eq!(stats.status, 200, "{}", stats.body);
+    assert_eq!(stats.body["runs"], 5);
+    assert_eq!(
+        stats.body["by_status"],
+        json!({"succeeded": 4, "failed": 1})
+    );
+    assert_eq!(stats.body["success_rate"], 0.8);
+    assert_eq!(stats.body["p50_duration_ms"], 300);
+    assert_eq!(stats.body["p95_duration_ms"], 1_000);
+    assert_eq!(stats.body["prompt_tokens"], 500);
+    assert_eq!(stats.body["completion_tokens"], 50);
+    assert_eq!(stats.body["cost_usd"], 2.5);
+
+    let unpriced = r#"{"duration_ms": 0, "steps": 1, "messages": 0, "tool_calls": 0, "model_calls": 1, "prompt_tokens": 7, "completion_tokens": 3, "cost_usd": null}"#;
+    stored_run(&served, id, day + 20 * 60_000, "succeeded", 50, unpriced).await;
+    let stats = alice.get(&january).await;
+    assert_eq!(stats.body["prompt_tokens"], 507, "{}", stats.body);
+    assert_eq!(stats.body["cost_usd"], json!(null), "{}", stats.body);
+    served.stop().await;
+}
