@@ -29,7 +29,7 @@ impl When<'_> {
             )));
         }
         let days = self.days(parts, &parts.on_days, "every day")?;
-        cron(&times, "*", "*", &dow_field(days.as_deref()))
+        cron(times, "*", "*", &dow_field(days.as_deref()))
     }
 
     /// "every day", "every 2 days", on the days the clauses allow.
@@ -41,7 +41,7 @@ impl When<'_> {
     ) -> Result<Trigger, PhraseError> {
         let days = self.days(parts, &[], "every day")?;
         if *every == 1 {
-            return cron(&times, "*", "*", &dow_field(days.as_deref()));
+            return cron(times, "*", "*", &dow_field(days.as_deref()));
         }
         let byday = days
             .map(|days| {
@@ -49,12 +49,8 @@ impl When<'_> {
                 format!(";BYDAY={}", codes.join(","))
             })
             .unwrap_or_default();
-        let start = self.first_slot(&times, |_| true)?;
-        rrule(
-            start,
-            &format!("FREQ=DAILY;INTERVAL={every}{byday}"),
-            &times,
-        )
+        let start = self.first_slot(times, |_| true)?;
+        rrule(start, &format!("FREQ=DAILY;INTERVAL={every}{byday}"), times)
     }
 
     /// "every week on Monday", "every 2 weeks", with the days from the clauses.
@@ -81,7 +77,7 @@ impl When<'_> {
         let days = self
             .days(parts, &all, "every week")?
             .unwrap_or_else(|| ALL_DAYS.to_vec());
-        self.weekly(*every, &days, &times)
+        self.weekly(*every, &days, times)
     }
 
     /// "every month on the 1st and 15th", "every 3 months".
@@ -105,14 +101,14 @@ impl When<'_> {
         days.sort_unstable();
         days.dedup();
         if *every == 1 {
-            cron(&times, &dom_field(&days), "*", "*")
+            cron(times, &dom_field(&days), "*", "*")
         } else {
-            let start = self.first_slot(&times, |_| true)?;
+            let start = self.first_slot(times, |_| true)?;
             let dom: Vec<String> = days.iter().map(|d| d.to_string()).collect();
             rrule(
                 start,
                 &format!("FREQ=MONTHLY;INTERVAL={every};BYMONTHDAY={}", dom.join(",")),
-                &times,
+                times,
             )
         }
     }
@@ -137,7 +133,7 @@ impl When<'_> {
         days.dedup();
         let months = recur::quarter_months(&days);
         let months: Vec<String> = months.iter().map(u32::to_string).collect();
-        cron(&times, &dom_field(&days), &months.join(","), "*")
+        cron(times, &dom_field(&days), &months.join(","), "*")
     }
 
     /// "the first Monday of the month", "the last Friday of March and June".
@@ -170,7 +166,7 @@ impl When<'_> {
                 .collect::<Vec<_>>()
                 .join(",")
         };
-        cron(&times, "*", &month, &dow.join(","))
+        cron(times, "*", &month, &dow.join(","))
     }
 
     /// "every year on 3 May", "every 2 years".
@@ -191,13 +187,13 @@ impl When<'_> {
             Some(_) => return Err(self.day_conflict("every year")),
         };
         if *every == 1 {
-            cron(&times, &day.to_string(), &month.to_string(), "*")
+            cron(times, &day.to_string(), &month.to_string(), "*")
         } else {
-            let start = self.first_slot(&times, |d| d.month() == month && d.day() == day)?;
+            let start = self.first_slot(times, |d| d.month() == month && d.day() == day)?;
             rrule(
                 start,
                 &format!("FREQ=YEARLY;INTERVAL={every};BYMONTH={month};BYMONTHDAY={day}"),
-                &times,
+                times,
             )
         }
     }
