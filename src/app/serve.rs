@@ -231,7 +231,7 @@ async fn spawn_http(
     tasks: &mut JoinSet<(&'static str, anyhow::Result<()>)>,
     config: &Config,
     state: ApiState,
-    telegram_router: Option<axum::Router>,
+    telegram_router: Option<http::Router>,
     stopped: watch::Receiver<bool>,
 ) -> anyhow::Result<SocketAddr> {
     let listener = tokio::net::TcpListener::bind(config.http.bind)
