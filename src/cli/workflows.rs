@@ -126,7 +126,7 @@ async fn import(
 ) -> Result<Printed, Failure> {
     // Import answers in JSON, errors too.
     let refused = |e: ManageError| (e.for_user(), true);
-    let mut change = manage.change(&operator, None).await.map_err(refused)?;
+    let mut change = manage.change(operator, None).await.map_err(refused)?;
     let mut imported = Vec::new();
     for new in checked {
         let created = change.import(new).await.map_err(refused)?;
