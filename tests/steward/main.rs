@@ -55,6 +55,7 @@ mod scheduler_outbox;
 mod scheduler_simulated;
 mod serve_health;
 mod serve_process;
+mod sizes;
 mod store_encryption;
 mod store_faults;
 mod store_migrations;
