@@ -22,7 +22,7 @@ use crate::llm::{ChatModel, Prices};
 use crate::store::Store;
 use crate::workflow::notify::Notifier;
 use crate::workflow::redact::Redactor;
-use crate::workflow::{Plan, Run, RunStatus, StepStatus, Usage, Workflow};
+use crate::workflow::{Ceilings, Plan, Run, RunStatus, StepStatus, Usage, Workflow};
 
 pub use http::{HttpClient, HttpClientConfig};
 pub use mcp::Mcp;
@@ -54,6 +54,9 @@ pub struct Engine {
     /// This process's name on leases, for runs started by `workflow` steps.
     pub node: String,
     pub lease: Duration,
+    /// The operator's ceilings: a run obeys its guardrails capped by them,
+    /// whatever was stored before they were set.
+    pub ceilings: Ceilings,
 }
 
 /// Why execution stopped early.
@@ -105,6 +108,17 @@ impl Engine {
                     usage
                 },
             };
+        // A workflow stored above ceilings set later obeys the ceilings.
+        let capped;
+        let workflow = if workflow.guardrails.over(&self.ceilings).is_some() {
+            capped = Workflow {
+                guardrails: workflow.guardrails.capped(&self.ceilings),
+                ..workflow.clone()
+            };
+            &capped
+        } else {
+            workflow
+        };
         let (plan, previous) = match self.prepare(run, workflow, depth, resumed).await {
             Ok(ready) => ready,
             Err(error) => return finish(RunStatus::Failed, None, Some(error), Usage::default()),

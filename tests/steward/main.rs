@@ -40,6 +40,7 @@ mod engine_agent_limits;
 mod engine_egress;
 mod engine_steps;
 mod http_limits;
+mod limits_ceilings;
 mod llm_openai;
 mod llm_openai_limits;
 mod mcp;
