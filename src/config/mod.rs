@@ -218,6 +218,36 @@ impl Config {
     }
 }
 
+/// The operator's ceilings, each a positive number; unset ones keep their
+/// defaults (100 tool calls, 300 s, 1,000,000 tokens, $10 per run).
+fn ceilings(
+    lookup: &impl Fn(&str) -> Option<String>,
+) -> Result<crate::workflow::Ceilings, ConfigError> {
+    let defaults = crate::workflow::Ceilings::default();
+    let read = |name: &'static str| -> Result<Option<f64>, ConfigError> {
+        match lookup(name).filter(|v| !v.trim().is_empty()) {
+            None => Ok(None),
+            Some(value) => value
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|n| n.is_finite() && *n > 0.0)
+                .map(Some)
+                .ok_or(ConfigError::Invalid(name, value, "a number above 0")),
+        }
+    };
+    let whole = |name: &'static str, default: u64| -> Result<u64, ConfigError> {
+        Ok(read(name)?.map_or(default, |n| n.floor().max(1.0) as u64))
+    };
+    Ok(crate::workflow::Ceilings {
+        max_tool_calls: whole("STEWARD_MAX_TOOL_CALLS", defaults.max_tool_calls.into())?
+            .min(u32::MAX.into()) as u32,
+        max_run_seconds: whole("STEWARD_MAX_RUN_SECONDS", defaults.max_run_seconds)?,
+        max_tokens: whole("STEWARD_MAX_TOKENS", defaults.max_tokens)?,
+        max_cost_usd: read("STEWARD_MAX_COST_USD")?.unwrap_or(defaults.max_cost_usd),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -268,34 +298,4 @@ mod tests {
             .unwrap_err();
         assert!(err.to_string().starts_with("STEWARD_TIMEZONE"), "{err}");
     }
-}
-
-/// The operator's ceilings, each a positive number; unset ones keep their
-/// defaults (100 tool calls, 300 s, 1,000,000 tokens, $10 per run).
-fn ceilings(
-    lookup: &impl Fn(&str) -> Option<String>,
-) -> Result<crate::workflow::Ceilings, ConfigError> {
-    let defaults = crate::workflow::Ceilings::default();
-    let read = |name: &'static str| -> Result<Option<f64>, ConfigError> {
-        match lookup(name).filter(|v| !v.trim().is_empty()) {
-            None => Ok(None),
-            Some(value) => value
-                .trim()
-                .parse::<f64>()
-                .ok()
-                .filter(|n| n.is_finite() && *n > 0.0)
-                .map(Some)
-                .ok_or(ConfigError::Invalid(name, value, "a number above 0")),
-        }
-    };
-    let whole = |name: &'static str, default: u64| -> Result<u64, ConfigError> {
-        Ok(read(name)?.map_or(default, |n| n.floor().max(1.0) as u64))
-    };
-    Ok(crate::workflow::Ceilings {
-        max_tool_calls: whole("STEWARD_MAX_TOOL_CALLS", defaults.max_tool_calls.into())?
-            .min(u32::MAX.into()) as u32,
-        max_run_seconds: whole("STEWARD_MAX_RUN_SECONDS", defaults.max_run_seconds)?,
-        max_tokens: whole("STEWARD_MAX_TOKENS", defaults.max_tokens)?,
-        max_cost_usd: read("STEWARD_MAX_COST_USD")?.unwrap_or(defaults.max_cost_usd),
-    })
 }
