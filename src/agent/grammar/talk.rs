@@ -22,7 +22,7 @@ static THANKS: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)^(?:thanks|thank you|thx|ty|cheers|great|cool|nice)\b.{0,20}$"));
 static LIST: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^(?:(?:please |can you |could you )?(?:list|show|display|give me|get|what are)(?: me)?(?: all)?(?: of)? ?(?:my|the|all|our)? ?(?P<status>active|paused|completed)? ?(?:workflows?|jobs|automations|tasks|reminders|schedules)|(?:my|all) (?:workflows?|jobs|automations)|workflows?|list|ls|what (?:workflows|jobs|automations) do i have|what(?:'s| is) (?:scheduled|running))\W*$",
+        r"(?i)^(?:(?:please |can you |could you )?(?:list|show|display|give me|get|what are)(?: me)?(?: all)?(?: of)? ?(?:my|the|all|our)? ?(?P<status>active|paused|completed)? ?(?:workflows?|jobs|automations|tasks|reminders|schedules)|(?:my|all) (?:workflows?|jobs|automations)|workflows?|list|ls|what (?:workflows|jobs|automations) do i have|what(?:'s|’s|s| is) (?:scheduled|running))\W*$",
     )
 });
 static TIMEZONE_SET: LazyLock<Regex> = LazyLock::new(|| {
@@ -31,7 +31,9 @@ static TIMEZONE_SET: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 static TIMEZONE_ASK: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)^(?:what(?:'s| is) my (?:time ?zone|tz)|which time ?zone am i in|my time ?zone)\W*$")
+    re(
+        r"(?i)^(?:what(?:'s|’s|s| is) my (?:time ?zone|tz)|which time ?zone am i in|my time ?zone)\W*$",
+    )
 });
 static ANSWER: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(?i)^(?P<verb>approve|reject|deny|decline|yes to|no to) (?:run )?#?(?P<run>\d+)\W*$")
