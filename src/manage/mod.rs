@@ -29,7 +29,7 @@ use std::time::Duration;
 
 use crate::clock::Clock;
 use crate::store::{workflows, Store};
-use crate::workflow::{Run, Workflow};
+use crate::workflow::{Ceilings, NewWorkflow, Run, Workflow};
 
 pub use actor::Actor;
 pub use api_keys::MadeKey;
@@ -63,6 +63,8 @@ pub struct Manager {
     /// This process's name on the leases of runs it starts.
     node: String,
     lease: TimeDelta,
+    /// The operator's ceilings on every workflow's guardrails.
+    ceilings: Ceilings,
 }
 
 impl Manager {
@@ -79,6 +81,30 @@ impl Manager {
             runner,
             node: node.into(),
             lease,
+            ceilings: Ceilings::default(),
+        }
+    }
+
+    /// The same use cases under the operator's `ceilings`.
+    pub fn with_ceilings(mut self, ceilings: Ceilings) -> Manager {
+        self.ceilings = ceilings;
+        self
+    }
+
+    /// The ceilings every workflow's guardrails stay under.
+    pub fn ceilings(&self) -> &Ceilings {
+        &self.ceilings
+    }
+
+    /// `new` with its default guardrails lowered to the operator's ceilings;
+    /// a guardrail someone set above a ceiling is refused, naming it. Every
+    /// create and update goes through this; a dry run may ask it first.
+    pub fn within_ceilings(&self, new: &NewWorkflow) -> Result<NewWorkflow, ManageError> {
+        let mut new = new.clone();
+        new.definition.guardrails.lower_defaults(&self.ceilings);
+        match new.definition.guardrails.over(&self.ceilings) {
+            Some(over) => Err(ManageError::OverCeiling(over)),
+            None => Ok(new),
         }
     }
 

@@ -14,6 +14,7 @@ pub mod conversations;
 pub mod health;
 pub mod idempotency;
 mod key_check;
+mod log_batch;
 pub mod log_writer;
 pub mod outbox;
 pub mod run_stats;
@@ -61,6 +62,12 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("{0}")]
     Data(String),
+    /// The run log writer was closed (shutdown) or is gone.
+    #[error("the run log writer has stopped")]
+    WriterStopped,
+    /// The batch a write went in failed; every write of the batch gets it.
+    #[error("{0}")]
+    Batch(std::sync::Arc<StoreError>),
 }
 
 impl StoreError {
