@@ -142,7 +142,7 @@ fn with_history(
 /// One completion before `deadline`. An answer cut off at the length limit
 /// is never taken as whole: the model is asked once more to be brief, and
 /// a second cut-off answer is no answer.
-async fn ask(
+pub(super) async fn ask(
     agent: &Agent,
     model: &dyn ChatModel,
     messages: &mut Vec<Message>,
@@ -244,7 +244,7 @@ fn finish(turn: &mut Turn, agent: &Agent, said: String) -> Reply {
     }
 }
 
-async fn system_prompt(turn: &Turn, agent: &Agent) -> String {
+pub(super) async fn system_prompt(turn: &Turn, agent: &Agent) -> String {
     let workflows = match turn.workflows(agent).await {
         Ok(list) if list.is_empty() => "(none yet)".to_string(),
         Ok(list) => list

@@ -22,6 +22,7 @@ mod llm_turn;
 mod moving;
 mod outcome;
 mod period;
+mod preview;
 mod refs;
 pub(crate) mod render;
 mod second_reading;
@@ -49,6 +50,7 @@ use crate::store::{Store, StoreError};
 pub use crate::schedule::Zone;
 pub use draft::Draft;
 pub use greeting::group_greeting;
+pub use preview::Preview;
 pub use tools::{names as tool_names, specs as tool_specs};
 
 /// The longest message read, in characters; longer ones are refused.
@@ -287,7 +289,12 @@ impl Agent {
             Content::Command { name, args } => format!("/{name} {args}").trim().to_string(),
             Content::Action(action) => format!("[pressed {action}]"),
         };
-        turn.finish(self, said, reply).await
+        let reveal = turn.reveal.take();
+        let mut reply = turn.finish(self, said, reply).await?;
+        if let Some(key) = reveal {
+            reply.text.push_str(&format!("\n\n{key}"));
+        }
+        Ok(reply)
     }
 
     /// The workflows `user` may pick from here, oldest first: their own, and

@@ -5,8 +5,9 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use super::draft::{Draft, SKIP_ZONE};
-use super::history;
 pub use super::history::Said;
+
+mod finish;
 use super::outcome::Outcome;
 use super::{refs, render, ActionRecord, Agent, AgentError, AnswerBy, Button, Inbound, Reply};
 use crate::manage::{Actor, DraftClaim, ManageError};
@@ -14,7 +15,6 @@ use crate::schedule::natural::Context;
 use crate::schedule::Zone;
 use crate::store::conversations::{self, Conversation};
 use crate::store::users::{self, User};
-use crate::workflow::redact::Redactor;
 use crate::workflow::Workflow;
 
 pub struct Turn {
@@ -45,6 +45,9 @@ pub struct Turn {
     /// Shown before the reply and not kept in the history (why the
     /// offline grammar answered instead of the model).
     pub note: Option<String>,
+    /// A new API key to show once below the reply, kept out of the
+    /// history, the model's view and the actions.
+    pub reveal: Option<String>,
 }
 
 /// The stored conversation of one person in one chat: the two ids side by
@@ -107,6 +110,7 @@ impl Turn {
             actions: Vec::new(),
             answer_by: inbound.answer_by,
             note: None,
+            reveal: None,
         })
     }
 
@@ -282,115 +286,5 @@ impl Turn {
             ),
             None => "There's nothing waiting for a yes or no right now.".to_string(),
         })
-    }
-
-    /// Saves the conversation and completes the reply.
-    pub async fn finish(
-        mut self,
-        agent: &Agent,
-        said: String,
-        mut reply: Reply,
-    ) -> Result<Reply, AgentError> {
-        if let Some(note) = &self.note {
-            reply.text = format!("{note}\n{}", reply.text);
-        }
-        reply.text = render::fit_surface(&reply.text, self.answer_by);
-        if let Some(draft) = &self.draft {
-            // The greeting's zone question holds nothing: its Skip button
-            // stays under the greeting, not under every later answer.
-            let quiet = !self.draft_shown && matches!(draft, Draft::Zone { request: None });
-            if reply.buttons.is_empty() && !quiet {
-                reply.buttons = self.buttons();
-            }
-            if !self.draft_shown && !reply.text.contains("(draft") {
-                let waiting = match draft {
-                    Draft::Zone { request: None } => None,
-                    Draft::Zone { .. } => Some(format!(
-                        "(Still waiting for your time zone, for \"{}\": a city, or 'skip'.)",
-                        draft.name()
-                    )),
-                    Draft::Delete { name, .. } => {
-                        Some(format!("(Still waiting: \"delete {name}\" — yes or no?)"))
-                    }
-                    _ if render::draft_asking(draft).is_some() => Some(format!(
-                        "(\"{}\" still waits for a value; say it, or 'cancel'.)",
-                        draft.name()
-                    )),
-                    _ => Some(format!(
-                        "(Still waiting: \"{}\" — yes or no?)",
-                        draft.name()
-                    )),
-                };
-                if let Some(waiting) = waiting {
-                    reply.text.push('\n');
-                    reply.text.push_str(&waiting);
-                }
-            }
-        }
-        // Secrets typed in chat (`https://admin:hunter2@…`, tokens, keys)
-        // stay where the workflow needs them, the stored draft and workflow,
-        // and are masked in everything shown or kept as words: the reply,
-        // the draft as shown, the actions, and the history (which later
-        // turns send to the model).
-        let mask = Redactor::default();
-        reply.text = mask.secrets(&reply.text);
-        let said = mask.secrets(&said);
-        let said = render::hide_secret_values(self.draft.as_ref(), &self.actions, said);
-        let keep = agent.settings.history_messages.max(2);
-        let answered = match &self.note {
-            Some(note) => reply
-                .text
-                .strip_prefix(note.as_str())
-                .unwrap_or(&reply.text),
-            None => &reply.text,
-        };
-        self.history.push(Said {
-            role: "user".into(),
-            text: render::clip(&said, 2_000),
-        });
-        self.history.push(Said {
-            role: "assistant".into(),
-            text: render::clip(answered.trim_start(), 2_000),
-        });
-        if self.history.len() > keep {
-            self.history.drain(..self.history.len() - keep);
-        }
-        // Bounded by tokens too; the newest exchange stays whatever its size.
-        let within = history::within(&self.history, agent.settings.history_tokens).len();
-        let start = self.history.len() - within.max(2);
-        self.history.drain(..start);
-        let expires = if self.draft_shown {
-            Some(self.now + agent.settings.draft_ttl)
-        } else if self.draft.is_some() {
-            self.conversation.draft_expires_at
-        } else {
-            None
-        };
-        reply.draft = self
-            .draft
-            .as_ref()
-            .map(|d| mask.value(&d.view(self.now, expires)));
-        self.conversation.history =
-            serde_json::to_string(&self.history).unwrap_or_else(|_| "[]".into());
-        self.conversation.draft = self
-            .draft
-            .as_ref()
-            .and_then(|d| serde_json::to_string(d).ok());
-        self.conversation.draft_expires_at = expires;
-        agent
-            .store
-            .log()
-            .save_conversation(&self.conversation, self.now)
-            .await?;
-        reply.actions = self
-            .actions
-            .into_iter()
-            .map(|action| ActionRecord {
-                args: mask.value(&action.args),
-                result: mask.value(&action.result),
-                ..action
-            })
-            .collect();
-        Ok(reply)
     }
 }

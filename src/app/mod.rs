@@ -2,6 +2,7 @@
 //! runs them under one shutdown signal (`serve.rs`).
 
 mod serve;
+mod tools;
 
 pub use serve::{serve, start, Serving};
 
@@ -96,6 +97,7 @@ impl App {
             clock: Arc::clone(&clock),
             node: config.node.clone(),
             lease,
+            ceilings: config.ceilings,
         });
         let scheduler = Arc::new(Scheduler::new(
             store.clone(),
@@ -138,6 +140,7 @@ impl App {
             config.node.clone(),
             chrono::TimeDelta::seconds(config.lease_seconds as i64),
         )
+        .with_ceilings(config.ceilings)
     }
 
     /// The conversation agent over this app's store and scheduler, reading

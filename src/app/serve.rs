@@ -16,7 +16,7 @@ use crate::chat::discord::Discord;
 use crate::chat::telegram::Telegram;
 use crate::chat::webhook::{CallbackRoute, WebhookPlatform};
 use crate::clock::Clock;
-use crate::config::Config;
+use crate::config::{Config, Secret};
 use crate::http::{self, ApiState, RateLimiter};
 use crate::store::Store;
 use crate::workflow::notify::Notifier;
@@ -53,71 +53,18 @@ pub async fn start(
     fallback: Arc<dyn Notifier>,
     delivery_policy: RetryPolicy,
 ) -> anyhow::Result<Serving> {
-    if config.http.api_token.is_none() && !config.http.bind.ip().is_loopback() {
-        anyhow::bail!(
-            "STEWARD_BIND is {} but STEWARD_API_TOKEN is not set: the chat API would be open to the network. Set a token, or bind to 127.0.0.1.",
-            config.http.bind
-        );
-    }
-    let public_webhook = config
-        .telegram
-        .as_ref()
-        .is_some_and(|t| t.webhook_url.is_some());
-    if config.http.api_token.is_none() && public_webhook {
-        // Telegram's webhook needs a public HTTPS front, usually a proxy to
-        // this loopback port, which would open the chat API to the network.
-        anyhow::bail!(
-            "TELEGRAM_WEBHOOK_URL is set but STEWARD_API_TOKEN is not: behind the public webhook the chat API would be open. Set STEWARD_API_TOKEN."
-        );
-    }
-    if config.http.webhook_secret.is_none() && config.http.api_token.is_some() {
-        tracing::warn!("STEWARD_WEBHOOK_SECRET is not set: callbacks are signed with the API token, so every callback receiver holds a key to the API; set a separate secret");
-    }
-    let store = open_store(&config).await?;
-    store.check_writable().await.with_context(|| {
-        format!(
-            "the database {} does not take writes (a read-only file, directory or disk?); steward serve must write its run log",
-            config.db_path.display()
-        )
-    })?;
+    refuse_open_exposure(&config)?;
+    let store = open_writable_store(&config).await?;
     let telegram = config.telegram.as_ref().map(Telegram::new).transpose()?;
     let discord = config.discord.as_ref().map(Discord::new).transpose()?;
 
-    // Notices go to their home chat's platform; webhook callbacks need a key.
-    let signing = config
-        .http
-        .webhook_secret
-        .as_ref()
-        .or(config.http.api_token.as_ref());
-    let callback_route = CallbackRoute {
-        pinned: config.http.callback_url.as_ref().map(|u| u.to_string()),
-        policy: crate::egress::Policy {
-            allow_private: false,
-            allow: config.http.callback_allow.clone(),
-        },
-    };
-    let mut platforms: Vec<Arc<dyn crate::chat::Platform>> = Vec::new();
-    if let Some(secret) = signing {
-        let webhook = WebhookPlatform::new(
-            store.clone(),
-            secret.expose_secret(),
-            Duration::from_secs(10),
-            callback_route.clone(),
-        )
-        .map_err(anyhow::Error::msg)?;
-        platforms.push(Arc::new(webhook));
-    }
-    if let Some(telegram) = &telegram {
-        platforms.push(telegram.platform());
-    }
-    if let Some(discord) = &discord {
-        platforms.push(discord.platform());
-    }
+    let signing = signing_key(&config);
+    let callback_route = callback_route(&config);
     let delivery = Arc::new(Delivery::new(
         store.clone(),
         delivery_policy,
         fallback,
-        platforms,
+        outgoing_platforms(&store, signing, &callback_route, &telegram, &discord)?,
     ));
     // What a previous process could not deliver goes first, in its order.
     delivery.resume().await;
@@ -127,19 +74,7 @@ pub async fn start(
     let (stop, stopped) = watch::channel(false);
     let mut tasks = JoinSet::new();
 
-    // The scheduler loop: fires due slots until the stop signal, then waits
-    // for running runs up to the grace period.
-    let scheduler = Arc::clone(&app.scheduler);
-    let scheduler_stopped = stopped.clone();
-    tasks.spawn(async move {
-        (
-            "scheduler",
-            scheduler
-                .run(scheduler_stopped)
-                .await
-                .map_err(anyhow::Error::from),
-        )
-    });
+    spawn_scheduler(&mut tasks, &app, stopped.clone());
 
     let mut telegram_router = None;
     let mut platforms = Vec::new();
@@ -166,13 +101,142 @@ pub async fn start(
         auth_failures: Arc::new(RateLimiter::new(config.http.auth_failures_per_minute)),
         callback_pin: callback_route.pinned.clone(),
         callback_policy: callback_route.policy.clone(),
-        rest: Arc::new(http::rest::Rest::new(
-            app.manager(&config),
-            Arc::clone(&app.clock),
-            config.default_zone,
-            config.min_interval_seconds,
-        )),
+        rest: Arc::new(
+            http::rest::Rest::new(
+                app.manager(&config),
+                Arc::clone(&app.clock),
+                config.default_zone,
+                config.min_interval_seconds,
+            )
+            .with_tools(Arc::new(super::tools::EngineTools(app.engine.mcp.clone()))),
+        ),
     };
+    let addr = spawn_http(&mut tasks, &config, state, telegram_router, stopped).await?;
+    Ok(Serving {
+        addr,
+        platforms,
+        authenticated: config.http.api_token.is_some(),
+        stop,
+        tasks,
+        delivery,
+        store,
+        mcp: app.engine.mcp.clone(),
+    })
+}
+
+/// Opens the store and proves it takes writes: serve must write its run log.
+async fn open_writable_store(config: &Config) -> anyhow::Result<Store> {
+    let store = open_store(config).await?;
+    store.check_writable().await.with_context(|| {
+        format!(
+            "the database {} does not take writes (a read-only file, directory or disk?); steward serve must write its run log",
+            config.db_path.display()
+        )
+    })?;
+    Ok(store)
+}
+
+/// The scheduler loop: fires due slots until the stop signal, then waits for
+/// running runs up to the grace period.
+fn spawn_scheduler(
+    tasks: &mut JoinSet<(&'static str, anyhow::Result<()>)>,
+    app: &App,
+    stopped: watch::Receiver<bool>,
+) {
+    let scheduler = Arc::clone(&app.scheduler);
+    tasks.spawn(async move {
+        (
+            "scheduler",
+            scheduler.run(stopped).await.map_err(anyhow::Error::from),
+        )
+    });
+}
+
+/// Refuses configurations that would open the chat API to the network.
+fn refuse_open_exposure(config: &Config) -> anyhow::Result<()> {
+    if config.http.api_token.is_none() && !config.http.bind.ip().is_loopback() {
+        anyhow::bail!(
+            "STEWARD_BIND is {} but STEWARD_API_TOKEN is not set: the chat API would be open to the network. Set a token, or bind to 127.0.0.1.",
+            config.http.bind
+        );
+    }
+    let public_webhook = config
+        .telegram
+        .as_ref()
+        .is_some_and(|t| t.webhook_url.is_some());
+    if config.http.api_token.is_none() && public_webhook {
+        // Telegram's webhook needs a public HTTPS front, usually a proxy to
+        // this loopback port, which would open the chat API to the network.
+        anyhow::bail!(
+            "TELEGRAM_WEBHOOK_URL is set but STEWARD_API_TOKEN is not: behind the public webhook the chat API would be open. Set STEWARD_API_TOKEN."
+        );
+    }
+    if config.http.webhook_secret.is_none() && config.http.api_token.is_some() {
+        tracing::warn!("STEWARD_WEBHOOK_SECRET is not set: callbacks are signed with the API token, so every callback receiver holds a key to the API; set a separate secret");
+    }
+    Ok(())
+}
+
+/// The key webhook callbacks are signed with: the webhook secret, else the
+/// API token.
+fn signing_key(config: &Config) -> Option<&Secret> {
+    config
+        .http
+        .webhook_secret
+        .as_ref()
+        .or(config.http.api_token.as_ref())
+}
+
+/// Where webhook callbacks may go.
+fn callback_route(config: &Config) -> CallbackRoute {
+    CallbackRoute {
+        pinned: config.http.callback_url.as_ref().map(|u| u.to_string()),
+        policy: crate::egress::Policy {
+            allow_private: false,
+            allow: config.http.callback_allow.clone(),
+        },
+    }
+}
+
+/// The platforms notices go out through: each goes to its home chat's
+/// platform, and webhook callbacks need a signing key.
+fn outgoing_platforms(
+    store: &Store,
+    signing: Option<&Secret>,
+    callback_route: &CallbackRoute,
+    telegram: &Option<Telegram>,
+    discord: &Option<Discord>,
+) -> anyhow::Result<Vec<Arc<dyn crate::chat::Platform>>> {
+    let mut platforms: Vec<Arc<dyn crate::chat::Platform>> = Vec::new();
+    if let Some(secret) = signing {
+        let webhook = WebhookPlatform::new(
+            store.clone(),
+            secret.expose_secret(),
+            Duration::from_secs(10),
+            callback_route.clone(),
+        )
+        .map_err(anyhow::Error::msg)?;
+        platforms.push(Arc::new(webhook));
+    }
+    if let Some(telegram) = telegram {
+        platforms.push(telegram.platform());
+    }
+    if let Some(discord) = discord {
+        platforms.push(discord.platform());
+    }
+    Ok(platforms)
+}
+
+/// Binds the HTTP server and runs it as a task: it stops accepting at the
+/// signal and finishes the requests in flight, for at most HTTP_GRACE (a
+/// client trickling its body must not hold shutdown).
+async fn spawn_http(
+    tasks: &mut JoinSet<(&'static str, anyhow::Result<()>)>,
+    config: &Config,
+    state: ApiState,
+    telegram_router: Option<http::Router>,
+    stopped: watch::Receiver<bool>,
+) -> anyhow::Result<SocketAddr> {
     let listener = tokio::net::TcpListener::bind(config.http.bind)
         .await
         .with_context(|| format!("listening on {}", config.http.bind))?;
@@ -180,9 +244,6 @@ pub async fn start(
     let router = http::router(state, telegram_router);
     let (http_stopped, mut deadline) = (stopped.clone(), stopped.clone());
     let limits = config.http.limits;
-    // The HTTP server: stops accepting at the signal and finishes the
-    // requests in flight, for at most HTTP_GRACE (a client trickling its
-    // body must not hold shutdown).
     tasks.spawn(async move {
         let serving = http::serve(listener, router, limits, http_stopped);
         let cut_off = async move {
@@ -197,16 +258,7 @@ pub async fn start(
         }
         ("http", Ok(()))
     });
-    Ok(Serving {
-        addr,
-        platforms,
-        authenticated: config.http.api_token.is_some(),
-        stop,
-        tasks,
-        delivery,
-        store,
-        mcp: app.engine.mcp.clone(),
-    })
+    Ok(addr)
 }
 
 impl Serving {

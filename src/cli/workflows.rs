@@ -91,23 +91,7 @@ async fn execute(command: WorkflowsCommand, config: &Config) -> Result<Printed, 
     .map_err(|e| fail(format!("{e:#}")))?;
     let manage = app.manager(config);
     match command {
-        WorkflowsCommand::Import { .. } => {
-            let mut change = manage.change(&operator, None).await.map_err(refused)?;
-            let mut imported = Vec::new();
-            for new in &checked {
-                let created = change.import(new).await.map_err(refused)?;
-                imported.push(json!({
-                    "id": created.id,
-                    "name": new.definition.name.trim(),
-                    "next_run": if new.definition.paused { None } else { created.next.map(instant) },
-                }));
-            }
-            change.commit().await.map_err(refused)?;
-            Ok(Printed::ok(format!(
-                "{}\n",
-                json!({ "imported": imported })
-            )))
-        }
+        WorkflowsCommand::Import { .. } => import(&manage, &operator, &checked).await,
         WorkflowsCommand::List { user, json } => {
             let list = manage
                 .all_workflows(&operator, user.as_deref())
@@ -120,15 +104,61 @@ async fn execute(command: WorkflowsCommand, config: &Config) -> Result<Printed, 
                 listing(&list)
             }))
         }
+        WorkflowsCommand::Pause { .. }
+        | WorkflowsCommand::Resume { .. }
+        | WorkflowsCommand::SkipNext { .. }
+        | WorkflowsCommand::Snooze { .. } => control(&manage, &operator, command).await,
+        WorkflowsCommand::Run { id, json } => run_here(&app, &manage, &operator, id, json).await,
+        WorkflowsCommand::Delete { id } => {
+            let mut change = manage.change(&operator, None).await.map_err(refused)?;
+            change.delete(id).await.map_err(refused)?;
+            change.commit().await.map_err(refused)?;
+            Ok(Printed::ok(format!("Deleted #{id}.\n")))
+        }
+    }
+}
+
+/// Imports the checked definitions in one change: all or none.
+async fn import(
+    manage: &Manager,
+    operator: &Actor,
+    checked: &[NewWorkflow],
+) -> Result<Printed, Failure> {
+    // Import answers in JSON, errors too.
+    let refused = |e: ManageError| (e.for_user(), true);
+    let mut change = manage.change(operator, None).await.map_err(refused)?;
+    let mut imported = Vec::new();
+    for new in checked {
+        let created = change.import(new).await.map_err(refused)?;
+        imported.push(json!({
+            "id": created.id,
+            "name": new.definition.name.trim(),
+            "next_run": if new.definition.paused { None } else { created.next.map(instant) },
+        }));
+    }
+    change.commit().await.map_err(refused)?;
+    Ok(Printed::ok(format!(
+        "{}\n",
+        json!({ "imported": imported })
+    )))
+}
+
+/// Pause, resume, skip next, snooze.
+async fn control(
+    manage: &Manager,
+    operator: &Actor,
+    command: WorkflowsCommand,
+) -> Result<Printed, Failure> {
+    match command {
         WorkflowsCommand::Pause { id, note } => {
             manage
-                .pause(&operator, id, note.as_deref(), None)
+                .pause(operator, id, note.as_deref(), None)
                 .await
                 .map_err(control_error)?;
             Ok(Printed::ok(format!("Paused #{id}.\n")))
         }
         WorkflowsCommand::Resume { id } => {
-            let next = manage.resume(&operator, id).await.map_err(control_error)?;
+            let next = manage.resume(operator, id).await.map_err(control_error)?;
             Ok(Printed::ok(match next {
                 Some(next) => format!("Resumed #{id}; next run {}.\n", instant(next)),
                 None => format!("Resumed #{id}; it has no further slot.\n"),
@@ -136,7 +166,7 @@ async fn execute(command: WorkflowsCommand, config: &Config) -> Result<Printed, 
         }
         WorkflowsCommand::SkipNext { id } => {
             let slot = manage
-                .skip_next(&operator, id)
+                .skip_next(operator, id)
                 .await
                 .map_err(control_error)?;
             Ok(Printed::ok(format!(
@@ -146,12 +176,13 @@ async fn execute(command: WorkflowsCommand, config: &Config) -> Result<Printed, 
         }
         WorkflowsCommand::Snooze { id, by } => {
             let seconds = parse_duration_words(&by).ok_or_else(|| {
-                fail(format!(
-                    "'{by}' is not a duration: try --by 30m, --by 2h or --by PT1H30M"
-                ))
+                (
+                    format!("'{by}' is not a duration: try --by 30m, --by 2h or --by PT1H30M"),
+                    false,
+                )
             })?;
             let (slot, until) = manage
-                .snooze(&operator, id, TimeDelta::seconds(seconds))
+                .snooze(operator, id, TimeDelta::seconds(seconds))
                 .await
                 .map_err(control_error)?;
             Ok(Printed::ok(format!(
@@ -160,13 +191,8 @@ async fn execute(command: WorkflowsCommand, config: &Config) -> Result<Printed, 
                 instant(until)
             )))
         }
-        WorkflowsCommand::Run { id, json } => run_here(&app, &manage, &operator, id, json).await,
-        WorkflowsCommand::Delete { id } => {
-            let mut change = manage.change(&operator, None).await.map_err(refused)?;
-            change.delete(id).await.map_err(refused)?;
-            change.commit().await.map_err(refused)?;
-            Ok(Printed::ok(format!("Deleted #{id}.\n")))
-        }
+        // The others have their own functions.
+        _ => Err(("not a command on a workflow's timing".into(), false)),
     }
 }
 

@@ -20,45 +20,8 @@ impl Runner<'_> {
     ) -> Result<(Value, Usage), String> {
         let store = &self.engine.store;
         let mut conn = store.connection().await.map_err(store_failed)?;
-        let found = match target {
-            WorkflowRef::Id(id) => workflows::get(&mut conn, *id).await,
-            WorkflowRef::Name(name) => {
-                workflows::find_by_name(&mut conn, &self.workflow.owner, name).await
-            }
-        }
-        .map_err(store_failed)?
-        .filter(|w| w.owner == self.workflow.owner);
-        let Some(child) = found else {
-            return Err(match target {
-                WorkflowRef::Id(id) => format!("workflow #{id} was not found"),
-                WorkflowRef::Name(name) => format!("workflow '{name}' was not found"),
-            });
-        };
-        let now = self.engine.now();
-        let lease = (
-            self.engine.node.as_str(),
-            now + TimeDelta::from_std(self.engine.lease).unwrap_or(TimeDelta::minutes(1)),
-        );
-        let mut slot = now;
-        let run_id = loop {
-            let new = runs::NewRun {
-                workflow_id: child.id,
-                workflow_version: child.version,
-                trigger: RunTrigger::Chain.as_str(),
-                scheduled_for: slot,
-                status: RunStatus::Running,
-                input: Some(&input),
-                error: None,
-                lease: Some(lease),
-            };
-            match runs::insert(&mut conn, &new, now)
-                .await
-                .map_err(store_failed)?
-            {
-                Some(id) => break id,
-                None => slot += TimeDelta::milliseconds(1),
-            }
-        };
+        let child = self.child(&mut conn, target).await?;
+        let run_id = self.start_child(&mut conn, &child, &input).await?;
         let run = runs::get(&mut conn, run_id)
             .await
             .map_err(store_failed)?
@@ -83,7 +46,7 @@ impl Runner<'_> {
         let _ = runs::finish(
             &mut conn,
             run_id,
-            lease.0,
+            &self.engine.node,
             status,
             outcome.output.as_ref(),
             error.as_deref(),
@@ -103,6 +66,61 @@ impl Runner<'_> {
                 status,
                 error.unwrap_or_default()
             )),
+        }
+    }
+
+    /// The workflow a chain names, if it is the same owner's.
+    async fn child(
+        &self,
+        conn: &mut crate::store::SqliteConnection,
+        target: &WorkflowRef,
+    ) -> Result<crate::workflow::Workflow, String> {
+        let found = match target {
+            WorkflowRef::Id(id) => workflows::get(&mut *conn, *id).await,
+            WorkflowRef::Name(name) => {
+                workflows::find_by_name(&mut *conn, &self.workflow.owner, name).await
+            }
+        }
+        .map_err(store_failed)?
+        .filter(|w| w.owner == self.workflow.owner);
+        found.ok_or_else(|| match target {
+            WorkflowRef::Id(id) => format!("workflow #{id} was not found"),
+            WorkflowRef::Name(name) => format!("workflow '{name}' was not found"),
+        })
+    }
+
+    /// The child's run row, leased to this process (1 ms later when a run
+    /// of it already has this instant).
+    async fn start_child(
+        &self,
+        conn: &mut crate::store::SqliteConnection,
+        child: &crate::workflow::Workflow,
+        input: &Value,
+    ) -> Result<i64, String> {
+        let now = self.engine.now();
+        let lease = (
+            self.engine.node.as_str(),
+            now + TimeDelta::from_std(self.engine.lease).unwrap_or(TimeDelta::minutes(1)),
+        );
+        let mut slot = now;
+        loop {
+            let new = runs::NewRun {
+                workflow_id: child.id,
+                workflow_version: child.version,
+                trigger: RunTrigger::Chain.as_str(),
+                scheduled_for: slot,
+                status: RunStatus::Running,
+                input: Some(input),
+                error: None,
+                lease: Some(lease),
+            };
+            match runs::insert(&mut *conn, &new, now)
+                .await
+                .map_err(store_failed)?
+            {
+                Some(id) => return Ok(id),
+                None => slot += TimeDelta::milliseconds(1),
+            }
         }
     }
 }

@@ -5,6 +5,7 @@
 
 mod agent_step;
 mod asking;
+pub mod catalog;
 mod chain;
 mod compare;
 pub mod http;
@@ -22,7 +23,7 @@ use crate::llm::{ChatModel, Prices};
 use crate::store::Store;
 use crate::workflow::notify::Notifier;
 use crate::workflow::redact::Redactor;
-use crate::workflow::{Plan, Run, RunStatus, StepStatus, Usage, Workflow};
+use crate::workflow::{Ceilings, Plan, Run, RunStatus, StepStatus, Usage, Workflow};
 
 pub use http::{HttpClient, HttpClientConfig};
 pub use mcp::Mcp;
@@ -54,6 +55,9 @@ pub struct Engine {
     /// This process's name on leases, for runs started by `workflow` steps.
     pub node: String,
     pub lease: Duration,
+    /// The operator's ceilings: a run obeys its guardrails capped by them,
+    /// whatever was stored before they were set.
+    pub ceilings: Ceilings,
 }
 
 /// Why execution stopped early.
@@ -105,44 +109,20 @@ impl Engine {
                     usage
                 },
             };
-        if depth > MAX_CHAIN_DEPTH {
-            return finish(
-                RunStatus::Failed,
-                None,
-                Some(format!("workflows started each other more than {MAX_CHAIN_DEPTH} deep; stopping the chain")),
-                Usage::default(),
-            );
-        }
-        let plan = match Plan::parse(&workflow.plan_json, &workflow.placeholders) {
-            Ok(plan) => plan,
-            Err(error) => {
-                return finish(
-                    RunStatus::Failed,
-                    None,
-                    Some(format!(
-                        "the plan of '{}' can't run: {error}",
-                        workflow.name
-                    )),
-                    Usage::default(),
-                )
-            }
-        };
-        let previous = if resumed {
-            // Without the record of what already ran, resuming would repeat
-            // steps (send messages twice): fail instead.
-            match crate::store::steps::list(self.store.pool(), run.id).await {
-                Ok(previous) => previous,
-                Err(error) => {
-                    return finish(
-                        RunStatus::Failed,
-                        None,
-                        Some(format!("could not read what the run already did: {error}")),
-                        Usage::default(),
-                    )
-                }
-            }
+        // A workflow stored above ceilings set later obeys the ceilings.
+        let capped;
+        let workflow = if workflow.guardrails.over(&self.ceilings).is_some() {
+            capped = Workflow {
+                guardrails: workflow.guardrails.capped(&self.ceilings),
+                ..workflow.clone()
+            };
+            &capped
         } else {
-            Vec::new()
+            workflow
+        };
+        let (plan, previous) = match self.prepare(run, workflow, depth, resumed).await {
+            Ok(ready) => ready,
+            Err(error) => return finish(RunStatus::Failed, None, Some(error), Usage::default()),
         };
         // A resumed run has its earlier executions' time counted: waiting
         // for a person is free, working is not.
@@ -150,19 +130,7 @@ impl Engine {
         let limit = Duration::from_secs(workflow.guardrails.timeout_seconds.max(1));
         let deadline = tokio::time::Instant::now() + limit.saturating_sub(worked);
         let runner = runner::Runner::new(self, run, workflow, previous, depth, deadline);
-        let scope = json!({
-            "input": run.input.clone().unwrap_or_else(|| json!({})),
-            "steps": {},
-            "vars": {},
-            "run": {
-                "id": run.id,
-                "workflow_id": workflow.id,
-                "workflow": workflow.name,
-                "scheduled_for": run.scheduled_for.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-                "trigger": run.trigger,
-                "attempt": run.attempt,
-            },
-        });
+        let scope = scope(run, workflow);
         // Agent steps stop themselves at the deadline, keeping their usage;
         // this is the limit for every other step, a moment later.
         let result = tokio::time::timeout_at(
@@ -194,6 +162,53 @@ impl Engine {
         outcome.usage.duration_ms += worked.as_millis() as u64;
         outcome
     }
+}
+
+impl Engine {
+    /// The plan of the run and the steps it already did (a resumed run):
+    /// or why the run cannot start.
+    async fn prepare(
+        &self,
+        run: &Run,
+        workflow: &Workflow,
+        depth: u32,
+        resumed: bool,
+    ) -> Result<(Plan, Vec<crate::workflow::StepRecord>), String> {
+        if depth > MAX_CHAIN_DEPTH {
+            return Err(format!(
+                "workflows started each other more than {MAX_CHAIN_DEPTH} deep; stopping the chain"
+            ));
+        }
+        let plan = Plan::parse(&workflow.plan_json, &workflow.placeholders)
+            .map_err(|error| format!("the plan of '{}' can't run: {error}", workflow.name))?;
+        if !resumed {
+            return Ok((plan, Vec::new()));
+        }
+        // Without the record of what already ran, resuming would repeat
+        // steps (send messages twice): fail instead.
+        let previous = crate::store::steps::list(self.store.pool(), run.id)
+            .await
+            .map_err(|error| format!("could not read what the run already did: {error}"))?;
+        Ok((plan, previous))
+    }
+}
+
+/// What the steps' references read at the start: `input`, `steps`, `vars`
+/// and `run`.
+fn scope(run: &Run, workflow: &Workflow) -> Value {
+    json!({
+        "input": run.input.clone().unwrap_or_else(|| json!({})),
+        "steps": {},
+        "vars": {},
+        "run": {
+            "id": run.id,
+            "workflow_id": workflow.id,
+            "workflow": workflow.name,
+            "scheduled_for": run.scheduled_for.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            "trigger": run.trigger,
+            "attempt": run.attempt,
+        },
+    })
 }
 
 /// How long earlier executions of a run worked: its top-level steps run one

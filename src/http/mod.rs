@@ -15,7 +15,7 @@ pub mod rest;
 mod server;
 
 use axum::routing::{get, post};
-use axum::Router;
+pub use axum::Router;
 use std::sync::Arc;
 
 use crate::agent::Agent;

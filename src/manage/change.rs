@@ -89,6 +89,7 @@ impl Change<'_> {
                 "a workflow can only be created for yourself".into(),
             ));
         }
+        let new = &self.manager.within_ceilings(new)?;
         let next = new.schedule.next_after(self.now);
         let id = workflows::insert(&mut self.tx, new, next, self.now).await?;
         let name = new.definition.name.trim();
@@ -111,6 +112,7 @@ impl Change<'_> {
         new: &NewWorkflow,
     ) -> Result<Option<DateTime<Utc>>, ManageError> {
         self.workflow(id).await?;
+        let new = &self.manager.within_ceilings(new)?;
         let next = new.schedule.next_after(self.now);
         workflows::replace_definition(&mut self.tx, id, new, next, self.now).await?;
         let name = new.definition.name.trim();

@@ -30,6 +30,9 @@ pub enum ManageError {
     /// moved on since (someone else changed it).
     #[error("workflow #{id} changed since version {given}: it is at version {current}; read it again and redo the change")]
     Stale { id: i64, given: i64, current: i64 },
+    /// A guardrail above the operator's ceiling; the sentence names both.
+    #[error("{}", .0.message)]
+    OverCeiling(crate::workflow::OverCeiling),
     #[error("the store failed: {0}")]
     Store(#[from] StoreError),
 }

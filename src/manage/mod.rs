@@ -9,7 +9,9 @@
 //! this module needs no engine.
 
 mod actor;
+mod api_keys;
 mod approve;
+mod audit_log;
 mod change;
 mod copy;
 mod error;
@@ -18,6 +20,7 @@ mod next;
 mod pages;
 mod pause;
 mod run;
+mod stats;
 mod templates;
 
 use async_trait::async_trait;
@@ -27,13 +30,16 @@ use std::time::Duration;
 
 use crate::clock::Clock;
 use crate::store::{workflows, Store};
-use crate::workflow::{Run, Workflow};
+use crate::workflow::{Ceilings, NewWorkflow, Run, Workflow};
 
 pub use actor::Actor;
+pub use api_keys::MadeKey;
+pub use audit_log::AuditFilter;
 pub use change::{Change, Created, DraftClaim};
 pub use error::ManageError;
 pub use history::RunQuery;
 pub use pages::{Page, RunFilter, WorkflowFilter, MAX_PAGE};
+pub use stats::Stats;
 
 /// How manage starts runs and tells the scheduler to look again; the app
 /// implements it over its scheduler.
@@ -58,6 +64,8 @@ pub struct Manager {
     /// This process's name on the leases of runs it starts.
     node: String,
     lease: TimeDelta,
+    /// The operator's ceilings on every workflow's guardrails.
+    ceilings: Ceilings,
 }
 
 impl Manager {
@@ -74,6 +82,30 @@ impl Manager {
             runner,
             node: node.into(),
             lease,
+            ceilings: Ceilings::default(),
+        }
+    }
+
+    /// The same use cases under the operator's `ceilings`.
+    pub fn with_ceilings(mut self, ceilings: Ceilings) -> Manager {
+        self.ceilings = ceilings;
+        self
+    }
+
+    /// The ceilings every workflow's guardrails stay under.
+    pub fn ceilings(&self) -> &Ceilings {
+        &self.ceilings
+    }
+
+    /// `new` with its default guardrails lowered to the operator's ceilings;
+    /// a guardrail someone set above a ceiling is refused, naming it. Every
+    /// create and update goes through this; a dry run may ask it first.
+    pub fn within_ceilings(&self, new: &NewWorkflow) -> Result<NewWorkflow, ManageError> {
+        let mut new = new.clone();
+        new.definition.guardrails.lower_defaults(&self.ceilings);
+        match new.definition.guardrails.over(&self.ceilings) {
+            Some(over) => Err(ManageError::OverCeiling(over)),
+            None => Ok(new),
         }
     }
 

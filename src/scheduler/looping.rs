@@ -2,7 +2,31 @@
 //! changed, claim, start what was claimed within the concurrency limit, and
 //! stop cleanly on shutdown.
 
+use std::collections::VecDeque;
+
 use super::*;
+
+/// Runs claimed and started by the loop.
+struct Firing {
+    /// Each run is a task; the set is drained so no task's end goes unread.
+    tasks: JoinSet<(i64, RunStatus)>,
+    /// Claimed runs beyond the concurrency limit (not parked tasks, which
+    /// would each hold memory); `true` marks those that waited past the loop
+    /// turn that claimed them.
+    pending: VecDeque<(Claimed, bool)>,
+    /// Runs started since the loop was last without work.
+    burst: usize,
+}
+
+/// What one claim turned up.
+enum Claim {
+    /// More is due than one claim takes: claim again at once.
+    More,
+    /// The claim failed; it is tried again after a pause.
+    Failed,
+    /// Everything due is claimed; the next thing is due at this time.
+    Until(DateTime<Utc>),
+}
 
 impl Scheduler {
     /// The loop: claim, start runs, sleep until the next wake, a change or
@@ -12,69 +36,62 @@ impl Scheduler {
         self: Arc<Self>,
         mut shutdown: watch::Receiver<bool>,
     ) -> Result<(), StoreError> {
-        // Renews the leases of this process's runs while it lives; a crash
-        // stops the renewals and the next claim (here or elsewhere) marks the
-        // runs interrupted.
         // Renews the leases of held runs while the process lives, through the
         // shutdown grace period too; a crash stops it, and the next claim
         // (here or elsewhere) marks the runs interrupted.
         let heartbeat = tokio::spawn(Arc::clone(&self).heartbeat());
-        // Each run is a task; the set is drained so no task's end goes unread.
-        // Claimed runs beyond the concurrency limit wait in `pending` (not as
-        // parked tasks, which would each hold memory); `true` marks those that
-        // waited past the loop turn that claimed them.
-        let mut tasks: JoinSet<(i64, RunStatus)> = JoinSet::new();
-        let mut pending: std::collections::VecDeque<(Claimed, bool)> = Default::default();
-        // Runs started since the loop was last without work.
-        let mut burst = 0usize;
+        let mut firing = Firing {
+            tasks: JoinSet::new(),
+            pending: VecDeque::new(),
+            burst: 0,
+        };
+        self.fire(&mut firing, &mut shutdown).await;
+        // Runs claimed but never started are left to their leases: the next
+        // claim marks them interrupted under their retry policy.
+        firing.pending.clear();
+        self.drain(firing.tasks).await;
+        let result = self.interrupt_left().await;
+        heartbeat.abort();
+        let (interrupted, notices) = result?;
+        self.send(notices).await;
+        if interrupted > 0 {
+            tracing::warn!(
+                interrupted,
+                "runs still going at the end of the grace period were marked interrupted"
+            );
+        }
+        Ok(())
+    }
+
+    /// Claims and starts runs until the shutdown signal.
+    async fn fire(self: &Arc<Self>, firing: &mut Firing, shutdown: &mut watch::Receiver<bool>) {
         let mut claim_now = true;
         let mut wake_at = self.clock.now();
-        loop {
-            if *shutdown.borrow() {
-                break;
-            }
+        while !*shutdown.borrow() {
             if claim_now {
-                match self.claim_with_retry(self.clock.now()).await {
-                    Ok(claimed) => {
-                        self.store.health().succeeded(Writer::Claims);
-                        self.send(claimed.notices).await;
-                        self.hold(claimed.runs.iter().map(|job| job.run.id));
-                        pending.extend(claimed.runs.into_iter().map(|job| (job, false)));
-                        if claimed.more {
-                            burst += self.start_pending(&mut pending, &mut tasks);
-                            continue;
-                        }
-                    }
-                    Err(error) => {
-                        tracing::error!(%error, "claim failed; trying again in 1 s");
-                        self.store.health().failed(Writer::Claims, &error);
+                match self.claim_into(firing).await {
+                    Claim::More => continue,
+                    Claim::Failed => {
                         tokio::time::sleep(Duration::from_secs(1)).await;
                         continue;
                     }
+                    Claim::Until(at) => wake_at = at,
                 }
-                let now = self.clock.now();
-                let resync =
-                    now + TimeDelta::from_std(self.config.resync).unwrap_or(TimeDelta::seconds(10));
-                wake_at = match self.next_wake().await {
-                    Ok(Some(at)) => at.min(resync),
-                    Ok(None) => resync,
-                    Err(error) => {
-                        tracing::warn!(%error, "could not find the next wake time");
-                        now + TimeDelta::seconds(1)
-                    }
-                };
             }
-            burst += self.start_pending(&mut pending, &mut tasks);
-            pending.iter_mut().for_each(|(_, waited)| *waited = true);
-            if burst >= 256 && pending.is_empty() && tasks.is_empty() {
+            firing.burst += self.start_pending(&mut firing.pending, &mut firing.tasks);
+            firing
+                .pending
+                .iter_mut()
+                .for_each(|(_, waited)| *waited = true);
+            if firing.burst >= 256 && firing.pending.is_empty() && firing.tasks.is_empty() {
                 // The queue and the held set keep their burst-sized capacity;
                 // drop it, then return freed pages to the system.
-                pending = Default::default();
+                firing.pending = VecDeque::new();
                 if let Ok(mut held) = self.held.lock() {
                     held.shrink_to_fit();
                 }
                 release_memory();
-                burst = 0;
+                firing.burst = 0;
             }
             let sleep_for = (wake_at - self.clock.now())
                 .to_std()
@@ -84,16 +101,51 @@ impl Scheduler {
                 _ = tokio::time::sleep(sleep_for) => {}
                 _ = self.wake.notified() => {}
                 _ = shutdown.changed() => {}
-                Some(done) = tasks.join_next(), if !tasks.is_empty() => {
+                Some(done) = firing.tasks.join_next(), if !firing.tasks.is_empty() => {
                     // A run ended: start a waiting one; no claim is due for it.
                     log_task_end(done);
                     claim_now = false;
                 }
             }
         }
-        // Runs claimed but never started are left to their leases: the next
-        // claim marks them interrupted under their retry policy.
-        pending.clear();
+    }
+
+    /// Claims what is due into `pending` and says when to look again.
+    async fn claim_into(self: &Arc<Self>, firing: &mut Firing) -> Claim {
+        match self.claim_with_retry(self.clock.now()).await {
+            Ok(claimed) => {
+                self.store.health().succeeded(Writer::Claims);
+                self.send(claimed.notices).await;
+                self.hold(claimed.runs.iter().map(|job| job.run.id));
+                firing
+                    .pending
+                    .extend(claimed.runs.into_iter().map(|job| (job, false)));
+                if claimed.more {
+                    firing.burst += self.start_pending(&mut firing.pending, &mut firing.tasks);
+                    return Claim::More;
+                }
+            }
+            Err(error) => {
+                tracing::error!(%error, "claim failed; trying again in 1 s");
+                self.store.health().failed(Writer::Claims, &error);
+                return Claim::Failed;
+            }
+        }
+        let now = self.clock.now();
+        let resync =
+            now + TimeDelta::from_std(self.config.resync).unwrap_or(TimeDelta::seconds(10));
+        Claim::Until(match self.next_wake().await {
+            Ok(Some(at)) => at.min(resync),
+            Ok(None) => resync,
+            Err(error) => {
+                tracing::warn!(%error, "could not find the next wake time");
+                now + TimeDelta::seconds(1)
+            }
+        })
+    }
+
+    /// Waits up to the grace period for running runs, then cancels the rest.
+    async fn drain(&self, mut tasks: JoinSet<(i64, RunStatus)>) {
         tracing::info!(
             running = tasks.len(),
             "stopping: no new runs; waiting for running ones"
@@ -114,34 +166,25 @@ impl Scheduler {
                 }
             }
         }
-        // Runs still going (or never started) are marked interrupted; their
-        // retry policy decides whether they run again.
-        let result = async {
-            let mut tx = self.store.begin_write().await?;
-            let now = self.clock.now();
-            let interrupted = runs::interrupt_owned(&mut tx, &self.config.node, now).await?;
-            let mut notices = Vec::new();
-            for run in &interrupted {
-                notices.extend(self.handle_interrupted(&mut tx, run, now).await?);
-            }
-            let notices = outgoing::keep(&mut tx, &*self.notifier, notices, now).await?;
-            tx.commit().await.map_err(|source| StoreError::Sql {
-                context: "committing the shutdown",
-                source,
-            })?;
-            Ok::<_, StoreError>((interrupted.len(), notices))
+    }
+
+    /// Marks runs still going (or never started) interrupted; their retry
+    /// policy decides whether they run again. Returns how many, and the
+    /// notices to send.
+    async fn interrupt_left(&self) -> Result<(usize, Vec<Outgoing>), StoreError> {
+        let mut tx = self.store.begin_write().await?;
+        let now = self.clock.now();
+        let interrupted = runs::interrupt_owned(&mut tx, &self.config.node, now).await?;
+        let mut notices = Vec::new();
+        for run in &interrupted {
+            notices.extend(self.handle_interrupted(&mut tx, run, now).await?);
         }
-        .await;
-        heartbeat.abort();
-        let (interrupted, notices) = result?;
-        self.send(notices).await;
-        if interrupted > 0 {
-            tracing::warn!(
-                interrupted,
-                "runs still going at the end of the grace period were marked interrupted"
-            );
-        }
-        Ok(())
+        let notices = outgoing::keep(&mut tx, &*self.notifier, notices, now).await?;
+        tx.commit().await.map_err(|source| StoreError::Sql {
+            context: "committing the shutdown",
+            source,
+        })?;
+        Ok((interrupted.len(), notices))
     }
 }
 
@@ -150,7 +193,7 @@ impl Scheduler {
     /// many it started.
     fn start_pending(
         self: &Arc<Self>,
-        pending: &mut std::collections::VecDeque<(Claimed, bool)>,
+        pending: &mut VecDeque<(Claimed, bool)>,
         tasks: &mut JoinSet<(i64, RunStatus)>,
     ) -> usize {
         let room = self

@@ -48,29 +48,11 @@ pub fn plan(
     now: DateTime<Utc>,
     grace: TimeDelta,
 ) -> SlotPlan {
-    // The slots up to now; of a huge backlog only the latest MAX_SLOTS are
-    // kept one by one, the earlier ones are summed up in one record.
-    let mut slots = std::collections::VecDeque::new();
-    let mut dropped: Option<(DateTime<Utc>, usize)> = None;
-    let mut next = workflow.next_run;
-    let mut walked = 0usize;
-    while let Some(slot) = next {
-        if slot > now {
-            break;
-        }
-        slots.push_back(slot);
-        if slots.len() > MAX_SLOTS {
-            let first = slots.pop_front().unwrap_or(slot);
-            dropped.get_or_insert((first, 0)).1 += 1;
-        }
-        next = schedule.next_after(slot);
-        walked += 1;
-        if walked >= MAX_WALK {
-            next = schedule.next_after(now);
-            break;
-        }
-    }
-    let mut slots: Vec<DateTime<Utc>> = slots.into_iter().collect();
+    let Walked {
+        mut slots,
+        dropped,
+        next,
+    } = walk(workflow.next_run, schedule, now);
     let mut decisions = Vec::new();
     if let Some((first, count)) = dropped {
         decisions.push(Decision {
@@ -109,6 +91,67 @@ pub fn plan(
             skip_slot = None;
         }
     }
+    decisions.extend(sort_out(workflow, slots, now, grace));
+    decisions.sort_by_key(|d| d.slot);
+    let completed = schedule.kind() == "once" && next.is_none() && snooze_until.is_none();
+    SlotPlan {
+        decisions,
+        next_run: next,
+        skip_slot,
+        snooze_slot,
+        snooze_until,
+        completed,
+    }
+}
+
+/// The slots up to now, as [`walk`] found them.
+struct Walked {
+    slots: Vec<DateTime<Utc>>,
+    /// The first slot summed up and how many were.
+    dropped: Option<(DateTime<Utc>, usize)>,
+    /// The first slot after now.
+    next: Option<DateTime<Utc>>,
+}
+
+/// The slots from `next` up to `now`; of a huge backlog only the latest
+/// MAX_SLOTS are kept one by one, the earlier ones are summed up as the
+/// first dropped slot and how many were dropped. Also the next slot after.
+fn walk(mut next: Option<DateTime<Utc>>, schedule: &Schedule, now: DateTime<Utc>) -> Walked {
+    let mut slots = std::collections::VecDeque::new();
+    let mut dropped: Option<(DateTime<Utc>, usize)> = None;
+    let mut walked = 0usize;
+    while let Some(slot) = next {
+        if slot > now {
+            break;
+        }
+        slots.push_back(slot);
+        if slots.len() > MAX_SLOTS {
+            let first = slots.pop_front().unwrap_or(slot);
+            dropped.get_or_insert((first, 0)).1 += 1;
+        }
+        next = schedule.next_after(slot);
+        walked += 1;
+        if walked >= MAX_WALK {
+            next = schedule.next_after(now);
+            break;
+        }
+    }
+    Walked {
+        slots: slots.into_iter().collect(),
+        dropped,
+        next,
+    }
+}
+
+/// Decides the slots still to run: late ones follow the catch-up policy,
+/// on-time ones run (the latest of several due at once).
+fn sort_out(
+    workflow: &Workflow,
+    slots: Vec<DateTime<Utc>>,
+    now: DateTime<Utc>,
+    grace: TimeDelta,
+) -> Vec<Decision> {
+    let mut decisions = Vec::new();
     let cutoff = now - grace;
     let (late, on_time): (Vec<_>, Vec<_>) = if workflow.policies.catchup == CatchUp::All {
         // Under 'all' every slot runs, however short the outage: the slots
@@ -137,16 +180,7 @@ pub fn plan(
             )
         },
     }));
-    decisions.sort_by_key(|d| d.slot);
-    let completed = schedule.kind() == "once" && next.is_none() && snooze_until.is_none();
-    SlotPlan {
-        decisions,
-        next_run: next,
-        skip_slot,
-        snooze_slot,
-        snooze_until,
-        completed,
-    }
+    decisions
 }
 
 fn catch_up(

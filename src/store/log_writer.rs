@@ -7,15 +7,15 @@
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sqlx::SqlitePool;
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 
-use super::conversations::{self, Conversation};
+use super::conversations::Conversation;
 use super::health::{WriteHealth, Writer};
-use super::outbox::{self, Waiting};
-use super::{to_ms, Context, StoreError};
+use super::log_batch::write;
+use super::outbox::Waiting;
+use super::{to_ms, StoreError};
 use crate::backoff::{retry, Backoff};
 use crate::workflow::{StepStatus, Usage};
 
@@ -57,21 +57,21 @@ pub enum Finished {
     NotOurs,
 }
 
-enum Op {
+/// Where the writer answers one write: the batch's error is shared by every
+/// write in it.
+type Reply<T> = oneshot::Sender<Result<T, Arc<StoreError>>>;
+
+pub(super) enum Op {
     Step(StepRow),
     Started(i64, i64),
     /// Replies whether the run was still this owner's to finish.
-    Succeeded(Success, oneshot::Sender<Result<Finished, String>>),
+    Succeeded(Success, Reply<Finished>),
     /// Replies once everything sent before it is written.
-    Flush(oneshot::Sender<Result<bool, String>>),
+    Flush(Reply<()>),
     /// Writes what was sent before, then stops the writer.
     Close,
     /// A conversation after a chat turn; replies once written.
-    Conversation(
-        Box<Conversation>,
-        DateTime<Utc>,
-        oneshot::Sender<Result<bool, String>>,
-    ),
+    Conversation(Box<Conversation>, DateTime<Utc>, Reply<()>),
 }
 
 /// The sending side; cheap to clone.
@@ -153,12 +153,11 @@ impl LogWriter {
         let (reply, answer) = oneshot::channel();
         self.tx
             .send(Op::Flush(reply))
-            .map_err(|_| StoreError::Data("the run log writer has stopped".into()))?;
+            .map_err(|_| StoreError::WriterStopped)?;
         answer
             .await
-            .map_err(|_| StoreError::Data("the run log writer has stopped".into()))?
-            .map(|_| ())
-            .map_err(StoreError::Data)
+            .map_err(|_| StoreError::WriterStopped)?
+            .map_err(StoreError::Batch)
     }
 
     /// Saves a conversation after a chat turn, in the next batch: under many
@@ -172,12 +171,11 @@ impl LogWriter {
         let (reply, answer) = oneshot::channel();
         self.tx
             .send(Op::Conversation(Box::new(conversation.clone()), now, reply))
-            .map_err(|_| StoreError::Data("the store writer has stopped".into()))?;
+            .map_err(|_| StoreError::WriterStopped)?;
         answer
             .await
-            .map_err(|_| StoreError::Data("the store writer has stopped".into()))?
-            .map(|_| ())
-            .map_err(StoreError::Data)
+            .map_err(|_| StoreError::WriterStopped)?
+            .map_err(StoreError::Batch)
     }
 
     /// Records a success (after everything sent before it), resets the
@@ -204,13 +202,11 @@ impl LogWriter {
             },
             reply,
         );
-        self.tx
-            .send(op)
-            .map_err(|_| StoreError::Data("the run log writer has stopped".into()))?;
+        self.tx.send(op).map_err(|_| StoreError::WriterStopped)?;
         answer
             .await
-            .map_err(|_| StoreError::Data("the run log writer has stopped".into()))?
-            .map_err(StoreError::Data)
+            .map_err(|_| StoreError::WriterStopped)?
+            .map_err(StoreError::Batch)
     }
 }
 
@@ -239,7 +235,7 @@ async fn run(pool: SqlitePool, mut rx: mpsc::UnboundedReceiver<Op>, health: Arc<
             Err(error) => {
                 tracing::error!(%error, "could not write the run log; leases will mark the runs interrupted");
                 health.failed(Writer::RunLog, &error);
-                Err(error.to_string())
+                Err(Arc::new(error))
             }
         };
         for op in ops {
@@ -255,141 +251,10 @@ async fn run(pool: SqlitePool, mut rx: mpsc::UnboundedReceiver<Op>, health: Arc<
                     let _ = reply.send(answer);
                 }
                 Op::Flush(reply) | Op::Conversation(_, _, reply) => {
-                    let _ = reply.send(recorded.as_ref().map(|_| true).map_err(Clone::clone));
+                    let _ = reply.send(recorded.as_ref().map(|_| ()).map_err(Clone::clone));
                 }
                 _ => {}
             }
         }
     }
-}
-
-/// Writes one batch in one transaction; returns the runs whose success was
-/// recorded, with their notices' outbox rows.
-async fn write(pool: &SqlitePool, ops: &[Op]) -> Result<HashMap<i64, Option<i64>>, StoreError> {
-    let mut tx = pool
-        .begin_with("BEGIN IMMEDIATE")
-        .await
-        .ctx("starting a run-log batch")?;
-    let started: Vec<(i64, i64)> = ops
-        .iter()
-        .filter_map(|op| match op {
-            Op::Started(id, at) => Some((*id, *at)),
-            _ => None,
-        })
-        .collect();
-    for chunk in started.chunks(200) {
-        let values = vec!["(?, ?)"; chunk.len()].join(", ");
-        let sql = format!(
-            "UPDATE runs SET started_at = v.column2 FROM (VALUES {values}) AS v WHERE runs.id = v.column1"
-        );
-        let mut query = sqlx::query(&sql);
-        for (id, at) in chunk {
-            query = query.bind(id).bind(at);
-        }
-        query.execute(&mut *tx).await.ctx("writing run starts")?;
-    }
-    let steps: Vec<&StepRow> = ops
-        .iter()
-        .filter_map(|op| match op {
-            Op::Step(row) => Some(row),
-            _ => None,
-        })
-        .collect();
-    for chunk in steps.chunks(100) {
-        let values = vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");
-        let sql = format!(
-            "INSERT INTO run_steps (run_id, step_key, kind, status, output, resume, error, usage, started_at, ended_at) \
-             VALUES {values} ON CONFLICT (run_id, step_key) DO UPDATE SET status = excluded.status, \
-             output = excluded.output, resume = excluded.resume, error = excluded.error, usage = excluded.usage, \
-             ended_at = excluded.ended_at"
-        );
-        let mut query = sqlx::query(&sql);
-        for row in chunk {
-            query = query
-                .bind(row.run_id)
-                .bind(&row.key)
-                .bind(&row.kind)
-                .bind(&row.status)
-                .bind(&row.output)
-                .bind(&row.resume)
-                .bind(&row.error)
-                .bind(&row.usage)
-                .bind(row.started_at)
-                .bind(row.ended_at);
-        }
-        query.execute(&mut *tx).await.ctx("writing step results")?;
-    }
-    let successes: Vec<&Success> = ops
-        .iter()
-        .filter_map(|op| match op {
-            Op::Succeeded(success, _) => Some(success),
-            _ => None,
-        })
-        .collect();
-    let mut recorded = HashMap::with_capacity(successes.len());
-    for chunk in successes.chunks(100) {
-        let values = vec!["(?, ?, ?, ?, ?)"; chunk.len()].join(", ");
-        let sql = format!(
-            "UPDATE runs SET status = 'succeeded', ended_at = v.column2, output = v.column3, usage = v.column4, \
-             lease_owner = NULL, lease_until = NULL \
-             FROM (VALUES {values}) AS v \
-             WHERE runs.id = v.column1 AND runs.status = 'running' AND runs.lease_owner = v.column5 \
-             RETURNING runs.id, runs.workflow_id"
-        );
-        let mut query = sqlx::query_as::<_, (i64, i64)>(&sql);
-        for s in chunk {
-            query = query
-                .bind(s.run_id)
-                .bind(s.ended_at)
-                .bind(&s.output)
-                .bind(&s.usage)
-                .bind(&s.owner);
-        }
-        let done = query.fetch_all(&mut *tx).await.ctx("writing run results")?;
-        let workflows: Vec<i64> = done.iter().map(|(_, w)| *w).collect();
-        let ended: Vec<i64> = done.iter().map(|(id, _)| *id).collect();
-        for (id, _) in done {
-            recorded.insert(id, None);
-        }
-        if !ended.is_empty() {
-            // A finished run resumes no more: its unmasked state goes.
-            let marks = vec!["?"; ended.len()].join(", ");
-            let sql = format!(
-                "UPDATE run_steps SET resume = NULL WHERE resume IS NOT NULL AND run_id IN ({marks})"
-            );
-            let mut query = sqlx::query(&sql);
-            for id in &ended {
-                query = query.bind(id);
-            }
-            query.execute(&mut *tx).await.ctx("erasing resume state")?;
-        }
-        if !workflows.is_empty() {
-            let marks = vec!["?"; workflows.len()].join(", ");
-            let sql = format!(
-                "UPDATE workflows SET consecutive_failures = 0 WHERE consecutive_failures != 0 AND id IN ({marks})"
-            );
-            let mut query = sqlx::query(&sql);
-            for id in &workflows {
-                query = query.bind(id);
-            }
-            query
-                .execute(&mut *tx)
-                .await
-                .ctx("resetting failure streaks")?;
-        }
-    }
-    // The notices of the successes recorded, in the order they came.
-    for success in successes {
-        if let (Some(notice), Some(row)) = (&success.notice, recorded.get_mut(&success.run_id)) {
-            let now = super::from_ms(success.ended_at);
-            *row = Some(outbox::insert(&mut *tx, notice, now).await?);
-        }
-    }
-    for op in ops {
-        if let Op::Conversation(conversation, now, _) = op {
-            conversations::save(&mut *tx, conversation, *now).await?;
-        }
-    }
-    tx.commit().await.ctx("committing a run-log batch")?;
-    Ok(recorded)
 }

@@ -8,14 +8,18 @@
 pub mod api_keys;
 pub mod approvals;
 pub mod audit;
+pub mod audit_pages;
 pub mod callbacks;
 pub mod conversations;
 pub mod health;
 pub mod idempotency;
 mod key_check;
+mod log_batch;
 pub mod log_writer;
 pub mod outbox;
+pub mod run_stats;
 pub mod runs;
+mod schedule_cache;
 pub mod sealed;
 pub mod steps;
 pub mod templates;
@@ -59,6 +63,12 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("{0}")]
     Data(String),
+    /// The run log writer was closed (shutdown) or is gone.
+    #[error("the run log writer has stopped")]
+    WriterStopped,
+    /// The batch a write went in failed; every write of the batch gets it.
+    #[error("{0}")]
+    Batch(std::sync::Arc<StoreError>),
 }
 
 impl StoreError {

@@ -14,7 +14,9 @@ pub use plan::{
     is_tool_name, Action, Check, Op, Plan, PlanError, Step, WorkflowRef, BUILTIN_TOOLS,
     DEFAULT_AGENT_TOOLS,
 };
-pub use policy::{CatchUp, Guardrails, Overlap, Policies, MAX_CATCH_UP_RUNS};
+pub use policy::{
+    CatchUp, Ceilings, Guardrails, OverCeiling, Overlap, Policies, MAX_CATCH_UP_RUNS,
+};
 pub use run::{Run, RunStatus, RunTrigger, StepRecord, StepStatus, Usage};
 
 use chrono::{DateTime, Utc};

@@ -102,6 +102,115 @@ impl Guardrails {
     }
 }
 
+/// The operator's hard ceilings on every run's guardrails
+/// (`STEWARD_MAX_TOOL_CALLS`, `STEWARD_MAX_RUN_SECONDS`, `STEWARD_MAX_TOKENS`,
+/// `STEWARD_MAX_COST_USD`): a workflow's guardrails may be lower, never
+/// higher.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Ceilings {
+    pub max_tool_calls: u32,
+    pub max_run_seconds: u64,
+    pub max_tokens: u64,
+    pub max_cost_usd: f64,
+}
+
+impl Default for Ceilings {
+    /// 100 tool calls and 5 minutes per run (the product brief), and room
+    /// above the default token and cost budgets.
+    fn default() -> Self {
+        Ceilings {
+            max_tool_calls: 100,
+            max_run_seconds: 300,
+            max_tokens: 1_000_000,
+            max_cost_usd: 10.0,
+        }
+    }
+}
+
+/// A guardrail over its ceiling: the field and the sentence saying so.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OverCeiling {
+    pub field: &'static str,
+    pub message: String,
+}
+
+impl Guardrails {
+    /// These guardrails with each lowered to its ceiling: what a run obeys,
+    /// whatever was stored before the ceilings were set.
+    pub fn capped(&self, ceilings: &Ceilings) -> Guardrails {
+        Guardrails {
+            timeout_seconds: self.timeout_seconds.min(ceilings.max_run_seconds),
+            max_steps: self.max_steps,
+            max_tool_calls: self.max_tool_calls.min(ceilings.max_tool_calls),
+            max_tokens: self.max_tokens.min(ceilings.max_tokens),
+            max_cost_usd: self.max_cost_usd.min(ceilings.max_cost_usd),
+        }
+    }
+
+    /// Defaults above a lower ceiling come down to it (nobody asked for
+    /// them); values someone chose are left for [`Guardrails::over`].
+    pub fn lower_defaults(&mut self, ceilings: &Ceilings) {
+        let default = Guardrails::default();
+        if self.timeout_seconds == default.timeout_seconds {
+            self.timeout_seconds = self.timeout_seconds.min(ceilings.max_run_seconds);
+        }
+        if self.max_tool_calls == default.max_tool_calls {
+            self.max_tool_calls = self.max_tool_calls.min(ceilings.max_tool_calls);
+        }
+        if self.max_tokens == default.max_tokens {
+            self.max_tokens = self.max_tokens.min(ceilings.max_tokens);
+        }
+        if self.max_cost_usd == default.max_cost_usd {
+            self.max_cost_usd = self.max_cost_usd.min(ceilings.max_cost_usd);
+        }
+    }
+
+    /// The first guardrail above `ceilings`, if any.
+    pub fn over(&self, ceilings: &Ceilings) -> Option<OverCeiling> {
+        let over = |field: &'static str, asked: String, ceiling: String, variable: &str| {
+            Some(OverCeiling {
+                field,
+                message: format!(
+                    "{field}: {asked} is over this steward's ceiling of {ceiling} per run ({variable}); ask for {ceiling} or less, or ask the operator to raise it"
+                ),
+            })
+        };
+        if self.max_tool_calls > ceilings.max_tool_calls {
+            return over(
+                "guardrails.max_tool_calls",
+                format!("{} tool calls", self.max_tool_calls),
+                format!("{} tool calls", ceilings.max_tool_calls),
+                "STEWARD_MAX_TOOL_CALLS",
+            );
+        }
+        if self.timeout_seconds > ceilings.max_run_seconds {
+            return over(
+                "guardrails.timeout_seconds",
+                format!("{} s", self.timeout_seconds),
+                format!("{} s", ceilings.max_run_seconds),
+                "STEWARD_MAX_RUN_SECONDS",
+            );
+        }
+        if self.max_tokens > ceilings.max_tokens {
+            return over(
+                "guardrails.max_tokens",
+                format!("{} tokens", self.max_tokens),
+                format!("{} tokens", ceilings.max_tokens),
+                "STEWARD_MAX_TOKENS",
+            );
+        }
+        if self.max_cost_usd > ceilings.max_cost_usd {
+            return over(
+                "guardrails.max_cost_usd",
+                format!("${:.2}", self.max_cost_usd),
+                format!("${:.2}", ceilings.max_cost_usd),
+                "STEWARD_MAX_COST_USD",
+            );
+        }
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -124,5 +233,28 @@ mod tests {
         assert_eq!(p.catchup, CatchUp::All);
         assert_eq!(p.overlap, Overlap::Skip);
         assert!(serde_json::from_str::<Policies>(r#"{"catchup": "sometimes"}"#).is_err());
+    }
+
+    #[test]
+    fn guardrails_over_a_ceiling_name_it() {
+        let ceilings = Ceilings::default();
+        assert_eq!(Guardrails::default().over(&ceilings), None);
+        let asked = Guardrails {
+            timeout_seconds: 999_999,
+            ..Guardrails::default()
+        };
+        let over = asked.over(&ceilings).unwrap();
+        assert_eq!(over.field, "guardrails.timeout_seconds");
+        assert!(over
+            .message
+            .contains("999999 s is over this steward's ceiling of 300 s"));
+        let calls = Guardrails {
+            max_tool_calls: 1_000_000,
+            ..Guardrails::default()
+        };
+        assert_eq!(
+            calls.over(&ceilings).unwrap().field,
+            "guardrails.max_tool_calls"
+        );
     }
 }

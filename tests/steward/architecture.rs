@@ -43,7 +43,10 @@ const MAY_IMPORT: &[(&str, &[&str])] = &[
             "agent", "manage", "config", "egress", "store", "schedule", "workflow", "clock",
         ],
     ),
-    ("config", &["schedule", "llm", "egress", "engine", "crypt"]),
+    (
+        "config",
+        &["schedule", "llm", "egress", "engine", "crypt", "workflow"],
+    ),
 ];
 
 /// Leaves any module may use: cutting text, waiting between tries.

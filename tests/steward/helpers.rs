@@ -146,6 +146,7 @@ impl Sim {
             clock: clock.clone(),
             node: "sim".into(),
             lease: std::time::Duration::from_secs(30),
+            ceilings: Default::default(),
         };
         configure(&mut engine);
         let engine = Arc::new(engine);

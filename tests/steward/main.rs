@@ -2,6 +2,7 @@
 //! as sentences; helpers in `helpers.rs`).
 
 mod api_client;
+mod api_generate_tools;
 mod api_schema;
 mod fake_http;
 mod fake_openai;
@@ -14,12 +15,14 @@ mod api_keys;
 mod api_openapi;
 mod api_pages;
 mod api_runs;
+mod api_stats_audit;
 mod api_templates;
 mod api_workflows;
 mod architecture;
 mod chat_api;
 mod chat_api_auth;
 mod chat_api_ids;
+mod chat_api_keys;
 mod chat_callbacks;
 mod chat_delivery;
 mod chat_llm;
@@ -42,6 +45,7 @@ mod engine_agent_limits;
 mod engine_egress;
 mod engine_steps;
 mod http_limits;
+mod limits_ceilings;
 mod llm_openai;
 mod llm_openai_limits;
 mod mcp;
@@ -57,6 +61,7 @@ mod scheduler_outbox;
 mod scheduler_simulated;
 mod serve_health;
 mod serve_process;
+mod sizes;
 mod store_encryption;
 mod store_faults;
 mod store_migrations;

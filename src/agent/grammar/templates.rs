@@ -6,7 +6,8 @@ use regex::Regex;
 use serde_json::{json, Value};
 use std::sync::LazyLock;
 
-use super::{re, unquote, Intent, SCHEDULE_WORDS};
+use super::changes::SCHEDULE_WORDS;
+use super::{re, unquote, Intent};
 use crate::workflow::catalogue;
 
 /// "templates", and the ways it gets typed: "tempaltes", "templtes", "templates?".

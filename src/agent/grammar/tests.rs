@@ -117,3 +117,19 @@ fn settling_a_draft() {
         Change::Name("Morning check".into())
     );
 }
+
+#[test]
+fn questions_about_the_zone_are_read_with_or_without_the_apostrophe() {
+    for text in [
+        "what's my timezone",
+        "whats my timezone",
+        "what’s my time zone?",
+        "what is my tz",
+    ] {
+        assert_eq!(
+            tool(text),
+            ("set_timezone", json!({ "timezone": null })),
+            "{text}"
+        );
+    }
+}

@@ -5,7 +5,7 @@ use serde::Deserialize;
 
 use crate::agent::turn::Turn;
 use crate::schedule::Zone;
-use crate::workflow::Guardrails;
+use crate::workflow::{Ceilings, Guardrails};
 
 /// The longest instruction or note accepted, in characters.
 pub(super) const MAX_TEXT: usize = 2_000;
@@ -24,7 +24,13 @@ pub(super) struct Limits {
 }
 
 impl Limits {
-    pub(super) fn apply(&self, guardrails: &mut Guardrails) -> Result<(), String> {
+    /// Sets the limits asked for; a value above the operator's `ceilings`
+    /// is refused at once, naming the ceiling.
+    pub(super) fn apply(
+        &self,
+        guardrails: &mut Guardrails,
+        ceilings: &Ceilings,
+    ) -> Result<(), String> {
         if let Some(t) = self.timeout_seconds {
             if !(1..=86_400).contains(&t) {
                 return Err("timeout_seconds must be between 1 and 86400".into());
@@ -43,7 +49,11 @@ impl Limits {
             }
             guardrails.max_cost_usd = c;
         }
-        Ok(())
+        guardrails.lower_defaults(ceilings);
+        match guardrails.over(ceilings) {
+            Some(over) => Err(over.message),
+            None => Ok(()),
+        }
     }
 }
 

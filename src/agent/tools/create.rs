@@ -108,8 +108,9 @@ async fn create(turn: &mut Turn, agent: &Agent, args: CreateArgs) -> Result<Outc
     };
     name = turn.unused_name(agent, name).await?;
     let mut guardrails = Guardrails::default();
+    guardrails.lower_defaults(agent.manage.ceilings());
     if let Some(limits) = &args.limits {
-        limits.apply(&mut guardrails)?;
+        limits.apply(&mut guardrails, agent.manage.ceilings())?;
     }
     let spec = match reconciled {
         Reconciled::Words(schedule) => Spec::new(

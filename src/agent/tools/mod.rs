@@ -4,6 +4,7 @@
 //! Arguments are checked there; a bad one is an error result the model can
 //! correct, never a panic or a guess.
 
+mod api_keys;
 mod args;
 mod create;
 mod delete;
@@ -51,7 +52,7 @@ pub(super) trait Tool: Sync {
 }
 
 /// Every tool, in the order the model is told them.
-const TOOLS: [&dyn Tool; 16] = [
+const TOOLS: [&dyn Tool; 17] = [
     &create::Create,
     &list::List,
     &show::Show,
@@ -68,6 +69,7 @@ const TOOLS: [&dyn Tool; 16] = [
     &use_template::UseTemplate,
     &save_template::SaveTemplate,
     &set_placeholder::SetPlaceholder,
+    &api_keys::ApiKeys,
 ];
 
 /// The names of every tool, in order.

@@ -116,7 +116,7 @@ async fn update(turn: &mut Turn, agent: &Agent, args: UpdateArgs) -> Result<Outc
         spec.steps = read_steps(steps)?;
     }
     if let Some(limits) = &args.limits {
-        limits.apply(&mut spec.guardrails)?;
+        limits.apply(&mut spec.guardrails, agent.manage.ceilings())?;
     }
     if spec == before {
         return Err(format!(

@@ -115,21 +115,10 @@ impl Telegram {
         Some(router)
     }
 
-    /// Logs in (retrying while Telegram is unreachable), registers the
-    /// commands, and answers updates until `stopped`.
-    pub async fn run(
-        self,
-        agent: Arc<Agent>,
-        mut stopped: watch::Receiver<bool>,
-    ) -> anyhow::Result<()> {
-        let Some(me) = log_in(&self.bot, &mut stopped).await else {
-            return Ok(());
-        };
-        tracing::info!(bot = %me.username(), "telegram: logged in");
-        if let Err(error) = self.bot.set_my_commands(commands::menu()).await {
-            tracing::warn!(error = %send::classify(&error), "telegram: setMyCommands failed; commands still work");
-        }
-        let mut listener: Box<dyn Listener> = match self.webhook {
+    /// Where updates come from: the webhook (registered with Telegram now)
+    /// or long polling.
+    async fn listener(self) -> anyhow::Result<Box<dyn Listener>> {
+        Ok(match self.webhook {
             Some(mut webhook) => {
                 let listener = webhook
                     .listener
@@ -156,12 +145,26 @@ impl Telegram {
                 tracing::info!("telegram: long polling");
                 Box::new(polling)
             }
+        })
+    }
+
+    /// Logs in (retrying while Telegram is unreachable), registers the
+    /// commands, and answers updates until `stopped`.
+    pub async fn run(
+        self,
+        agent: Arc<Agent>,
+        mut stopped: watch::Receiver<bool>,
+    ) -> anyhow::Result<()> {
+        let Some(me) = log_in(&self.bot, &mut stopped).await else {
+            return Ok(());
         };
-        let chat = Arc::new(answer::Chat {
-            bot: self.bot.clone(),
-            agent,
-            me,
-        });
+        tracing::info!(bot = %me.username(), "telegram: logged in");
+        if let Err(error) = self.bot.set_my_commands(commands::menu()).await {
+            tracing::warn!(error = %send::classify(&error), "telegram: setMyCommands failed; commands still work");
+        }
+        let bot = self.bot.clone();
+        let mut listener = self.listener().await?;
+        let chat = Arc::new(answer::Chat { bot, agent, me });
         let stop = listener.stop_token();
         // One task per update, so a slow turn (an LLM, "run it now") does not
         // hold up other chats; `order` keeps one chat's updates in the order

@@ -15,16 +15,17 @@
 mod ask;
 mod builtins;
 mod prompt;
+mod toolbox;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use std::collections::BTreeMap;
 
 use super::runner::Runner;
 use super::Stop;
-use crate::llm::{Message, Role, ToolCall, ToolSpec};
+use crate::llm::{Message, Role, ToolCall};
 use crate::text::clip_counted as clip;
 use crate::workflow::{Step, Usage, BUILTIN_TOOLS};
+use toolbox::{toolbox, Toolbox};
 
 /// The most characters of one tool result the model reads.
 const MAX_TOOL_RESULT_CHARS: usize = 16_000;
@@ -58,24 +59,6 @@ struct CallRecord {
     ok: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     error: Option<String>,
-}
-
-/// The tools offered to the model, by the name it calls them.
-struct Toolbox {
-    specs: Vec<ToolSpec>,
-    /// Wire name → the workflow's name (`server.tool` for MCP tools, whose
-    /// dots OpenAI does not accept in function names).
-    names: BTreeMap<String, String>,
-}
-
-impl Toolbox {
-    fn offered(&self) -> String {
-        if self.names.is_empty() {
-            "none".into()
-        } else {
-            self.names.keys().cloned().collect::<Vec<_>>().join(", ")
-        }
-    }
 }
 
 /// How one tool call went.
@@ -119,104 +102,25 @@ pub(super) async fn run(
     // Time worked before each wait, so the step's record (and the run's time
     // limit, which sums records) counts every execution.
     usage.duration_ms += transcript.usage.duration_ms;
-    let began = std::time::Instant::now();
-    let opening = [
-        Message::system(prompt::system(runner).await),
-        Message::user(instruction),
-    ];
-    let price = runner.engine.prices.of(model.model());
+    let turn = Turn {
+        runner,
+        step,
+        key,
+        model: model.as_ref(),
+        toolbox: &toolbox,
+        opening: [
+            Message::system(prompt::system(runner).await),
+            Message::user(instruction),
+        ],
+        price: runner.engine.prices.of(model.model()),
+        began: std::time::Instant::now(),
+    };
     loop {
         while let Some(call) = transcript.queue.first().cloned() {
-            let counted = std::mem::take(&mut transcript.head_counted);
-            if !counted {
-                check_time(runner)?;
-                let limit = runner.workflow.guardrails.max_tool_calls;
-                if runner.usage().tool_calls + usage.tool_calls >= limit {
-                    return Err(Stop::Guardrail(format!(
-                        "the run reached its limit of {limit} tool calls"
-                    )));
-                }
-                usage.tool_calls += 1;
-            }
-            let questions = transcript
-                .calls
-                .iter()
-                .filter(|c| c.tool == "ask_approval")
-                .count();
-            let called = tokio::time::timeout_at(
-                runner.deadline,
-                call_tool(runner, key, questions, &toolbox, &call, usage),
-            )
-            .await
-            .map_err(|_| timed_out(runner))?;
-            let result = match called {
-                Called::Done(result) => result,
-                Called::Wait => {
-                    transcript.head_counted = true;
-                    transcript.usage = Usage {
-                        steps: 0,
-                        duration_ms: usage.duration_ms + began.elapsed().as_millis() as u64,
-                        ..usage.clone()
-                    };
-                    runner.park(key, serde_json::to_value(&transcript).unwrap_or_default());
-                    return Err(Stop::Waiting);
-                }
-                Called::Stop(stop) => return Err(stop),
-            };
-            transcript.calls.push(CallRecord {
-                tool: call.name.clone(),
-                arguments: clip(&call.arguments, MAX_RECORDED_ARGUMENTS),
-                ok: result.is_ok(),
-                error: result.as_ref().err().cloned(),
-            });
-            let content = match result {
-                Ok(Value::String(text)) => text,
-                Ok(value) => value.to_string(),
-                Err(error) => json!({ "error": error }).to_string(),
-            };
-            transcript.messages.push(Message::tool(
-                call.id.clone(),
-                clip(&content, MAX_TOOL_RESULT_CHARS),
-            ));
+            turn.answer(&call, &mut transcript, usage).await?;
             transcript.queue.remove(0);
         }
-        check_time(runner)?;
-        check_budgets(runner, usage)?;
-        let mut messages: Vec<Message> = opening
-            .iter()
-            .chain(transcript.messages.iter())
-            .cloned()
-            .collect();
-        let mut completion = ask::ask(
-            runner,
-            &step.id,
-            model.as_ref(),
-            &messages,
-            &toolbox,
-            usage,
-            price,
-        )
-        .await?;
-        if completion.cut_off {
-            // Never taken as a whole answer: once more, asked to be brief.
-            messages.push(Message::system(ask::CUT_OFF_AGAIN));
-            completion = ask::ask(
-                runner,
-                &step.id,
-                model.as_ref(),
-                &messages,
-                &toolbox,
-                usage,
-                price,
-            )
-            .await?;
-            if completion.cut_off {
-                return Err(fail(
-                    "the language model's answer was cut off at its length limit twice; ask for a shorter answer in the instruction, or raise STEWARD_LLM_MAX_TOKENS_STEP".into(),
-                ));
-            }
-        }
-        let message = completion.message;
+        let message = turn.complete(&transcript, usage).await?;
         if message.tool_calls.is_empty() {
             return Ok(json!({
                 "answer": message.content.trim(),
@@ -234,74 +138,139 @@ pub(super) async fn run(
     }
 }
 
-/// The tools `names` offers: built-ins by name, MCP tools as `server.tool`
-/// or `server.*`.
-async fn toolbox(runner: &Runner<'_>, names: &[String]) -> Result<Toolbox, String> {
-    let mut specs = Vec::new();
-    let mut wire_names = BTreeMap::new();
-    let mut from_servers = Vec::new();
-    for name in names {
-        if BUILTIN_TOOLS.contains(&name.as_str()) {
-            if !wire_names.contains_key(name) {
-                specs.push(builtins::spec(name));
-                wire_names.insert(name.clone(), name.clone());
-            }
-        } else {
-            from_servers.push(name.clone());
-        }
-    }
-    if !from_servers.is_empty() {
-        let configured = runner.engine.mcp.server_names();
-        if let Some(missing) = from_servers.iter().find(|n| {
-            let server = n.split('.').next().unwrap_or_default();
-            !configured.iter().any(|c| c == server)
-        }) {
-            return Err(format!(
-                "the tool '{missing}' comes from an MCP server that is not configured (configured: {})",
-                if configured.is_empty() { "none; see STEWARD_MCP_CONFIG".to_string() } else { configured.join(", ") }
-            ));
-        }
-        for tool in runner.engine.mcp.tools(&from_servers).await? {
-            let wire = wire_name(&tool.name);
-            if let Some(other) = wire_names.get(&wire) {
-                if other != &tool.name {
-                    return Err(format!(
-                        "the tools '{other}' and '{}' would have the same name for the model",
-                        tool.name
-                    ));
-                }
-                continue;
-            }
-            specs.push(ToolSpec {
-                name: wire.clone(),
-                description: tool.description.clone(),
-                parameters: tool.input_schema.clone(),
-                strict: false,
-            });
-            wire_names.insert(wire, tool.name);
-        }
-    }
-    Ok(Toolbox {
-        specs,
-        names: wire_names,
-    })
+/// What stays the same through one execution of an agent step.
+struct Turn<'a, 'r> {
+    runner: &'a Runner<'r>,
+    step: &'a Step,
+    key: &'a str,
+    model: &'a dyn crate::llm::ChatModel,
+    toolbox: &'a Toolbox,
+    /// The system prompt and the instruction, before the transcript.
+    opening: [Message; 2],
+    price: Option<crate::llm::Price>,
+    began: std::time::Instant,
 }
 
-/// `server.tool` as an OpenAI function name: letters, digits, `_` and `-`,
-/// at most 64 characters.
-fn wire_name(name: &str) -> String {
-    let wire: String = name
-        .replacen('.', "__", 1)
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
-                c
-            } else {
-                '_'
+impl Turn<'_, '_> {
+    /// Answers the first queued call (counting it against the tool-call
+    /// limit unless it parked the step before) and records it; parks the
+    /// step when the call waits for a person.
+    async fn answer(
+        &self,
+        call: &ToolCall,
+        transcript: &mut Transcript,
+        usage: &mut Usage,
+    ) -> Result<(), Stop> {
+        let runner = self.runner;
+        let counted = std::mem::take(&mut transcript.head_counted);
+        if !counted {
+            check_time(runner)?;
+            let limit = runner.workflow.guardrails.max_tool_calls;
+            if runner.usage().tool_calls + usage.tool_calls >= limit {
+                return Err(Stop::Guardrail(format!(
+                    "the run reached its limit of {limit} tool calls"
+                )));
             }
-        })
-        .collect();
-    wire.chars().take(64).collect()
+            usage.tool_calls += 1;
+        }
+        let questions = transcript
+            .calls
+            .iter()
+            .filter(|c| c.tool == "ask_approval")
+            .count();
+        let called = tokio::time::timeout_at(
+            runner.deadline,
+            call_tool(runner, self.key, questions, self.toolbox, call, usage),
+        )
+        .await
+        .map_err(|_| timed_out(runner))?;
+        let result = match called {
+            Called::Done(result) => result,
+            Called::Wait => {
+                transcript.head_counted = true;
+                transcript.usage = Usage {
+                    steps: 0,
+                    duration_ms: usage.duration_ms + self.began.elapsed().as_millis() as u64,
+                    ..usage.clone()
+                };
+                runner.park(
+                    self.key,
+                    serde_json::to_value(&*transcript).unwrap_or_default(),
+                );
+                return Err(Stop::Waiting);
+            }
+            Called::Stop(stop) => return Err(stop),
+        };
+        transcript.calls.push(CallRecord {
+            tool: call.name.clone(),
+            arguments: clip(&call.arguments, MAX_RECORDED_ARGUMENTS),
+            ok: result.is_ok(),
+            error: result.as_ref().err().cloned(),
+        });
+        let content = match result {
+            Ok(Value::String(text)) => text,
+            Ok(value) => value.to_string(),
+            Err(error) => json!({ "error": error }).to_string(),
+        };
+        transcript.messages.push(Message::tool(
+            call.id.clone(),
+            clip(&content, MAX_TOOL_RESULT_CHARS),
+        ));
+        Ok(())
+    }
+
+    /// The model's next message, within the budgets; an answer cut off at
+    /// the length limit is asked for once more, briefly, and never taken as
+    /// a whole answer.
+    async fn complete(&self, transcript: &Transcript, usage: &mut Usage) -> Result<Message, Stop> {
+        check_time(self.runner)?;
+        check_budgets(self.runner, usage)?;
+        let mut messages: Vec<Message> = self
+            .opening
+            .iter()
+            .chain(transcript.messages.iter())
+            .cloned()
+            .collect();
+        let completion = self.ask(&messages, usage).await?;
+        if !completion.cut_off {
+            return Ok(completion.message);
+        }
+        messages.push(Message::system(ask::CUT_OFF_AGAIN));
+        let completion = self.ask(&messages, usage).await?;
+        if completion.cut_off {
+            return Err(Stop::Failed(format!(
+                "step '{}': the language model's answer was cut off at its length limit twice; ask for a shorter answer in the instruction, or raise STEWARD_LLM_MAX_TOKENS_STEP",
+                self.step.id
+            )));
+        }
+        Ok(completion.message)
+    }
+
+    async fn ask(
+        &self,
+        messages: &[Message],
+        usage: &mut Usage,
+    ) -> Result<crate::llm::Completion, Stop> {
+        let (runner, model, toolbox) = (self.runner, self.model, self.toolbox);
+        ask::ask(
+            runner,
+            &self.step.id,
+            model,
+            messages,
+            toolbox,
+            usage,
+            self.price,
+        )
+        .await
+    }
+}
+
+/// Every built-in tool's schema (the REST API's `/tools` lists them).
+pub(crate) fn builtin_specs() -> Vec<crate::llm::ToolSpec> {
+    BUILTIN_TOOLS
+        .iter()
+        .map(|name| builtins::spec(name))
+        .collect()
 }
 
 /// Answers one call: refused unless it is one of the step's tools.
@@ -387,16 +356,4 @@ fn check_budgets(runner: &Runner<'_>, step: &Usage) -> Result<(), Stop> {
         )));
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn mcp_names_become_function_names() {
-        assert_eq!(wire_name("files.read_file"), "files__read_file");
-        assert_eq!(wire_name("web.fetch/url v2"), "web__fetch_url_v2");
-        assert_eq!(wire_name(&format!("s.{}", "x".repeat(100))).len(), 64);
-    }
 }

@@ -33,6 +33,19 @@ pub fn template(cursor: &str) -> Result<String, ApiError> {
         .ok_or_else(bad)
 }
 
+/// The cursor after audit entry `id` (entries are listed newest first).
+pub fn after_audit(id: i64) -> String {
+    URL_SAFE_NO_PAD.encode(format!("a:{id}"))
+}
+
+/// The audit entry id a cursor continues before.
+pub fn audit(cursor: &str) -> Result<i64, ApiError> {
+    let text = decode(cursor)?;
+    text.strip_prefix("a:")
+        .and_then(|id| id.parse().ok())
+        .ok_or_else(bad)
+}
+
 /// The workflow id a cursor continues after.
 pub fn workflow(cursor: &str) -> Result<i64, ApiError> {
     let text = decode(cursor)?;

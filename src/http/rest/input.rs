@@ -149,6 +149,9 @@ pub fn refused(error: ManageError) -> ApiError {
         ManageError::Invalid(_) | ManageError::Conflict(_) => StatusCode::CONFLICT,
         ManageError::Stale { .. } => StatusCode::PRECONDITION_FAILED,
         ManageError::Store(cause) => return ApiError::internal(cause),
+        ManageError::OverCeiling(over) => {
+            return ApiError::unprocessable(over.message.clone()).on(over.field)
+        }
     };
     let message = error.for_user();
     // "owner: only an admin ..." names its field.

@@ -5,7 +5,9 @@
 //! through `manage`; one file per resource.
 
 mod actions;
+mod audit;
 mod cursor;
+mod generate;
 mod idempotency;
 mod input;
 pub(crate) mod keys;
@@ -13,8 +15,10 @@ mod openapi;
 mod patch;
 mod runs;
 mod schedule;
+mod stats;
 mod template_view;
 mod templates;
+pub mod tools;
 mod view;
 mod workflows;
 
@@ -39,6 +43,8 @@ pub struct Rest {
     pub min_interval_seconds: i64,
     /// When each key's use was last written.
     seen: Mutex<HashMap<i64, DateTime<Utc>>>,
+    /// The tools agent steps can use (`None`: none listed).
+    tools: Option<Arc<dyn tools::ToolCatalog>>,
 }
 
 impl Rest {
@@ -55,6 +61,15 @@ impl Rest {
             default_zone,
             min_interval_seconds,
             seen: Mutex::new(HashMap::new()),
+            tools: None,
+        }
+    }
+
+    /// The same, listing `catalog`'s tools at `/tools`.
+    pub fn with_tools(self, catalog: Arc<dyn tools::ToolCatalog>) -> Rest {
+        Rest {
+            tools: Some(catalog),
+            ..self
         }
     }
 }
@@ -83,6 +98,10 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/templates/{id}"),
     ("DELETE", "/api/v1/templates/{id}"),
     ("POST", "/api/v1/templates/{id}/instantiate"),
+    ("GET", "/api/v1/workflows/{id}/stats"),
+    ("GET", "/api/v1/audit"),
+    ("POST", "/api/v1/workflows/generate"),
+    ("GET", "/api/v1/tools"),
 ];
 
 /// The document of the routes, served without a key.
@@ -123,6 +142,10 @@ pub fn routes(state: ApiState) -> Router<ApiState> {
             "/api/v1/templates/{id}",
             get(templates::get).delete(templates::delete),
         )
+        .route("/api/v1/workflows/{id}/stats", get(stats::stats))
+        .route("/api/v1/audit", get(audit::list))
+        .route("/api/v1/workflows/generate", post(generate::generate))
+        .route("/api/v1/tools", get(tools::list))
         .merge(once)
         .route_layer(from_fn_with_state(state, keys::authenticate))
         .route(DOCUMENT, get(openapi::document))

@@ -13,7 +13,7 @@ use super::view::{
     DryRunTrigger, DryRunView, ErrorBody, RunPage, RunView, ScheduleView, StepView, TriggerView,
     WorkflowPage, WorkflowView,
 };
-use super::{actions, patch, runs, schedule, templates, workflows};
+use super::{actions, audit, generate, patch, runs, schedule, stats, templates, tools, workflows};
 
 /// The document's description and parts.
 #[derive(OpenApi)]
@@ -44,6 +44,10 @@ use super::{actions, patch, runs, schedule, templates, workflows};
         templates::get,
         templates::delete,
         templates::instantiate,
+        stats::stats,
+        audit::list,
+        generate::generate,
+        tools::list,
     ),
     components(schemas(
         WorkflowView,
@@ -58,7 +62,14 @@ use super::{actions, patch, runs, schedule, templates, workflows};
         ScheduleView,
         TemplateView,
         PlaceholderView,
-        TemplatePage
+        TemplatePage,
+        stats::StatsView,
+        audit::AuditView,
+        audit::AuditPage,
+        generate::GenerateView,
+        tools::ToolView,
+        tools::FailedServer,
+        tools::ToolsView
     )),
     modifiers(&BearerKey),
     tags(
@@ -67,6 +78,8 @@ use super::{actions, patch, runs, schedule, templates, workflows};
         (name = "runs", description = "The run log and approvals"),
         (name = "schedule", description = "Reading schedules without storing anything"),
         (name = "templates", description = "Built-in and saved templates, and workflows made from them"),
+        (name = "audit", description = "Who changed what (admin keys)"),
+        (name = "tools", description = "The tools agent steps can use"),
     )
 )]
 pub struct ApiDoc;

@@ -137,6 +137,7 @@ pub async fn create(
     let new = definition
         .validate_fields(now, rest.default_zone, rest.min_interval_seconds)
         .map_err(|e| ApiError::unprocessable(e.message).on(e.field))?;
+    let new = rest.manager.within_ceilings(&new).map_err(refused)?;
     if dry_run {
         return Ok(Json(reading(&new, now)).into_response());
     }

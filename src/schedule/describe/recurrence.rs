@@ -21,6 +21,35 @@ pub(crate) fn describe_rrule(recurrence: &Recurrence, zone: Zone) -> String {
         2 => format!("Every other {unit}"),
         n => format!("Every {n} {unit}s"),
     };
+    text.push_str(&days_phrase(recurrence));
+    if let Some(times) = times_of_day(recurrence) {
+        text.push_str(&format!(" at {times}"));
+    }
+    if !rule.get_by_set_pos().is_empty()
+        || !rule.get_by_year_day().is_empty()
+        || !rule.get_by_week_no().is_empty()
+    {
+        text.push_str(" (with further BY rules; see the expression)");
+    }
+    if let Some(count) = rule.get_count() {
+        text.push_str(&format!(", {count} times"));
+    }
+    if let Some(until) = rule.get_until() {
+        text.push_str(&format!(", until {}", until.format("%-d %b %Y")));
+    }
+    let start_at = zone.resolve(start);
+    text.push_str(&format!(
+        ", starting {}",
+        start_at.with_timezone(&zone.tz()).format("%a %-d %b %Y")
+    ));
+    text
+}
+
+/// The days part: " on the first monday of the month", " on the 1st and
+/// 15th", " in march", " on monday and friday".
+fn days_phrase(recurrence: &Recurrence) -> String {
+    let rule = recurrence.rule();
+    let mut text = String::new();
     let months: Vec<&str> = rule
         .get_by_month()
         .iter()
@@ -68,42 +97,32 @@ pub(crate) fn describe_rrule(recurrence: &Recurrence, zone: Zone) -> String {
     if !every_days.is_empty() {
         text.push_str(&format!(" on {}", join_and(&every_days)));
     }
-    if matches!(
+    text
+}
+
+/// The times of day of a rule that repeats by days or longer.
+fn times_of_day(recurrence: &Recurrence) -> Option<String> {
+    let rule = recurrence.rule();
+    let start = recurrence.start();
+    if !matches!(
         rule.get_freq(),
         Frequency::Yearly | Frequency::Monthly | Frequency::Weekly | Frequency::Daily
     ) {
-        let hours: Vec<u32> = if rule.get_by_hour().is_empty() {
-            vec![chrono::Timelike::hour(&start)]
-        } else {
-            rule.get_by_hour().iter().map(|h| *h as u32).collect()
-        };
-        let minutes: Vec<u32> = if rule.get_by_minute().is_empty() {
-            vec![chrono::Timelike::minute(&start)]
-        } else {
-            rule.get_by_minute().iter().map(|m| *m as u32).collect()
-        };
-        let times: Vec<String> = hours
-            .iter()
-            .flat_map(|h| minutes.iter().map(move |m| format!("{h:02}:{m:02}")))
-            .collect();
-        text.push_str(&format!(" at {}", join_and(&times)));
+        return None;
     }
-    if !rule.get_by_set_pos().is_empty()
-        || !rule.get_by_year_day().is_empty()
-        || !rule.get_by_week_no().is_empty()
-    {
-        text.push_str(" (with further BY rules; see the expression)");
-    }
-    if let Some(count) = rule.get_count() {
-        text.push_str(&format!(", {count} times"));
-    }
-    if let Some(until) = rule.get_until() {
-        text.push_str(&format!(", until {}", until.format("%-d %b %Y")));
-    }
-    let start_at = zone.resolve(start);
-    text.push_str(&format!(
-        ", starting {}",
-        start_at.with_timezone(&zone.tz()).format("%a %-d %b %Y")
-    ));
-    text
+    let hours: Vec<u32> = if rule.get_by_hour().is_empty() {
+        vec![chrono::Timelike::hour(&start)]
+    } else {
+        rule.get_by_hour().iter().map(|h| *h as u32).collect()
+    };
+    let minutes: Vec<u32> = if rule.get_by_minute().is_empty() {
+        vec![chrono::Timelike::minute(&start)]
+    } else {
+        rule.get_by_minute().iter().map(|m| *m as u32).collect()
+    };
+    let times: Vec<String> = hours
+        .iter()
+        .flat_map(|h| minutes.iter().map(move |m| format!("{h:02}:{m:02}")))
+        .collect();
+    Some(join_and(&times))
 }

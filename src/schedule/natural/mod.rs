@@ -7,6 +7,7 @@
 //! words left over are the task. Nothing is guessed: a sentence with no schedule
 //! in it is an error that shows phrases that work.
 
+mod amend;
 mod build;
 mod calendar;
 mod clock;
@@ -23,6 +24,7 @@ mod window;
 mod words;
 mod zones;
 
+pub use amend::amend_phrase;
 pub use typos::Correction;
 
 use chrono::{DateTime, Utc};
@@ -216,117 +218,4 @@ fn unplaced_question(
         _ => "What did you mean by it? Say the whole schedule in one phrase (e.g. 'every weekday at 8:30' or 'every sunday evening'), or leave that part out.",
     };
     PhraseError::new(format!("I read \"{placed}\" but not \"{words}\". {hint}"))
-}
-
-/// Changes a schedule read from `original` by `amendment` ("at 9", "only on
-/// weekdays", "Tokyo time"): the parts the amendment names (time of day, days
-/// or repeat, zone) replace the original's, the rest stays. The original's task
-/// words are dropped. Returns the schedule and the phrase it was read from
-/// (to amend again later). An amendment with words of its own beyond the
-/// schedule ("every day at 5 remind me to go home") is a new request, not a
-/// change, and is refused.
-pub fn amend_phrase(
-    original: &str,
-    amendment: &str,
-    context: &Context,
-) -> Result<(Schedule, String), PhraseError> {
-    use build::Clause;
-    if amendment.chars().count() > MAX_PHRASE_CHARS {
-        return Err(PhraseError::new(format!(
-            "that change is too long to read (the limit is {MAX_PHRASE_CHARS} characters)"
-        )));
-    }
-    // "make it 9": a bare hour as a change is a time of day.
-    let amendment = amendment.trim();
-    let at_hour;
-    let amendment = if amendment
-        .trim_end_matches(['.', '!'])
-        .chars()
-        .all(|c| c.is_ascii_digit() || c == ':')
-        && !amendment.is_empty()
-    {
-        at_hour = format!("at {amendment}");
-        at_hour.as_str()
-    } else {
-        amendment
-    };
-    let (amendment_tokens, changes, _) = read(amendment)?;
-    if changes.found.is_empty() {
-        return Err(PhraseError::new(
-            "I couldn't find a schedule change in that. Try 'at 9', 'only on weekdays' or 'every monday at 8:30'.",
-        ));
-    }
-    if let Some((start, len)) = guard::unplaced(&amendment_tokens, &changes.used) {
-        return Err(unplaced_question(
-            amendment,
-            &amendment_tokens,
-            &changes.used,
-            start,
-            len,
-        ));
-    }
-    if task::task(amendment, &amendment_tokens, &changes.used).is_some() {
-        return Err(PhraseError::new(
-            "that has more in it than a schedule change; say the change alone, e.g. 'at 9' or 'only on weekdays'.",
-        ));
-    }
-    let has = |test: fn(&Clause) -> bool| changes.found.iter().any(test);
-    let names_time = has(|c| matches!(c, Clause::Times(_) | Clause::Part(_)));
-    let names_repeat = has(|c| match c {
-        Clause::Recur(recur::Recur::Weekly { every: 1, days }) => days.is_empty(),
-        Clause::Recur(_) | Clause::After(_) => true,
-        _ => false,
-    });
-    let names_within_day = has(|c| {
-        matches!(
-            c,
-            Clause::Recur(recur::Recur::Every { .. } | recur::Recur::TimesADay(_))
-                | Clause::Window(_)
-        )
-    });
-    let names_days = has(|c| {
-        matches!(
-            c,
-            Clause::Recur(recur::Recur::Weekly { every: 1, .. })
-                | Clause::Day(_)
-                | Clause::Except(_)
-        )
-    });
-    let names_window = has(|c| matches!(c, Clause::Window(_)));
-    let names_zone = has(|c| matches!(c, Clause::Zone(_)));
-    let (original_tokens, _, _) = read(original)?;
-    let spans = build::recognize_spans(&original_tokens)?;
-    if spans.is_empty() && !(names_days || names_repeat) {
-        return Err(PhraseError::new(
-            "I can't change just part of that schedule: give the whole of it, e.g. 'every weekday at 9'.",
-        ));
-    }
-    let mut kept: Vec<String> = Vec::new();
-    for (start, len, clauses) in spans {
-        let replaced = clauses.iter().any(|c| match c {
-            Clause::Times(_) => names_time || names_within_day,
-            // "every morning" is a repeat and a part of the day: a new time
-            // keeps the repeat, new days replace it.
-            Clause::Part(_) => {
-                (names_time || names_within_day) && !matches!(clauses[0], Clause::Recur(_))
-            }
-            // A repeat within the day ("every 15 minutes") keeps going on
-            // the days named ("only on weekdays").
-            Clause::Recur(recur::Recur::Every { .. } | recur::Recur::TimesADay(_)) => names_repeat,
-            Clause::Recur(_) | Clause::Day(_) | Clause::After(_) | Clause::Except(_) => {
-                names_repeat || names_days
-            }
-            Clause::Window(_) => names_window || (names_repeat && !names_within_day),
-            Clause::Zone(_) => names_zone,
-        });
-        if !replaced {
-            let first = &original_tokens[start];
-            let last = &original_tokens[start + len - 1];
-            kept.push(original[first.start..last.end].to_string());
-        }
-    }
-    kept.push(amendment.trim().to_string());
-    let combined = kept.join(" ");
-    let parsed = parse_phrase(&combined, context)?;
-    Ok((parsed.schedule, combined))
 }

@@ -10,7 +10,6 @@ use std::collections::BTreeMap;
 
 use super::sealed::{self, Whole};
 use super::{from_ms, opt_ms, to_ms, Context, StoreError};
-use crate::schedule::{Schedule, Zone};
 use crate::workflow::{NewWorkflow, Workflow, WorkflowStatus};
 
 #[derive(sqlx::FromRow)]
@@ -55,16 +54,12 @@ impl Row {
         let plan = sealed::open(self.plan, "a workflow's plan")?;
         let instruction = sealed::open_opt(self.instruction, "a workflow's instruction")?;
         let placeholders = sealed::open(self.placeholders, "a workflow's placeholders")?;
-        let zone = self.timezone.parse::<Zone>();
-        let schedule = match zone {
-            Ok(zone) => Schedule::from_stored(
-                &self.trigger_kind,
-                &self.trigger_expression,
-                zone,
-                opt_ms(self.trigger_anchor),
-            ),
-            Err(e) => Err(e.to_string()),
-        };
+        let schedule = super::schedule_cache::schedule(
+            &self.trigger_kind,
+            &self.trigger_expression,
+            &self.timezone,
+            opt_ms(self.trigger_anchor),
+        );
         Ok(Workflow {
             id: self.id,
             owner: self.owner,

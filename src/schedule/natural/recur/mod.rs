@@ -149,22 +149,8 @@ fn every(tokens: &[Token], i: usize) -> Result<Option<(Found, usize)>, PhraseErr
     let mut step: i64 = 1;
     let w = word(tokens, j);
     // "every half hour", "every quarter of an hour"
-    if matches!(w, "half" | "quarter") {
-        let mut k = j + 1;
-        if matches!(word(tokens, k), "an" | "a" | "of") {
-            k += 1;
-        }
-        if matches!(word(tokens, k), "an" | "a") {
-            k += 1;
-        }
-        if word(tokens, k) == "hour" {
-            let amount = if w == "half" { 30 } else { 15 };
-            let recur = Recur::Every {
-                amount,
-                unit: Unit::Minute,
-            };
-            return Ok(Some(((recur, None), k + 1 - i)));
-        }
+    if let Some(found) = part_of_hour(tokens, i, j) {
+        return Ok(Some(found));
     }
     // "every quarter (on the 1st)"
     if w == "quarter" {
@@ -197,21 +183,7 @@ fn every(tokens: &[Token], i: usize) -> Result<Option<(Found, usize)>, PhraseErr
     // Ordinals: "every 1st of the month", "every first monday of the month" are
     // days of the month; "every 2nd tuesday", "every 3rd day" are steps.
     if ordinal(w).is_some() && w != "second" {
-        if let Some((recur, len)) = day_of_month(tokens, j, true)? {
-            return Ok(Some(((recur, None), j + len - i)));
-        }
-        let n = ordinal(w).unwrap_or(0);
-        let next = word(tokens, j + 1);
-        if n >= 2 && (unit(next).is_some() || weekday(next).is_some()) {
-            step = i64::from(n);
-            j += 1;
-            return stepped_unit(tokens, i, j, step);
-        }
-        return Err(PhraseError::new(format!(
-            "'every {} {}' of what? Try 'the first monday of every month' or 'every other tuesday'",
-            tokens[j].raw,
-            tokens.get(j + 1).map(|t| t.raw.as_str()).unwrap_or("")
-        )));
+        return every_ordinal(tokens, i, j);
     }
     let stepped =
         if w == "other" || (w == "second" && !matches!(word(tokens, j + 1), "" | "," | "and")) {
@@ -242,6 +214,53 @@ fn every(tokens: &[Token], i: usize) -> Result<Option<(Found, usize)>, PhraseErr
         ));
     }
     stepped_unit(tokens, i, j, step)
+}
+
+/// "every half hour", "every quarter of an hour" at `j` (after "every").
+fn part_of_hour(tokens: &[Token], i: usize, j: usize) -> Option<(Found, usize)> {
+    let w = word(tokens, j);
+    if !matches!(w, "half" | "quarter") {
+        return None;
+    }
+    let mut k = j + 1;
+    if matches!(word(tokens, k), "an" | "a" | "of") {
+        k += 1;
+    }
+    if matches!(word(tokens, k), "an" | "a") {
+        k += 1;
+    }
+    if word(tokens, k) == "hour" {
+        let amount = if w == "half" { 30 } else { 15 };
+        let recur = Recur::Every {
+            amount,
+            unit: Unit::Minute,
+        };
+        return Some(((recur, None), k + 1 - i));
+    }
+    None
+}
+
+/// "every 1st of the month", "every first monday of the month" (days of the
+/// month); "every 2nd tuesday", "every 3rd day" (steps).
+fn every_ordinal(
+    tokens: &[Token],
+    i: usize,
+    j: usize,
+) -> Result<Option<(Found, usize)>, PhraseError> {
+    let w = word(tokens, j);
+    if let Some((recur, len)) = day_of_month(tokens, j, true)? {
+        return Ok(Some(((recur, None), j + len - i)));
+    }
+    let n = ordinal(w).unwrap_or(0);
+    let next = word(tokens, j + 1);
+    if n >= 2 && (unit(next).is_some() || weekday(next).is_some()) {
+        return stepped_unit(tokens, i, j + 1, i64::from(n));
+    }
+    Err(PhraseError::new(format!(
+        "'every {} {}' of what? Try 'the first monday of every month' or 'every other tuesday'",
+        tokens[j].raw,
+        tokens.get(j + 1).map(|t| t.raw.as_str()).unwrap_or("")
+    )))
 }
 
 /// After "every [N]": the unit, part of the day or weekdays at `j`.

@@ -1,15 +1,16 @@
 //! The schedule the sorted clauses describe, in the calendar of the
 //! schedule's zone: recurrences (days, windows, exclusions) and one-shots.
 
+mod calendar_units;
 mod once;
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
 
 use super::build::Parts;
 use super::calendar::DaySpec;
-use super::emit::{clock_time, cron, cron_day, dom_field, dow_field, end_of_day, rrule, ALL_DAYS};
+use super::emit::{clock_time, cron, cron_day, dow_field, end_of_day, rrule, ALL_DAYS};
 use super::layout;
-use super::recur::{self, Recur};
+use super::recur::Recur;
 use super::words::{month_name, PartOfDay, Unit};
 use super::{Context, PhraseError};
 use crate::schedule::{Interval, Trigger, Zone};
@@ -48,7 +49,6 @@ impl When<'_> {
 
     pub fn recurring(&self, recur: &Recur, parts: &Parts) -> Result<Trigger, PhraseError> {
         let times = self.times(parts);
-        let today = self.now.date();
         let by_days = matches!(
             recur,
             Recur::Daily { .. } | Recur::Weekly { .. } | Recur::Every { .. } | Recur::TimesADay(_)
@@ -65,145 +65,17 @@ impl When<'_> {
         }
         match recur {
             Recur::Every { amount, unit } => self.every(*amount, *unit, parts),
-            Recur::TimesADay(count) => {
-                if parts.times.len() != *count as usize {
-                    let how_often = match count {
-                        2 => "twice".to_string(),
-                        n => format!("{n} times"),
-                    };
-                    return Err(PhraseError::new(format!(
-                        "{how_often} a day at which times? Name {count}. Try 'twice a day at 9 and 17'"
-                    )));
-                }
-                let days = self.days(parts, &parts.on_days, "every day")?;
-                cron(&times, "*", "*", &dow_field(days.as_deref()))
-            }
-            Recur::Daily { every } => {
-                let days = self.days(parts, &[], "every day")?;
-                if *every == 1 {
-                    return cron(&times, "*", "*", &dow_field(days.as_deref()));
-                }
-                let byday = days
-                    .map(|days| {
-                        let codes: Vec<&str> = days.iter().map(|d| &cron_day(*d)[..2]).collect();
-                        format!(";BYDAY={}", codes.join(","))
-                    })
-                    .unwrap_or_default();
-                let start = self.first_slot(&times, |_| true)?;
-                rrule(
-                    start,
-                    &format!("FREQ=DAILY;INTERVAL={every}{byday}"),
-                    &times,
-                )
-            }
-            Recur::Weekly { every, days } => {
-                let mut all = days.clone();
-                match &parts.day {
-                    Some(DaySpec::Weekdays {
-                        days: more,
-                        next: false,
-                    }) => all.extend(more),
-                    None => {}
-                    Some(_) => return Err(self.day_conflict("every week")),
-                }
-                if all.is_empty() {
-                    all.push(today.weekday());
-                }
-                let days = self
-                    .days(parts, &all, "every week")?
-                    .unwrap_or_else(|| ALL_DAYS.to_vec());
-                self.weekly(*every, &days, &times)
-            }
-            Recur::Monthly { every, days } => {
-                let mut days = days.clone();
-                match &parts.day {
-                    Some(DaySpec::DaysOfMonth(more)) => days.extend(more),
-                    None => {}
-                    Some(_) => return Err(self.day_conflict("every month")),
-                }
-                if days.is_empty() {
-                    days.push(today.day() as i32);
-                }
-                days.sort_unstable();
-                days.dedup();
-                if *every == 1 {
-                    cron(&times, &dom_field(&days), "*", "*")
-                } else {
-                    let start = self.first_slot(&times, |_| true)?;
-                    let dom: Vec<String> = days.iter().map(|d| d.to_string()).collect();
-                    rrule(
-                        start,
-                        &format!("FREQ=MONTHLY;INTERVAL={every};BYMONTHDAY={}", dom.join(",")),
-                        &times,
-                    )
-                }
-            }
-            Recur::Quarterly { days } => {
-                let mut days = days.clone();
-                match &parts.day {
-                    Some(DaySpec::DaysOfMonth(more)) => days.extend(more),
-                    None => {}
-                    Some(_) => return Err(self.day_conflict("every quarter")),
-                }
-                if days.is_empty() {
-                    days.push(1);
-                }
-                days.sort_unstable();
-                days.dedup();
-                let months = recur::quarter_months(&days);
-                let months: Vec<String> = months.iter().map(u32::to_string).collect();
-                cron(&times, &dom_field(&days), &months.join(","), "*")
-            }
+            Recur::TimesADay(count) => self.times_a_day(parts, &times, count),
+            Recur::Daily { every } => self.daily(parts, &times, every),
+            Recur::Weekly { every, days } => self.weekly_on(parts, &times, every, days),
+            Recur::Monthly { every, days } => self.monthly(parts, &times, every, days),
+            Recur::Quarterly { days } => self.quarterly(parts, &times, days),
             Recur::NthWeekday {
                 nths,
                 weekday,
                 months,
-            } => {
-                self.no_day(parts, "that day of the month")?;
-                let dow: Vec<String> = nths
-                    .iter()
-                    .map(|nth| {
-                        let nth = if *nth == -1 {
-                            "L".to_string()
-                        } else {
-                            nth.to_string()
-                        };
-                        format!("{}#{nth}", cron_day(*weekday))
-                    })
-                    .collect();
-                let month = if months.is_empty() {
-                    "*".to_string()
-                } else {
-                    months
-                        .iter()
-                        .map(u32::to_string)
-                        .collect::<Vec<_>>()
-                        .join(",")
-                };
-                cron(&times, "*", &month, &dow.join(","))
-            }
-            Recur::Yearly { every } => {
-                let (month, day) = match &parts.day {
-                    Some(DaySpec::MonthDay {
-                        month,
-                        day,
-                        year: None,
-                    }) => (*month, *day),
-                    None => (today.month(), today.day()),
-                    Some(_) => return Err(self.day_conflict("every year")),
-                };
-                if *every == 1 {
-                    cron(&times, &day.to_string(), &month.to_string(), "*")
-                } else {
-                    let start =
-                        self.first_slot(&times, |d| d.month() == month && d.day() == day)?;
-                    rrule(
-                        start,
-                        &format!("FREQ=YEARLY;INTERVAL={every};BYMONTH={month};BYMONTHDAY={day}"),
-                        &times,
-                    )
-                }
-            }
+            } => self.nth_weekday(parts, &times, nths, weekday, months),
+            Recur::Yearly { every } => self.yearly(parts, &times, every),
         }
     }
 

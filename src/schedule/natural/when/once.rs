@@ -39,21 +39,7 @@ impl When<'_> {
             }
             Some(DaySpec::Tomorrow) => today + Duration::days(1),
             Some(DaySpec::InDays(n)) => today + Duration::days(*n as i64),
-            Some(DaySpec::Weekdays { days, next }) => {
-                let [day] = days.as_slice() else {
-                    return Err(PhraseError::new(
-                        "a one-time schedule takes one day: to repeat, say 'every monday and friday at 9'",
-                    ));
-                };
-                let ahead = (day.num_days_from_monday() as i64
-                    - today.weekday().num_days_from_monday() as i64)
-                    .rem_euclid(7);
-                let mut date = today + Duration::days(ahead);
-                if (*next && ahead == 0) || at(date) <= self.now {
-                    date += Duration::days(7);
-                }
-                date
-            }
+            Some(DaySpec::Weekdays { days, next }) => self.next_weekday(days, *next, time)?,
             Some(DaySpec::MonthDay {
                 month,
                 day,
@@ -78,31 +64,61 @@ impl When<'_> {
                 .filter_map(|y| NaiveDate::from_ymd_opt(y, *month, *day))
                 .find(|d| at(*d) > self.now)
                 .ok_or_else(out_of_range)?,
-            Some(DaySpec::DaysOfMonth(days)) => {
-                let [day] = days.as_slice() else {
-                    return Err(PhraseError::new(
-                        "a one-time schedule takes one day: to repeat, say 'on the 1st and 15th of every month'",
-                    ));
-                };
-                if *day < 1 {
-                    return Err(PhraseError::new(
-                        "for the last day of the month say 'on the last day of every month'",
-                    ));
-                }
-                let mut found = None;
-                let (mut y, mut m) = (today.year(), today.month());
-                for _ in 0..13 {
-                    if let Some(d) = NaiveDate::from_ymd_opt(y, m, *day as u32) {
-                        if at(d) > self.now {
-                            found = Some(d);
-                            break;
-                        }
-                    }
-                    (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
-                }
-                found.ok_or_else(out_of_range)?
-            }
+            Some(DaySpec::DaysOfMonth(days)) => self.next_day_of_month(days, time)?,
         };
         Ok(Trigger::Once(self.zone.resolve(at(date))))
+    }
+
+    /// The one day named ("friday", "next monday"): this week's unless it
+    /// passed (or "next" was said on that very day), else next week's.
+    fn next_weekday(
+        &self,
+        days: &[Weekday],
+        next: bool,
+        time: NaiveTime,
+    ) -> Result<NaiveDate, PhraseError> {
+        let today = self.now.date();
+        let at = |date: NaiveDate| date.and_time(time);
+        let [day] = days else {
+            return Err(PhraseError::new(
+                "a one-time schedule takes one day: to repeat, say 'every monday and friday at 9'",
+            ));
+        };
+        let ahead = (day.num_days_from_monday() as i64
+            - today.weekday().num_days_from_monday() as i64)
+            .rem_euclid(7);
+        let mut date = today + Duration::days(ahead);
+        if (next && ahead == 0) || at(date) <= self.now {
+            date += Duration::days(7);
+        }
+        Ok(date)
+    }
+
+    /// "on the 15th": the next month that has that day still ahead.
+    fn next_day_of_month(&self, days: &[i32], time: NaiveTime) -> Result<NaiveDate, PhraseError> {
+        let today = self.now.date();
+        let at = |date: NaiveDate| date.and_time(time);
+        let [day] = days else {
+            return Err(PhraseError::new(
+                "a one-time schedule takes one day: to repeat, say 'on the 1st and 15th of every month'",
+            ));
+        };
+        if *day < 1 {
+            return Err(PhraseError::new(
+                "for the last day of the month say 'on the last day of every month'",
+            ));
+        }
+        let mut found = None;
+        let (mut y, mut m) = (today.year(), today.month());
+        for _ in 0..13 {
+            if let Some(d) = NaiveDate::from_ymd_opt(y, m, *day as u32) {
+                if at(d) > self.now {
+                    found = Some(d);
+                    break;
+                }
+            }
+            (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+        }
+        found.ok_or_else(out_of_range)
     }
 }

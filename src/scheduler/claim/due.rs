@@ -1,97 +1,47 @@
-//! The claim: one write transaction (`BEGIN IMMEDIATE`) that turns due slots,
-//! retries, queued runs, answered approvals and expired leases into run rows,
-//! so every slot runs once or is recorded as not run (DESIGN §4).
+//! Due workflows in a claim: each slot the plan decides on becomes a run row
+//! (running, queued, skipped or missed), written with the other workflows'
+//! rows; a snoozed occurrence is written at once.
 
 use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::Value;
 
-use super::{slots, Claimed, Scheduler};
+use super::super::{slots, Claimed, Scheduler};
+use super::{audience, Batch, ClaimResult};
 use crate::store::runs::{self, NewRun};
 use crate::store::workflows::{self, SlotState};
-use crate::store::{approvals, audit, StoreError};
-use crate::workflow::notify::{Audience, Notice};
+use crate::store::StoreError;
+use crate::workflow::notify::Notice;
 use crate::workflow::{Overlap, Run, RunStatus, RunTrigger, Workflow, WorkflowStatus};
 
-/// Run rows and workflow updates of one claim, written together at its end.
-#[derive(Default)]
-struct Batch {
-    rows: Vec<runs::RunRow>,
-    states: Vec<(i64, SlotState)>,
-    /// Workflows with a run to start, by id.
-    starting: std::collections::HashMap<i64, Workflow>,
-}
-
-/// What a claim produced: runs to execute now and notices to send after commit.
-#[derive(Default)]
-pub struct ClaimResult {
-    pub runs: Vec<Claimed>,
-    /// Written to the outbox with the claim.
-    pub notices: Vec<super::Outgoing>,
-    /// Gathered during the claim, kept at its commit.
-    said: Vec<Notice>,
-    /// More due workflows than one batch took.
-    pub more: bool,
-}
-
 impl Scheduler {
-    /// Claims everything due at `now` in one write transaction.
-    pub async fn claim(&self, now: DateTime<Utc>) -> Result<ClaimResult, StoreError> {
-        let mut tx = self.store.begin_write().await?;
-        let mut result = ClaimResult::default();
-        let lease_until = now + self.lease();
-
-        // Runs whose process died: interrupted, then retried or counted.
-        // This process's own runs keep their leases even if the heartbeat was
-        // held up (a long write by another process).
-        let held = self.held_ids();
-        runs::renew_leases(&mut tx, &self.config.node, &held, lease_until).await?;
-        for run in runs::expire_leases(&mut tx, now).await? {
-            result
-                .said
-                .extend(self.handle_interrupted(&mut tx, &run, now).await?);
-        }
-
-        // Pauses that end now ("pause it for a week"): active again from the
-        // first slot after now, the paused period not replayed.
-        for workflow in workflows::resumes_due(&mut tx, now).await? {
-            let next = workflow
-                .schedule
-                .as_ref()
-                .ok()
-                .and_then(|schedule| schedule.next_after(now));
-            if workflows::resume(&mut tx, workflow.id, next, now).await? {
-                audit::record(
-                    &mut tx,
-                    "steward",
-                    Some(workflow.id),
-                    "resume",
-                    Some("the pause ended"),
-                    now,
-                )
-                .await?;
-            }
-        }
-
-        // Due workflows.
-        let due = workflows::due(&mut tx, now, self.config.claim_batch).await?;
+    /// Due workflows: their slots become run rows (written together) and
+    /// their slot states move on.
+    pub(super) async fn claim_due(
+        &self,
+        tx: &mut crate::store::SqliteConnection,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        result: &mut ClaimResult,
+    ) -> Result<(), StoreError> {
+        let due = workflows::due(&mut *tx, now, self.config.claim_batch).await?;
         result.more = due.len() as i64 >= self.config.claim_batch;
         if !due.is_empty() {
-            let mut live = runs::live_counts_all(&mut tx).await?;
+            let mut live = runs::live_counts_all(&mut *tx).await?;
             let mut batch = Batch::default();
             for workflow in due {
                 let counts = live.remove(&workflow.id).unwrap_or((0, 0));
                 self.claim_workflow(
-                    &mut tx,
+                    &mut *tx,
                     workflow,
                     counts,
                     (now, lease_until),
                     &mut batch,
-                    &mut result,
+                    result,
                 )
                 .await?;
             }
             let inserted =
-                runs::insert_many(&mut tx, &batch.rows, &self.config.node, lease_until, now)
+                runs::insert_many(&mut *tx, &batch.rows, &self.config.node, lease_until, now)
                     .await?;
             let rows: std::collections::HashMap<(i64, DateTime<Utc>), &runs::RunRow> = batch
                 .rows
@@ -114,48 +64,10 @@ impl Scheduler {
                     resumed: false,
                 });
             }
-            workflows::set_slot_states(&mut tx, &batch.states, now).await?;
+            workflows::set_slot_states(&mut *tx, &batch.states, now).await?;
         }
 
-        // Retries whose time has come, queued runs whose turn it is, and runs
-        // whose approval was answered or expired.
-        let mut restart = Vec::new();
-        restart.extend(
-            runs::due_retries(&mut tx, now)
-                .await?
-                .into_iter()
-                .map(|r| r.id),
-        );
-        restart.extend(
-            runs::startable_queued(&mut tx)
-                .await?
-                .into_iter()
-                .map(|r| r.id),
-        );
-        restart.extend(approvals::settled_waiting_runs(&mut tx, now).await?);
-        for run_id in restart {
-            if !runs::start(&mut tx, run_id, &self.config.node, lease_until, now).await? {
-                continue;
-            }
-            let Some(run) = runs::get(&mut tx, run_id).await? else {
-                continue;
-            };
-            let Some(workflow) = workflows::get(&mut tx, run.workflow_id).await? else {
-                continue;
-            };
-            result.runs.push(Claimed {
-                run,
-                workflow,
-                resumed: true,
-            });
-        }
-        let said = std::mem::take(&mut result.said);
-        result.notices = super::outgoing::keep(&mut tx, &*self.notifier, said, now).await?;
-        tx.commit().await.map_err(|source| StoreError::Sql {
-            context: "committing a claim",
-            source,
-        })?;
-        Ok(result)
+        Ok(())
     }
 
     async fn claim_workflow(
@@ -242,33 +154,29 @@ impl Scheduler {
                 _ => {}
             }
         }
-        let status = if plan.completed {
-            WorkflowStatus::Completed
-        } else {
-            workflow.status
-        };
-        let state = SlotState {
-            next_run: plan.next_run,
-            skip_slot: plan.skip_slot,
-            snooze_slot: plan.snooze_slot,
-            snooze_until: plan.snooze_until,
-            status,
-        };
-        batch.states.push((workflow.id, state));
+        batch
+            .states
+            .push((workflow.id, slot_state(&plan, workflow.status)));
         Ok(())
     }
 }
 
-pub(crate) fn audience(workflow: &Workflow) -> Audience {
-    Audience {
-        workflow_id: workflow.id,
-        workflow_name: workflow.name.clone(),
-        owner: workflow.owner.clone(),
-        to: workflow.home_chat.clone(),
+/// A run just claimed, as the engine sees it.
+/// Where the workflow's slots stand after the plan.
+fn slot_state(plan: &slots::SlotPlan, status: WorkflowStatus) -> SlotState {
+    SlotState {
+        next_run: plan.next_run,
+        skip_slot: plan.skip_slot,
+        snooze_slot: plan.snooze_slot,
+        snooze_until: plan.snooze_until,
+        status: if plan.completed {
+            WorkflowStatus::Completed
+        } else {
+            status
+        },
     }
 }
 
-/// A run just claimed, as the engine sees it.
 fn fresh_run(id: i64, workflow: &Workflow, trigger: &str, slot: DateTime<Utc>) -> Run {
     Run {
         id,

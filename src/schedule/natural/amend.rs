@@ -1,0 +1,156 @@
+//! Changing a schedule already read: "at 9", "only on weekdays", "Tokyo
+//! time" replace the parts they name and keep the rest.
+
+use std::borrow::Cow;
+
+use super::build::{self, Clause, Clauses};
+use super::recur::Recur;
+use super::MAX_PHRASE_CHARS;
+use super::{guard, parse_phrase, read, task, unplaced_question, Context, PhraseError};
+use crate::schedule::Schedule;
+
+/// Changes a schedule read from `original` by `amendment` ("at 9", "only on
+/// weekdays", "Tokyo time"): the parts the amendment names (time of day, days
+/// or repeat, zone) replace the original's, the rest stays. The original's task
+/// words are dropped. Returns the schedule and the phrase it was read from
+/// (to amend again later). An amendment with words of its own beyond the
+/// schedule ("every day at 5 remind me to go home") is a new request, not a
+/// change, and is refused.
+pub fn amend_phrase(
+    original: &str,
+    amendment: &str,
+    context: &Context,
+) -> Result<(Schedule, String), PhraseError> {
+    let amendment = bare_hour(amendment.trim());
+    let amendment = amendment.as_ref();
+    let changes = read_change(amendment)?;
+    let names = Names::of(&changes.found);
+    let (original_tokens, _, _) = read(original)?;
+    let spans = build::recognize_spans(&original_tokens)?;
+    if spans.is_empty() && !(names.days || names.repeat) {
+        return Err(PhraseError::new(
+            "I can't change just part of that schedule: give the whole of it, e.g. 'every weekday at 9'.",
+        ));
+    }
+    let mut kept: Vec<String> = Vec::new();
+    for (start, len, clauses) in spans {
+        if !names.replace(&clauses) {
+            let first = &original_tokens[start];
+            let last = &original_tokens[start + len - 1];
+            kept.push(original[first.start..last.end].to_string());
+        }
+    }
+    kept.push(amendment.trim().to_string());
+    let combined = kept.join(" ");
+    let parsed = parse_phrase(&combined, context)?;
+    Ok((parsed.schedule, combined))
+}
+
+/// "make it 9": a bare hour as a change is a time of day.
+fn bare_hour(amendment: &str) -> Cow<'_, str> {
+    let bare = !amendment.is_empty()
+        && amendment
+            .trim_end_matches(['.', '!'])
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == ':');
+    if bare {
+        Cow::Owned(format!("at {amendment}"))
+    } else {
+        Cow::Borrowed(amendment)
+    }
+}
+
+/// The clauses of a change, refused when it has none, has words that are
+/// not a schedule, or is a request of its own.
+fn read_change(amendment: &str) -> Result<Clauses, PhraseError> {
+    if amendment.chars().count() > MAX_PHRASE_CHARS {
+        return Err(PhraseError::new(format!(
+            "that change is too long to read (the limit is {MAX_PHRASE_CHARS} characters)"
+        )));
+    }
+    let (amendment_tokens, changes, _) = read(amendment)?;
+    if changes.found.is_empty() {
+        return Err(PhraseError::new(
+            "I couldn't find a schedule change in that. Try 'at 9', 'only on weekdays' or 'every monday at 8:30'.",
+        ));
+    }
+    if let Some((start, len)) = guard::unplaced(&amendment_tokens, &changes.used) {
+        return Err(unplaced_question(
+            amendment,
+            &amendment_tokens,
+            &changes.used,
+            start,
+            len,
+        ));
+    }
+    if task::task(amendment, &amendment_tokens, &changes.used).is_some() {
+        return Err(PhraseError::new(
+            "that has more in it than a schedule change; say the change alone, e.g. 'at 9' or 'only on weekdays'.",
+        ));
+    }
+    Ok(changes)
+}
+
+/// Which parts of a schedule a change names.
+struct Names {
+    time: bool,
+    repeat: bool,
+    within_day: bool,
+    days: bool,
+    window: bool,
+    zone: bool,
+}
+
+impl Names {
+    fn of(found: &[Clause]) -> Names {
+        let has = |test: fn(&Clause) -> bool| found.iter().any(test);
+        let names_time = has(|c| matches!(c, Clause::Times(_) | Clause::Part(_)));
+        let names_repeat = has(|c| match c {
+            Clause::Recur(Recur::Weekly { every: 1, days }) => days.is_empty(),
+            Clause::Recur(_) | Clause::After(_) => true,
+            _ => false,
+        });
+        let names_within_day = has(|c| {
+            matches!(
+                c,
+                Clause::Recur(Recur::Every { .. } | Recur::TimesADay(_)) | Clause::Window(_)
+            )
+        });
+        let names_days = has(|c| {
+            matches!(
+                c,
+                Clause::Recur(Recur::Weekly { every: 1, .. }) | Clause::Day(_) | Clause::Except(_)
+            )
+        });
+        let names_window = has(|c| matches!(c, Clause::Window(_)));
+        let names_zone = has(|c| matches!(c, Clause::Zone(_)));
+        Names {
+            time: names_time,
+            repeat: names_repeat,
+            within_day: names_within_day,
+            days: names_days,
+            window: names_window,
+            zone: names_zone,
+        }
+    }
+
+    /// Whether the change replaces a span of the original made of `clauses`.
+    fn replace(&self, clauses: &[Clause]) -> bool {
+        clauses.iter().any(|c| match c {
+            Clause::Times(_) => self.time || self.within_day,
+            // "every morning" is a repeat and a part of the day: a new time
+            // keeps the repeat, new days replace it.
+            Clause::Part(_) => {
+                (self.time || self.within_day) && !matches!(clauses[0], Clause::Recur(_))
+            }
+            // A repeat within the day ("every 15 minutes") keeps going on
+            // the days named ("only on weekdays").
+            Clause::Recur(Recur::Every { .. } | Recur::TimesADay(_)) => self.repeat,
+            Clause::Recur(_) | Clause::Day(_) | Clause::After(_) | Clause::Except(_) => {
+                self.repeat || self.days
+            }
+            Clause::Window(_) => self.window || (self.repeat && !self.within_day),
+            Clause::Zone(_) => self.zone,
+        })
+    }
+}

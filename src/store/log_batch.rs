@@ -1,0 +1,172 @@
+//! One batch of the run log written in one transaction: run starts, step
+//! results, successes (with the failure streak reset and the resume state
+//! erased), their notices and conversations.
+
+use sqlx::{Sqlite, SqlitePool, Transaction};
+use std::collections::HashMap;
+
+use super::conversations;
+use super::log_writer::{Op, StepRow, Success};
+use super::outbox;
+use super::{Context, StoreError};
+
+/// Writes one batch in one transaction; returns the runs whose success was
+/// recorded, with their notices' outbox rows.
+pub(super) async fn write(
+    pool: &SqlitePool,
+    ops: &[Op],
+) -> Result<HashMap<i64, Option<i64>>, StoreError> {
+    let mut tx = pool
+        .begin_with("BEGIN IMMEDIATE")
+        .await
+        .ctx("starting a run-log batch")?;
+    write_starts(&mut tx, ops).await?;
+    write_steps(&mut tx, ops).await?;
+    let successes: Vec<&Success> = ops
+        .iter()
+        .filter_map(|op| match op {
+            Op::Succeeded(success, _) => Some(success),
+            _ => None,
+        })
+        .collect();
+    let mut recorded = write_successes(&mut tx, &successes).await?;
+    // The notices of the successes recorded, in the order they came.
+    for success in successes {
+        if let (Some(notice), Some(row)) = (&success.notice, recorded.get_mut(&success.run_id)) {
+            let now = super::from_ms(success.ended_at);
+            *row = Some(outbox::insert(&mut *tx, notice, now).await?);
+        }
+    }
+    for op in ops {
+        if let Op::Conversation(conversation, now, _) = op {
+            conversations::save(&mut *tx, conversation, *now).await?;
+        }
+    }
+    tx.commit().await.ctx("committing a run-log batch")?;
+    Ok(recorded)
+}
+
+/// Run starts, 200 to a statement.
+async fn write_starts(tx: &mut Transaction<'_, Sqlite>, ops: &[Op]) -> Result<(), StoreError> {
+    let started: Vec<(i64, i64)> = ops
+        .iter()
+        .filter_map(|op| match op {
+            Op::Started(id, at) => Some((*id, *at)),
+            _ => None,
+        })
+        .collect();
+    for chunk in started.chunks(200) {
+        let values = vec!["(?, ?)"; chunk.len()].join(", ");
+        let sql = format!(
+            "UPDATE runs SET started_at = v.column2 FROM (VALUES {values}) AS v WHERE runs.id = v.column1"
+        );
+        let mut query = sqlx::query(&sql);
+        for (id, at) in chunk {
+            query = query.bind(id).bind(at);
+        }
+        query.execute(&mut **tx).await.ctx("writing run starts")?;
+    }
+    Ok(())
+}
+
+/// Step results, 100 to a statement; a step written again (it waited, then
+/// went on) is updated.
+async fn write_steps(tx: &mut Transaction<'_, Sqlite>, ops: &[Op]) -> Result<(), StoreError> {
+    let steps: Vec<&StepRow> = ops
+        .iter()
+        .filter_map(|op| match op {
+            Op::Step(row) => Some(row),
+            _ => None,
+        })
+        .collect();
+    for chunk in steps.chunks(100) {
+        let values = vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");
+        let sql = format!(
+            "INSERT INTO run_steps (run_id, step_key, kind, status, output, resume, error, usage, started_at, ended_at) \
+             VALUES {values} ON CONFLICT (run_id, step_key) DO UPDATE SET status = excluded.status, \
+             output = excluded.output, resume = excluded.resume, error = excluded.error, usage = excluded.usage, \
+             ended_at = excluded.ended_at"
+        );
+        let mut query = sqlx::query(&sql);
+        for row in chunk {
+            query = query
+                .bind(row.run_id)
+                .bind(&row.key)
+                .bind(&row.kind)
+                .bind(&row.status)
+                .bind(&row.output)
+                .bind(&row.resume)
+                .bind(&row.error)
+                .bind(&row.usage)
+                .bind(row.started_at)
+                .bind(row.ended_at);
+        }
+        query.execute(&mut **tx).await.ctx("writing step results")?;
+    }
+    Ok(())
+}
+
+/// Successes of runs still this owner's, 100 to a statement: their resume
+/// state goes and their workflows' failure streaks reset. Returns the runs
+/// recorded.
+async fn write_successes(
+    tx: &mut Transaction<'_, Sqlite>,
+    successes: &[&Success],
+) -> Result<HashMap<i64, Option<i64>>, StoreError> {
+    let mut recorded = HashMap::with_capacity(successes.len());
+    for chunk in successes.chunks(100) {
+        let values = vec!["(?, ?, ?, ?, ?)"; chunk.len()].join(", ");
+        let sql = format!(
+            "UPDATE runs SET status = 'succeeded', ended_at = v.column2, output = v.column3, usage = v.column4, \
+             lease_owner = NULL, lease_until = NULL \
+             FROM (VALUES {values}) AS v \
+             WHERE runs.id = v.column1 AND runs.status = 'running' AND runs.lease_owner = v.column5 \
+             RETURNING runs.id, runs.workflow_id"
+        );
+        let mut query = sqlx::query_as::<_, (i64, i64)>(&sql);
+        for s in chunk {
+            query = query
+                .bind(s.run_id)
+                .bind(s.ended_at)
+                .bind(&s.output)
+                .bind(&s.usage)
+                .bind(&s.owner);
+        }
+        let done = query
+            .fetch_all(&mut **tx)
+            .await
+            .ctx("writing run results")?;
+        let workflows: Vec<i64> = done.iter().map(|(_, w)| *w).collect();
+        let ended: Vec<i64> = done.iter().map(|(id, _)| *id).collect();
+        for (id, _) in done {
+            recorded.insert(id, None);
+        }
+        if !ended.is_empty() {
+            // A finished run resumes no more: its unmasked state goes.
+            let marks = vec!["?"; ended.len()].join(", ");
+            let sql = format!(
+                "UPDATE run_steps SET resume = NULL WHERE resume IS NOT NULL AND run_id IN ({marks})"
+            );
+            let mut query = sqlx::query(&sql);
+            for id in &ended {
+                query = query.bind(id);
+            }
+            query.execute(&mut **tx).await.ctx("erasing resume state")?;
+        }
+        if !workflows.is_empty() {
+            let marks = vec!["?"; workflows.len()].join(", ");
+            let sql = format!(
+                "UPDATE workflows SET consecutive_failures = 0 WHERE consecutive_failures != 0 AND id IN ({marks})"
+            );
+            let mut query = sqlx::query(&sql);
+            for id in &workflows {
+                query = query.bind(id);
+            }
+            query
+                .execute(&mut **tx)
+                .await
+                .ctx("resetting failure streaks")?;
+        }
+    }
+    Ok(recorded)
+}

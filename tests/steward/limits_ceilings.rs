@@ -1,0 +1,114 @@
+//! The operator's hard ceilings on run guardrails (`STEWARD_MAX_TOOL_CALLS`,
+//! `STEWARD_MAX_RUN_SECONDS`, `STEWARD_MAX_TOKENS`, `STEWARD_MAX_COST_USD`):
+//! a workflow may ask for less, never more, on every surface.
+
+use serde_json::{json, Value};
+
+use crate::api_client::{definition, served, Api};
+use crate::helpers::{output_of, steward_command};
+
+fn with_guardrails(guardrails: Value) -> Value {
+    let mut definition = definition("Busy agent");
+    definition["guardrails"] = guardrails;
+    definition
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_api_refuses_guardrails_over_the_ceilings_naming_them() {
+    let served = served().await;
+    let alice = Api::of(&served, "alice").await;
+    for (guardrails, field, ceiling) in [
+        (
+            json!({"timeout_seconds": 999_999}),
+            "guardrails.timeout_seconds",
+            "ceiling of 300 s",
+        ),
+        (
+            json!({"max_tool_calls": 1_000_000}),
+            "guardrails.max_tool_calls",
+            "ceiling of 100 tool calls",
+        ),
+        (
+            json!({"max_cost_usd": 500.0}),
+            "guardrails.max_cost_usd",
+            "ceiling of $10.00",
+        ),
+    ] {
+        for path in ["/api/v1/workflows", "/api/v1/workflows?dry_run=true"] {
+            let answer = alice.post(path, &with_guardrails(guardrails.clone())).await;
+            assert_eq!(answer.status, 422, "{path}: {}", answer.body);
+            assert_eq!(answer.body["field"], field, "{}", answer.body);
+            let error = answer.body["error"].as_str().unwrap();
+            assert!(error.contains(ceiling), "{error}");
+            assert!(
+                !error.contains("guardrails.") || error.starts_with(field),
+                "{error}"
+            );
+        }
+    }
+    let list = alice.get("/api/v1/workflows").await;
+    assert_eq!(list.body["items"], json!([]), "nothing was stored");
+
+    let within = alice
+        .post(
+            "/api/v1/workflows",
+            &with_guardrails(json!({"timeout_seconds": 60, "max_tool_calls": 10})),
+        )
+        .await;
+    assert_eq!(within.status, 201, "{}", within.body);
+    served.stop().await;
+}
+
+#[test]
+fn an_import_over_a_ceiling_is_refused_whole_and_the_operator_can_raise_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("steward.db");
+    let definitions = json!([{
+        "name": "Deep research", "owner": "alice",
+        "trigger": {"schedule": "every day at 9"},
+        "steps": [{"type": "message", "text": "hi"}],
+        "guardrails": {"timeout_seconds": 999_999, "max_tool_calls": 1_000_000}
+    }])
+    .to_string();
+    let import = |env: &[(&str, &str)]| {
+        let mut command = steward_command();
+        command
+            .arg("--db")
+            .arg(&db)
+            .args(["workflows", "import", "-"]);
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        output_of(&mut command, Some(&definitions))
+    };
+    let (code, stdout, _) = import(&[]);
+    assert_eq!(code, 2, "{stdout}");
+    assert!(
+        stdout.contains("1000000 tool calls is over this steward's ceiling of 100 tool calls"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("STEWARD_MAX_TOOL_CALLS"), "{stdout}");
+    let (code, stdout, _) = import(&[
+        ("STEWARD_MAX_TOOL_CALLS", "1000000"),
+        ("STEWARD_MAX_RUN_SECONDS", "1000000"),
+    ]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stdout.contains("\"imported\""), "{stdout}");
+}
+
+#[test]
+fn a_ceiling_that_is_not_a_positive_number_stops_steward_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut command = steward_command();
+    command
+        .arg("--db")
+        .arg(dir.path().join("steward.db"))
+        .args(["workflows", "list"])
+        .env("STEWARD_MAX_COST_USD", "lots");
+    let (code, stdout, stderr) = output_of(&mut command, None);
+    assert_ne!(code, 0);
+    assert!(
+        format!("{stdout}{stderr}").contains("STEWARD_MAX_COST_USD must be a number above 0"),
+        "{stdout}{stderr}"
+    );
+}
