@@ -69,8 +69,18 @@ fn agent(id: &str, instruction: &str) -> Value {
 
 /// Every built-in template, in the order they are listed.
 pub(super) fn all() -> Vec<Template> {
+    [first_four(), watches(), routines()]
+        .into_iter()
+        .flatten()
+        .map(Template::from)
+        .collect()
+}
+
+/// The first four: website monitor, API health check, stand-up reminder,
+/// weekly summary.
+fn first_four() -> Vec<Entry> {
     let url = |what: &str| slot("URL", what, "https://example.com", true, false);
-    let entries = vec![
+    vec![
         Entry {
             id: "website-monitor",
             name: "Website monitor",
@@ -132,6 +142,12 @@ pub(super) fn all() -> Vec<Template> {
                 "Write a short weekly summary about {{KEY:TOPIC}}: use workflow_runs to see what my workflows did this week (successes, failures, anything they reported), then send it to me in at most 10 bullet points.")]),
             placeholders: vec![optional("TOPIC", "What the summary is about", "the website and the backups", "my workflows")],
         },
+    ]
+}
+
+/// Feeds, certificates, releases and pages that change.
+fn watches() -> Vec<Entry> {
+    vec![
         Entry {
             id: "rss-digest",
             name: "RSS digest",
@@ -202,6 +218,12 @@ pub(super) fn all() -> Vec<Template> {
                 optional("WHAT", "What to compare on the page", "the price", "the main content"),
             ],
         },
+    ]
+}
+
+/// Backups, dates, hand-offs and check-ins.
+fn routines() -> Vec<Entry> {
+    vec![
         Entry {
             id: "backup-freshness",
             name: "Backup freshness check",
@@ -260,6 +282,5 @@ pub(super) fn all() -> Vec<Template> {
             steps: json!([{ "id": "ask", "type": "message", "text": "{{KEY:QUESTION}}" }]),
             placeholders: vec![optional("QUESTION", "What to ask", "Did you log your hours?", "What did you get done today?")],
         },
-    ];
-    entries.into_iter().map(Template::from).collect()
+    ]
 }
