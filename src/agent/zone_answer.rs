@@ -159,7 +159,8 @@ async fn carry_on(turn: &mut Turn, agent: &Agent, intro: String) -> Reply {
     let Some(Some(request)) = take_request(turn) else {
         return Reply::text(format!("{intro} {}", render::EXAMPLES_SHORT));
     };
-    let outcome = tools::call(turn, agent, "create_workflow", request).await;
+    let (tool, request) = super::zone_question::held_call(request);
+    let outcome = tools::call(turn, agent, tool, request).await;
     let text = if outcome.ok {
         outcome.text
     } else {

@@ -25,18 +25,48 @@ fn held_text(agent: &Agent) -> String {
 /// while the person's zone is unknown; `None` lets it through (zone known or
 /// given, a relative time, words the draft will question anyway).
 pub fn hold(turn: &mut Turn, agent: &Agent, args: &Value) -> Option<Outcome> {
-    if turn.zone_known {
-        return None;
-    }
     let given = args["timezone"]
         .as_str()
         .is_some_and(|z| !z.trim().is_empty());
     let schedule = args["schedule"].as_str()?;
-    if given || !timed::needs_zone(schedule, turn.now, agent.settings.min_interval_seconds) {
+    if given {
+        return None;
+    }
+    hold_request(turn, agent, schedule, args.clone())
+}
+
+/// Holds a `use_template` request the same way: its schedule (asked for,
+/// or the template's own) names a time of day and the zone is unknown.
+pub fn hold_template(
+    turn: &mut Turn,
+    agent: &Agent,
+    schedule: &str,
+    args: &Value,
+) -> Option<Outcome> {
+    let request = json!({ "tool": "use_template", "args": args });
+    hold_request(turn, agent, schedule, request)
+}
+
+/// The tool and arguments of a held request: `create_workflow` with its
+/// arguments, or another tool as `{"tool", "args"}`.
+pub fn held_call(request: Value) -> (&'static str, Value) {
+    match (
+        request.get("tool").and_then(Value::as_str),
+        request.get("args"),
+    ) {
+        (Some("use_template"), Some(args)) => ("use_template", args.clone()),
+        _ => ("create_workflow", request),
+    }
+}
+
+fn hold_request(turn: &mut Turn, agent: &Agent, schedule: &str, request: Value) -> Option<Outcome> {
+    if turn.zone_known
+        || !timed::needs_zone(schedule, turn.now, agent.settings.min_interval_seconds)
+    {
         return None;
     }
     turn.draft = Some(Draft::Zone {
-        request: Some(args.clone()),
+        request: Some(request),
     });
     turn.draft_shown = true;
     Some(Outcome {

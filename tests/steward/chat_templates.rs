@@ -270,3 +270,36 @@ async fn with_a_model_the_template_tools_draft_ask_and_confirm_the_same_way() {
         created.text
     );
 }
+
+#[tokio::test]
+async fn a_template_with_a_time_of_day_waits_for_a_new_persons_zone_first() {
+    let chat = Chat::start(NOW).await;
+    let asked = chat
+        .newcomer_says(
+            "dana",
+            "use the stand-up reminder with https://meet.example.com/standup",
+        )
+        .await;
+    assert!(
+        asked.text.contains("What's your time zone?"),
+        "a new person's template draft is not made in the server's zone: {}",
+        asked.text
+    );
+    assert!(!asked.text.contains("(draft)"), "{}", asked.text);
+    let after = chat.newcomer_says("dana", "Madrid").await;
+    assert!(
+        after.text.contains("your time zone is Europe/Madrid"),
+        "{}",
+        after.text
+    );
+    let drafted = if after.text.contains("(draft)") {
+        after.text
+    } else {
+        // The template still asks for a value, then drafts in Madrid time.
+        chat.newcomer_says("dana", "sprint goals").await.text
+    };
+    assert!(
+        drafted.contains("At 09:25 on weekdays (Europe/Madrid)"),
+        "{drafted}"
+    );
+}

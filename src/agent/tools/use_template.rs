@@ -12,6 +12,7 @@ use super::schema::{nullable, tool};
 use super::{manage_failed, parse, Outcome, Tool};
 use crate::agent::template_draft::{self, Request};
 use crate::agent::turn::Turn;
+use crate::agent::zone_question;
 use crate::agent::Agent;
 use crate::llm::ToolSpec;
 use crate::workflow::catalogue::Template;
@@ -47,6 +48,7 @@ impl Tool for UseTemplate {
     }
 
     async fn call(&self, turn: &mut Turn, agent: &Agent, args: &Value) -> Result<Outcome, String> {
+        let raw = args;
         let args: UseArgs = parse(self.name(), args)?;
         let all = agent
             .manage
@@ -54,6 +56,12 @@ impl Tool for UseTemplate {
             .await
             .map_err(manage_failed)?;
         let template = find(&all, &args.template)?.clone();
+        // A schedule with a time of day waits for the person's zone, as any
+        // new workflow does.
+        let schedule = args.schedule.as_deref().unwrap_or(&template.schedule);
+        if let Some(held) = zone_question::hold_template(turn, agent, schedule, raw) {
+            return Ok(held);
+        }
         let mut values = BTreeMap::new();
         for pair in args.placeholders.unwrap_or_default() {
             values.insert(
