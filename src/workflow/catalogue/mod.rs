@@ -263,7 +263,10 @@ impl Template {
                 .filter(|n| !n.is_empty())
                 .unwrap_or(&workflow.name)
                 .to_string(),
-            description: format!("Saved from workflow #{} \"{}\".", workflow.id, workflow.name),
+            description: format!(
+                "Saved from workflow #{} \"{}\".",
+                workflow.id, workflow.name
+            ),
             category: "mine".into(),
             owner: Some(workflow.owner.clone()),
             schedule,
