@@ -75,7 +75,7 @@ async fn create(turn: &mut Turn, agent: &Agent) -> Result<Outcome, String> {
     Ok(Outcome::ok(
         json!({ "created": true, "prefix": made.prefix, "shown_to_user": true }),
         format!(
-            "I made you an API key ({}…). It is shown below once; I keep only its hash. Send it as 'Authorization: Bearer <key>' to /api/v1 (docs/api.md); 'revoke my api keys' stops it.",
+            "I made you an API key ({}…). It is shown below once; I keep only its hash. Send it to /api/v1 as a bearer token in the Authorization header (docs/api.md); 'revoke my api keys' stops it.",
             made.prefix
         ),
     ))

@@ -68,9 +68,10 @@ static SHAPES: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
             r#"(?i)(authorization"?\s*[:=]\s*"?(?:(?:bearer|basic|token|bot)\s+)?)[^\s"',}]{6,}"#,
             "$1[redacted]",
         ),
-        // Provider key formats: OpenAI, GitHub, Slack, AWS, Google.
+        // Provider key formats: OpenAI, GitHub, Slack, AWS, Google, and
+        // steward's own API keys.
         (
-            r"\b(?:sk-[A-Za-z0-9_-]{16,}|gh[opsur]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|xox[abprs]-[A-Za-z0-9-]{10,}|AKIA[0-9A-Z]{16}|AIza[0-9A-Za-z_-]{35})\b",
+            r"\b(?:stw_[0-9a-f]{32,}|sk-[A-Za-z0-9_-]{16,}|gh[opsur]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|xox[abprs]-[A-Za-z0-9-]{10,}|AKIA[0-9A-Z]{16}|AIza[0-9A-Za-z_-]{35})\b",
             "[redacted]",
         ),
         // Telegram bot tokens.

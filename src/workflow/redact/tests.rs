@@ -10,6 +10,10 @@ fn secrets_are_masked_by_shape() {
     let r = plain();
     for (input, hidden) in [
         ("Authorization: Bearer abcdef123456789", "abcdef123456789"),
+        (
+            "my key is stw_13e24461cc78eb58086b7a1b1a08431383203620280963ab ok",
+            "13e24461cc78eb58086b7a1b1a08431383203620280963ab",
+        ),
         ("https://bob:hunter2pass@db.example.com/x", "hunter2pass"),
         (
             "GET https://api.example.com/v1?api_key=XYZ987654&q=1",
