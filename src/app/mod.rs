@@ -141,6 +141,7 @@ impl App {
             chrono::TimeDelta::seconds(config.lease_seconds as i64),
         )
         .with_ceilings(config.ceilings)
+        .with_quotas(config.quotas)
     }
 
     /// The conversation agent over this app's store and scheduler, reading

@@ -57,6 +57,8 @@ pub struct Config {
     /// The hard ceilings on every run's guardrails (`STEWARD_MAX_TOOL_CALLS`,
     /// `STEWARD_MAX_RUN_SECONDS`, `STEWARD_MAX_TOKENS`, `STEWARD_MAX_COST_USD`).
     pub ceilings: crate::workflow::Ceilings,
+    /// What each person may keep (`STEWARD_QUOTA_WORKFLOWS`, default 50).
+    pub quotas: crate::workflow::Quotas,
     /// MCP servers whose tools `agent` steps may use (the file
     /// `STEWARD_MCP_CONFIG` names; none when unset).
     pub mcp_servers: Vec<McpServerConfig>,
@@ -164,6 +166,13 @@ impl Config {
             discord: platforms::discord(&lookup),
             redact_pii: flag("STEWARD_REDACT_PII")?,
             ceilings: ceilings(&lookup)?,
+            quotas: crate::workflow::Quotas {
+                max_workflows: number(
+                    "STEWARD_QUOTA_WORKFLOWS",
+                    crate::workflow::Quotas::default().max_workflows.into(),
+                )?
+                .min(u32::MAX.into()) as u32,
+            },
             mcp_servers: mcp::read(&lookup)?,
             encryption_key: lookup("STEWARD_ENCRYPTION_KEY")
                 .filter(|v| !v.trim().is_empty())

@@ -90,6 +90,7 @@ impl Change<'_> {
             ));
         }
         let new = &self.manager.within_ceilings(new)?;
+        self.within_quota(new).await?;
         let next = new.schedule.next_after(self.now);
         let id = workflows::insert(&mut self.tx, new, next, self.now).await?;
         let name = new.definition.name.trim();
@@ -103,6 +104,22 @@ impl Change<'_> {
         )
         .await?;
         Ok(Created { id, next })
+    }
+
+    /// A person (not an admin, nor the operator) keeps at most the quota's
+    /// workflows; a new one past it is refused with the count.
+    async fn within_quota(&mut self, new: &NewWorkflow) -> Result<(), ManageError> {
+        if self.actor.admin {
+            return Ok(());
+        }
+        let max = i64::from(self.manager.quotas().max_workflows);
+        let kept = workflows::count_kept(&mut self.tx, &new.definition.owner).await?;
+        if kept >= max {
+            return Err(ManageError::OverQuota(format!(
+                "you have {kept} of {max} workflows: delete one you no longer need, or ask an admin for more"
+            )));
+        }
+        Ok(())
     }
 
     /// Replaces the definition of workflow `id`; returns its next run.

@@ -30,6 +30,10 @@ pub enum ManageError {
     /// moved on since (someone else changed it).
     #[error("workflow #{id} changed since version {given}: it is at version {current}; read it again and redo the change")]
     Stale { id: i64, given: i64, current: i64 },
+    /// A person's quota is used up; the sentence says which, its value and
+    /// how it frees up.
+    #[error("{0}")]
+    OverQuota(String),
     /// A guardrail above the operator's ceiling; the sentence names both.
     #[error("{}", .0.message)]
     OverCeiling(crate::workflow::OverCeiling),

@@ -30,7 +30,7 @@ use std::time::Duration;
 
 use crate::clock::Clock;
 use crate::store::{workflows, Store};
-use crate::workflow::{Ceilings, NewWorkflow, Run, Workflow};
+use crate::workflow::{Ceilings, NewWorkflow, Quotas, Run, Workflow};
 
 pub use actor::Actor;
 pub use api_keys::MadeKey;
@@ -66,6 +66,8 @@ pub struct Manager {
     lease: TimeDelta,
     /// The operator's ceilings on every workflow's guardrails.
     ceilings: Ceilings,
+    /// What each person may keep.
+    quotas: Quotas,
 }
 
 impl Manager {
@@ -83,6 +85,7 @@ impl Manager {
             node: node.into(),
             lease,
             ceilings: Ceilings::default(),
+            quotas: Quotas::default(),
         }
     }
 
@@ -90,6 +93,17 @@ impl Manager {
     pub fn with_ceilings(mut self, ceilings: Ceilings) -> Manager {
         self.ceilings = ceilings;
         self
+    }
+
+    /// The same use cases under the operator's per-person `quotas`.
+    pub fn with_quotas(mut self, quotas: Quotas) -> Manager {
+        self.quotas = quotas;
+        self
+    }
+
+    /// What each person may keep.
+    pub fn quotas(&self) -> &Quotas {
+        &self.quotas
     }
 
     /// The ceilings every workflow's guardrails stay under.

@@ -15,7 +15,7 @@ pub use plan::{
     DEFAULT_AGENT_TOOLS,
 };
 pub use policy::{
-    CatchUp, Ceilings, Guardrails, OverCeiling, Overlap, Policies, MAX_CATCH_UP_RUNS,
+    CatchUp, Ceilings, Guardrails, OverCeiling, Overlap, Policies, Quotas, MAX_CATCH_UP_RUNS,
 };
 pub use run::{Run, RunStatus, RunTrigger, StepRecord, StepStatus, Usage};
 

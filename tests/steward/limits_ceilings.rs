@@ -5,7 +5,7 @@
 use serde_json::{json, Value};
 
 use crate::api_client::{definition, served, Api};
-use crate::helpers::{output_of, steward_command};
+use crate::helpers::{output_of, steward_command, Chat, Served};
 
 fn with_guardrails(guardrails: Value) -> Value {
     let mut definition = definition("Busy agent");
@@ -111,4 +111,66 @@ fn a_ceiling_that_is_not_a_positive_number_stops_steward_at_start() {
         format!("{stdout}{stderr}").contains("STEWARD_MAX_COST_USD must be a number above 0"),
         "{stdout}{stderr}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_person_keeps_at_most_the_workflow_quota_and_an_admin_is_exempt() {
+    let served = Served::start(&[
+        ("STEWARD_API_TOKEN", "chat-token"),
+        ("STEWARD_QUOTA_WORKFLOWS", "2"),
+    ])
+    .await;
+    let alice = Api::of(&served, "alice").await;
+    for name in ["One", "Two"] {
+        let created = alice.post("/api/v1/workflows", &definition(name)).await;
+        assert_eq!(created.status, 201, "{}", created.body);
+    }
+    let third = alice.post("/api/v1/workflows", &definition("Three")).await;
+    assert_eq!(third.status, 403, "{}", third.body);
+    assert_eq!(
+        third.body["error"],
+        "you have 2 of 2 workflows: delete one you no longer need, or ask an admin for more"
+    );
+    // A completed or deleted workflow frees its place; an admin is not counted.
+    let root = Api::admin(&served, "root").await;
+    for name in ["A", "B", "C"] {
+        let created = root.post("/api/v1/workflows", &definition(name)).await;
+        assert_eq!(created.status, 201, "{}", created.body);
+    }
+    let list = alice.get("/api/v1/workflows").await;
+    let first = list.body["items"][0]["id"].as_i64().unwrap();
+    let deleted = alice.delete(&format!("/api/v1/workflows/{first}")).await;
+    assert_eq!(deleted.status, 204, "{}", deleted.body);
+    let again = alice.post("/api/v1/workflows", &definition("Three")).await;
+    assert_eq!(again.status, 201, "{}", again.body);
+    served.stop().await;
+}
+
+#[tokio::test]
+async fn the_quota_is_said_in_chat_when_a_draft_is_confirmed() {
+    let chat = Chat::with("2026-11-21T10:00:00Z", |name| {
+        (name == "STEWARD_QUOTA_WORKFLOWS").then(|| "1".to_string())
+    })
+    .await;
+    chat.say("bob", "every day at 9 remind me to water the plants")
+        .await;
+    let created = chat.say("bob", "yes").await;
+    assert!(created.text.starts_with("Created"), "{}", created.text);
+    chat.say("bob", "every day at 10 remind me to stretch")
+        .await;
+    let refused = chat.say("bob", "yes").await;
+    assert!(
+        refused.text.contains(
+            "you have 1 of 1 workflows: delete one you no longer need, or ask an admin for more"
+        ),
+        "{}",
+        refused.text
+    );
+    let list = chat.say("bob", "list my workflows").await;
+    assert!(
+        list.text.contains("Your workflow:\n#1 Water the plants"),
+        "{}",
+        list.text
+    );
+    assert!(!list.text.contains("#2"), "{}", list.text);
 }

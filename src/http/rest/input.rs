@@ -145,7 +145,7 @@ pub fn refused(error: ManageError) -> ApiError {
         ManageError::NotFound(_)
         | ManageError::RunNotFound(_)
         | ManageError::TemplateNotFound(_) => StatusCode::NOT_FOUND,
-        ManageError::NotAllowed(_) => StatusCode::FORBIDDEN,
+        ManageError::NotAllowed(_) | ManageError::OverQuota(_) => StatusCode::FORBIDDEN,
         ManageError::Invalid(_) | ManageError::Conflict(_) => StatusCode::CONFLICT,
         ManageError::Stale { .. } => StatusCode::PRECONDITION_FAILED,
         ManageError::Store(cause) => return ApiError::internal(cause),

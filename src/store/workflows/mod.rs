@@ -95,6 +95,18 @@ pub(super) fn workflows(rows: Vec<Row>) -> Result<Vec<Workflow>, StoreError> {
     rows.into_iter().map(Row::into_workflow).collect()
 }
 
+/// How many workflows `owner` has that are not completed (active or
+/// paused): what the workflow quota counts.
+pub async fn count_kept(conn: &mut SqliteConnection, owner: &str) -> Result<i64, StoreError> {
+    sqlx::query_scalar::<_, i64>(
+        "SELECT COUNT(*) FROM workflows WHERE owner = ? AND status IN ('active', 'paused')",
+    )
+    .bind(owner.trim())
+    .fetch_one(conn)
+    .await
+    .ctx("counting a person's workflows")
+}
+
 /// Stores a validated definition; returns its id.
 pub async fn insert(
     conn: &mut SqliteConnection,
