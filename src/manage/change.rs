@@ -112,14 +112,8 @@ impl Change<'_> {
         if self.actor.admin {
             return Ok(());
         }
-        let max = i64::from(self.manager.quotas().max_workflows);
         let kept = workflows::count_kept(&mut self.tx, &new.definition.owner).await?;
-        if kept >= max {
-            return Err(ManageError::OverQuota(format!(
-                "you have {kept} of {max} workflows: delete one you no longer need, or ask an admin for more"
-            )));
-        }
-        Ok(())
+        self.manager.quota_refusal(kept).map_or(Ok(()), Err)
     }
 
     /// Replaces the definition of workflow `id`; returns its next run.

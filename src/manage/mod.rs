@@ -106,6 +106,29 @@ impl Manager {
         &self.quotas
     }
 
+    /// Whether `actor` may add a workflow of their own under the quota: asked
+    /// before a draft is shown, so nobody answers questions for a workflow
+    /// that would be refused (every create checks again).
+    pub async fn may_add_workflow(&self, actor: &Actor) -> Result<(), ManageError> {
+        if actor.admin {
+            return Ok(());
+        }
+        let mut conn = self.store.connection().await?;
+        let kept = workflows::count_kept(&mut conn, &actor.id).await?;
+        self.quota_refusal(kept).map_or(Ok(()), Err)
+    }
+
+    /// The refusal for someone who keeps `kept` workflows, if that is the
+    /// quota or more.
+    fn quota_refusal(&self, kept: i64) -> Option<ManageError> {
+        let max = i64::from(self.quotas.max_workflows);
+        (kept >= max).then(|| {
+            ManageError::OverQuota(format!(
+                "you have {kept} of {max} workflows: delete one you no longer need, or ask an admin for more"
+            ))
+        })
+    }
+
     /// The ceilings every workflow's guardrails stay under.
     pub fn ceilings(&self) -> &Ceilings {
         &self.ceilings

@@ -147,7 +147,7 @@ async fn a_person_keeps_at_most_the_workflow_quota_and_an_admin_is_exempt() {
 }
 
 #[tokio::test]
-async fn the_quota_is_said_in_chat_when_a_draft_is_confirmed() {
+async fn past_the_quota_chat_says_so_before_drafting_anything() {
     let chat = Chat::with("2026-11-21T10:00:00Z", |name| {
         (name == "STEWARD_QUOTA_WORKFLOWS").then(|| "1".to_string())
     })
@@ -156,16 +156,17 @@ async fn the_quota_is_said_in_chat_when_a_draft_is_confirmed() {
         .await;
     let created = chat.say("bob", "yes").await;
     assert!(created.text.starts_with("Created"), "{}", created.text);
-    chat.say("bob", "every day at 10 remind me to stretch")
+    let refused = chat
+        .say("bob", "every day at 10 remind me to stretch")
         .await;
-    let refused = chat.say("bob", "yes").await;
     assert!(
         refused.text.contains(
-            "you have 1 of 1 workflows: delete one you no longer need, or ask an admin for more"
+            "You have 1 of 1 workflows: delete one you no longer need, or ask an admin for more."
         ),
         "{}",
         refused.text
     );
+    assert!(!refused.text.contains("(draft)"), "{}", refused.text);
     let list = chat.say("bob", "list my workflows").await;
     assert!(
         list.text.contains("Your workflow:\n#1 Water the plants"),
@@ -173,4 +174,11 @@ async fn the_quota_is_said_in_chat_when_a_draft_is_confirmed() {
         list.text
     );
     assert!(!list.text.contains("#2"), "{}", list.text);
+    // Deleting one frees its place.
+    chat.say("bob", "delete water the plants").await;
+    chat.say("bob", "yes").await;
+    let drafted = chat
+        .say("bob", "every day at 10 remind me to stretch")
+        .await;
+    assert!(drafted.text.contains("(draft)"), "{}", drafted.text);
 }

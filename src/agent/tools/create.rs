@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use super::args::{check_name, check_text, zone_arg, Limits};
 use super::schema::{limits, nullable, tool, READING};
-use super::{parse, Outcome, Tool};
+use super::{manage_failed, parse, Outcome, Tool};
 use crate::agent::draft::Alternative;
 use crate::agent::draft::{read_schedule, read_steps, Draft, Spec};
 use crate::agent::second_reading::{reconcile, Reconciled};
@@ -43,6 +43,12 @@ impl Tool for Create {
     }
 
     async fn call(&self, turn: &mut Turn, agent: &Agent, args: &Value) -> Result<Outcome, String> {
+        // Past the workflow quota, nothing is drafted.
+        agent
+            .manage
+            .may_add_workflow(&turn.actor)
+            .await
+            .map_err(manage_failed)?;
         // A time of day waits for the person's zone while it is unknown.
         match zone_question::hold(turn, agent, args) {
             Some(held) => Ok(held),

@@ -139,9 +139,9 @@ struct Target {
 pub(super) fn manage_failed(error: ManageError) -> String {
     match error {
         ManageError::NotFound(id) => format!("I couldn't find workflow #{id}."),
-        ManageError::Invalid(message) | ManageError::NotAllowed(message) => {
-            render::capitalize(&message) + "."
-        }
+        ManageError::Invalid(message)
+        | ManageError::NotAllowed(message)
+        | ManageError::OverQuota(message) => render::capitalize(&message) + ".",
         other => other.for_user(),
     }
 }

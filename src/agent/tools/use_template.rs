@@ -50,6 +50,12 @@ impl Tool for UseTemplate {
     async fn call(&self, turn: &mut Turn, agent: &Agent, args: &Value) -> Result<Outcome, String> {
         let raw = args;
         let args: UseArgs = parse(self.name(), args)?;
+        // Past the workflow quota, nothing is asked or drafted.
+        agent
+            .manage
+            .may_add_workflow(&turn.actor)
+            .await
+            .map_err(manage_failed)?;
         let all = agent
             .manage
             .templates(&turn.actor)
