@@ -30,7 +30,7 @@ pub fn needs_zone(schedule: &str, now: DateTime<Utc>, min_interval_seconds: i64)
         return false;
     };
     // Intervals count elapsed time ("every 15 minutes"); manual never fires.
-    if matches!(here.trigger, Trigger::Manual | Trigger::Interval(_)) {
+    if here.is_clockless() || matches!(here.trigger, Trigger::Interval(_)) {
         return false;
     }
     here.upcoming(now, 3) != far.upcoming(now, 3)

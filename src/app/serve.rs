@@ -99,6 +99,7 @@ pub async fn start(
         callbacks: signing.is_some(),
         rate: Arc::new(RateLimiter::new(config.http.rate_per_minute)),
         auth_failures: Arc::new(RateLimiter::new(config.http.auth_failures_per_minute)),
+        hook_rate: Arc::new(RateLimiter::new(config.http.hook_rate_per_minute)),
         callback_pin: callback_route.pinned.clone(),
         callback_policy: callback_route.policy.clone(),
         rest: Arc::new(

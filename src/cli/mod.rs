@@ -2,6 +2,7 @@
 //! admin commands `workflows`, `runs` and `keys`.
 
 mod chat;
+mod hook;
 mod keys;
 mod runs;
 mod schedule;

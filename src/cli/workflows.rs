@@ -1,4 +1,4 @@
-//! `steward workflows import|list|pause|resume|skip-next|snooze|run|delete`.
+//! `steward workflows import|list|pause|resume|skip-next|snooze|run|delete|hook`.
 
 use chrono::{DateTime, TimeDelta, Utc};
 use clap::Subcommand;
@@ -54,6 +54,16 @@ pub enum WorkflowsCommand {
     },
     /// Delete a workflow and its runs.
     Delete { id: i64 },
+    /// Show a webhook workflow's URL and secret, or make new ones (`--rotate`:
+    /// the old URL stops working at once).
+    Hook {
+        id: i64,
+        #[arg(long)]
+        rotate: bool,
+        /// Print them as JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 pub async fn run_workflows(command: WorkflowsCommand, config: &Config) -> Printed {
@@ -71,6 +81,7 @@ async fn execute(command: WorkflowsCommand, config: &Config) -> Result<Printed, 
         WorkflowsCommand::List { json: true, .. }
             | WorkflowsCommand::Run { json: true, .. }
             | WorkflowsCommand::Import { .. }
+            | WorkflowsCommand::Hook { json: true, .. }
     );
     let fail = |e: String| (e, json_flag);
     let refused = |e: ManageError| (e.for_user(), json_flag);
@@ -109,6 +120,11 @@ async fn execute(command: WorkflowsCommand, config: &Config) -> Result<Printed, 
         | WorkflowsCommand::SkipNext { .. }
         | WorkflowsCommand::Snooze { .. } => control(&manage, &operator, command).await,
         WorkflowsCommand::Run { id, json } => run_here(&app, &manage, &operator, id, json).await,
+        WorkflowsCommand::Hook { id, rotate, json } => {
+            super::hook::show(&manage, &operator, config, id, rotate, json)
+                .await
+                .map_err(refused)
+        }
         WorkflowsCommand::Delete { id } => {
             let mut change = manage.change(&operator, None).await.map_err(refused)?;
             change.delete(id).await.map_err(refused)?;

@@ -29,6 +29,13 @@ pub struct ServerConfig {
     /// Failed authentications per minute one client address may make before
     /// it gets 429 (`STEWARD_AUTH_FAILURES_PER_MINUTE`, default 10).
     pub auth_failures_per_minute: u32,
+    /// Calls per minute one webhook URL takes before it answers 429
+    /// (`STEWARD_HOOK_RATE_PER_MINUTE`, default 120; bursts of up to that many).
+    pub hook_rate_per_minute: u32,
+    /// Where people reach this server from outside (`STEWARD_PUBLIC_URL`),
+    /// for the webhook URLs steward hands out; else `http://` and the bind
+    /// address.
+    pub public_url: String,
     /// How long connections may take and how many may be open.
     pub limits: ConnectionLimits,
     /// The one URL every chat-API callback goes to
@@ -119,6 +126,19 @@ pub(super) fn http(lookup: &dyn Fn(&str) -> Option<String>) -> Result<ServerConf
     };
     let rate_per_minute = count("STEWARD_API_RATE_PER_MINUTE", 60)?;
     let auth_failures_per_minute = count("STEWARD_AUTH_FAILURES_PER_MINUTE", 10)?;
+    let hook_rate_per_minute = count("STEWARD_HOOK_RATE_PER_MINUTE", 120)?;
+    let public_url = match set("STEWARD_PUBLIC_URL") {
+        Some(value) => url::Url::parse(&value)
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+            .map(|u| u.as_str().trim_end_matches('/').to_string())
+            .ok_or(ConfigError::Invalid(
+                "STEWARD_PUBLIC_URL",
+                value,
+                "an http(s) URL",
+            ))?,
+        None => format!("http://{bind}"),
+    };
     let defaults = ConnectionLimits::default();
     let seconds = |name: &'static str, default: Duration| -> Result<Duration, ConfigError> {
         let default = default.as_secs() as u32;
@@ -153,6 +173,8 @@ pub(super) fn http(lookup: &dyn Fn(&str) -> Option<String>) -> Result<ServerConf
         webhook_secret: set("STEWARD_WEBHOOK_SECRET").map(Secret::from),
         rate_per_minute,
         auth_failures_per_minute,
+        hook_rate_per_minute,
+        public_url,
         limits,
         callback_url,
         callback_allow,

@@ -9,6 +9,7 @@ mod callback_url;
 mod chat_api;
 mod deadline;
 mod error;
+mod hooks;
 mod ids;
 mod rate;
 pub mod rest;
@@ -38,6 +39,8 @@ pub struct ApiState {
     pub rate: Arc<RateLimiter>,
     /// Failed authentications per client address.
     pub auth_failures: Arc<RateLimiter>,
+    /// Calls per webhook URL (`POST /hooks/...`).
+    pub hook_rate: Arc<RateLimiter>,
     /// The one callback URL of the whole integration, when the operator set
     /// it (`STEWARD_WEBHOOK_CALLBACK_URL`).
     pub callback_pin: Option<String>,
@@ -52,6 +55,8 @@ pub fn router(state: ApiState, extra: Option<Router>) -> Router {
     let api = Router::new()
         .route("/healthz", get(health))
         .route("/api/v1/chat", post(chat_api::chat))
+        .route("/hooks/{hook_id}", post(hooks::signed))
+        .route("/hooks/{hook_id}/{secret}", post(hooks::with_secret))
         .merge(rest::routes(state.clone()))
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)

@@ -6,6 +6,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{Actor, ManageError, Manager};
+use crate::store::hooks::Hook;
 use crate::store::{self, audit, conversations, workflows, WriteTx};
 use crate::workflow::{NewWorkflow, Workflow};
 
@@ -24,14 +25,19 @@ pub struct DraftClaim<'a> {
 pub struct Created {
     pub id: i64,
     pub next: Option<DateTime<Utc>>,
+    /// A webhook workflow's new URL id and secret, to tell its owner once
+    /// (privately).
+    pub hook: Option<Hook>,
 }
 
 /// Changes to workflows made in one transaction by one actor.
 pub struct Change<'m> {
     manager: &'m Manager,
-    actor: &'m Actor,
-    tx: WriteTx,
-    now: DateTime<Utc>,
+    pub(super) actor: &'m Actor,
+    pub(super) tx: WriteTx,
+    pub(super) now: DateTime<Utc>,
+    /// Webhooks made by this change (a trigger changed to `webhook`).
+    new_hooks: Vec<Hook>,
 }
 
 impl Manager {
@@ -53,6 +59,7 @@ impl Manager {
             actor,
             tx,
             now: self.now(),
+            new_hooks: Vec::new(),
         })
     }
 }
@@ -91,8 +98,10 @@ impl Change<'_> {
         }
         let new = &self.manager.within_ceilings(new)?;
         self.within_quota(new).await?;
+        self.check_trigger(None, new).await?;
         let next = new.schedule.next_after(self.now);
         let id = workflows::insert(&mut self.tx, new, next, self.now).await?;
+        let hook = self.settle_hook(id, new).await?;
         let name = new.definition.name.trim();
         audit::record(
             &mut self.tx,
@@ -103,7 +112,7 @@ impl Change<'_> {
             self.now,
         )
         .await?;
-        Ok(Created { id, next })
+        Ok(Created { id, next, hook })
     }
 
     /// A person (not an admin, nor the operator) keeps at most the quota's
@@ -124,8 +133,12 @@ impl Change<'_> {
     ) -> Result<Option<DateTime<Utc>>, ManageError> {
         self.workflow(id).await?;
         let new = &self.manager.within_ceilings(new)?;
+        self.check_trigger(Some(id), new).await?;
         let next = new.schedule.next_after(self.now);
         workflows::replace_definition(&mut self.tx, id, new, next, self.now).await?;
+        if let Some(hook) = self.settle_hook(id, new).await? {
+            self.new_hooks.push(hook);
+        }
         let name = new.definition.name.trim();
         audit::record(
             &mut self.tx,
@@ -182,6 +195,12 @@ impl Change<'_> {
         )
         .await?;
         Ok(())
+    }
+
+    /// The webhook this change made for workflow `id` (its trigger became
+    /// `webhook`), to tell its owner once.
+    pub fn new_hook(&self, id: i64) -> Option<&Hook> {
+        self.new_hooks.iter().find(|h| h.workflow_id == id)
     }
 
     /// Makes the change; the scheduler looks again.

@@ -22,6 +22,8 @@ mod pause;
 mod run;
 mod stats;
 mod templates;
+mod triggers;
+mod webhook;
 
 use async_trait::async_trait;
 use chrono::{DateTime, TimeDelta, Utc};
@@ -40,6 +42,10 @@ pub use error::ManageError;
 pub use history::RunQuery;
 pub use pages::{Page, RunFilter, WorkflowFilter, MAX_PAGE};
 pub use stats::Stats;
+pub use webhook::{Delivered, Delivery};
+
+/// A webhook's URL id and secret (`Manager::hook`, `Created::hook`).
+pub use crate::store::hooks::Hook;
 
 /// How manage starts runs and tells the scheduler to look again; the app
 /// implements it over its scheduler.

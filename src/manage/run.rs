@@ -1,12 +1,12 @@
 //! Running a workflow now, by hand: the run is recorded (leased to this
 //! node) and audited here, then handed to the [`Runner`](super::Runner).
 
-use chrono::TimeDelta;
+use chrono::{DateTime, TimeDelta, Utc};
 use std::time::Duration;
 
 use super::{Actor, ManageError, Manager};
 use crate::store::{self, audit, runs};
-use crate::workflow::{Run, RunStatus, RunTrigger};
+use crate::workflow::{Run, RunStatus, RunTrigger, Workflow};
 
 impl Manager {
     /// Starts a run of workflow `id` now and waits for it: until it ends
@@ -34,25 +34,9 @@ impl Manager {
         let now = self.now();
         let workflow = self.workflow(actor, id).await?;
         let mut tx = self.store.begin_write().await?;
-        // Runs are unique per (workflow, slot): a second "run it now" in the
-        // same millisecond takes the next one.
-        let mut slot = now;
-        let run_id = loop {
-            let new = runs::NewRun {
-                workflow_id: id,
-                workflow_version: workflow.version,
-                trigger: RunTrigger::Manual.as_str(),
-                scheduled_for: slot,
-                status: RunStatus::Running,
-                input,
-                error: None,
-                lease: Some((&self.node, now + self.lease)),
-            };
-            match runs::insert(&mut tx, &new, now).await? {
-                Some(id) => break id,
-                None => slot += TimeDelta::milliseconds(1),
-            }
-        };
+        let run_id = self
+            .insert_running(&mut tx, &workflow, RunTrigger::Manual, input, now)
+            .await?;
         audit::record(&mut tx, &actor.id, Some(id), "run-now", None, now).await?;
         let run = runs::get(&mut tx, run_id)
             .await?
@@ -63,5 +47,36 @@ impl Manager {
         runs::get(&mut conn, run_id)
             .await?
             .ok_or(ManageError::RunNotFound(run_id))
+    }
+
+    /// Records a run of `workflow` started now by `trigger`, leased to this
+    /// node; returns its id.
+    pub(super) async fn insert_running(
+        &self,
+        tx: &mut crate::store::SqliteConnection,
+        workflow: &Workflow,
+        trigger: RunTrigger,
+        input: Option<&serde_json::Value>,
+        now: DateTime<Utc>,
+    ) -> Result<i64, ManageError> {
+        // Runs are unique per (workflow, slot): a second run in the same
+        // millisecond takes the next one.
+        let mut slot = now;
+        loop {
+            let new = runs::NewRun {
+                workflow_id: workflow.id,
+                workflow_version: workflow.version,
+                trigger: trigger.as_str(),
+                scheduled_for: slot,
+                status: RunStatus::Running,
+                input,
+                error: None,
+                lease: Some((&self.node, now + self.lease)),
+            };
+            match runs::insert(&mut *tx, &new, now).await? {
+                Some(id) => return Ok(id),
+                None => slot += TimeDelta::milliseconds(1),
+            }
+        }
     }
 }

@@ -5,6 +5,7 @@
 
 mod cron;
 pub(crate) mod describe;
+pub mod event;
 mod input;
 mod interval;
 pub mod natural;
@@ -15,6 +16,7 @@ mod union;
 mod zone;
 
 pub use cron::{CronError, CronExpr};
+pub use event::{After, AfterOutcome, HookAuth, Webhook};
 pub use input::{parse_input, ParsedInput};
 pub use interval::{parse_duration_words, parse_iso_duration, Interval, IntervalError};
 pub use natural::{parse_phrase, PhraseError};
@@ -35,7 +37,8 @@ pub struct Schedule {
     pub zone: Zone,
 }
 
-/// The time-based triggers (webhook and event triggers live in `workflow`).
+/// What starts a workflow: the clock's triggers, and two the clock never
+/// fires (a webhook call, another workflow finishing; `event.rs`).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Trigger {
     /// Only when someone asks.
@@ -47,6 +50,10 @@ pub enum Trigger {
     Interval(Interval),
     /// Several cron or RRULE expressions fired as one.
     Union(Union),
+    /// A call to the workflow's URL.
+    Webhook(Webhook),
+    /// Another workflow's run ending.
+    After(After),
 }
 
 impl Schedule {
@@ -83,6 +90,8 @@ impl Schedule {
                 Union::parse(expression, zone, anchor.unwrap_or(DateTime::UNIX_EPOCH))
                     .map_err(|e| e.0)?,
             ),
+            "webhook" => Trigger::Webhook(Webhook::parse(expression)?),
+            "after" => Trigger::After(After::parse(expression)?),
             other => return Err(format!("unknown trigger kind '{other}'")),
         };
         Ok(Schedule::new(trigger, zone))
@@ -96,9 +105,12 @@ impl Schedule {
         }
     }
 
-    /// `once`, `cron`, `rrule`, `interval`, `union` or `manual`.
+    /// `once`, `cron`, `rrule`, `interval`, `union`, `manual`, `webhook` or
+    /// `after`.
     pub fn kind(&self) -> &'static str {
         match self.trigger {
+            Trigger::Webhook(_) => "webhook",
+            Trigger::After(_) => "after",
             Trigger::Manual => "manual",
             Trigger::Once(_) => "once",
             Trigger::Cron(_) => "cron",
@@ -120,6 +132,8 @@ impl Schedule {
             Trigger::Rrule(rule) => rule.expression(self.zone),
             Trigger::Interval(interval) => interval.iso(),
             Trigger::Union(union) => union.expression(self.zone),
+            Trigger::Webhook(hook) => hook.to_string(),
+            Trigger::After(after) => after.to_string(),
         }
     }
 
@@ -127,7 +141,7 @@ impl Schedule {
     /// ended (a past one-shot, an exhausted rule) or is manual.
     pub fn next_after(&self, after: DateTime<Utc>) -> Option<DateTime<Utc>> {
         match &self.trigger {
-            Trigger::Manual => None,
+            Trigger::Manual | Trigger::Webhook(_) | Trigger::After(_) => None,
             Trigger::Once(at) => (*at > after).then_some(*at),
             Trigger::Cron(cron) => cron.next_after(after, self.zone),
             Trigger::Rrule(rule) => rule.next_after(after, self.zone),
@@ -150,6 +164,14 @@ impl Schedule {
             }
         }
         out
+    }
+
+    /// Whether the clock never fires it (manual, webhook, completion).
+    pub fn is_clockless(&self) -> bool {
+        matches!(
+            self.trigger,
+            Trigger::Manual | Trigger::Webhook(_) | Trigger::After(_)
+        )
     }
 
     /// English, e.g. "At 08:30 on weekdays (Europe/Paris)".

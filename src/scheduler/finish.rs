@@ -35,7 +35,9 @@ impl Scheduler {
         match finished {
             Ok((notices, wake)) => {
                 self.send(notices).await;
-                if wake {
+                // A follower's run may have been queued with this end
+                // (a completion trigger): the loop starts it.
+                if wake || (status.is_final() && self.followed(job.workflow.id).await) {
                     self.poke();
                 }
             }
@@ -164,6 +166,20 @@ impl Scheduler {
             runs::live_counts(&mut conn, workflow.id).await?.1 > 0
         };
         Ok((outgoing, wake))
+    }
+
+    /// Whether a workflow follows workflow `id` (a failed look is logged
+    /// and the loop's resync finds the run instead).
+    async fn followed(&self, id: i64) -> bool {
+        let found = async {
+            let mut conn = self.store.connection().await?;
+            workflows::has_followers(&mut conn, id).await
+        }
+        .await;
+        found.unwrap_or_else(|error| {
+            tracing::warn!(%error, "could not look for completion triggers");
+            false
+        })
     }
 
     pub(super) async fn send(&self, outgoing: Vec<Outgoing>) {

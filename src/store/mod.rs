@@ -12,6 +12,7 @@ pub mod audit_pages;
 pub mod callbacks;
 pub mod conversations;
 pub mod health;
+pub mod hooks;
 pub mod idempotency;
 mod key_check;
 mod log_batch;

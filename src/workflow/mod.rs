@@ -2,6 +2,7 @@
 //! runs, and `${...}` templating. No I/O.
 
 pub mod catalogue;
+pub mod hook;
 pub mod notify;
 pub mod plan;
 pub mod policy;
@@ -132,8 +133,10 @@ impl Workflow {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TriggerSpec {
-    /// `manual`, `once`, `cron`, `rrule`, `interval`, `union` (expressions joined by ` | `);
-    /// omitted with `schedule`.
+    /// `manual`, `once`, `cron`, `rrule`, `interval`, `union` (expressions joined by ` | `),
+    /// `webhook` (expression: `path`, `github`, `stripe`, `slack` or `steward`,
+    /// optionally ` headers=x-a,x-b`) or `after` (expression: `<workflow id>
+    /// succeeded|failed|finished`); omitted with `schedule`.
     #[serde(default)]
     pub kind: Option<String>,
     #[serde(default)]
@@ -220,6 +223,10 @@ impl Definition {
             (Some(text), None, None) => parse_input(text, &context).map_err(fail)?.schedule,
             (None, Some(kind), _) if kind == "manual" => {
                 Schedule::new(crate::schedule::Trigger::Manual, zone)
+            }
+            (None, Some(kind), expression) if kind == "webhook" || kind == "after" => {
+                let expression = expression.as_deref().unwrap_or_default();
+                Schedule::from_stored(kind, expression, zone, None).map_err(fail)?
             }
             (None, Some(kind), Some(expression)) => {
                 let parsed = parse_input(expression, &context).map_err(fail)?.schedule;

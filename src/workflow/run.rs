@@ -104,6 +104,10 @@ pub enum RunTrigger {
     Chain,
     /// A snoozed occurrence.
     Snooze,
+    /// A call to the workflow's webhook URL.
+    Webhook,
+    /// Another workflow's run ended (a completion trigger).
+    After,
 }
 
 impl RunTrigger {
@@ -114,6 +118,8 @@ impl RunTrigger {
             RunTrigger::Manual => "manual",
             RunTrigger::Chain => "chain",
             RunTrigger::Snooze => "snooze",
+            RunTrigger::Webhook => "webhook",
+            RunTrigger::After => "after",
         }
     }
 }

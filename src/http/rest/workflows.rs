@@ -153,7 +153,17 @@ pub async fn create(
         .workflow(&caller.actor, created.id)
         .await
         .map_err(refused)?;
-    Ok(created_response(&workflow))
+    let Some(hook) = &created.hook else {
+        return Ok(created_response(&workflow));
+    };
+    // A webhook workflow: its URL and secret, this once.
+    let mut view = serde_json::to_value(WorkflowView::from(&workflow)).unwrap_or_default();
+    view["hook"] = super::super::hooks::hook_json(&workflow, hook);
+    let mut response = (StatusCode::CREATED, Json(view)).into_response();
+    if let Ok(location) = HeaderValue::from_str(&format!("/api/v1/workflows/{}", workflow.id)) {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    Ok(response)
 }
 
 /// A 201 with the workflow, its address and its version.

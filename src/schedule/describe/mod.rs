@@ -46,6 +46,12 @@ pub(super) fn describe(schedule: &Schedule) -> String {
     let zone = schedule.zone;
     let body = match &schedule.trigger {
         Trigger::Manual => return "Manually, when someone asks".into(),
+        Trigger::Webhook(hook) => {
+            return format!("When its webhook URL is called (checked by {})", hook.auth.words())
+        }
+        Trigger::After(after) => {
+            return format!("When workflow #{} {}", after.workflow, after.on.verb())
+        }
         Trigger::Once(at) => {
             let local = at.with_timezone(&zone.tz());
             format!("Once on {}", local.format("%a %-d %b %Y at %H:%M"))

@@ -1,7 +1,9 @@
 //! `workflows` table.
 
+mod followers;
 mod slots;
 
+pub use followers::*;
 pub use slots::*;
 
 use chrono::{DateTime, Utc};

@@ -1,0 +1,187 @@
+//! Triggers read from words that are not times: "when GitHub posts to a
+//! webhook, tell me the commit message" (a webhook) and "when the backup
+//! fails, run the alert workflow" / "after the nightly export succeeds, send
+//! me its summary" (a completion trigger). A leaf of the conversation: it
+//! reads words only; naming the workflow is the create tool's business.
+
+use regex::Regex;
+use std::sync::LazyLock;
+
+use crate::schedule::{AfterOutcome, HookAuth};
+
+/// What the words ask to start the workflow.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Event {
+    Webhook(HookAuth),
+    /// Another workflow, by the name the person gave it, ending as `on`.
+    After { name: String, on: AfterOutcome },
+}
+
+/// A trigger and the task around it (`None` when the words held only the
+/// trigger, as the LLM passes it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EventReading {
+    pub event: Event,
+    pub task: Option<String>,
+}
+
+fn re(pattern: &str) -> Regex {
+    Regex::new(pattern).expect("event patterns are valid")
+}
+
+/// "when <clause>, <task>" and "<task> when <clause>".
+static CLAUSE_FIRST: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)^(?:please\s+)?(?:when(?:ever)?|each time|every time|any ?time|after|once|as soon as|on)\s+(?P<clause>[^,;]+?)(?:\s*[,;:]\s*|\s+then\s+|\s*$)(?:then\s+)?(?P<task>.*)$")
+});
+static TASK_FIRST: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)^(?P<task>.+?)\s+(?:when(?:ever)?|each time|every time|after|once|as soon as)\s+(?P<clause>.+?)[.!]?$")
+});
+
+/// A call to a URL: "a webhook is called", "GitHub posts to a webhook",
+/// "Stripe sends an event".
+static WEBHOOK: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)\bweb[ -]?hooks?\b|^(?:github|stripe|slack)\s+(?:posts?|sends?|calls?|pings?|pushes|notif(?:y|ies)|delivers?|hits?)\b")
+});
+
+/// "the backup fails", "the nightly export workflow succeeds", "backup is done".
+static AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)^(?:the\s+|my\s+|workflow\s+)?(?P<name>.+?)(?:\s+(?:workflow|job|automation))?(?:'s\s+run)?\s+(?P<verb>fails|failed|has failed|errors(?: out)?|breaks|goes wrong|doesn't work|does not work|succeeds|succeeded|has succeeded|works|is successful|finishes|finished|has finished|completes|completed|is done|ends|ended|runs|ran|has run)$")
+});
+
+/// Reads a trigger that is not the clock's from `text`, or `None` when the
+/// words do not ask for one (times are read elsewhere).
+pub fn read(text: &str) -> Option<EventReading> {
+    let text = text.trim().trim_end_matches(['.', '!']);
+    let mut candidates = Vec::new();
+    if let Some(found) = CLAUSE_FIRST.captures(text) {
+        candidates.push((found["clause"].to_string(), found["task"].to_string()));
+    }
+    if let Some(found) = TASK_FIRST.captures(text) {
+        candidates.push((found["clause"].to_string(), found["task"].to_string()));
+    }
+    candidates.into_iter().find_map(|(clause, task)| {
+        let event = event_of(clause.trim())?;
+        let task = task.trim().trim_end_matches(['.', '!']).trim();
+        Some(EventReading {
+            event,
+            task: (!task.is_empty()).then(|| task.to_string()),
+        })
+    })
+}
+
+fn event_of(clause: &str) -> Option<Event> {
+    if WEBHOOK.is_match(clause) {
+        let lower = clause.to_lowercase();
+        let auth = [HookAuth::Github, HookAuth::Stripe, HookAuth::Slack]
+            .into_iter()
+            .find(|auth| lower.contains(auth.as_str()))
+            .unwrap_or(if lower.contains("signed") {
+                HookAuth::Steward
+            } else {
+                HookAuth::Path
+            });
+        return Some(Event::Webhook(auth));
+    }
+    let found = AFTER.captures(clause)?;
+    let name = found["name"].trim().trim_matches(['"', '\'', '“', '”']).trim();
+    // "it fails" is about the workflow being made (errors per step), and
+    // times ("9am") are the clock's.
+    if name.is_empty()
+        || matches!(name.to_lowercase().as_str(), "it" | "this" | "that" | "something" | "anything")
+        || name.chars().next().is_some_and(|c| c.is_ascii_digit())
+    {
+        return None;
+    }
+    let verb = found["verb"].to_lowercase();
+    let on = if ["fail", "error", "break", "wrong", "work"]
+        .iter()
+        .any(|w| verb.contains(w))
+        && !verb.starts_with("works")
+    {
+        AfterOutcome::Failed
+    } else if ["succe", "works", "success"].iter().any(|w| verb.contains(w)) {
+        AfterOutcome::Succeeded
+    } else {
+        AfterOutcome::Finished
+    };
+    Some(Event::After {
+        name: name.to_string(),
+        on,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reading(text: &str) -> Option<(Event, Option<String>)> {
+        read(text).map(|r| (r.event, r.task))
+    }
+
+    #[test]
+    fn webhooks_are_read_with_their_sender() {
+        assert_eq!(
+            reading("when GitHub posts to a webhook, tell me the commit message"),
+            Some((
+                Event::Webhook(HookAuth::Github),
+                Some("tell me the commit message".into())
+            ))
+        );
+        assert_eq!(
+            reading("tell me the amount whenever stripe sends a webhook"),
+            Some((
+                Event::Webhook(HookAuth::Stripe),
+                Some("tell me the amount".into())
+            ))
+        );
+        assert_eq!(
+            reading("when my webhook is called"),
+            Some((Event::Webhook(HookAuth::Path), None))
+        );
+        assert_eq!(
+            reading("when GitHub sends a push, tell me the commit message")
+                .map(|r| r.0),
+            Some(Event::Webhook(HookAuth::Github))
+        );
+    }
+
+    #[test]
+    fn completion_triggers_name_the_workflow_and_the_outcome() {
+        let after = |name: &str, on| Event::After {
+            name: name.into(),
+            on,
+        };
+        assert_eq!(
+            reading("when the backup fails, run the alert workflow"),
+            Some((
+                after("backup", AfterOutcome::Failed),
+                Some("run the alert workflow".into())
+            ))
+        );
+        assert_eq!(
+            reading("after the nightly export succeeds, send me its summary"),
+            Some((
+                after("nightly export", AfterOutcome::Succeeded),
+                Some("send me its summary".into())
+            ))
+        );
+        assert_eq!(
+            reading("ping me whenever the Status check workflow finishes").map(|r| r.0),
+            Some(after("Status check", AfterOutcome::Finished))
+        );
+    }
+
+    #[test]
+    fn times_and_other_sentences_are_not_events() {
+        for text in [
+            "every weekday at 8:30 check https://status.example.com",
+            "when it fails, try again 3 times",
+            "tomorrow at 5pm send me 'call mom'",
+            "remind me to stretch every hour",
+            "at 9 tell me the weather",
+            "when the clock strikes 9 remind me",
+        ] {
+            assert_eq!(reading(text), None, "{text}");
+        }
+    }
+}
