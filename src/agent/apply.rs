@@ -55,9 +55,16 @@ pub(super) async fn create(turn: &mut Turn, agent: &Agent, spec: &Spec) -> Resul
         (crate::schedule::Trigger::Manual, None) => {
             "it runs when you say 'run it now'.".to_string()
         }
+        (_, None) if new.schedule.is_clockless() => format!("{}.", new.schedule.describe()),
         (_, None) => format!("{}; it has no upcoming run.", new.schedule.describe()),
     };
     let mut text = format!("Created \"{}\" (#{id}): {when}", spec.name);
+    if let Some(hook) = &created.hook {
+        text.push(' ');
+        let check = new.schedule.expression();
+        let check = check.split_whitespace().next().unwrap_or("path");
+        text.push_str(&super::hook_words::tell(turn, agent, id, check, hook));
+    }
     if spec.needs_llm() && !agent.has_model() {
         text.push_str(" It needs an LLM to run: set OPENAI_API_KEY (or STEWARD_LLM_BASE_URL) for steward serve.");
     }

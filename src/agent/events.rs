@@ -14,7 +14,10 @@ use crate::schedule::{AfterOutcome, HookAuth};
 pub enum Event {
     Webhook(HookAuth),
     /// Another workflow, by the name the person gave it, ending as `on`.
-    After { name: String, on: AfterOutcome },
+    After {
+        name: String,
+        on: AfterOutcome,
+    },
 }
 
 /// A trigger and the task around it (`None` when the words held only the
@@ -31,27 +34,45 @@ fn re(pattern: &str) -> Regex {
 
 /// "when <clause>, <task>" and "<task> when <clause>".
 static CLAUSE_FIRST: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)^(?:please\s+)?(?:when(?:ever)?|each time|every time|any ?time|after|once|as soon as|on)\s+(?P<clause>[^,;]+?)(?:\s*[,;:]\s*|\s+then\s+|\s*$)(?:then\s+)?(?P<task>.*)$")
+    re(
+        r"(?i)^(?:please\s+)?(?:when(?:ever)?|each time|every time|any ?time|after|once|as soon as|on)\s+(?P<clause>[^,;]+?)(?:\s*[,;:]\s*|\s+then\s+|\s*$)(?:then\s+)?(?P<task>.*)$",
+    )
 });
 static TASK_FIRST: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)^(?P<task>.+?)\s+(?:when(?:ever)?|each time|every time|after|once|as soon as)\s+(?P<clause>.+?)[.!]?$")
+    re(
+        r"(?i)^(?P<task>.+?)\s+(?:when(?:ever)?|each time|every time|after|once|as soon as)\s+(?P<clause>.+?)[.!]?$",
+    )
+});
+
+/// A trigger alone, as the LLM passes it: "webhook", "a GitHub webhook".
+static BARE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:an?\s+|on\s+(?:an?\s+)?)?(?:(?:github|stripe|slack|signed)\s+)?web[ -]?hook(?:\s+(?:call|request|trigger))?s?$",
+    )
 });
 
 /// A call to a URL: "a webhook is called", "GitHub posts to a webhook",
 /// "Stripe sends an event".
 static WEBHOOK: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)\bweb[ -]?hooks?\b|^(?:github|stripe|slack)\s+(?:posts?|sends?|calls?|pings?|pushes|notif(?:y|ies)|delivers?|hits?)\b")
+    re(
+        r"(?i)\bweb[ -]?hooks?\b|^(?:github|stripe|slack)\s+(?:posts?|sends?|calls?|pings?|pushes|notif(?:y|ies)|delivers?|hits?)\b",
+    )
 });
 
 /// "the backup fails", "the nightly export workflow succeeds", "backup is done".
 static AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)^(?:the\s+|my\s+|workflow\s+)?(?P<name>.+?)(?:\s+(?:workflow|job|automation))?(?:'s\s+run)?\s+(?P<verb>fails|failed|has failed|errors(?: out)?|breaks|goes wrong|doesn't work|does not work|succeeds|succeeded|has succeeded|works|is successful|finishes|finished|has finished|completes|completed|is done|ends|ended|runs|ran|has run)$")
+    re(
+        r"(?i)^(?:the\s+|my\s+|workflow\s+)?(?P<name>.+?)(?:\s+(?:workflow|job|automation))?(?:'s\s+run)?\s+(?P<verb>fails|failed|has failed|errors(?: out)?|breaks|goes wrong|doesn't work|does not work|succeeds|succeeded|has succeeded|works|is successful|finishes|finished|has finished|completes|completed|is done|ends|ended|runs|ran|has run)$",
+    )
 });
 
 /// Reads a trigger that is not the clock's from `text`, or `None` when the
 /// words do not ask for one (times are read elsewhere).
 pub fn read(text: &str) -> Option<EventReading> {
     let text = text.trim().trim_end_matches(['.', '!']);
+    if BARE.is_match(text) {
+        return event_of(text).map(|event| EventReading { event, task: None });
+    }
     let mut candidates = Vec::new();
     if let Some(found) = CLAUSE_FIRST.captures(text) {
         candidates.push((found["clause"].to_string(), found["task"].to_string()));
@@ -83,11 +104,17 @@ fn event_of(clause: &str) -> Option<Event> {
         return Some(Event::Webhook(auth));
     }
     let found = AFTER.captures(clause)?;
-    let name = found["name"].trim().trim_matches(['"', '\'', '“', '”']).trim();
+    let name = found["name"]
+        .trim()
+        .trim_matches(['"', '\'', '“', '”'])
+        .trim();
     // "it fails" is about the workflow being made (errors per step), and
     // times ("9am") are the clock's.
     if name.is_empty()
-        || matches!(name.to_lowercase().as_str(), "it" | "this" | "that" | "something" | "anything")
+        || matches!(
+            name.to_lowercase().as_str(),
+            "it" | "this" | "that" | "something" | "anything"
+        )
         || name.chars().next().is_some_and(|c| c.is_ascii_digit())
     {
         return None;
@@ -99,7 +126,10 @@ fn event_of(clause: &str) -> Option<Event> {
         && !verb.starts_with("works")
     {
         AfterOutcome::Failed
-    } else if ["succe", "works", "success"].iter().any(|w| verb.contains(w)) {
+    } else if ["succe", "works", "success"]
+        .iter()
+        .any(|w| verb.contains(w))
+    {
         AfterOutcome::Succeeded
     } else {
         AfterOutcome::Finished
@@ -139,8 +169,7 @@ mod tests {
             Some((Event::Webhook(HookAuth::Path), None))
         );
         assert_eq!(
-            reading("when GitHub sends a push, tell me the commit message")
-                .map(|r| r.0),
+            reading("when GitHub sends a push, tell me the commit message").map(|r| r.0),
             Some(Event::Webhook(HookAuth::Github))
         );
     }

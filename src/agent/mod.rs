@@ -14,10 +14,13 @@ mod confirm;
 mod derive;
 mod dialogue;
 mod draft;
+mod event_draft;
+mod events;
 mod fallback;
 mod grammar;
 mod greeting;
 mod history;
+mod hook_words;
 mod llm_turn;
 mod moving;
 mod outcome;
@@ -161,6 +164,8 @@ pub struct Settings {
     /// The configured MCP servers, whose tools agent steps may name as
     /// `server.tool` or `server.*` (told to the LLM when it writes steps).
     pub mcp_servers: Vec<String>,
+    /// Where webhook URLs handed out in chat point (`STEWARD_PUBLIC_URL`).
+    pub public_url: String,
 }
 
 impl Default for Settings {
@@ -176,6 +181,7 @@ impl Default for Settings {
             price_known: true,
             max_tool_rounds: 6,
             mcp_servers: Vec::new(),
+            public_url: "http://127.0.0.1:8080".into(),
         }
     }
 }

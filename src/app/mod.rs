@@ -157,6 +157,7 @@ impl App {
                 min_interval_seconds: config.min_interval_seconds,
                 run_wait,
                 mcp_servers: self.engine.mcp.server_names(),
+                public_url: config.http.public_url.clone(),
                 history_tokens: llm.map_or(defaults.history_tokens, |l| l.history_tokens),
                 turn_deadline: llm.map_or(defaults.turn_deadline, |l| l.turn_deadline),
                 price_known: llm.is_none_or(|l| l.prices.of(&l.model).is_some()),

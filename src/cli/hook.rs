@@ -24,11 +24,7 @@ pub async fn show(
         .next()
         .unwrap_or("path")
         .to_string();
-    let url = format!(
-        "{}{}",
-        config.http.public_url,
-        hook.path(check == "path")
-    );
+    let url = format!("{}{}", config.http.public_url, hook.path(check == "path"));
     if json {
         let value = json!({ "id": id, "url": url, "secret": hook.secret, "check": check, "rejected": hook.rejected });
         return Ok(Printed::ok(format!("{value}\n")));
@@ -40,7 +36,11 @@ pub async fn show(
         "slack" => "In Slack: the request URL above; steward checks X-Slack-Signature with the secret above as the signing secret.".to_string(),
         _ => "Sign each call: X-Steward-Signature: sha256=<hex HMAC-SHA256 of the body with the secret>.".to_string(),
     };
-    let rotated = if rotate { " (new; the old URL no longer works)" } else { "" };
+    let rotated = if rotate {
+        " (new; the old URL no longer works)"
+    } else {
+        ""
+    };
     Ok(Printed::ok(format!(
         "#{id} {}{rotated}\nURL:    {url}\nSecret: {}\n{how}\nCalls refused for a bad secret or signature: {}\n",
         workflow.name, hook.secret, hook.rejected

@@ -81,7 +81,9 @@ async fn receive(
         })?;
     let headers: Vec<(String, String)> = headers
         .iter()
-        .filter_map(|(name, value)| Some((name.as_str().to_string(), value.to_str().ok()?.to_string())))
+        .filter_map(|(name, value)| {
+            Some((name.as_str().to_string(), value.to_str().ok()?.to_string()))
+        })
         .collect();
     let delivered = state
         .rest

@@ -109,10 +109,7 @@ pub async fn of_workflow(
 }
 
 /// The webhook with URL id `hook_id`.
-pub async fn by_id(
-    conn: &mut SqliteConnection,
-    hook_id: &str,
-) -> Result<Option<Hook>, StoreError> {
+pub async fn by_id(conn: &mut SqliteConnection, hook_id: &str) -> Result<Option<Hook>, StoreError> {
     let row: Option<Row> = sqlx::query_as(
         "SELECT workflow_id, hook_id, secret, rejected FROM hooks WHERE hook_id = ?",
     )

@@ -56,20 +56,8 @@ pub fn verify(
                 false => Err(Refusal::WrongSecret),
             }
         }
-        HookAuth::Github => prefixed(
-            call,
-            "X-Hub-Signature-256",
-            "sha256=",
-            secret,
-            &[call.body],
-        ),
-        HookAuth::Steward => prefixed(
-            call,
-            "X-Steward-Signature",
-            "sha256=",
-            secret,
-            &[call.body],
-        ),
+        HookAuth::Github => prefixed(call, "X-Hub-Signature-256", "sha256=", secret, &[call.body]),
+        HookAuth::Steward => prefixed(call, "X-Steward-Signature", "sha256=", secret, &[call.body]),
         HookAuth::Slack => {
             let name = "X-Slack-Request-Timestamp";
             let ts = header(call, name)?;
@@ -134,7 +122,9 @@ fn stripe(call: &Call<'_>, secret: &str, now: DateTime<Utc>) -> Result<(), Refus
     for part in value.split(',') {
         match part.trim().split_once('=') {
             Some(("t", t)) => ts = Some(t.to_string()),
-            Some(("v1", v)) => signatures.push(hex::decode(v).map_err(|_| Refusal::Malformed(name))?),
+            Some(("v1", v)) => {
+                signatures.push(hex::decode(v).map_err(|_| Refusal::Malformed(name))?)
+            }
             _ => {}
         }
     }
@@ -168,14 +158,8 @@ pub fn sign(
     let ts = now.timestamp().to_string();
     match auth {
         HookAuth::Path => vec![],
-        HookAuth::Github => vec![(
-            "X-Hub-Signature-256",
-            format!("sha256={}", hex_of(&[body])),
-        )],
-        HookAuth::Steward => vec![(
-            "X-Steward-Signature",
-            format!("sha256={}", hex_of(&[body])),
-        )],
+        HookAuth::Github => vec![("X-Hub-Signature-256", format!("sha256={}", hex_of(&[body])))],
+        HookAuth::Steward => vec![("X-Steward-Signature", format!("sha256={}", hex_of(&[body])))],
         HookAuth::Slack => vec![
             ("X-Slack-Request-Timestamp", ts.clone()),
             (
@@ -198,11 +182,7 @@ pub struct BadBody(pub String);
 /// The run's input: `{"body": ..., "headers": {...}}`. A JSON body is parsed
 /// (invalid JSON is refused), a form becomes an object of its fields (GitHub's
 /// form deliveries' `payload` field read as JSON), anything else is text.
-pub fn input(
-    hook: &Webhook,
-    headers: &[(String, String)],
-    body: &[u8],
-) -> Result<Value, BadBody> {
+pub fn input(hook: &Webhook, headers: &[(String, String)], body: &[u8]) -> Result<Value, BadBody> {
     let kept: Map<String, Value> = headers
         .iter()
         .filter(|(name, _)| hook.keeps(name))

@@ -65,6 +65,8 @@ mod sizes;
 mod store_encryption;
 mod store_faults;
 mod store_migrations;
+mod triggers_after;
+mod triggers_webhook;
 
 // Discord: the adapter's tests, and Discord's side (REST server, gateway,
 // payloads) they run against.

@@ -9,6 +9,7 @@ use std::sync::LazyLock;
 mod api_keys;
 mod changes;
 mod history;
+mod hooks;
 mod language;
 mod settle;
 mod talk;
@@ -77,17 +78,28 @@ static CREATE_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
 /// message wins, in this order; anything else is a new workflow.
 pub fn parse(text: &str) -> Intent {
     let text = text.trim();
-    let readers: [fn(&str) -> Option<Intent>; 5] = [
+    let request = CREATE_PREFIX.replace(text, "").trim().to_string();
+    // "when the backup fails, run the alert workflow" is a new workflow,
+    // not a request to run one.
+    if super::events::read(&request).is_some() {
+        return create(request);
+    }
+    let readers: [fn(&str) -> Option<Intent>; 6] = [
         talk::read,
         templates::parse,
         api_keys::parse,
+        hooks::parse,
         history::read,
         changes::read,
     ];
     if let Some(intent) = readers.iter().find_map(|read| read(text)) {
         return intent;
     }
-    let request = CREATE_PREFIX.replace(text, "").trim().to_string();
+    create(request)
+}
+
+/// A new workflow from `request`.
+fn create(request: String) -> Intent {
     Intent::Tool(
         "create_workflow",
         json!({ "name": null, "schedule": request, "instruction": null, "steps": null, "timezone": null, "limits": null }),

@@ -11,6 +11,8 @@ use super::schema::{limits, nullable, tool, READING};
 use super::{manage_failed, parse, Outcome, Tool};
 use crate::agent::draft::Alternative;
 use crate::agent::draft::{read_schedule, read_steps, Draft, Spec};
+use crate::agent::event_draft::{self, Given};
+use crate::agent::events::{self, EventReading};
 use crate::agent::second_reading::{reconcile, Reconciled};
 use crate::agent::turn::Turn;
 use crate::agent::Agent;
@@ -32,7 +34,7 @@ impl Tool for Create {
             "Draft a new workflow. Nothing is stored until the user confirms the draft you get back; show it to them.",
             json!({
                 "name": nullable("A short name; null to derive one."),
-                "schedule": { "type": "string", "description": "When it runs, as the user said it: 'every weekday at 8:30', 'tomorrow at 5pm', 'every 4 hours', a cron expression, an RRULE, or 'manual'." },
+                "schedule": { "type": "string", "description": "When it runs, as the user said it: 'every weekday at 8:30', 'tomorrow at 5pm', 'every 4 hours', a cron expression, an RRULE, or 'manual'; for an event: 'when GitHub posts to a webhook' (also Stripe, Slack, or just 'webhook'), 'when <workflow> fails|succeeds|finishes'." },
                 "instruction": { "type": "string", "description": "What it does, in the user's words: 'remind me to stretch', 'check https://… and tell me if it is down', or a task for the LLM." },
                 "steps": nullable("Explicit steps as a JSON array in steward's plan format; null to derive them from the instruction (a task for the LLM becomes one agent step with the tools http_request, send_message and workflow_runs, plus ask_approval when the user wants to be asked first). Name other tools explicitly: [{\"type\": \"agent\", \"instruction\": \"...\", \"tools\": [\"http_request\", \"send_message\", \"ask_approval\", \"start_workflow\"]}]."),
                 "timezone": nullable("IANA zone; null for the user's."),
@@ -86,6 +88,9 @@ async fn create(turn: &mut Turn, agent: &Agent, args: CreateArgs) -> Result<Outc
                 .into(),
         );
     }
+    if let Some(reading) = events::read(&schedule_text) {
+        return on_event(turn, agent, args, reading, schedule_text, zone).await;
+    }
     let words = read_schedule(&schedule_text, &context);
     let task = words.as_ref().ok().and_then(|(_, task)| task.clone());
     let reading = args.reading.as_deref();
@@ -113,11 +118,7 @@ async fn create(turn: &mut Turn, agent: &Agent, args: CreateArgs) -> Result<Outc
         None => derived_name,
     };
     name = turn.unused_name(agent, name).await?;
-    let mut guardrails = Guardrails::default();
-    guardrails.lower_defaults(agent.manage.ceilings());
-    if let Some(limits) = &args.limits {
-        limits.apply(&mut guardrails, agent.manage.ceilings())?;
-    }
+    let guardrails = guardrails(agent, &args)?;
     let spec = match reconciled {
         Reconciled::Words(schedule) => Spec::new(
             name,
@@ -141,4 +142,38 @@ async fn create(turn: &mut Turn, agent: &Agent, args: CreateArgs) -> Result<Outc
     };
     let draft = Draft::Create { spec };
     Ok(turn.propose(agent, draft))
+}
+
+/// The default guardrails under the operator's ceilings, with the limits asked for.
+fn guardrails(agent: &Agent, args: &CreateArgs) -> Result<Guardrails, String> {
+    let mut guardrails = Guardrails::default();
+    guardrails.lower_defaults(agent.manage.ceilings());
+    if let Some(limits) = &args.limits {
+        limits.apply(&mut guardrails, agent.manage.ceilings())?;
+    }
+    Ok(guardrails)
+}
+
+/// A workflow started by a webhook call or another workflow's end.
+async fn on_event(
+    turn: &mut Turn,
+    agent: &Agent,
+    args: CreateArgs,
+    reading: EventReading,
+    source: String,
+    zone: crate::schedule::Zone,
+) -> Result<Outcome, String> {
+    let given = Given {
+        name: args.name.as_deref().map(check_name).transpose()?,
+        instruction: args
+            .instruction
+            .as_deref()
+            .map(|i| check_text("instruction", i))
+            .transpose()?,
+        steps: args.steps.clone(),
+        guardrails: guardrails(agent, &args)?,
+        zone,
+        source,
+    };
+    event_draft::draft(turn, agent, reading, given).await
 }

@@ -23,6 +23,7 @@ mod snooze;
 mod timezone;
 mod update;
 mod use_template;
+mod webhook;
 
 use async_trait::async_trait;
 use serde::Deserialize;
@@ -52,7 +53,7 @@ pub(super) trait Tool: Sync {
 }
 
 /// Every tool, in the order the model is told them.
-const TOOLS: [&dyn Tool; 17] = [
+const TOOLS: [&dyn Tool; 18] = [
     &create::Create,
     &list::List,
     &show::Show,
@@ -70,6 +71,7 @@ const TOOLS: [&dyn Tool; 17] = [
     &save_template::SaveTemplate,
     &set_placeholder::SetPlaceholder,
     &api_keys::ApiKeys,
+    &webhook::WebhookTool,
 ];
 
 /// The names of every tool, in order.

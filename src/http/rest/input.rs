@@ -159,6 +159,8 @@ pub fn refused(error: ManageError) -> ApiError {
         Some((field, rest)) if matches!(field, "owner" | "name") => {
             ApiError::new(status, rest.to_string()).on(field)
         }
+        // A completion trigger naming no workflow of theirs, or a cycle.
+        Some(("trigger", rest)) => ApiError::unprocessable(rest.to_string()).on("trigger"),
         _ => ApiError::new(status, message),
     }
 }

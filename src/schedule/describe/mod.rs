@@ -47,7 +47,10 @@ pub(super) fn describe(schedule: &Schedule) -> String {
     let body = match &schedule.trigger {
         Trigger::Manual => return "Manually, when someone asks".into(),
         Trigger::Webhook(hook) => {
-            return format!("When its webhook URL is called (checked by {})", hook.auth.words())
+            return format!(
+                "When its webhook URL is called (checked by {})",
+                hook.auth.words()
+            )
         }
         Trigger::After(after) => {
             return format!("When workflow #{} {}", after.workflow, after.on.verb())
