@@ -205,7 +205,8 @@ pub(super) async fn offline(turn: &mut Turn, agent: &Agent, text: &str) -> Reply
                 turn.actions.pop();
                 return Reply::text(render::ENGLISH_ONLY);
             }
-            if creating && !outcome.ok && !grammar::sounds_like_a_request(text) {
+            let asked = grammar::sounds_like_a_request(text) || super::events::read(text).is_some();
+            if creating && !outcome.ok && !asked {
                 // Not a workflow at all: answer with what works, and do
                 // not count a failed creation nobody asked for.
                 turn.actions.pop();

@@ -57,6 +57,7 @@ pub async fn draft(
             Event::Webhook(_) => "what should it do when the webhook is called? e.g. 'when GitHub posts to a webhook, tell me the commit message'".to_string(),
             Event::After { name, on } => format!("what should it do when {name} {}? e.g. 'when the backup fails, run the alert workflow'", on.verb()),
         })?;
+    let mut source = given.source.clone();
     let trigger = match &reading.event {
         Event::Webhook(auth) => Trigger::Webhook(Webhook {
             auth: *auth,
@@ -66,16 +67,25 @@ pub async fn draft(
             let followed = turn.resolve(agent, name).await.map_err(|e| {
                 format!("{e} — a completion trigger names one of your workflows, e.g. 'when the backup fails, …'")
             })?;
+            source = followed.name.clone();
             Trigger::After(After {
                 workflow: followed.id,
                 on: *on,
             })
         }
     };
-    let (steps, name) = match &given.steps {
+    let (steps, mut name) = match &given.steps {
         Some(steps) if !steps.is_null() => (read_steps(steps)?, derive::plan(&instruction).1),
         _ => steps_for(turn, agent, &reading.event, &instruction).await,
     };
+    if let (Trigger::After(after), false) = (&trigger, name.starts_with("Start ")) {
+        // "When Backup fails" says more than "Tell me".
+        name = format!(
+            "When {} {}",
+            crate::text::clip(&source, 80),
+            after.on.verb()
+        );
+    }
     let name = match given.name.as_deref().filter(|n| !n.trim().is_empty()) {
         Some(name) => name.trim().to_string(),
         None => name,
@@ -86,7 +96,7 @@ pub async fn draft(
         name,
         instruction,
         &schedule,
-        given.source,
+        source,
         steps,
         given.guardrails,
     );
@@ -117,13 +127,13 @@ async fn steps_for(
         }
     }
     let what = match event {
-        Event::Webhook(_) => "The webhook call (its body and headers)",
-        Event::After { .. } => "The run that ended (workflow, status, summary, error, output)",
+        Event::Webhook(_) => "the webhook call (its body and headers)",
+        Event::After { .. } => "the run that ended (workflow, status, summary, error, output)",
     };
     let step = json!([{
         "id": "agent",
         "type": "agent",
-        "instruction": format!("{instruction}\n\n{what}: ${{input}}"),
+        "instruction": format!("{instruction} — {what}: ${{input}}"),
         "tools": DEFAULT_AGENT_TOOLS,
     }]);
     (step, name)

@@ -35,12 +35,18 @@ fn re(pattern: &str) -> Regex {
 /// "when <clause>, <task>" and "<task> when <clause>".
 static CLAUSE_FIRST: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^(?:please\s+)?(?:when(?:ever)?|each time|every time|any ?time|after|once|as soon as|on)\s+(?P<clause>[^,;]+?)(?:\s*[,;:]\s*|\s+then\s+|\s*$)(?:then\s+)?(?P<task>.*)$",
+        r"(?i)^(?:please\s+)?(?:when(?:ever)?|each time|every time|any ?time|after|once|as soon as|if|on)\s+(?P<clause>[^,;]+?)(?:\s*[,;:]\s*|\s+then\s+|\s*$)(?:then\s+)?(?P<task>.*)$",
     )
 });
 static TASK_FIRST: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"(?i)^(?P<task>.+?)\s+(?:when(?:ever)?|each time|every time|after|once|as soon as)\s+(?P<clause>.+?)[.!]?$",
+    )
+});
+
+static QUESTION: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:what|did|was|were|how|why|is|are|has|have|any|show|list|which|who|where|do|does|tell me what)\b",
     )
 });
 
@@ -50,6 +56,18 @@ static BARE: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)^(?:an?\s+|on\s+(?:an?\s+)?)?(?:(?:github|stripe|slack|signed)\s+)?web[ -]?hook(?:\s+(?:call|request|trigger))?s?$",
     )
 });
+
+/// "a webhook that posts the body to me", "a GitHub webhook to tell me …".
+static HOOK_THAT: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:(?:please\s+)?(?:make|create|set up|add|give)\s+(?:me\s+)?)?(?P<hook>(?:an?\s+)?(?:(?:github|stripe|slack|signed)\s+)?web[ -]?hook)\s+(?:that|which|to)\s+(?P<task>.+)$",
+    )
+});
+
+/// Words that say only that the workflow runs: "runs when …", "fires when …".
+const FILLER: [&str; 8] = [
+    "runs", "run", "fires", "starts", "triggers", "goes", "kicks in", "is run",
+];
 
 /// A call to a URL: "a webhook is called", "GitHub posts to a webhook",
 /// "Stripe sends an event".
@@ -73,19 +91,46 @@ pub fn read(text: &str) -> Option<EventReading> {
     if BARE.is_match(text) {
         return event_of(text).map(|event| EventReading { event, task: None });
     }
+    if let Some(found) = HOOK_THAT.captures(text) {
+        let event = event_of(&found["hook"])?;
+        let task = found["task"].trim().to_string();
+        return Some(EventReading {
+            event,
+            task: Some(task),
+        });
+    }
     let mut candidates = Vec::new();
     if let Some(found) = CLAUSE_FIRST.captures(text) {
         candidates.push((found["clause"].to_string(), found["task"].to_string()));
     }
-    if let Some(found) = TASK_FIRST.captures(text) {
+    // "what happened after the backup ran?" asks about the past.
+    let question = text.ends_with('?') || QUESTION.is_match(text);
+    if let Some(found) = TASK_FIRST.captures(text).filter(|_| !question) {
         candidates.push((found["clause"].to_string(), found["task"].to_string()));
     }
     candidates.into_iter().find_map(|(clause, task)| {
+        // "… when a webhook is called and tells me what came in": the words
+        // after "and" are the task when the ones before were only "runs".
+        let (clause, rest) = match clause.split_once(" and ") {
+            Some((clause, rest)) if event_of(clause.trim()).is_some() => (clause, Some(rest)),
+            _ => (clause.as_str(), None),
+        };
         let event = event_of(clause.trim())?;
-        let task = task.trim().trim_end_matches(['.', '!']).trim();
+        let mut task = task.trim().trim_end_matches(['.', '!']).trim().to_string();
+        if let Some(rest) = rest {
+            let rest = rest.trim();
+            task = if task.is_empty() || FILLER.contains(&task.to_lowercase().as_str()) {
+                rest.to_string()
+            } else {
+                format!("{task} and {rest}")
+            };
+        }
+        if FILLER.contains(&task.to_lowercase().as_str()) {
+            task.clear();
+        }
         Some(EventReading {
             event,
-            task: (!task.is_empty()).then(|| task.to_string()),
+            task: (!task.is_empty()).then_some(task),
         })
     })
 }
@@ -201,6 +246,35 @@ mod tests {
     }
 
     #[test]
+    fn a_task_after_and_or_a_webhook_that_does_something_is_read() {
+        assert_eq!(
+            reading("runs when a webhook is called and tells me what came in"),
+            Some((
+                Event::Webhook(HookAuth::Path),
+                Some("tells me what came in".into())
+            ))
+        );
+        assert_eq!(
+            reading("a webhook that posts the body to me"),
+            Some((
+                Event::Webhook(HookAuth::Path),
+                Some("posts the body to me".into())
+            ))
+        );
+        assert_eq!(
+            reading("make a webhook that posts the body to me").map(|r| r.1),
+            Some(Some("posts the body to me".into()))
+        );
+        assert_eq!(
+            reading("if the backup fails, let me know").map(|r| r.0),
+            Some(Event::After {
+                name: "backup".into(),
+                on: AfterOutcome::Failed
+            })
+        );
+    }
+
+    #[test]
     fn times_and_other_sentences_are_not_events() {
         for text in [
             "every weekday at 8:30 check https://status.example.com",
@@ -209,6 +283,8 @@ mod tests {
             "remind me to stretch every hour",
             "at 9 tell me the weather",
             "when the clock strikes 9 remind me",
+            "what happened after the backup ran",
+            "did anything run after the backup failed",
         ] {
             assert_eq!(reading(text), None, "{text}");
         }

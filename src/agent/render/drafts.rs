@@ -141,6 +141,13 @@ pub fn spec_lines(spec: &Spec, now: DateTime<Utc>, has_model: bool) -> String {
                 trigger_line(&schedule, now),
                 spec.schedule_source
             ),
+            // The followed workflow's name, as the person gave it.
+            (None, None) if spec.trigger_kind == "after" => format!(
+                "{} (\"{}\")",
+                trigger_line(&schedule, now),
+                spec.schedule_source
+            ),
+            (None, None) if spec.trigger_kind == "webhook" => trigger_line(&schedule, now),
             (None, None) => format!(
                 "{}{}",
                 trigger_line(&schedule, now),
@@ -154,6 +161,11 @@ pub fn spec_lines(spec: &Spec, now: DateTime<Utc>, has_model: bool) -> String {
         steps_line(&shown_steps(&spec.steps, &spec.placeholders)),
         limits_line(&spec.guardrails, spec.needs_llm())
     );
+    match spec.trigger_kind.as_str() {
+        "webhook" => lines.push_str("\n• Webhook: confirming makes its URL and secret, which I give only in a private chat; each call's body and headers are the run's ${input}"),
+        "after" => lines.push_str("\n• Input: the run that ended (workflow, status, summary, error, output) is the run's ${input}"),
+        _ => {}
+    }
     if let Some(values) = values_line(&spec.placeholders) {
         lines.push_str(&format!("\n• Values: {values}"));
     }
