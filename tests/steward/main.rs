@@ -36,6 +36,7 @@ mod chat_secrets;
 mod chat_telegram;
 mod chat_templates;
 mod chat_time_zone;
+mod chat_triggers;
 mod cli_admin;
 mod cli_chat;
 mod cli_edges;
