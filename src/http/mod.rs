@@ -1,6 +1,6 @@
 //! The HTTP server (axum routes on a hyper listener with connection limits,
 //! `server.rs`): `GET /healthz`, the webhook chat API (`POST /api/v1/chat`),
-//! the REST API (`rest/`, `/api/v1/...` with per-user keys), and Telegram's
+//! webhook triggers (`POST /hooks/{id}`, `hooks.rs`), the REST API (`rest/`, `/api/v1/...` with per-user keys), and Telegram's
 //! webhook when it is on.
 
 mod activity;
