@@ -1,5 +1,5 @@
 //! `steward runs [--workflow ID] [--since RFC3339] [--json]` and
-//! `steward runs approve|reject RUN`.
+//! `steward runs approve|reject|cancel RUN`.
 
 use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand};
@@ -48,6 +48,13 @@ pub enum RunsAction {
         #[arg(long, default_value = "cli")]
         by: String,
     },
+    /// Cancel a run: a queued or waiting one at once; an executing one (in
+    /// any `steward serve`) stops within about a second.
+    Cancel {
+        run: i64,
+        #[arg(long, default_value = "cli")]
+        by: String,
+    },
 }
 
 pub async fn run_runs(args: RunsArgs, config: &Config) -> Printed {
@@ -65,8 +72,9 @@ pub async fn run_runs(args: RunsArgs, config: &Config) -> Printed {
     match args.action {
         Some(action) => {
             let (run, by, approve) = match action {
-                RunsAction::Approve { run, by } => (run, by, true),
-                RunsAction::Reject { run, by } => (run, by, false),
+                RunsAction::Approve { run, by } => (run, by, Some(true)),
+                RunsAction::Reject { run, by } => (run, by, Some(false)),
+                RunsAction::Cancel { run, by } => (run, by, None),
             };
             let app = match App::on_store(
                 config,
@@ -78,6 +86,17 @@ pub async fn run_runs(args: RunsArgs, config: &Config) -> Printed {
                 Err(e) => return Printed::error(format!("{e:#}"), false, 2),
             };
             let operator = Actor::operator(by);
+            let Some(approve) = approve else {
+                return match app.manager(config).cancel_run(&operator, run).await {
+                    Ok(done) if done.status.is_final() => {
+                        Printed::ok(format!("Run {run} {}.\n", done.status))
+                    }
+                    Ok(_) => Printed::ok(format!(
+                        "Run {run} was asked to stop; the process running it stops it shortly.\n"
+                    )),
+                    Err(e) => Printed::error(e.for_user(), false, 2),
+                };
+            };
             match app.manager(config).answer(&operator, run, approve).await {
                 Ok(_) => Printed::ok(format!(
                     "Run {run} {}; it continues at the scheduler's next wake.\n",

@@ -12,6 +12,7 @@ mod actor;
 mod api_keys;
 mod approve;
 mod audit_log;
+mod cancel;
 mod change;
 mod copy;
 mod error;

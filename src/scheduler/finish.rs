@@ -3,6 +3,9 @@
 
 use super::*;
 
+/// How often an executing run looks for a cancel request.
+const CANCEL_POLL: Duration = Duration::from_millis(400);
+
 impl Scheduler {
     /// Executes a claimed run under the concurrency limit and records its end.
     pub async fn execute(&self, job: Claimed) -> RunStatus {
@@ -20,10 +23,17 @@ impl Scheduler {
         if stamp {
             self.store.log().started(job.run.id, self.clock.now());
         }
-        let outcome = self
-            .engine
-            .execute_run(&job.run, &job.workflow, job.resumed)
-            .await;
+        // A cancel (from any process, through the store) drops the run's
+        // future: its in-flight HTTP, LLM and MCP calls are aborted with it.
+        let outcome = tokio::select! {
+            outcome = self.engine.execute_run(&job.run, &job.workflow, job.resumed) => outcome,
+            by = self.cancel_requested(job.run.id) => crate::engine::RunOutcome {
+                status: RunStatus::Cancelled,
+                output: None,
+                error: Some(format!("cancelled by {by}")),
+                usage: Default::default(),
+            },
+        };
         let status = outcome.status;
         let finished = retry(
             BUSY_TRIES,
@@ -78,6 +88,20 @@ impl Scheduler {
             }
             // Recorded by `finish_success`.
             RunStatus::Succeeded => {}
+            // Not retried, and no failure for the streak.
+            RunStatus::Cancelled => {
+                let error = outcome.error.as_deref().unwrap_or("cancelled");
+                let usage = &outcome.usage;
+                let (id, status) = (run.id, RunStatus::Cancelled);
+                if runs::finish(&mut tx, id, node, status, None, Some(error), usage, now).await? {
+                    notices.push(Notice::RunFinished {
+                        audience: claim::audience(workflow),
+                        run_id: run.id,
+                        status,
+                        summary: error.to_string(),
+                    });
+                }
+            }
             status => {
                 let error = outcome.error.clone().unwrap_or_else(|| "failed".into());
                 let retries = workflow.policies.retries;
@@ -166,6 +190,27 @@ impl Scheduler {
             runs::live_counts(&mut conn, workflow.id).await?.1 > 0
         };
         Ok((outgoing, wake))
+    }
+
+    /// Resolves with who asked when run `id` is asked to stop; looks every
+    /// [`CANCEL_POLL`], so a cancel from another process lands within about
+    /// a second. Never resolves for a run nobody cancels.
+    async fn cancel_requested(&self, id: i64) -> String {
+        loop {
+            tokio::time::sleep(CANCEL_POLL).await;
+            let asked = async {
+                let mut conn = self.store.connection().await?;
+                runs::cancel_requested(&mut conn, id).await
+            }
+            .await;
+            match asked {
+                Ok(Some(by)) => return by,
+                Ok(None) => {}
+                Err(error) => {
+                    tracing::warn!(%error, run = id, "could not read a run's cancel request")
+                }
+            }
+        }
     }
 
     /// Whether a workflow follows workflow `id` (a failed look is logged

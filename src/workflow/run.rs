@@ -27,10 +27,12 @@ pub enum RunStatus {
     Interrupted,
     /// Stopped by a guardrail.
     Guardrail,
+    /// Stopped by a person (`manage::cancel_run`).
+    Cancelled,
 }
 
 impl RunStatus {
-    pub const ALL: [RunStatus; 10] = [
+    pub const ALL: [RunStatus; 11] = [
         RunStatus::Queued,
         RunStatus::Running,
         RunStatus::Waiting,
@@ -41,6 +43,7 @@ impl RunStatus {
         RunStatus::Skipped,
         RunStatus::Interrupted,
         RunStatus::Guardrail,
+        RunStatus::Cancelled,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -55,6 +58,7 @@ impl RunStatus {
             RunStatus::Skipped => "skipped",
             RunStatus::Interrupted => "interrupted",
             RunStatus::Guardrail => "guardrail",
+            RunStatus::Cancelled => "cancelled",
         }
     }
 

@@ -50,6 +50,7 @@ mod limits_ceilings;
 mod llm_openai;
 mod llm_openai_limits;
 mod mcp;
+mod runs_cancel;
 mod schedule_bad_input;
 mod schedule_calendar_edges;
 mod schedule_corpus;

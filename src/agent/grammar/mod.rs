@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 use std::sync::LazyLock;
 
 mod api_keys;
+mod cancel;
 mod changes;
 mod history;
 mod hooks;
@@ -84,11 +85,12 @@ pub fn parse(text: &str) -> Intent {
     if super::events::read(&request).is_some() {
         return create(request);
     }
-    let readers: [fn(&str) -> Option<Intent>; 6] = [
+    let readers: [fn(&str) -> Option<Intent>; 7] = [
         talk::read,
         templates::parse,
         api_keys::parse,
         hooks::parse,
+        cancel::parse,
         history::read,
         changes::read,
     ];

@@ -6,6 +6,7 @@
 
 mod api_keys;
 mod args;
+mod cancel;
 mod create;
 mod delete;
 mod history;
@@ -53,7 +54,7 @@ pub(super) trait Tool: Sync {
 }
 
 /// Every tool, in the order the model is told them.
-const TOOLS: [&dyn Tool; 18] = [
+const TOOLS: [&dyn Tool; 19] = [
     &create::Create,
     &list::List,
     &show::Show,
@@ -72,6 +73,7 @@ const TOOLS: [&dyn Tool; 18] = [
     &set_placeholder::SetPlaceholder,
     &api_keys::ApiKeys,
     &webhook::WebhookTool,
+    &cancel::CancelRun,
 ];
 
 /// The names of every tool, in order.

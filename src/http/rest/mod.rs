@@ -92,6 +92,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/runs/{id}"),
     ("POST", "/api/v1/runs/{id}/approve"),
     ("POST", "/api/v1/runs/{id}/reject"),
+    ("POST", "/api/v1/runs/{id}/cancel"),
     ("GET", "/api/v1/schedule"),
     ("GET", "/api/v1/templates"),
     ("POST", "/api/v1/templates"),
@@ -136,6 +137,7 @@ pub fn routes(state: ApiState) -> Router<ApiState> {
         .route("/api/v1/runs/{id}", get(runs::get))
         .route("/api/v1/runs/{id}/approve", post(runs::approve))
         .route("/api/v1/runs/{id}/reject", post(runs::reject))
+        .route("/api/v1/runs/{id}/cancel", post(runs::cancel))
         .route("/api/v1/schedule", get(schedule::read))
         .route("/api/v1/templates", get(templates::list))
         .route(

@@ -38,6 +38,7 @@ use super::{actions, audit, generate, patch, runs, schedule, stats, templates, t
         runs::get,
         runs::approve,
         runs::reject,
+        runs::cancel,
         schedule::read,
         templates::list,
         templates::save,

@@ -177,6 +177,47 @@ pub async fn reject(
     answer(state, caller, id, false).await
 }
 
+/// `POST /api/v1/runs/{id}/cancel`
+#[utoipa::path(
+    post,
+    path = "/api/v1/runs/{id}/cancel",
+    tag = "runs",
+    summary = "Cancel a run",
+    description = "A queued, retrying or waiting run is cancelled at once; an executing one is stopped by the process running it (this one or another) within about a second, its in-flight HTTP, LLM and MCP calls aborted.",
+    params(
+        ("id" = i64, Path, description = "The run's id")
+    ),
+    responses(
+        (status = 200, description = "The run, cancelled", body = RunView),
+        (status = 202, description = "The run, still stopping", body = RunView),
+        (status = 400, description = "A bad id, query parameter or cursor (`field` names it)", body = ErrorBody),
+        (status = 404, description = "No such workflow or run, or one of another user", body = ErrorBody),
+        (status = 409, description = "The run already ended", body = ErrorBody),
+        (status = 401, description = "No key, an unknown key or a revoked one", body = ErrorBody),
+        (status = 429, description = "Too many failed authentications from this address", body = ErrorBody),
+        (status = 500, description = "A failure on steward's side", body = ErrorBody)
+    ),
+    security(("api_key" = []))
+)]
+pub async fn cancel(
+    State(state): State<ApiState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+) -> Result<(axum::http::StatusCode, Json<RunView>), ApiError> {
+    let id = input::id(&id)?;
+    let manager = &state.rest.manager;
+    manager
+        .cancel_run(&caller.actor, id)
+        .await
+        .map_err(refused)?;
+    let (run, steps) = manager.run(&caller.actor, id).await.map_err(refused)?;
+    let status = match run.status.is_final() {
+        true => axum::http::StatusCode::OK,
+        false => axum::http::StatusCode::ACCEPTED,
+    };
+    Ok((status, Json(RunView::with_steps(&run, &steps))))
+}
+
 /// Answers the run's open approval request; the run as it is then (it
 /// continues at the scheduler's next look).
 async fn answer(

@@ -1,7 +1,9 @@
 //! `runs` table: one row per slot, unique on `(workflow_id, scheduled_for)`.
 
+mod cancel;
 mod lifecycle;
 
+pub use cancel::*;
 pub use lifecycle::*;
 
 use chrono::{DateTime, Utc};
