@@ -70,41 +70,7 @@ pub async fn run_runs(args: RunsArgs, config: &Config) -> Printed {
         }
     };
     match args.action {
-        Some(action) => {
-            let (run, by, approve) = match action {
-                RunsAction::Approve { run, by } => (run, by, Some(true)),
-                RunsAction::Reject { run, by } => (run, by, Some(false)),
-                RunsAction::Cancel { run, by } => (run, by, None),
-            };
-            let app = match App::on_store(
-                config,
-                store,
-                Arc::new(TerminalNotifier { quiet: true }),
-                Arc::new(SystemClock),
-            ) {
-                Ok(app) => app,
-                Err(e) => return Printed::error(format!("{e:#}"), false, 2),
-            };
-            let operator = Actor::operator(by);
-            let Some(approve) = approve else {
-                return match app.manager(config).cancel_run(&operator, run).await {
-                    Ok(done) if done.status.is_final() => {
-                        Printed::ok(format!("Run {run} {}.\n", done.status))
-                    }
-                    Ok(_) => Printed::ok(format!(
-                        "Run {run} was asked to stop; the process running it stops it shortly.\n"
-                    )),
-                    Err(e) => Printed::error(e.for_user(), false, 2),
-                };
-            };
-            match app.manager(config).answer(&operator, run, approve).await {
-                Ok(_) => Printed::ok(format!(
-                    "Run {run} {}; it continues at the scheduler's next wake.\n",
-                    if approve { "approved" } else { "rejected" }
-                )),
-                Err(e) => Printed::error(e.for_user(), false, 2),
-            }
-        }
+        Some(action) => act(action, store, config).await,
         None => {
             let since = match args.since.as_deref().map(DateTime::parse_from_rfc3339) {
                 None => None,
@@ -190,4 +156,41 @@ pub fn run_json(run: &Run, steps: &[StepRecord]) -> Value {
         "steps": steps,
         "delivery_errors": run.delivery_errors,
     })
+}
+
+/// `approve`, `reject` or `cancel` a run.
+async fn act(action: RunsAction, store: Store, config: &Config) -> Printed {
+    let (run, by, approve) = match action {
+        RunsAction::Approve { run, by } => (run, by, Some(true)),
+        RunsAction::Reject { run, by } => (run, by, Some(false)),
+        RunsAction::Cancel { run, by } => (run, by, None),
+    };
+    let app = match App::on_store(
+        config,
+        store,
+        Arc::new(TerminalNotifier { quiet: true }),
+        Arc::new(SystemClock),
+    ) {
+        Ok(app) => app,
+        Err(e) => return Printed::error(format!("{e:#}"), false, 2),
+    };
+    let operator = Actor::operator(by);
+    let Some(approve) = approve else {
+        return match app.manager(config).cancel_run(&operator, run).await {
+            Ok(done) if done.status.is_final() => {
+                Printed::ok(format!("Run {run} {}.\n", done.status))
+            }
+            Ok(_) => Printed::ok(format!(
+                "Run {run} was asked to stop; the process running it stops it shortly.\n"
+            )),
+            Err(e) => Printed::error(e.for_user(), false, 2),
+        };
+    };
+    match app.manager(config).answer(&operator, run, approve).await {
+        Ok(_) => Printed::ok(format!(
+            "Run {run} {}; it continues at the scheduler's next wake.\n",
+            if approve { "approved" } else { "rejected" }
+        )),
+        Err(e) => Printed::error(e.for_user(), false, 2),
+    }
 }

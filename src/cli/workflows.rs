@@ -146,11 +146,18 @@ async fn import(
     let mut imported = Vec::new();
     for new in checked {
         let created = change.import(new).await.map_err(refused)?;
-        imported.push(json!({
+        let mut item = json!({
             "id": created.id,
             "name": new.definition.name.trim(),
             "next_run": if new.definition.paused { None } else { created.next.map(instant) },
-        }));
+        });
+        // A webhook workflow's URL path and secret, shown this once
+        // (`steward workflows hook ID` shows them again).
+        if let Some(hook) = &created.hook {
+            let in_path = new.schedule.expression().starts_with("path");
+            item["hook"] = json!({ "path": hook.path(in_path), "secret": hook.secret });
+        }
+        imported.push(item);
     }
     change.commit().await.map_err(refused)?;
     Ok(Printed::ok(format!(

@@ -207,3 +207,27 @@ async fn an_after_trigger_survives_a_restart_between_the_two_runs() {
     assert_eq!(alerts[0].1["summary"], "disk full");
     served.stop().await;
 }
+
+#[tokio::test]
+async fn the_clock_never_fires_webhook_or_completion_workflows_but_a_run_now_fires_followers() {
+    let sim = crate::helpers::Sim::start("2026-11-20T10:00:00Z").await;
+    let step = json!([{"id": "m", "type": "message", "text": "hi"}]);
+    let hook = sim
+        .add(json!({"name": "Hook", "owner": "ann", "trigger": {"kind": "webhook", "expression": "github"}, "steps": step}))
+        .await;
+    let daily = sim
+        .add(json!({"name": "Daily", "owner": "ann", "trigger": {"schedule": "every day at 9:00"}, "steps": step}))
+        .await;
+    let after = sim
+        .add(json!({"name": "After daily", "owner": "ann", "trigger": {"kind": "after", "expression": format!("{daily} succeeded")}, "steps": step}))
+        .await;
+    sim.run_until("2026-11-23T10:00:00Z").await;
+    assert!(sim.runs(hook).await.is_empty());
+    assert_eq!(sim.runs(daily).await.len(), 3);
+    // One follower run per run of the workflow it follows, never more.
+    let followers = sim.runs(after).await;
+    assert_eq!(followers.len(), 3, "{followers:?}");
+    assert!(followers
+        .iter()
+        .all(|r| r.trigger == "after" && r.status.as_str() == "succeeded"));
+}
