@@ -41,6 +41,12 @@ static SUMMARY: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid pattern")
 });
 
+/// Times of day and recurrences, which an event trigger cannot take.
+static TIME_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:at \d{1,2}(?::\d\d)?(?:\s*[ap]m)?|\d{1,2}(?::\d\d)?\s*[ap]m|at (?:noon|midnight)|every (?:day|week|month|hour|minute|morning|evening|night|weekday|monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?|tomorrow|tonight|daily|hourly|weekly|on weekdays)\b")
+        .expect("valid pattern")
+});
+
 /// Drafts the workflow `reading` asks for.
 pub async fn draft(
     turn: &mut Turn,
@@ -57,6 +63,14 @@ pub async fn draft(
             Event::Webhook(_) => "what should it do when the webhook is called? e.g. 'when GitHub posts to a webhook, tell me the commit message'".to_string(),
             Event::After { name, on } => format!("what should it do when {name} {}? e.g. 'when the backup fails, run the alert workflow'", on.verb()),
         })?;
+    if let Some(time) = TIME_WORDS.find(&instruction) {
+        // "when backup succeeds at 9am tell me": a time never falls silently
+        // into the task of a workflow the clock does not start.
+        return Err(format!(
+            "'{}' is a time, but this workflow starts on an event, not on the clock. Say the event alone ('when the backup fails, tell me') or the time alone ('every day at 9am …')",
+            time.as_str()
+        ));
+    }
     let mut source = given.source.clone();
     let trigger = match &reading.event {
         Event::Webhook(auth) => Trigger::Webhook(Webhook {
@@ -76,7 +90,7 @@ pub async fn draft(
     };
     let (steps, mut name) = match &given.steps {
         Some(steps) if !steps.is_null() => (read_steps(steps)?, derive::plan(&instruction).1),
-        _ => steps_for(turn, agent, &reading.event, &instruction).await,
+        _ => steps_for(turn, agent, &reading.event, &instruction).await?,
     };
     if let (Trigger::After(after), false) = (&trigger, name.starts_with("Start ")) {
         // "When Backup fails" says more than "Tell me".
@@ -109,21 +123,33 @@ async fn steps_for(
     agent: &Agent,
     event: &Event,
     instruction: &str,
-) -> (Value, String) {
+) -> Result<(Value, String), String> {
     let name = derive::plan(instruction).1;
-    if let Event::After { .. } = event {
-        if let Some(found) = START.captures(instruction) {
-            if let Ok(other) = turn.resolve(agent, &found["name"]).await {
+    if let Some(found) = START.captures(instruction) {
+        let wanted = &found["name"];
+        match turn.resolve(agent, wanted).await {
+            Ok(other) => {
                 let step = json!([{ "id": "start", "type": "workflow", "workflow": other.id, "input": "${input}" }]);
-                return (step, format!("Start {}", other.name));
+                return Ok((step, format!("Start {}", other.name)));
             }
+            // "run the alert workflow" names one: say it is not there
+            // rather than hand the words to the LLM.
+            Err(e)
+                if wanted.to_lowercase().ends_with("workflow")
+                    || wanted.split_whitespace().count() <= 3 =>
+            {
+                return Err(e)
+            }
+            Err(_) => {}
         }
+    }
+    if let Event::After { .. } = event {
         if TELL.is_match(instruction) && SUMMARY.is_match(instruction) {
             let text = "\"${input.workflow}\" ${input.status}: ${input.summary}";
-            return (
+            return Ok((
                 json!([{ "id": "tell", "type": "message", "text": text }]),
                 name,
-            );
+            ));
         }
     }
     let what = match event {
@@ -136,5 +162,5 @@ async fn steps_for(
         "instruction": format!("{instruction} — {what}: ${{input}}"),
         "tools": DEFAULT_AGENT_TOOLS,
     }]);
-    (step, name)
+    Ok((step, name))
 }

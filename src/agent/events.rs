@@ -78,9 +78,31 @@ static WEBHOOK: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// "the backup fails", "the nightly export workflow succeeds", "backup is done".
-static AFTER: LazyLock<Regex> = LazyLock::new(|| {
+/// How a workflow's run ends, in words.
+const VERBS: &str = r"fails|failed|has failed|errors(?: out)?|breaks|goes wrong|doesn't work|does not work|succeeds|succeeded|has succeeded|works|is successful|finishes|finished|has finished|completes|completed|is done|ends|ended|runs|ran|has run";
+
+/// The name before the verb: "the backup", "the nightly export workflow".
+const NAME: &str =
+    r"(?:the\s+|my\s+|workflow\s+)?(?P<name>.+?)(?:\s+(?:workflow|job|automation))?(?:'s\s+run)?";
+
+/// "the backup fails", "the nightly export workflow succeeds", "backup is done".
+static AFTER: LazyLock<Regex> = LazyLock::new(|| re(&format!(r"(?i)^{NAME}\s+(?P<verb>{VERBS})$")));
+
+/// The same with the task after it and no comma: "backup fails run alert".
+static AFTER_THEN: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"(?i)^(?P<clause>{NAME}\s+(?:{VERBS}))\s+(?P<task>.+)$"
+    ))
+});
+
+/// Words that still belong to the trigger ("… webhook is called").
+static STILL_CLAUSE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)^(?:is|are|gets|get|was|were|has been|receives)\b"));
+
+/// A webhook with the task after it and no comma: "a webhook is called tell me …".
+static WEBHOOK_THEN: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^(?:the\s+|my\s+|workflow\s+)?(?P<name>.+?)(?:\s+(?:workflow|job|automation))?(?:'s\s+run)?\s+(?P<verb>fails|failed|has failed|errors(?: out)?|breaks|goes wrong|doesn't work|does not work|succeeds|succeeded|has succeeded|works|is successful|finishes|finished|has finished|completes|completed|is done|ends|ended|runs|ran|has run)$",
+        r"(?i)^(?P<clause>.*?\bweb[ -]?hooks?\b(?:\s+(?:is|gets|was|has been)\s+(?:called|hit|triggered|pinged|used))?)\s+(?P<task>.+)$",
     )
 });
 
@@ -101,7 +123,16 @@ pub fn read(text: &str) -> Option<EventReading> {
     }
     let mut candidates = Vec::new();
     if let Some(found) = CLAUSE_FIRST.captures(text) {
-        candidates.push((found["clause"].to_string(), found["task"].to_string()));
+        let (clause, task) = (&found["clause"], &found["task"]);
+        // No comma: the clause ran on into the task.
+        let split = [&*WEBHOOK_THEN, &*AFTER_THEN]
+            .into_iter()
+            .find_map(|then| then.captures(clause))
+            .filter(|split| task.is_empty() && !STILL_CLAUSE.is_match(&split["task"]));
+        if let Some(split) = split {
+            candidates.push((split["clause"].to_string(), split["task"].to_string()));
+        }
+        candidates.push((clause.to_string(), task.to_string()));
     }
     // "what happened after the backup ran?" asks about the past.
     let question = text.ends_with('?') || QUESTION.is_match(text);
@@ -271,6 +302,35 @@ mod tests {
                 name: "backup".into(),
                 on: AfterOutcome::Failed
             })
+        );
+    }
+
+    #[test]
+    fn without_a_comma_the_task_starts_after_the_trigger() {
+        let after = |name: &str, on| Event::After {
+            name: name.into(),
+            on,
+        };
+        assert_eq!(
+            reading("when backup has failed run alert"),
+            Some((
+                after("backup", AfterOutcome::Failed),
+                Some("run alert".into())
+            ))
+        );
+        assert_eq!(
+            reading("once Backup is done tell me the result"),
+            Some((
+                after("Backup", AfterOutcome::Finished),
+                Some("tell me the result".into())
+            ))
+        );
+        assert_eq!(
+            reading("when GitHub posts to a webhook tell me the commit message"),
+            Some((
+                Event::Webhook(HookAuth::Github),
+                Some("tell me the commit message".into())
+            ))
         );
     }
 

@@ -86,11 +86,12 @@ pub fn parse(text: &str) -> Intent {
         return create(request);
     }
     let readers: [fn(&str) -> Option<Intent>; 7] = [
+        // Before `talk`, which reads "stop it" as an answer to a draft.
+        cancel::parse,
         talk::read,
         templates::parse,
         api_keys::parse,
         hooks::parse,
-        cancel::parse,
         history::read,
         changes::read,
     ];
