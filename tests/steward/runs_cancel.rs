@@ -11,6 +11,72 @@ use tokio::net::TcpListener;
 use crate::api_client::{served, Api};
 use crate::helpers::{output_of, steward_command};
 
+/// A server on 127.0.0.1 that takes connections and never answers; the
+/// port, and a receiver told when the first client hangs up.
+async fn silent_server() -> (
+    u16,
+    tokio::sync::oneshot::Receiver<Instant>,
+    tokio::task::JoinHandle<()>,
+) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (closed_tx, closed) = tokio::sync::oneshot::channel::<Instant>();
+    let task = tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut buffer = [0u8; 4096];
+        while socket
+            .read(&mut buffer)
+            .await
+            .map(|n| n > 0)
+            .unwrap_or(false)
+        {}
+        let _ = closed_tx.send(Instant::now());
+    });
+    (port, closed, task)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stop_it_in_chat_cancels_the_run_that_is_going() {
+    let (port, closed, silent) = silent_server().await;
+    let served = served().await;
+    // The chat API's person "alice" is steward's user "webhook:alice".
+    let alice = Api::of(&served, "webhook:alice").await;
+    let made = alice
+        .post(
+            "/api/v1/workflows",
+            &json!({
+                "name": "Slow fetch",
+                "trigger": {"kind": "manual"},
+                "steps": [{"id": "fetch", "type": "http", "url": format!("http://127.0.0.1:{port}/"), "timeout_seconds": 60}],
+            }),
+        )
+        .await;
+    let id = made.body["id"].as_i64().unwrap();
+    let run = alice.act(&format!("/api/v1/workflows/{id}/run")).await.body["id"]
+        .as_i64()
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let say = |text: &str| json!({"conversation_id": "c1", "user_id": "alice", "text": text});
+    let (status, reply) = served
+        .chat("chat-token", &say("stop the slow fetch's run"))
+        .await;
+    assert_eq!(status, 200, "{reply}");
+    let text = reply["reply"].as_str().unwrap();
+    assert!(text.contains(&format!("run {run} cancelled")), "{text}");
+    tokio::time::timeout(Duration::from_secs(5), closed)
+        .await
+        .expect("the HTTP call is aborted")
+        .unwrap();
+    // Nothing going now: "stop it" pauses the workflow, as before.
+    let (_, reply) = served.chat("chat-token", &say("stop it")).await;
+    assert!(
+        reply["reply"].as_str().unwrap().contains("Paused"),
+        "{reply}"
+    );
+    served.stop().await;
+    silent.abort();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cancel_from_a_second_process_stops_a_run_in_a_long_http_call_within_a_second() {
     // A server that reads the request and never answers; it reports when
