@@ -104,7 +104,7 @@ enum Sealing {
 }
 
 /// Every column that keeps secrets, as the store functions seal them.
-const SEALED: [(&str, &str, Sealing); 7] = [
+const SEALED: [(&str, &str, Sealing); 8] = [
     ("workflows", "plan", Sealing::Json(Whole::SecretFields)),
     ("workflows", "instruction", Sealing::Text),
     (
@@ -116,6 +116,7 @@ const SEALED: [(&str, &str, Sealing); 7] = [
     ("runs", "input", Sealing::Json(Whole::SecretFields)),
     ("run_steps", "resume", Sealing::Whole),
     ("templates", "body", Sealing::Json(Whole::SecretFields)),
+    ("hooks", "secret", Sealing::Whole),
 ];
 
 /// Seals the secrets of rows written before the key was set; returns how

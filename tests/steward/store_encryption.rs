@@ -211,3 +211,34 @@ async fn a_key_set_on_a_plain_database_encrypts_what_it_held_and_keeps_it_runnin
     let (code, out) = steward(&db, None, &["workflows", "list"], None);
     assert_ne!(code, 0, "{out}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_webhooks_secret_is_sealed_once_a_key_is_set_and_still_shown_to_the_operator() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("steward.db");
+    let definitions = json!([{
+        "name": "Push", "owner": "alice",
+        "trigger": {"kind": "webhook", "expression": "github"},
+        "steps": [{"id": "m", "type": "message", "text": "${input.body.ref}"}]
+    }]);
+    let definitions = definitions.to_string();
+    let (code, out) = steward(&db, None, &["workflows", "import", "-"], Some(&definitions));
+    assert_eq!(code, 0, "{out}");
+    let imported: Value = serde_json::from_str(&out).unwrap();
+    let secret = imported["imported"][0]["hook"]["secret"].as_str().unwrap();
+    assert_eq!(secret.len(), 64);
+    let on_disk = |secret: &str| {
+        let mut bytes = Vec::new();
+        for suffix in ["", "-wal"] {
+            bytes.extend(std::fs::read(format!("{}{suffix}", db.display())).unwrap_or_default());
+        }
+        bytes.windows(secret.len()).any(|w| w == secret.as_bytes())
+    };
+    assert!(on_disk(secret), "without a key it is kept as it is");
+    // The key is set: the secret is sealed, and the operator still reads it.
+    let (code, out) = steward(&db, Some(KEY), &["workflows", "hook", "1", "--json"], None);
+    assert_eq!(code, 0, "{out}");
+    let shown: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(shown["secret"], secret);
+    assert!(!on_disk(secret), "sealed once the key is set");
+}
