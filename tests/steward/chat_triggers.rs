@@ -158,3 +158,49 @@ async fn a_completion_trigger_in_chat_names_the_workflow_it_follows() {
     );
     assert_eq!(chat.workflows("ann").await.len(), 4);
 }
+
+#[tokio::test]
+async fn the_model_drafts_a_webhook_and_never_sees_its_secret() {
+    use crate::fake_openai::{FakeOpenAi, Reply};
+    let args = serde_json::json!({
+        "name": null, "schedule": "when GitHub posts to a webhook",
+        "instruction": "tell me the commit message",
+        "steps": null, "timezone": null, "limits": null
+    });
+    let fake = FakeOpenAi::start(vec![
+        Reply::call("create_workflow", &args.to_string()),
+        Reply::text("I drafted it. Create it?"),
+        Reply::text("It is set up."),
+    ])
+    .await;
+    let chat = crate::chat_llm::chat_with(&fake).await;
+    let draft = chat
+        .say(
+            "alice",
+            "tell me the commit message whenever GitHub pushes to my webhook",
+        )
+        .await;
+    assert!(
+        draft.text.contains("GitHub's X-Hub-Signature-256"),
+        "{}",
+        draft.text
+    );
+    let created = chat.say("alice", "yes").await;
+    let stored = chat.workflows("alice").await;
+    assert_eq!(stored.len(), 1, "{}", created.text);
+    assert_eq!(stored[0].trigger_kind, "webhook");
+    let mut conn = chat.app.store.connection().await.unwrap();
+    let hook = steward::store::hooks::of_workflow(&mut conn, stored[0].id)
+        .await
+        .unwrap()
+        .unwrap();
+    drop(conn);
+    assert!(created.text.contains(&hook.secret), "{}", created.text);
+    chat.say("alice", "thanks, is it set up?").await;
+    for request in fake.requests() {
+        assert!(
+            !request.to_string().contains(&hook.secret),
+            "the model saw the secret"
+        );
+    }
+}
