@@ -212,3 +212,32 @@ async fn the_owner_rotates_the_secret_and_the_old_url_stops_working() {
     assert_eq!(status, 202, "{answer}");
     served.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hook_called_past_its_rate_gets_429_and_others_are_unaffected() {
+    let served = Served::start(&[
+        ("STEWARD_API_TOKEN", "chat-token"),
+        ("STEWARD_HOOK_RATE_PER_MINUTE", "2"),
+    ])
+    .await;
+    let alice = Api::of(&served, "alice").await;
+    let (first, path, _) = hook_workflow(&alice, "path").await;
+    for _ in 0..2 {
+        let (status, answer) = call(&served, &path, b"{}".to_vec(), &[]).await;
+        assert_eq!(status, 202, "{answer}");
+    }
+    let (status, refused) = call(&served, &path, b"{}".to_vec(), &[]).await;
+    assert_eq!(status, 429, "{refused}");
+    assert_eq!(runs_of(&served, first).await, 2);
+    let made = alice
+        .post(
+            "/api/v1/workflows",
+            &json!({"name": "Other", "trigger": {"kind": "webhook", "expression": "path"},
+                    "steps": [{"id": "m", "type": "message", "text": "x"}]}),
+        )
+        .await;
+    let other = made.body["hook"]["path"].as_str().unwrap().to_string();
+    let (status, _) = call(&served, &other, b"{}".to_vec(), &[]).await;
+    assert_eq!(status, 202);
+    served.stop().await;
+}

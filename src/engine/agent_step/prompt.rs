@@ -48,6 +48,8 @@ fn trigger_words(trigger: &str) -> &str {
         "manual" => "a person (run now)",
         "chain" => "another workflow",
         "snooze" => "a snoozed occurrence",
+        "webhook" => "a call to its webhook URL (the request is in the instruction)",
+        "after" => "another workflow's run ending (that run is in the instruction)",
         other => other,
     }
 }
