@@ -33,11 +33,11 @@ static START: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid pattern")
 });
 static TELL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:tell|send|notify|alert|message|ping|page|warn|let)\s+(?:me|us)\b")
+    Regex::new(r"(?i)^(?:tell|send|notify|alert|message|ping|page|warn|let|remind)\s+(?:me|us)\b")
         .expect("valid pattern")
 });
 static SUMMARY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:summary|result|output|outcome|answer|report|error|why)\b|^(?:tell|notify|alert|ping|page|warn|let)\s+(?:me|us)(?:\s+know)?$")
+    Regex::new(r"(?i)\b(?:summary|result|output|outcome|answer|report|error|why)\b|^(?:tell|notify|alert|ping|page|warn|let|remind|message)\s+(?:me|us)(?:\s+know)?$")
         .expect("valid pattern")
 });
 
