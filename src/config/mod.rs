@@ -271,6 +271,20 @@ mod tests {
     }
 
     #[test]
+    fn webhook_urls_start_with_the_public_url_else_the_bind_address() {
+        let config = Config::from_lookup(|_| None).unwrap();
+        assert_eq!(config.http.public_url, "http://127.0.0.1:8080");
+        assert_eq!(config.http.hook_rate_per_minute, 120);
+        let set = Config::from_lookup(|n| {
+            (n == "STEWARD_PUBLIC_URL").then(|| "https://steward.example.com/".into())
+        })
+        .unwrap();
+        assert_eq!(set.http.public_url, "https://steward.example.com");
+        let bad = Config::from_lookup(|n| (n == "STEWARD_PUBLIC_URL").then(|| "ftp://x".into()));
+        assert!(bad.unwrap_err().to_string().contains("STEWARD_PUBLIC_URL"));
+    }
+
+    #[test]
     fn a_base_url_alone_configures_a_model_without_a_key() {
         let config = Config::from_lookup(|n| {
             (n == "STEWARD_LLM_BASE_URL").then(|| "http://127.0.0.1:11434/v1".into())
