@@ -160,3 +160,48 @@ async fn a_cancel_from_a_second_process_stops_a_run_in_a_long_http_call_within_a
     served.stop().await;
     silent.abort();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_waiting_for_approval_is_cancelled_at_once_and_its_question_withdrawn() {
+    let served = served().await;
+    let alice = Api::of(&served, "alice").await;
+    let made = alice
+        .post(
+            "/api/v1/workflows",
+            &json!({
+                "name": "Deploy",
+                "trigger": {"kind": "manual"},
+                "steps": [
+                    {"id": "ask", "type": "approval", "prompt": "Go ahead?"},
+                    {"id": "done", "type": "message", "text": "deployed"}
+                ],
+            }),
+        )
+        .await;
+    let id = made.body["id"].as_i64().unwrap();
+    let run = alice
+        .act(&format!("/api/v1/workflows/{id}/run?wait=5"))
+        .await
+        .body["id"]
+        .as_i64()
+        .unwrap();
+    let mut waiting = false;
+    for _ in 0..100 {
+        waiting = alice.get(&format!("/api/v1/runs/{run}")).await.body["status"] == "waiting";
+        if waiting {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(waiting, "the run waits for its approval");
+    let cancelled = alice.act(&format!("/api/v1/runs/{run}/cancel")).await;
+    assert_eq!(cancelled.status, 200, "{}", cancelled.body);
+    assert_eq!(cancelled.body["status"], "cancelled");
+    // The question is gone: approving it now changes nothing.
+    let approved = alice.act(&format!("/api/v1/runs/{run}/approve")).await;
+    assert_ne!(approved.status, 200, "{}", approved.body);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let after = alice.get(&format!("/api/v1/runs/{run}")).await;
+    assert_eq!(after.body["status"], "cancelled", "{}", after.body);
+    served.stop().await;
+}
