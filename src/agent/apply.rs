@@ -98,6 +98,7 @@ pub(super) async fn update(
         ));
     }
     let next = change.update(id, &new).await.map_err(|e| e.for_user())?;
+    let hook = change.new_hook(id).cloned();
     change.commit().await.map_err(|e| e.for_user())?;
     turn.focus(id);
     turn.record(
@@ -108,11 +109,19 @@ pub(super) async fn update(
     let next = next.map_or(String::new(), |n| {
         format!(" Next run {}.", render::short_time(n, new.schedule.zone))
     });
-    Ok(format!(
+    let mut text = format!(
         "Updated \"{}\" (#{id}): {}.{next}",
         spec.name,
         new.schedule.describe()
-    ))
+    );
+    // Its trigger became a webhook: the new URL and secret, once.
+    if let Some(hook) = &hook {
+        let check = new.schedule.expression();
+        let check = check.split_whitespace().next().unwrap_or("path");
+        text.push(' ');
+        text.push_str(&super::hook_words::tell(turn, agent, id, check, hook));
+    }
+    Ok(text)
 }
 
 /// Deletes workflow `id` and its runs.

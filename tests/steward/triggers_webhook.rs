@@ -241,3 +241,39 @@ async fn a_hook_called_past_its_rate_gets_429_and_others_are_unaffected() {
     assert_eq!(status, 202);
     served.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_workflow_changed_to_a_webhook_gets_its_url_once_and_loses_it_when_changed_back() {
+    let served = served().await;
+    let alice = Api::of(&served, "alice").await;
+    let id = alice.create("Morning").await;
+    let path = format!("/api/v1/workflows/{id}");
+    let changed = alice
+        .patch(
+            &path,
+            1,
+            &json!({"trigger": {"kind": "webhook", "expression": "path"}}),
+        )
+        .await;
+    assert_eq!(changed.status, 200, "{}", changed.body);
+    assert_eq!(changed.body["next_run"], Value::Null);
+    let hook_path = changed.body["hook"]["path"].as_str().unwrap().to_string();
+    assert!(
+        alice.get(&path).await.body.get("hook").is_none(),
+        "shown once"
+    );
+    let (status, _) = call(&served, &hook_path, b"{}".to_vec(), &[]).await;
+    assert_eq!(status, 202);
+    let back = alice
+        .patch(
+            &path,
+            2,
+            &json!({"trigger": {"schedule": "every day at 9:00"}}),
+        )
+        .await;
+    assert_eq!(back.status, 200, "{}", back.body);
+    assert!(back.body["next_run"].is_string());
+    let (status, _) = call(&served, &hook_path, b"{}".to_vec(), &[]).await;
+    assert_eq!(status, 404, "the URL went with the trigger");
+    served.stop().await;
+}

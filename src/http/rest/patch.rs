@@ -72,13 +72,25 @@ pub async fn patch(
         .update_at_version(id, &new, version)
         .await
         .map_err(refused)?;
+    let hook = change.new_hook(id).cloned();
     change.commit().await.map_err(refused)?;
     let workflow = rest
         .manager
         .workflow(&caller.actor, id)
         .await
         .map_err(refused)?;
-    Ok(with_version(&workflow))
+    let Some(hook) = hook else {
+        return Ok(with_version(&workflow));
+    };
+    // The trigger became a webhook: its URL and secret, this once.
+    let mut view =
+        serde_json::to_value(super::view::WorkflowView::from(&workflow)).unwrap_or_default();
+    view["hook"] = super::super::hooks::hook_json(&workflow, &hook);
+    let mut response = axum::response::IntoResponse::into_response(axum::Json(view));
+    if let Ok(tag) = axum::http::HeaderValue::from_str(&format!("\"{}\"", workflow.version)) {
+        response.headers_mut().insert(header::ETAG, tag);
+    }
+    Ok(response)
 }
 
 /// The version `If-Match` names (`"3"`, `W/"3"` or `3`); `*` is any. A PATCH
