@@ -40,6 +40,11 @@ BEGIN
            COALESCE(NEW.ended_at, 0)
     FROM workflows w
     WHERE w.trigger_kind = 'after' AND w.status = 'active'
+      -- An interrupted run its retry policy will run again is not over yet
+      -- (the retry policy runs it again while attempt <= retries).
+      AND (NEW.status <> 'interrupted' OR NEW.attempt > COALESCE(
+            (SELECT CASE WHEN json_valid(s.policies) THEN json_extract(s.policies, '$.retries') END
+             FROM workflows s WHERE s.id = NEW.workflow_id), 0))
       AND w.trigger_expression IN (
             NEW.workflow_id || ' finished',
             NEW.workflow_id || CASE WHEN NEW.status = 'succeeded' THEN ' succeeded' ELSE ' failed' END);

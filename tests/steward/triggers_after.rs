@@ -231,3 +231,43 @@ async fn the_clock_never_fires_webhook_or_completion_workflows_but_a_run_now_fir
         .iter()
         .all(|r| r.trigger == "after" && r.status.as_str() == "succeeded"));
 }
+
+#[tokio::test]
+async fn an_interrupted_run_that_will_be_retried_fires_its_followers_only_when_it_ends() {
+    let sim = crate::helpers::Sim::start("2026-11-20T10:00:00Z").await;
+    let step = json!([{"id": "m", "type": "message", "text": "hi"}]);
+    let flaky = sim
+        .add(json!({"name": "Flaky", "owner": "ann", "trigger": {"kind": "manual"}, "steps": step, "policies": {"retries": 1, "retry_backoff_seconds": 60}}))
+        .await;
+    let after = sim
+        .add(json!({"name": "After flaky", "owner": "ann", "trigger": {"kind": "after", "expression": format!("{flaky} finished")}, "steps": step}))
+        .await;
+    // A run whose process died: its lease ran out a minute ago.
+    let now = sim.now();
+    let mut conn = sim.store.connection().await.unwrap();
+    let new = steward::store::runs::NewRun {
+        workflow_id: flaky,
+        workflow_version: 1,
+        trigger: "manual",
+        scheduled_for: now - chrono::TimeDelta::minutes(2),
+        status: steward::workflow::RunStatus::Running,
+        input: None,
+        error: None,
+        lease: Some(("dead", now - chrono::TimeDelta::minutes(1))),
+    };
+    steward::store::runs::insert(&mut conn, &new, now)
+        .await
+        .unwrap();
+    drop(conn);
+    sim.tick_at("2026-11-20T10:00:00Z").await;
+    assert!(
+        sim.runs(after).await.is_empty(),
+        "it will be retried: not over yet"
+    );
+    sim.run_until("2026-11-20T10:05:00Z").await;
+    let runs = sim.runs(flaky).await;
+    assert_eq!(runs[0].status.as_str(), "succeeded", "{runs:?}");
+    let followers = sim.runs(after).await;
+    assert_eq!(followers.len(), 1, "{followers:?}");
+    assert_eq!(followers[0].input.as_ref().unwrap()["status"], "succeeded");
+}
