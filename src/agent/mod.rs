@@ -240,6 +240,24 @@ impl Agent {
     /// Answers one message, command or button press.
     #[tracing::instrument(skip(self, inbound), fields(conversation = %inbound.conversation, user = %inbound.user))]
     pub async fn handle(&self, inbound: Inbound) -> Result<Reply, AgentError> {
+        if let Err(refused) = self.admit(&inbound).await {
+            return Ok(refused);
+        }
+        self.answer(inbound).await
+    }
+
+    /// Takes the message from its sender's quota of messages a minute; past
+    /// it, the reply is the sentence saying so the first time and
+    /// [`Reply::silent`] after, until the wait is over.
+    pub async fn admit(&self, inbound: &Inbound) -> Result<(), Reply> {
+        self.manage
+            .admit_message(&inbound.user)
+            .await
+            .map_err(|limited| limited.tell.map_or_else(Reply::silent, Reply::text))
+    }
+
+    /// [`Agent::handle`] for a message already admitted.
+    pub async fn answer(&self, inbound: Inbound) -> Result<Reply, AgentError> {
         let text = match &inbound.content {
             Content::Text(text) => Some(text.as_str()),
             Content::Command { args, .. } => Some(args.as_str()),
@@ -321,6 +339,17 @@ impl Reply {
             text: text.into(),
             ..Reply::default()
         }
+    }
+
+    /// No answer at all: a message over its sender's quota, after they were
+    /// told to wait.
+    pub fn silent() -> Reply {
+        Reply::default()
+    }
+
+    /// Whether there is nothing to send.
+    pub fn is_silent(&self) -> bool {
+        self.text.is_empty() && self.buttons.is_empty()
     }
 }
 

@@ -98,6 +98,7 @@ impl App {
             node: config.node.clone(),
             lease,
             ceilings: config.ceilings,
+            quotas: config.quotas,
         });
         let scheduler = Arc::new(Scheduler::new(
             store.clone(),

@@ -1,6 +1,7 @@
 //! Configuration from the environment, with embedded defaults so steward runs
 //! with nothing set.
 
+mod limits;
 pub mod mcp;
 mod platforms;
 
@@ -52,12 +53,12 @@ pub struct Config {
     /// Discord, when `DISCORD_TOKEN` is set.
     pub discord: Option<DiscordConfig>,
     /// Also mask emails and phone numbers in what runs store
-    /// (`STEWARD_REDACT_PII`, default false); secrets are always masked.
+    /// (`STEWARD_REDACT_PII`, default true); secrets are always masked.
     pub redact_pii: bool,
     /// The hard ceilings on every run's guardrails (`STEWARD_MAX_TOOL_CALLS`,
     /// `STEWARD_MAX_RUN_SECONDS`, `STEWARD_MAX_TOKENS`, `STEWARD_MAX_COST_USD`).
     pub ceilings: crate::workflow::Ceilings,
-    /// What each person may keep (`STEWARD_QUOTA_WORKFLOWS`, default 50).
+    /// What each person may do (`STEWARD_QUOTA_*`; see `limits.rs`).
     pub quotas: crate::workflow::Quotas,
     /// MCP servers whose tools `agent` steps may use (the file
     /// `STEWARD_MCP_CONFIG` names; none when unset).
@@ -164,15 +165,12 @@ impl Config {
             http: platforms::http(&lookup)?,
             telegram: platforms::telegram(&lookup)?,
             discord: platforms::discord(&lookup),
-            redact_pii: flag("STEWARD_REDACT_PII")?,
-            ceilings: ceilings(&lookup)?,
-            quotas: crate::workflow::Quotas {
-                max_workflows: number(
-                    "STEWARD_QUOTA_WORKFLOWS",
-                    crate::workflow::Quotas::default().max_workflows.into(),
-                )?
-                .min(u32::MAX.into()) as u32,
+            redact_pii: match lookup("STEWARD_REDACT_PII").as_deref().map(str::trim) {
+                None | Some("") => true,
+                Some(_) => flag("STEWARD_REDACT_PII")?,
             },
+            ceilings: limits::ceilings(&lookup)?,
+            quotas: limits::quotas(&lookup, min_interval_seconds)?,
             mcp_servers: mcp::read(&lookup)?,
             encryption_key: lookup("STEWARD_ENCRYPTION_KEY")
                 .filter(|v| !v.trim().is_empty())
@@ -225,36 +223,6 @@ impl Config {
         }
         secrets
     }
-}
-
-/// The operator's ceilings, each a positive number; unset ones keep their
-/// defaults (100 tool calls, 300 s, 1,000,000 tokens, $10 per run).
-fn ceilings(
-    lookup: &impl Fn(&str) -> Option<String>,
-) -> Result<crate::workflow::Ceilings, ConfigError> {
-    let defaults = crate::workflow::Ceilings::default();
-    let read = |name: &'static str| -> Result<Option<f64>, ConfigError> {
-        match lookup(name).filter(|v| !v.trim().is_empty()) {
-            None => Ok(None),
-            Some(value) => value
-                .trim()
-                .parse::<f64>()
-                .ok()
-                .filter(|n| n.is_finite() && *n > 0.0)
-                .map(Some)
-                .ok_or(ConfigError::Invalid(name, value, "a number above 0")),
-        }
-    };
-    let whole = |name: &'static str, default: u64| -> Result<u64, ConfigError> {
-        Ok(read(name)?.map_or(default, |n| n.floor().max(1.0) as u64))
-    };
-    Ok(crate::workflow::Ceilings {
-        max_tool_calls: whole("STEWARD_MAX_TOOL_CALLS", defaults.max_tool_calls.into())?
-            .min(u32::MAX.into()) as u32,
-        max_run_seconds: whole("STEWARD_MAX_RUN_SECONDS", defaults.max_run_seconds)?,
-        max_tokens: whole("STEWARD_MAX_TOKENS", defaults.max_tokens)?,
-        max_cost_usd: read("STEWARD_MAX_COST_USD")?.unwrap_or(defaults.max_cost_usd),
-    })
 }
 
 #[cfg(test)]

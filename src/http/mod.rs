@@ -10,7 +10,6 @@ mod chat_api;
 mod deadline;
 mod error;
 mod ids;
-mod rate;
 pub mod rest;
 mod server;
 
@@ -23,7 +22,7 @@ use crate::config::Secret;
 use crate::store::Store;
 
 pub use chat_api::{ChatRequest, ChatResponse, MAX_BODY_BYTES};
-pub use rate::RateLimiter;
+pub use crate::rate::RateLimiter;
 pub use server::serve;
 
 /// What the handlers share.

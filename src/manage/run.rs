@@ -33,6 +33,14 @@ impl Manager {
     ) -> Result<Run, ManageError> {
         let now = self.now();
         let workflow = self.workflow(actor, id).await?;
+        let allowed = {
+            let mut conn = self.store.connection().await?;
+            self.may_run(&mut conn, actor, &workflow.owner).await
+        };
+        if allowed.is_err() {
+            self.flush_hits().await;
+        }
+        allowed?;
         let mut tx = self.store.begin_write().await?;
         // Runs are unique per (workflow, slot): a second "run it now" in the
         // same millisecond takes the next one.

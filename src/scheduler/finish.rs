@@ -96,13 +96,21 @@ impl Scheduler {
                 )
                 .await?
                 {
-                    notices.push(Notice::RunFinished {
-                        audience: claim::audience(workflow),
-                        run_id: run.id,
-                        status,
-                        summary: format!("{status}: {error}"),
-                    });
-                    let streak = workflows::record_outcome(&mut tx, workflow.id, true).await?;
+                    // A daily quota the owner already heard of today stops
+                    // runs quietly; it is not the workflow failing.
+                    if !outcome.quiet {
+                        notices.push(Notice::RunFinished {
+                            audience: claim::audience(workflow),
+                            run_id: run.id,
+                            status,
+                            summary: format!("{status}: {error}"),
+                        });
+                    }
+                    let streak = if outcome.by_quota {
+                        0
+                    } else {
+                        workflows::record_outcome(&mut tx, workflow.id, true).await?
+                    };
                     if streak >= AUTO_PAUSE_AFTER {
                         notices.extend(
                             self.auto_pause(&mut tx, workflow, streak, &error, now)

@@ -17,6 +17,7 @@ mod key_check;
 mod log_batch;
 pub mod log_writer;
 pub mod outbox;
+pub mod quotas;
 pub mod run_stats;
 pub mod runs;
 mod schedule_cache;

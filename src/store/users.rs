@@ -25,6 +25,16 @@ impl User {
     }
 }
 
+/// Whether `id` is an admin (a person steward never saw is not).
+pub async fn is_admin(conn: &mut sqlx::SqliteConnection, id: &str) -> Result<bool, StoreError> {
+    let role: Option<String> = sqlx::query_scalar("SELECT role FROM users WHERE id = ?")
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+        .ctx("reading a person's role")?;
+    Ok(role.as_deref() == Some("admin"))
+}
+
 /// Loads the user, creating them on first contact; a new display name
 /// replaces the old one.
 pub async fn ensure(

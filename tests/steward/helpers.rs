@@ -147,6 +147,7 @@ impl Sim {
             node: "sim".into(),
             lease: std::time::Duration::from_secs(30),
             ceilings: Default::default(),
+            quotas: Default::default(),
         };
         configure(&mut engine);
         let engine = Arc::new(engine);

@@ -107,6 +107,39 @@ pub async fn count_kept(conn: &mut SqliteConnection, owner: &str) -> Result<i64,
     .ctx("counting a person's workflows")
 }
 
+/// Records workflow `id`'s busiest hour (`schedule::Pace`).
+pub async fn set_runs_per_hour(
+    conn: &mut SqliteConnection,
+    id: i64,
+    runs: u32,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE workflows SET runs_per_hour = ? WHERE id = ?")
+        .bind(i64::from(runs))
+        .bind(id)
+        .execute(conn)
+        .await
+        .ctx("recording a workflow's busiest hour")?;
+    Ok(())
+}
+
+/// The busiest hour of each of `owner`'s active workflows but `except`: its
+/// id and runs, `None` for a workflow not measured yet.
+pub async fn runs_per_hour(
+    conn: &mut SqliteConnection,
+    owner: &str,
+    except: Option<i64>,
+) -> Result<Vec<(i64, Option<i64>)>, StoreError> {
+    sqlx::query_as(
+        "SELECT id, runs_per_hour FROM workflows \
+         WHERE owner = ? AND status = 'active' AND id != ?",
+    )
+    .bind(owner.trim())
+    .bind(except.unwrap_or(-1))
+    .fetch_all(conn)
+    .await
+    .ctx("reading a person's busiest hours")
+}
+
 /// Stores a validated definition; returns its id.
 pub async fn insert(
     conn: &mut SqliteConnection,
