@@ -8,8 +8,8 @@ use std::sync::Arc;
 use clap::Parser;
 use steward::chat::terminal::TerminalNotifier;
 use steward::cli::{
-    json_usage_error, run_chat, run_keys, run_runs, run_schedule, run_workflows, Cli, Command,
-    Printed,
+    json_usage_error, run_chat, run_keys, run_limits, run_runs, run_schedule, run_workflows, Cli,
+    Command, Printed,
 };
 use steward::config::Config;
 
@@ -94,6 +94,7 @@ async fn async_command(command: Command, config: Config) -> Printed {
         Command::Workflows(command) => run_workflows(command, &config).await,
         Command::Runs(args) => run_runs(args, &config).await,
         Command::Keys(command) => run_keys(command, &config).await,
+        Command::Limits(command) => run_limits(command, &config).await,
         Command::Chat(args) => run_chat(args, &config).await,
         Command::Schedule(_) => Printed::default(),
     }

@@ -3,6 +3,7 @@
 
 mod chat;
 mod keys;
+mod limits;
 mod runs;
 mod schedule;
 mod workflows;
@@ -12,6 +13,7 @@ use std::path::PathBuf;
 
 pub use chat::{run_chat, ChatArgs};
 pub use keys::{run_keys, KeysCommand};
+pub use limits::{run_limits, LimitsCommand};
 pub use runs::{run_runs, RunsArgs};
 pub use schedule::{run_schedule, ScheduleArgs};
 pub use workflows::{run_workflows, WorkflowsCommand};
@@ -47,6 +49,9 @@ pub enum Command {
     /// The REST API's per-user keys: create, list, revoke.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// People's quotas: show, set one person's, list, and who hit limits.
+    #[command(subcommand)]
+    Limits(LimitsCommand),
 }
 
 /// A command line clap could not read, as `{"error"}` on stdout (exit code

@@ -21,8 +21,8 @@ use crate::agent::Agent;
 use crate::config::Secret;
 use crate::store::Store;
 
-pub use chat_api::{ChatRequest, ChatResponse, MAX_BODY_BYTES};
 pub use crate::rate::RateLimiter;
+pub use chat_api::{ChatRequest, ChatResponse, MAX_BODY_BYTES};
 pub use server::serve;
 
 /// What the handlers share.

@@ -112,9 +112,6 @@ impl Change<'_> {
     /// A person (not an admin, nor the operator) keeps at most the quota's
     /// workflows; a new one past it is refused with the count.
     async fn within_quota(&mut self, new: &NewWorkflow) -> Result<(), ManageError> {
-        if self.actor.admin {
-            return Ok(());
-        }
         let manager = self.manager;
         manager
             .within_workflow_quota(&mut self.tx, &new.definition.owner)
@@ -134,7 +131,13 @@ impl Change<'_> {
             return Ok(new.schedule.pace(self.now));
         }
         manager
-            .within_pace(&mut self.tx, self.actor, d.owner.trim(), d.name.trim(), &new.schedule, except)
+            .within_pace(
+                &mut self.tx,
+                d.owner.trim(),
+                d.name.trim(),
+                &new.schedule,
+                except,
+            )
             .await
     }
 

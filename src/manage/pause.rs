@@ -72,7 +72,7 @@ impl Manager {
         let pace = {
             let mut conn = self.store.connection().await?;
             let (owner, name) = (&workflow.owner, &workflow.name);
-            self.within_pace(&mut conn, actor, owner, name, schedule, Some(id))
+            self.within_pace(&mut conn, owner, name, schedule, Some(id))
                 .await
         };
         if pace.is_err() {

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use super::{Actor, ManageError, Manager};
 use crate::rate::RateLimiter;
 use crate::store::{self, audit, quotas, users, workflows};
+use crate::workflow::quotas::{seconds_words, thousands};
 use crate::workflow::{Limit, QuotaOverride, Quotas};
 
 /// How long a person's override and role are trusted before they are read
@@ -64,6 +65,63 @@ pub struct QuotaReport {
     pub cost_today_usd: f64,
 }
 
+impl QuotaReport {
+    /// Each quota beside what was used, a line each.
+    pub fn describe(&self) -> String {
+        let r = self;
+        let q = &r.quotas;
+        let set = |limit: Limit| {
+            if r.overridden.contains(&limit.name()) {
+                " (set by an admin)"
+            } else {
+                ""
+            }
+        };
+        let mut lines = Vec::new();
+        if r.exempt {
+            lines.push("You are an admin: no quota holds you; these apply to others.".to_string());
+        }
+        lines.extend([
+        format!(
+            "• workflows: {} of {}{}",
+            r.workflows,
+            q.max_workflows,
+            set(Limit::Workflows)
+        ),
+        format!(
+            "• runs an hour: {} in the last hour; your active schedules run up to {} an hour, of {}{}",
+            r.runs_last_hour,
+            r.scheduled_runs_per_hour,
+            q.runs_per_hour,
+            set(Limit::RunsPerHour)
+        ),
+        format!(
+            "• shortest interval: {}{}",
+            seconds_words(q.min_interval_seconds.max(0) as u64),
+            set(Limit::Interval)
+        ),
+        format!(
+            "• messages: {} a minute{}",
+            q.messages_per_minute,
+            set(Limit::Messages)
+        ),
+        format!(
+            "• agent tokens today: {} of {}{}",
+            thousands(r.tokens_today),
+            thousands(q.tokens_per_day),
+            set(Limit::TokensPerDay)
+        ),
+        format!(
+            "• agent cost today: ${:.2} of ${:.2}{} (daily quotas free up at 00:00 UTC)",
+            r.cost_today_usd,
+            q.cost_per_day_usd,
+            set(Limit::CostPerDay)
+        ),
+    ]);
+        lines.join("\n")
+    }
+}
+
 impl Manager {
     /// `user`'s quotas (the operator's, with an admin's override) and
     /// whether they are exempt (an admin).
@@ -93,6 +151,38 @@ impl Manager {
         Ok((self.quotas.with(&person), admin))
     }
 
+    /// The id of the person `name` means: a Discord mention, an id, the id
+    /// after its platform, or a display name; one person or a sentence
+    /// saying why not.
+    pub async fn person(&self, actor: &Actor, name: &str) -> Result<String, ManageError> {
+        let name = name.trim().trim_start_matches('@');
+        if let Some(id) = name
+            .strip_prefix("<@")
+            .and_then(|n| n.strip_suffix('>'))
+            .map(|n| n.trim_start_matches('!'))
+        {
+            return Ok(format!("discord:{id}"));
+        }
+        if name.eq_ignore_ascii_case(&actor.id) {
+            return Ok(actor.id.clone());
+        }
+        let mut conn = self.store.connection().await?;
+        let found = users::find(&mut conn, name).await?;
+        match found.as_slice() {
+            [one] => Ok(one.clone()),
+            [] if name.contains(':') => Ok(name.to_string()),
+            [] => Err(ManageError::Invalid(format!(
+                "I don't know anyone called '{}': use their id (e.g. telegram:12345) or mention them",
+                crate::text::clip(name, 40)
+            ))),
+            many => Err(ManageError::Invalid(format!(
+                "several people are called '{}': {}; say which id",
+                crate::text::clip(name, 40),
+                many.join(", ")
+            ))),
+        }
+    }
+
     /// Sets `limits` for `user` (a value `None` goes back to the operator's);
     /// only an admin may. Returns the person's quotas after.
     pub async fn set_quotas(
@@ -120,7 +210,7 @@ impl Manager {
             if seconds < floor {
                 return Err(ManageError::Invalid(format!(
                     "the shortest interval can't go below the operator's {} (STEWARD_MIN_INTERVAL_SECONDS)",
-                    crate::workflow::quotas::seconds_words(floor as u64)
+                    seconds_words(floor as u64)
                 )));
             }
         }
@@ -164,8 +254,7 @@ impl Manager {
             quotas,
             overridden: person.set_limits().iter().map(|l| l.name()).collect(),
             workflows: workflows::count_kept(&mut conn, user).await?,
-            runs_last_hour: quotas::runs_since(&mut conn, user, now - TimeDelta::hours(1))
-                .await?,
+            runs_last_hour: quotas::runs_since(&mut conn, user, now - TimeDelta::hours(1)).await?,
             scheduled_runs_per_hour: self.scheduled_per_hour(&mut conn, user, None).await?,
             tokens_today,
             cost_today_usd,
@@ -200,7 +289,11 @@ impl Manager {
     /// [`Manager::flush_hits`]: a refusal may come inside a transaction,
     /// which another write would wait for.
     pub(crate) fn note_hit(&self, user: &str, limit: Limit) {
-        let mut pending = self.limits.pending.lock().unwrap_or_else(|e| e.into_inner());
+        let mut pending = self
+            .limits
+            .pending
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
         if pending.len() < 10_000 {
             pending.push((user.to_string(), limit, self.now()));
         }
@@ -210,7 +303,11 @@ impl Manager {
     /// the refusals stand either way.
     pub(crate) async fn flush_hits(&self) {
         let pending = std::mem::take(
-            &mut *self.limits.pending.lock().unwrap_or_else(|e| e.into_inner()),
+            &mut *self
+                .limits
+                .pending
+                .lock()
+                .unwrap_or_else(|e| e.into_inner()),
         );
         if pending.is_empty() {
             return;

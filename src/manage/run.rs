@@ -35,7 +35,7 @@ impl Manager {
         let workflow = self.workflow(actor, id).await?;
         let allowed = {
             let mut conn = self.store.connection().await?;
-            self.may_run(&mut conn, actor, &workflow.owner).await
+            self.may_run(&mut conn, &workflow.owner).await
         };
         if allowed.is_err() {
             self.flush_hits().await;

@@ -47,9 +47,7 @@ pub async fn get(conn: &mut SqliteConnection, user: &str) -> Result<QuotaOverrid
 }
 
 /// Every person with an override, by id.
-pub async fn list(
-    conn: &mut SqliteConnection,
-) -> Result<Vec<(String, QuotaOverride)>, StoreError> {
+pub async fn list(conn: &mut SqliteConnection) -> Result<Vec<(String, QuotaOverride)>, StoreError> {
     #[derive(sqlx::FromRow)]
     struct Named {
         user_id: String,

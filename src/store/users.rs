@@ -35,6 +35,22 @@ pub async fn is_admin(conn: &mut sqlx::SqliteConnection, id: &str) -> Result<boo
     Ok(role.as_deref() == Some("admin"))
 }
 
+/// The ids of people called `name`: by id, by the id after its platform
+/// (`alice` for `api:alice`), or by display name (any case).
+pub async fn find(
+    conn: &mut sqlx::SqliteConnection,
+    name: &str,
+) -> Result<Vec<String>, StoreError> {
+    sqlx::query_scalar(
+        "SELECT id FROM users WHERE id = ?1 OR id LIKE '%:' || ?1 \
+         OR lower(display_name) = lower(?1) ORDER BY id LIMIT 10",
+    )
+    .bind(name)
+    .fetch_all(conn)
+    .await
+    .ctx("finding a person by name")
+}
+
 /// Loads the user, creating them on first contact; a new display name
 /// replaces the old one.
 pub async fn ensure(

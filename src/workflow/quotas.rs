@@ -126,7 +126,9 @@ impl QuotaOverride {
             Limit::Messages => self.messages_per_minute = Some(small(whole()?)?),
             Limit::Workflows => self.max_workflows = Some(small(whole()?)?),
             Limit::RunsPerHour => self.runs_per_hour = Some(small(whole()?)?),
-            Limit::Interval => self.min_interval_seconds = Some(whole()?.min(i64::MAX as u64) as i64),
+            Limit::Interval => {
+                self.min_interval_seconds = Some(whole()?.min(i64::MAX as u64) as i64)
+            }
             Limit::TokensPerDay => self.tokens_per_day = Some(whole()?),
             Limit::CostPerDay => self.cost_per_day_usd = Some(value),
         }

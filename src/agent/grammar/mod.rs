@@ -10,6 +10,7 @@ mod api_keys;
 mod changes;
 mod history;
 mod language;
+mod limits;
 mod settle;
 mod talk;
 mod templates;
@@ -77,10 +78,11 @@ static CREATE_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
 /// message wins, in this order; anything else is a new workflow.
 pub fn parse(text: &str) -> Intent {
     let text = text.trim();
-    let readers: [fn(&str) -> Option<Intent>; 5] = [
+    let readers: [fn(&str) -> Option<Intent>; 6] = [
         talk::read,
         templates::parse,
         api_keys::parse,
+        limits::parse,
         history::read,
         changes::read,
     ];

@@ -9,6 +9,7 @@ mod args;
 mod create;
 mod delete;
 mod history;
+mod limits;
 mod list;
 mod list_templates;
 mod pause;
@@ -52,7 +53,7 @@ pub(super) trait Tool: Sync {
 }
 
 /// Every tool, in the order the model is told them.
-const TOOLS: [&dyn Tool; 17] = [
+const TOOLS: [&dyn Tool; 18] = [
     &create::Create,
     &list::List,
     &show::Show,
@@ -70,6 +71,7 @@ const TOOLS: [&dyn Tool; 17] = [
     &save_template::SaveTemplate,
     &set_placeholder::SetPlaceholder,
     &api_keys::ApiKeys,
+    &limits::Limits,
 ];
 
 /// The names of every tool, in order.
