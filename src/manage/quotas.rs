@@ -137,7 +137,7 @@ impl Manager {
         let (person, admin) = match cached {
             Some(known) => known,
             None => {
-                let mut conn = self.store.connection().await?;
+                let mut conn = self.store.read_connection().await?;
                 let person = quotas::get(&mut conn, user).await?;
                 let admin = users::is_admin(&mut conn, user).await?;
                 self.limits

@@ -212,6 +212,15 @@ impl Store {
         &self.reader
     }
 
+    /// A read-only connection, usable while this process holds a write
+    /// transaction (a quota read in the middle of a change).
+    pub async fn read_connection(&self) -> Result<PoolConnection<Sqlite>, StoreError> {
+        self.reader
+            .acquire()
+            .await
+            .ctx("getting a read-only database connection")
+    }
+
     /// The group-commit writer for run starts, step results and successes.
     pub fn log(&self) -> &log_writer::LogWriter {
         &self.log

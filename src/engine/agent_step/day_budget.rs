@@ -31,7 +31,7 @@ impl DayBudget {
         let engine = runner.engine;
         let since = day_start(engine.now());
         let read = async {
-            let mut conn = engine.store.connection().await?;
+            let mut conn = engine.store.read_connection().await?;
             if users::is_admin(&mut conn, owner).await? {
                 return Ok(None);
             }
