@@ -37,10 +37,12 @@ impl Manager {
         }
         let per_minute = quotas.messages_per_minute;
         let Err(wait) = self.limits.messages.take_at(user, per_minute, now) else {
+            // Refusals noted since the last write are written now and then.
+            self.flush_hits_now_and_then().await;
             return Ok(());
         };
         self.note_hit(user, Limit::Messages);
-        self.flush_hits().await;
+        self.flush_hits_now_and_then().await;
         let tell = {
             let mut told = self.limits.told.lock().unwrap_or_else(|e| e.into_inner());
             let fresh = told.get(user).is_none_or(|until| now >= *until);

@@ -69,7 +69,9 @@ impl Manager {
             .as_ref()
             .map_err(|e| ManageError::Invalid(format!("its schedule can't be read: {e}")))?;
         let next = schedule.next_after(now);
-        let pace = {
+        let pace = if actor.owns_as_admin(&workflow.owner) {
+            Ok(schedule.pace(now))
+        } else {
             let mut conn = self.store.connection().await?;
             let (owner, name) = (&workflow.owner, &workflow.name);
             self.within_pace(&mut conn, owner, name, schedule, Some(id))

@@ -28,6 +28,8 @@ pub(super) struct QuotaState {
     pub(super) told: Mutex<HashMap<String, Instant>>,
     /// Hits not written yet: who, which limit, when.
     pending: Mutex<Vec<(String, Limit, DateTime<Utc>)>>,
+    /// When hits were last written.
+    flushed: Mutex<Instant>,
 }
 
 impl QuotaState {
@@ -37,6 +39,7 @@ impl QuotaState {
             messages: RateLimiter::new(Quotas::default().messages_per_minute),
             told: Mutex::new(HashMap::new()),
             pending: Mutex::new(Vec::new()),
+            flushed: Mutex::new(Instant::now()),
         }
     }
 
@@ -170,7 +173,11 @@ impl Manager {
         let found = users::find(&mut conn, name).await?;
         match found.as_slice() {
             [one] => Ok(one.clone()),
-            [] if name.contains(':') => Ok(name.to_string()),
+            // Someone who never chatted (an API key's user, an import's
+            // owner) is named by their id.
+            [] if !name.is_empty() && !name.contains(char::is_whitespace) => {
+                Ok(name.to_string())
+            }
             [] => Err(ManageError::Invalid(format!(
                 "I don't know anyone called '{}': use their id (e.g. telegram:12345) or mention them",
                 crate::text::clip(name, 40)
@@ -299,8 +306,9 @@ impl Manager {
         }
     }
 
-    /// Writes the hits noted so far. A failure is logged, not passed on:
-    /// the refusals stand either way.
+    /// Writes the hits noted so far, one row update per person, limit and
+    /// day. A failure is logged, not passed on: the refusals stand either
+    /// way.
     pub(crate) async fn flush_hits(&self) {
         let pending = std::mem::take(
             &mut *self
@@ -312,15 +320,42 @@ impl Manager {
         if pending.is_empty() {
             return;
         }
+        *self
+            .limits
+            .flushed
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = Instant::now();
+        let mut grouped: HashMap<(String, Limit, String), (i64, DateTime<Utc>)> = HashMap::new();
+        for (user, limit, at) in pending {
+            let day = at.format("%Y-%m-%d").to_string();
+            let entry = grouped.entry((user, limit, day)).or_insert((0, at));
+            entry.0 += 1;
+            entry.1 = entry.1.max(at);
+        }
         let written = async {
             let mut tx = self.store.begin_write().await?;
-            for (user, limit, at) in &pending {
-                quotas::hit(&mut tx, user, limit.name(), *at).await?;
+            for ((user, limit, _), (count, at)) in &grouped {
+                quotas::hit_times(&mut tx, user, limit.name(), *count, *at).await?;
             }
             store::commit(tx, "committing limit hits").await
         };
         if let Err(error) = written.await {
-            tracing::warn!(%error, hits = pending.len(), "limit hits could not be counted");
+            tracing::warn!(%error, "limit hits could not be counted");
+        }
+    }
+
+    /// [`Manager::flush_hits`] at most once a second, for the message path:
+    /// a flood of refused messages costs one write a second, not one each.
+    pub(crate) async fn flush_hits_now_and_then(&self) {
+        let due = self
+            .limits
+            .flushed
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .elapsed()
+            >= Duration::from_secs(1);
+        if due {
+            self.flush_hits().await;
         }
     }
 }

@@ -130,6 +130,33 @@ pub async fn hit(
     .ctx("counting a limit hit")
 }
 
+/// Counts `count` hits of `limit` by `user`, the last at `at`, on `at`'s
+/// UTC day.
+pub async fn hit_times(
+    conn: &mut SqliteConnection,
+    user: &str,
+    limit: &str,
+    count: i64,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO limit_hits (user_id, limit_name, day, count, first_at, last_at) \
+         VALUES (?, ?, ?, ?, ?, ?) \
+         ON CONFLICT (user_id, limit_name, day) DO UPDATE SET count = count + excluded.count, \
+         last_at = MAX(last_at, excluded.last_at)",
+    )
+    .bind(user)
+    .bind(limit)
+    .bind(day(at))
+    .bind(count)
+    .bind(to_ms(at))
+    .bind(to_ms(at))
+    .execute(conn)
+    .await
+    .ctx("counting limit hits")?;
+    Ok(())
+}
+
 /// Hits on the UTC day of `now` of `limit` by `user`.
 pub async fn hits_on(
     conn: &mut SqliteConnection,
