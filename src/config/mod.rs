@@ -234,8 +234,36 @@ mod tests {
         let config = Config::from_lookup(|_| None).unwrap();
         assert_eq!(config.default_zone, Zone::UTC);
         assert_eq!(config.min_interval_seconds, 60);
+        assert!(
+            config.redact_pii,
+            "emails and phone numbers are masked unless asked not to"
+        );
+        assert_eq!(config.quotas, crate::workflow::Quotas::default());
         assert_eq!(config.db_path, PathBuf::from("steward.db"));
         assert!(config.llm.is_none());
+    }
+
+    #[test]
+    fn pii_masking_is_turned_off_and_quotas_set_by_name() {
+        let config = Config::from_lookup(|n| match n {
+            "STEWARD_REDACT_PII" => Some("false".into()),
+            "STEWARD_QUOTA_RUNS_PER_HOUR" => Some("1000".into()),
+            "STEWARD_QUOTA_COST_PER_DAY_USD" => Some("2.5".into()),
+            _ => None,
+        })
+        .unwrap();
+        assert!(!config.redact_pii);
+        assert_eq!(config.quotas.runs_per_hour, 1000);
+        assert_eq!(config.quotas.cost_per_day_usd, 2.5);
+        let bad = Config::from_lookup(|n| {
+            (n == "STEWARD_QUOTA_MESSAGES_PER_MINUTE").then(|| "2.5".into())
+        })
+        .unwrap_err()
+        .to_string();
+        assert!(
+            bad.contains("STEWARD_QUOTA_MESSAGES_PER_MINUTE must be a whole number"),
+            "{bad}"
+        );
     }
 
     #[test]

@@ -40,6 +40,10 @@ pub struct RunOutcome {
     pub by_quota: bool,
     /// Nobody is told: a quota stop the owner already heard of today.
     pub quiet: bool,
+    /// The agent's answer for the person's notice: secrets masked, but not
+    /// emails and phone numbers, which they must be able to read (the
+    /// stored `output` masks those too). Never stored.
+    pub answer: Option<String>,
 }
 
 /// Everything a run needs from the outside.
@@ -111,6 +115,10 @@ impl Engine {
         let finish =
             |status, output: Option<Value>, error: Option<String>, mut usage: Usage| RunOutcome {
                 status,
+                answer: output
+                    .as_ref()
+                    .and_then(crate::workflow::run::agent_answer)
+                    .map(|answer| redactor.secrets(&answer)),
                 output: output.map(|o| redactor.value(&o)),
                 error: error.map(|e| redactor.text(&e)),
                 usage: {

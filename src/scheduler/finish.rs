@@ -192,7 +192,7 @@ fn success_notice(workflow: &Workflow, run_id: i64, outcome: &crate::engine::Run
         audience: claim::audience(workflow),
         run_id,
         status: RunStatus::Succeeded,
-        summary: match outcome.output.as_ref().and_then(agent_answer) {
+        summary: match outcome.answer.clone() {
             Some(answer) => format!("{took}: {}", clip(&answer, 1_000)),
             None => took,
         },

@@ -24,7 +24,6 @@ use crate::store::outbox::Waiting;
 use crate::store::{approvals, runs, workflows, Store, StoreError};
 use crate::workflow::clip;
 use crate::workflow::notify::{Notice, Notifier};
-use crate::workflow::run::agent_answer;
 use crate::workflow::{Run, RunStatus, Workflow};
 
 pub use claim::ClaimResult;
