@@ -59,18 +59,12 @@ impl Manager {
         owner: &str,
         except: Option<i64>,
     ) -> Result<i64, ManageError> {
-        let mut total = 0;
-        for (id, runs) in workflows::runs_per_hour(conn, owner, except).await? {
-            total += match runs {
-                Some(runs) => runs,
-                None => match workflows::get(conn, id).await? {
-                    Some(w) => w
-                        .schedule
-                        .as_ref()
-                        .map_or(0, |s| i64::from(s.pace(self.now()).busiest_hour)),
-                    None => 0,
-                },
-            };
+        let (mut total, unmeasured) = workflows::runs_per_hour(conn, owner, except).await?;
+        for id in unmeasured {
+            if let Some(w) = workflows::get(conn, id).await? {
+                let pace = w.schedule.as_ref().map(|s| s.pace(self.now()));
+                total += pace.map_or(0, |p| i64::from(p.busiest_hour));
+            }
         }
         Ok(total)
     }

@@ -122,22 +122,33 @@ pub async fn set_runs_per_hour(
     Ok(())
 }
 
-/// The busiest hour of each of `owner`'s active workflows but `except`: its
-/// id and runs, `None` for a workflow not measured yet.
+/// The busiest hours of `owner`'s active workflows but `except`, added up,
+/// and the ids of those not measured yet.
 pub async fn runs_per_hour(
     conn: &mut SqliteConnection,
     owner: &str,
     except: Option<i64>,
-) -> Result<Vec<(i64, Option<i64>)>, StoreError> {
-    sqlx::query_as(
-        "SELECT id, runs_per_hour FROM workflows \
+) -> Result<(i64, Vec<i64>), StoreError> {
+    let (owner, except) = (owner.trim(), except.unwrap_or(-1));
+    let measured: i64 = sqlx::query_scalar(
+        "SELECT COALESCE(SUM(runs_per_hour), 0) FROM workflows \
          WHERE owner = ? AND status = 'active' AND id != ?",
     )
-    .bind(owner.trim())
-    .bind(except.unwrap_or(-1))
+    .bind(owner)
+    .bind(except)
+    .fetch_one(&mut *conn)
+    .await
+    .ctx("adding up a person's busiest hours")?;
+    let unmeasured: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM workflows \
+         WHERE owner = ? AND status = 'active' AND id != ? AND runs_per_hour IS NULL",
+    )
+    .bind(owner)
+    .bind(except)
     .fetch_all(conn)
     .await
-    .ctx("reading a person's busiest hours")
+    .ctx("finding a person's unmeasured workflows")?;
+    Ok((measured, unmeasured))
 }
 
 /// Stores a validated definition; returns its id.
