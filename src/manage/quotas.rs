@@ -17,6 +17,8 @@ use crate::workflow::{Limit, QuotaOverride, Quotas};
 /// How long a person's override and role are trusted before they are read
 /// again (an admin's change in this process applies at once).
 const CACHE_FOR: Duration = Duration::from_secs(30);
+/// People remembered before those read longer ago than that are forgotten.
+const MAX_PEOPLE: usize = 10_000;
 
 /// What the quotas remember between requests.
 pub(super) struct QuotaState {
@@ -82,7 +84,7 @@ impl QuotaReport {
         };
         let mut lines = Vec::new();
         if r.exempt {
-            lines.push("You are an admin: no quota holds you; these apply to others.".to_string());
+            lines.push("An admin: no quota holds admins; these are what others get.".to_string());
         }
         lines.extend([
         format!(
@@ -143,11 +145,11 @@ impl Manager {
                 let mut conn = self.store.read_connection().await?;
                 let person = quotas::get(&mut conn, user).await?;
                 let admin = users::is_admin(&mut conn, user).await?;
-                self.limits
-                    .people
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .insert(user.to_string(), (person, admin, Instant::now()));
+                let mut people = self.limits.people.lock().unwrap_or_else(|e| e.into_inner());
+                if people.len() >= MAX_PEOPLE {
+                    people.retain(|_, (_, _, at)| at.elapsed() < CACHE_FOR);
+                }
+                people.insert(user.to_string(), (person, admin, Instant::now()));
                 (person, admin)
             }
         };
