@@ -8,8 +8,8 @@ use std::sync::Arc;
 use clap::Parser;
 use steward::chat::terminal::TerminalNotifier;
 use steward::cli::{
-    json_usage_error, run_chat, run_keys, run_limits, run_runs, run_schedule, run_workflows, Cli,
-    Command, Printed,
+    json_usage_error, run_backup, run_chat, run_keys, run_limits, run_runs, run_schedule,
+    run_workflows, Cli, Command, Printed,
 };
 use steward::config::Config;
 
@@ -27,14 +27,30 @@ fn main() -> ExitCode {
     // Colours only for a person at a terminal: a log file or a journal
     // gets plain text (and NO_COLOR turns them off anywhere).
     let ansi = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    tracing_subscriber::fmt()
-        .with_ansi(ansi)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("STEWARD_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    let filter = || {
+        tracing_subscriber::EnvFilter::try_from_env("STEWARD_LOG")
+            .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"))
+    };
+    // STEWARD_LOG_FORMAT=json: one JSON object a line, for log collectors.
+    match std::env::var("STEWARD_LOG_FORMAT")
+        .as_deref()
+        .map(str::trim)
+    {
+        Ok("json") => tracing_subscriber::fmt()
+            .json()
+            .with_env_filter(filter())
+            .with_writer(std::io::stderr)
+            .init(),
+        Ok("") | Ok("text") | Err(_) => tracing_subscriber::fmt()
+            .with_ansi(ansi)
+            .with_env_filter(filter())
+            .with_writer(std::io::stderr)
+            .init(),
+        Ok(other) => {
+            eprintln!("error: STEWARD_LOG_FORMAT must be text or json, not '{other}'");
+            return ExitCode::from(2);
+        }
+    }
     let mut config = match Config::from_env() {
         Ok(config) => config,
         Err(error) => {
@@ -95,6 +111,7 @@ async fn async_command(command: Command, config: Config) -> Printed {
         Command::Runs(args) => run_runs(args, &config).await,
         Command::Keys(command) => run_keys(command, &config).await,
         Command::Limits(command) => run_limits(command, &config).await,
+        Command::Backup { file } => run_backup(&file, &config).await,
         Command::Chat(args) => run_chat(args, &config).await,
         Command::Schedule(_) => Printed::default(),
     }

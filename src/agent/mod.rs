@@ -260,6 +260,14 @@ impl Agent {
 
     /// [`Agent::handle`] for a message already admitted.
     pub async fn answer(&self, inbound: Inbound) -> Result<Reply, AgentError> {
+        let platform = inbound.conversation.split(':').next().unwrap_or("unknown");
+        let mode = if self.model.is_some() {
+            "llm"
+        } else {
+            "offline"
+        };
+        metrics::counter!("steward_chat_turns_total", "platform" => platform.to_string(), "mode" => mode)
+            .increment(1);
         let text = match &inbound.content {
             Content::Text(text) => Some(text.as_str()),
             Content::Command { args, .. } => Some(args.as_str()),

@@ -1,6 +1,7 @@
 //! The command line (clap): `serve`, `chat`, `schedule`, `migrate`, and the
 //! admin commands `workflows`, `runs` and `keys`.
 
+mod backup;
 mod chat;
 mod keys;
 mod limits;
@@ -11,6 +12,7 @@ mod workflows;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
+pub use backup::run_backup;
 pub use chat::{run_chat, ChatArgs};
 pub use keys::{run_keys, KeysCommand};
 pub use limits::{run_limits, LimitsCommand};
@@ -49,6 +51,8 @@ pub enum Command {
     /// The REST API's per-user keys: create, list, revoke.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// A consistent copy of the database to FILE, while steward runs.
+    Backup { file: PathBuf },
     /// People's quotas: show, set one person's, list, and who hit limits.
     #[command(subcommand)]
     Limits(LimitsCommand),

@@ -187,7 +187,11 @@ impl Config {
         if let Some(key) = self.llm.as_ref().and_then(|l| l.api_key.clone()) {
             secrets.push(key);
         }
-        let http = [&self.http.api_token, &self.http.webhook_secret];
+        let http = [
+            &self.http.api_token,
+            &self.http.webhook_secret,
+            &self.http.metrics_token,
+        ];
         secrets.extend(
             http.into_iter()
                 .flatten()

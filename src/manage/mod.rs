@@ -44,7 +44,7 @@ pub use history::RunQuery;
 pub use messages::Limited;
 pub use pages::{Page, RunFilter, WorkflowFilter, MAX_PAGE};
 pub use quotas::{day_start, QuotaReport};
-pub use stats::Stats;
+pub use stats::{Backlog, Stats};
 
 /// How manage starts runs and tells the scheduler to look again; the app
 /// implements it over its scheduler.

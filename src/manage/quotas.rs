@@ -298,6 +298,7 @@ impl Manager {
     /// [`Manager::flush_hits`]: a refusal may come inside a transaction,
     /// which another write would wait for.
     pub(crate) fn note_hit(&self, user: &str, limit: Limit) {
+        metrics::counter!("steward_limit_hits_total", "limit" => limit.name()).increment(1);
         let mut pending = self
             .limits
             .pending

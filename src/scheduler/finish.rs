@@ -20,11 +20,22 @@ impl Scheduler {
         if stamp {
             self.store.log().started(job.run.id, self.clock.now());
         }
+        let started = std::time::Instant::now();
+        if !job.resumed {
+            let late = (self.clock.now() - job.run.scheduled_for)
+                .num_milliseconds()
+                .max(0);
+            metrics::histogram!("steward_run_start_lateness_seconds").record(late as f64 / 1000.0);
+        }
         let outcome = self
             .engine
             .execute_run(&job.run, &job.workflow, job.resumed)
             .await;
         let status = outcome.status;
+        metrics::counter!("steward_runs_total", "status" => status.as_str(), "trigger" => job.run.trigger.clone())
+            .increment(1);
+        metrics::histogram!("steward_run_duration_seconds", "status" => status.as_str())
+            .record(started.elapsed().as_secs_f64());
         let finished = retry(
             BUSY_TRIES,
             BUSY_BACKOFF,

@@ -244,6 +244,22 @@ impl Store {
             .ctx("getting a database connection")
     }
 
+    /// A consistent copy of the live database at `to` (`VACUUM INTO`): taken
+    /// in one read transaction, so `serve` keeps running and writing; `to`
+    /// must not exist yet.
+    pub async fn backup(&self, to: &std::path::Path) -> Result<(), StoreError> {
+        let to = to
+            .to_str()
+            .ok_or_else(|| StoreError::Data("the backup path is not UTF-8".into()))?;
+        self.log.flush().await?;
+        sqlx::query("VACUUM INTO ?")
+            .bind(to)
+            .execute(&self.reader)
+            .await
+            .ctx("backing up the database")?;
+        Ok(())
+    }
+
     /// Writes what the run log holds, stops its writer, and closes the
     /// connections.
     pub async fn close(&self) {

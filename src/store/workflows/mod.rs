@@ -107,6 +107,17 @@ pub async fn count_kept(conn: &mut SqliteConnection, owner: &str) -> Result<i64,
     .ctx("counting a person's workflows")
 }
 
+/// Active workflows whose next run is at or before `now`: the due backlog.
+pub async fn count_due(pool: &SqlitePool, now: DateTime<Utc>) -> Result<i64, StoreError> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM workflows WHERE status = 'active' AND next_run IS NOT NULL AND next_run <= ?",
+    )
+    .bind(to_ms(now))
+    .fetch_one(pool)
+    .await
+    .ctx("counting due workflows")
+}
+
 /// Records workflow `id`'s busiest hour (`schedule::Pace`).
 pub async fn set_runs_per_hour(
     conn: &mut SqliteConnection,
