@@ -1,6 +1,7 @@
 //! Wiring: builds the store, engine and scheduler from the configuration and
 //! runs them under one shutdown signal (`serve.rs`).
 
+mod metrics;
 mod serve;
 mod tools;
 

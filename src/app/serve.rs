@@ -92,7 +92,7 @@ pub async fn start(
         platforms.push("discord");
     }
 
-    let metrics_handle = http::metrics::install();
+    let metrics = super::metrics::serve(&config, &app, &mut tasks, &stopped).await?;
     let state = ApiState {
         agent,
         store: store.clone(),
@@ -111,31 +111,8 @@ pub async fn start(
             )
             .with_tools(Arc::new(super::tools::EngineTools(app.engine.mcp.clone()))),
         ),
-        metrics: config
-            .http
-            .metrics_token
-            .clone()
-            .map(|token| http::metrics::Scrape {
-                handle: metrics_handle.clone(),
-                token: Some(token),
-                manager: app.manager(&config),
-            }),
+        metrics,
     };
-    if let Some(bind) = config.http.metrics_bind {
-        let scrape = http::metrics::Scrape {
-            handle: metrics_handle,
-            token: None,
-            manager: app.manager(&config),
-        };
-        spawn_metrics(
-            &mut tasks,
-            bind,
-            scrape,
-            config.http.limits,
-            stopped.clone(),
-        )
-        .await?;
-    }
     let addr = spawn_http(&mut tasks, &config, state, telegram_router, stopped).await?;
     Ok(Serving {
         addr,
@@ -255,25 +232,6 @@ fn outgoing_platforms(
 /// Binds the HTTP server and runs it as a task: it stops accepting at the
 /// signal and finishes the requests in flight, for at most HTTP_GRACE (a
 /// client trickling its body must not hold shutdown).
-/// `GET /metrics` on its own listener, until the stop signal.
-async fn spawn_metrics(
-    tasks: &mut JoinSet<(&'static str, anyhow::Result<()>)>,
-    bind: SocketAddr,
-    scrape: http::metrics::Scrape,
-    limits: crate::config::ConnectionLimits,
-    stopped: watch::Receiver<bool>,
-) -> anyhow::Result<()> {
-    let listener = tokio::net::TcpListener::bind(bind)
-        .await
-        .with_context(|| format!("listening for metrics on {bind} (STEWARD_METRICS_BIND)"))?;
-    let router = http::metrics_router(scrape);
-    tasks.spawn(async move {
-        http::serve(listener, router, limits, stopped).await;
-        ("metrics", Ok(()))
-    });
-    Ok(())
-}
-
 async fn spawn_http(
     tasks: &mut JoinSet<(&'static str, anyhow::Result<()>)>,
     config: &Config,
