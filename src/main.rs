@@ -24,33 +24,6 @@ fn main() -> ExitCode {
             }
         }
     };
-    // Colours only for a person at a terminal: a log file or a journal
-    // gets plain text (and NO_COLOR turns them off anywhere).
-    let ansi = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let filter = || {
-        tracing_subscriber::EnvFilter::try_from_env("STEWARD_LOG")
-            .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"))
-    };
-    // STEWARD_LOG_FORMAT=json: one JSON object a line, for log collectors.
-    match std::env::var("STEWARD_LOG_FORMAT")
-        .as_deref()
-        .map(str::trim)
-    {
-        Ok("json") => tracing_subscriber::fmt()
-            .json()
-            .with_env_filter(filter())
-            .with_writer(std::io::stderr)
-            .init(),
-        Ok("") | Ok("text") | Err(_) => tracing_subscriber::fmt()
-            .with_ansi(ansi)
-            .with_env_filter(filter())
-            .with_writer(std::io::stderr)
-            .init(),
-        Ok(other) => {
-            eprintln!("error: STEWARD_LOG_FORMAT must be text or json, not '{other}'");
-            return ExitCode::from(2);
-        }
-    }
     let mut config = match Config::from_env() {
         Ok(config) => config,
         Err(error) => {
@@ -58,6 +31,20 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // Colours only for a person at a terminal: a log file or a journal
+    // gets plain text (and NO_COLOR turns them off anywhere).
+    let ansi = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let filter = tracing_subscriber::EnvFilter::try_from_env("STEWARD_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    // STEWARD_LOG_FORMAT=json: one JSON object a line, for log collectors.
+    if config.json_logs {
+        logs.json().init();
+    } else {
+        logs.with_ansi(ansi).init();
+    }
     if let Some(db) = cli.db {
         config.db_path = db;
     }

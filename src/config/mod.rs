@@ -63,6 +63,9 @@ pub struct Config {
     /// MCP servers whose tools `agent` steps may use (the file
     /// `STEWARD_MCP_CONFIG` names; none when unset).
     pub mcp_servers: Vec<McpServerConfig>,
+    /// Logs as one JSON object a line (`STEWARD_LOG_FORMAT=json`; `text`,
+    /// the default, for people); `serve` then writes no line of its own.
+    pub json_logs: bool,
     /// Encrypts the secrets workflows keep at rest
     /// (`STEWARD_ENCRYPTION_KEY`: 32 bytes as base64 or hex); none when unset.
     pub encryption_key: Option<crate::crypt::Key>,
@@ -172,6 +175,17 @@ impl Config {
             ceilings: limits::ceilings(&lookup)?,
             quotas: limits::quotas(&lookup, min_interval_seconds)?,
             mcp_servers: mcp::read(&lookup)?,
+            json_logs: match lookup("STEWARD_LOG_FORMAT").as_deref().map(str::trim) {
+                None | Some("") | Some("text") => false,
+                Some("json") => true,
+                Some(other) => {
+                    return Err(ConfigError::Invalid(
+                        "STEWARD_LOG_FORMAT",
+                        other.to_string(),
+                        "text or json",
+                    ))
+                }
+            },
             encryption_key: lookup("STEWARD_ENCRYPTION_KEY")
                 .filter(|v| !v.trim().is_empty())
                 .map(|v| crate::crypt::Key::parse(&v))
