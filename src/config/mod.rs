@@ -63,6 +63,11 @@ pub struct Config {
     /// MCP servers whose tools `agent` steps may use (the file
     /// `STEWARD_MCP_CONFIG` names; none when unset).
     pub mcp_servers: Vec<McpServerConfig>,
+    /// The people who are admins, by id (`STEWARD_ADMINS`, comma-separated:
+    /// `telegram:42,discord:1234,api:ops`): they see and manage everyone's
+    /// workflows, set people's quotas and are held to none. `None` (unset)
+    /// leaves the roles in the store as they are.
+    pub admins: Option<Vec<String>>,
     /// Logs as one JSON object a line (`STEWARD_LOG_FORMAT=json`; `text`,
     /// the default, for people); `serve` then writes no line of its own.
     pub json_logs: bool,
@@ -175,6 +180,13 @@ impl Config {
             ceilings: limits::ceilings(&lookup)?,
             quotas: limits::quotas(&lookup, min_interval_seconds)?,
             mcp_servers: mcp::read(&lookup)?,
+            admins: lookup("STEWARD_ADMINS").map(|list| {
+                list.split([',', ' '])
+                    .map(str::trim)
+                    .filter(|id| !id.is_empty())
+                    .map(str::to_string)
+                    .collect()
+            }),
             json_logs: match lookup("STEWARD_LOG_FORMAT").as_deref().map(str::trim) {
                 None | Some("") | Some("text") => false,
                 Some("json") => true,

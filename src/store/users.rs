@@ -86,6 +86,33 @@ pub async fn ensure(
     .ctx("recording a user")
 }
 
+/// Makes exactly `ids` the admins: each is recorded (a person steward has
+/// not met yet too) with the admin role, and every other admin goes back to
+/// a user.
+pub async fn set_admins(
+    store: &Store,
+    ids: &[String],
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let mut tx = store.begin_write().await?;
+    sqlx::query("UPDATE users SET role = 'user' WHERE role = 'admin'")
+        .execute(&mut *tx)
+        .await
+        .ctx("demoting admins")?;
+    for id in ids {
+        sqlx::query(
+            "INSERT INTO users (id, role, created_at) VALUES (?, 'admin', ?) \
+             ON CONFLICT (id) DO UPDATE SET role = 'admin'",
+        )
+        .bind(id)
+        .bind(to_ms(now))
+        .execute(&mut *tx)
+        .await
+        .ctx("making an admin")?;
+    }
+    super::commit(tx, "committing the admins").await
+}
+
 pub async fn set_timezone(pool: &SqlitePool, id: &str, zone: &str) -> Result<(), StoreError> {
     sqlx::query("UPDATE users SET timezone = ? WHERE id = ?")
         .bind(zone)

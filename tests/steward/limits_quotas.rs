@@ -101,9 +101,13 @@ async fn a_workflow_past_the_hourly_runs_quota_is_refused_at_confirmation_with_t
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_admin_gives_one_person_more_and_another_a_longer_interval() {
+    // The operator names the admins.
     let chat = Chat::with(
         "2026-11-30T09:00:00Z",
-        quota(&[("STEWARD_QUOTA_WORKFLOWS", "1")]),
+        quota(&[
+            ("STEWARD_QUOTA_WORKFLOWS", "1"),
+            ("STEWARD_ADMINS", "root, ops"),
+        ]),
     )
     .await;
     for who in ["alice", "bob"] {
@@ -111,12 +115,6 @@ async fn an_admin_gives_one_person_more_and_another_a_longer_interval() {
             .await
             .unwrap();
     }
-    steward::store::users::ensure(&chat.app.store, "root", None, chrono::Utc::now())
-        .await
-        .unwrap();
-    steward::store::users::set_role(chat.app.store.pool(), "root", "admin")
-        .await
-        .unwrap();
     // A person cannot raise their own.
     let refused = chat.say("alice", "give alice 5 workflows").await;
     assert!(
@@ -280,4 +278,27 @@ fn the_operator_sets_and_reads_limits_and_an_import_obeys_the_owners_quota() {
     let (code, _, err) = run(&["limits", "set", "alice", "bananas=3"], None);
     assert_eq!(code, 2);
     assert!(err.contains("there is no limit 'bananas'"), "{err}");
+}
+
+#[tokio::test]
+async fn steward_admins_is_the_whole_list_of_admins() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = steward::store::Store::open(&dir.path().join("s.db"))
+        .await
+        .unwrap();
+    let now = chrono::Utc::now();
+    let ids = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    steward::store::users::set_admins(&store, &ids(&["telegram:1", "discord:2"]), now)
+        .await
+        .unwrap();
+    steward::store::users::set_admins(&store, &ids(&["discord:2"]), now)
+        .await
+        .unwrap();
+    let mut conn = store.pool().acquire().await.unwrap();
+    assert!(!steward::store::users::is_admin(&mut conn, "telegram:1")
+        .await
+        .unwrap());
+    assert!(steward::store::users::is_admin(&mut conn, "discord:2")
+        .await
+        .unwrap());
 }
