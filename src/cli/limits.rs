@@ -83,7 +83,7 @@ async fn execute(command: LimitsCommand, manage: &Manager) -> Result<Printed, St
     let refused = |e: crate::manage::ManageError| e.for_user();
     match command {
         LimitsCommand::Show { user, json } => {
-            let user = manage.person(&operator, &user).await.map_err(refused)?;
+            let user = named(manage, &operator, &user).await?;
             let report = manage
                 .quota_report(&operator, &user)
                 .await
@@ -97,7 +97,7 @@ async fn execute(command: LimitsCommand, manage: &Manager) -> Result<Printed, St
             Ok(Printed::ok(text))
         }
         LimitsCommand::Set { user, limits } => {
-            let user = manage.person(&operator, &user).await.map_err(refused)?;
+            let user = named(manage, &operator, &user).await?;
             let changes = limits
                 .iter()
                 .map(|pair| pair_of(pair))
@@ -166,6 +166,16 @@ async fn execute(command: LimitsCommand, manage: &Manager) -> Result<Printed, St
                 .collect();
             Ok(Printed::ok(format!("{}\n", lines.join("\n"))))
         }
+    }
+}
+
+/// The person `name` means; the operator may also name an id steward has
+/// not met yet (an API user before their first key).
+async fn named(manage: &Manager, operator: &Actor, name: &str) -> Result<String, String> {
+    match manage.person(operator, name).await {
+        Ok(id) => Ok(id),
+        Err(crate::manage::ManageError::UnknownPerson(_)) => Ok(name.trim().to_string()),
+        Err(e) => Err(e.for_user()),
     }
 }
 

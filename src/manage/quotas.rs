@@ -171,19 +171,17 @@ impl Manager {
         if name.eq_ignore_ascii_case(&actor.id) {
             return Ok(actor.id.clone());
         }
-        let mut conn = self.store.connection().await?;
-        let found = users::find(&mut conn, name).await?;
+        let mut conn = self.store.read_connection().await?;
+        let mut found = users::find(&mut conn, name).await?;
+        // "bobs limits": Bob, when nobody is called Bobs.
+        if let (true, Some(stem)) = (found.is_empty(), name.strip_suffix('s')) {
+            found = users::find(&mut conn, stem).await?;
+        }
         match found.as_slice() {
             [one] => Ok(one.clone()),
-            // Someone who never chatted (an API key's user, an import's
-            // owner) is named by their id.
-            [] if !name.is_empty() && !name.contains(char::is_whitespace) => {
-                Ok(name.to_string())
-            }
-            [] => Err(ManageError::Invalid(format!(
-                "I don't know anyone called '{}': use their id (e.g. telegram:12345) or mention them",
-                crate::text::clip(name, 40)
-            ))),
+            // A full id (`telegram:42`) names someone steward has not met.
+            [] if name.contains(':') && !name.contains(char::is_whitespace) => Ok(name.to_string()),
+            [] => Err(ManageError::UnknownPerson(crate::text::clip(name, 40))),
             many => Err(ManageError::Invalid(format!(
                 "several people are called '{}': {}; say which id",
                 crate::text::clip(name, 40),

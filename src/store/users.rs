@@ -36,14 +36,17 @@ pub async fn is_admin(conn: &mut sqlx::SqliteConnection, id: &str) -> Result<boo
 }
 
 /// The ids of people called `name`: by id, by the id after its platform
-/// (`alice` for `api:alice`), or by display name (any case).
+/// (`alice` for `api:alice`), by display name (any case), or as the owner
+/// of workflows or an API key's user.
 pub async fn find(
     conn: &mut sqlx::SqliteConnection,
     name: &str,
 ) -> Result<Vec<String>, StoreError> {
     sqlx::query_scalar(
-        "SELECT id FROM users WHERE id = ?1 OR id LIKE '%:' || ?1 \
-         OR lower(display_name) = lower(?1) ORDER BY id LIMIT 10",
+        "SELECT id FROM users WHERE id = ?1 OR id LIKE '%:' || ?1 OR lower(display_name) = lower(?1) \
+         UNION SELECT owner FROM workflows WHERE owner = ?1 \
+         UNION SELECT user_id FROM api_keys WHERE user_id = ?1 \
+         ORDER BY 1 LIMIT 10",
     )
     .bind(name)
     .fetch_all(conn)

@@ -19,14 +19,15 @@ static MINE: LazyLock<Regex> = LazyLock::new(|| {
 });
 static THEIRS: LazyLock<Regex> = LazyLock::new(|| {
     re(&format!(
-        r"(?i)^(?:what(?:'s|’s| is| are)|whats|show(?: me)?|check|see|list)\s+{WHO1}(?:'s|’s|s')\s+(?:limits?|quotas?|usage)\W*$|^(?:show(?: me)?\s+|what are\s+)?(?:the\s+)?(?:limits?|quotas?)\s+(?:of|for)\s+{WHO2}\W*$",
-        WHO1 = WHO.replace("?P<who>", "?P<who1>"),
+        r"(?i)^(?:what(?:'s|’s| is| are)|whats|show(?: me)?|check|see|list)\s+{WHO1}(?:'s|’s|s'|s)?\s+(?:limits?|quotas?|usage)\W*$|^(?:show(?: me)?\s+|what are\s+)?(?:the\s+)?(?:limits?|quotas?)\s+(?:of|for)\s+{WHO2}\W*$",
+        // Greedy: "bobs limits" names "bobs" (Bob when nobody is called Bobs).
+        WHO1 = WHO.replace("?P<who>", "?P<who1>").replace("+?", "+"),
         WHO2 = WHO.replace("?P<who>", "?P<who2>"),
     ))
 });
 static GIVE: LazyLock<Regex> = LazyLock::new(|| {
     re(&format!(
-        r"(?i)^(?:please )?(?:give|grant|allow|let)\s+{WHO}\s+(?:have\s+|up to\s+)?{NUMBER}\s+(?P<what>[a-z$ ]+?)\W*$"
+        r"(?i)^(?:please )?(?:give|grant|allow|let)\s+{WHO}\s+(?:have\s+|up to\s+)?{NUMBER}\s+(?P<what>[a-z$ ]+?)(?:,?\s+please)?\W*$"
     ))
 });
 static SET: LazyLock<Regex> = LazyLock::new(|| {
@@ -172,6 +173,8 @@ mod tests {
         }
         let theirs = args("show alice's limits").unwrap();
         assert_eq!(theirs["person"], "alice");
+        assert_eq!(args("what are james limits").unwrap()["person"], "james");
+        assert_eq!(args("give bob 5 workflows please").unwrap()["value"], 5.0);
         assert_eq!(args("limits for bob").unwrap()["person"], "bob");
     }
 

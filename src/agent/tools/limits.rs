@@ -111,6 +111,12 @@ async fn set(
         .set_quotas(&turn.actor, person, &changes)
         .await
         .map_err(manage_failed)?;
+    if changes.len() == Limit::ALL.len() && changes.iter().all(|(_, v)| v.is_none()) {
+        return Ok(Outcome::ok(
+            json!({ "person": person, "quotas": quotas }),
+            format!("Done: {person} is back on the operator's limits."),
+        ));
+    }
     let said = changes
         .iter()
         .map(|(limit, value)| match value {

@@ -126,6 +126,7 @@ pub struct HitView {
     responses(
         (status = 200, description = "Quotas and usage", body = LimitsView),
         (status = 403, description = "A user key asking for someone else", body = ErrorBody),
+        (status = 404, description = "Nobody known by that name", body = ErrorBody),
         (status = 401, description = "No key, an unknown key or a revoked one", body = ErrorBody),
         (status = 429, description = "Too many failed authentications from this address", body = ErrorBody),
         (status = 500, description = "A failure on steward's side", body = ErrorBody)
