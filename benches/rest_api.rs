@@ -168,6 +168,7 @@ async fn main() {
         "STEWARD_BIND" => Some("127.0.0.1:0".into()),
         // Each owner already has more than the default quota of 50.
         "STEWARD_QUOTA_WORKFLOWS" => Some("1000000".into()),
+        "STEWARD_QUOTA_RUNS_PER_HOUR" => Some("1000000000".into()),
         _ => None,
     })
     .unwrap();

@@ -15,6 +15,7 @@ pub mod engine;
 pub mod http;
 pub mod llm;
 pub mod manage;
+pub mod rate;
 pub mod schedule;
 pub mod scheduler;
 pub mod store;

@@ -8,8 +8,8 @@ use std::sync::Arc;
 use clap::Parser;
 use steward::chat::terminal::TerminalNotifier;
 use steward::cli::{
-    json_usage_error, run_chat, run_keys, run_runs, run_schedule, run_workflows, Cli, Command,
-    Printed,
+    json_usage_error, run_backup, run_chat, run_keys, run_limits, run_runs, run_schedule,
+    run_workflows, Cli, Command, Printed,
 };
 use steward::config::Config;
 
@@ -24,17 +24,6 @@ fn main() -> ExitCode {
             }
         }
     };
-    // Colours only for a person at a terminal: a log file or a journal
-    // gets plain text (and NO_COLOR turns them off anywhere).
-    let ansi = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    tracing_subscriber::fmt()
-        .with_ansi(ansi)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("STEWARD_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
     let mut config = match Config::from_env() {
         Ok(config) => config,
         Err(error) => {
@@ -42,6 +31,20 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // Colours only for a person at a terminal: a log file or a journal
+    // gets plain text (and NO_COLOR turns them off anywhere).
+    let ansi = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let filter = tracing_subscriber::EnvFilter::try_from_env("STEWARD_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    // STEWARD_LOG_FORMAT=json: one JSON object a line, for log collectors.
+    if config.json_logs {
+        logs.json().init();
+    } else {
+        logs.with_ansi(ansi).init();
+    }
     if let Some(db) = cli.db {
         config.db_path = db;
     }
@@ -94,6 +97,8 @@ async fn async_command(command: Command, config: Config) -> Printed {
         Command::Workflows(command) => run_workflows(command, &config).await,
         Command::Runs(args) => run_runs(args, &config).await,
         Command::Keys(command) => run_keys(command, &config).await,
+        Command::Limits(command) => run_limits(command, &config).await,
+        Command::Backup { file } => run_backup(&file, &config).await,
         Command::Chat(args) => run_chat(args, &config).await,
         Command::Schedule(_) => Printed::default(),
     }

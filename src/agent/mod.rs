@@ -10,6 +10,7 @@
 
 mod apply;
 mod asking;
+mod clean;
 mod confirm;
 mod derive;
 mod dialogue;
@@ -39,6 +40,7 @@ mod zone_answer;
 mod zone_question;
 
 use chrono::TimeDelta;
+use clean::clean;
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -246,6 +248,32 @@ impl Agent {
     /// Answers one message, command or button press.
     #[tracing::instrument(skip(self, inbound), fields(conversation = %inbound.conversation, user = %inbound.user))]
     pub async fn handle(&self, inbound: Inbound) -> Result<Reply, AgentError> {
+        if let Err(refused) = self.admit(&inbound).await {
+            return Ok(refused);
+        }
+        self.answer(inbound).await
+    }
+
+    /// Takes the message from its sender's quota of messages a minute; past
+    /// it, the reply is the sentence saying so the first time and
+    /// [`Reply::silent`] after, until the wait is over.
+    pub async fn admit(&self, inbound: &Inbound) -> Result<(), Reply> {
+        self.manage
+            .admit_message(&inbound.user)
+            .await
+            .map_err(|limited| limited.tell.map_or_else(Reply::silent, Reply::text))
+    }
+
+    /// [`Agent::handle`] for a message already admitted.
+    pub async fn answer(&self, inbound: Inbound) -> Result<Reply, AgentError> {
+        let platform = inbound.conversation.split(':').next().unwrap_or("unknown");
+        let mode = if self.model.is_some() {
+            "llm"
+        } else {
+            "offline"
+        };
+        metrics::counter!("steward_chat_turns_total", "platform" => platform.to_string(), "mode" => mode)
+            .increment(1);
         let text = match &inbound.content {
             Content::Text(text) => Some(text.as_str()),
             Content::Command { args, .. } => Some(args.as_str()),
@@ -328,58 +356,17 @@ impl Reply {
             ..Reply::default()
         }
     }
-}
 
-/// Drops terminal escape sequences whole ("\x1b[31m", "\x1b]0;title\x07")
-/// and other control characters (keeping new lines and tabs), and trims, so
-/// no name or message keeps a colour code or a cursor move.
-fn clean(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\u{1b}' => match chars.peek() {
-                // CSI: parameters and intermediates up to a final byte @..~
-                Some('[') => {
-                    chars.next();
-                    for next in chars.by_ref() {
-                        if ('@'..='~').contains(&next) {
-                            break;
-                        }
-                    }
-                }
-                // OSC: up to BEL or ESC \
-                Some(']') => {
-                    chars.next();
-                    while let Some(next) = chars.next() {
-                        if next == '\u{7}' {
-                            break;
-                        }
-                        if next == '\u{1b}' {
-                            chars.next();
-                            break;
-                        }
-                    }
-                }
-                // A two-character escape ("\x1bc").
-                Some(_) => {
-                    chars.next();
-                }
-                None => {}
-            },
-            // The 8-bit CSI.
-            '\u{9b}' => {
-                for next in chars.by_ref() {
-                    if ('@'..='~').contains(&next) {
-                        break;
-                    }
-                }
-            }
-            c if c.is_control() && c != '\n' && c != '\t' => {}
-            c => out.push(c),
-        }
+    /// No answer at all: a message over its sender's quota, after they were
+    /// told to wait.
+    pub fn silent() -> Reply {
+        Reply::default()
     }
-    out.trim().to_string()
+
+    /// Whether there is nothing to send.
+    pub fn is_silent(&self) -> bool {
+        self.text.is_empty() && self.buttons.is_empty()
+    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Wiring: builds the store, engine and scheduler from the configuration and
 //! runs them under one shutdown signal (`serve.rs`).
 
+mod metrics;
 mod serve;
 mod tools;
 
@@ -24,9 +25,15 @@ use crate::workflow::{Run, Workflow};
 
 /// Opens the database named in the configuration, applying migrations.
 pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
-    Store::open_with_key(&config.db_path, config.encryption_key.as_ref())
+    let store = Store::open_with_key(&config.db_path, config.encryption_key.as_ref())
         .await
-        .with_context(|| format!("opening the database {}", config.db_path.display()))
+        .with_context(|| format!("opening the database {}", config.db_path.display()))?;
+    if let Some(admins) = &config.admins {
+        crate::store::users::set_admins(&store, admins, chrono::Utc::now())
+            .await
+            .context("making STEWARD_ADMINS the admins")?;
+    }
+    Ok(store)
 }
 
 /// The running parts of steward.
@@ -98,6 +105,7 @@ impl App {
             node: config.node.clone(),
             lease,
             ceilings: config.ceilings,
+            quotas: config.quotas,
         });
         let scheduler = Arc::new(Scheduler::new(
             store.clone(),

@@ -92,6 +92,7 @@ pub async fn start(
         platforms.push("discord");
     }
 
+    let metrics = super::metrics::serve(&config, &app, &mut tasks, &stopped).await?;
     let state = ApiState {
         agent,
         store: store.clone(),
@@ -111,6 +112,7 @@ pub async fn start(
             )
             .with_tools(Arc::new(super::tools::EngineTools(app.engine.mcp.clone()))),
         ),
+        metrics,
     };
     let addr = spawn_http(&mut tasks, &config, state, telegram_router, stopped).await?;
     Ok(Serving {
@@ -314,6 +316,7 @@ pub async fn serve(config: Config, fallback: Arc<dyn Notifier>) -> anyhow::Resul
     let started = Instant::now();
     let db = config.db_path.display().to_string();
     let grace = config.shutdown_grace_seconds;
+    let json_logs = config.json_logs;
     let serving = start(
         config,
         Arc::new(crate::clock::SystemClock),
@@ -328,7 +331,9 @@ pub async fn serve(config: Config, fallback: Arc<dyn Notifier>) -> anyhow::Resul
         serving.platforms.join(", ")
     };
     tracing::info!(db, addr = %serving.addr, platforms, ready_ms, "steward is serving");
-    eprintln!(
+    // For a person at a terminal; JSON logs say it in their own line above.
+    if !json_logs {
+        eprintln!(
         "steward serve: scheduler on {db}; chat API http://{}/api/v1/chat ({}); {platforms}. Ready in {ready_ms} ms. Ctrl-C to stop.",
         serving.addr,
         if serving.authenticated {
@@ -336,11 +341,15 @@ pub async fn serve(config: Config, fallback: Arc<dyn Notifier>) -> anyhow::Resul
         } else {
             "open on loopback: no STEWARD_API_TOKEN"
         },
-    );
+        );
+    }
     serving
         .run_until(async {
             shutdown_signal().await;
-            eprintln!("steward serve: stopping (waiting up to {grace} s for running runs)");
+            tracing::info!(grace_s = grace, "stopping: waiting for running runs");
+            if !json_logs {
+                eprintln!("steward serve: stopping (waiting up to {grace} s for running runs)");
+            }
         })
         .await
 }

@@ -148,6 +148,7 @@ pub async fn converse(agent: Arc<Agent>, user: String) -> anyhow::Result<()> {
             None => Content::Text(line.to_string()),
         };
         match agent.handle(inbound(&user, content)).await {
+            Ok(reply) if reply.is_silent() => {}
             Ok(reply) => println!("{}", show(&reply)),
             Err(error) => {
                 tracing::error!(error = %error, "a chat turn failed");

@@ -1,9 +1,11 @@
 //! The command line (clap): `serve`, `chat`, `schedule`, `migrate`, and the
 //! admin commands `workflows`, `runs` and `keys`.
 
+mod backup;
 mod chat;
 mod hook;
 mod keys;
+mod limits;
 mod runs;
 mod schedule;
 mod workflows;
@@ -11,8 +13,10 @@ mod workflows;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
+pub use backup::run_backup;
 pub use chat::{run_chat, ChatArgs};
 pub use keys::{run_keys, KeysCommand};
+pub use limits::{run_limits, LimitsCommand};
 pub use runs::{run_runs, RunsArgs};
 pub use schedule::{run_schedule, ScheduleArgs};
 pub use workflows::{run_workflows, WorkflowsCommand};
@@ -48,6 +52,11 @@ pub enum Command {
     /// The REST API's per-user keys: create, list, revoke.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// A consistent copy of the database to FILE, while steward runs.
+    Backup { file: PathBuf },
+    /// People's quotas: show, set one person's, list, and who hit limits.
+    #[command(subcommand)]
+    Limits(LimitsCommand),
 }
 
 /// A command line clap could not read, as `{"error"}` on stdout (exit code

@@ -145,7 +145,15 @@ async fn import(
     let mut change = manage.change(operator, None).await.map_err(refused)?;
     let mut imported = Vec::new();
     for new in checked {
-        let created = change.import(new).await.map_err(refused)?;
+        let created = match change.import(new).await {
+            Ok(created) => created,
+            Err(error) => {
+                drop(change);
+                // A quota refusal is counted once the import is rolled back.
+                manage.flush_hits().await;
+                return Err(refused(error));
+            }
+        };
         let mut item = json!({
             "id": created.id,
             "name": new.definition.name.trim(),

@@ -1,6 +1,7 @@
 //! Configuration from the environment, with embedded defaults so steward runs
 //! with nothing set.
 
+mod limits;
 pub mod mcp;
 mod platforms;
 
@@ -52,16 +53,24 @@ pub struct Config {
     /// Discord, when `DISCORD_TOKEN` is set.
     pub discord: Option<DiscordConfig>,
     /// Also mask emails and phone numbers in what runs store
-    /// (`STEWARD_REDACT_PII`, default false); secrets are always masked.
+    /// (`STEWARD_REDACT_PII`, default true); secrets are always masked.
     pub redact_pii: bool,
     /// The hard ceilings on every run's guardrails (`STEWARD_MAX_TOOL_CALLS`,
     /// `STEWARD_MAX_RUN_SECONDS`, `STEWARD_MAX_TOKENS`, `STEWARD_MAX_COST_USD`).
     pub ceilings: crate::workflow::Ceilings,
-    /// What each person may keep (`STEWARD_QUOTA_WORKFLOWS`, default 50).
+    /// What each person may do (`STEWARD_QUOTA_*`; see `limits.rs`).
     pub quotas: crate::workflow::Quotas,
     /// MCP servers whose tools `agent` steps may use (the file
     /// `STEWARD_MCP_CONFIG` names; none when unset).
     pub mcp_servers: Vec<McpServerConfig>,
+    /// The people who are admins, by id (`STEWARD_ADMINS`, comma-separated:
+    /// `telegram:42,discord:1234,api:ops`): they see and manage everyone's
+    /// workflows, set people's quotas and are held to none. `None` (unset)
+    /// leaves the roles in the store as they are.
+    pub admins: Option<Vec<String>>,
+    /// Logs as one JSON object a line (`STEWARD_LOG_FORMAT=json`; `text`,
+    /// the default, for people); `serve` then writes no line of its own.
+    pub json_logs: bool,
     /// Encrypts the secrets workflows keep at rest
     /// (`STEWARD_ENCRYPTION_KEY`: 32 bytes as base64 or hex); none when unset.
     pub encryption_key: Option<crate::crypt::Key>,
@@ -164,16 +173,31 @@ impl Config {
             http: platforms::http(&lookup)?,
             telegram: platforms::telegram(&lookup)?,
             discord: platforms::discord(&lookup),
-            redact_pii: flag("STEWARD_REDACT_PII")?,
-            ceilings: ceilings(&lookup)?,
-            quotas: crate::workflow::Quotas {
-                max_workflows: number(
-                    "STEWARD_QUOTA_WORKFLOWS",
-                    crate::workflow::Quotas::default().max_workflows.into(),
-                )?
-                .min(u32::MAX.into()) as u32,
+            redact_pii: match lookup("STEWARD_REDACT_PII").as_deref().map(str::trim) {
+                None | Some("") => true,
+                Some(_) => flag("STEWARD_REDACT_PII")?,
             },
+            ceilings: limits::ceilings(&lookup)?,
+            quotas: limits::quotas(&lookup, min_interval_seconds)?,
             mcp_servers: mcp::read(&lookup)?,
+            admins: lookup("STEWARD_ADMINS").map(|list| {
+                list.split([',', ' '])
+                    .map(str::trim)
+                    .filter(|id| !id.is_empty())
+                    .map(str::to_string)
+                    .collect()
+            }),
+            json_logs: match lookup("STEWARD_LOG_FORMAT").as_deref().map(str::trim) {
+                None | Some("") | Some("text") => false,
+                Some("json") => true,
+                Some(other) => {
+                    return Err(ConfigError::Invalid(
+                        "STEWARD_LOG_FORMAT",
+                        other.to_string(),
+                        "text or json",
+                    ))
+                }
+            },
             encryption_key: lookup("STEWARD_ENCRYPTION_KEY")
                 .filter(|v| !v.trim().is_empty())
                 .map(|v| crate::crypt::Key::parse(&v))
@@ -189,7 +213,11 @@ impl Config {
         if let Some(key) = self.llm.as_ref().and_then(|l| l.api_key.clone()) {
             secrets.push(key);
         }
-        let http = [&self.http.api_token, &self.http.webhook_secret];
+        let http = [
+            &self.http.api_token,
+            &self.http.webhook_secret,
+            &self.http.metrics_token,
+        ];
         secrets.extend(
             http.into_iter()
                 .flatten()
@@ -227,36 +255,6 @@ impl Config {
     }
 }
 
-/// The operator's ceilings, each a positive number; unset ones keep their
-/// defaults (100 tool calls, 300 s, 1,000,000 tokens, $10 per run).
-fn ceilings(
-    lookup: &impl Fn(&str) -> Option<String>,
-) -> Result<crate::workflow::Ceilings, ConfigError> {
-    let defaults = crate::workflow::Ceilings::default();
-    let read = |name: &'static str| -> Result<Option<f64>, ConfigError> {
-        match lookup(name).filter(|v| !v.trim().is_empty()) {
-            None => Ok(None),
-            Some(value) => value
-                .trim()
-                .parse::<f64>()
-                .ok()
-                .filter(|n| n.is_finite() && *n > 0.0)
-                .map(Some)
-                .ok_or(ConfigError::Invalid(name, value, "a number above 0")),
-        }
-    };
-    let whole = |name: &'static str, default: u64| -> Result<u64, ConfigError> {
-        Ok(read(name)?.map_or(default, |n| n.floor().max(1.0) as u64))
-    };
-    Ok(crate::workflow::Ceilings {
-        max_tool_calls: whole("STEWARD_MAX_TOOL_CALLS", defaults.max_tool_calls.into())?
-            .min(u32::MAX.into()) as u32,
-        max_run_seconds: whole("STEWARD_MAX_RUN_SECONDS", defaults.max_run_seconds)?,
-        max_tokens: whole("STEWARD_MAX_TOKENS", defaults.max_tokens)?,
-        max_cost_usd: read("STEWARD_MAX_COST_USD")?.unwrap_or(defaults.max_cost_usd),
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -266,6 +264,11 @@ mod tests {
         let config = Config::from_lookup(|_| None).unwrap();
         assert_eq!(config.default_zone, Zone::UTC);
         assert_eq!(config.min_interval_seconds, 60);
+        assert!(
+            config.redact_pii,
+            "emails and phone numbers are masked unless asked not to"
+        );
+        assert_eq!(config.quotas, crate::workflow::Quotas::default());
         assert_eq!(config.db_path, PathBuf::from("steward.db"));
         assert!(config.llm.is_none());
     }
@@ -282,6 +285,29 @@ mod tests {
         assert_eq!(set.http.public_url, "https://steward.example.com");
         let bad = Config::from_lookup(|n| (n == "STEWARD_PUBLIC_URL").then(|| "ftp://x".into()));
         assert!(bad.unwrap_err().to_string().contains("STEWARD_PUBLIC_URL"));
+    }
+
+    #[test]
+    fn pii_masking_is_turned_off_and_quotas_set_by_name() {
+        let config = Config::from_lookup(|n| match n {
+            "STEWARD_REDACT_PII" => Some("false".into()),
+            "STEWARD_QUOTA_RUNS_PER_HOUR" => Some("1000".into()),
+            "STEWARD_QUOTA_COST_PER_DAY_USD" => Some("2.5".into()),
+            _ => None,
+        })
+        .unwrap();
+        assert!(!config.redact_pii);
+        assert_eq!(config.quotas.runs_per_hour, 1000);
+        assert_eq!(config.quotas.cost_per_day_usd, 2.5);
+        let bad = Config::from_lookup(|n| {
+            (n == "STEWARD_QUOTA_MESSAGES_PER_MINUTE").then(|| "2.5".into())
+        })
+        .unwrap_err()
+        .to_string();
+        assert!(
+            bad.contains("STEWARD_QUOTA_MESSAGES_PER_MINUTE must be a whole number"),
+            "{bad}"
+        );
     }
 
     #[test]

@@ -46,6 +46,12 @@ pub struct ServerConfig {
     /// to (`STEWARD_WEBHOOK_CALLBACK_ALLOW`, hosts and CIDRs); else only
     /// public addresses.
     pub callback_allow: Vec<crate::egress::Allowed>,
+    /// Where `GET /metrics` listens on its own, without a key
+    /// (`STEWARD_METRICS_BIND`, e.g. 127.0.0.1:9464).
+    pub metrics_bind: Option<SocketAddr>,
+    /// The bearer token `GET /metrics` on the main listener needs
+    /// (`STEWARD_METRICS_TOKEN`); without it or a bind, no metrics are served.
+    pub metrics_token: Option<Secret>,
 }
 
 /// What one client may hold of the HTTP server: every listener steward runs
@@ -167,8 +173,20 @@ pub(super) fn http(lookup: &dyn Fn(&str) -> Option<String>) -> Result<ServerConf
     let callback_allow =
         crate::egress::parse_allow_list(&set("STEWARD_WEBHOOK_CALLBACK_ALLOW").unwrap_or_default())
             .map_err(|e| ConfigError::List("STEWARD_WEBHOOK_CALLBACK_ALLOW", e))?;
+    let metrics_bind = match set("STEWARD_METRICS_BIND") {
+        Some(value) => Some(value.parse().map_err(|_| {
+            ConfigError::Invalid(
+                "STEWARD_METRICS_BIND",
+                value,
+                "an address like 127.0.0.1:9464",
+            )
+        })?),
+        None => None,
+    };
     Ok(ServerConfig {
         bind,
+        metrics_bind,
+        metrics_token: set("STEWARD_METRICS_TOKEN").map(Secret::from),
         api_token: set("STEWARD_API_TOKEN").map(Secret::from),
         webhook_secret: set("STEWARD_WEBHOOK_SECRET").map(Secret::from),
         rate_per_minute,

@@ -35,6 +35,15 @@ pub struct RunOutcome {
     pub output: Option<Value>,
     pub error: Option<String>,
     pub usage: Usage,
+    /// Stopped by the owner's daily quota, not by the workflow: no failure
+    /// to count towards pausing it.
+    pub by_quota: bool,
+    /// Nobody is told: a quota stop the owner already heard of today.
+    pub quiet: bool,
+    /// The agent's answer for the person's notice: secrets masked, but not
+    /// emails and phone numbers, which they must be able to read (the
+    /// stored `output` masks those too). Never stored.
+    pub answer: Option<String>,
 }
 
 /// Everything a run needs from the outside.
@@ -58,6 +67,10 @@ pub struct Engine {
     /// The operator's ceilings: a run obeys its guardrails capped by them,
     /// whatever was stored before they were set.
     pub ceilings: Ceilings,
+    /// The operator's quotas per person (the daily agent tokens and cost
+    /// are counted here); an admin's override for one person is read from
+    /// the store.
+    pub quotas: crate::workflow::Quotas,
 }
 
 /// Why execution stopped early.
@@ -102,12 +115,18 @@ impl Engine {
         let finish =
             |status, output: Option<Value>, error: Option<String>, mut usage: Usage| RunOutcome {
                 status,
+                answer: output
+                    .as_ref()
+                    .and_then(crate::workflow::run::agent_answer)
+                    .map(|answer| redactor.secrets(&answer)),
                 output: output.map(|o| redactor.value(&o)),
                 error: error.map(|e| redactor.text(&e)),
                 usage: {
                     usage.duration_ms = started.elapsed().as_millis() as u64;
                     usage
                 },
+                by_quota: false,
+                quiet: false,
             };
         // A workflow stored above ceilings set later obeys the ceilings.
         let capped;
@@ -160,6 +179,9 @@ impl Engine {
             ),
         };
         outcome.usage.duration_ms += worked.as_millis() as u64;
+        let stop = runner.quota_stop.load(std::sync::atomic::Ordering::Relaxed);
+        outcome.by_quota = outcome.status == RunStatus::Guardrail && stop != 0;
+        outcome.quiet = outcome.by_quota && stop == agent_step::day_budget::QUIET;
         outcome
     }
 }

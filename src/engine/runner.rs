@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 use std::collections::HashMap;
-use std::sync::atomic::AtomicU32;
+use std::sync::atomic::{AtomicU32, AtomicU8};
 use std::sync::Mutex;
 
 use super::Engine;
@@ -28,6 +28,9 @@ pub(crate) struct Runner<'a> {
     /// What a step waiting for a person needs to go on (an agent's
     /// transcript), by step key; recorded as the waiting step's output.
     pub(super) parked: Mutex<HashMap<String, Value>>,
+    /// Set when an owner's daily quota stopped the run: whether they are
+    /// told (`agent_step::day_budget::TOLD`) or were already today (`QUIET`).
+    pub(super) quota_stop: AtomicU8,
 }
 
 impl<'a> Runner<'a> {
@@ -62,6 +65,7 @@ impl<'a> Runner<'a> {
             steps_used: AtomicU32::new(0),
             usage: Mutex::new(usage),
             parked: Mutex::new(HashMap::new()),
+            quota_stop: AtomicU8::new(0),
         }
     }
 

@@ -86,13 +86,24 @@ pub async fn chat(
             )
         });
     }
+    // The person's quota of messages a minute, the same on every surface.
+    if let Err(limited) = state.agent.manage.admit_message(&inbound.user).await {
+        let seconds = limited.wait.as_secs().max(1);
+        let text = limited.tell.unwrap_or_else(|| {
+            format!("too many messages from this user; try again in {seconds} s")
+        });
+        return Err(ApiError {
+            retry_after: Some(seconds),
+            ..ApiError::new(StatusCode::TOO_MANY_REQUESTS, text)
+        });
+    }
     if let Some(url) = &request.callback_url {
         let replace = request.replace_callback.unwrap_or(false);
         callback_url::register(&state, &inbound.home_chat, &inbound.user, url, replace).await?;
     }
     let reply = state
         .agent
-        .handle(inbound)
+        .answer(inbound)
         .await
         .map_err(|e| ApiError::internal(&e))?;
     Ok(Json(ChatResponse {

@@ -150,6 +150,11 @@ fn answer(delivered: Delivered, hook_id: &str, waited: bool) -> Result<Response,
             "the workflow of this webhook is paused; nothing was run",
         )),
         Delivered::BadBody(message) => Err(ApiError::bad_request(message)),
+        // The owner's runs an hour: a sender that retries later gets in.
+        Delivered::OverQuota(message) => Err(ApiError {
+            retry_after: Some(60),
+            ..ApiError::new(StatusCode::TOO_MANY_REQUESTS, message)
+        }),
     }
 }
 

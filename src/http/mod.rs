@@ -11,7 +11,7 @@ mod deadline;
 mod error;
 mod hooks;
 mod ids;
-mod rate;
+pub mod metrics;
 pub mod rest;
 mod server;
 
@@ -23,8 +23,8 @@ use crate::agent::Agent;
 use crate::config::Secret;
 use crate::store::Store;
 
+pub use crate::rate::RateLimiter;
 pub use chat_api::{ChatRequest, ChatResponse, MAX_BODY_BYTES};
-pub use rate::RateLimiter;
 pub use server::serve;
 
 /// What the handlers share.
@@ -48,11 +48,15 @@ pub struct ApiState {
     pub callback_policy: crate::egress::Policy,
     /// The REST API's use cases and settings.
     pub rest: Arc<rest::Rest>,
+    /// `GET /metrics` on this listener, behind its token
+    /// (`STEWARD_METRICS_TOKEN`); `None` keeps it off this listener.
+    pub metrics: Option<metrics::Scrape>,
 }
 
 /// The routes; `extra` (Telegram's webhook) is merged in.
 pub fn router(state: ApiState, extra: Option<Router>) -> Router {
-    let api = Router::new()
+    let scrape = state.metrics.clone();
+    let mut api = Router::new()
         .route("/healthz", get(health))
         .route("/api/v1/chat", post(chat_api::chat))
         .route("/hooks/{hook_id}", post(hooks::signed))
@@ -61,10 +65,22 @@ pub fn router(state: ApiState, extra: Option<Router>) -> Router {
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
         .with_state(state);
-    match extra {
+    if let Some(scrape) = scrape {
+        api = api.merge(metrics_router(scrape));
+    }
+    let api = match extra {
         Some(extra) => api.merge(extra),
         None => api,
-    }
+    };
+    api.route_layer(axum::middleware::from_fn(metrics::count_requests))
+}
+
+/// `GET /metrics` alone: its own listener's routes, or merged into the
+/// main one's behind a token.
+pub fn metrics_router(scrape: metrics::Scrape) -> Router {
+    Router::new()
+        .route("/metrics", get(metrics::render))
+        .with_state(scrape)
 }
 
 /// Up when the database answers and the writers that run on their own

@@ -35,6 +35,12 @@ impl Actor {
         }
     }
 
+    /// Whether `owner` is this admin themselves: an admin's own workflows
+    /// are held to no quota (a key or a role makes them one).
+    pub fn owns_as_admin(&self, owner: &str) -> bool {
+        self.admin && owner.trim() == self.id
+    }
+
     /// Whether they may see and manage `workflow`.
     pub fn may_manage(&self, workflow: &Workflow) -> bool {
         workflow.owner == self.id

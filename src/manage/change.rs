@@ -48,6 +48,7 @@ impl Manager {
         actor: &'m Actor,
         claim: Option<DraftClaim<'_>>,
     ) -> Result<Change<'m>, ManageError> {
+        self.flush_hits().await;
         let mut tx = self.store.begin_write().await?;
         if let Some(claim) = claim {
             if !conversations::take_draft(&mut tx, claim.chat, claim.user, claim.stored).await? {
@@ -99,8 +100,10 @@ impl Change<'_> {
         let new = &self.manager.within_ceilings(new)?;
         self.within_quota(new).await?;
         self.check_trigger(None, new).await?;
+        let pace = self.within_pace(new, None).await?;
         let next = new.schedule.next_after(self.now);
         let id = workflows::insert(&mut self.tx, new, next, self.now).await?;
+        workflows::set_runs_per_hour(&mut self.tx, id, pace.busiest_hour).await?;
         let hook = self.settle_hook(id, new).await?;
         let name = new.definition.name.trim();
         audit::record(
@@ -118,11 +121,36 @@ impl Change<'_> {
     /// A person (not an admin, nor the operator) keeps at most the quota's
     /// workflows; a new one past it is refused with the count.
     async fn within_quota(&mut self, new: &NewWorkflow) -> Result<(), ManageError> {
-        if self.actor.admin {
+        if self.actor.owns_as_admin(&new.definition.owner) {
             return Ok(());
         }
-        let kept = workflows::count_kept(&mut self.tx, &new.definition.owner).await?;
-        self.manager.quota_refusal(kept).map_or(Ok(()), Err)
+        let manager = self.manager;
+        manager
+            .within_workflow_quota(&mut self.tx, &new.definition.owner)
+            .await
+    }
+
+    /// [`Manager::within_pace`] for `new`, a paused one left alone (it does
+    /// not run until resumed, which checks again).
+    async fn within_pace(
+        &mut self,
+        new: &NewWorkflow,
+        except: Option<i64>,
+    ) -> Result<crate::schedule::Pace, ManageError> {
+        let manager = self.manager;
+        let d = &new.definition;
+        if d.paused || self.actor.owns_as_admin(&d.owner) {
+            return Ok(new.schedule.pace(self.now));
+        }
+        manager
+            .within_pace(
+                &mut self.tx,
+                d.owner.trim(),
+                d.name.trim(),
+                &new.schedule,
+                except,
+            )
+            .await
     }
 
     /// Replaces the definition of workflow `id`; returns its next run.
@@ -131,11 +159,17 @@ impl Change<'_> {
         id: i64,
         new: &NewWorkflow,
     ) -> Result<Option<DateTime<Utc>>, ManageError> {
-        self.workflow(id).await?;
+        let old = self.workflow(id).await?;
         let new = &self.manager.within_ceilings(new)?;
         self.check_trigger(Some(id), new).await?;
+        let pace = if old.status == crate::workflow::WorkflowStatus::Active {
+            self.within_pace(new, Some(id)).await?
+        } else {
+            new.schedule.pace(self.now)
+        };
         let next = new.schedule.next_after(self.now);
         workflows::replace_definition(&mut self.tx, id, new, next, self.now).await?;
+        workflows::set_runs_per_hour(&mut self.tx, id, pace.busiest_hour).await?;
         if let Some(hook) = self.settle_hook(id, new).await? {
             self.new_hooks.push(hook);
         }

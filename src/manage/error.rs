@@ -13,6 +13,11 @@ pub enum ManageError {
     /// No such template, or another person's saved one.
     #[error("template '{0}' was not found")]
     TemplateNotFound(String),
+    /// Nobody steward knows goes by that name (nor is it a full id).
+    #[error(
+        "I don't know anyone called '{0}': use their id (e.g. telegram:12345) or mention them"
+    )]
+    UnknownPerson(String),
     /// No such run, or a run of a workflow the actor may not see.
     #[error("run {0} was not found")]
     RunNotFound(i64),

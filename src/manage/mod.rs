@@ -17,9 +17,12 @@ mod change;
 mod copy;
 mod error;
 mod history;
+mod messages;
 mod next;
+mod pace;
 mod pages;
 mod pause;
+mod quotas;
 mod run;
 mod stats;
 mod templates;
@@ -41,8 +44,10 @@ pub use audit_log::AuditFilter;
 pub use change::{Change, Created, DraftClaim};
 pub use error::ManageError;
 pub use history::RunQuery;
+pub use messages::Limited;
 pub use pages::{Page, RunFilter, WorkflowFilter, MAX_PAGE};
-pub use stats::Stats;
+pub use quotas::{day_start, QuotaReport};
+pub use stats::{Backlog, Stats};
 pub use webhook::{Delivered, Delivery};
 
 /// A webhook's URL id and secret (`Manager::hook`, `Created::hook`).
@@ -73,8 +78,10 @@ pub struct Manager {
     lease: TimeDelta,
     /// The operator's ceilings on every workflow's guardrails.
     ceilings: Ceilings,
-    /// What each person may keep.
+    /// What each person may do, unless an admin set otherwise.
     quotas: Quotas,
+    /// What the quotas remember: people's overrides, message buckets.
+    limits: Arc<quotas::QuotaState>,
 }
 
 impl Manager {
@@ -93,6 +100,7 @@ impl Manager {
             lease,
             ceilings: Ceilings::default(),
             quotas: Quotas::default(),
+            limits: Arc::new(quotas::QuotaState::new()),
         }
     }
 
@@ -102,13 +110,14 @@ impl Manager {
         self
     }
 
-    /// The same use cases under the operator's per-person `quotas`.
+    /// The same use cases under the operator's per-person `quotas` (the
+    /// default for everyone an admin set nothing for).
     pub fn with_quotas(mut self, quotas: Quotas) -> Manager {
         self.quotas = quotas;
         self
     }
 
-    /// What each person may keep.
+    /// The operator's quotas, before anyone's override.
     pub fn quotas(&self) -> &Quotas {
         &self.quotas
     }
@@ -121,19 +130,29 @@ impl Manager {
             return Ok(());
         }
         let mut conn = self.store.connection().await?;
-        let kept = workflows::count_kept(&mut conn, &actor.id).await?;
-        self.quota_refusal(kept).map_or(Ok(()), Err)
+        self.within_workflow_quota(&mut conn, &actor.id).await
     }
 
-    /// The refusal for someone who keeps `kept` workflows, if that is the
-    /// quota or more.
-    fn quota_refusal(&self, kept: i64) -> Option<ManageError> {
-        let max = i64::from(self.quotas.max_workflows);
-        (kept >= max).then(|| {
-            ManageError::OverQuota(format!(
-                "you have {kept} of {max} workflows: delete one you no longer need, or ask an admin for more"
-            ))
-        })
+    /// Refuses one more workflow for `owner` when they keep their quota's
+    /// worth or more (not an admin).
+    async fn within_workflow_quota(
+        &self,
+        conn: &mut crate::store::SqliteConnection,
+        owner: &str,
+    ) -> Result<(), ManageError> {
+        let (quotas, exempt) = self.quotas_of(owner).await?;
+        if exempt {
+            return Ok(());
+        }
+        let kept = workflows::count_kept(conn, owner).await?;
+        let max = i64::from(quotas.max_workflows);
+        if kept < max {
+            return Ok(());
+        }
+        self.note_hit(owner, crate::workflow::Limit::Workflows);
+        Err(ManageError::OverQuota(format!(
+            "you have {kept} of {max} workflows: delete one you no longer need, or ask an admin for more"
+        )))
     }
 
     /// The ceilings every workflow's guardrails stay under.

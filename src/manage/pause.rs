@@ -69,8 +69,21 @@ impl Manager {
             .as_ref()
             .map_err(|e| ManageError::Invalid(format!("its schedule can't be read: {e}")))?;
         let next = schedule.next_after(now);
+        let pace = if actor.owns_as_admin(&workflow.owner) {
+            Ok(schedule.pace(now))
+        } else {
+            let mut conn = self.store.connection().await?;
+            let (owner, name) = (&workflow.owner, &workflow.name);
+            self.within_pace(&mut conn, owner, name, schedule, Some(id))
+                .await
+        };
+        if pace.is_err() {
+            self.flush_hits().await;
+        }
+        let pace = pace?;
         let mut tx = self.store.begin_write().await?;
         workflows::resume(&mut tx, id, next, now).await?;
+        workflows::set_runs_per_hour(&mut tx, id, pace.busiest_hour).await?;
         audit::record(&mut tx, &actor.id, Some(id), "resume", None, now).await?;
         store::commit(tx, "committing a resume").await?;
         self.runner.changed();

@@ -33,6 +33,16 @@ impl Manager {
     ) -> Result<Run, ManageError> {
         let now = self.now();
         let workflow = self.workflow(actor, id).await?;
+        let allowed = if actor.owns_as_admin(&workflow.owner) {
+            Ok(())
+        } else {
+            let mut conn = self.store.connection().await?;
+            self.may_run(&mut conn, &workflow.owner).await
+        };
+        if allowed.is_err() {
+            self.flush_hits().await;
+        }
+        allowed?;
         let mut tx = self.store.begin_write().await?;
         let run_id = self
             .insert_running(&mut tx, &workflow, RunTrigger::Manual, input, now)

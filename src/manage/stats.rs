@@ -92,3 +92,23 @@ mod tests {
         assert_eq!(percentile(&[1, 2, 3, 4], 50), Some(2));
     }
 }
+
+/// What the service holds right now, for `/metrics`.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Backlog {
+    /// Notices waiting to be delivered.
+    pub outbox: i64,
+    /// Active workflows whose next run is due and not claimed yet.
+    pub due: i64,
+}
+
+impl Manager {
+    /// The outbox depth and the due backlog (the operator's view, no actor).
+    pub async fn backlog(&self) -> Result<Backlog, ManageError> {
+        let pool = self.store.reader();
+        Ok(Backlog {
+            outbox: crate::store::outbox::depth(pool).await?,
+            due: crate::store::workflows::count_due(pool, self.now()).await?,
+        })
+    }
+}

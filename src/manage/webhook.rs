@@ -38,6 +38,9 @@ pub enum Delivered {
     Paused,
     /// The body could not be read as its content type says.
     BadBody(String),
+    /// The owner's runs of the last hour reached their quota; the sentence
+    /// says when one frees up.
+    OverQuota(String),
 }
 
 /// Headers that name a delivery, in the order they are looked for.
@@ -87,6 +90,18 @@ impl Manager {
             Ok(input) => input,
             Err(bad) => return Ok(Delivered::BadBody(bad.0)),
         };
+        // The owner's runs an hour hold for webhook runs as for runs by hand.
+        let allowed = {
+            let mut conn = self.store.connection().await?;
+            self.may_run(&mut conn, &workflow.owner).await
+        };
+        if let Err(error) = allowed {
+            self.flush_hits().await;
+            return match error {
+                ManageError::OverQuota(said) => Ok(Delivered::OverQuota(said)),
+                other => Err(other),
+            };
+        }
         let delivery_id = DELIVERY_HEADERS
             .iter()
             .find_map(|name| header(name))

@@ -23,6 +23,13 @@ impl Scheduler {
         if stamp {
             self.store.log().started(job.run.id, self.clock.now());
         }
+        let started = std::time::Instant::now();
+        if !job.resumed {
+            let late = (self.clock.now() - job.run.scheduled_for)
+                .num_milliseconds()
+                .max(0);
+            metrics::histogram!("steward_run_start_lateness_seconds").record(late as f64 / 1000.0);
+        }
         // A cancel (from any process, through the store) drops the run's
         // future: its in-flight HTTP, LLM and MCP calls are aborted with it.
         let outcome = tokio::select! {
@@ -32,9 +39,16 @@ impl Scheduler {
                 output: None,
                 error: Some(format!("cancelled by {by}")),
                 usage: Default::default(),
+                by_quota: false,
+                quiet: false,
+                answer: None,
             },
         };
         let status = outcome.status;
+        metrics::counter!("steward_runs_total", "status" => status.as_str(), "trigger" => job.run.trigger.clone())
+            .increment(1);
+        metrics::histogram!("steward_run_duration_seconds", "status" => status.as_str())
+            .record(started.elapsed().as_secs_f64());
         let finished = retry(
             BUSY_TRIES,
             BUSY_BACKOFF,
@@ -122,13 +136,21 @@ impl Scheduler {
                 )
                 .await?
                 {
-                    notices.push(Notice::RunFinished {
-                        audience: claim::audience(workflow),
-                        run_id: run.id,
-                        status,
-                        summary: format!("{status}: {error}"),
-                    });
-                    let streak = workflows::record_outcome(&mut tx, workflow.id, true).await?;
+                    // A daily quota the owner already heard of today stops
+                    // runs quietly; it is not the workflow failing.
+                    if !outcome.quiet {
+                        notices.push(Notice::RunFinished {
+                            audience: claim::audience(workflow),
+                            run_id: run.id,
+                            status,
+                            summary: format!("{status}: {error}"),
+                        });
+                    }
+                    let streak = if outcome.by_quota {
+                        0
+                    } else {
+                        workflows::record_outcome(&mut tx, workflow.id, true).await?
+                    };
                     if streak >= AUTO_PAUSE_AFTER {
                         notices.extend(
                             self.auto_pause(&mut tx, workflow, streak, &error, now)
@@ -245,7 +267,7 @@ fn success_notice(workflow: &Workflow, run_id: i64, outcome: &crate::engine::Run
         audience: claim::audience(workflow),
         run_id,
         status: RunStatus::Succeeded,
-        summary: match outcome.output.as_ref().and_then(agent_answer) {
+        summary: match outcome.answer.clone() {
             Some(answer) => format!("{took}: {}", clip(&answer, 1_000)),
             None => took,
         },

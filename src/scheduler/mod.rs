@@ -24,7 +24,6 @@ use crate::store::outbox::Waiting;
 use crate::store::{approvals, runs, workflows, Store, StoreError};
 use crate::workflow::clip;
 use crate::workflow::notify::{Notice, Notifier};
-use crate::workflow::run::agent_answer;
 use crate::workflow::{Run, RunStatus, Workflow};
 
 pub use claim::ClaimResult;
@@ -205,7 +204,8 @@ impl Scheduler {
     /// A claim, retried while the database is busy (another writer holds the
     /// lock longer than the busy timeout).
     async fn claim_with_retry(&self, now: DateTime<Utc>) -> Result<ClaimResult, StoreError> {
-        retry(
+        let started = std::time::Instant::now();
+        let claimed = retry(
             BUSY_TRIES,
             BUSY_BACKOFF,
             || self.claim(now),
@@ -217,7 +217,13 @@ impl Scheduler {
                 busy
             },
         )
-        .await
+        .await;
+        metrics::histogram!("steward_claim_duration_seconds")
+            .record(started.elapsed().as_secs_f64());
+        if let Ok(claimed) = &claimed {
+            metrics::gauge!("steward_claimed_last").set(claimed.runs.len() as f64);
+        }
+        claimed
     }
 
     /// The earliest instant something is due: a slot, a snoozed occurrence, a

@@ -18,6 +18,7 @@ mod key_check;
 mod log_batch;
 pub mod log_writer;
 pub mod outbox;
+pub mod quotas;
 pub mod run_stats;
 pub mod runs;
 mod schedule_cache;
@@ -212,6 +213,15 @@ impl Store {
         &self.reader
     }
 
+    /// A read-only connection, usable while this process holds a write
+    /// transaction (a quota read in the middle of a change).
+    pub async fn read_connection(&self) -> Result<PoolConnection<Sqlite>, StoreError> {
+        self.reader
+            .acquire()
+            .await
+            .ctx("getting a read-only database connection")
+    }
+
     /// The group-commit writer for run starts, step results and successes.
     pub fn log(&self) -> &log_writer::LogWriter {
         &self.log
@@ -233,6 +243,22 @@ impl Store {
             .acquire()
             .await
             .ctx("getting a database connection")
+    }
+
+    /// A consistent copy of the live database at `to` (`VACUUM INTO`): taken
+    /// in one read transaction, so `serve` keeps running and writing; `to`
+    /// must not exist yet.
+    pub async fn backup(&self, to: &std::path::Path) -> Result<(), StoreError> {
+        let to = to
+            .to_str()
+            .ok_or_else(|| StoreError::Data("the backup path is not UTF-8".into()))?;
+        self.log.flush().await?;
+        sqlx::query("VACUUM INTO ?")
+            .bind(to)
+            .execute(&self.reader)
+            .await
+            .ctx("backing up the database")?;
+        Ok(())
     }
 
     /// Writes what the run log holds, stops its writer, and closes the

@@ -83,3 +83,11 @@ pub async fn waiting(pool: &SqlitePool) -> Result<Vec<Waiting>, StoreError> {
     .await
     .ctx("reading the outbox")
 }
+
+/// Notices waiting to be delivered.
+pub async fn depth(pool: &SqlitePool) -> Result<i64, StoreError> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM outbox")
+        .fetch_one(pool)
+        .await
+        .ctx("counting the outbox")
+}

@@ -25,6 +25,35 @@ impl User {
     }
 }
 
+/// Whether `id` is an admin (a person steward never saw is not).
+pub async fn is_admin(conn: &mut sqlx::SqliteConnection, id: &str) -> Result<bool, StoreError> {
+    let role: Option<String> = sqlx::query_scalar("SELECT role FROM users WHERE id = ?")
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+        .ctx("reading a person's role")?;
+    Ok(role.as_deref() == Some("admin"))
+}
+
+/// The ids of people called `name`: by id, by the id after its platform
+/// (`alice` for `api:alice`), by display name (any case), or as the owner
+/// of workflows or an API key's user.
+pub async fn find(
+    conn: &mut sqlx::SqliteConnection,
+    name: &str,
+) -> Result<Vec<String>, StoreError> {
+    sqlx::query_scalar(
+        "SELECT id FROM users WHERE id = ?1 OR id LIKE '%:' || ?1 OR lower(display_name) = lower(?1) \
+         UNION SELECT owner FROM workflows WHERE owner = ?1 \
+         UNION SELECT user_id FROM api_keys WHERE user_id = ?1 \
+         ORDER BY 1 LIMIT 10",
+    )
+    .bind(name)
+    .fetch_all(conn)
+    .await
+    .ctx("finding a person by name")
+}
+
 /// Loads the user, creating them on first contact; a new display name
 /// replaces the old one.
 pub async fn ensure(
@@ -58,6 +87,33 @@ pub async fn ensure(
     .fetch_one(store.pool())
     .await
     .ctx("recording a user")
+}
+
+/// Makes exactly `ids` the admins: each is recorded (a person steward has
+/// not met yet too) with the admin role, and every other admin goes back to
+/// a user.
+pub async fn set_admins(
+    store: &Store,
+    ids: &[String],
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let mut tx = store.begin_write().await?;
+    sqlx::query("UPDATE users SET role = 'user' WHERE role = 'admin'")
+        .execute(&mut *tx)
+        .await
+        .ctx("demoting admins")?;
+    for id in ids {
+        sqlx::query(
+            "INSERT INTO users (id, role, created_at) VALUES (?, 'admin', ?) \
+             ON CONFLICT (id) DO UPDATE SET role = 'admin'",
+        )
+        .bind(id)
+        .bind(to_ms(now))
+        .execute(&mut *tx)
+        .await
+        .ctx("making an admin")?;
+    }
+    super::commit(tx, "committing the admins").await
 }
 
 pub async fn set_timezone(pool: &SqlitePool, id: &str, zone: &str) -> Result<(), StoreError> {

@@ -6,6 +6,7 @@ pub mod hook;
 pub mod notify;
 pub mod plan;
 pub mod policy;
+pub mod quotas;
 pub mod redact;
 pub mod run;
 pub mod template;
@@ -16,8 +17,9 @@ pub use plan::{
     DEFAULT_AGENT_TOOLS,
 };
 pub use policy::{
-    CatchUp, Ceilings, Guardrails, OverCeiling, Overlap, Policies, Quotas, MAX_CATCH_UP_RUNS,
+    CatchUp, Ceilings, Guardrails, OverCeiling, Overlap, Policies, MAX_CATCH_UP_RUNS,
 };
+pub use quotas::{Limit, QuotaOverride, Quotas};
 pub use run::{Run, RunStatus, RunTrigger, StepRecord, StepStatus, Usage};
 
 use chrono::{DateTime, Utc};

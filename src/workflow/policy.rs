@@ -127,20 +127,6 @@ impl Default for Ceilings {
     }
 }
 
-/// What each person (not an admin) may keep, set by the operator.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Quotas {
-    /// Workflows kept at once, active or paused (`STEWARD_QUOTA_WORKFLOWS`).
-    pub max_workflows: u32,
-}
-
-impl Default for Quotas {
-    /// Safe for a public bot: 50 workflows a person.
-    fn default() -> Self {
-        Quotas { max_workflows: 50 }
-    }
-}
-
 /// A guardrail over its ceiling: the field and the sentence saying so.
 #[derive(Clone, Debug, PartialEq)]
 pub struct OverCeiling {

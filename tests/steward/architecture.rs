@@ -14,6 +14,7 @@ const MAY_IMPORT: &[(&str, &[&str])] = &[
     ("clock", &[]),
     ("text", &[]),
     ("backoff", &[]),
+    ("rate", &[]),
     ("schedule", &[]),
     ("egress", &[]),
     ("llm", &[]),
@@ -50,7 +51,7 @@ const MAY_IMPORT: &[(&str, &[&str])] = &[
 ];
 
 /// Leaves any module may use: cutting text, waiting between tries.
-const UTILITIES: &[&str] = &["text", "backoff"];
+const UTILITIES: &[&str] = &["text", "backoff", "rate"];
 
 /// Where a module may reach into `store` or `engine`, only these parts: the
 /// conversation keeps its own state (conversations, users), delivery its

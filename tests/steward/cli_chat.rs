@@ -212,3 +212,27 @@ fn i_moved_to_tokyo_moves_the_listed_workflows_after_one_yes() {
     }
     assert_eq!(listed[0]["trigger"]["expression"], "30 8 * * MON-FRI");
 }
+
+#[test]
+fn the_terminal_obeys_the_message_quota_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("steward.db").display().to_string();
+    let lines = "list my workflows\n".repeat(6) + "quit\n";
+    let (code, stdout, stderr) = output_of(
+        steward_command()
+            .args(["--db", &db, "chat", "--user", "carol"])
+            .env("STEWARD_QUOTA_MESSAGES_PER_MINUTE", "3"),
+        Some(&lines),
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        stdout.matches("You have no workflows yet").count(),
+        3,
+        "{stdout}"
+    );
+    assert_eq!(
+        stdout.matches("your limit is 3 a minute").count(),
+        1,
+        "told once: {stdout}"
+    );
+}

@@ -71,3 +71,35 @@ fn logs_to_a_pipe_have_no_colour_codes() {
     assert!(stderr.contains("DEBUG"), "some logs were written: {stderr}");
     assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
 }
+
+#[test]
+fn json_logs_are_one_object_a_line_and_an_unknown_format_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("steward.db").display().to_string();
+    let (code, _, stderr) = crate::helpers::output_of(
+        crate::helpers::steward_command()
+            .args(["--db", &db, "workflows", "list"])
+            .env("STEWARD_LOG", "debug")
+            .env("STEWARD_LOG_FORMAT", "json"),
+        None,
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert!(!lines.is_empty(), "debug logs were written");
+    for line in lines {
+        let object: serde_json::Value =
+            serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
+        assert!(object["level"].is_string(), "{line}");
+    }
+    let (code, _, stderr) = crate::helpers::output_of(
+        crate::helpers::steward_command()
+            .args(["--db", &db, "workflows", "list"])
+            .env("STEWARD_LOG_FORMAT", "xml"),
+        None,
+    );
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("STEWARD_LOG_FORMAT must be text or json"),
+        "{stderr}"
+    );
+}

@@ -122,3 +122,90 @@ async fn a_cut_off_answer_is_asked_again_and_the_brief_one_is_the_steps() {
         .iter()
         .any(|m| m["content"].as_str().unwrap_or("").contains("1. a")));
 }
+
+#[tokio::test]
+async fn the_owners_daily_token_quota_stops_agent_steps_and_tells_them_once() {
+    let llm = FakeOpenAi::start(vec![
+        Reply::text("Three new posts.").used(900, 100),
+        Reply::text("never asked"),
+        Reply::text("never asked"),
+    ])
+    .await;
+    let model = model(&llm, "gpt-4o-mini");
+    let sim = Sim::with_engine("2026-11-23T08:00:00Z", true, move |engine| {
+        engine.model = Some(model);
+        engine.quotas.tokens_per_day = 1_000;
+    })
+    .await;
+    let id = thinking(&sim, json!({})).await;
+
+    let first = sim.run_now(id).await;
+    assert_eq!(first.status, RunStatus::Succeeded, "{:?}", first.error);
+    let second = sim.run_now(id).await;
+    assert_eq!(second.status, RunStatus::Guardrail);
+    let error = second.error.clone().unwrap();
+    assert!(
+        error.contains("used 1,000 agent tokens today, their quota of 1,000")
+            && error.contains("00:00 UTC"),
+        "{error}"
+    );
+    let third = sim.run_now(id).await;
+    assert_eq!(third.status, RunStatus::Guardrail);
+    assert_eq!(llm.requests().len(), 1, "no model call past the quota");
+
+    // The owner hears of it once a day, not once a run; and a quota stop is
+    // not the workflow failing (it is not paused after five).
+    let told: Vec<_> = sim
+        .notices()
+        .into_iter()
+        .filter(|n| {
+            matches!(
+                n,
+                steward::workflow::notify::Notice::RunFinished {
+                    status: RunStatus::Guardrail,
+                    ..
+                }
+            )
+        })
+        .collect();
+    assert_eq!(told.len(), 1, "{told:?}");
+    for _ in 0..5 {
+        sim.run_now(id).await;
+    }
+    assert_eq!(
+        sim.workflow(id).await.status,
+        steward::workflow::WorkflowStatus::Active
+    );
+    // The next UTC day, the quota is free again.
+    sim.clock.advance(chrono::TimeDelta::days(1));
+    let tomorrow = sim.run_now(id).await;
+    assert_ne!(
+        tomorrow.status,
+        RunStatus::Guardrail,
+        "{:?}",
+        tomorrow.error
+    );
+}
+
+#[tokio::test]
+async fn emails_are_masked_in_what_runs_store_but_not_in_the_notice_people_read() {
+    let llm = FakeOpenAi::start(vec![Reply::text(
+        "Ana (ana@example.com, +44 20 7946 0958) asked for the invoice.",
+    )])
+    .await;
+    let model = model(&llm, "gpt-4o-mini");
+    let sim = Sim::with_engine("2026-11-23T08:00:00Z", true, move |engine| {
+        engine.model = Some(model);
+        // What `serve` builds by default (STEWARD_REDACT_PII unset).
+        engine.redactor = steward::workflow::redact::Redactor::new(Vec::new(), true);
+    })
+    .await;
+    let id = thinking(&sim, json!({})).await;
+    let run = sim.run_now(id).await;
+    assert_eq!(run.status, RunStatus::Succeeded, "{:?}", run.error);
+    let stored = run.output.unwrap().to_string();
+    assert!(!stored.contains("ana@example.com"), "{stored}");
+    assert!(!stored.contains("7946"), "{stored}");
+    let notice = format!("{:?}", sim.notices());
+    assert!(notice.contains("ana@example.com"), "{notice}");
+}

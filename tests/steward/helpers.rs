@@ -147,6 +147,7 @@ impl Sim {
             node: "sim".into(),
             lease: std::time::Duration::from_secs(30),
             ceilings: Default::default(),
+            quotas: Default::default(),
         };
         configure(&mut engine);
         let engine = Arc::new(engine);
@@ -535,6 +536,8 @@ impl Served {
                 "STEWARD_DB" => Some(db_text.clone()),
                 "STEWARD_BIND" => Some("127.0.0.1:0".into()),
                 "STEWARD_MIN_INTERVAL_SECONDS" => Some("1".into()),
+                // Per-second test workflows: far past a person's 600 an hour.
+                "STEWARD_QUOTA_RUNS_PER_HOUR" => Some("1000000".into()),
                 "STEWARD_HTTP_ALLOW_PRIVATE" => Some("true".into()),
                 // Test receivers listen on loopback.
                 "STEWARD_WEBHOOK_CALLBACK_ALLOW" => Some("127.0.0.0/8".into()),

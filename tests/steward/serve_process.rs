@@ -17,6 +17,7 @@ fn env(command: &mut Command, db: &Path, node: &str) {
         .arg("--db")
         .arg(db)
         .env("STEWARD_MIN_INTERVAL_SECONDS", "1")
+        .env("STEWARD_QUOTA_RUNS_PER_HOUR", "1000000")
         .env("STEWARD_LEASE_SECONDS", "2")
         .env("STEWARD_ON_TIME_GRACE_SECONDS", "1")
         .env("STEWARD_SHUTDOWN_GRACE_SECONDS", "10")

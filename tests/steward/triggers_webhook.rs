@@ -277,3 +277,29 @@ async fn a_workflow_changed_to_a_webhook_gets_its_url_once_and_loses_it_when_cha
     assert_eq!(status, 404, "the URL went with the trigger");
     served.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn webhook_runs_count_against_the_owners_runs_an_hour() {
+    let served = Served::start(&[
+        ("STEWARD_API_TOKEN", "chat-token"),
+        ("STEWARD_QUOTA_RUNS_PER_HOUR", "3"),
+    ])
+    .await;
+    let alice = Api::of(&served, "alice").await;
+    let (id, path, _) = hook_workflow(&alice, "path").await;
+    for _ in 0..3 {
+        let (status, answer) = call(&served, &path, b"{}".to_vec(), &[]).await;
+        assert_eq!(status, 202, "{answer}");
+    }
+    let (status, refused) = call(&served, &path, b"{}".to_vec(), &[]).await;
+    assert_eq!(status, 429, "{refused}");
+    assert!(
+        refused["error"]
+            .as_str()
+            .unwrap()
+            .contains("your quota of 3 runs an hour"),
+        "{refused}"
+    );
+    assert_eq!(runs_of(&served, id).await, 3);
+    served.stop().await;
+}

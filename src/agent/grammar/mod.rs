@@ -12,6 +12,7 @@ mod changes;
 mod history;
 mod hooks;
 mod language;
+mod limits;
 mod settle;
 mod talk;
 mod templates;
@@ -85,12 +86,13 @@ pub fn parse(text: &str) -> Intent {
     if super::events::read(&request).is_some() {
         return create(request);
     }
-    let readers: [fn(&str) -> Option<Intent>; 7] = [
+    let readers: [fn(&str) -> Option<Intent>; 8] = [
         // Before `talk`, which reads "stop it" as an answer to a draft.
         cancel::parse,
         talk::read,
         templates::parse,
         api_keys::parse,
+        limits::parse,
         hooks::parse,
         history::read,
         changes::read,

@@ -10,6 +10,7 @@ mod cancel;
 mod create;
 mod delete;
 mod history;
+mod limits;
 mod list;
 mod list_templates;
 mod pause;
@@ -54,7 +55,7 @@ pub(super) trait Tool: Sync {
 }
 
 /// Every tool, in the order the model is told them.
-const TOOLS: [&dyn Tool; 19] = [
+const TOOLS: [&dyn Tool; 20] = [
     &create::Create,
     &list::List,
     &show::Show,
@@ -74,6 +75,7 @@ const TOOLS: [&dyn Tool; 19] = [
     &api_keys::ApiKeys,
     &webhook::WebhookTool,
     &cancel::CancelRun,
+    &limits::Limits,
 ];
 
 /// The names of every tool, in order.

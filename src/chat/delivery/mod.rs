@@ -329,6 +329,13 @@ impl Router {
         };
         let message = &notice.message;
         let result = self.policy.run(|| platform.send(address, message)).await;
+        let result_name = if result.is_ok() {
+            "delivered"
+        } else {
+            "failed"
+        };
+        metrics::counter!("steward_deliveries_total", "platform" => prefix.to_string(), "result" => result_name)
+            .increment(1);
         match result {
             Ok(tries) => {
                 tracing::debug!(to, tries, "notice delivered");

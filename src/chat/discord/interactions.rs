@@ -211,6 +211,14 @@ async fn respond(
     ephemeral: bool,
     reply: &Reply,
 ) -> serenity::Result<()> {
+    // An interaction must be answered: over the quota, after the person was
+    // told, a short line says so again (only they see it).
+    let slow = Reply::text("Too many messages: wait a moment and try again.");
+    let (reply, ephemeral) = if reply.is_silent() {
+        (&slow, true)
+    } else {
+        (reply, ephemeral)
+    };
     let pieces = send::pieces(&reply.text);
     let rows = send::action_rows(&reply.buttons);
     let last = pieces.len() - 1;

@@ -102,6 +102,7 @@ pub async fn handle(http: &Http, agent: &Agent, me: Option<UserId>, message: &Me
         }
     };
     let (mut answer, private) = match result {
+        Ok(reply) if reply.is_silent() => return,
         Ok(reply) => (
             Outbound::from_reply(&reply),
             message.guild_id.is_some() && crate::chat::shows_private_data(&reply),

@@ -104,6 +104,9 @@ impl Chat {
         let Some(reply) = reply else {
             return send::send(&self.bot, chat, &Outbound::text(SORRY)).await;
         };
+        if reply.is_silent() {
+            return Ok(());
+        }
         let message = Outbound::from_reply(&reply);
         if !(in_group && shows_private_data(&reply)) {
             return send::send(&self.bot, chat, &message).await;
@@ -133,6 +136,10 @@ impl Chat {
     /// One agent turn; in a group, its administrators manage the workflows
     /// made there. `None` when the turn failed (logged).
     async fn turn(&self, mut inbound: Inbound, in_group: bool, chat: ChatId) -> Option<Reply> {
+        // Over the sender's quota nothing else is asked of Telegram.
+        if let Err(refused) = self.agent.admit(&inbound).await {
+            return Some(refused);
+        }
         if in_group {
             let user: i64 = inbound
                 .user
@@ -149,7 +156,7 @@ impl Chat {
                 inbound.manages = Some(inbound.home_chat.clone());
             }
         }
-        match self.agent.handle(inbound).await {
+        match self.agent.answer(inbound).await {
             Ok(reply) => Some(reply),
             Err(error) => {
                 tracing::error!(%error, "telegram: a chat turn failed");

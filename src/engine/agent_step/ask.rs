@@ -47,6 +47,10 @@ pub(super) async fn ask(
             "cost not counted: no price is configured for this model (STEWARD_LLM_PRICES)"
         );
     }
+    if let Some(cost) = cost {
+        metrics::counter!("steward_llm_cost_microdollars_total", "model" => model.model().to_string())
+            .increment((cost * 1_000_000.0).round() as u64);
+    }
     usage.add_cost(cost);
     check_budgets(runner, usage)?;
     Ok(completion)

@@ -14,6 +14,7 @@
 
 mod ask;
 mod builtins;
+pub(crate) mod day_budget;
 mod prompt;
 mod toolbox;
 
@@ -98,6 +99,7 @@ pub(super) async fn run(
         })?,
         None => Transcript::default(),
     };
+    let day = day_budget::DayBudget::read(runner).await?;
     usage.add(&transcript.usage);
     // Time worked before each wait, so the step's record (and the run's time
     // limit, which sums records) counts every execution.
@@ -114,6 +116,7 @@ pub(super) async fn run(
         ],
         price: runner.engine.prices.of(model.model()),
         began: std::time::Instant::now(),
+        day,
     };
     loop {
         while let Some(call) = transcript.queue.first().cloned() {
@@ -149,6 +152,8 @@ struct Turn<'a, 'r> {
     opening: [Message; 2],
     price: Option<crate::llm::Price>,
     began: std::time::Instant,
+    /// The owner's daily quota; `None` for an admin.
+    day: Option<day_budget::DayBudget>,
 }
 
 impl Turn<'_, '_> {
@@ -225,6 +230,11 @@ impl Turn<'_, '_> {
     async fn complete(&self, transcript: &Transcript, usage: &mut Usage) -> Result<Message, Stop> {
         check_time(self.runner)?;
         check_budgets(self.runner, usage)?;
+        if let Some(day) = &self.day {
+            let mut total = self.runner.usage();
+            total.add(usage);
+            day.check(self.runner, &total).await?;
+        }
         let mut messages: Vec<Message> = self
             .opening
             .iter()

@@ -144,7 +144,8 @@ pub fn refused(error: ManageError) -> ApiError {
     let status = match &error {
         ManageError::NotFound(_)
         | ManageError::RunNotFound(_)
-        | ManageError::TemplateNotFound(_) => StatusCode::NOT_FOUND,
+        | ManageError::TemplateNotFound(_)
+        | ManageError::UnknownPerson(_) => StatusCode::NOT_FOUND,
         ManageError::NotAllowed(_) | ManageError::OverQuota(_) => StatusCode::FORBIDDEN,
         ManageError::Invalid(_) | ManageError::Conflict(_) => StatusCode::CONFLICT,
         ManageError::Stale { .. } => StatusCode::PRECONDITION_FAILED,

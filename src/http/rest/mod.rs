@@ -11,6 +11,7 @@ mod generate;
 mod idempotency;
 mod input;
 pub(crate) mod keys;
+mod limits;
 mod openapi;
 mod patch;
 mod runs;
@@ -103,6 +104,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/audit"),
     ("POST", "/api/v1/workflows/generate"),
     ("GET", "/api/v1/tools"),
+    ("GET", "/api/v1/limits"),
+    ("PUT", "/api/v1/limits/{user}"),
+    ("GET", "/api/v1/limits/hits"),
 ];
 
 /// The document of the routes, served without a key.
@@ -148,6 +152,9 @@ pub fn routes(state: ApiState) -> Router<ApiState> {
         .route("/api/v1/audit", get(audit::list))
         .route("/api/v1/workflows/generate", post(generate::generate))
         .route("/api/v1/tools", get(tools::list))
+        .route("/api/v1/limits", get(limits::show))
+        .route("/api/v1/limits/hits", get(limits::hits))
+        .route("/api/v1/limits/{user}", axum::routing::put(limits::set))
         .merge(once)
         .route_layer(from_fn_with_state(state, keys::authenticate))
         .route(DOCUMENT, get(openapi::document))

@@ -13,7 +13,9 @@ use super::view::{
     DryRunTrigger, DryRunView, ErrorBody, RunPage, RunView, ScheduleView, StepView, TriggerView,
     WorkflowPage, WorkflowView,
 };
-use super::{actions, audit, generate, patch, runs, schedule, stats, templates, tools, workflows};
+use super::{
+    actions, audit, generate, limits, patch, runs, schedule, stats, templates, tools, workflows,
+};
 
 /// The document's description and parts.
 #[derive(OpenApi)]
@@ -49,6 +51,9 @@ use super::{actions, audit, generate, patch, runs, schedule, stats, templates, t
         audit::list,
         generate::generate,
         tools::list,
+        limits::show,
+        limits::set,
+        limits::hits,
     ),
     components(schemas(
         WorkflowView,
@@ -69,6 +74,9 @@ use super::{actions, audit, generate, patch, runs, schedule, stats, templates, t
         audit::AuditPage,
         generate::GenerateView,
         tools::ToolView,
+        limits::LimitsView,
+        limits::LimitsChange,
+        limits::HitView,
         tools::FailedServer,
         tools::ToolsView
     )),

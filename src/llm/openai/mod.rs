@@ -122,9 +122,16 @@ impl OpenAi {
             Ok(Err(error)) => return Err(Failure::from(error)),
             Ok(Ok(answer)) => answer,
         };
-        answer
+        let completion = answer
             .into_completion()
-            .map_err(|missing| Failure::Unreadable(missing.to_string()))
+            .map_err(|missing| Failure::Unreadable(missing.to_string()))?;
+        let model = self.config.model.clone();
+        let used = &completion.usage;
+        metrics::counter!("steward_llm_tokens_total", "model" => model.clone(), "kind" => "prompt")
+            .increment(used.prompt_tokens);
+        metrics::counter!("steward_llm_tokens_total", "model" => model, "kind" => "completion")
+            .increment(used.completion_tokens);
+        Ok(completion)
     }
 
     /// The error for `failure` after `attempts` requests, as a sentence that

@@ -109,6 +109,61 @@ pub async fn count_kept(conn: &mut SqliteConnection, owner: &str) -> Result<i64,
     .ctx("counting a person's workflows")
 }
 
+/// Active workflows whose next run is at or before `now`: the due backlog.
+pub async fn count_due(pool: &SqlitePool, now: DateTime<Utc>) -> Result<i64, StoreError> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM workflows WHERE status = 'active' AND next_run IS NOT NULL AND next_run <= ?",
+    )
+    .bind(to_ms(now))
+    .fetch_one(pool)
+    .await
+    .ctx("counting due workflows")
+}
+
+/// Records workflow `id`'s busiest hour (`schedule::Pace`).
+pub async fn set_runs_per_hour(
+    conn: &mut SqliteConnection,
+    id: i64,
+    runs: u32,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE workflows SET runs_per_hour = ? WHERE id = ?")
+        .bind(i64::from(runs))
+        .bind(id)
+        .execute(conn)
+        .await
+        .ctx("recording a workflow's busiest hour")?;
+    Ok(())
+}
+
+/// The busiest hours of `owner`'s active workflows but `except`, added up,
+/// and the ids of those not measured yet.
+pub async fn runs_per_hour(
+    conn: &mut SqliteConnection,
+    owner: &str,
+    except: Option<i64>,
+) -> Result<(i64, Vec<i64>), StoreError> {
+    let (owner, except) = (owner.trim(), except.unwrap_or(-1));
+    let measured: i64 = sqlx::query_scalar(
+        "SELECT COALESCE(SUM(runs_per_hour), 0) FROM workflows \
+         WHERE owner = ? AND status = 'active' AND id != ?",
+    )
+    .bind(owner)
+    .bind(except)
+    .fetch_one(&mut *conn)
+    .await
+    .ctx("adding up a person's busiest hours")?;
+    let unmeasured: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM workflows \
+         WHERE owner = ? AND status = 'active' AND id != ? AND runs_per_hour IS NULL",
+    )
+    .bind(owner)
+    .bind(except)
+    .fetch_all(conn)
+    .await
+    .ctx("finding a person's unmeasured workflows")?;
+    Ok((measured, unmeasured))
+}
+
 /// Stores a validated definition; returns its id.
 pub async fn insert(
     conn: &mut SqliteConnection,

@@ -378,3 +378,60 @@ async fn a_server_that_adds_steward_is_greeted_once_in_its_system_channel() {
     setup.event(guild_create(NEW_SERVER, Some(SYSTEM))).await;
     assert!(setup.fake.take().is_empty());
 }
+
+#[tokio::test]
+async fn past_the_message_quota_a_discord_user_is_told_once_then_not_answered() {
+    let setup = Setup::start().await;
+    let alice = user_object(ALICE, "alice", false);
+    let mut answered = 0;
+    for _ in 0..20 {
+        setup
+            .event(message_create(
+                alice.clone(),
+                Place::Dm,
+                "list my workflows",
+                &[],
+            ))
+            .await;
+        answered += setup.fake.take().len();
+    }
+    assert_eq!(answered, 20, "20 a minute are answered");
+    setup
+        .event(message_create(
+            alice.clone(),
+            Place::Dm,
+            "list my workflows",
+            &[],
+        ))
+        .await;
+    let told = setup.fake.take();
+    assert_eq!(told.len(), 1, "{told:?}");
+    assert!(
+        content(&told[0]).contains("your limit is 20 a minute"),
+        "{told:?}"
+    );
+    setup
+        .event(message_create(
+            alice.clone(),
+            Place::Dm,
+            "list my workflows",
+            &[],
+        ))
+        .await;
+    assert!(
+        setup.fake.take().is_empty(),
+        "not answered until the wait is over"
+    );
+    // A slash command must be answered: a short line only they see.
+    let slashed = setup.interact(slash(ALICE, Place::Dm, "list", None)).await;
+    assert!(
+        content(&slashed[0]).contains("Too many messages"),
+        "{slashed:?}"
+    );
+    // Bob is answered as usual.
+    let bob = user_object(BOB, "bob", false);
+    setup
+        .event(message_create(bob, Place::Dm, "list my workflows", &[]))
+        .await;
+    assert_eq!(setup.fake.take().len(), 1);
+}

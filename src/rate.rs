@@ -1,6 +1,6 @@
-//! Rates for the chat API: a token bucket per key (a user's messages, a
-//! client address's failed authentications) that holds `per_minute` and
-//! refills at that rate.
+//! Rates: a token bucket per key (a person's messages, a client address's
+//! failed authentications) that holds `per_minute` and refills at that
+//! rate. A leaf any module may use: the chat API's and `manage`'s quotas.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -47,10 +47,17 @@ impl RateLimiter {
     /// Takes one message from `user`'s bucket, or says how long until one is
     /// there.
     pub fn take(&self, user: &str, now: Instant) -> Result<(), Duration> {
-        let per_second = self.per_minute / 60.0;
+        self.take_at(user, self.per_minute as u32, now)
+    }
+
+    /// [`RateLimiter::take`] at `per_minute` for this key (a person's own
+    /// quota) instead of the limiter's.
+    pub fn take_at(&self, user: &str, per_minute: u32, now: Instant) -> Result<(), Duration> {
+        let per_minute = f64::from(per_minute.max(1));
+        let per_second = per_minute / 60.0;
         let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
         if buckets.len() >= MAX_BUCKETS && !buckets.contains_key(user) {
-            let full = self.per_minute;
+            let full = per_minute;
             buckets.retain(|_, b| {
                 b.tokens + now.duration_since(b.at).as_secs_f64() * per_second < full
             });
@@ -61,11 +68,11 @@ impl RateLimiter {
             }
         }
         let bucket = buckets.entry(user.to_string()).or_insert(Bucket {
-            tokens: self.per_minute,
+            tokens: per_minute,
             at: now,
         });
         let refilled = now.saturating_duration_since(bucket.at).as_secs_f64() * per_second;
-        bucket.tokens = (bucket.tokens + refilled).min(self.per_minute);
+        bucket.tokens = (bucket.tokens + refilled).min(per_minute);
         bucket.at = now;
         if bucket.tokens >= 1.0 {
             bucket.tokens -= 1.0;
