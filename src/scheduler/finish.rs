@@ -220,8 +220,10 @@ impl Scheduler {
     async fn cancel_requested(&self, id: i64) -> String {
         loop {
             tokio::time::sleep(CANCEL_POLL).await;
+            // The read-only pool: the one write connection is for claims and
+            // the run log.
             let asked = async {
-                let mut conn = self.store.connection().await?;
+                let mut conn = self.store.read_connection().await?;
                 runs::cancel_requested(&mut conn, id).await
             }
             .await;
@@ -236,10 +238,24 @@ impl Scheduler {
     }
 
     /// Whether a workflow follows workflow `id` (a failed look is logged
-    /// and the loop's resync finds the run instead).
+    /// and the loop's resync finds the run instead). While no workflow has a
+    /// completion trigger, known from a look at most 5 s old (a change in
+    /// this process looks again), no run asks the store.
     async fn followed(&self, id: i64) -> bool {
+        let now = self.clock.now().timestamp_millis();
+        use std::sync::atomic::Ordering;
+        let looked = self.followers.checked_at.load(Ordering::Relaxed);
+        if now - looked < 5_000 && !self.followers.any.load(Ordering::Relaxed) {
+            return false;
+        }
         let found = async {
-            let mut conn = self.store.connection().await?;
+            let mut conn = self.store.read_connection().await?;
+            let any = workflows::any_followers(&mut conn).await?;
+            self.followers.any.store(any, Ordering::Relaxed);
+            self.followers.checked_at.store(now, Ordering::Relaxed);
+            if !any {
+                return Ok(false);
+            }
             workflows::has_followers(&mut conn, id).await
         }
         .await;

@@ -93,6 +93,15 @@ pub struct Scheduler {
     /// Runs this process holds (claimed and not yet recorded as ended); only
     /// their leases are renewed.
     held: std::sync::Mutex<std::collections::HashSet<i64>>,
+    /// Whether any workflow has a completion trigger, and when that was
+    /// last looked at (ms); a change in this process forgets it.
+    followers: Followers,
+}
+
+#[derive(Default)]
+struct Followers {
+    any: std::sync::atomic::AtomicBool,
+    checked_at: std::sync::atomic::AtomicI64,
 }
 
 /// What one simulated tick did (tests).
@@ -119,6 +128,7 @@ impl Scheduler {
             wake: Arc::new(Notify::new()),
             limiter,
             held: Default::default(),
+            followers: Followers::default(),
         }
     }
 
@@ -178,6 +188,9 @@ impl Scheduler {
 
     /// Wakes the loop: something changed.
     pub fn poke(&self) {
+        self.followers
+            .checked_at
+            .store(0, std::sync::atomic::Ordering::Relaxed);
         self.wake.notify_one();
     }
 

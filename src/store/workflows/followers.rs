@@ -17,3 +17,13 @@ pub async fn has_followers(conn: &mut SqliteConnection, id: i64) -> Result<bool,
     .await
     .ctx("looking for completion triggers")
 }
+
+/// Whether any active workflow has a completion trigger.
+pub async fn any_followers(conn: &mut SqliteConnection) -> Result<bool, StoreError> {
+    sqlx::query_scalar::<_, bool>(
+        "SELECT EXISTS (SELECT 1 FROM workflows WHERE trigger_kind = 'after' AND status = 'active')",
+    )
+    .fetch_one(conn)
+    .await
+    .ctx("looking for any completion trigger")
+}
