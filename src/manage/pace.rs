@@ -52,7 +52,8 @@ impl Manager {
     }
 
     /// The busiest hours of `owner`'s active workflows but `except`, added
-    /// up; workflows stored before this was recorded are measured now.
+    /// up; workflows stored before this was recorded are measured now, and
+    /// their measure kept.
     pub(super) async fn scheduled_per_hour(
         &self,
         conn: &mut SqliteConnection,
@@ -60,10 +61,13 @@ impl Manager {
         except: Option<i64>,
     ) -> Result<i64, ManageError> {
         let (mut total, unmeasured) = workflows::runs_per_hour(conn, owner, except).await?;
+        // Measured once, then kept: later looks are one sum.
         for id in unmeasured {
             if let Some(w) = workflows::get(conn, id).await? {
                 let pace = w.schedule.as_ref().map(|s| s.pace(self.now()));
-                total += pace.map_or(0, |p| i64::from(p.busiest_hour));
+                let busiest = pace.map_or(0, |p| p.busiest_hour);
+                workflows::set_runs_per_hour(conn, id, busiest).await?;
+                total += i64::from(busiest);
             }
         }
         Ok(total)
