@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use super::{Actor, ManageError, Manager};
 use crate::rate::RateLimiter;
 use crate::store::{self, audit, quotas, users, workflows};
+pub use crate::workflow::quotas::day_start;
 use crate::workflow::quotas::{seconds_words, thousands};
 use crate::workflow::{Limit, QuotaOverride, Quotas};
 
@@ -369,12 +370,4 @@ fn admin_only(actor: &Actor) -> Result<(), ManageError> {
             "only an admin sees everyone's limits".into(),
         ))
     }
-}
-
-/// The start of `now`'s UTC day, when daily quotas free up.
-pub fn day_start(now: DateTime<Utc>) -> DateTime<Utc> {
-    now.date_naive()
-        .and_hms_opt(0, 0, 0)
-        .map(|t| t.and_utc())
-        .unwrap_or(now)
 }

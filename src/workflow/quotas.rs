@@ -239,6 +239,14 @@ fn plural(n: u64, unit: &str) -> String {
     }
 }
 
+/// The start of `now`'s UTC day, when the daily quotas free up.
+pub fn day_start(now: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
+    now.date_naive()
+        .and_hms_opt(0, 0, 0)
+        .map(|t| t.and_utc())
+        .unwrap_or(now)
+}
+
 /// 1000000 as "1,000,000".
 pub fn thousands(n: u64) -> String {
     let digits = n.to_string();

@@ -90,17 +90,7 @@ pub fn usage_words(usage: &Usage) -> Option<String> {
     Some(words)
 }
 
-pub(super) fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub(super) use crate::workflow::quotas::thousands;
 
 /// The status of the first HTTP step in a run's output.
 pub(super) fn http_status(output: &Value) -> Option<u64> {

@@ -3,12 +3,12 @@
 //! an admin set for them). Read when an agent step starts; each model
 //! answer is checked against what is left. Admins are exempt.
 
-use chrono::{DateTime, Utc};
 use std::sync::atomic::Ordering;
 
 use super::super::runner::Runner;
 use super::super::Stop;
 use crate::store::{quotas, users};
+use crate::workflow::quotas::day_start;
 use crate::workflow::{Limit, Usage};
 
 /// What the owner used today before this run, and their quota.
@@ -94,11 +94,4 @@ impl DayBudget {
             "{said}; agent steps wait until it frees up at 00:00 UTC (an admin can raise it)"
         )))
     }
-}
-
-fn day_start(now: DateTime<Utc>) -> DateTime<Utc> {
-    now.date_naive()
-        .and_hms_opt(0, 0, 0)
-        .map(|t| t.and_utc())
-        .unwrap_or(now)
 }
