@@ -94,18 +94,73 @@ impl HttpClient {
         body: Option<&Value>,
         timeout: Option<Duration>,
     ) -> Result<Value, String> {
-        let parsed = Url::parse(url).map_err(|e| format!("'{url}' is not a URL: {e}"))?;
+        self.attempt(method, url, headers, body, timeout)
+            .await
+            .map_err(|failure| failure.message)
+    }
+
+    /// [`HttpClient::send`], tried again `retries` times after a connection
+    /// error, a time-out or a 5xx answer (`backoff`, doubling, while
+    /// `until` allows): for requests that are safe to repeat. The output
+    /// says `"attempts"` when there was more than one.
+    pub async fn send_retrying(
+        &self,
+        request: (&str, &str),
+        headers: &BTreeMap<String, String>,
+        body: Option<&Value>,
+        timeout: Option<Duration>,
+        (retries, backoff, until): (u32, Duration, tokio::time::Instant),
+    ) -> Result<Value, String> {
+        let (method, url) = request;
+        let mut attempt = 1;
+        loop {
+            let result = self.attempt(method, url, headers, body, timeout).await;
+            let transient = match &result {
+                Ok(output) => output["status"].as_u64().is_some_and(|s| s >= 500),
+                Err(failure) => failure.transient,
+            };
+            let wait = backoff * (1 << (attempt - 1).min(8));
+            if !transient || attempt > retries || tokio::time::Instant::now() + wait >= until {
+                return match result {
+                    Ok(mut output) => {
+                        if attempt > 1 {
+                            output["attempts"] = json!(attempt);
+                        }
+                        Ok(output)
+                    }
+                    Err(failure) if attempt > 1 => {
+                        Err(format!("{} (tried {attempt} times)", failure.message))
+                    }
+                    Err(failure) => Err(failure.message),
+                };
+            }
+            tracing::info!(url, attempt = attempt + 1, "trying a request again");
+            tokio::time::sleep(wait).await;
+            attempt += 1;
+        }
+    }
+
+    async fn attempt(
+        &self,
+        method: &str,
+        url: &str,
+        headers: &BTreeMap<String, String>,
+        body: Option<&Value>,
+        timeout: Option<Duration>,
+    ) -> Result<Value, Failure> {
+        let parsed =
+            Url::parse(url).map_err(|e| Failure::lasting(format!("'{url}' is not a URL: {e}")))?;
         if !matches!(parsed.scheme(), "http" | "https") {
-            return Err(format!(
+            return Err(Failure::lasting(format!(
                 "only http and https URLs are allowed, not '{}'",
                 parsed.scheme()
-            ));
+            )));
         }
         if let Some(refused) = refusal(&self.policy, &parsed) {
-            return Err(format!("{refused} ({HOW_TO_ALLOW})"));
+            return Err(Failure::lasting(format!("{refused} ({HOW_TO_ALLOW})")));
         }
         let method = reqwest::Method::from_bytes(method.to_uppercase().as_bytes())
-            .map_err(|_| format!("'{method}' is not an HTTP method"))?;
+            .map_err(|_| Failure::lasting(format!("'{method}' is not an HTTP method")))?;
         let mut request = self
             .client
             .request(method, parsed)
@@ -119,7 +174,7 @@ impl HttpClient {
             Some(other) => request.json(other),
         };
         let started = Instant::now();
-        let mut response = request.send().await.map_err(describe)?;
+        let mut response = request.send().await.map_err(Failure::from)?;
         let status = response.status();
         let content_type = response
             .headers()
@@ -128,12 +183,12 @@ impl HttpClient {
             .unwrap_or_default()
             .to_string();
         let mut bytes = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(describe)? {
+        while let Some(chunk) = response.chunk().await.map_err(Failure::from)? {
             if bytes.len() + chunk.len() > self.config.max_response_bytes {
-                return Err(format!(
+                return Err(Failure::lasting(format!(
                     "the response from {url} is larger than {} bytes, the limit",
                     self.config.max_response_bytes
-                ));
+                )));
             }
             bytes.extend_from_slice(&chunk);
         }
@@ -146,6 +201,32 @@ impl HttpClient {
             "body": body,
             "elapsed_ms": started.elapsed().as_millis() as u64,
         }))
+    }
+}
+
+/// Why a request failed, and whether trying again may help (a connection
+/// error or a time-out) or not (a refused address, a bad URL).
+struct Failure {
+    message: String,
+    transient: bool,
+}
+
+impl Failure {
+    fn lasting(message: String) -> Failure {
+        Failure {
+            message,
+            transient: false,
+        }
+    }
+}
+
+impl From<reqwest::Error> for Failure {
+    fn from(error: reqwest::Error) -> Failure {
+        Failure {
+            // A refused redirect or a body that is not HTTP would fail again.
+            transient: error.is_timeout() || error.is_connect() || error.is_body(),
+            message: describe(error),
+        }
     }
 }
 

@@ -7,7 +7,7 @@ use super::{Change, ManageError};
 use crate::schedule::{After, Trigger};
 use crate::store::hooks::{self, Hook};
 use crate::store::workflows;
-use crate::workflow::NewWorkflow;
+use crate::workflow::{NewWorkflow, WorkflowRef};
 
 /// Completion triggers followed at most this far when looking for a circle.
 const MAX_CHAIN: usize = 64;
@@ -21,6 +21,7 @@ impl Change<'_> {
         id: Option<i64>,
         new: &NewWorkflow,
     ) -> Result<(), ManageError> {
+        self.check_on_failure(id, new).await?;
         let Trigger::After(after) = &new.schedule.trigger else {
             return Ok(());
         };
@@ -44,6 +45,41 @@ impl Change<'_> {
             return Ok(());
         };
         self.refuse_cycle(id, name, *after).await
+    }
+
+    /// `policies.on_failure.workflow` must be another workflow of the same
+    /// owner (found by id or name).
+    async fn check_on_failure(&mut self, id: Option<i64>, new: &NewWorkflow) -> Result<(), ManageError> {
+        let on_failure = new.definition.policies.on_failure.as_ref();
+        let Some(target) = on_failure.and_then(|o| o.workflow.as_ref()) else {
+            return Ok(());
+        };
+        let owner = new.definition.owner.trim();
+        let name = new.definition.name.trim();
+        if matches!(target, WorkflowRef::Name(other) if other.trim().eq_ignore_ascii_case(name)) {
+            return Err(ManageError::Invalid(format!(
+                "policies.on_failure: \"{name}\" can't start itself when it fails"
+            )));
+        }
+        let found = match target {
+            WorkflowRef::Id(other) => workflows::get(&mut self.tx, *other).await?,
+            WorkflowRef::Name(name) => workflows::find_by_name(&mut self.tx, owner, name).await?,
+        };
+        match found.filter(|w| w.owner == owner) {
+            Some(other) if Some(other.id) == id => {
+                Err(ManageError::Invalid(format!(
+                    "policies.on_failure: \"{name}\" can't start itself when it fails"
+                )))
+            }
+            Some(_) => Ok(()),
+            None => Err(ManageError::Invalid(format!(
+                "policies.on_failure: {} was not found among {owner}'s workflows",
+                match target {
+                    WorkflowRef::Id(other) => format!("workflow #{other}"),
+                    WorkflowRef::Name(other) => format!("a workflow called \"{other}\""),
+                }
+            ))),
+        }
     }
 
     /// Follows completion triggers from `after`'s workflow back; reaching

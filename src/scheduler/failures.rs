@@ -43,6 +43,8 @@ impl Scheduler {
             status: RunStatus::Interrupted,
             summary: format!("interrupted: {error}"),
         }];
+        let failed = (run, RunStatus::Interrupted, error);
+        notices.extend(self.on_failure(tx, workflow, failed, now).await?.0);
         let streak = workflows::record_outcome(tx, workflow.id, true).await?;
         if streak >= super::AUTO_PAUSE_AFTER {
             notices.extend(self.auto_pause(tx, workflow, streak, error, now).await?);
@@ -77,5 +79,84 @@ impl Scheduler {
             }]);
         }
         Ok(Vec::new())
+    }
+}
+
+impl Scheduler {
+    /// `policies.on_failure` of a run of `workflow` that failed for good:
+    /// a notice to the other chat, and a queued run of the other workflow
+    /// (the same owner's, active) with the failed run as its input, started
+    /// by the next claim. Returns the notices and whether a run was queued.
+    pub(crate) async fn on_failure(
+        &self,
+        tx: &mut crate::store::SqliteConnection,
+        workflow: &Workflow,
+        failed: (&Run, RunStatus, &str),
+        now: DateTime<Utc>,
+    ) -> Result<(Vec<Notice>, bool), StoreError> {
+        let (run, status, error) = failed;
+        let Some(on_failure) = &workflow.policies.on_failure else {
+            return Ok((Vec::new(), false));
+        };
+        let mut notices = Vec::new();
+        if let Some(to) = &on_failure.notify {
+            let mut to_chat = audience(workflow);
+            to_chat.to = Some(to.clone());
+            notices.push(Notice::RunFinished {
+                audience: to_chat,
+                run_id: run.id,
+                status,
+                summary: format!("{status}: {error}"),
+            });
+        }
+        let Some(target) = &on_failure.workflow else {
+            return Ok((notices, false));
+        };
+        let found = match target {
+            crate::workflow::WorkflowRef::Id(id) => workflows::get(&mut *tx, *id).await?,
+            crate::workflow::WorkflowRef::Name(name) => {
+                workflows::find_by_name(&mut *tx, &workflow.owner, name).await?
+            }
+        };
+        let Some(other) = found.filter(|w| w.owner == workflow.owner && w.id != workflow.id)
+        else {
+            tracing::warn!(workflow = workflow.id, ?target, "on_failure names no workflow of the same owner");
+            return Ok((notices, false));
+        };
+        // Two workflows starting each other on failure stop after one turn.
+        let input = run.input.as_ref();
+        let bounced = input.is_some_and(|i| {
+            i["via"] == "on_failure" && i["workflow_id"].as_i64() == Some(other.id)
+        });
+        if other.status != crate::workflow::WorkflowStatus::Active || bounced {
+            return Ok((notices, false));
+        }
+        let input = serde_json::json!({
+            "via": "on_failure",
+            "workflow_id": workflow.id,
+            "workflow": workflow.name,
+            "run_id": run.id,
+            "status": status.as_str(),
+            "error": error,
+            "summary": error,
+        });
+        let mut slot = now;
+        for _ in 0..1_000 {
+            let new = runs::NewRun {
+                workflow_id: other.id,
+                workflow_version: other.version,
+                trigger: crate::workflow::RunTrigger::After.as_str(),
+                scheduled_for: slot,
+                status: RunStatus::Queued,
+                input: Some(&input),
+                error: None,
+                lease: None,
+            };
+            if runs::insert(&mut *tx, &new, now).await?.is_some() {
+                return Ok((notices, true));
+            }
+            slot += TimeDelta::milliseconds(1);
+        }
+        Ok((notices, false))
     }
 }

@@ -13,11 +13,12 @@ pub mod template;
 mod to_definition;
 
 pub use plan::{
-    is_tool_name, Action, Check, Op, Plan, PlanError, Step, WorkflowRef, BUILTIN_TOOLS,
+    is_tool_name, Action, Check, Fallback, OnError, Op, Plan, PlanError, Retry, Step, WorkflowRef,
+    BUILTIN_TOOLS,
     DEFAULT_AGENT_TOOLS,
 };
 pub use policy::{
-    CatchUp, Ceilings, Guardrails, OverCeiling, Overlap, Policies, MAX_CATCH_UP_RUNS,
+    CatchUp, Ceilings, Guardrails, OnFailure, OverCeiling, Overlap, Policies, MAX_CATCH_UP_RUNS,
 };
 pub use quotas::{Limit, QuotaOverride, Quotas};
 pub use run::{Run, RunStatus, RunTrigger, StepRecord, StepStatus, Usage};
@@ -280,6 +281,12 @@ impl Definition {
         let plan_json = plan.to_string();
         Plan::parse(&plan_json, &self.placeholders)
             .map_err(|e| DefinitionError::new(field, format!("workflow '{name}': {e}")))?;
+        if let Some(problem) = self.policies.on_failure.as_ref().and_then(OnFailure::problem) {
+            return Err(DefinitionError::new(
+                "policies.on_failure",
+                format!("workflow '{name}': {problem}"),
+            ));
+        }
         Ok(NewWorkflow {
             definition: self,
             schedule,

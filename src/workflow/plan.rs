@@ -10,6 +10,9 @@ use std::collections::BTreeMap;
 
 use super::{clip, template};
 
+mod on_error;
+pub use on_error::{Fallback, OnError, Retry};
+
 /// The steps of a workflow, in order.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
@@ -21,24 +24,15 @@ impl Plan {
     pub fn message_targets(&self) -> Vec<&str> {
         fn walk<'a>(steps: &'a [Step], found: &mut Vec<&'a str>) {
             for step in steps {
-                match &step.action {
-                    Action::Message {
-                        target: Some(target),
-                        ..
-                    } => found.push(target),
-                    Action::Condition {
-                        then, otherwise, ..
-                    } => {
-                        walk(then, found);
-                        walk(otherwise, found);
-                    }
-                    Action::Parallel { branches } => {
-                        for branch in branches {
-                            walk(branch, found);
-                        }
-                    }
-                    Action::Foreach { steps, .. } => walk(steps, found),
-                    _ => {}
+                if let Action::Message {
+                    target: Some(target),
+                    ..
+                } = &step.action
+                {
+                    found.push(target);
+                }
+                for children in step.children() {
+                    walk(children, found);
                 }
             }
         }
@@ -55,6 +49,9 @@ pub struct Step {
     pub id: String,
     #[serde(flatten)]
     pub action: Action,
+    /// What a failure of the step does (fail the run by default).
+    #[serde(default, skip_serializing_if = "OnError::is_fail")]
+    pub on_error: OnError,
 }
 
 /// What a step does. The JSON names the kind in `"type"`.
@@ -282,16 +279,18 @@ impl Step {
         }
     }
 
-    /// Nested step lists (branches, loop bodies).
+    /// Nested step lists (branches, loop bodies, the error handler).
     pub fn children(&self) -> Vec<&Vec<Step>> {
-        match &self.action {
+        let mut children = match &self.action {
             Action::Condition {
                 then, otherwise, ..
             } => vec![then, otherwise],
             Action::Parallel { branches } => branches.iter().collect(),
             Action::Foreach { steps, .. } => vec![steps],
             _ => Vec::new(),
-        }
+        };
+        children.extend(self.on_error.handler());
+        children
     }
 
     /// A one-line summary for people: "GET https://status.example.com".
@@ -372,6 +371,9 @@ fn name_steps(steps: &mut [Step]) {
             Action::Parallel { branches } => branches.iter_mut().for_each(|b| name_steps(b)),
             Action::Foreach { steps, .. } => name_steps(steps),
             _ => {}
+        }
+        if let Some(handler) = step.on_error.handler_mut() {
+            name_steps(handler);
         }
     }
 }

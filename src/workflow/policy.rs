@@ -42,6 +42,51 @@ pub struct Policies {
     pub retries: u32,
     /// Wait before the first retry; doubles for each further one.
     pub retry_backoff_seconds: i64,
+    /// What a run that failed for good does besides telling its home chat.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub on_failure: Option<OnFailure>,
+}
+
+/// `policies.on_failure`: when a run fails for good (failed, stopped by a
+/// guardrail or interrupted, its retries used up; never when cancelled),
+/// tell another chat and/or start another workflow with the failed run as
+/// its input.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OnFailure {
+    /// A chat to tell, written like a message step's `target`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notify: Option<String>,
+    /// A workflow of the same owner to start, by id or name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workflow: Option<super::WorkflowRef>,
+}
+
+impl OnFailure {
+    /// Why it cannot be stored, if it cannot.
+    pub fn problem(&self) -> Option<String> {
+        if self.notify.is_none() && self.workflow.is_none() {
+            return Some("policies.on_failure needs notify (a chat) or workflow (one to start)".into());
+        }
+        if self.notify.as_deref().is_some_and(|n| n.trim().is_empty()) {
+            return Some("policies.on_failure.notify is empty".into());
+        }
+        None
+    }
+
+    /// In words, for the draft: "tells telegram:42 and starts 'Alert'".
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(notify) = &self.notify {
+            parts.push(format!("tells {notify}"));
+        }
+        match &self.workflow {
+            Some(super::WorkflowRef::Id(id)) => parts.push(format!("starts workflow #{id}")),
+            Some(super::WorkflowRef::Name(name)) => parts.push(format!("starts \"{name}\"")),
+            None => {}
+        }
+        parts.join(" and ")
+    }
 }
 
 impl Default for Policies {
@@ -52,6 +97,7 @@ impl Default for Policies {
             overlap: Overlap::Skip,
             retries: 0,
             retry_backoff_seconds: 30,
+            on_failure: None,
         }
     }
 }

@@ -45,6 +45,7 @@ mod cli_schedule;
 mod engine_agent;
 mod engine_agent_limits;
 mod engine_egress;
+mod engine_on_error;
 mod engine_steps;
 mod http_limits;
 mod limits_ceilings;

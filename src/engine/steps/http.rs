@@ -11,6 +11,11 @@ use crate::engine::Stop;
 use crate::workflow::template::resolve;
 use crate::workflow::Step;
 
+/// Tries after the first of a GET or HEAD that failed on the way.
+const SAFE_RETRIES: u32 = 2;
+/// The wait before the first of them (doubling).
+const SAFE_BACKOFF: Duration = Duration::from_millis(500);
+
 /// The request as the step wrote it, before its templates are resolved.
 pub(super) struct Call<'a> {
     pub method: &'a str,
@@ -39,15 +44,29 @@ pub(super) async fn run(
         Some(body) => Some(resolve(body, scope).map_err(&fail)?),
         None => None,
     };
+    // A connection error, a time-out or a 5xx is tried again: as the
+    // step's `on_error` says, else twice for requests safe to repeat.
+    let safe = matches!(
+        call.method.to_uppercase().as_str(),
+        "GET" | "HEAD" | "OPTIONS"
+    );
+    let (retries, backoff) = match step.on_error.retry {
+        Some(retry) => (
+            retry.times,
+            Duration::from_secs_f64(retry.backoff_seconds),
+        ),
+        None if safe => (SAFE_RETRIES, SAFE_BACKOFF),
+        None => (0, SAFE_BACKOFF),
+    };
     runner
         .engine
         .http
-        .send(
-            call.method,
-            &url,
+        .send_retrying(
+            (call.method, &url),
             &headers,
             body.as_ref(),
             call.timeout_seconds.map(Duration::from_secs),
+            (retries, backoff, runner.deadline),
         )
         .await
         .map_err(fail)

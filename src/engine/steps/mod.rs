@@ -19,7 +19,7 @@ use std::time::Instant;
 use super::runner::Runner;
 use super::Stop;
 use crate::store::steps as step_log;
-use crate::workflow::{Action, Step, StepStatus, Usage};
+use crate::workflow::{Action, Fallback, Step, StepStatus, Usage};
 
 /// A step's failure, named after the step.
 fn failed(step: &Step) -> impl Fn(String) -> Stop + '_ {
@@ -63,12 +63,20 @@ impl Runner<'_> {
                 "the run used more than its {budget} steps"
             )));
         }
-        if let Some(done) = self
-            .previous
-            .get(key)
-            .filter(|r| r.status == StepStatus::Succeeded)
-        {
-            return Ok(done.state().cloned().unwrap_or(Value::Null));
+        if let Some(done) = self.previous.get(key) {
+            match done.status {
+                StepStatus::Succeeded => return Ok(done.state().cloned().unwrap_or(Value::Null)),
+                // A failure its `on_error` let the run go past: not tried
+                // again when the run resumes.
+                StepStatus::Failed if step.on_error.then != Fallback::Fail => {
+                    let error = done.error.clone().unwrap_or_else(|| "failed".into());
+                    let attempts = done.state().and_then(|s| s["attempts"].as_u64());
+                    return self
+                        .fall_back(step, key, error, attempts.unwrap_or(1) as u32, scope)
+                        .await;
+                }
+                _ => {}
+            }
         }
         let pool = self.engine.store.pool();
         let started_at = self.engine.now();
@@ -87,18 +95,37 @@ impl Runner<'_> {
             steps: 1,
             ..Usage::default()
         };
-        let result = act(self, step, key, scope, &mut step_usage).await;
+        let mut result = act(self, step, key, scope, &mut step_usage).await;
+        // `on_error` retries: a failure (never a guardrail or a wait) is
+        // tried again while retries are left and the run's time allows.
+        // (An `http` step retries its own requests, 5xx answers included.)
+        let mut attempts = 1;
+        let retries_itself = matches!(step.action, Action::Http { .. });
+        while let Err(Stop::Failed(error)) = &result {
+            let Some(wait) = step.on_error.retry_wait(attempts).filter(|_| !retries_itself) else {
+                break;
+            };
+            if tokio::time::Instant::now() + wait >= self.deadline {
+                break;
+            }
+            tracing::info!(run = self.run.id, step = key, attempt = attempts + 1, %error, "retrying a failed step");
+            tokio::time::sleep(wait).await;
+            attempts += 1;
+            result = act(self, step, key, scope, &mut step_usage).await;
+        }
         // On top of what a resumed step worked before it waited.
         step_usage.duration_ms += started.elapsed().as_millis() as u64;
         if let Ok(mut usage) = self.usage.lock() {
             usage.add(&step_usage);
         }
         let parked = self.parked.lock().ok().and_then(|mut p| p.remove(key));
+        // A failed step records how many times it was tried.
+        let tried = (attempts > 1).then(|| json!({ "attempts": attempts }));
         let (status, output, error) = match &result {
             Ok(output) => (StepStatus::Succeeded, Some(output), None),
             Err(Stop::Waiting) => (StepStatus::Waiting, parked.as_ref(), None),
             Err(Stop::Failed(e)) | Err(Stop::Guardrail(e)) => {
-                (StepStatus::Failed, None, Some(e.as_str()))
+                (StepStatus::Failed, tried.as_ref(), Some(e.as_str()))
             }
         };
         // Stored masked; the unmasked output is kept beside it only while
@@ -121,7 +148,43 @@ impl Runner<'_> {
             started_at,
             self.engine.now(),
         );
-        result
+        match result {
+            Err(Stop::Failed(error)) if step.on_error.then != Fallback::Fail => {
+                self.fall_back(step, key, error, attempts, scope).await
+            }
+            other => other,
+        }
+    }
+
+    /// After step `key` failed for good: its `on_error` goes on, or runs its
+    /// handler with `${error}` (`message`, `step`, `attempts`). The step's
+    /// output is then `{"failed": true, "error", "attempts"}`.
+    async fn fall_back(
+        &self,
+        step: &Step,
+        key: &str,
+        error: String,
+        attempts: u32,
+        scope: &mut Value,
+    ) -> Result<Value, Stop> {
+        let output = json!({ "failed": true, "error": error, "attempts": attempts });
+        if let Some(handler) = step.on_error.handler() {
+            let outer = scope.get("error").cloned();
+            scope["error"] = json!({ "message": error, "step": step.id, "attempts": attempts });
+            let handled = self
+                .run_list(handler, format!("{key}.on_error."), scope)
+                .await;
+            match outer {
+                Some(outer) => scope["error"] = outer,
+                None => {
+                    if let Some(map) = scope.as_object_mut() {
+                        map.remove("error");
+                    }
+                }
+            }
+            handled?;
+        }
+        Ok(output)
     }
 }
 
