@@ -12,6 +12,8 @@ pub fn evaluate(left: Option<&Value>, op: Op, right: &Value) -> bool {
     };
     match op {
         Op::Exists => !left.is_null(),
+        // Needs the previous run: the condition step decides it.
+        Op::Changed => false,
         Op::Eq => equal(left, right),
         Op::Ne => !equal(left, right),
         Op::Gt | Op::Lt | Op::Gte | Op::Lte => match (number(left), number(right)) {

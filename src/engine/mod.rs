@@ -149,7 +149,10 @@ impl Engine {
         let limit = Duration::from_secs(workflow.guardrails.timeout_seconds.max(1));
         let deadline = tokio::time::Instant::now() + limit.saturating_sub(worked);
         let runner = runner::Runner::new(self, run, workflow, previous, depth, deadline);
-        let scope = scope(run, workflow);
+        let mut scope = scope(run, workflow);
+        if uses_previous(&workflow.plan_json) {
+            scope["previous"] = self.previous_run(run).await;
+        }
         // Agent steps stop themselves at the deadline, keeping their usage;
         // this is the limit for every other step, a moment later.
         let result = tokio::time::timeout_at(
@@ -231,6 +234,42 @@ fn scope(run: &Run, workflow: &Workflow) -> Value {
             "attempt": run.attempt,
         },
     })
+}
+
+/// Whether a plan reads the previous run (`${previous...}` or `changed`).
+fn uses_previous(plan_json: &str) -> bool {
+    plan_json.contains("${previous") || plan_json.contains("\"changed\"")
+}
+
+impl Engine {
+    /// `${previous}`: the workflow's last successful run before `run`
+    /// (`{"run_id", "scheduled_for", "output"}`, its output as stored), or
+    /// null when there is none yet.
+    async fn previous_run(&self, run: &Run) -> Value {
+        let query = crate::store::runs::HistoryQuery {
+            workflow_id: Some(run.workflow_id),
+            statuses: vec![RunStatus::Succeeded],
+            before: Some((run.scheduled_for, run.id)),
+            limit: 1,
+            ..Default::default()
+        };
+        match crate::store::runs::history(self.store.reader(), &query).await {
+            Ok(found) => found
+                .into_iter()
+                .next()
+                .map_or(Value::Null, |(before, _)| {
+                    json!({
+                        "run_id": before.id,
+                        "scheduled_for": before.scheduled_for.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+                        "output": before.output,
+                    })
+                }),
+            Err(error) => {
+                tracing::warn!(%error, run = run.id, "could not read the previous run");
+                Value::Null
+            }
+        }
+    }
 }
 
 /// How long earlier executions of a run worked: its top-level steps run one

@@ -146,6 +146,11 @@ pub enum Op {
     Lte,
     Contains,
     Exists,
+    /// `left` differs from the same value in the previous successful run
+    /// (`${steps.X.output.Y}` is compared with `${previous.output.X.Y}`,
+    /// or with `right` when given); false on the first run, which records
+    /// the baseline.
+    Changed,
 }
 
 fn default_method() -> String {
@@ -303,6 +308,9 @@ impl Step {
             } => format!("message {target}: {}", clip(text, 60)),
             Action::Http { method, url, .. } => {
                 format!("{} {}", method.to_uppercase(), clip(url, 80))
+            }
+            Action::Condition { check, .. } if check.op == Op::Changed => {
+                format!("if {} changed since the last run", check.left)
             }
             Action::Condition { check, .. } => {
                 format!("if {} {:?} {}", check.left, check.op, check.right)

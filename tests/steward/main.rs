@@ -47,6 +47,7 @@ mod engine_agent_limits;
 mod engine_egress;
 mod engine_on_error;
 mod engine_steps;
+mod engine_watch;
 mod http_limits;
 mod limits_ceilings;
 mod limits_quotas;
