@@ -12,6 +12,12 @@ use crate::workflow::DEFAULT_AGENT_TOOLS;
 pub fn plan(instruction: &str) -> (Value, String) {
     let instruction = instruction.trim();
     if let Some(url) = url_in(instruction) {
+        if is_watch(instruction) {
+            return (
+                url_watch(&url),
+                check_name(&url).replace(" check", " watch"),
+            );
+        }
         if is_check(instruction) {
             return (url_check(&url), check_name(&url));
         }
@@ -92,6 +98,28 @@ fn is_check(text: &str) -> bool {
     .any(|w| lower.split(|c: char| !c.is_alphanumeric()).any(|t| t == *w))
 }
 
+/// "tell me when https://… changes", "let me know if … is updated",
+/// "watch … for changes".
+fn is_watch(text: &str) -> bool {
+    static WATCH: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b(?:chang(?:e|es|ed|ing)|updated?|updates|differs?|different|modified|new content|edits?|edited)\b")
+            .expect("valid pattern")
+    });
+    WATCH.is_match(&URL.replace_all(text, " "))
+}
+
+/// GET the page; when its body differs from the previous run's, tell the
+/// owner. The first run records the page as it is, silently.
+fn url_watch(url: &str) -> Value {
+    json!([
+        { "id": "page", "type": "http", "method": "GET", "url": url, "timeout_seconds": 30 },
+        { "id": "changed", "type": "condition",
+          "if": { "left": "${steps.page.output.body}", "op": "changed" },
+          "then": [{ "id": "tell", "type": "message",
+                     "text": format!("{url} changed since I last looked.") }] }
+    ])
+}
+
 /// GET the URL; when the answer is not 2xx, tell the owner. A URL that does not
 /// answer at all fails the run, and failures always reach the owner.
 fn url_check(url: &str) -> Value {
@@ -160,6 +188,24 @@ mod tests {
         assert_eq!(steps[0]["text"], "call mom");
         assert_eq!(name, "Call mom");
         assert_eq!(plan("send me 'call mom'").0[0]["text"], "call mom");
+    }
+
+    #[test]
+    fn a_page_watch_compares_with_the_previous_run() {
+        for sentence in [
+            "tell me when https://example.com/pricing changes",
+            "let me know if https://example.com/pricing is updated",
+            "watch https://example.com/pricing for changes",
+            "notify me when https://example.com/pricing changed",
+        ] {
+            let (steps, name) = plan(sentence);
+            assert_eq!(steps[1]["if"]["op"], "changed", "{sentence}");
+            assert_eq!(steps[0]["url"], "https://example.com/pricing");
+            assert_eq!(name, "Example watch");
+        }
+        // A URL whose path says "changes" is no watch by itself.
+        let (steps, _) = plan("check https://example.com/changes and tell me if it's down");
+        assert_eq!(steps[1]["if"]["op"], "eq");
     }
 
     #[test]

@@ -48,6 +48,10 @@ pub enum WorkflowsCommand {
     /// Run a workflow now, in this process, and print the result.
     Run {
         id: i64,
+        /// The run's input, read by `${input...}` (JSON; other text is
+        /// given as `{"text": ...}`).
+        #[arg(long)]
+        input: Option<String>,
         /// Print the run as JSON.
         #[arg(long)]
         json: bool,
@@ -119,7 +123,10 @@ async fn execute(command: WorkflowsCommand, config: &Config) -> Result<Printed, 
         | WorkflowsCommand::Resume { .. }
         | WorkflowsCommand::SkipNext { .. }
         | WorkflowsCommand::Snooze { .. } => control(&manage, &operator, command).await,
-        WorkflowsCommand::Run { id, json } => run_here(&app, &manage, &operator, id, json).await,
+        WorkflowsCommand::Run { id, input, json } => {
+            let input = input.as_deref().map(crate::workflow::run::input_of);
+            run_here(&app, &manage, &operator, (id, input), json).await
+        }
         WorkflowsCommand::Hook { id, rotate, json } => {
             super::hook::show(&manage, &operator, config, id, rotate, json)
                 .await
@@ -254,13 +261,15 @@ async fn run_here(
     app: &App,
     manage: &Manager,
     operator: &Actor,
-    id: i64,
+    (id, input): (i64, Option<serde_json::Value>),
     json: bool,
 ) -> Result<Printed, Failure> {
     // Keeps the run's lease while it executes here, so a serving
     // process does not take it for a dead one.
     let heartbeat = tokio::spawn(Arc::clone(&app.scheduler).heartbeat());
-    let ran = manage.run_now(operator, id, None).await;
+    let ran = manage
+        .run_with_input(operator, id, input.as_ref(), None)
+        .await;
     heartbeat.abort();
     app.engine.mcp.shutdown().await;
     let run = ran.map_err(control_error)?;

@@ -49,7 +49,11 @@ impl Change<'_> {
 
     /// `policies.on_failure.workflow` must be another workflow of the same
     /// owner (found by id or name).
-    async fn check_on_failure(&mut self, id: Option<i64>, new: &NewWorkflow) -> Result<(), ManageError> {
+    async fn check_on_failure(
+        &mut self,
+        id: Option<i64>,
+        new: &NewWorkflow,
+    ) -> Result<(), ManageError> {
         let on_failure = new.definition.policies.on_failure.as_ref();
         let Some(target) = on_failure.and_then(|o| o.workflow.as_ref()) else {
             return Ok(());
@@ -66,11 +70,9 @@ impl Change<'_> {
             WorkflowRef::Name(name) => workflows::find_by_name(&mut self.tx, owner, name).await?,
         };
         match found.filter(|w| w.owner == owner) {
-            Some(other) if Some(other.id) == id => {
-                Err(ManageError::Invalid(format!(
-                    "policies.on_failure: \"{name}\" can't start itself when it fails"
-                )))
-            }
+            Some(other) if Some(other.id) == id => Err(ManageError::Invalid(format!(
+                "policies.on_failure: \"{name}\" can't start itself when it fails"
+            ))),
             Some(_) => Ok(()),
             None => Err(ManageError::Invalid(format!(
                 "policies.on_failure: {} was not found among {owner}'s workflows",

@@ -118,9 +118,12 @@ impl Scheduler {
                 workflows::find_by_name(&mut *tx, &workflow.owner, name).await?
             }
         };
-        let Some(other) = found.filter(|w| w.owner == workflow.owner && w.id != workflow.id)
-        else {
-            tracing::warn!(workflow = workflow.id, ?target, "on_failure names no workflow of the same owner");
+        let Some(other) = found.filter(|w| w.owner == workflow.owner && w.id != workflow.id) else {
+            tracing::warn!(
+                workflow = workflow.id,
+                ?target,
+                "on_failure names no workflow of the same owner"
+            );
             return Ok((notices, false));
         };
         // Two workflows starting each other on failure stop after one turn.

@@ -14,8 +14,7 @@ mod to_definition;
 
 pub use plan::{
     is_tool_name, Action, Check, Fallback, OnError, Op, Plan, PlanError, Retry, Step, WorkflowRef,
-    BUILTIN_TOOLS,
-    DEFAULT_AGENT_TOOLS,
+    BUILTIN_TOOLS, DEFAULT_AGENT_TOOLS,
 };
 pub use policy::{
     CatchUp, Ceilings, Guardrails, OnFailure, OverCeiling, Overlap, Policies, MAX_CATCH_UP_RUNS,
@@ -281,7 +280,12 @@ impl Definition {
         let plan_json = plan.to_string();
         Plan::parse(&plan_json, &self.placeholders)
             .map_err(|e| DefinitionError::new(field, format!("workflow '{name}': {e}")))?;
-        if let Some(problem) = self.policies.on_failure.as_ref().and_then(OnFailure::problem) {
+        if let Some(problem) = self
+            .policies
+            .on_failure
+            .as_ref()
+            .and_then(OnFailure::problem)
+        {
             return Err(DefinitionError::new(
                 "policies.on_failure",
                 format!("workflow '{name}': {problem}"),

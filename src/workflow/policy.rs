@@ -66,7 +66,9 @@ impl OnFailure {
     /// Why it cannot be stored, if it cannot.
     pub fn problem(&self) -> Option<String> {
         if self.notify.is_none() && self.workflow.is_none() {
-            return Some("policies.on_failure needs notify (a chat) or workflow (one to start)".into());
+            return Some(
+                "policies.on_failure needs notify (a chat) or workflow (one to start)".into(),
+            );
         }
         if self.notify.as_deref().is_some_and(|n| n.trim().is_empty()) {
             return Some("policies.on_failure.notify is empty".into());

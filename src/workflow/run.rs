@@ -288,3 +288,13 @@ impl StepRecord {
         self.resume.as_ref().or(self.output.as_ref())
     }
 }
+
+/// A manual run's input as a person wrote it: JSON when it parses as an
+/// object or a list, else `{"text": ...}` (`--input 'for last week'`).
+pub fn input_of(written: &str) -> serde_json::Value {
+    let written = written.trim();
+    match serde_json::from_str::<serde_json::Value>(written) {
+        Ok(value @ (serde_json::Value::Object(_) | serde_json::Value::Array(_))) => value,
+        _ => serde_json::json!({ "text": written }),
+    }
+}

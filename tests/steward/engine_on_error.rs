@@ -49,7 +49,11 @@ async fn a_get_is_tried_again_after_a_5xx_and_a_post_is_not() {
         .await;
     let run = sim.run_now(post).await;
     assert_eq!(run.output.unwrap()["send"]["status"], 503);
-    assert_eq!(server.hits("/flaky/2/post"), 1, "a POST is never repeated unasked");
+    assert_eq!(
+        server.hits("/flaky/2/post"),
+        1,
+        "a POST is never repeated unasked"
+    );
 
     // Asked to, a POST is tried again too.
     let asked = sim
@@ -82,7 +86,10 @@ async fn continue_records_the_error_and_the_run_goes_on() {
     assert_eq!(run.status, RunStatus::Succeeded, "{:?}", run.error);
     let said = messages(&sim);
     assert_eq!(said.len(), 1);
-    assert!(said[0].starts_with("fetch failed: true; step 'fetch': the response from"), "{said:?}");
+    assert!(
+        said[0].starts_with("fetch failed: true; step 'fetch': the response from"),
+        "{said:?}"
+    );
     // A size cap is no passing trouble: asked once, not retried.
     assert_eq!(server.hits("/big"), 1);
     let steps = step_log::list(sim.store.pool(), run.id).await.unwrap();
@@ -148,7 +155,10 @@ async fn a_handler_sees_the_error_and_its_own_failure_fails_the_run() {
     assert_eq!(run.status, RunStatus::Succeeded, "{:?}", run.error);
     let said = messages(&sim);
     assert_eq!(said.len(), 2, "{said:?}");
-    assert!(said[0].starts_with("'fetch' failed after 1 try: step 'fetch': the response from"), "{said:?}");
+    assert!(
+        said[0].starts_with("'fetch' failed after 1 try: step 'fetch': the response from"),
+        "{said:?}"
+    );
     assert_eq!(said[1], "done");
     let mut keys: Vec<String> = step_log::list(sim.store.pool(), run.id)
         .await
@@ -197,7 +207,12 @@ async fn on_failure_tells_another_chat_and_starts_another_workflow_with_the_fail
         .notices()
         .into_iter()
         .filter_map(|n| match n {
-            Notice::RunFinished { audience, status, run_id, .. } if run_id == run.id => {
+            Notice::RunFinished {
+                audience,
+                status,
+                run_id,
+                ..
+            } if run_id == run.id => {
                 assert_eq!(status, RunStatus::Failed);
                 Some(audience.to)
             }
@@ -214,7 +229,8 @@ async fn on_failure_tells_another_chat_and_starts_another_workflow_with_the_fail
     assert_eq!(runs[0].input.as_ref().unwrap()["run_id"], run.id);
     let said = messages(&sim);
     assert!(
-        said.iter().any(|m| m.starts_with("ALERT: Backup failed: step 'upload'")),
+        said.iter()
+            .any(|m| m.starts_with("ALERT: Backup failed: step 'upload'")),
         "{said:?}"
     );
     // A success starts nothing.
@@ -245,11 +261,17 @@ async fn on_failure_naming_nothing_or_itself_is_refused_when_stored() {
         definition["policies"] = json!({ "on_failure": on_failure });
         let error = match serde_json::from_value::<steward::workflow::Definition>(definition) {
             Err(error) => error.to_string(),
-            Ok(definition) => match definition.validate(sim.now(), steward::schedule::Zone::UTC, 1) {
+            Ok(definition) => match definition.validate(sim.now(), steward::schedule::Zone::UTC, 1)
+            {
                 Err(error) => error,
                 Ok(new) => {
                     let mut change = manage.change(&actor, None).await.unwrap();
-                    change.create(&new).await.map(|_| ()).unwrap_err().for_user()
+                    change
+                        .create(&new)
+                        .await
+                        .map(|_| ())
+                        .unwrap_err()
+                        .for_user()
                 }
             },
         };

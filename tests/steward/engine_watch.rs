@@ -74,7 +74,9 @@ async fn changed_on_something_that_is_not_a_step_output_is_a_clear_error() {
     .unwrap();
     assert_eq!(run.status, RunStatus::Failed);
     assert!(
-        run.error.unwrap().contains("'changed' compares a step's output"),
+        run.error
+            .unwrap()
+            .contains("'changed' compares a step's output"),
         "a typo'd watch must not pass silently"
     );
 }

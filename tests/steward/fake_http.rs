@@ -82,9 +82,17 @@ async fn serve(
     if let Some(rest) = uri.path().strip_prefix("/flaky/") {
         let failures: usize = rest.split('/').next().unwrap_or("0").parse().unwrap_or(0);
         return if hits <= failures {
-            (StatusCode::SERVICE_UNAVAILABLE, [(CONTENT_TYPE, "application/json")], "busy".into())
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                [(CONTENT_TYPE, "application/json")],
+                "busy".into(),
+            )
         } else {
-            (StatusCode::OK, [(CONTENT_TYPE, "application/json")], r#"{"status": "up"}"#.into())
+            (
+                StatusCode::OK,
+                [(CONTENT_TYPE, "application/json")],
+                r#"{"status": "up"}"#.into(),
+            )
         };
     }
     let (status, body) = match uri.path() {

@@ -38,6 +38,7 @@ mod chat_telegram_flood;
 mod chat_templates;
 mod chat_time_zone;
 mod chat_triggers;
+mod chat_watch_input;
 mod cli_admin;
 mod cli_chat;
 mod cli_edges;

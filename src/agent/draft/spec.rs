@@ -52,6 +52,14 @@ pub struct Spec {
     /// A draft from a template still asking for values (`asking.rs`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asking: Option<Box<Asking>>,
+    /// Catch-up, overlap, retries and what a failure does: the stored
+    /// workflow's in an update draft, so a change in chat keeps them.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub policies: crate::workflow::Policies,
+}
+
+fn is_default(policies: &crate::workflow::Policies) -> bool {
+    *policies == crate::workflow::Policies::default()
 }
 
 /// Words that mean "no schedule: only when I say run".
@@ -100,6 +108,7 @@ impl Spec {
             set_aside: None,
             placeholders: BTreeMap::new(),
             asking: None,
+            policies: Default::default(),
         };
         spec.set_schedule(schedule, source);
         spec
@@ -139,6 +148,7 @@ impl Spec {
             set_aside: None,
             placeholders: workflow.placeholders.clone(),
             asking: None,
+            policies: workflow.policies.clone(),
         }
     }
 
@@ -214,7 +224,7 @@ impl Spec {
             },
             plan: None,
             steps: Some(self.steps.clone()),
-            policies: Default::default(),
+            policies: self.policies.clone(),
             guardrails: self.guardrails.clone(),
             placeholders: self.placeholders.clone(),
             paused: false,

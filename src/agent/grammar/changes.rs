@@ -19,7 +19,7 @@ static RESUME: LazyLock<Regex> = LazyLock::new(|| {
 });
 static RUN: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^(?:please )?(?:run|trigger|execute|fire|kick off) (?P<wf>.+?)(?: (?:now|right now|immediately|once|again|straight away))?\W*$",
+        r#"(?i)^(?:please )?(?:run|trigger|execute|fire|kick off) (?P<wf>.+?)(?: (?:now|right now|immediately|once|again|straight away))?[^\w}\]]*$"#,
     )
 });
 static DELETE: LazyLock<Regex> = LazyLock::new(|| {

@@ -42,6 +42,19 @@ pub fn steps_line(steps: &Value) -> String {
 }
 
 pub(super) fn step_words(step: &Value) -> String {
+    let words = kind_words(step);
+    match step.get("on_error").cloned() {
+        Some(on_error) => match crate::workflow::OnError::try_from(on_error) {
+            Ok(on_error) if !on_error.is_fail() => {
+                format!("{words} (if it fails: {})", on_error.describe())
+            }
+            _ => words,
+        },
+        None => words,
+    }
+}
+
+fn kind_words(step: &Value) -> String {
     let text = |key: &str| step[key].as_str().unwrap_or_default().to_string();
     match step["type"].as_str().unwrap_or_default() {
         "message" => match step["target"].as_str() {
@@ -71,6 +84,12 @@ pub(super) fn step_words(step: &Value) -> String {
             };
             if is_down_check {
                 format!("if not 2xx, {then}")
+            } else if check["op"] == "changed" {
+                let what = match check["left"].as_str() {
+                    Some(left) if left.ends_with(".output.body}") => "the page".to_string(),
+                    _ => check["left"].to_string(),
+                };
+                format!("if {what} changed since the last run, {then}")
             } else {
                 format!(
                     "if {} {} {}: {then}",
@@ -165,6 +184,15 @@ pub fn spec_lines(spec: &Spec, now: DateTime<Utc>, has_model: bool) -> String {
         "webhook" => lines.push_str("\n• Webhook: confirming makes its URL and secret, which I give only in a private chat; each call's body and headers are the run's ${input}"),
         "after" => lines.push_str("\n• Input: the run that ended (workflow, status, summary, error, output) is the run's ${input}"),
         _ => {}
+    }
+    if watches(&spec.steps) {
+        lines.push_str("\n• Watch: the first run only records how it is now, silently; after that you hear from me when it changes");
+    }
+    if let Some(on_failure) = &spec.policies.on_failure {
+        lines.push_str(&format!(
+            "\n• If a run fails: besides telling you, it {}",
+            on_failure.describe()
+        ));
     }
     if let Some(values) = values_line(&spec.placeholders) {
         lines.push_str(&format!("\n• Values: {values}"));
@@ -266,4 +294,9 @@ pub fn move_question(from: &str, to: &str, workflows: &[Listed]) -> String {
         lines.join("\n"),
         if workflows.len() == 1 { "its" } else { "their" }
     )
+}
+
+/// Whether steps compare with the previous run (a change watch).
+fn watches(steps: &Value) -> bool {
+    steps.to_string().contains("\"op\":\"changed\"")
 }

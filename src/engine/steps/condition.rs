@@ -70,7 +70,11 @@ fn changed(
 
 /// `${steps.page.output.body}` → `previous.output.page.body`.
 fn previous_path(left: &Value) -> Option<String> {
-    let reference = left.as_str()?.trim().strip_prefix("${")?.strip_suffix('}')?;
+    let reference = left
+        .as_str()?
+        .trim()
+        .strip_prefix("${")?
+        .strip_suffix('}')?;
     let rest = reference.trim().strip_prefix("steps.")?;
     let (id, rest) = rest.split_once('.').unwrap_or((rest, ""));
     let rest = match rest {

@@ -51,10 +51,7 @@ pub(super) async fn run(
         "GET" | "HEAD" | "OPTIONS"
     );
     let (retries, backoff) = match step.on_error.retry {
-        Some(retry) => (
-            retry.times,
-            Duration::from_secs_f64(retry.backoff_seconds),
-        ),
+        Some(retry) => (retry.times, Duration::from_secs_f64(retry.backoff_seconds)),
         None if safe => (SAFE_RETRIES, SAFE_BACKOFF),
         None => (0, SAFE_BACKOFF),
     };

@@ -102,7 +102,11 @@ impl Runner<'_> {
         let mut attempts = 1;
         let retries_itself = matches!(step.action, Action::Http { .. });
         while let Err(Stop::Failed(error)) = &result {
-            let Some(wait) = step.on_error.retry_wait(attempts).filter(|_| !retries_itself) else {
+            let Some(wait) = step
+                .on_error
+                .retry_wait(attempts)
+                .filter(|_| !retries_itself)
+            else {
                 break;
             };
             if tokio::time::Instant::now() + wait >= self.deadline {

@@ -189,7 +189,11 @@ fn retry_of(value: Value) -> Result<Retry, String> {
             };
             (times, map.get("backoff_seconds").map(|b| b.as_f64()))
         }
-        other => return Err(format!("on_error.retry cannot be {other}: write a number of tries")),
+        other => {
+            return Err(format!(
+                "on_error.retry cannot be {other}: write a number of tries"
+            ))
+        }
     };
     let times = times
         .filter(|t| (1..=u64::from(MAX_RETRIES)).contains(t))
@@ -216,8 +220,7 @@ fn steps_of(value: Value) -> Result<Vec<Step>, String> {
         .into_iter()
         .enumerate()
         .map(|(index, step)| {
-            super::parse_step(step, index)
-                .map_err(|e| format!("on_error: {}", e.0))
+            super::parse_step(step, index).map_err(|e| format!("on_error: {}", e.0))
         })
         .collect()
 }
@@ -276,7 +279,10 @@ mod tests {
             (json!("explode"), "not one of"),
             (json!({"retry": 0}), "1 to 10"),
             (json!({"retry": 50}), "1 to 10"),
-            (json!({"retry": {"times": 2, "backof": 1}}), "unknown field 'backof'"),
+            (
+                json!({"retry": {"times": 2, "backof": 1}}),
+                "unknown field 'backof'",
+            ),
             (json!({"retyr": 2}), "unknown field 'retyr'"),
             (json!({"steps": []}), "is empty"),
             (json!({"steps": [{"type": "teleport"}]}), "unknown type"),

@@ -1,0 +1,77 @@
+//! In chat, offline: a page watch drafted and stored, and a run given its
+//! input in the same sentence ("run the report for last week").
+
+use crate::helpers::Chat;
+
+#[tokio::test]
+async fn tell_me_when_a_page_changes_drafts_a_watch_that_says_how_it_starts() {
+    let chat = Chat::start("2026-11-20T10:00:00Z").await;
+    for (user, sentence) in [
+        (
+            "alice",
+            "tell me when https://example.com/pricing changes, check every hour",
+        ),
+        (
+            "bob",
+            "every 2 hours let me know if https://example.com/pricing is updated",
+        ),
+    ] {
+        let draft = chat.say(user, sentence).await;
+        assert!(
+            draft
+                .text
+                .contains("if the page changed since the last run"),
+            "{}",
+            draft.text
+        );
+        assert!(
+            draft
+                .text
+                .contains("the first run only records how it is now, silently"),
+            "{}",
+            draft.text
+        );
+        assert!(
+            chat.say(user, "yes").await.text.starts_with("Created"),
+            "{sentence}"
+        );
+        let stored = &chat.workflows(user).await[0];
+        assert!(
+            stored.plan_json.contains("\"changed\""),
+            "{}",
+            stored.plan_json
+        );
+        assert_eq!(stored.name, "Example watch");
+    }
+}
+
+#[tokio::test]
+async fn run_the_report_for_last_week_gives_the_run_its_input() {
+    let chat = Chat::start("2026-11-20T10:00:00Z").await;
+    chat.say("alice", "every monday at 9 remind me to send the report")
+        .await;
+    assert!(chat.say("alice", "yes").await.text.starts_with("Created"));
+    let id = chat.workflows("alice").await[0].id;
+    for (sentence, input) in [
+        (
+            "run send the report for last week",
+            serde_json::json!({"text": "for last week"}),
+        ),
+        (
+            "run send the report with {\"week\": 47}",
+            serde_json::json!({"week": 47}),
+        ),
+        ("run send the report now", serde_json::Value::Null),
+    ] {
+        let ran = chat.say("alice", sentence).await;
+        assert!(ran.text.starts_with("Ran #"), "{sentence}: {}", ran.text);
+        let runs = steward::store::runs::list(chat.app.store.pool(), Some(id), None, 10)
+            .await
+            .unwrap();
+        let last = runs.iter().max_by_key(|r| r.id).unwrap();
+        assert_eq!(last.input.clone().unwrap_or_default(), input, "{sentence}");
+    }
+    // A name that is no workflow, even cut, is still "not found".
+    let unknown = chat.say("alice", "run the invoices for march").await;
+    assert!(!unknown.text.starts_with("Ran"), "{}", unknown.text);
+}
