@@ -17,6 +17,7 @@ mod dialogue;
 mod draft;
 mod event_draft;
 mod events;
+mod failure_words;
 mod fallback;
 mod grammar;
 mod greeting;

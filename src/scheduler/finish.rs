@@ -146,16 +146,13 @@ impl Scheduler {
                             summary: format!("{status}: {error}"),
                         });
                     }
-                    if !outcome.by_quota {
-                        let failed = (run, status, error.as_str());
-                        let (told, queued) =
-                            self.on_failure(&mut tx, workflow, failed, now).await?;
-                        notices.extend(told);
-                        wake |= queued;
-                    }
                     let streak = if outcome.by_quota {
                         0
                     } else {
+                        let failed = (run, status, error.as_str());
+                        let (told, queued) =
+                            self.on_failure(&mut tx, workflow, failed, now).await?;
+                        (notices.extend(told), wake |= queued);
                         workflows::record_outcome(&mut tx, workflow.id, true).await?
                     };
                     if streak >= AUTO_PAUSE_AFTER {

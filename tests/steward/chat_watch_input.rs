@@ -75,3 +75,59 @@ async fn run_the_report_for_last_week_gives_the_run_its_input() {
     let unknown = chat.say("alice", "run the invoices for march").await;
     assert!(!unknown.text.starts_with("Ran"), "{}", unknown.text);
 }
+
+#[tokio::test]
+async fn a_clause_about_failing_becomes_the_workflows_policy() {
+    let chat = Chat::start("2026-11-20T10:00:00Z").await;
+    chat.say("alice", "every monday at 9 remind me to page on-call")
+        .await;
+    assert!(chat.say("alice", "yes").await.text.starts_with("Created"));
+    let draft = chat
+        .say(
+            "alice",
+            "every day at 9 check https://example.com and tell me if it's down, if it fails try again 3 times",
+        )
+        .await;
+    assert!(
+        draft
+            .text
+            .contains("If a run fails: it runs again up to 3 times"),
+        "{}",
+        draft.text
+    );
+    assert!(
+        draft.text.contains("GET https://example.com"),
+        "{}",
+        draft.text
+    );
+    assert!(chat.say("alice", "yes").await.text.starts_with("Created"));
+    let draft = chat
+        .say(
+            "alice",
+            "every night at 2 check https://example.org and tell me if it's down; on failure run the page on-call workflow",
+        )
+        .await;
+    assert!(
+        draft
+            .text
+            .contains("besides telling you, it starts \"page on-call\""),
+        "{}",
+        draft.text
+    );
+    assert!(chat.say("alice", "yes").await.text.starts_with("Created"));
+    let stored = chat.workflows("alice").await;
+    let policies: Vec<_> = stored.iter().map(|w| w.policies.clone()).collect();
+    assert_eq!(policies[1].retries, 3);
+    assert!(policies[2].on_failure.is_some());
+    let refused = chat
+        .say(
+            "alice",
+            "every night at 3 check https://example.net, if that fails tell #ops",
+        )
+        .await;
+    assert!(
+        refused.text.contains("can't send its failures to #ops"),
+        "{}",
+        refused.text
+    );
+}

@@ -188,11 +188,27 @@ pub fn spec_lines(spec: &Spec, now: DateTime<Utc>, has_model: bool) -> String {
     if watches(&spec.steps) {
         lines.push_str("\n• Watch: the first run only records how it is now, silently; after that you hear from me when it changes");
     }
-    if let Some(on_failure) = &spec.policies.on_failure {
-        lines.push_str(&format!(
-            "\n• If a run fails: besides telling you, it {}",
-            on_failure.describe()
+    let policies = &spec.policies;
+    let mut on_failure = Vec::new();
+    if policies.retries > 0 {
+        on_failure.push(format!(
+            "it runs again up to {} ({} s later, doubling)",
+            match policies.retries {
+                1 => "once".to_string(),
+                2 => "twice".to_string(),
+                n => format!("{n} times"),
+            },
+            policies.retry_backoff_seconds
         ));
+    }
+    if let Some(then) = &policies.on_failure {
+        on_failure.push(format!(
+            "if it still fails, besides telling you, it {}",
+            then.describe()
+        ));
+    }
+    if !on_failure.is_empty() {
+        lines.push_str(&format!("\n• If a run fails: {}", on_failure.join("; ")));
     }
     if let Some(values) = values_line(&spec.placeholders) {
         lines.push_str(&format!("\n• Values: {values}"));

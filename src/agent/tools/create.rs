@@ -91,6 +91,8 @@ async fn create(turn: &mut Turn, agent: &Agent, args: CreateArgs) -> Result<Outc
     if let Some(reading) = events::read(&schedule_text) {
         return on_event(turn, agent, args, reading, schedule_text, zone).await;
     }
+    // "…, if it fails try again 3 times": a policy, not part of the task.
+    let (schedule_text, failure_wish) = crate::agent::failure_words::read(&schedule_text);
     let words = read_schedule(&schedule_text, &context);
     let task = words.as_ref().ok().and_then(|(_, task)| task.clone());
     let reading = args.reading.as_deref();
@@ -140,6 +142,10 @@ async fn create(turn: &mut Turn, agent: &Agent, args: CreateArgs) -> Result<Outc
             spec
         }
     };
+    let mut spec = spec;
+    if let Some(wish) = failure_wish {
+        wish.apply(&mut spec.policies)?;
+    }
     let draft = Draft::Create { spec };
     Ok(turn.propose(agent, draft))
 }

@@ -95,28 +95,7 @@ impl Runner<'_> {
             steps: 1,
             ..Usage::default()
         };
-        let mut result = act(self, step, key, scope, &mut step_usage).await;
-        // `on_error` retries: a failure (never a guardrail or a wait) is
-        // tried again while retries are left and the run's time allows.
-        // (An `http` step retries its own requests, 5xx answers included.)
-        let mut attempts = 1;
-        let retries_itself = matches!(step.action, Action::Http { .. });
-        while let Err(Stop::Failed(error)) = &result {
-            let Some(wait) = step
-                .on_error
-                .retry_wait(attempts)
-                .filter(|_| !retries_itself)
-            else {
-                break;
-            };
-            if tokio::time::Instant::now() + wait >= self.deadline {
-                break;
-            }
-            tracing::info!(run = self.run.id, step = key, attempt = attempts + 1, %error, "retrying a failed step");
-            tokio::time::sleep(wait).await;
-            attempts += 1;
-            result = act(self, step, key, scope, &mut step_usage).await;
-        }
+        let (result, attempts) = self.act_retrying(step, key, scope, &mut step_usage).await;
         // On top of what a resumed step worked before it waited.
         step_usage.duration_ms += started.elapsed().as_millis() as u64;
         if let Ok(mut usage) = self.usage.lock() {
@@ -158,6 +137,36 @@ impl Runner<'_> {
             }
             other => other,
         }
+    }
+
+    /// Runs the step, and again after a failure (never a guardrail or a
+    /// wait) while its `on_error` retries are left and the run's time
+    /// allows; returns the last result and how many tries it took. (An
+    /// `http` step retries its own requests, 5xx answers included.)
+    async fn act_retrying(
+        &self,
+        step: &Step,
+        key: &str,
+        scope: &mut Value,
+        usage: &mut Usage,
+    ) -> (Result<Value, Stop>, u32) {
+        let mut result = act(self, step, key, scope, usage).await;
+        let mut attempts = 1;
+        let retries_itself = matches!(step.action, Action::Http { .. });
+        while let Err(Stop::Failed(error)) = &result {
+            let wait = step.on_error.retry_wait(attempts);
+            let Some(wait) = wait.filter(|_| !retries_itself) else {
+                break;
+            };
+            if tokio::time::Instant::now() + wait >= self.deadline {
+                break;
+            }
+            tracing::info!(run = self.run.id, step = key, attempt = attempts + 1, %error, "retrying a failed step");
+            tokio::time::sleep(wait).await;
+            attempts += 1;
+            result = act(self, step, key, scope, usage).await;
+        }
+        (result, attempts)
     }
 
     /// After step `key` failed for good: its `on_error` goes on, or runs its
