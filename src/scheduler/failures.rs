@@ -44,7 +44,8 @@ impl Scheduler {
             summary: format!("interrupted: {error}"),
         }];
         let failed = (run, RunStatus::Interrupted, error);
-        notices.extend(self.on_failure(tx, workflow, failed, now).await?.0);
+        self.on_failure(tx, workflow, failed, now, &mut notices)
+            .await?;
         let streak = workflows::record_outcome(tx, workflow.id, true).await?;
         if streak >= super::AUTO_PAUSE_AFTER {
             notices.extend(self.auto_pause(tx, workflow, streak, error, now).await?);
@@ -86,19 +87,19 @@ impl Scheduler {
     /// `policies.on_failure` of a run of `workflow` that failed for good:
     /// a notice to the other chat, and a queued run of the other workflow
     /// (the same owner's, active) with the failed run as its input, started
-    /// by the next claim. Returns the notices and whether a run was queued.
+    /// by the next claim. Adds to `notices`; returns whether a run was queued.
     pub(crate) async fn on_failure(
         &self,
         tx: &mut crate::store::SqliteConnection,
         workflow: &Workflow,
         failed: (&Run, RunStatus, &str),
         now: DateTime<Utc>,
-    ) -> Result<(Vec<Notice>, bool), StoreError> {
+        notices: &mut Vec<Notice>,
+    ) -> Result<bool, StoreError> {
         let (run, status, error) = failed;
         let Some(on_failure) = &workflow.policies.on_failure else {
-            return Ok((Vec::new(), false));
+            return Ok(false);
         };
-        let mut notices = Vec::new();
         if let Some(to) = &on_failure.notify {
             let mut to_chat = audience(workflow);
             to_chat.to = Some(to.clone());
@@ -110,7 +111,7 @@ impl Scheduler {
             });
         }
         let Some(target) = &on_failure.workflow else {
-            return Ok((notices, false));
+            return Ok(false);
         };
         let found = match target {
             crate::workflow::WorkflowRef::Id(id) => workflows::get(&mut *tx, *id).await?,
@@ -124,7 +125,7 @@ impl Scheduler {
                 ?target,
                 "on_failure names no workflow of the same owner"
             );
-            return Ok((notices, false));
+            return Ok(false);
         };
         // Two workflows starting each other on failure stop after one turn.
         let input = run.input.as_ref();
@@ -132,7 +133,7 @@ impl Scheduler {
             i["via"] == "on_failure" && i["workflow_id"].as_i64() == Some(other.id)
         });
         if other.status != crate::workflow::WorkflowStatus::Active || bounced {
-            return Ok((notices, false));
+            return Ok(false);
         }
         let input = serde_json::json!({
             "via": "on_failure",
@@ -156,10 +157,10 @@ impl Scheduler {
                 lease: None,
             };
             if runs::insert(&mut *tx, &new, now).await?.is_some() {
-                return Ok((notices, true));
+                return Ok(true);
             }
             slot += TimeDelta::milliseconds(1);
         }
-        Ok((notices, false))
+        Ok(false)
     }
 }

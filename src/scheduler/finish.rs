@@ -150,9 +150,9 @@ impl Scheduler {
                         0
                     } else {
                         let failed = (run, status, error.as_str());
-                        let (told, queued) =
-                            self.on_failure(&mut tx, workflow, failed, now).await?;
-                        (notices.extend(told), wake |= queued);
+                        wake |= self
+                            .on_failure(&mut tx, workflow, failed, now, &mut notices)
+                            .await?;
                         workflows::record_outcome(&mut tx, workflow.id, true).await?
                     };
                     if streak >= AUTO_PAUSE_AFTER {
