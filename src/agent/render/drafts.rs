@@ -202,8 +202,13 @@ pub fn spec_lines(spec: &Spec, now: DateTime<Utc>, has_model: bool) -> String {
         ));
     }
     if let Some(then) = &policies.on_failure {
+        let still = if on_failure.is_empty() {
+            ""
+        } else {
+            "if it still fails, "
+        };
         on_failure.push(format!(
-            "if it still fails, besides telling you, it {}",
+            "{still}besides telling you, it {}",
             then.describe()
         ));
     }
