@@ -2,6 +2,15 @@
 //! answers, errors and inputs quoted back in one line. A leaf any module may
 //! use.
 
+/// "once", "twice", "3 times".
+pub fn times(n: u32) -> String {
+    match n {
+        1 => "once".into(),
+        2 => "twice".into(),
+        n => format!("{n} times"),
+    }
+}
+
 /// At most `max` characters of `text`, with "…" when cut.
 pub fn clip(text: &str, max: usize) -> String {
     match text.char_indices().nth(max) {

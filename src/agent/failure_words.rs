@@ -104,7 +104,7 @@ impl Wish {
                 Ok(())
             }
             Wish::Tell(to) => Err(format!(
-                "a workflow made in chat tells only the chat it was made in, so I can't send its failures to {to}; failures are reported here. An admin can set policies.on_failure.notify through an import or the REST API"
+                "a workflow made in chat tells only the chat it was made in, so I can't send its failures to {to}; failures are reported here. policies.on_failure.notify can name another chat in a workflow imported or created through the REST API"
             )),
         }
     }

@@ -102,25 +102,18 @@ impl Runner<'_> {
             self.engine.node.as_str(),
             now + TimeDelta::from_std(self.engine.lease).unwrap_or(TimeDelta::minutes(1)),
         );
-        let mut slot = now;
-        loop {
-            let new = runs::NewRun {
-                workflow_id: child.id,
-                workflow_version: child.version,
-                trigger: RunTrigger::Chain.as_str(),
-                scheduled_for: slot,
-                status: RunStatus::Running,
-                input: Some(input),
-                error: None,
-                lease: Some(lease),
-            };
-            match runs::insert(&mut *conn, &new, now)
-                .await
-                .map_err(store_failed)?
-            {
-                Some(id) => return Ok(id),
-                None => slot += TimeDelta::milliseconds(1),
-            }
-        }
+        let new = runs::NewRun {
+            workflow_id: child.id,
+            workflow_version: child.version,
+            trigger: RunTrigger::Chain.as_str(),
+            scheduled_for: now,
+            status: RunStatus::Running,
+            input: Some(input),
+            error: None,
+            lease: Some(lease),
+        };
+        runs::insert_at_free_slot(&mut *conn, new, now)
+            .await
+            .map_err(store_failed)
     }
 }

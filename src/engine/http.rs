@@ -99,19 +99,17 @@ impl HttpClient {
             .map_err(|failure| failure.message)
     }
 
-    /// [`HttpClient::send`], tried again `retries` times after a connection
-    /// error, a time-out or a 5xx answer (`backoff`, doubling, while
-    /// `until` allows): for requests that are safe to repeat. The output
-    /// says `"attempts"` when there was more than one.
+    /// [`HttpClient::send`], tried again as `retries` says after a
+    /// connection error, a time-out or a 5xx answer. The output says
+    /// `"attempts"` when there was more than one.
     pub async fn send_retrying(
         &self,
-        request: (&str, &str),
+        (method, url): (&str, &str),
         headers: &BTreeMap<String, String>,
         body: Option<&Value>,
         timeout: Option<Duration>,
-        (retries, backoff, until): (u32, Duration, tokio::time::Instant),
+        retries: Retries,
     ) -> Result<Value, String> {
-        let (method, url) = request;
         let mut attempt = 1;
         loop {
             let result = self.attempt(method, url, headers, body, timeout).await;
@@ -119,8 +117,9 @@ impl HttpClient {
                 Ok(output) => output["status"].as_u64().is_some_and(|s| s >= 500),
                 Err(failure) => failure.transient,
             };
-            let wait = backoff * (1 << (attempt - 1).min(8));
-            if !transient || attempt > retries || tokio::time::Instant::now() + wait >= until {
+            let wait = retries.backoff * (1 << (attempt - 1).min(8));
+            let late = tokio::time::Instant::now() + wait >= retries.until;
+            if !transient || attempt > retries.times || late {
                 return match result {
                     Ok(mut output) => {
                         if attempt > 1 {
@@ -202,6 +201,15 @@ impl HttpClient {
             "elapsed_ms": started.elapsed().as_millis() as u64,
         }))
     }
+}
+
+/// How a request that failed on the way is tried again: `times` more,
+/// waiting `backoff` and doubling, never past `until` (the run's deadline).
+#[derive(Clone, Copy, Debug)]
+pub struct Retries {
+    pub times: u32,
+    pub backoff: Duration,
+    pub until: tokio::time::Instant,
 }
 
 /// Why a request failed, and whether trying again may help (a connection

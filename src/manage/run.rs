@@ -1,7 +1,7 @@
 //! Running a workflow now, by hand: the run is recorded (leased to this
 //! node) and audited here, then handed to the [`Runner`](super::Runner).
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, Utc};
 use std::time::Duration;
 
 use super::{Actor, ManageError, Manager};
@@ -69,24 +69,16 @@ impl Manager {
         input: Option<&serde_json::Value>,
         now: DateTime<Utc>,
     ) -> Result<i64, ManageError> {
-        // Runs are unique per (workflow, slot): a second run in the same
-        // millisecond takes the next one.
-        let mut slot = now;
-        loop {
-            let new = runs::NewRun {
-                workflow_id: workflow.id,
-                workflow_version: workflow.version,
-                trigger: trigger.as_str(),
-                scheduled_for: slot,
-                status: RunStatus::Running,
-                input,
-                error: None,
-                lease: Some((&self.node, now + self.lease)),
-            };
-            match runs::insert(&mut *tx, &new, now).await? {
-                Some(id) => return Ok(id),
-                None => slot += TimeDelta::milliseconds(1),
-            }
-        }
+        let new = runs::NewRun {
+            workflow_id: workflow.id,
+            workflow_version: workflow.version,
+            trigger: trigger.as_str(),
+            scheduled_for: now,
+            status: RunStatus::Running,
+            input,
+            error: None,
+            lease: Some((&self.node, now + self.lease)),
+        };
+        Ok(runs::insert_at_free_slot(&mut *tx, new, now).await?)
     }
 }

@@ -144,23 +144,17 @@ impl Scheduler {
             "error": error,
             "summary": error,
         });
-        let mut slot = now;
-        for _ in 0..1_000 {
-            let new = runs::NewRun {
-                workflow_id: other.id,
-                workflow_version: other.version,
-                trigger: crate::workflow::RunTrigger::After.as_str(),
-                scheduled_for: slot,
-                status: RunStatus::Queued,
-                input: Some(&input),
-                error: None,
-                lease: None,
-            };
-            if runs::insert(&mut *tx, &new, now).await?.is_some() {
-                return Ok(true);
-            }
-            slot += TimeDelta::milliseconds(1);
-        }
-        Ok(false)
+        let new = runs::NewRun {
+            workflow_id: other.id,
+            workflow_version: other.version,
+            trigger: crate::workflow::RunTrigger::After.as_str(),
+            scheduled_for: now,
+            status: RunStatus::Queued,
+            input: Some(&input),
+            error: None,
+            lease: None,
+        };
+        runs::insert_at_free_slot(&mut *tx, new, now).await?;
+        Ok(true)
     }
 }

@@ -14,16 +14,6 @@ fn manual(name: &str, steps: Value) -> Value {
     json!({"name": name, "owner": "alice", "trigger": {"kind": "manual"}, "steps": steps})
 }
 
-fn messages(sim: &Sim) -> Vec<String> {
-    sim.notices()
-        .into_iter()
-        .filter_map(|n| match n {
-            Notice::Message { text, .. } => Some(text),
-            _ => None,
-        })
-        .collect()
-}
-
 #[tokio::test]
 async fn a_get_is_tried_again_after_a_5xx_and_a_post_is_not() {
     let server = FakeHttp::start().await;
@@ -84,7 +74,7 @@ async fn continue_records_the_error_and_the_run_goes_on() {
         .await;
     let run = sim.run_now(id).await;
     assert_eq!(run.status, RunStatus::Succeeded, "{:?}", run.error);
-    let said = messages(&sim);
+    let said = sim.messages();
     assert_eq!(said.len(), 1);
     assert!(
         said[0].starts_with("fetch failed: true; step 'fetch': the response from"),
@@ -114,7 +104,7 @@ async fn retry_tries_a_failing_step_again_then_does_what_then_says() {
     let started = std::time::Instant::now();
     let run = sim.run_now(id).await;
     assert_eq!(run.status, RunStatus::Succeeded, "{:?}", run.error);
-    assert_eq!(messages(&sim), ["tried 3 times"]);
+    assert_eq!(sim.messages(), ["tried 3 times"]);
     // 0.05 s, then 0.1 s.
     assert!(started.elapsed() >= std::time::Duration::from_millis(150));
     let steps = step_log::list(sim.store.pool(), run.id).await.unwrap();
@@ -153,7 +143,7 @@ async fn a_handler_sees_the_error_and_its_own_failure_fails_the_run() {
         .await;
     let run = sim.run_now(handled).await;
     assert_eq!(run.status, RunStatus::Succeeded, "{:?}", run.error);
-    let said = messages(&sim);
+    let said = sim.messages();
     assert_eq!(said.len(), 2, "{said:?}");
     assert!(
         said[0].starts_with("'fetch' failed after 1 try: step 'fetch': the response from"),
@@ -182,7 +172,7 @@ async fn a_handler_sees_the_error_and_its_own_failure_fails_the_run() {
     let run = sim.run_now(broken).await;
     assert_eq!(run.status, RunStatus::Failed);
     assert!(run.error.unwrap().contains("step 'oops'"));
-    assert!(!messages(&sim).contains(&"never".to_string()));
+    assert!(!sim.messages().contains(&"never".to_string()));
 }
 
 #[tokio::test]
@@ -227,7 +217,7 @@ async fn on_failure_tells_another_chat_and_starts_another_workflow_with_the_fail
     assert_eq!(runs.len(), 1);
     assert_eq!(runs[0].trigger, "after");
     assert_eq!(runs[0].input.as_ref().unwrap()["run_id"], run.id);
-    let said = messages(&sim);
+    let said = sim.messages();
     assert!(
         said.iter()
             .any(|m| m.starts_with("ALERT: Backup failed: step 'upload'")),

@@ -15,16 +15,6 @@ async fn run_now(sim: &Sim, id: i64) -> Run {
     sim.run_now(id).await
 }
 
-fn messages(sim: &Sim) -> Vec<String> {
-    sim.notices()
-        .into_iter()
-        .filter_map(|n| match n {
-            Notice::Message { text, .. } => Some(text),
-            _ => None,
-        })
-        .collect()
-}
-
 fn manual(name: &str, steps: serde_json::Value) -> serde_json::Value {
     json!({"name": name, "owner": "alice", "trigger": {"kind": "manual"}, "steps": steps})
 }
@@ -57,10 +47,10 @@ async fn a_status_check_tells_the_owner_only_when_the_page_is_down() {
         run.output.as_ref().unwrap()["check"]["body"]["status"],
         "up"
     );
-    assert!(messages(&sim).is_empty());
+    assert!(sim.messages().is_empty());
     let run = run_now(&sim, down).await;
     assert_eq!(run.status, RunStatus::Succeeded);
-    assert_eq!(messages(&sim), ["The status page is down: HTTP 503"]);
+    assert_eq!(sim.messages(), ["The status page is down: HTTP 503"]);
     // A GET answered 503 is tried twice more before its answer counts.
     assert_eq!((server.hits("/ok"), server.hits("/down")), (1, 3));
     let steps = step_log::list(sim.store.pool(), run.id).await.unwrap();
@@ -138,7 +128,7 @@ async fn foreach_parallel_and_placeholders_work_together() {
     let run = run_now(&sim, id).await;
     assert_eq!(run.status, RunStatus::Succeeded, "{:?}", run.error);
     assert_eq!(
-        messages(&sim),
+        sim.messages(),
         ["item 0: alpha", "item 1: beta", "item 2: gamma"]
     );
     assert_eq!(server.hits("/ok"), 2);
@@ -174,7 +164,7 @@ async fn a_workflow_step_starts_another_workflow_with_input() {
         .await;
     let run = run_now(&sim, parent).await;
     assert_eq!(run.status, RunStatus::Succeeded, "{:?}", run.error);
-    assert_eq!(messages(&sim), ["hello Ada"]);
+    assert_eq!(sim.messages(), ["hello Ada"]);
     let child_runs = sim.runs(child).await;
     assert_eq!(child_runs.len(), 1);
     assert_eq!(child_runs[0].trigger, "chain");
@@ -247,7 +237,7 @@ async fn an_approved_run_continues_where_it_stopped() {
         .unwrap();
     assert_eq!(run.status, RunStatus::Succeeded, "{:?}", run.error);
     assert_eq!(
-        messages(&sim),
+        sim.messages(),
         ["about to deploy", "deployed"],
         "the step before the approval ran once"
     );
@@ -363,7 +353,7 @@ async fn bad_data_fails_its_own_run_and_never_stops_the_scheduler() {
         assert_eq!(sim.workflow(id).await.status.as_str(), "paused");
     }
     assert_eq!(sim.runs(fine).await[0].status, RunStatus::Succeeded);
-    assert_eq!(messages(&sim), ["still here"]);
+    assert_eq!(sim.messages(), ["still here"]);
 }
 
 #[tokio::test]

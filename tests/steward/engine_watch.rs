@@ -3,21 +3,10 @@
 //! baseline silently.
 
 use serde_json::json;
-use steward::workflow::notify::Notice;
 use steward::workflow::RunStatus;
 
 use crate::fake_http::FakeHttp;
 use crate::helpers::Sim;
-
-fn messages(sim: &Sim) -> Vec<String> {
-    sim.notices()
-        .into_iter()
-        .filter_map(|n| match n {
-            Notice::Message { text, .. } => Some(text),
-            _ => None,
-        })
-        .collect()
-}
 
 #[tokio::test]
 async fn a_watch_is_silent_on_the_first_run_and_an_unchanged_page_and_speaks_on_a_change() {
@@ -38,16 +27,16 @@ async fn a_watch_is_silent_on_the_first_run_and_an_unchanged_page_and_speaks_on_
         .await;
     sim.run_until("2026-06-01T11:00:01Z").await;
     sim.run_until("2026-06-01T12:00:01Z").await;
-    assert!(messages(&sim).is_empty(), "{:?}", messages(&sim));
+    assert!(sim.messages().is_empty(), "{:?}", sim.messages());
     server.set_page("Pro plan: $45");
     sim.run_until("2026-06-01T13:00:01Z").await;
     assert_eq!(
-        messages(&sim),
+        sim.messages(),
         ["The page changed: was 'Pro plan: $40', now 'Pro plan: $45'"]
     );
     // Compared with the run before, not the first: quiet again.
     sim.run_until("2026-06-01T14:00:01Z").await;
-    assert_eq!(messages(&sim).len(), 1);
+    assert_eq!(sim.messages().len(), 1);
     let runs = sim.runs(id).await;
     assert_eq!(runs.len(), 4);
     assert!(runs.iter().all(|r| r.status == RunStatus::Succeeded));

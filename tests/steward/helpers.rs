@@ -249,6 +249,17 @@ impl Sim {
     pub fn notices(&self) -> Vec<Notice> {
         self.notifier.notices.lock().unwrap().clone()
     }
+
+    /// The texts of the messages steps sent, in order.
+    pub fn messages(&self) -> Vec<String> {
+        self.notices()
+            .into_iter()
+            .filter_map(|n| match n {
+                Notice::Message { text, .. } => Some(text),
+                _ => None,
+            })
+            .collect()
+    }
 }
 
 /// The slots of runs as "RFC 3339 status" lines.

@@ -193,11 +193,7 @@ pub fn spec_lines(spec: &Spec, now: DateTime<Utc>, has_model: bool) -> String {
     if policies.retries > 0 {
         on_failure.push(format!(
             "it runs again up to {} ({} s later, doubling)",
-            match policies.retries {
-                1 => "once".to_string(),
-                2 => "twice".to_string(),
-                n => format!("{n} times"),
-            },
+            crate::text::times(policies.retries),
             policies.retry_backoff_seconds
         ));
     }

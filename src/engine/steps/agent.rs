@@ -19,12 +19,13 @@ pub(super) async fn run(
     scope: &Value,
     usage: &mut Usage,
 ) -> Result<Value, Stop> {
+    let instruction_places_input = instruction.contains("${input");
     let mut instruction = text_of(&resolve(&json!(instruction), scope).map_err(failed(step))?);
     // A run given input (by hand, a webhook, another workflow) shows it to
     // the model when the instruction does not place it itself.
     let input = &scope["input"];
     let given = input.as_object().is_some_and(|o| !o.is_empty()) || input.is_array();
-    if given && !step_reads_input(step) {
+    if given && !instruction_places_input {
         let text = match &input["text"] {
             Value::String(text) if input.as_object().is_some_and(|o| o.len() == 1) => text.clone(),
             _ => input.to_string(),
@@ -35,9 +36,4 @@ pub(super) async fn run(
         ));
     }
     agent_step::run(runner, step, key, &instruction, tools, usage).await
-}
-
-/// Whether the step's instruction places `${input...}` itself.
-fn step_reads_input(step: &Step) -> bool {
-    matches!(&step.action, crate::workflow::Action::Agent { instruction, .. } if instruction.contains("${input"))
 }

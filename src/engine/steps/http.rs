@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use super::failed;
+use crate::engine::http::Retries;
 use crate::engine::runner::{text_of, Runner};
 use crate::engine::Stop;
 use crate::workflow::template::resolve;
@@ -50,11 +51,12 @@ pub(super) async fn run(
         call.method.to_uppercase().as_str(),
         "GET" | "HEAD" | "OPTIONS"
     );
-    let (retries, backoff) = match step.on_error.retry {
+    let (times, backoff) = match step.on_error.retry {
         Some(retry) => (retry.times, Duration::from_secs_f64(retry.backoff_seconds)),
         None if safe => (SAFE_RETRIES, SAFE_BACKOFF),
         None => (0, SAFE_BACKOFF),
     };
+    let until = runner.deadline;
     runner
         .engine
         .http
@@ -63,7 +65,11 @@ pub(super) async fn run(
             &headers,
             body.as_ref(),
             call.timeout_seconds.map(Duration::from_secs),
-            (retries, backoff, runner.deadline),
+            Retries {
+                times,
+                backoff,
+                until,
+            },
         )
         .await
         .map_err(fail)

@@ -86,6 +86,23 @@ pub struct NewRun<'a> {
     pub lease: Option<(&'a str, DateTime<Utc>)>,
 }
 
+/// Records a run at its slot or, when a run already has that instant (runs
+/// are unique per workflow and slot), at the next free millisecond after
+/// it: for runs started by hand, by another workflow or by a failure, which
+/// have no slot of their own. Returns its id.
+pub async fn insert_at_free_slot(
+    conn: &mut SqliteConnection,
+    mut run: NewRun<'_>,
+    now: DateTime<Utc>,
+) -> Result<i64, StoreError> {
+    loop {
+        if let Some(id) = insert(&mut *conn, &run, now).await? {
+            return Ok(id);
+        }
+        run.scheduled_for += chrono::TimeDelta::milliseconds(1);
+    }
+}
+
 /// Records a run; `None` when the slot already has one (the unique key).
 pub async fn insert(
     conn: &mut SqliteConnection,

@@ -90,7 +90,7 @@ impl OnError {
         match self.retry {
             Some(retry) => format!(
                 "tries again {} ({} s apart, doubling), {then}",
-                times(retry.times),
+                crate::text::times(retry.times),
                 trim_float(retry.backoff_seconds)
             ),
             None => match self.then {
@@ -99,14 +99,6 @@ impl OnError {
                 Fallback::Steps(_) => "runs its error steps and goes on".into(),
             },
         }
-    }
-}
-
-fn times(n: u32) -> String {
-    match n {
-        1 => "once".into(),
-        2 => "twice".into(),
-        n => format!("{n} times"),
     }
 }
 
