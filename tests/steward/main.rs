@@ -68,6 +68,7 @@ mod scheduler_outbox;
 mod scheduler_simulated;
 mod serve_health;
 mod serve_metrics;
+mod serve_on_error_watch;
 mod serve_process;
 mod sizes;
 mod store_backup;

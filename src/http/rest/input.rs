@@ -160,8 +160,11 @@ pub fn refused(error: ManageError) -> ApiError {
         Some((field, rest)) if matches!(field, "owner" | "name") => {
             ApiError::new(status, rest.to_string()).on(field)
         }
-        // A completion trigger naming no workflow of theirs, or a cycle.
-        Some(("trigger", rest)) => ApiError::unprocessable(rest.to_string()).on("trigger"),
+        // A completion trigger naming no workflow of theirs, or a cycle; an
+        // on_failure naming none, or itself.
+        Some((field @ ("trigger" | "policies.on_failure"), rest)) => {
+            ApiError::unprocessable(rest.to_string()).on(field)
+        }
         _ => ApiError::new(status, message),
     }
 }
