@@ -38,7 +38,9 @@ pub struct RunOutcome {
     /// Stopped by the owner's daily quota, not by the workflow: no failure
     /// to count towards pausing it.
     pub by_quota: bool,
-    /// Nobody is told: a quota stop the owner already heard of today.
+    /// Nobody is told: a quota stop the owner already heard of today, or a
+    /// success whose plan chose to say nothing (a check that found nothing
+    /// to report; it is still told when run by hand).
     pub quiet: bool,
     /// The agent's answer for the person's notice: secrets masked, but not
     /// emails and phone numbers, which they must be able to read (the
@@ -184,7 +186,10 @@ impl Engine {
         outcome.usage.duration_ms += worked.as_millis() as u64;
         let stop = runner.quota_stop.load(std::sync::atomic::Ordering::Relaxed);
         outcome.by_quota = outcome.status == RunStatus::Guardrail && stop != 0;
-        outcome.quiet = outcome.by_quota && stop == agent_step::day_budget::QUIET;
+        outcome.quiet = (outcome.by_quota && stop == agent_step::day_budget::QUIET)
+            || (outcome.status == RunStatus::Succeeded
+                && outcome.usage.messages == 0
+                && runner.held_back.load(std::sync::atomic::Ordering::Relaxed));
         outcome
     }
 }

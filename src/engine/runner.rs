@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU32, AtomicU8};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU8};
 use std::sync::Mutex;
 
 use super::Engine;
@@ -31,6 +31,10 @@ pub(crate) struct Runner<'a> {
     /// Set when an owner's daily quota stopped the run: whether they are
     /// told (`agent_step::day_budget::TOLD`) or were already today (`QUIET`).
     pub(super) quota_stop: AtomicU8,
+    /// Set when a condition took a branch that says nothing over one that
+    /// would have told someone ("tell me if it's down" on a page that is
+    /// up; a watch on a page that did not change).
+    pub(super) held_back: AtomicBool,
 }
 
 impl<'a> Runner<'a> {
@@ -66,6 +70,7 @@ impl<'a> Runner<'a> {
             usage: Mutex::new(usage),
             parked: Mutex::new(HashMap::new()),
             quota_stop: AtomicU8::new(0),
+            held_back: AtomicBool::new(false),
         }
     }
 

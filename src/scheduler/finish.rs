@@ -186,9 +186,12 @@ impl Scheduler {
     ) -> Result<(Vec<Outgoing>, bool), StoreError> {
         let (run, workflow) = (&job.run, &job.workflow);
         let now = self.clock.now();
-        // A scheduled run that already sent its messages stays quiet; one run
-        // by hand, or one that said nothing, reports its result.
-        let notice = (run.trigger == "manual" || outcome.usage.messages == 0)
+        // A scheduled run that already sent its messages stays quiet, and
+        // so does one whose plan chose to say nothing (a check with nothing
+        // to report); one run by hand, or one that just said nothing,
+        // reports its result.
+        let said_nothing = outcome.usage.messages == 0 && !outcome.quiet;
+        let notice = (run.trigger == "manual" || said_nothing)
             .then(|| success_notice(workflow, run.id, outcome));
         let kept = notice.as_ref().and_then(|n| self.notifier.keep(n));
         let row = kept

@@ -88,6 +88,16 @@ async fn a_scheduled_watch_is_silent_until_the_page_changes_then_speaks_once() {
     let changed = wait_for_runs(&served, id, before.len() + 3).await;
     assert!(changed.iter().all(|s| s == "succeeded"), "{changed:?}");
     assert_eq!(messages(&served), ["was Pro plan: $40, now Pro plan: $45"]);
+    // Nor did a run with nothing to report say "succeeded".
+    let reports = served
+        .notifier
+        .notices
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|n| matches!(n, Notice::RunFinished { .. }))
+        .count();
+    assert_eq!(reports, 0, "a watch speaks only when the page changes");
     served.stop().await;
 }
 

@@ -1,6 +1,7 @@
 //! `condition`: compares two values and runs the `then` or the `else` steps.
 
 use serde_json::{json, Value};
+use std::sync::atomic::Ordering;
 
 use super::failed;
 use crate::engine::compare;
@@ -26,15 +27,26 @@ pub(super) async fn run(
         let right = resolve(&check.right, scope).map_err(failed(step))?;
         compare::evaluate(left.as_ref(), check.op, &right)
     };
-    let (branch, steps) = if result {
-        ("then", then)
+    let (branch, steps, other) = if result {
+        ("then", then, otherwise)
     } else {
-        ("else", otherwise)
+        ("else", otherwise, then)
     };
+    if speaks(other) && !speaks(steps) {
+        runner.held_back.store(true, Ordering::Relaxed);
+    }
     runner
         .run_list(steps, format!("{key}.{branch}."), scope)
         .await?;
     Ok(json!({ "result": result, "branch": branch }))
+}
+
+/// Whether steps tell someone something (a message, anywhere inside).
+fn speaks(steps: &[Step]) -> bool {
+    steps.iter().any(|step| {
+        matches!(step.action, crate::workflow::Action::Message { .. })
+            || step.children().iter().any(|c| speaks(c))
+    })
 }
 
 /// Whether `left` differs from its value in the previous successful run:
