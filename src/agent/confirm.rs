@@ -32,6 +32,9 @@ pub(super) fn amend(turn: &mut Turn, agent: &Agent, change: &str) -> Result<(), 
             spec.name = tools::check_name(&name)
                 .map_err(|e| format!("{}. The draft is unchanged.", render::capitalize(&e)))?;
         }
+        Change::Failure(wish) => wish
+            .apply(&mut spec.policies)
+            .map_err(|e| format!("{e}. The draft is unchanged."))?,
         Change::Schedule(words) => {
             let zone = spec.zone();
             let mut changed = spec.clone();

@@ -131,3 +131,33 @@ async fn a_clause_about_failing_becomes_the_workflows_policy() {
         refused.text
     );
 }
+
+#[tokio::test]
+async fn a_waiting_draft_takes_a_failure_clause_said_on_its_own() {
+    let chat = Chat::start("2026-11-20T10:00:00Z").await;
+    chat.say(
+        "alice",
+        "every day at 9 check https://example.com and tell me if it's down",
+    )
+    .await;
+    let amended = chat.say("alice", "if it fails, retry 3 times").await;
+    assert!(
+        amended
+            .text
+            .contains("If a run fails: it runs again up to 3 times"),
+        "{}",
+        amended.text
+    );
+    let refused = chat.say("alice", "and if it fails tell #ops").await;
+    assert!(
+        refused.text.contains("The draft is unchanged"),
+        "{}",
+        refused.text
+    );
+    assert!(chat
+        .say("alice", "yes but try again twice if it fails")
+        .await
+        .text
+        .starts_with("Created"));
+    assert_eq!(chat.workflows("alice").await[0].policies.retries, 2);
+}

@@ -102,6 +102,7 @@ pub fn settle(text: &str) -> Settle {
         return Settle::Amend(rest.to_string());
     }
     if RENAME_DRAFT.is_match(text)
+        || failure_only(text).is_some()
         || looks_like_amendment(text)
         || crate::schedule::natural::is_schedule_only(text)
     {
@@ -177,12 +178,25 @@ pub enum Change {
     Name(String),
     /// Words to read as a schedule change ("at 9", "only on weekdays").
     Schedule(String),
+    /// What a failure does ("if it fails, try again 3 times").
+    Failure(crate::agent::failure_words::Wish),
+}
+
+/// The wish of a message that says only what a failure does.
+fn failure_only(text: &str) -> Option<crate::agent::failure_words::Wish> {
+    match crate::agent::failure_words::read(text) {
+        (rest, Some(wish)) if rest.trim().is_empty() => Some(wish),
+        _ => None,
+    }
 }
 
 pub fn amendment(text: &str) -> Change {
     let text = text.trim();
     if let Some(c) = RENAME_DRAFT.captures(text) {
         return Change::Name(unquote(&c["name"]));
+    }
+    if let Some(wish) = failure_only(text) {
+        return Change::Failure(wish);
     }
     let stripped = AMEND_FILLER.replace(text, "");
     let stripped = INSTEAD.replace(&stripped, "");
