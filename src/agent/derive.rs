@@ -98,6 +98,12 @@ fn is_check(text: &str) -> bool {
     .any(|w| lower.split(|c: char| !c.is_alphanumeric()).any(|t| t == *w))
 }
 
+/// Whether a request asks to watch a page for changes (a URL and words
+/// about changing).
+pub fn asks_to_watch(text: &str) -> bool {
+    url_in(text).is_some() && is_watch(text)
+}
+
 /// "tell me when https://… changes", "let me know if … is updated",
 /// "watch … for changes".
 fn is_watch(text: &str) -> bool {

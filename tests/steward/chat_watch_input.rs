@@ -15,6 +15,8 @@ async fn tell_me_when_a_page_changes_drafts_a_watch_that_says_how_it_starts() {
             "bob",
             "every 2 hours let me know if https://example.com/pricing is updated",
         ),
+        // No schedule: hourly, which the draft shows.
+        ("carol", "watch https://example.com/pricing for changes"),
     ] {
         let draft = chat.say(user, sentence).await;
         assert!(
@@ -31,6 +33,9 @@ async fn tell_me_when_a_page_changes_drafts_a_watch_that_says_how_it_starts() {
             "{}",
             draft.text
         );
+        if user == "carol" {
+            assert!(draft.text.contains("Every hour"), "{}", draft.text);
+        }
         assert!(
             chat.say(user, "yes").await.text.starts_with("Created"),
             "{sentence}"

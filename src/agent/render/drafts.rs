@@ -186,7 +186,7 @@ pub fn spec_lines(spec: &Spec, now: DateTime<Utc>, has_model: bool) -> String {
         _ => {}
     }
     if watches(&spec.steps) {
-        lines.push_str("\n• Watch: the first run only records how it is now, silently; after that you hear from me when it changes");
+        lines.push_str("\n• Watch: the first run only records how it is now, silently; after that you hear from me when it changes (say 'every 10 minutes' to look more or less often)");
     }
     let policies = &spec.policies;
     let mut on_failure = Vec::new();

@@ -93,7 +93,12 @@ async fn create(turn: &mut Turn, agent: &Agent, args: CreateArgs) -> Result<Outc
     }
     // "…, if it fails try again 3 times": a policy, not part of the task.
     let (schedule_text, failure_wish) = crate::agent::failure_words::read(&schedule_text);
-    let words = read_schedule(&schedule_text, &context);
+    let mut words = read_schedule(&schedule_text, &context);
+    // "watch https://… for changes" with no schedule: hourly, shown in the
+    // draft, where "every 10 minutes" changes it.
+    if words.is_err() && derive::asks_to_watch(&schedule_text) {
+        words = read_schedule(&format!("{schedule_text} every hour"), &context);
+    }
     let task = words.as_ref().ok().and_then(|(_, task)| task.clone());
     let reading = args.reading.as_deref();
     let reconciled = reconcile(words.map(|(schedule, _)| schedule), reading, &context)?;
