@@ -41,8 +41,9 @@ struct RunArgs {
 }
 
 /// Where "run the report for last week" may split into a workflow and the
-/// run's input.
-const INPUT_WORDS: [&str; 5] = [" with input ", " with ", " for ", " on ", ": "];
+/// run's input. Not "on" or "at": "run the check on monday" asks for a
+/// time, which a run now must not swallow as its input.
+const INPUT_WORDS: [&str; 4] = [" with input ", " with ", " for ", ": "];
 
 async fn run(turn: &mut Turn, agent: &Agent, args: RunArgs) -> Result<Outcome, String> {
     let mut input = match args.input {
@@ -79,7 +80,7 @@ async fn run(turn: &mut Turn, agent: &Agent, args: RunArgs) -> Result<Outcome, S
                 );
             if exact {
                 let kept = match word.trim() {
-                    "for" | "on" => format!("{} {rest}", word.trim()),
+                    "for" => format!("for {rest}"),
                     _ => rest.to_string(),
                 };
                 input = Some(crate::workflow::run::input_of(&kept));
