@@ -32,9 +32,14 @@ pub(super) fn amend(turn: &mut Turn, agent: &Agent, change: &str) -> Result<(), 
             spec.name = tools::check_name(&name)
                 .map_err(|e| format!("{}. The draft is unchanged.", render::capitalize(&e)))?;
         }
-        Change::Failure(wish) => wish
-            .apply(&mut spec.policies)
-            .map_err(|e| format!("{e}. The draft is unchanged."))?,
+        Change::Failure(wish) => {
+            let asker = crate::agent::failure_words::Asker {
+                admin: turn.actor.admin,
+                home_chat: &turn.home_chat,
+            };
+            wish.apply(&mut spec.policies, &asker)
+                .map_err(|e| format!("{e}. The draft is unchanged."))?
+        }
         Change::Schedule(words) => {
             let zone = spec.zone();
             let mut changed = spec.clone();

@@ -23,7 +23,7 @@ const IF_FAILS: &str = r"(?:if|when|whenever|in case) (?:it|that|this|the run|a 
 
 static AFTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)[\s,;.]*(?:and |but |then )?(?:{IF_FAILS})[\s,:]*(?:then )?(?P<what>(?:please )?(?:try(?: it)? again|retry(?: it)?|re-?run it|run it again|try)(?: up to)? (?P<n>\d+|once|twice|three|four|five)(?: more)?(?: times?)?|(?:please )?(?:run|start|trigger|kick off) (?P<wf>.+?)|(?:please )?(?:tell|notify|alert|ping|message) (?P<to>#[\w-]+|<#\d+>|\S+ channel))\s*[.!]?\s*(?:,|;|$)"
+        r"(?i)[\s,;.]*(?:and |but |then )?(?:{IF_FAILS})[\s,:]*(?:then )?(?P<what>(?:please )?(?:try(?: it)? again|retry(?: it)?|re-?run it|run it again|try)(?: up to)? (?P<n>\d+|once|twice|three|four|five)(?: more)?(?: times?)?|(?:please )?(?:run|start|trigger|kick off) (?P<wf>.+?)|(?:please )?(?:tell|notify|alert|ping|message|post (?:to|in)) (?P<to>#[\w-]+|<#\d+>|(?:telegram|discord|webhook):\S+|\S+ channel))\s*[.!]?\s*(?:,|;|$)"
     ))
     .expect("valid pattern")
 });
@@ -81,9 +81,23 @@ pub fn read(text: &str) -> (String, Option<Wish>) {
     (text.to_string(), None)
 }
 
+fn on_failure(policies: &mut Policies) -> &mut OnFailure {
+    policies.on_failure.get_or_insert(OnFailure {
+        notify: None,
+        workflow: None,
+    })
+}
+
+/// Who asks, for a wish that names another chat.
+pub struct Asker<'a> {
+    pub admin: bool,
+    /// The chat the workflow is made in.
+    pub home_chat: &'a str,
+}
+
 impl Wish {
     /// Sets the wish on `policies`, or says why it cannot be.
-    pub fn apply(&self, policies: &mut Policies) -> Result<(), String> {
+    pub fn apply(&self, policies: &mut Policies, asker: &Asker<'_>) -> Result<(), String> {
         match self {
             Wish::Retry(n) if (1..=10).contains(n) => {
                 policies.retries = *n;
@@ -93,21 +107,46 @@ impl Wish {
                 "I can try a failed run again 1 to 10 times, not {n}"
             )),
             Wish::Start(name) => {
-                let on_failure = policies.on_failure.get_or_insert(OnFailure {
-                    notify: None,
-                    workflow: None,
-                });
-                on_failure.workflow = Some(match name.trim_start_matches('#').parse() {
+                on_failure(policies).workflow = Some(match name.trim_start_matches('#').parse() {
                     Ok(id) => WorkflowRef::Id(id),
                     Err(_) => WorkflowRef::Name(name.clone()),
                 });
                 Ok(())
             }
-            Wish::Tell(to) => Err(format!(
-                "a workflow made in chat tells only the chat it was made in, so I can't send its failures to {to}; failures are reported here. policies.on_failure.notify can name another chat in a workflow imported or created through the REST API"
-            )),
+            Wish::Tell(to) => {
+                let chat = chat_named(to, asker.home_chat)?;
+                // A workflow made in chat posts only to its own chat, unless
+                // an admin makes it: anyone else could have the bot post
+                // wherever it is.
+                if chat != asker.home_chat && !asker.admin {
+                    return Err(format!(
+                        "only an admin can send a workflow's failures to another chat ({to}); they are reported here"
+                    ));
+                }
+                on_failure(policies).notify = Some(chat);
+                Ok(())
+            }
         }
     }
+}
+
+/// The chat `to` names, seen from `home_chat`: a Discord channel mention
+/// (`<#id>`, what Discord sends for "#ops") in the same server, or a chat id
+/// written out (`telegram:-100123`).
+fn chat_named(to: &str, home_chat: &str) -> Result<String, String> {
+    if let Some(id) = to.strip_prefix("<#").and_then(|t| t.strip_suffix('>')) {
+        let mut parts = home_chat.splitn(3, ':');
+        return match (parts.next(), parts.next()) {
+            (Some("discord"), Some(guild)) if guild != "dm" => Ok(format!("discord:{guild}:{id}")),
+            _ => Err("a channel mention works only in a Discord server".into()),
+        };
+    }
+    if to.contains(':') {
+        return Ok(to.to_string());
+    }
+    Err(format!(
+        "I can't tell which chat '{to}' is: on Discord, mention the channel (type # and pick it); elsewhere, give its id, like telegram:-100123"
+    ))
 }
 
 #[cfg(test)]
@@ -145,6 +184,10 @@ mod tests {
         ] {
             assert_eq!(read(text), (rest.to_string(), Some(wish)), "{text}");
         }
+        assert_eq!(
+            read("daily at 9 check https://x.io, if it fails tell <#42>").1,
+            Some(Wish::Tell("<#42>".into()))
+        );
         // A workflow that fails is an event trigger, not this clause; and a
         // sentence about something else failing is left alone.
         for text in [
@@ -153,5 +196,42 @@ mod tests {
         ] {
             assert_eq!(read(text).1, None, "{text}");
         }
+    }
+
+    #[test]
+    fn another_chat_is_named_plainly_and_only_an_admin_sends_there() {
+        let home = "discord:7:100";
+        let mut policies = Policies::default();
+        let member = Asker {
+            admin: false,
+            home_chat: home,
+        };
+        let admin = Asker {
+            admin: true,
+            home_chat: home,
+        };
+        let tell = |to: &str| Wish::Tell(to.to_string());
+        let refused = tell("<#200>").apply(&mut policies, &member).unwrap_err();
+        assert!(refused.contains("only an admin"), "{refused}");
+        assert!(policies.on_failure.is_none());
+        tell("<#200>").apply(&mut policies, &admin).unwrap();
+        assert_eq!(
+            policies.on_failure.unwrap().notify.as_deref(),
+            Some("discord:7:200")
+        );
+        // Its own chat is always allowed.
+        let mut policies = Policies::default();
+        tell("<#100>").apply(&mut policies, &member).unwrap();
+        let unknown = tell("#ops").apply(&mut policies, &admin).unwrap_err();
+        assert!(unknown.contains("mention the channel"), "{unknown}");
+        let telegram = Asker {
+            admin: true,
+            home_chat: "telegram:5",
+        };
+        let dm_only = tell("<#200>").apply(&mut policies, &telegram).unwrap_err();
+        assert!(dm_only.contains("only in a Discord server"), "{dm_only}");
+        tell("telegram:-100123")
+            .apply(&mut policies, &telegram)
+            .unwrap();
     }
 }

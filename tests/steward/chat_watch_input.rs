@@ -127,11 +127,14 @@ async fn a_clause_about_failing_becomes_the_workflows_policy() {
     let refused = chat
         .say(
             "alice",
-            "every night at 3 check https://example.net, if that fails tell #ops",
+            "every night at 3 check https://example.net, if that fails tell telegram:-100123",
         )
         .await;
     assert!(
-        refused.text.contains("can't send its failures to #ops"),
+        refused
+            .text
+            .to_lowercase()
+            .contains("only an admin can send a workflow's failures to another chat"),
         "{}",
         refused.text
     );
@@ -165,4 +168,45 @@ async fn a_waiting_draft_takes_a_failure_clause_said_on_its_own() {
         .text
         .starts_with("Created"));
     assert_eq!(chat.workflows("alice").await[0].policies.retries, 2);
+}
+
+#[tokio::test]
+async fn an_admin_sends_a_workflows_failures_to_another_chat_it_names() {
+    let chat = Chat::with("2026-11-20T10:00:00Z", |name| {
+        (name == "STEWARD_ADMINS").then(|| "root".to_string())
+    })
+    .await;
+    let draft = chat
+        .say(
+            "root",
+            "every night at 3 check https://example.net and tell me if it's down, if it fails tell telegram:-100123",
+        )
+        .await;
+    assert!(
+        draft
+            .text
+            .contains("besides telling you, it tells telegram:-100123"),
+        "{}",
+        draft.text
+    );
+    assert!(chat.say("root", "yes").await.text.starts_with("Created"));
+    let stored = &chat.workflows("root").await[0];
+    let notify = stored
+        .policies
+        .on_failure
+        .as_ref()
+        .and_then(|o| o.notify.clone());
+    assert_eq!(notify.as_deref(), Some("telegram:-100123"));
+    // A name is no chat: said so, nothing guessed.
+    let unknown = chat
+        .say(
+            "root",
+            "every night at 4 check https://example.org, if it fails tell #ops",
+        )
+        .await;
+    assert!(
+        unknown.text.contains("I can't tell which chat '#ops' is"),
+        "{}",
+        unknown.text
+    );
 }

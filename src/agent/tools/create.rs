@@ -149,7 +149,11 @@ async fn create(turn: &mut Turn, agent: &Agent, args: CreateArgs) -> Result<Outc
     };
     let mut spec = spec;
     if let Some(wish) = failure_wish {
-        wish.apply(&mut spec.policies)?;
+        let asker = crate::agent::failure_words::Asker {
+            admin: turn.actor.admin,
+            home_chat: &turn.home_chat,
+        };
+        wish.apply(&mut spec.policies, &asker)?;
     }
     let draft = Draft::Create { spec };
     Ok(turn.propose(agent, draft))
