@@ -279,6 +279,17 @@ const WRITTEN: &[(&str, &str)] = &[
     ("next monday evening", "once=2026-11-23T18:00"),
     ("tonight at 11", "once=2026-11-21T23:00"),
     ("this evening at 8", "once=2026-11-21T20:00"),
+    // --- the small hours belong to the night before them
+    ("every night at 2", "at=02:00"),
+    ("nightly at 3:30", "at=03:30"),
+    ("every night at 11", "at=23:00"),
+    ("every night at 12", "at=00:00"),
+    ("every night at 9", "at=21:00"),
+    ("tonight at 2", "once=2026-11-22T02:00"),
+    ("tonight at 12", "once=2026-11-22T00:00"),
+    ("tomorrow night at 1", "once=2026-11-23T01:00"),
+    ("friday night at 1", "once=2026-11-28T01:00"),
+    ("friday night at 10", "once=2026-11-27T22:00"),
     // --- several times
     ("at 9 and 5 on weekdays", "days=weekdays at=09:00,17:00"),
     (

@@ -213,8 +213,17 @@ impl PartOfDay {
         }
     }
 
-    pub fn is_after_noon(self) -> bool {
-        !matches!(self, PartOfDay::Morning)
+    /// The hour on the 24-hour clock of "`hour` in this part of the day"
+    /// written without am/pm: "evening at 6" is 18:00, "night at 11" 23:00,
+    /// but "night at 2" is 02:00 and "night at 12" midnight.
+    pub fn clock_hour(self, hour: u32) -> u32 {
+        match (self, hour) {
+            (PartOfDay::Morning, h) => h,
+            (PartOfDay::Night, 12) => 0,
+            (PartOfDay::Night, 1..=5) => hour,
+            (_, 1..=11) => hour + 12,
+            (_, h) => h,
+        }
     }
 }
 

@@ -34,10 +34,10 @@ impl When<'_> {
                 .times
                 .iter()
                 .map(|t| {
-                    let shift = parts.part.is_some_and(PartOfDay::is_after_noon)
-                        && !t.meridiem
-                        && (1..=11).contains(&t.hour);
-                    let hour = if shift { t.hour + 12 } else { t.hour };
+                    let hour = match parts.part {
+                        Some(part) if !t.meridiem => part.clock_hour(t.hour),
+                        _ => t.hour,
+                    };
                     NaiveTime::from_hms_opt(hour, t.minute, 0).unwrap_or_default()
                 })
                 .collect()

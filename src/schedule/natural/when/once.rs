@@ -14,6 +14,11 @@ impl When<'_> {
         let time = self.times(parts)[0];
         let today = self.now.date();
         let at = |date: NaiveDate| date.and_time(time);
+        // A time before 06:00 at night ("friday night at 1") belongs to the
+        // night that starts on the day named: the next calendar day.
+        let small_hours = parts.part == Some(PartOfDay::Night)
+            && !parts.times.is_empty()
+            && chrono::Timelike::hour(&time) < 6;
         let date = match &parts.day {
             None => {
                 if parts.times.is_empty() && parts.part.is_none() {
@@ -24,6 +29,16 @@ impl When<'_> {
                 } else {
                     today.succ_opt().ok_or_else(out_of_range)?
                 }
+            }
+            // "tonight at 2": the night that starts today, so tomorrow 02:00.
+            Some(DaySpec::Today) if small_hours => {
+                let date = today.succ_opt().ok_or_else(out_of_range)?;
+                if at(date) <= self.now {
+                    return Err(PhraseError::new(
+                        "tonight has passed: say 'tomorrow night at …'",
+                    ));
+                }
+                date
             }
             Some(DaySpec::Today) => {
                 if at(today) <= self.now {
@@ -37,8 +52,13 @@ impl When<'_> {
                 }
                 today
             }
-            Some(DaySpec::Tomorrow) => today + Duration::days(1),
-            Some(DaySpec::InDays(n)) => today + Duration::days(*n as i64),
+            Some(DaySpec::Tomorrow) => today + Duration::days(1 + i64::from(small_hours)),
+            Some(DaySpec::InDays(n)) => today + Duration::days(*n as i64 + i64::from(small_hours)),
+            Some(DaySpec::Weekdays { days, next }) if small_hours => {
+                // The night after the weekday: its date is the day named.
+                let evening = NaiveTime::from_hms_opt(23, 59, 0).unwrap_or_default();
+                self.next_weekday(days, *next, evening)? + Duration::days(1)
+            }
             Some(DaySpec::Weekdays { days, next }) => self.next_weekday(days, *next, time)?,
             Some(DaySpec::MonthDay {
                 month,
