@@ -75,10 +75,10 @@ impl Change<'_> {
             ))),
             Some(_) => Ok(()),
             None => Err(ManageError::Invalid(format!(
-                "policies.on_failure: {} was not found among {owner}'s workflows",
+                "policies.on_failure: there is no {} to start when it fails (it must be one of the same owner's)",
                 match target {
                     WorkflowRef::Id(other) => format!("workflow #{other}"),
-                    WorkflowRef::Name(other) => format!("a workflow called \"{other}\""),
+                    WorkflowRef::Name(other) => format!("workflow called \"{other}\""),
                 }
             ))),
         }

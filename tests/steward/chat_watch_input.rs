@@ -115,11 +115,24 @@ async fn a_clause_about_failing_becomes_the_workflows_policy() {
     assert!(
         draft
             .text
-            .contains("besides telling you, it starts \"page on-call\""),
+            .contains("besides telling you, it starts \"Page on-call\""),
         "{}",
         draft.text
     );
     assert!(chat.say("alice", "yes").await.text.starts_with("Created"));
+    let ghost = chat
+        .say(
+            "alice",
+            "every day at 7 check https://example.net, if it fails run the ghost workflow",
+        )
+        .await;
+    assert!(
+        ghost
+            .text
+            .contains("If it fails I'd start \"ghost\", but I couldn't find"),
+        "{}",
+        ghost.text
+    );
     let stored = chat.workflows("alice").await;
     let policies: Vec<_> = stored.iter().map(|w| w.policies.clone()).collect();
     assert_eq!(policies[1].retries, 3);

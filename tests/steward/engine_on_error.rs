@@ -242,7 +242,10 @@ async fn on_failure_naming_nothing_or_itself_is_refused_when_stored() {
     let manage = sim.manage();
     let actor = steward::manage::Actor::operator("test");
     for (on_failure, says) in [
-        (json!({"workflow": "ghost"}), "was not found"),
+        (
+            json!({"workflow": "ghost"}),
+            "there is no workflow called \"ghost\"",
+        ),
         (json!({"workflow": "Self"}), "can't start itself"),
         (json!({}), "needs notify"),
         (json!({"notify": "x", "page": "y"}), "unknown field"),

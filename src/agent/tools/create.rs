@@ -154,6 +154,16 @@ async fn create(turn: &mut Turn, agent: &Agent, args: CreateArgs) -> Result<Outc
             home_chat: &turn.home_chat,
         };
         wish.apply(&mut spec.policies, &asker)?;
+        // The workflow to start is found now, and kept by its own name.
+        if let crate::agent::failure_words::Wish::Start(name) = &wish {
+            let other = turn
+                .resolve(agent, name)
+                .await
+                .map_err(|e| format!("if it fails I'd start \"{name}\", but {e}"))?;
+            if let Some(on_failure) = spec.policies.on_failure.as_mut() {
+                on_failure.workflow = Some(crate::workflow::WorkflowRef::Name(other.name));
+            }
+        }
     }
     let draft = Draft::Create { spec };
     Ok(turn.propose(agent, draft))
