@@ -238,7 +238,7 @@ async fn bench() {
 
 /// The steady state: 1,000 workflows (STEWARD_BENCH_STEADY) firing every
 /// second for 20 s; lateness of their starts (budget: p99 under 10 ms).
-async fn steady(pool: &sqlx::SqlitePool, pid: u32, far: &chrono::DateTime<Utc>) {
+async fn steady(pool: &sqlx::AnyPool, pid: u32, far: &chrono::DateTime<Utc>) {
     let count = env_number("STEWARD_BENCH_STEADY", 1_000) as i64;
     let seconds = 20;
     // Past the serving process's next resync (at most 10 s), so its first

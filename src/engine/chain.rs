@@ -72,7 +72,7 @@ impl Runner<'_> {
     /// The workflow a chain names, if it is the same owner's.
     async fn child(
         &self,
-        conn: &mut crate::store::SqliteConnection,
+        conn: &mut crate::store::AnyConnection,
         target: &WorkflowRef,
     ) -> Result<crate::workflow::Workflow, String> {
         let found = match target {
@@ -93,7 +93,7 @@ impl Runner<'_> {
     /// of it already has this instant).
     async fn start_child(
         &self,
-        conn: &mut crate::store::SqliteConnection,
+        conn: &mut crate::store::AnyConnection,
         child: &crate::workflow::Workflow,
         input: &Value,
     ) -> Result<i64, String> {

@@ -137,7 +137,7 @@ impl Manager {
     /// worth or more (not an admin).
     async fn within_workflow_quota(
         &self,
-        conn: &mut crate::store::SqliteConnection,
+        conn: &mut crate::store::AnyConnection,
         owner: &str,
     ) -> Result<(), ManageError> {
         let (quotas, exempt) = self.quotas_of(owner).await?;

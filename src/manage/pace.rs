@@ -7,7 +7,7 @@ use chrono::{DateTime, TimeDelta};
 
 use super::{ManageError, Manager};
 use crate::schedule::{Pace, Schedule};
-use crate::store::{quotas, workflows, SqliteConnection};
+use crate::store::{quotas, workflows, AnyConnection};
 use crate::workflow::quotas::seconds_words;
 use crate::workflow::Limit;
 
@@ -18,7 +18,7 @@ impl Manager {
     /// asks; an admin's own workflows are exempt.
     pub(super) async fn within_pace(
         &self,
-        conn: &mut SqliteConnection,
+        conn: &mut AnyConnection,
         owner: &str,
         name: &str,
         schedule: &Schedule,
@@ -56,7 +56,7 @@ impl Manager {
     /// their measure kept.
     pub(super) async fn scheduled_per_hour(
         &self,
-        conn: &mut SqliteConnection,
+        conn: &mut AnyConnection,
         owner: &str,
         except: Option<i64>,
     ) -> Result<i64, ManageError> {
@@ -77,7 +77,7 @@ impl Manager {
     /// reached their quota, saying when one frees up.
     pub(super) async fn may_run(
         &self,
-        conn: &mut SqliteConnection,
+        conn: &mut AnyConnection,
         owner: &str,
     ) -> Result<(), ManageError> {
         let (quotas, exempt) = self.quotas_of(owner).await?;

@@ -63,7 +63,7 @@ impl Manager {
     /// node; returns its id.
     pub(super) async fn insert_running(
         &self,
-        tx: &mut crate::store::SqliteConnection,
+        tx: &mut crate::store::AnyConnection,
         workflow: &Workflow,
         trigger: RunTrigger,
         input: Option<&serde_json::Value>,

@@ -10,7 +10,7 @@ impl Scheduler {
     /// else counted as a failure.
     pub(crate) async fn handle_interrupted(
         &self,
-        tx: &mut crate::store::SqliteConnection,
+        tx: &mut crate::store::AnyConnection,
         run: &Run,
         now: DateTime<Utc>,
     ) -> Result<Vec<Notice>, StoreError> {
@@ -31,7 +31,7 @@ impl Scheduler {
     /// and tells its owner why.
     pub(crate) async fn count_failure(
         &self,
-        tx: &mut crate::store::SqliteConnection,
+        tx: &mut crate::store::AnyConnection,
         workflow: &Workflow,
         run: &Run,
         error: &str,
@@ -55,7 +55,7 @@ impl Scheduler {
 
     pub(crate) async fn auto_pause(
         &self,
-        tx: &mut crate::store::SqliteConnection,
+        tx: &mut crate::store::AnyConnection,
         workflow: &Workflow,
         streak: i64,
         error: &str,
@@ -90,7 +90,7 @@ impl Scheduler {
     /// by the next claim. Adds to `notices`; returns whether a run was queued.
     pub(crate) async fn on_failure(
         &self,
-        tx: &mut crate::store::SqliteConnection,
+        tx: &mut crate::store::AnyConnection,
         workflow: &Workflow,
         failed: (&Run, RunStatus, &str),
         now: DateTime<Utc>,

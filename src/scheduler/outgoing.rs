@@ -7,7 +7,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::store::outbox::{self, Waiting};
-use crate::store::{SqliteConnection, StoreError};
+use crate::store::{AnyConnection, StoreError};
 use crate::workflow::notify::{Kept, Notice, Notifier};
 
 /// A notice to deliver once its cause is committed; `kept` when it is in the
@@ -29,7 +29,7 @@ impl Outgoing {
 /// Writes what `notifier` keeps of `notices` to the outbox in `tx`, the
 /// transaction of their cause.
 pub(super) async fn keep(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     notifier: &dyn Notifier,
     notices: Vec<Notice>,
     now: DateTime<Utc>,

@@ -2,7 +2,7 @@
 //! with a visible prefix.
 
 use chrono::{DateTime, Utc};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use super::{from_ms, opt_ms, to_ms, Context, StoreError};
 
@@ -28,6 +28,7 @@ struct Row {
     prefix: String,
     name: String,
     user_id: String,
+    #[sqlx(try_from = "super::Flag")]
     admin: bool,
     created_at: i64,
     last_used_at: Option<i64>,
@@ -63,19 +64,19 @@ pub struct NewKey<'a> {
 
 /// Stores a key; returns its id.
 pub async fn insert(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     key: &NewKey<'_>,
     now: DateTime<Utc>,
 ) -> Result<i64, StoreError> {
     sqlx::query_scalar(
         "INSERT INTO api_keys (prefix, hash, name, user_id, admin, created_at) \
-         VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
     .bind(key.prefix)
     .bind(key.hash)
     .bind(key.name)
     .bind(key.user)
-    .bind(key.admin)
+    .bind(i64::from(key.admin))
     .bind(to_ms(now))
     .fetch_one(pool)
     .await
@@ -83,9 +84,9 @@ pub async fn insert(
 }
 
 /// The key whose SHA-256 is `hash`, revoked or not.
-pub async fn by_hash(pool: &SqlitePool, hash: &str) -> Result<Option<ApiKey>, StoreError> {
+pub async fn by_hash(pool: &AnyPool, hash: &str) -> Result<Option<ApiKey>, StoreError> {
     let row: Option<Row> =
-        sqlx::query_as(&format!("SELECT {COLUMNS} FROM api_keys WHERE hash = ?"))
+        sqlx::query_as(&format!("SELECT {COLUMNS} FROM api_keys WHERE hash = $1"))
             .bind(hash)
             .fetch_optional(pool)
             .await
@@ -94,9 +95,9 @@ pub async fn by_hash(pool: &SqlitePool, hash: &str) -> Result<Option<ApiKey>, St
 }
 
 /// Every key, or one user's, oldest first.
-pub async fn list(pool: &SqlitePool, user: Option<&str>) -> Result<Vec<ApiKey>, StoreError> {
+pub async fn list(pool: &AnyPool, user: Option<&str>) -> Result<Vec<ApiKey>, StoreError> {
     let rows: Vec<Row> = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM api_keys WHERE ?1 IS NULL OR user_id = ?1 ORDER BY id"
+        "SELECT {COLUMNS} FROM api_keys WHERE $1 IS NULL OR user_id = $1 ORDER BY id"
     ))
     .bind(user)
     .fetch_all(pool)
@@ -108,13 +109,13 @@ pub async fn list(pool: &SqlitePool, user: Option<&str>) -> Result<Vec<ApiKey>, 
 /// Revokes key `id` (by id or by its prefix); returns whether a key that
 /// was not yet revoked was found.
 pub async fn revoke(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     id_or_prefix: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
     let done = sqlx::query(
-        "UPDATE api_keys SET revoked_at = ?1 \
-         WHERE (CAST(id AS TEXT) = ?2 OR prefix = ?2) AND revoked_at IS NULL",
+        "UPDATE api_keys SET revoked_at = $1 \
+         WHERE (CAST(id AS TEXT) = $2 OR prefix = $2) AND revoked_at IS NULL",
     )
     .bind(to_ms(now))
     .bind(id_or_prefix)
@@ -125,8 +126,8 @@ pub async fn revoke(
 }
 
 /// Records that key `id` was used at `now`.
-pub async fn touch(pool: &SqlitePool, id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
-    sqlx::query("UPDATE api_keys SET last_used_at = ? WHERE id = ?")
+pub async fn touch(pool: &AnyPool, id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
+    sqlx::query("UPDATE api_keys SET last_used_at = $1 WHERE id = $2")
         .bind(to_ms(now))
         .bind(id)
         .execute(pool)

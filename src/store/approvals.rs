@@ -1,7 +1,7 @@
 //! `approvals` table: questions a run waits on.
 
 use chrono::{DateTime, Utc};
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::{AnyConnection, AnyPool};
 
 use super::{from_ms, opt_ms, to_ms, Context, StoreError};
 
@@ -32,12 +32,12 @@ impl Approval {
 const COLUMNS: &str = "id, run_id, step_key, prompt, status, answered_by, answered_at, expires_at";
 
 pub async fn get(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     run_id: i64,
     step_key: &str,
 ) -> Result<Option<Approval>, StoreError> {
     sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM approvals WHERE run_id = ? AND step_key = ?"
+        "SELECT {COLUMNS} FROM approvals WHERE run_id = $1 AND step_key = $2"
     ))
     .bind(run_id)
     .bind(step_key)
@@ -49,7 +49,7 @@ pub async fn get(
 /// Asks; returns the existing question if the step already asked. In the
 /// caller's transaction, so its notice is written with it.
 pub async fn ask(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     run_id: i64,
     step_key: &str,
     prompt: &str,
@@ -57,7 +57,7 @@ pub async fn ask(
     now: DateTime<Utc>,
 ) -> Result<Approval, StoreError> {
     sqlx::query(
-        "INSERT INTO approvals (run_id, step_key, prompt, expires_at, created_at) VALUES (?, ?, ?, ?, ?) \
+        "INSERT INTO approvals (run_id, step_key, prompt, expires_at, created_at) VALUES ($1, $2, $3, $4, $5) \
          ON CONFLICT (run_id, step_key) DO NOTHING",
     )
     .bind(run_id)
@@ -69,7 +69,7 @@ pub async fn ask(
     .await
     .ctx("recording an approval request")?;
     sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM approvals WHERE run_id = ? AND step_key = ?"
+        "SELECT {COLUMNS} FROM approvals WHERE run_id = $1 AND step_key = $2"
     ))
     .bind(run_id)
     .bind(step_key)
@@ -80,15 +80,15 @@ pub async fn ask(
 
 /// Answers a pending question of a run; `false` if there is none pending.
 pub async fn answer(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     run_id: i64,
     approve: bool,
     by: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
     let done = sqlx::query(
-        "UPDATE approvals SET status = ?, answered_by = ?, answered_at = ? \
-         WHERE run_id = ? AND status = 'pending' AND expires_at > ?",
+        "UPDATE approvals SET status = $1, answered_by = $2, answered_at = $3 \
+         WHERE run_id = $4 AND status = 'pending' AND expires_at > $5",
     )
     .bind(if approve { "approved" } else { "rejected" })
     .bind(by)
@@ -104,11 +104,11 @@ pub async fn answer(
 /// Waiting runs whose question was answered or has expired (marking those
 /// expired): the runs to resume.
 pub async fn settled_waiting_runs(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     now: DateTime<Utc>,
 ) -> Result<Vec<i64>, StoreError> {
     sqlx::query(
-        "UPDATE approvals SET status = 'expired' WHERE status = 'pending' AND expires_at <= ?",
+        "UPDATE approvals SET status = 'expired' WHERE status = 'pending' AND expires_at <= $1",
     )
     .bind(to_ms(now))
     .execute(&mut *conn)
@@ -125,7 +125,7 @@ pub async fn settled_waiting_runs(
 }
 
 /// The earliest pending expiry.
-pub async fn next_expiry(pool: &SqlitePool) -> Result<Option<DateTime<Utc>>, StoreError> {
+pub async fn next_expiry(pool: &AnyPool) -> Result<Option<DateTime<Utc>>, StoreError> {
     let ms: Option<i64> = sqlx::query_scalar(
         "SELECT MIN(a.expires_at) FROM approvals a JOIN runs r ON r.id = a.run_id \
              WHERE a.status = 'pending' AND r.status = 'waiting'",
@@ -137,7 +137,7 @@ pub async fn next_expiry(pool: &SqlitePool) -> Result<Option<DateTime<Utc>>, Sto
 }
 
 /// Pending questions, for operators.
-pub async fn pending(pool: &SqlitePool) -> Result<Vec<Approval>, StoreError> {
+pub async fn pending(pool: &AnyPool) -> Result<Vec<Approval>, StoreError> {
     sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM approvals WHERE status = 'pending' ORDER BY id"
     ))

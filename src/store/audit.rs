@@ -1,12 +1,12 @@
 //! `audit` table: who changed what.
 
 use chrono::{DateTime, Utc};
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 use super::{to_ms, Context, StoreError};
 
 pub async fn record(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     actor: &str,
     workflow_id: Option<i64>,
     action: &str,
@@ -14,7 +14,7 @@ pub async fn record(
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO audit (at, actor, workflow_id, action, detail) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO audit (at, actor, workflow_id, action, detail) VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(to_ms(now))
     .bind(actor)

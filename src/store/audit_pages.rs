@@ -2,7 +2,7 @@
 //! filtered by workflow, actor and period, after a cursor (an entry id).
 
 use chrono::{DateTime, Utc};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use super::{from_ms, to_ms, Context, StoreError};
 
@@ -34,16 +34,13 @@ pub struct AuditQuery<'a> {
 }
 
 /// Entries matching `query`, newest (highest id) first.
-pub async fn page(
-    pool: &SqlitePool,
-    query: &AuditQuery<'_>,
-) -> Result<Vec<AuditEntry>, StoreError> {
+pub async fn page(pool: &AnyPool, query: &AuditQuery<'_>) -> Result<Vec<AuditEntry>, StoreError> {
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT id, at, actor, workflow_id, action, detail FROM audit \
-         WHERE (?1 IS NULL OR workflow_id = ?1) AND (?2 IS NULL OR actor = ?2) \
-         AND (?3 IS NULL OR at >= ?3) AND (?4 IS NULL OR at < ?4) \
-         AND (?5 IS NULL OR id < ?5) \
-         ORDER BY id DESC LIMIT ?6",
+         WHERE ($1 IS NULL OR workflow_id = $1) AND ($2 IS NULL OR actor = $2) \
+         AND ($3 IS NULL OR at >= $3) AND ($4 IS NULL OR at < $4) \
+         AND ($5 IS NULL OR id < $5) \
+         ORDER BY id DESC LIMIT $6",
     )
     .bind(query.workflow_id)
     .bind(query.actor)

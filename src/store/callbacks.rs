@@ -3,7 +3,7 @@
 //! explicit replacement changes it.
 
 use chrono::{DateTime, Utc};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use super::{to_ms, Context, StoreError};
 
@@ -23,14 +23,14 @@ pub enum Registration {
 /// Registers `url` as the callback of `chat`: the first registration holds,
 /// another URL replaces it only with `replace`.
 pub async fn register(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     chat: &str,
     url: &str,
     replace: bool,
     now: DateTime<Utc>,
 ) -> Result<Registration, StoreError> {
     let inserted = sqlx::query(
-        "INSERT INTO chat_callbacks (chat, url, updated_at) VALUES (?1, ?2, ?3) \
+        "INSERT INTO chat_callbacks (chat, url, updated_at) VALUES ($1, $2, $3) \
          ON CONFLICT (chat) DO NOTHING",
     )
     .bind(chat)
@@ -55,7 +55,7 @@ pub async fn register(
     // Replaces only the URL that was read, so two replacements do not
     // both report success over each other.
     let replaced = sqlx::query(
-        "UPDATE chat_callbacks SET url = ?1, updated_at = ?2 WHERE chat = ?3 AND url = ?4",
+        "UPDATE chat_callbacks SET url = $1, updated_at = $2 WHERE chat = $3 AND url = $4",
     )
     .bind(url)
     .bind(to_ms(now))
@@ -72,8 +72,8 @@ pub async fn register(
 }
 
 /// The callback URL of `chat`, if its conversation gave one.
-pub async fn get(pool: &SqlitePool, chat: &str) -> Result<Option<String>, StoreError> {
-    sqlx::query_scalar("SELECT url FROM chat_callbacks WHERE chat = ?")
+pub async fn get(pool: &AnyPool, chat: &str) -> Result<Option<String>, StoreError> {
+    sqlx::query_scalar("SELECT url FROM chat_callbacks WHERE chat = $1")
         .bind(chat)
         .fetch_optional(pool)
         .await

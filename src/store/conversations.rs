@@ -4,7 +4,7 @@
 //! whatever characters it has, can reach another person's row.
 
 use chrono::{DateTime, Utc};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use super::sealed::{self, Whole};
 use super::{opt_ms, to_ms, Context, StoreError};
@@ -36,13 +36,13 @@ struct Row {
 
 /// The conversation of `user` in `chat`, if they have spoken there.
 pub async fn get(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     chat: &str,
     user: &str,
 ) -> Result<Option<Conversation>, StoreError> {
     let row: Option<Row> = sqlx::query_as(
         "SELECT chat, user_id, history, draft, draft_expires_at, callback_url, focus_workflow_id \
-         FROM conversations WHERE chat = ? AND user_id = ?",
+         FROM conversations WHERE chat = $1 AND user_id = $2",
     )
     .bind(chat)
     .bind(user)
@@ -68,13 +68,13 @@ pub async fn get(
 /// draft is written with a fresh nonce each time, so its stored text says
 /// nothing about its value.
 pub async fn take_draft(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut sqlx::AnyConnection,
     chat: &str,
     user: &str,
     draft: &str,
 ) -> Result<bool, StoreError> {
     let stored: Option<Option<String>> =
-        sqlx::query_scalar("SELECT draft FROM conversations WHERE chat = ? AND user_id = ?")
+        sqlx::query_scalar("SELECT draft FROM conversations WHERE chat = $1 AND user_id = $2")
             .bind(chat)
             .bind(user)
             .fetch_optional(&mut *conn)
@@ -86,7 +86,7 @@ pub async fn take_draft(
     }
     sqlx::query(
         "UPDATE conversations SET draft = NULL, draft_expires_at = NULL \
-         WHERE chat = ? AND user_id = ?",
+         WHERE chat = $1 AND user_id = $2",
     )
     .bind(chat)
     .bind(user)
@@ -98,15 +98,15 @@ pub async fn take_draft(
 
 /// Writes the whole conversation (insert or replace).
 pub async fn save<'e>(
-    executor: impl sqlx::Executor<'e, Database = sqlx::Sqlite>,
+    executor: impl sqlx::Executor<'e, Database = sqlx::Any>,
     conversation: &Conversation,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO conversations (chat, user_id, history, draft, draft_expires_at, callback_url, \
-         focus_workflow_id, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) \
-         ON CONFLICT (chat, user_id) DO UPDATE SET history = ?3, draft = ?4, \
-         draft_expires_at = ?5, callback_url = ?6, focus_workflow_id = ?7, updated_at = ?8",
+         focus_workflow_id, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+         ON CONFLICT (chat, user_id) DO UPDATE SET history = $3, draft = $4, \
+         draft_expires_at = $5, callback_url = $6, focus_workflow_id = $7, updated_at = $8",
     )
     .bind(&conversation.chat)
     .bind(&conversation.user_id)

@@ -3,7 +3,7 @@
 //! delivery ids seen in the last 24 hours.
 
 use chrono::{DateTime, TimeDelta, Utc};
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 use super::{sealed, to_ms, Context, StoreError};
 
@@ -69,14 +69,14 @@ pub fn generate() -> Result<(String, String), StoreError> {
 /// Gives workflow `workflow_id` a new id and secret, replacing any it had
 /// (a rotation); returns them.
 pub async fn set(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     workflow_id: i64,
     now: DateTime<Utc>,
 ) -> Result<Hook, StoreError> {
     let (hook_id, secret) = generate()?;
     sqlx::query(
-        "INSERT INTO hooks (workflow_id, hook_id, secret, created_at) VALUES (?1, ?2, ?3, ?4) \
-         ON CONFLICT (workflow_id) DO UPDATE SET hook_id = ?2, secret = ?3, rotated_at = ?4",
+        "INSERT INTO hooks (workflow_id, hook_id, secret, created_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (workflow_id) DO UPDATE SET hook_id = $2, secret = $3, rotated_at = $4",
     )
     .bind(workflow_id)
     .bind(&hook_id)
@@ -95,11 +95,11 @@ pub async fn set(
 
 /// The webhook of workflow `workflow_id`.
 pub async fn of_workflow(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     workflow_id: i64,
 ) -> Result<Option<Hook>, StoreError> {
     let row: Option<Row> = sqlx::query_as(
-        "SELECT workflow_id, hook_id, secret, rejected FROM hooks WHERE workflow_id = ?",
+        "SELECT workflow_id, hook_id, secret, rejected FROM hooks WHERE workflow_id = $1",
     )
     .bind(workflow_id)
     .fetch_optional(conn)
@@ -109,9 +109,9 @@ pub async fn of_workflow(
 }
 
 /// The webhook with URL id `hook_id`.
-pub async fn by_id(conn: &mut SqliteConnection, hook_id: &str) -> Result<Option<Hook>, StoreError> {
+pub async fn by_id(conn: &mut AnyConnection, hook_id: &str) -> Result<Option<Hook>, StoreError> {
     let row: Option<Row> = sqlx::query_as(
-        "SELECT workflow_id, hook_id, secret, rejected FROM hooks WHERE hook_id = ?",
+        "SELECT workflow_id, hook_id, secret, rejected FROM hooks WHERE hook_id = $1",
     )
     .bind(hook_id)
     .fetch_optional(conn)
@@ -121,8 +121,8 @@ pub async fn by_id(conn: &mut SqliteConnection, hook_id: &str) -> Result<Option<
 }
 
 /// Removes the webhook of a workflow whose trigger is no longer one.
-pub async fn remove(conn: &mut SqliteConnection, workflow_id: i64) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM hooks WHERE workflow_id = ?")
+pub async fn remove(conn: &mut AnyConnection, workflow_id: i64) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM hooks WHERE workflow_id = $1")
         .bind(workflow_id)
         .execute(conn)
         .await
@@ -131,8 +131,8 @@ pub async fn remove(conn: &mut SqliteConnection, workflow_id: i64) -> Result<(),
 }
 
 /// Counts a call refused for its secret or signature.
-pub async fn count_rejected(conn: &mut SqliteConnection, hook_id: &str) -> Result<(), StoreError> {
-    sqlx::query("UPDATE hooks SET rejected = rejected + 1 WHERE hook_id = ?")
+pub async fn count_rejected(conn: &mut AnyConnection, hook_id: &str) -> Result<(), StoreError> {
+    sqlx::query("UPDATE hooks SET rejected = rejected + 1 WHERE hook_id = $1")
         .bind(hook_id)
         .execute(conn)
         .await
@@ -144,18 +144,18 @@ pub async fn count_rejected(conn: &mut SqliteConnection, hook_id: &str) -> Resul
 /// came in the last 24 hours, returns the run it started (`Some(None)` when
 /// it started none) and notes nothing.
 pub async fn note_delivery(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     workflow_id: i64,
     delivery_id: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<Option<i64>>, StoreError> {
-    sqlx::query("DELETE FROM hook_deliveries WHERE received_at < ?")
+    sqlx::query("DELETE FROM hook_deliveries WHERE received_at < $1")
         .bind(to_ms(now - DELIVERY_KEPT_FOR))
         .execute(&mut *conn)
         .await
         .ctx("forgetting old webhook deliveries")?;
     let seen: Option<Option<i64>> = sqlx::query_scalar(
-        "SELECT run_id FROM hook_deliveries WHERE workflow_id = ? AND delivery_id = ?",
+        "SELECT run_id FROM hook_deliveries WHERE workflow_id = $1 AND delivery_id = $2",
     )
     .bind(workflow_id)
     .bind(delivery_id)
@@ -166,7 +166,7 @@ pub async fn note_delivery(
         return Ok(seen);
     }
     sqlx::query(
-        "INSERT INTO hook_deliveries (workflow_id, delivery_id, received_at) VALUES (?, ?, ?)",
+        "INSERT INTO hook_deliveries (workflow_id, delivery_id, received_at) VALUES ($1, $2, $3)",
     )
     .bind(workflow_id)
     .bind(delivery_id)
@@ -179,17 +179,19 @@ pub async fn note_delivery(
 
 /// Records the run a delivery started.
 pub async fn set_delivery_run(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     workflow_id: i64,
     delivery_id: &str,
     run_id: i64,
 ) -> Result<(), StoreError> {
-    sqlx::query("UPDATE hook_deliveries SET run_id = ? WHERE workflow_id = ? AND delivery_id = ?")
-        .bind(run_id)
-        .bind(workflow_id)
-        .bind(delivery_id)
-        .execute(conn)
-        .await
-        .ctx("recording a webhook delivery's run")?;
+    sqlx::query(
+        "UPDATE hook_deliveries SET run_id = $1 WHERE workflow_id = $2 AND delivery_id = $3",
+    )
+    .bind(run_id)
+    .bind(workflow_id)
+    .bind(delivery_id)
+    .execute(conn)
+    .await
+    .ctx("recording a webhook delivery's run")?;
     Ok(())
 }

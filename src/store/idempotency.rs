@@ -2,7 +2,7 @@
 //! `Idempotency-Key`, kept 24 hours.
 
 use chrono::{DateTime, TimeDelta, Utc};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use super::{to_ms, Context, StoreError};
 
@@ -30,18 +30,15 @@ pub enum Claim {
 /// Takes `key` of API key `api_key_id` for a request with `fingerprint`, or
 /// says what holds it. Expired answers are deleted first.
 pub async fn claim(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     api_key_id: i64,
     key: &str,
     fingerprint: &str,
     now: DateTime<Utc>,
 ) -> Result<Claim, StoreError> {
-    let mut tx = pool
-        .begin_with("BEGIN IMMEDIATE")
-        .await
-        .ctx("starting an idempotency claim")?;
+    let mut tx = super::backend::begin_write(pool, "starting an idempotency claim").await?;
     sqlx::query(
-        "DELETE FROM idempotency_keys WHERE created_at < ?1 OR (status IS NULL AND created_at < ?2)",
+        "DELETE FROM idempotency_keys WHERE created_at < $1 OR (status IS NULL AND created_at < $2)",
     )
         .bind(to_ms(now - KEPT_FOR))
         .bind(to_ms(now - IN_FLIGHT_FOR))
@@ -50,7 +47,7 @@ pub async fn claim(
         .ctx("forgetting expired idempotency keys")?;
     let inserted = sqlx::query(
         "INSERT INTO idempotency_keys (api_key_id, key, fingerprint, created_at) \
-         VALUES (?, ?, ?, ?) ON CONFLICT (api_key_id, key) DO NOTHING",
+         VALUES ($1, $2, $3, $4) ON CONFLICT (api_key_id, key) DO NOTHING",
     )
     .bind(api_key_id)
     .bind(key)
@@ -63,7 +60,7 @@ pub async fn claim(
         Claim::New
     } else {
         let (held, status, body): (String, Option<i64>, Option<String>) = sqlx::query_as(
-            "SELECT fingerprint, status, body FROM idempotency_keys WHERE api_key_id = ? AND key = ?",
+            "SELECT fingerprint, status, body FROM idempotency_keys WHERE api_key_id = $1 AND key = $2",
         )
         .bind(api_key_id)
         .bind(key)
@@ -85,14 +82,14 @@ pub async fn claim(
 
 /// Keeps the answer of the request that claimed `key`.
 pub async fn answer(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     api_key_id: i64,
     key: &str,
     status: u16,
     body: &str,
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "UPDATE idempotency_keys SET status = ?, body = ? WHERE api_key_id = ? AND key = ?",
+        "UPDATE idempotency_keys SET status = $1, body = $2 WHERE api_key_id = $3 AND key = $4",
     )
     .bind(i64::from(status))
     .bind(body)
@@ -106,8 +103,8 @@ pub async fn answer(
 
 /// Lets `key` go (the request failed on steward's side, so a retry should
 /// run again).
-pub async fn release(pool: &SqlitePool, api_key_id: i64, key: &str) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM idempotency_keys WHERE api_key_id = ? AND key = ?")
+pub async fn release(pool: &AnyPool, api_key_id: i64, key: &str) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM idempotency_keys WHERE api_key_id = $1 AND key = $2")
         .bind(api_key_id)
         .bind(key)
         .execute(pool)

@@ -8,7 +8,7 @@
 //! plain secret, and a start without the key is refused.
 
 use chrono::{DateTime, Utc};
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::{AnyConnection, AnyPool};
 
 use super::sealed::{self, Whole};
 use super::{to_ms, Context, StoreError};
@@ -20,7 +20,7 @@ const CHECK: &str = "steward encryption key check v1";
 /// Proves `key` (or its absence) on the database at `pool`; with a key, makes
 /// it the process's and seals what was stored plain.
 pub(super) async fn verify(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     key: Option<&Key>,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
@@ -37,16 +37,13 @@ pub(super) async fn verify(
     }
     // The first start with a key; another process may be making the same
     // start, so the check is read again under the write lock.
-    let mut tx = pool
-        .begin_with("BEGIN IMMEDIATE")
-        .await
-        .ctx("starting to encrypt the database")?;
+    let mut tx = super::backend::begin_write(pool, "starting to encrypt the database").await?;
     if let Some(check) = read_check(&mut tx).await? {
         return prove(key, &check).map_err(refused);
     }
     let cipher = sealed::use_key(key)?;
     let count = seal_existing(&mut tx).await?;
-    sqlx::query("INSERT INTO encryption_key (id, check_value, created_at) VALUES (1, ?, ?)")
+    sqlx::query("INSERT INTO encryption_key (id, check_value, created_at) VALUES (1, $1, $2)")
         .bind(cipher.seal(CHECK))
         .bind(to_ms(now))
         .execute(&mut *tx)
@@ -69,15 +66,20 @@ pub(super) async fn verify(
 /// and in old frames of its write-ahead log: the file is rebuilt and the
 /// log emptied. Best effort (another process reading holds frames back); a
 /// failure is logged, the values are encrypted either way.
-async fn forget_plain_pages(pool: &SqlitePool) {
-    for statement in ["VACUUM", "PRAGMA wal_checkpoint(TRUNCATE)"] {
+async fn forget_plain_pages(pool: &AnyPool) {
+    let statements: &[&str] = if super::backend::pool_is_postgres(pool) {
+        &["VACUUM FULL"]
+    } else {
+        &["VACUUM", "PRAGMA wal_checkpoint(TRUNCATE)"]
+    };
+    for &statement in statements {
         if let Err(error) = sqlx::query(statement).execute(pool).await {
             tracing::warn!(%error, statement, "could not clear old plain-text pages");
         }
     }
 }
 
-async fn read_check(conn: &mut SqliteConnection) -> Result<Option<String>, StoreError> {
+async fn read_check(conn: &mut AnyConnection) -> Result<Option<String>, StoreError> {
     sqlx::query_scalar("SELECT check_value FROM encryption_key WHERE id = 1")
         .fetch_optional(conn)
         .await
@@ -121,7 +123,7 @@ const SEALED: [(&str, &str, Sealing); 8] = [
 
 /// Seals the secrets of rows written before the key was set; returns how
 /// many values changed.
-async fn seal_existing(conn: &mut SqliteConnection) -> Result<usize, StoreError> {
+async fn seal_existing(conn: &mut AnyConnection) -> Result<usize, StoreError> {
     let mut changed = 0;
     for (table, column, sealing) in SEALED {
         // Names from the constant above, never from input.
@@ -133,19 +135,21 @@ async fn seal_existing(conn: &mut SqliteConnection) -> Result<usize, StoreError>
         .ctx("reading values to encrypt")?;
         for (rowid, plain) in rows {
             let stored = match sealing {
-                Sealing::Text => sealed::text(&plain).into_owned(),
-                Sealing::Json(whole) => sealed::json(&plain, whole).into_owned(),
+                Sealing::Text => sealed::text(&plain),
+                Sealing::Json(whole) => sealed::json(&plain, whole),
                 Sealing::Whole => sealed::whole(plain.clone()),
             };
             if stored == plain {
                 continue;
             }
-            sqlx::query(&format!("UPDATE {table} SET {column} = ? WHERE rowid = ?"))
-                .bind(stored)
-                .bind(rowid)
-                .execute(&mut *conn)
-                .await
-                .ctx("encrypting a stored value")?;
+            sqlx::query(&format!(
+                "UPDATE {table} SET {column} = $1 WHERE rowid = $2"
+            ))
+            .bind(stored)
+            .bind(rowid)
+            .execute(&mut *conn)
+            .await
+            .ctx("encrypting a stored value")?;
             changed += 1;
         }
     }

@@ -2,7 +2,7 @@
 //! results, successes (with the failure streak reset and the resume state
 //! erased), their notices and conversations.
 
-use sqlx::{Sqlite, SqlitePool, Transaction};
+use sqlx::{Any, AnyPool, Transaction};
 use std::collections::HashMap;
 
 use super::conversations;
@@ -13,13 +13,10 @@ use super::{Context, StoreError};
 /// Writes one batch in one transaction; returns the runs whose success was
 /// recorded, with their notices' outbox rows.
 pub(super) async fn write(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     ops: &[Op],
 ) -> Result<HashMap<i64, Option<i64>>, StoreError> {
-    let mut tx = pool
-        .begin_with("BEGIN IMMEDIATE")
-        .await
-        .ctx("starting a run-log batch")?;
+    let mut tx = super::backend::begin_write(pool, "starting a run-log batch").await?;
     write_starts(&mut tx, ops).await?;
     write_steps(&mut tx, ops).await?;
     let successes: Vec<&Success> = ops
@@ -47,7 +44,7 @@ pub(super) async fn write(
 }
 
 /// Run starts, 200 to a statement.
-async fn write_starts(tx: &mut Transaction<'_, Sqlite>, ops: &[Op]) -> Result<(), StoreError> {
+async fn write_starts(tx: &mut Transaction<'_, Any>, ops: &[Op]) -> Result<(), StoreError> {
     let started: Vec<(i64, i64)> = ops
         .iter()
         .filter_map(|op| match op {
@@ -60,6 +57,7 @@ async fn write_starts(tx: &mut Transaction<'_, Sqlite>, ops: &[Op]) -> Result<()
         let sql = format!(
             "UPDATE runs SET started_at = v.column2 FROM (VALUES {values}) AS v WHERE runs.id = v.column1"
         );
+        let sql = crate::store::numbered(&sql);
         let mut query = sqlx::query(&sql);
         for (id, at) in chunk {
             query = query.bind(id).bind(at);
@@ -71,7 +69,7 @@ async fn write_starts(tx: &mut Transaction<'_, Sqlite>, ops: &[Op]) -> Result<()
 
 /// Step results, 100 to a statement; a step written again (it waited, then
 /// went on) is updated.
-async fn write_steps(tx: &mut Transaction<'_, Sqlite>, ops: &[Op]) -> Result<(), StoreError> {
+async fn write_steps(tx: &mut Transaction<'_, Any>, ops: &[Op]) -> Result<(), StoreError> {
     let steps: Vec<&StepRow> = ops
         .iter()
         .filter_map(|op| match op {
@@ -87,6 +85,7 @@ async fn write_steps(tx: &mut Transaction<'_, Sqlite>, ops: &[Op]) -> Result<(),
              output = excluded.output, resume = excluded.resume, error = excluded.error, usage = excluded.usage, \
              ended_at = excluded.ended_at"
         );
+        let sql = crate::store::numbered(&sql);
         let mut query = sqlx::query(&sql);
         for row in chunk {
             query = query
@@ -110,7 +109,7 @@ async fn write_steps(tx: &mut Transaction<'_, Sqlite>, ops: &[Op]) -> Result<(),
 /// state goes and their workflows' failure streaks reset. Returns the runs
 /// recorded.
 async fn write_successes(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Any>,
     successes: &[&Success],
 ) -> Result<HashMap<i64, Option<i64>>, StoreError> {
     let mut recorded = HashMap::with_capacity(successes.len());
@@ -123,6 +122,7 @@ async fn write_successes(
              WHERE runs.id = v.column1 AND runs.status = 'running' AND runs.lease_owner = v.column5 \
              RETURNING runs.id, runs.workflow_id"
         );
+        let sql = crate::store::numbered(&sql);
         let mut query = sqlx::query_as::<_, (i64, i64)>(&sql);
         for s in chunk {
             query = query
@@ -147,6 +147,7 @@ async fn write_successes(
             let sql = format!(
                 "UPDATE run_steps SET resume = NULL WHERE resume IS NOT NULL AND run_id IN ({marks})"
             );
+            let sql = crate::store::numbered(&sql);
             let mut query = sqlx::query(&sql);
             for id in &ended {
                 query = query.bind(id);
@@ -158,6 +159,7 @@ async fn write_successes(
             let sql = format!(
                 "UPDATE workflows SET consecutive_failures = 0 WHERE consecutive_failures != 0 AND id IN ({marks})"
             );
+            let sql = crate::store::numbered(&sql);
             let mut query = sqlx::query(&sql);
             for id in &workflows {
                 query = query.bind(id);

@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
@@ -90,7 +90,7 @@ impl std::fmt::Debug for Op {
 
 impl LogWriter {
     /// Starts the writer task on `pool`. It ends when every sender is gone.
-    pub fn start(pool: SqlitePool, health: Arc<WriteHealth>) -> LogWriter {
+    pub fn start(pool: AnyPool, health: Arc<WriteHealth>) -> LogWriter {
         let (tx, rx) = mpsc::unbounded_channel();
         // The writer: owns the batching; its errors are logged per batch,
         // counted in `health` and reported to the callers waiting on a reply.
@@ -210,7 +210,7 @@ impl LogWriter {
     }
 }
 
-async fn run(pool: SqlitePool, mut rx: mpsc::UnboundedReceiver<Op>, health: Arc<WriteHealth>) {
+async fn run(pool: AnyPool, mut rx: mpsc::UnboundedReceiver<Op>, health: Arc<WriteHealth>) {
     let mut closing = false;
     while !closing {
         let Some(first) = rx.recv().await else {

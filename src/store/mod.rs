@@ -2,13 +2,14 @@
 //!
 //! SQLite in WAL mode with a busy timeout; migrations under `migrations/` are
 //! embedded and applied at start and by `steward migrate`. Functions that must
-//! compose into one transaction take a `&mut SqliteConnection`; the rest take
+//! compose into one transaction take a `&mut AnyConnection`; the rest take
 //! the [`Store`].
 
 pub mod api_keys;
 pub mod approvals;
 pub mod audit;
 pub mod audit_pages;
+mod backend;
 pub mod callbacks;
 pub mod conversations;
 pub mod health;
@@ -31,26 +32,20 @@ pub mod workflows;
 
 use chrono::{DateTime, TimeZone, Utc};
 use sqlx::pool::PoolConnection;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Sqlite, SqlitePool, Transaction};
+use sqlx::{Any, AnyPool, Transaction};
 use std::path::Path;
-use std::time::Duration;
 
-pub use sqlx::SqliteConnection;
+pub use backend::{is_postgres, numbered, Flag};
+use backend::{migrate, Location};
+pub use sqlx::AnyConnection;
 
 /// A write transaction begun with [`Store::begin_write`].
-pub type WriteTx = Transaction<'static, Sqlite>;
+pub type WriteTx = Transaction<'static, Any>;
 
 /// Commits `tx`; `context` names what it was for in the error.
 pub async fn commit(tx: WriteTx, context: &'static str) -> Result<(), StoreError> {
     tx.commit().await.ctx(context)
 }
-
-/// Read-only connections beside the writer.
-const READERS: u32 = 2;
-
-/// How long a statement waits for another writer before SQLITE_BUSY.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A failed store operation, with what was being done.
 #[derive(Debug, thiserror::Error)]
@@ -75,13 +70,17 @@ pub enum StoreError {
 
 impl StoreError {
     /// Whether the database was busy (another writer held the lock past the
-    /// busy timeout); the caller may retry.
+    /// busy timeout; on PostgreSQL a serialisation failure or deadlock); the
+    /// caller may retry.
     pub fn is_busy(&self) -> bool {
         match self {
             StoreError::Sql {
                 source: sqlx::Error::Database(db),
                 ..
-            } => matches!(db.code().as_deref(), Some("5") | Some("6") | Some("517")),
+            } => matches!(
+                db.code().as_deref(),
+                Some("5") | Some("6") | Some("517") | Some("40001") | Some("40P01")
+            ),
             _ => false,
         }
     }
@@ -101,11 +100,11 @@ impl<T> Context<T> for Result<T, sqlx::Error> {
 /// The database: a pool of SQLite connections.
 #[derive(Clone, Debug)]
 pub struct Store {
-    pool: SqlitePool,
+    pool: AnyPool,
     /// Read-only connections for the conversation's reads, so they run beside
     /// the writer instead of queueing behind it (WAL lets readers and one
     /// writer work at once).
-    reader: SqlitePool,
+    reader: AnyPool,
     log: log_writer::LogWriter,
     health: std::sync::Arc<health::WriteHealth>,
 }
@@ -125,43 +124,18 @@ impl Store {
         path: &Path,
         key: Option<&crate::crypt::Key>,
     ) -> Result<Store, StoreError> {
-        refuse_url_options(path)?;
-        // The path as a file name, never read as a URL: `x.db?mode=memory`
-        // must not open a database that vanishes at exit.
-        let options = SqliteConnectOptions::new()
-            .filename(path)
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .busy_timeout(BUSY_TIMEOUT)
-            .foreign_keys(true);
-        // One connection: SQLite has one writer at a time, and a single
-        // connection queues writers in the pool (fair, no sleeping) instead of
-        // in SQLite's busy handler, which sleeps up to 100 ms per retry under
-        // contention. Reads are short; a separate read pool can come with the
-        // HTTP API if they ever wait.
-        let pool = SqlitePoolOptions::new()
-            .max_connections(1)
-            // A local file needs no liveness ping before each use.
-            .test_before_acquire(false)
-            .acquire_timeout(Duration::from_secs(60))
-            .connect_with(options.clone())
-            .await
-            .ctx("opening the database")?;
-        sqlx::migrate!("./migrations").run(&pool).await?;
-        key_check::verify(&pool, key, Utc::now()).await?;
-        // Opened after the migrations, so readers see the whole schema; lazy,
-        // so commands that never read through them open none.
-        let reader = SqlitePoolOptions::new()
-            .max_connections(READERS)
-            .test_before_acquire(false)
-            .acquire_timeout(Duration::from_secs(60))
-            .connect_lazy_with(options.read_only(true).create_if_missing(false));
+        let pools = match Location::of(path)? {
+            Location::File(url) => backend::open_sqlite(&url).await?,
+            Location::Server(url) => backend::open_postgres(&url).await?,
+        };
+        migrate(&pools.writer).await?;
+        key_check::verify(&pools.writer, key, Utc::now()).await?;
         let health = std::sync::Arc::new(health::WriteHealth::default());
-        let log = log_writer::LogWriter::start(pool.clone(), std::sync::Arc::clone(&health));
+        let log =
+            log_writer::LogWriter::start(pools.writer.clone(), std::sync::Arc::clone(&health));
         Ok(Store {
-            pool,
-            reader,
+            pool: pools.writer,
+            reader: pools.reader,
             log,
             health,
         })
@@ -169,11 +143,10 @@ impl Store {
 
     /// Applies the embedded migrations that have not run yet.
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        sqlx::migrate!("./migrations").run(&self.pool).await?;
-        Ok(())
+        migrate(&self.pool).await
     }
 
-    pub fn pool(&self) -> &SqlitePool {
+    pub fn pool(&self) -> &AnyPool {
         &self.pool
     }
 
@@ -196,26 +169,38 @@ impl Store {
     /// rather than by every claim after it.
     pub async fn check_writable(&self) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
-        let version: i64 = sqlx::query_scalar("PRAGMA user_version")
-            .fetch_one(&mut *tx)
-            .await
-            .ctx("reading the schema version")?;
-        sqlx::query(&format!("PRAGMA user_version = {version}"))
-            .execute(&mut *tx)
-            .await
-            .ctx("writing to the database")?;
+        if is_postgres(&tx) {
+            let read_only: String = sqlx::query_scalar("SHOW transaction_read_only")
+                .fetch_one(&mut *tx)
+                .await
+                .ctx("asking whether the database takes writes")?;
+            if read_only == "on" {
+                return Err(StoreError::Data(
+                    "the PostgreSQL database is read-only (a standby?)".into(),
+                ));
+            }
+        } else {
+            let version: i64 = sqlx::query_scalar("PRAGMA user_version")
+                .fetch_one(&mut *tx)
+                .await
+                .ctx("reading the schema version")?;
+            sqlx::query(&format!("PRAGMA user_version = {version}"))
+                .execute(&mut *tx)
+                .await
+                .ctx("writing to the database")?;
+        }
         tx.commit().await.ctx("committing a test write")
     }
 
     /// Read-only connections: for reads that need not see this instant's
     /// uncommitted writes (everything committed before the read is seen).
-    pub fn reader(&self) -> &SqlitePool {
+    pub fn reader(&self) -> &AnyPool {
         &self.reader
     }
 
     /// A read-only connection, usable while this process holds a write
     /// transaction (a quota read in the middle of a change).
-    pub async fn read_connection(&self) -> Result<PoolConnection<Sqlite>, StoreError> {
+    pub async fn read_connection(&self) -> Result<PoolConnection<Any>, StoreError> {
         self.reader
             .acquire()
             .await
@@ -230,15 +215,12 @@ impl Store {
     /// A write transaction that takes the lock at once (`BEGIN IMMEDIATE`), so
     /// two schedulers on one file serialise their claims instead of failing at
     /// commit.
-    pub async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
-        self.pool
-            .begin_with("BEGIN IMMEDIATE")
-            .await
-            .ctx("starting a write transaction")
+    pub async fn begin_write(&self) -> Result<WriteTx, StoreError> {
+        backend::begin_write(&self.pool, "starting a write transaction").await
     }
 
     /// A connection for a series of statements outside a transaction.
-    pub async fn connection(&self) -> Result<PoolConnection<Sqlite>, StoreError> {
+    pub async fn connection(&self) -> Result<PoolConnection<Any>, StoreError> {
         self.pool
             .acquire()
             .await
@@ -252,8 +234,13 @@ impl Store {
         let to = to
             .to_str()
             .ok_or_else(|| StoreError::Data("the backup path is not UTF-8".into()))?;
+        if backend::pool_is_postgres(&self.pool) {
+            return Err(StoreError::Data(
+                "steward backup copies a SQLite file; back up PostgreSQL with pg_dump (see docs/operations.md)".into(),
+            ));
+        }
         self.log.flush().await?;
-        sqlx::query("VACUUM INTO ?")
+        sqlx::query("VACUUM INTO $1")
             .bind(to)
             .execute(&self.reader)
             .await
@@ -268,20 +255,6 @@ impl Store {
         self.reader.close().await;
         self.pool.close().await;
     }
-}
-
-/// A database is a file: a path that reads as a URL or carries SQLite URL
-/// options (`?mode=memory`, `:memory:`) is refused rather than opened as
-/// something that would lose what is written.
-fn refuse_url_options(path: &Path) -> Result<(), StoreError> {
-    let text = path.to_string_lossy();
-    let url_like = text.starts_with("sqlite:") || text.starts_with("file:");
-    if url_like || text.contains('?') || text == ":memory:" || text.is_empty() {
-        return Err(StoreError::Data(format!(
-            "'{text}' is not a database file path: give a file path like ./steward.db (URLs and options such as ?mode=memory are not accepted; steward keeps its data in a file)"
-        )));
-    }
-    Ok(())
 }
 
 /// Unix milliseconds, as every time column stores them.

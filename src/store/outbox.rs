@@ -3,7 +3,7 @@
 //! lost).
 
 use chrono::{DateTime, Utc};
-use sqlx::{Sqlite, SqlitePool};
+use sqlx::{Any, AnyPool};
 
 use super::{to_ms, Context, StoreError};
 use crate::workflow::notify::Kept;
@@ -41,13 +41,13 @@ impl Waiting {
 /// Writes a notice to deliver, on a pool or in the transaction of what
 /// caused it; returns its id (its place in the order).
 pub async fn insert<'e>(
-    executor: impl sqlx::Executor<'e, Database = Sqlite>,
+    executor: impl sqlx::Executor<'e, Database = Any>,
     notice: &Waiting,
     now: DateTime<Utc>,
 ) -> Result<i64, StoreError> {
-    let done = sqlx::query(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO outbox (destination, delivery_id, workflow_id, run_id, text, buttons, about, created_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
     .bind(&notice.destination)
     .bind(&notice.delivery_id)
@@ -57,15 +57,15 @@ pub async fn insert<'e>(
     .bind(&notice.buttons)
     .bind(&notice.about)
     .bind(to_ms(now))
-    .execute(executor)
+    .fetch_one(executor)
     .await
     .ctx("writing a notice to the outbox")?;
-    Ok(done.last_insert_rowid())
+    Ok(id)
 }
 
 /// Removes a notice delivered or recorded as undeliverable.
-pub async fn remove(pool: &SqlitePool, id: i64) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM outbox WHERE id = ?")
+pub async fn remove(pool: &AnyPool, id: i64) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM outbox WHERE id = $1")
         .bind(id)
         .execute(pool)
         .await
@@ -74,7 +74,7 @@ pub async fn remove(pool: &SqlitePool, id: i64) -> Result<(), StoreError> {
 }
 
 /// Every notice still waiting, oldest first.
-pub async fn waiting(pool: &SqlitePool) -> Result<Vec<Waiting>, StoreError> {
+pub async fn waiting(pool: &AnyPool) -> Result<Vec<Waiting>, StoreError> {
     sqlx::query_as(
         "SELECT id, destination, delivery_id, workflow_id, run_id, text, buttons, about \
          FROM outbox ORDER BY id",
@@ -85,7 +85,7 @@ pub async fn waiting(pool: &SqlitePool) -> Result<Vec<Waiting>, StoreError> {
 }
 
 /// Notices waiting to be delivered.
-pub async fn depth(pool: &SqlitePool) -> Result<i64, StoreError> {
+pub async fn depth(pool: &AnyPool) -> Result<i64, StoreError> {
     sqlx::query_scalar("SELECT COUNT(*) FROM outbox")
         .fetch_one(pool)
         .await

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{from_ms, to_ms, Context, SqliteConnection, StoreError};
+use super::{from_ms, to_ms, AnyConnection, Context, StoreError};
 use crate::workflow::QuotaOverride;
 
 #[derive(sqlx::FromRow)]
@@ -35,9 +35,9 @@ const COLUMNS: &str = "messages_per_minute, max_workflows, runs_per_hour, \
     min_interval_seconds, tokens_per_day, cost_per_day_usd";
 
 /// What an admin set for `user`; empty when nothing.
-pub async fn get(conn: &mut SqliteConnection, user: &str) -> Result<QuotaOverride, StoreError> {
+pub async fn get(conn: &mut AnyConnection, user: &str) -> Result<QuotaOverride, StoreError> {
     let row: Option<Row> = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM user_quotas WHERE user_id = ?"
+        "SELECT {COLUMNS} FROM user_quotas WHERE user_id = $1"
     ))
     .bind(user)
     .fetch_optional(conn)
@@ -47,7 +47,7 @@ pub async fn get(conn: &mut SqliteConnection, user: &str) -> Result<QuotaOverrid
 }
 
 /// Every person with an override, by id.
-pub async fn list(conn: &mut SqliteConnection) -> Result<Vec<(String, QuotaOverride)>, StoreError> {
+pub async fn list(conn: &mut AnyConnection) -> Result<Vec<(String, QuotaOverride)>, StoreError> {
     #[derive(sqlx::FromRow)]
     struct Named {
         user_id: String,
@@ -68,14 +68,14 @@ pub async fn list(conn: &mut SqliteConnection) -> Result<Vec<(String, QuotaOverr
 
 /// Keeps `quotas` for `user` (an empty one removes the row).
 pub async fn put(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     user: &str,
     quotas: &QuotaOverride,
     set_by: &str,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     if quotas.is_empty() {
-        sqlx::query("DELETE FROM user_quotas WHERE user_id = ?")
+        sqlx::query("DELETE FROM user_quotas WHERE user_id = $1")
             .bind(user)
             .execute(conn)
             .await
@@ -84,7 +84,7 @@ pub async fn put(
     }
     sqlx::query(&format!(
         "INSERT INTO user_quotas (user_id, {COLUMNS}, set_by, updated_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
          ON CONFLICT (user_id) DO UPDATE SET messages_per_minute = excluded.messages_per_minute, \
          max_workflows = excluded.max_workflows, runs_per_hour = excluded.runs_per_hour, \
          min_interval_seconds = excluded.min_interval_seconds, \
@@ -109,14 +109,14 @@ pub async fn put(
 /// Counts one hit of `limit` by `user` on `now`'s UTC day; returns how many
 /// that day has now (1 for the first).
 pub async fn hit(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     user: &str,
     limit: &str,
     now: DateTime<Utc>,
 ) -> Result<i64, StoreError> {
     sqlx::query_scalar(
         "INSERT INTO limit_hits (user_id, limit_name, day, count, first_at, last_at) \
-         VALUES (?, ?, ?, 1, ?, ?) \
+         VALUES ($1, $2, $3, 1, $4, $5) \
          ON CONFLICT (user_id, limit_name, day) DO UPDATE SET count = count + 1, \
          last_at = excluded.last_at RETURNING count",
     )
@@ -133,7 +133,7 @@ pub async fn hit(
 /// Counts `count` hits of `limit` by `user`, the last at `at`, on `at`'s
 /// UTC day.
 pub async fn hit_times(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     user: &str,
     limit: &str,
     count: i64,
@@ -141,7 +141,7 @@ pub async fn hit_times(
 ) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO limit_hits (user_id, limit_name, day, count, first_at, last_at) \
-         VALUES (?, ?, ?, ?, ?, ?) \
+         VALUES ($1, $2, $3, $4, $5, $6) \
          ON CONFLICT (user_id, limit_name, day) DO UPDATE SET count = count + excluded.count, \
          last_at = MAX(last_at, excluded.last_at)",
     )
@@ -159,13 +159,13 @@ pub async fn hit_times(
 
 /// Hits on the UTC day of `now` of `limit` by `user`.
 pub async fn hits_on(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     user: &str,
     limit: &str,
     now: DateTime<Utc>,
 ) -> Result<i64, StoreError> {
     let count: Option<i64> = sqlx::query_scalar(
-        "SELECT count FROM limit_hits WHERE user_id = ? AND limit_name = ? AND day = ?",
+        "SELECT count FROM limit_hits WHERE user_id = $1 AND limit_name = $2 AND day = $3",
     )
     .bind(user)
     .bind(limit)
@@ -187,12 +187,12 @@ pub struct Hits {
 
 /// Hits on the UTC days from `since`'s on, most first.
 pub async fn hits_since(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     since: DateTime<Utc>,
 ) -> Result<Vec<Hits>, StoreError> {
     let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(
         "SELECT user_id, limit_name, SUM(count), MAX(last_at) FROM limit_hits \
-         WHERE day >= ? GROUP BY user_id, limit_name ORDER BY SUM(count) DESC, user_id LIMIT 100",
+         WHERE day >= $1 GROUP BY user_id, limit_name ORDER BY SUM(count) DESC, user_id LIMIT 100",
     )
     .bind(day(since))
     .fetch_all(conn)
@@ -216,13 +216,13 @@ fn day(at: DateTime<Utc>) -> String {
 /// Runs of `owner`'s workflows with slots from `since` on (manual runs have
 /// their start as their slot).
 pub async fn runs_since(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     owner: &str,
     since: DateTime<Utc>,
 ) -> Result<i64, StoreError> {
     sqlx::query_scalar(
         "SELECT COUNT(*) FROM runs r JOIN workflows w ON r.workflow_id = w.id \
-         WHERE w.owner = ? AND r.scheduled_for >= ?",
+         WHERE w.owner = $1 AND r.scheduled_for >= $2",
     )
     .bind(owner)
     .bind(to_ms(since))
@@ -234,7 +234,7 @@ pub async fn runs_since(
 /// The agent tokens and cost `owner`'s runs recorded from `since` on,
 /// without run `except` (the one asking).
 pub async fn usage_since(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     owner: &str,
     since: DateTime<Utc>,
     except: Option<i64>,
@@ -245,7 +245,7 @@ pub async fn usage_since(
              + COALESCE(json_extract(r.usage, '$.completion_tokens'), 0)), 0), \
            COALESCE(SUM(json_extract(r.usage, '$.cost_usd')), 0.0) \
          FROM runs r JOIN workflows w ON r.workflow_id = w.id \
-         WHERE w.owner = ? AND r.scheduled_for >= ? AND r.id != ? AND json_valid(r.usage)",
+         WHERE w.owner = $1 AND r.scheduled_for >= $2 AND r.id != $3 AND json_valid(r.usage)",
     )
     .bind(owner)
     .bind(to_ms(since))
@@ -259,13 +259,13 @@ pub async fn usage_since(
 /// The slot of `owner`'s earliest run from `since` on: when the count of
 /// runs in a window starting then drops.
 pub async fn oldest_run_since(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     owner: &str,
     since: DateTime<Utc>,
 ) -> Result<Option<DateTime<Utc>>, StoreError> {
     let at: Option<i64> = sqlx::query_scalar(
         "SELECT MIN(r.scheduled_for) FROM runs r JOIN workflows w ON r.workflow_id = w.id \
-         WHERE w.owner = ? AND r.scheduled_for >= ?",
+         WHERE w.owner = $1 AND r.scheduled_for >= $2",
     )
     .bind(owner)
     .bind(to_ms(since))

@@ -3,7 +3,7 @@
 //! that ended, and the tokens and cost their usage recorded.
 
 use chrono::{DateTime, Utc};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use super::{to_ms, Context, StoreError};
 
@@ -24,7 +24,7 @@ pub struct RunTotals {
 
 /// The runs of workflow `workflow_id` with slots in `[since, until)`.
 pub async fn totals(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     workflow_id: i64,
     since: DateTime<Utc>,
     until: DateTime<Utc>,
@@ -32,7 +32,7 @@ pub async fn totals(
     let (since, until) = (to_ms(since), to_ms(until));
     let by_status: Vec<(String, i64)> = sqlx::query_as(
         "SELECT status, COUNT(*) FROM runs \
-         WHERE workflow_id = ? AND scheduled_for >= ? AND scheduled_for < ? \
+         WHERE workflow_id = $1 AND scheduled_for >= $2 AND scheduled_for < $3 \
          GROUP BY status ORDER BY status",
     )
     .bind(workflow_id)
@@ -43,7 +43,7 @@ pub async fn totals(
     .ctx("counting a workflow's runs by status")?;
     let durations_ms: Vec<i64> = sqlx::query_scalar(
         "SELECT ended_at - started_at FROM runs \
-         WHERE workflow_id = ? AND scheduled_for >= ? AND scheduled_for < ? \
+         WHERE workflow_id = $1 AND scheduled_for >= $2 AND scheduled_for < $3 \
          AND started_at IS NOT NULL AND ended_at IS NOT NULL ORDER BY 1",
     )
     .bind(workflow_id)
@@ -62,7 +62,7 @@ pub async fn totals(
                COALESCE(SUM(json_extract(usage, '$.cost_usd')), 0.0), \
                COUNT(usage) - COUNT(json_extract(usage, '$.cost_usd')) \
              FROM runs \
-             WHERE workflow_id = ? AND scheduled_for >= ? AND scheduled_for < ? \
+             WHERE workflow_id = $1 AND scheduled_for >= $2 AND scheduled_for < $3 \
              AND json_valid(usage)",
         )
         .bind(workflow_id)

@@ -14,7 +14,6 @@
 //! transaction, and a key passed beside every connection would run through
 //! every surface for something that never differs within one process.
 
-use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use super::StoreError;
@@ -42,18 +41,18 @@ fn cipher() -> Option<&'static Cipher> {
 }
 
 /// Prose (an instruction) as stored: its secrets sealed when there is a key.
-pub fn text(plain: &str) -> Cow<'_, str> {
+pub fn text(plain: &str) -> String {
     match cipher() {
-        Some(cipher) => Cow::Owned(crypt::secrets::seal_text(cipher, plain)),
-        None => Cow::Borrowed(plain),
+        Some(cipher) => crypt::secrets::seal_text(cipher, plain),
+        None => plain.to_owned(),
     }
 }
 
 /// JSON as stored: its secrets sealed when there is a key.
-pub fn json(plain: &str, whole: Whole) -> Cow<'_, str> {
+pub fn json(plain: &str, whole: Whole) -> String {
     match cipher() {
-        Some(cipher) => Cow::Owned(crypt::secrets::seal_json(cipher, plain, whole)),
-        None => Cow::Borrowed(plain),
+        Some(cipher) => crypt::secrets::seal_json(cipher, plain, whole),
+        None => plain.to_owned(),
     }
 }
 

@@ -1,7 +1,7 @@
 //! `run_steps` table: what each step of a run did.
 
 use chrono::{DateTime, Utc};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use super::sealed;
 use super::{from_ms, opt_ms, to_ms, Context, StoreError};
@@ -23,14 +23,14 @@ struct Row {
 
 /// Records that a step started (or restarted after a resume).
 pub async fn started(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     run_id: i64,
     key: &str,
     kind: &str,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO run_steps (run_id, step_key, kind, status, started_at) VALUES (?, ?, ?, 'running', ?) \
+        "INSERT INTO run_steps (run_id, step_key, kind, status, started_at) VALUES ($1, $2, $3, 'running', $4) \
          ON CONFLICT (run_id, step_key) DO UPDATE SET status = 'running', started_at = excluded.started_at, \
          ended_at = NULL, error = NULL",
     )
@@ -45,17 +45,17 @@ pub async fn started(
 }
 
 /// The steps of a run, in the order they started.
-pub async fn list(pool: &SqlitePool, run_id: i64) -> Result<Vec<StepRecord>, StoreError> {
+pub async fn list(pool: &AnyPool, run_id: i64) -> Result<Vec<StepRecord>, StoreError> {
     list_of(pool, &[run_id]).await
 }
 
 /// The steps of several runs in one query, each run's in the order they
 /// started (for listings: one query, not one per run).
-pub async fn list_of(pool: &SqlitePool, run_ids: &[i64]) -> Result<Vec<StepRecord>, StoreError> {
+pub async fn list_of(pool: &AnyPool, run_ids: &[i64]) -> Result<Vec<StepRecord>, StoreError> {
     let ids = serde_json::to_string(run_ids).unwrap_or_else(|_| "[]".into());
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT run_id, step_key, kind, status, output, resume, error, usage, started_at, ended_at \
-         FROM run_steps WHERE run_id IN (SELECT value FROM json_each(?)) \
+         FROM run_steps WHERE run_id IN (SELECT value FROM json_each($1)) \
          ORDER BY run_id, started_at, step_key",
     )
     .bind(ids)

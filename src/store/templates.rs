@@ -3,7 +3,7 @@
 //! template as JSON, its secrets sealed like a workflow's plan.
 
 use chrono::{DateTime, Utc};
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::{AnyConnection, AnyPool};
 
 use super::sealed::{self, Whole};
 use super::{to_ms, Context, StoreError};
@@ -27,14 +27,14 @@ impl Row {
 
 /// Stores `template` for its owner; returns its row id.
 pub async fn insert(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     template: &Template,
     now: DateTime<Utc>,
 ) -> Result<i64, StoreError> {
     let body = serde_json::to_string(template)
         .map_err(|e| StoreError::Data(format!("a template could not be written: {e}")))?;
     sqlx::query_scalar(
-        "INSERT INTO templates (owner, name, body, created_at) VALUES (?, ?, ?, ?) RETURNING id",
+        "INSERT INTO templates (owner, name, body, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
     )
     .bind(template.owner.as_deref().unwrap_or_default())
     .bind(&template.name)
@@ -46,8 +46,8 @@ pub async fn insert(
 }
 
 /// Template `id`, whoever owns it.
-pub async fn get(pool: &SqlitePool, id: i64) -> Result<Option<Template>, StoreError> {
-    let row: Option<Row> = sqlx::query_as("SELECT id, body FROM templates WHERE id = ?")
+pub async fn get(pool: &AnyPool, id: i64) -> Result<Option<Template>, StoreError> {
+    let row: Option<Row> = sqlx::query_as("SELECT id, body FROM templates WHERE id = $1")
         .bind(id)
         .fetch_optional(pool)
         .await
@@ -56,10 +56,10 @@ pub async fn get(pool: &SqlitePool, id: i64) -> Result<Option<Template>, StoreEr
 }
 
 /// The saved templates of `owner` (everyone's with none), id order.
-pub async fn list(pool: &SqlitePool, owner: Option<&str>) -> Result<Vec<Template>, StoreError> {
+pub async fn list(pool: &AnyPool, owner: Option<&str>) -> Result<Vec<Template>, StoreError> {
     let rows: Vec<Row> = match owner {
         Some(owner) => {
-            sqlx::query_as("SELECT id, body FROM templates WHERE owner = ? ORDER BY id")
+            sqlx::query_as("SELECT id, body FROM templates WHERE owner = $1 ORDER BY id")
                 .bind(owner)
                 .fetch_all(pool)
                 .await
@@ -75,8 +75,8 @@ pub async fn list(pool: &SqlitePool, owner: Option<&str>) -> Result<Vec<Template
 }
 
 /// Deletes template `id`; whether there was one.
-pub async fn delete(conn: &mut SqliteConnection, id: i64) -> Result<bool, StoreError> {
-    let done = sqlx::query("DELETE FROM templates WHERE id = ?")
+pub async fn delete(conn: &mut AnyConnection, id: i64) -> Result<bool, StoreError> {
+    let done = sqlx::query("DELETE FROM templates WHERE id = $1")
         .bind(id)
         .execute(conn)
         .await

@@ -1,7 +1,7 @@
 //! `users` table: people steward knows, their zone and role.
 
 use chrono::{DateTime, Utc};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use super::{to_ms, Context, Store, StoreError};
 
@@ -16,6 +16,7 @@ pub struct User {
     pub role: String,
     /// Whether they said "skip" when asked for their zone: they keep the
     /// server default and are not asked again.
+    #[sqlx(try_from = "super::Flag")]
     pub zone_skipped: bool,
 }
 
@@ -26,8 +27,8 @@ impl User {
 }
 
 /// Whether `id` is an admin (a person steward never saw is not).
-pub async fn is_admin(conn: &mut sqlx::SqliteConnection, id: &str) -> Result<bool, StoreError> {
-    let role: Option<String> = sqlx::query_scalar("SELECT role FROM users WHERE id = ?")
+pub async fn is_admin(conn: &mut sqlx::AnyConnection, id: &str) -> Result<bool, StoreError> {
+    let role: Option<String> = sqlx::query_scalar("SELECT role FROM users WHERE id = $1")
         .bind(id)
         .fetch_optional(conn)
         .await
@@ -38,14 +39,11 @@ pub async fn is_admin(conn: &mut sqlx::SqliteConnection, id: &str) -> Result<boo
 /// The ids of people called `name`: by id, by the id after its platform
 /// (`alice` for `api:alice`), by display name (any case), or as the owner
 /// of workflows or an API key's user.
-pub async fn find(
-    conn: &mut sqlx::SqliteConnection,
-    name: &str,
-) -> Result<Vec<String>, StoreError> {
+pub async fn find(conn: &mut sqlx::AnyConnection, name: &str) -> Result<Vec<String>, StoreError> {
     sqlx::query_scalar(
-        "SELECT id FROM users WHERE id = ?1 OR id LIKE '%:' || ?1 OR lower(display_name) = lower(?1) \
-         UNION SELECT owner FROM workflows WHERE owner = ?1 \
-         UNION SELECT user_id FROM api_keys WHERE user_id = ?1 \
+        "SELECT id FROM users WHERE id = $1 OR id LIKE '%:' || $1 OR lower(display_name) = lower($1) \
+         UNION SELECT owner FROM workflows WHERE owner = $1 \
+         UNION SELECT user_id FROM api_keys WHERE user_id = $1 \
          ORDER BY 1 LIMIT 10",
     )
     .bind(name)
@@ -65,7 +63,7 @@ pub async fn ensure(
     // Most turns come from someone known: a read, no write.
     let known: Option<User> = sqlx::query_as(
         "SELECT id, display_name, timezone, role, zone_skipped_at IS NOT NULL AS zone_skipped \
-             FROM users WHERE id = ?",
+             FROM users WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(store.reader())
@@ -77,8 +75,8 @@ pub async fn ensure(
         }
     }
     sqlx::query_as(
-        "INSERT INTO users (id, display_name, created_at) VALUES (?1, ?2, ?3) \
-         ON CONFLICT (id) DO UPDATE SET display_name = COALESCE(?2, display_name) \
+        "INSERT INTO users (id, display_name, created_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (id) DO UPDATE SET display_name = COALESCE($2, display_name) \
          RETURNING id, display_name, timezone, role, zone_skipped_at IS NOT NULL AS zone_skipped",
     )
     .bind(id)
@@ -104,7 +102,7 @@ pub async fn set_admins(
         .ctx("demoting admins")?;
     for id in ids {
         sqlx::query(
-            "INSERT INTO users (id, role, created_at) VALUES (?, 'admin', ?) \
+            "INSERT INTO users (id, role, created_at) VALUES ($1, 'admin', $2) \
              ON CONFLICT (id) DO UPDATE SET role = 'admin'",
         )
         .bind(id)
@@ -116,8 +114,8 @@ pub async fn set_admins(
     super::commit(tx, "committing the admins").await
 }
 
-pub async fn set_timezone(pool: &SqlitePool, id: &str, zone: &str) -> Result<(), StoreError> {
-    sqlx::query("UPDATE users SET timezone = ? WHERE id = ?")
+pub async fn set_timezone(pool: &AnyPool, id: &str, zone: &str) -> Result<(), StoreError> {
+    sqlx::query("UPDATE users SET timezone = $1 WHERE id = $2")
         .bind(zone)
         .bind(id)
         .execute(pool)
@@ -128,12 +126,8 @@ pub async fn set_timezone(pool: &SqlitePool, id: &str, zone: &str) -> Result<(),
 
 /// Records that the person skipped the zone question (the server default
 /// stays theirs without asking again).
-pub async fn skip_timezone(
-    pool: &SqlitePool,
-    id: &str,
-    now: DateTime<Utc>,
-) -> Result<(), StoreError> {
-    sqlx::query("UPDATE users SET zone_skipped_at = ? WHERE id = ?")
+pub async fn skip_timezone(pool: &AnyPool, id: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+    sqlx::query("UPDATE users SET zone_skipped_at = $1 WHERE id = $2")
         .bind(to_ms(now))
         .bind(id)
         .execute(pool)
@@ -142,8 +136,8 @@ pub async fn skip_timezone(
     Ok(())
 }
 
-pub async fn set_role(pool: &SqlitePool, id: &str, role: &str) -> Result<(), StoreError> {
-    sqlx::query("UPDATE users SET role = ? WHERE id = ?")
+pub async fn set_role(pool: &AnyPool, id: &str, role: &str) -> Result<(), StoreError> {
+    sqlx::query("UPDATE users SET role = $1 WHERE id = $2")
         .bind(role)
         .bind(id)
         .execute(pool)

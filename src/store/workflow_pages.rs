@@ -2,7 +2,7 @@
 //! after a cursor. Beside `workflows.rs` (which reads its rows) to keep that
 //! file to the statements the scheduler and the conversation use.
 
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use super::workflows::{workflows, Row, COLUMNS};
 use super::{Context, StoreError};
@@ -22,7 +22,7 @@ pub struct PageQuery<'a> {
 }
 
 /// Workflows matching `query`, oldest (lowest id) first.
-pub async fn page(pool: &SqlitePool, query: &PageQuery<'_>) -> Result<Vec<Workflow>, StoreError> {
+pub async fn page(pool: &AnyPool, query: &PageQuery<'_>) -> Result<Vec<Workflow>, StoreError> {
     // LIKE with the pattern's own wildcards escaped, so "50%" means 50%.
     let pattern = query.name_contains.map(|text| {
         let escaped = text
@@ -48,6 +48,7 @@ pub async fn page(pool: &SqlitePool, query: &PageQuery<'_>) -> Result<Vec<Workfl
         "SELECT {COLUMNS} FROM workflows WHERE {} ORDER BY id LIMIT ?",
         conditions.join(" AND ")
     );
+    let sql = crate::store::numbered(&sql);
     let mut select = sqlx::query_as::<_, Row>(&sql).bind(query.after.unwrap_or(0));
     if let Some(owner) = query.owner {
         select = select.bind(owner);

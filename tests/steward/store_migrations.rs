@@ -4,8 +4,8 @@ use sqlx::Row;
 
 /// The conversations table as migrations 0002 and 0010 left it.
 const BEFORE: [&str; 2] = [
-    include_str!("../../migrations/0002_create_conversations.sql"),
-    include_str!("../../migrations/0010_add_conversation_focus.sql"),
+    include_str!("../../migrations/sqlite/0002_create_conversations.sql"),
+    include_str!("../../migrations/sqlite/0010_add_conversation_focus.sql"),
 ];
 
 /// A converted row: chat, user, history, draft, focus.
@@ -29,7 +29,7 @@ async fn conversation_keys_split_into_chat_and_user_and_ambiguous_ones_lose_thei
     .unwrap();
 
     sqlx::raw_sql(include_str!(
-        "../../migrations/0015_split_conversation_key.sql"
+        "../../migrations/sqlite/0015_split_conversation_key.sql"
     ))
     .execute(&pool)
     .await

@@ -18,7 +18,7 @@ impl Scheduler {
     /// their slot states move on.
     pub(super) async fn claim_due(
         &self,
-        tx: &mut crate::store::SqliteConnection,
+        tx: &mut crate::store::AnyConnection,
         now: DateTime<Utc>,
         lease_until: DateTime<Utc>,
         result: &mut ClaimResult,
@@ -72,7 +72,7 @@ impl Scheduler {
 
     async fn claim_workflow(
         &self,
-        tx: &mut crate::store::SqliteConnection,
+        tx: &mut crate::store::AnyConnection,
         workflow: Workflow,
         (mut going, mut queued): (i64, i64),
         (now, lease_until): (DateTime<Utc>, DateTime<Utc>),
@@ -264,7 +264,7 @@ fn decide<'a>(
 /// A workflow whose stored schedule cannot be read: its slot is recorded
 /// failed, it pauses, and its owner is told why.
 async fn unreadable(
-    tx: &mut crate::store::SqliteConnection,
+    tx: &mut crate::store::AnyConnection,
     workflow: &Workflow,
     reason: String,
     now: DateTime<Utc>,

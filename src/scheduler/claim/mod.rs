@@ -61,7 +61,7 @@ impl Scheduler {
     /// up (a long write by another process).
     async fn expire_leases(
         &self,
-        tx: &mut crate::store::SqliteConnection,
+        tx: &mut crate::store::AnyConnection,
         now: DateTime<Utc>,
         lease_until: DateTime<Utc>,
         result: &mut ClaimResult,
@@ -81,7 +81,7 @@ impl Scheduler {
     /// whose approval was answered or expired.
     async fn restart(
         &self,
-        tx: &mut crate::store::SqliteConnection,
+        tx: &mut crate::store::AnyConnection,
         now: DateTime<Utc>,
         lease_until: DateTime<Utc>,
         result: &mut ClaimResult,
@@ -123,7 +123,7 @@ impl Scheduler {
 /// Pauses that end now ("pause it for a week"): active again from the first
 /// slot after now, the paused period not replayed.
 async fn end_pauses(
-    tx: &mut crate::store::SqliteConnection,
+    tx: &mut crate::store::AnyConnection,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     for workflow in workflows::resumes_due(&mut *tx, now).await? {

@@ -17,16 +17,16 @@ pub enum Cancel {
 
 /// Cancels run `id` for `by` (who, for the record).
 pub async fn cancel(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     id: i64,
     by: &str,
     now: DateTime<Utc>,
 ) -> Result<Cancel, StoreError> {
     let error = format!("cancelled by {by}");
     let done = sqlx::query(
-        "UPDATE runs SET status = 'cancelled', ended_at = ?, error = ?, retry_at = NULL, \
-         lease_owner = NULL, lease_until = NULL, cancel_requested_by = ? \
-         WHERE id = ? AND status IN ('queued', 'retrying', 'waiting')",
+        "UPDATE runs SET status = 'cancelled', ended_at = $1, error = $2, retry_at = NULL, \
+         lease_owner = NULL, lease_until = NULL, cancel_requested_by = $3 \
+         WHERE id = $4 AND status IN ('queued', 'retrying', 'waiting')",
     )
     .bind(to_ms(now))
     .bind(&error)
@@ -38,8 +38,8 @@ pub async fn cancel(
     if done.rows_affected() == 1 {
         // A question it was waiting on is withdrawn, not left to answer.
         sqlx::query(
-            "UPDATE approvals SET status = 'withdrawn', answered_by = ?, answered_at = ? \
-             WHERE run_id = ? AND status = 'pending'",
+            "UPDATE approvals SET status = 'withdrawn', answered_by = $1, answered_at = $2 \
+             WHERE run_id = $3 AND status = 'pending'",
         )
         .bind(by)
         .bind(to_ms(now))
@@ -49,13 +49,14 @@ pub async fn cancel(
         .ctx("withdrawing a cancelled run's approval")?;
         return Ok(Cancel::Cancelled);
     }
-    let asked =
-        sqlx::query("UPDATE runs SET cancel_requested_by = ? WHERE id = ? AND status = 'running'")
-            .bind(by)
-            .bind(id)
-            .execute(conn)
-            .await
-            .ctx("asking a run to stop")?;
+    let asked = sqlx::query(
+        "UPDATE runs SET cancel_requested_by = $1 WHERE id = $2 AND status = 'running'",
+    )
+    .bind(by)
+    .bind(id)
+    .execute(conn)
+    .await
+    .ctx("asking a run to stop")?;
     Ok(if asked.rows_affected() == 1 {
         Cancel::Requested
     } else {
@@ -65,11 +66,11 @@ pub async fn cancel(
 
 /// Who asked running run `id` to stop, if anyone did.
 pub async fn cancel_requested(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     id: i64,
 ) -> Result<Option<String>, StoreError> {
     let by: Option<Option<String>> = sqlx::query_scalar(
-        "SELECT cancel_requested_by FROM runs WHERE id = ? AND status = 'running'",
+        "SELECT cancel_requested_by FROM runs WHERE id = $1 AND status = 'running'",
     )
     .bind(id)
     .fetch_optional(conn)
@@ -79,9 +80,9 @@ pub async fn cancel_requested(
 }
 
 /// The runs of workflow `id` not yet ended, newest first.
-pub async fn live_of(conn: &mut SqliteConnection, id: i64) -> Result<Vec<Run>, StoreError> {
+pub async fn live_of(conn: &mut AnyConnection, id: i64) -> Result<Vec<Run>, StoreError> {
     let rows: Vec<Row> = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM runs WHERE workflow_id = ? \
+        "SELECT {COLUMNS} FROM runs WHERE workflow_id = $1 \
          AND status IN ('queued', 'running', 'waiting', 'retrying') ORDER BY id DESC"
     ))
     .bind(id)

@@ -5,7 +5,7 @@ use super::*;
 
 /// For every workflow with live runs: how many are going and how many queued.
 pub async fn live_counts_all(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
 ) -> Result<std::collections::HashMap<i64, (i64, i64)>, StoreError> {
     let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
         "SELECT workflow_id, SUM(status IN ('running', 'waiting', 'retrying')), SUM(status = 'queued') \
@@ -23,13 +23,13 @@ pub async fn live_counts_all(
 
 /// How many runs of a workflow are going (running or waiting) and queued.
 pub async fn live_counts(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     workflow_id: i64,
 ) -> Result<(i64, i64), StoreError> {
     let (going, queued): (i64, i64) = sqlx::query_as(
         "SELECT COALESCE(SUM(status IN ('running', 'waiting', 'retrying')), 0), \
          COALESCE(SUM(status = 'queued'), 0) FROM runs \
-         WHERE workflow_id = ? AND status IN ('running', 'waiting', 'retrying', 'queued')",
+         WHERE workflow_id = $1 AND status IN ('running', 'waiting', 'retrying', 'queued')",
     )
     .bind(workflow_id)
     .fetch_one(conn)
@@ -41,13 +41,13 @@ pub async fn live_counts(
 /// Runs whose process stopped renewing their lease: marked `interrupted` and
 /// returned so their retry policy can decide.
 pub async fn expire_leases(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     now: DateTime<Utc>,
 ) -> Result<Vec<Run>, StoreError> {
     let rows: Vec<Row> = sqlx::query_as(&format!(
-        "UPDATE runs SET status = 'interrupted', ended_at = ?1, lease_owner = NULL, lease_until = NULL, \
+        "UPDATE runs SET status = 'interrupted', ended_at = $1, lease_owner = NULL, lease_until = NULL, \
          error = 'interrupted: the process running it stopped (crash, kill or shutdown) before it finished' \
-         WHERE status = 'running' AND lease_until < ?1 RETURNING {COLUMNS}"
+         WHERE status = 'running' AND lease_until < $1 RETURNING {COLUMNS}"
     ))
     .bind(to_ms(now))
     .fetch_all(conn)
@@ -59,14 +59,14 @@ pub async fn expire_leases(
 /// Marks a process's own running runs interrupted (graceful shutdown past its
 /// grace period) and returns them, so their retry policy can decide.
 pub async fn interrupt_owned(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     owner: &str,
     now: DateTime<Utc>,
 ) -> Result<Vec<Run>, StoreError> {
     let rows: Vec<Row> = sqlx::query_as(&format!(
-        "UPDATE runs SET status = 'interrupted', ended_at = ?, lease_owner = NULL, lease_until = NULL, \
+        "UPDATE runs SET status = 'interrupted', ended_at = $1, lease_owner = NULL, lease_until = NULL, \
          error = 'interrupted: steward shut down before the run finished' \
-         WHERE status = 'running' AND lease_owner = ? RETURNING {COLUMNS}"
+         WHERE status = 'running' AND lease_owner = $2 RETURNING {COLUMNS}"
     ))
     .bind(to_ms(now))
     .bind(owner)
@@ -78,15 +78,15 @@ pub async fn interrupt_owned(
 
 /// Takes a queued, retrying or waiting run to `running` under `owner`'s lease.
 pub async fn start(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     id: i64,
     owner: &str,
     lease_until: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
     let done = sqlx::query(
-        "UPDATE runs SET status = 'running', retry_at = NULL, started_at = COALESCE(started_at, ?), \
-         lease_owner = ?, lease_until = ? WHERE id = ? AND status IN ('queued', 'retrying', 'waiting')",
+        "UPDATE runs SET status = 'running', retry_at = NULL, started_at = COALESCE(started_at, $1), \
+         lease_owner = $2, lease_until = $3 WHERE id = $4 AND status IN ('queued', 'retrying', 'waiting')",
     )
     .bind(to_ms(now))
     .bind(owner)
@@ -102,7 +102,7 @@ pub async fn start(
 /// waiting for a slot, or executing). Runs it lost track of (a failed write,
 /// a panicked task) are not in the list, so their leases run out.
 pub async fn renew_leases(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     owner: &str,
     ids: &[i64],
     until: DateTime<Utc>,
@@ -112,6 +112,7 @@ pub async fn renew_leases(
         let sql = format!(
             "UPDATE runs SET lease_until = ? WHERE status = 'running' AND lease_owner = ? AND id IN ({marks})"
         );
+        let sql = crate::store::numbered(&sql);
         let mut query = sqlx::query(&sql).bind(to_ms(until)).bind(owner);
         for id in chunk {
             query = query.bind(id);
@@ -125,7 +126,7 @@ pub async fn renew_leases(
 /// run was declared interrupted meanwhile), so the result is not written twice.
 #[allow(clippy::too_many_arguments)]
 pub async fn finish(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     id: i64,
     owner: &str,
     status: RunStatus,
@@ -135,8 +136,8 @@ pub async fn finish(
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
     let done = sqlx::query(
-        "UPDATE runs SET status = ?, ended_at = ?, output = ?, error = ?, usage = ?, \
-         lease_owner = NULL, lease_until = NULL WHERE id = ? AND status = 'running' AND lease_owner = ?",
+        "UPDATE runs SET status = $1, ended_at = $2, output = $3, error = $4, usage = $5, \
+         lease_owner = NULL, lease_until = NULL WHERE id = $6 AND status = 'running' AND lease_owner = $7",
     )
     .bind(status.as_str())
     .bind(to_ms(now))
@@ -150,7 +151,7 @@ pub async fn finish(
     .ctx("recording a run's result")?;
     if status.is_final() {
         // A finished run resumes no more: its unmasked state goes.
-        sqlx::query("UPDATE run_steps SET resume = NULL WHERE run_id = ? AND resume IS NOT NULL")
+        sqlx::query("UPDATE run_steps SET resume = NULL WHERE run_id = $1 AND resume IS NOT NULL")
             .bind(id)
             .execute(conn)
             .await
@@ -160,10 +161,10 @@ pub async fn finish(
 }
 
 /// A run waiting for a person: the lease is released until the answer comes.
-pub async fn wait(conn: &mut SqliteConnection, id: i64, owner: &str) -> Result<bool, StoreError> {
+pub async fn wait(conn: &mut AnyConnection, id: i64, owner: &str) -> Result<bool, StoreError> {
     let done = sqlx::query(
         "UPDATE runs SET status = 'waiting', lease_owner = NULL, lease_until = NULL \
-         WHERE id = ? AND status = 'running' AND lease_owner = ?",
+         WHERE id = $1 AND status = 'running' AND lease_owner = $2",
     )
     .bind(id)
     .bind(owner)
@@ -179,7 +180,7 @@ pub async fn wait(conn: &mut SqliteConnection, id: i64, owner: &str) -> Result<b
 /// `interrupted`. `false` when the run is no longer in that state (its lease
 /// was lost and someone else decided), so nothing is revived twice.
 pub async fn retry_later(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     id: i64,
     holder: Option<&str>,
     retry_at: DateTime<Utc>,
@@ -188,11 +189,11 @@ pub async fn retry_later(
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
     let done = sqlx::query(
-        "UPDATE runs SET status = 'retrying', retry_at = ?, attempt = attempt + 1, \
-         history = json_insert(history, '$[#]', json_object('attempt', attempt, 'status', ?, 'error', ?, \
-           'started_at', started_at, 'ended_at', ?)), \
+        "UPDATE runs SET status = 'retrying', retry_at = $1, attempt = attempt + 1, \
+         history = json_insert(history, '$[#]', json_object('attempt', attempt, 'status', $2, 'error', $3, \
+           'started_at', started_at, 'ended_at', $4)), \
          ended_at = NULL, error = NULL, output = NULL, lease_owner = NULL, lease_until = NULL \
-         WHERE id = ? AND ((?6 IS NULL AND status = 'interrupted') OR (status = 'running' AND lease_owner = ?6))",
+         WHERE id = $5 AND (($6 IS NULL AND status = 'interrupted') OR (status = 'running' AND lease_owner = $6))",
     )
     .bind(to_ms(retry_at))
     .bind(failed_status.as_str())
@@ -208,11 +209,11 @@ pub async fn retry_later(
 
 /// Retrying runs whose time has come.
 pub async fn due_retries(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     now: DateTime<Utc>,
 ) -> Result<Vec<Run>, StoreError> {
     let rows: Vec<Row> = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM runs WHERE status = 'retrying' AND retry_at <= ? \
+        "SELECT {COLUMNS} FROM runs WHERE status = 'retrying' AND retry_at <= $1 \
          AND EXISTS (SELECT 1 FROM workflows w WHERE w.id = runs.workflow_id AND w.status = 'active') \
          ORDER BY retry_at"
     ))
@@ -224,7 +225,7 @@ pub async fn due_retries(
 }
 
 /// The oldest queued run of each workflow that has nothing going.
-pub async fn startable_queued(conn: &mut SqliteConnection) -> Result<Vec<Run>, StoreError> {
+pub async fn startable_queued(conn: &mut AnyConnection) -> Result<Vec<Run>, StoreError> {
     let rows: Vec<Row> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM runs WHERE id IN (\
            SELECT MIN(q.id) FROM runs q WHERE q.status = 'queued' \
@@ -240,7 +241,7 @@ pub async fn startable_queued(conn: &mut SqliteConnection) -> Result<Vec<Run>, S
 }
 
 /// The earliest retry or lease expiry.
-pub async fn next_wake(pool: &SqlitePool) -> Result<Option<DateTime<Utc>>, StoreError> {
+pub async fn next_wake(pool: &AnyPool) -> Result<Option<DateTime<Utc>>, StoreError> {
     let ms: Option<i64> = sqlx::query_scalar(
         "SELECT MIN(t) FROM (\
            SELECT MIN(retry_at) AS t FROM runs WHERE status = 'retrying' \

@@ -8,7 +8,7 @@ pub use lifecycle::*;
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::{AnyConnection, AnyPool};
 
 use super::sealed::{self, Whole};
 use super::{from_ms, opt_ms, to_ms, Context, StoreError};
@@ -91,7 +91,7 @@ pub struct NewRun<'a> {
 /// it: for runs started by hand, by another workflow or by a failure, which
 /// have no slot of their own. Returns its id.
 pub async fn insert_at_free_slot(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     mut run: NewRun<'_>,
     now: DateTime<Utc>,
 ) -> Result<i64, StoreError> {
@@ -105,7 +105,7 @@ pub async fn insert_at_free_slot(
 
 /// Records a run; `None` when the slot already has one (the unique key).
 pub async fn insert(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     run: &NewRun<'_>,
     now: DateTime<Utc>,
 ) -> Result<Option<i64>, StoreError> {
@@ -114,7 +114,7 @@ pub async fn insert(
     sqlx::query_scalar::<_, i64>(
         "INSERT INTO runs (workflow_id, workflow_version, trigger, scheduled_for, status, started_at, \
          ended_at, lease_owner, lease_until, input, error, created_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
          ON CONFLICT (workflow_id, scheduled_for) DO NOTHING RETURNING id",
     )
     .bind(run.workflow_id)
@@ -128,7 +128,7 @@ pub async fn insert(
     .bind(run.lease.map(|(_, until)| to_ms(until)))
     .bind(
         run.input
-            .map(|input| sealed::json(&input.to_string(), Whole::SecretFields).into_owned()),
+            .map(|input| sealed::json(&input.to_string(), Whole::SecretFields)),
     )
     .bind(run.error)
     .bind(to_ms(now))
@@ -152,7 +152,7 @@ pub struct RunRow {
 /// Records many runs with multi-row statements; slots that already have a run
 /// are left alone. Returns `(id, workflow_id, scheduled_for)` of the new rows.
 pub async fn insert_many(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     rows: &[RunRow],
     owner: &str,
     lease_until: DateTime<Utc>,
@@ -166,6 +166,7 @@ pub async fn insert_many(
              ended_at, lease_owner, lease_until, error, created_at) VALUES {values} \
              ON CONFLICT (workflow_id, scheduled_for) DO NOTHING RETURNING id, workflow_id, scheduled_for"
         );
+        let sql = crate::store::numbered(&sql);
         let mut query = sqlx::query_as::<_, (i64, i64, i64)>(&sql);
         for row in chunk {
             let running = row.status == RunStatus::Running;
@@ -188,8 +189,8 @@ pub async fn insert_many(
     Ok(inserted)
 }
 
-pub async fn get(conn: &mut SqliteConnection, id: i64) -> Result<Option<Run>, StoreError> {
-    let row: Option<Row> = sqlx::query_as(&format!("SELECT {COLUMNS} FROM runs WHERE id = ?"))
+pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<Run>, StoreError> {
+    let row: Option<Row> = sqlx::query_as(&format!("SELECT {COLUMNS} FROM runs WHERE id = $1"))
         .bind(id)
         .fetch_optional(conn)
         .await
@@ -199,14 +200,14 @@ pub async fn get(conn: &mut SqliteConnection, id: i64) -> Result<Option<Run>, St
 
 /// Runs by slot time, optionally of one workflow and since an instant.
 pub async fn list(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     workflow_id: Option<i64>,
     since: Option<DateTime<Utc>>,
     limit: i64,
 ) -> Result<Vec<Run>, StoreError> {
     let rows: Vec<Row> = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM runs WHERE (?1 IS NULL OR workflow_id = ?1) \
-         AND (?2 IS NULL OR scheduled_for >= ?2) ORDER BY scheduled_for, id LIMIT ?3"
+        "SELECT {COLUMNS} FROM runs WHERE ($1 IS NULL OR workflow_id = $1) \
+         AND ($2 IS NULL OR scheduled_for >= $2) ORDER BY scheduled_for, id LIMIT $3"
     ))
     .bind(workflow_id)
     .bind(since.map(to_ms))
@@ -236,18 +237,18 @@ pub struct HistoryQuery<'a> {
 
 /// Runs matching `query`, newest slot first, each with its workflow's name.
 pub async fn history(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     query: &HistoryQuery<'_>,
 ) -> Result<Vec<(Run, String)>, StoreError> {
     let statuses: Vec<&str> = query.statuses.iter().map(|s| s.as_str()).collect();
     let statuses = serde_json::to_string(&statuses).unwrap_or_else(|_| "[]".into());
     let rows: Vec<Row> = sqlx::query_as(&format!(
         "SELECT {} FROM runs r JOIN workflows w ON w.id = r.workflow_id \
-         WHERE (?1 IS NULL OR w.owner = ?1) AND (?2 IS NULL OR r.workflow_id = ?2) \
-         AND (?3 = '[]' OR r.status IN (SELECT value FROM json_each(?3))) \
-         AND (?4 IS NULL OR r.scheduled_for >= ?4) AND (?5 IS NULL OR r.scheduled_for < ?5) \
-         AND (?7 IS NULL OR (r.scheduled_for, r.id) < (?7, ?8)) \
-         ORDER BY r.scheduled_for DESC, r.id DESC LIMIT ?6",
+         WHERE ($1 IS NULL OR w.owner = $1) AND ($2 IS NULL OR r.workflow_id = $2) \
+         AND ($3 = '[]' OR r.status IN (SELECT value FROM json_each($3))) \
+         AND ($4 IS NULL OR r.scheduled_for >= $4) AND ($5 IS NULL OR r.scheduled_for < $5) \
+         AND ($7 IS NULL OR (r.scheduled_for, r.id) < ($7, $8)) \
+         ORDER BY r.scheduled_for DESC, r.id DESC LIMIT $6",
         COLUMNS
             .split(", ")
             .map(|c| format!("r.{c}"))
@@ -277,13 +278,13 @@ pub async fn history(
 /// Appends a notice that could not be delivered to the run's record
 /// (`entry` is `{"at", "to", "notice", "error", "attempts"}`).
 pub async fn record_delivery_error(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     run_id: i64,
     entry: &Value,
 ) -> Result<bool, StoreError> {
     let done = sqlx::query(
         "UPDATE runs SET delivery_errors = \
-         json_insert(COALESCE(delivery_errors, '[]'), '$[#]', json(?)) WHERE id = ?",
+         json_insert(COALESCE(delivery_errors, '[]'), '$[#]', json($1)) WHERE id = $2",
     )
     .bind(entry.to_string())
     .bind(run_id)

@@ -7,7 +7,7 @@ pub use followers::*;
 pub use slots::*;
 
 use chrono::{DateTime, Utc};
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::{AnyConnection, AnyPool};
 use std::collections::BTreeMap;
 
 use super::sealed::{self, Whole};
@@ -99,9 +99,9 @@ pub(super) fn workflows(rows: Vec<Row>) -> Result<Vec<Workflow>, StoreError> {
 
 /// How many workflows `owner` has that are not completed (active or
 /// paused): what the workflow quota counts.
-pub async fn count_kept(conn: &mut SqliteConnection, owner: &str) -> Result<i64, StoreError> {
+pub async fn count_kept(conn: &mut AnyConnection, owner: &str) -> Result<i64, StoreError> {
     sqlx::query_scalar::<_, i64>(
-        "SELECT COUNT(*) FROM workflows WHERE owner = ? AND status IN ('active', 'paused')",
+        "SELECT COUNT(*) FROM workflows WHERE owner = $1 AND status IN ('active', 'paused')",
     )
     .bind(owner.trim())
     .fetch_one(conn)
@@ -110,9 +110,9 @@ pub async fn count_kept(conn: &mut SqliteConnection, owner: &str) -> Result<i64,
 }
 
 /// Active workflows whose next run is at or before `now`: the due backlog.
-pub async fn count_due(pool: &SqlitePool, now: DateTime<Utc>) -> Result<i64, StoreError> {
+pub async fn count_due(pool: &AnyPool, now: DateTime<Utc>) -> Result<i64, StoreError> {
     sqlx::query_scalar(
-        "SELECT COUNT(*) FROM workflows WHERE status = 'active' AND next_run IS NOT NULL AND next_run <= ?",
+        "SELECT COUNT(*) FROM workflows WHERE status = 'active' AND next_run IS NOT NULL AND next_run <= $1",
     )
     .bind(to_ms(now))
     .fetch_one(pool)
@@ -122,11 +122,11 @@ pub async fn count_due(pool: &SqlitePool, now: DateTime<Utc>) -> Result<i64, Sto
 
 /// Records workflow `id`'s busiest hour (`schedule::Pace`).
 pub async fn set_runs_per_hour(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     id: i64,
     runs: u32,
 ) -> Result<(), StoreError> {
-    sqlx::query("UPDATE workflows SET runs_per_hour = ? WHERE id = ?")
+    sqlx::query("UPDATE workflows SET runs_per_hour = $1 WHERE id = $2")
         .bind(i64::from(runs))
         .bind(id)
         .execute(conn)
@@ -138,14 +138,14 @@ pub async fn set_runs_per_hour(
 /// The busiest hours of `owner`'s active workflows but `except`, added up,
 /// and the ids of those not measured yet.
 pub async fn runs_per_hour(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     owner: &str,
     except: Option<i64>,
 ) -> Result<(i64, Vec<i64>), StoreError> {
     let (owner, except) = (owner.trim(), except.unwrap_or(-1));
     let measured: i64 = sqlx::query_scalar(
         "SELECT COALESCE(SUM(runs_per_hour), 0) FROM workflows \
-         WHERE owner = ? AND status = 'active' AND id != ?",
+         WHERE owner = $1 AND status = 'active' AND id != $2",
     )
     .bind(owner)
     .bind(except)
@@ -154,7 +154,7 @@ pub async fn runs_per_hour(
     .ctx("adding up a person's busiest hours")?;
     let unmeasured: Vec<i64> = sqlx::query_scalar(
         "SELECT id FROM workflows \
-         WHERE owner = ? AND status = 'active' AND id != ? AND runs_per_hour IS NULL",
+         WHERE owner = $1 AND status = 'active' AND id != $2 AND runs_per_hour IS NULL",
     )
     .bind(owner)
     .bind(except)
@@ -166,7 +166,7 @@ pub async fn runs_per_hour(
 
 /// Stores a validated definition; returns its id.
 pub async fn insert(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     new: &NewWorkflow,
     next_run: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
@@ -177,7 +177,7 @@ pub async fn insert(
         "INSERT INTO workflows (owner, home_chat, name, instruction, plan, trigger_kind, \
          trigger_expression, trigger_anchor, timezone, policies, guardrails, placeholders, status, \
          next_run, created_at, updated_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
     )
     .bind(d.owner.trim())
     .bind(&d.home_chat)
@@ -205,7 +205,7 @@ pub async fn insert(
 /// repairs: the scheduler must survive whatever is in the table).
 #[allow(clippy::too_many_arguments)]
 pub async fn insert_raw(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     owner: &str,
     name: &str,
     plan: &str,
@@ -217,7 +217,7 @@ pub async fn insert_raw(
 ) -> Result<i64, StoreError> {
     sqlx::query_scalar::<_, i64>(
         "INSERT INTO workflows (owner, name, plan, trigger_kind, trigger_expression, timezone, \
-         next_run, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         next_run, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
     .bind(owner)
     .bind(name)
@@ -233,23 +233,24 @@ pub async fn insert_raw(
     .ctx("inserting a raw workflow")
 }
 
-pub async fn get(conn: &mut SqliteConnection, id: i64) -> Result<Option<Workflow>, StoreError> {
-    let row: Option<Row> = sqlx::query_as(&format!("SELECT {COLUMNS} FROM workflows WHERE id = ?"))
-        .bind(id)
-        .fetch_optional(conn)
-        .await
-        .ctx("loading a workflow")?;
+pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<Workflow>, StoreError> {
+    let row: Option<Row> =
+        sqlx::query_as(&format!("SELECT {COLUMNS} FROM workflows WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(conn)
+            .await
+            .ctx("loading a workflow")?;
     row.map(Row::into_workflow).transpose()
 }
 
 /// A workflow of `owner` by exact name (case-insensitive).
 pub async fn find_by_name(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     owner: &str,
     name: &str,
 ) -> Result<Option<Workflow>, StoreError> {
     let row: Option<Row> = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM workflows WHERE owner = ? AND name = ? COLLATE NOCASE ORDER BY id LIMIT 1"
+        "SELECT {COLUMNS} FROM workflows WHERE owner = $1 AND name = $2 COLLATE NOCASE ORDER BY id LIMIT 1"
     ))
     .bind(owner)
     .bind(name)
@@ -263,14 +264,14 @@ pub async fn find_by_name(
 /// ends in ':', starts with it (a server's channels, for a member who
 /// manages it), oldest first.
 pub async fn list_managed(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     owner: &str,
     home_prefix: &str,
 ) -> Result<Vec<Workflow>, StoreError> {
     let rows: Vec<Row> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM workflows \
-         WHERE owner = ?1 OR home_chat = ?2 \
-         OR (substr(?2, -1) = ':' AND substr(home_chat, 1, length(?2)) = ?2) ORDER BY id"
+         WHERE owner = $1 OR home_chat = $2 \
+         OR (substr($2, -1) = ':' AND substr(home_chat, 1, length($2)) = $2) ORDER BY id"
     ))
     .bind(owner)
     .bind(home_prefix)
@@ -281,11 +282,11 @@ pub async fn list_managed(
 }
 
 /// All workflows, or one owner's, oldest first.
-pub async fn list(pool: &SqlitePool, owner: Option<&str>) -> Result<Vec<Workflow>, StoreError> {
+pub async fn list(pool: &AnyPool, owner: Option<&str>) -> Result<Vec<Workflow>, StoreError> {
     let rows: Vec<Row> = match owner {
         Some(owner) => {
             sqlx::query_as(&format!(
-                "SELECT {COLUMNS} FROM workflows WHERE owner = ? ORDER BY id"
+                "SELECT {COLUMNS} FROM workflows WHERE owner = $1 ORDER BY id"
             ))
             .bind(owner)
             .fetch_all(pool)
@@ -305,7 +306,7 @@ pub async fn list(pool: &SqlitePool, owner: Option<&str>) -> Result<Vec<Workflow
 /// guardrails) with a checked one; the version goes up and an active
 /// workflow's next slot follows the new trigger. Returns whether it existed.
 pub async fn replace_definition(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     id: i64,
     new: &NewWorkflow,
     next_run: Option<DateTime<Utc>>,
@@ -313,12 +314,12 @@ pub async fn replace_definition(
 ) -> Result<bool, StoreError> {
     let d = &new.definition;
     let done = sqlx::query(
-        "UPDATE workflows SET name = ?, instruction = ?, plan = ?, trigger_kind = ?, \
-         trigger_expression = ?, trigger_anchor = ?, timezone = ?, guardrails = ?, \
-         status = CASE WHEN status = 'completed' AND ?9 IS NOT NULL THEN 'active' ELSE status END, \
-         next_run = CASE WHEN status IN ('active', 'completed') THEN ?9 ELSE next_run END, \
+        "UPDATE workflows SET name = $1, instruction = $2, plan = $3, trigger_kind = $4, \
+         trigger_expression = $5, trigger_anchor = $6, timezone = $7, guardrails = $8, \
+         status = CASE WHEN status = 'completed' AND $9 IS NOT NULL THEN 'active' ELSE status END, \
+         next_run = CASE WHEN status IN ('active', 'completed') THEN $9 ELSE next_run END, \
          skip_slot = NULL, snooze_slot = NULL, snooze_until = NULL, \
-         version = version + 1, updated_at = ?10 WHERE id = ?11",
+         version = version + 1, updated_at = $10 WHERE id = $11",
     )
     .bind(d.name.trim())
     .bind(d.instruction.as_deref().map(sealed::text))
@@ -337,8 +338,8 @@ pub async fn replace_definition(
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn delete(conn: &mut SqliteConnection, id: i64) -> Result<bool, StoreError> {
-    let done = sqlx::query("DELETE FROM workflows WHERE id = ?")
+pub async fn delete(conn: &mut AnyConnection, id: i64) -> Result<bool, StoreError> {
+    let done = sqlx::query("DELETE FROM workflows WHERE id = $1")
         .bind(id)
         .execute(conn)
         .await
@@ -354,20 +355,22 @@ fn to_json<T: serde::Serialize>(value: &T) -> String {
 /// Sets what [`replace_definition`] leaves alone: the home chat, the
 /// policies and the placeholder values (sealed as on insert).
 pub async fn set_settings(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     id: i64,
     definition: &crate::workflow::Definition,
 ) -> Result<(), StoreError> {
-    sqlx::query("UPDATE workflows SET home_chat = ?, policies = ?, placeholders = ? WHERE id = ?")
-        .bind(&definition.home_chat)
-        .bind(to_json(&definition.policies))
-        .bind(sealed::json(
-            &to_json(&definition.placeholders),
-            Whole::EveryString,
-        ))
-        .bind(id)
-        .execute(conn)
-        .await
-        .ctx("updating a workflow's settings")?;
+    sqlx::query(
+        "UPDATE workflows SET home_chat = $1, policies = $2, placeholders = $3 WHERE id = $4",
+    )
+    .bind(&definition.home_chat)
+    .bind(to_json(&definition.policies))
+    .bind(sealed::json(
+        &to_json(&definition.placeholders),
+        Whole::EveryString,
+    ))
+    .bind(id)
+    .execute(conn)
+    .await
+    .ctx("updating a workflow's settings")?;
     Ok(())
 }

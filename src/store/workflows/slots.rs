@@ -5,16 +5,16 @@ use super::*;
 
 /// Active workflows whose next slot or snoozed occurrence has come, earliest first.
 pub async fn due(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     now: DateTime<Utc>,
     limit: i64,
 ) -> Result<Vec<Workflow>, StoreError> {
     // Two indexed lookups joined, rather than one OR that scans the table.
     let rows: Vec<Row> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM workflows WHERE id IN (\
-           SELECT id FROM workflows WHERE status = 'active' AND next_run IS NOT NULL AND next_run <= ?1 \
-           UNION SELECT id FROM workflows WHERE snooze_until IS NOT NULL AND snooze_until <= ?1 AND status = 'active') \
-         ORDER BY next_run LIMIT ?2"
+           SELECT id FROM workflows WHERE status = 'active' AND next_run IS NOT NULL AND next_run <= $1 \
+           UNION SELECT id FROM workflows WHERE snooze_until IS NOT NULL AND snooze_until <= $1 AND status = 'active') \
+         ORDER BY next_run LIMIT $2"
     ))
     .bind(to_ms(now))
     .bind(limit)
@@ -26,12 +26,12 @@ pub async fn due(
 
 /// Paused workflows whose pause has ended ("pause it for a week").
 pub async fn resumes_due(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     now: DateTime<Utc>,
 ) -> Result<Vec<Workflow>, StoreError> {
     let rows: Vec<Row> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM workflows \
-         WHERE resume_at IS NOT NULL AND resume_at <= ? AND status = 'paused' ORDER BY resume_at"
+         WHERE resume_at IS NOT NULL AND resume_at <= $1 AND status = 'paused' ORDER BY resume_at"
     ))
     .bind(to_ms(now))
     .fetch_all(conn)
@@ -41,7 +41,7 @@ pub async fn resumes_due(
 }
 
 /// The earliest instant any active workflow wants attention.
-pub async fn next_wake(pool: &SqlitePool) -> Result<Option<DateTime<Utc>>, StoreError> {
+pub async fn next_wake(pool: &AnyPool) -> Result<Option<DateTime<Utc>>, StoreError> {
     let ms: Option<i64> = sqlx::query_scalar(
         "SELECT MIN(t) FROM (\
            SELECT MIN(next_run) AS t FROM workflows WHERE status = 'active' AND next_run IS NOT NULL \
@@ -64,14 +64,14 @@ pub struct SlotState {
 }
 
 pub async fn set_slot_state(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     id: i64,
     state: &SlotState,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "UPDATE workflows SET next_run = ?, skip_slot = ?, snooze_slot = ?, snooze_until = ?, \
-         status = ?, updated_at = ? WHERE id = ?",
+        "UPDATE workflows SET next_run = $1, skip_slot = $2, snooze_slot = $3, snooze_until = $4, \
+         status = $5, updated_at = $6 WHERE id = $7",
     )
     .bind(state.next_run.map(to_ms))
     .bind(state.skip_slot.map(to_ms))
@@ -89,7 +89,7 @@ pub async fn set_slot_state(
 /// Writes the scheduling state of many workflows after a claim, with
 /// multi-row statements.
 pub async fn set_slot_states(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     states: &[(i64, SlotState)],
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
@@ -100,6 +100,7 @@ pub async fn set_slot_states(
              snooze_until = v.column5, status = v.column6, updated_at = ? \
              FROM (VALUES {values}) AS v WHERE workflows.id = v.column1"
         );
+        let sql = crate::store::numbered(&sql);
         let mut query = sqlx::query(&sql).bind(to_ms(now));
         for (id, state) in chunk {
             query = query
@@ -120,16 +121,16 @@ pub async fn set_slot_states(
 
 /// Pauses with a note; the paused period will not be replayed.
 pub async fn pause(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     id: i64,
     note: Option<&str>,
     resume_at: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
     let done = sqlx::query(
-        "UPDATE workflows SET status = 'paused', paused_note = ?, next_run = NULL, resume_at = ?, \
-         snooze_slot = NULL, snooze_until = NULL, skip_slot = NULL, version = version + 1, updated_at = ? \
-         WHERE id = ? AND status = 'active'",
+        "UPDATE workflows SET status = 'paused', paused_note = $1, next_run = NULL, resume_at = $2, \
+         snooze_slot = NULL, snooze_until = NULL, skip_slot = NULL, version = version + 1, updated_at = $3 \
+         WHERE id = $4 AND status = 'active'",
     )
     .bind(note)
     .bind(resume_at.map(to_ms))
@@ -141,9 +142,9 @@ pub async fn pause(
     if done.rows_affected() == 1 {
         // Runs still waiting their turn would replay the paused period.
         sqlx::query(
-            "UPDATE runs SET status = 'skipped', ended_at = ?, retry_at = NULL, \
+            "UPDATE runs SET status = 'skipped', ended_at = $1, retry_at = NULL, \
              error = 'skipped: the workflow was paused' \
-             WHERE workflow_id = ? AND status IN ('queued', 'retrying')",
+             WHERE workflow_id = $2 AND status IN ('queued', 'retrying')",
         )
         .bind(to_ms(now))
         .bind(id)
@@ -156,14 +157,14 @@ pub async fn pause(
 
 /// Resumes from `next_run` (the first slot after now), clearing the failure count.
 pub async fn resume(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     id: i64,
     next_run: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
     let done = sqlx::query(
-        "UPDATE workflows SET status = 'active', paused_note = NULL, next_run = ?, resume_at = NULL, \
-         consecutive_failures = 0, version = version + 1, updated_at = ? WHERE id = ? AND status = 'paused'",
+        "UPDATE workflows SET status = 'active', paused_note = NULL, next_run = $1, resume_at = NULL, \
+         consecutive_failures = 0, version = version + 1, updated_at = $2 WHERE id = $3 AND status = 'paused'",
     )
     .bind(next_run.map(to_ms))
     .bind(to_ms(now))
@@ -175,11 +176,11 @@ pub async fn resume(
 }
 
 pub async fn set_skip_slot(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     id: i64,
     slot: Option<DateTime<Utc>>,
 ) -> Result<(), StoreError> {
-    sqlx::query("UPDATE workflows SET skip_slot = ? WHERE id = ?")
+    sqlx::query("UPDATE workflows SET skip_slot = $1 WHERE id = $2")
         .bind(slot.map(to_ms))
         .bind(id)
         .execute(conn)
@@ -189,12 +190,12 @@ pub async fn set_skip_slot(
 }
 
 pub async fn set_snooze(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     id: i64,
     slot: DateTime<Utc>,
     until: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    sqlx::query("UPDATE workflows SET snooze_slot = ?, snooze_until = ? WHERE id = ?")
+    sqlx::query("UPDATE workflows SET snooze_slot = $1, snooze_until = $2 WHERE id = $3")
         .bind(to_ms(slot))
         .bind(to_ms(until))
         .bind(id)
@@ -205,8 +206,8 @@ pub async fn set_snooze(
 }
 
 /// Forgets a snooze (the occurrence goes back to its own slot).
-pub async fn clear_snooze(conn: &mut SqliteConnection, id: i64) -> Result<(), StoreError> {
-    sqlx::query("UPDATE workflows SET snooze_slot = NULL, snooze_until = NULL WHERE id = ?")
+pub async fn clear_snooze(conn: &mut AnyConnection, id: i64) -> Result<(), StoreError> {
+    sqlx::query("UPDATE workflows SET snooze_slot = NULL, snooze_until = NULL WHERE id = $1")
         .bind(id)
         .execute(conn)
         .await
@@ -217,13 +218,13 @@ pub async fn clear_snooze(conn: &mut SqliteConnection, id: i64) -> Result<(), St
 /// Counts a finished run: a failure adds one to the streak, a success resets it.
 /// Returns the streak.
 pub async fn record_outcome(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     id: i64,
     failed: bool,
 ) -> Result<i64, StoreError> {
     let streak: Option<i64> = sqlx::query_scalar(
-        "UPDATE workflows SET consecutive_failures = CASE WHEN ? THEN consecutive_failures + 1 ELSE 0 END \
-         WHERE id = ? RETURNING consecutive_failures",
+        "UPDATE workflows SET consecutive_failures = CASE WHEN $1 THEN consecutive_failures + 1 ELSE 0 END \
+         WHERE id = $2 RETURNING consecutive_failures",
     )
     .bind(failed)
     .bind(id)
