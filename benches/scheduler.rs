@@ -150,7 +150,7 @@ async fn bench() {
     let due_at = (Utc::now() + TimeDelta::seconds(12))
         .duration_trunc(TimeDelta::seconds(1))
         .unwrap();
-    sqlx::query("UPDATE workflows SET next_run = ? WHERE next_run = ?")
+    sqlx::query("UPDATE workflows SET next_run = $1 WHERE next_run = $2")
         .bind(due_at.timestamp_millis())
         .bind(far.timestamp_millis())
         .execute(app.store.pool())
@@ -248,8 +248,8 @@ async fn steady(pool: &sqlx::AnyPool, pid: u32, far: &chrono::DateTime<Utc>) {
         .unwrap();
     let last = first + TimeDelta::seconds(seconds);
     sqlx::query(
-        "UPDATE workflows SET trigger_kind = 'interval', trigger_expression = 'PT1S', next_run = ? \
-         WHERE id IN (SELECT id FROM workflows WHERE next_run != ? ORDER BY id DESC LIMIT ?)",
+        "UPDATE workflows SET trigger_kind = 'interval', trigger_expression = 'PT1S', next_run = $1 \
+         WHERE id IN (SELECT id FROM workflows WHERE next_run != $2 ORDER BY id DESC LIMIT $3)",
     )
     .bind(first.timestamp_millis())
     .bind(far.timestamp_millis())
@@ -268,7 +268,7 @@ async fn steady(pool: &sqlx::AnyPool, pid: u32, far: &chrono::DateTime<Utc>) {
         .unwrap();
     let mut lateness: Vec<i64> = sqlx::query_scalar(
         "SELECT started_at - scheduled_for FROM runs \
-         WHERE scheduled_for >= ? AND scheduled_for < ? AND started_at IS NOT NULL",
+         WHERE scheduled_for >= $1 AND scheduled_for < $2 AND started_at IS NOT NULL",
     )
     .bind(first.timestamp_millis())
     .bind(last.timestamp_millis())

@@ -40,6 +40,11 @@ impl Scheduler {
         // shutdown grace period too; a crash stops it, and the next claim
         // (here or elsewhere) marks the runs interrupted.
         let heartbeat = tokio::spawn(Arc::clone(&self).heartbeat());
+        // Other replicas' changes wake this loop at once (PostgreSQL only).
+        let listening = self.store.listen_for_wakes({
+            let me = Arc::clone(&self);
+            Arc::new(move || me.poke())
+        });
         let mut firing = Firing {
             tasks: JoinSet::new(),
             pending: VecDeque::new(),
@@ -52,6 +57,9 @@ impl Scheduler {
         self.drain(firing.tasks).await;
         let result = self.interrupt_left().await;
         heartbeat.abort();
+        if let Some(listening) = listening {
+            listening.abort();
+        }
         let (interrupted, notices) = result?;
         self.send(notices).await;
         if interrupted > 0 {

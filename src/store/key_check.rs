@@ -125,10 +125,17 @@ const SEALED: [(&str, &str, Sealing); 8] = [
 /// many values changed.
 async fn seal_existing(conn: &mut AnyConnection) -> Result<usize, StoreError> {
     let mut changed = 0;
+    // Each row by its physical address, read and written under the write
+    // lock: SQLite's rowid, PostgreSQL's ctid.
+    let (row_id, by_row_id) = if super::is_postgres(conn) {
+        ("CAST(ctid AS TEXT)", "ctid = CAST($2 AS tid)")
+    } else {
+        ("CAST(rowid AS TEXT)", "rowid = CAST($2 AS INTEGER)")
+    };
     for (table, column, sealing) in SEALED {
         // Names from the constant above, never from input.
-        let rows: Vec<(i64, String)> = sqlx::query_as(&format!(
-            "SELECT rowid, {column} FROM {table} WHERE {column} IS NOT NULL"
+        let rows: Vec<(String, String)> = sqlx::query_as(&format!(
+            "SELECT {row_id}, {column} FROM {table} WHERE {column} IS NOT NULL"
         ))
         .fetch_all(&mut *conn)
         .await
@@ -143,7 +150,7 @@ async fn seal_existing(conn: &mut AnyConnection) -> Result<usize, StoreError> {
                 continue;
             }
             sqlx::query(&format!(
-                "UPDATE {table} SET {column} = $1 WHERE rowid = $2"
+                "UPDATE {table} SET {column} = $1 WHERE {by_row_id}"
             ))
             .bind(stored)
             .bind(rowid)

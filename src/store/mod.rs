@@ -27,6 +27,7 @@ pub mod sealed;
 pub mod steps;
 pub mod templates;
 pub mod users;
+mod wakes;
 pub mod workflow_pages;
 pub mod workflows;
 

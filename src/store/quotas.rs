@@ -117,7 +117,7 @@ pub async fn hit(
     sqlx::query_scalar(
         "INSERT INTO limit_hits (user_id, limit_name, day, count, first_at, last_at) \
          VALUES ($1, $2, $3, 1, $4, $5) \
-         ON CONFLICT (user_id, limit_name, day) DO UPDATE SET count = count + 1, \
+         ON CONFLICT (user_id, limit_name, day) DO UPDATE SET count = limit_hits.count + 1, \
          last_at = excluded.last_at RETURNING count",
     )
     .bind(user)
@@ -142,8 +142,8 @@ pub async fn hit_times(
     sqlx::query(
         "INSERT INTO limit_hits (user_id, limit_name, day, count, first_at, last_at) \
          VALUES ($1, $2, $3, $4, $5, $6) \
-         ON CONFLICT (user_id, limit_name, day) DO UPDATE SET count = count + excluded.count, \
-         last_at = MAX(last_at, excluded.last_at)",
+         ON CONFLICT (user_id, limit_name, day) DO UPDATE SET count = limit_hits.count + excluded.count, \
+         last_at = CASE WHEN excluded.last_at > limit_hits.last_at THEN excluded.last_at ELSE limit_hits.last_at END",
     )
     .bind(user)
     .bind(limit)
@@ -191,7 +191,7 @@ pub async fn hits_since(
     since: DateTime<Utc>,
 ) -> Result<Vec<Hits>, StoreError> {
     let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(
-        "SELECT user_id, limit_name, SUM(count), MAX(last_at) FROM limit_hits \
+        "SELECT user_id, limit_name, CAST(SUM(count) AS BIGINT), MAX(last_at) FROM limit_hits \
          WHERE day >= $1 GROUP BY user_id, limit_name ORDER BY SUM(count) DESC, user_id LIMIT 100",
     )
     .bind(day(since))
@@ -239,14 +239,19 @@ pub async fn usage_since(
     since: DateTime<Utc>,
     except: Option<i64>,
 ) -> Result<(u64, f64), StoreError> {
-    let (tokens, cost): (i64, f64) = sqlx::query_as(
-        "SELECT \
-           COALESCE(SUM(COALESCE(json_extract(r.usage, '$.prompt_tokens'), 0) \
-             + COALESCE(json_extract(r.usage, '$.completion_tokens'), 0)), 0), \
-           COALESCE(SUM(json_extract(r.usage, '$.cost_usd')), 0.0) \
-         FROM runs r JOIN workflows w ON r.workflow_id = w.id \
-         WHERE w.owner = $1 AND r.scheduled_for >= $2 AND r.id != $3 AND json_valid(r.usage)",
-    )
+    let sums = if crate::store::is_postgres(conn) {
+        "CAST(COALESCE(SUM(COALESCE(CAST(CAST(r.usage AS json) ->> 'prompt_tokens' AS BIGINT), 0) \
+           + COALESCE(CAST(CAST(r.usage AS json) ->> 'completion_tokens' AS BIGINT), 0)), 0) AS BIGINT), \
+         CAST(COALESCE(SUM(CAST(CAST(r.usage AS json) ->> 'cost_usd' AS DOUBLE PRECISION)), 0) AS DOUBLE PRECISION)"
+    } else {
+        "COALESCE(SUM(COALESCE(json_extract(r.usage, '$.prompt_tokens'), 0) \
+           + COALESCE(json_extract(r.usage, '$.completion_tokens'), 0)), 0), \
+         CAST(COALESCE(SUM(json_extract(r.usage, '$.cost_usd')), 0.0) AS REAL)"
+    };
+    let (tokens, cost): (i64, f64) = sqlx::query_as(&format!(
+        "SELECT {sums} FROM runs r JOIN workflows w ON r.workflow_id = w.id \
+         WHERE w.owner = $1 AND r.scheduled_for >= $2 AND r.id != $3 AND json_valid(r.usage)"
+    ))
     .bind(owner)
     .bind(to_ms(since))
     .bind(except.unwrap_or(-1))

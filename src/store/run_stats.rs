@@ -55,16 +55,12 @@ pub async fn totals(
     // `usage` is JSON (workflow::Usage); a JSON null cost is a model
     // without a known price, counted apart rather than as free.
     let (prompt_tokens, completion_tokens, cost_usd, unpriced): (i64, i64, f64, i64) =
-        sqlx::query_as(
-            "SELECT \
-               COALESCE(SUM(json_extract(usage, '$.prompt_tokens')), 0), \
-               COALESCE(SUM(json_extract(usage, '$.completion_tokens')), 0), \
-               COALESCE(SUM(json_extract(usage, '$.cost_usd')), 0.0), \
-               COUNT(usage) - COUNT(json_extract(usage, '$.cost_usd')) \
-             FROM runs \
+        sqlx::query_as(&format!(
+            "SELECT {} FROM runs \
              WHERE workflow_id = $1 AND scheduled_for >= $2 AND scheduled_for < $3 \
              AND json_valid(usage)",
-        )
+            usage_sums(super::backend::pool_is_postgres(pool))
+        ))
         .bind(workflow_id)
         .bind(since)
         .bind(until)
@@ -79,4 +75,21 @@ pub async fn totals(
         cost_usd,
         unpriced,
     })
+}
+
+/// Tokens, cost and the count of unpriced runs out of `usage`, in each
+/// database's JSON functions. The cost is a float even when every cost is
+/// a whole number (SQLite's SUM of integers is an integer).
+fn usage_sums(postgres: bool) -> &'static str {
+    if postgres {
+        "CAST(COALESCE(SUM(CAST(CAST(usage AS json) ->> 'prompt_tokens' AS BIGINT)), 0) AS BIGINT), \
+         CAST(COALESCE(SUM(CAST(CAST(usage AS json) ->> 'completion_tokens' AS BIGINT)), 0) AS BIGINT), \
+         CAST(COALESCE(SUM(CAST(CAST(usage AS json) ->> 'cost_usd' AS DOUBLE PRECISION)), 0) AS DOUBLE PRECISION), \
+         COUNT(usage) - COUNT(CAST(usage AS json) ->> 'cost_usd')"
+    } else {
+        "COALESCE(SUM(json_extract(usage, '$.prompt_tokens')), 0), \
+         COALESCE(SUM(json_extract(usage, '$.completion_tokens')), 0), \
+         CAST(COALESCE(SUM(json_extract(usage, '$.cost_usd')), 0.0) AS REAL), \
+         COUNT(usage) - COUNT(json_extract(usage, '$.cost_usd'))"
+    }
 }

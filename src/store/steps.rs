@@ -52,16 +52,19 @@ pub async fn list(pool: &AnyPool, run_id: i64) -> Result<Vec<StepRecord>, StoreE
 /// The steps of several runs in one query, each run's in the order they
 /// started (for listings: one query, not one per run).
 pub async fn list_of(pool: &AnyPool, run_ids: &[i64]) -> Result<Vec<StepRecord>, StoreError> {
-    let ids = serde_json::to_string(run_ids).unwrap_or_else(|_| "[]".into());
-    let rows: Vec<Row> = sqlx::query_as(
+    if run_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks = vec!["?"; run_ids.len()].join(", ");
+    let sql = super::numbered(&format!(
         "SELECT run_id, step_key, kind, status, output, resume, error, usage, started_at, ended_at \
-         FROM run_steps WHERE run_id IN (SELECT value FROM json_each($1)) \
-         ORDER BY run_id, started_at, step_key",
-    )
-    .bind(ids)
-    .fetch_all(pool)
-    .await
-    .ctx("loading run steps")?;
+         FROM run_steps WHERE run_id IN ({marks}) ORDER BY run_id, started_at, step_key"
+    ));
+    let mut select = sqlx::query_as::<_, Row>(&sql);
+    for id in run_ids {
+        select = select.bind(id);
+    }
+    let rows = select.fetch_all(pool).await.ctx("loading run steps")?;
     rows.into_iter()
         .map(|r| {
             let resume = sealed::open_opt(r.resume, "a waiting run's state")?;

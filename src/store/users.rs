@@ -41,7 +41,7 @@ pub async fn is_admin(conn: &mut sqlx::AnyConnection, id: &str) -> Result<bool, 
 /// of workflows or an API key's user.
 pub async fn find(conn: &mut sqlx::AnyConnection, name: &str) -> Result<Vec<String>, StoreError> {
     sqlx::query_scalar(
-        "SELECT id FROM users WHERE id = $1 OR id LIKE '%:' || $1 OR lower(display_name) = lower($1) \
+        "SELECT id FROM users WHERE id = $1 OR lower(id) LIKE '%:' || lower($1) OR lower(display_name) = lower($1) \
          UNION SELECT owner FROM workflows WHERE owner = $1 \
          UNION SELECT user_id FROM api_keys WHERE user_id = $1 \
          ORDER BY 1 LIMIT 10",
@@ -76,7 +76,7 @@ pub async fn ensure(
     }
     sqlx::query_as(
         "INSERT INTO users (id, display_name, created_at) VALUES ($1, $2, $3) \
-         ON CONFLICT (id) DO UPDATE SET display_name = COALESCE($2, display_name) \
+         ON CONFLICT (id) DO UPDATE SET display_name = COALESCE(excluded.display_name, users.display_name) \
          RETURNING id, display_name, timezone, role, zone_skipped_at IS NOT NULL AS zone_skipped",
     )
     .bind(id)

@@ -42,7 +42,7 @@ pub async fn page(pool: &AnyPool, query: &PageQuery<'_>) -> Result<Vec<Workflow>
         conditions.push("status = ?");
     }
     if pattern.is_some() {
-        conditions.push("name LIKE ? ESCAPE '\\'");
+        conditions.push("lower(name) LIKE lower(?) ESCAPE '\\'");
     }
     let sql = format!(
         "SELECT {COLUMNS} FROM workflows WHERE {} ORDER BY id LIMIT ?",

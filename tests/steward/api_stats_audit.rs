@@ -158,7 +158,7 @@ async fn stored_run(
     let store = served.store().await;
     sqlx::query(
         "INSERT INTO runs (workflow_id, workflow_version, trigger, scheduled_for, status, \
-         started_at, ended_at, usage, created_at) VALUES (?, 1, 'schedule', ?, ?, ?, ?, ?, ?)",
+         started_at, ended_at, usage, created_at) VALUES ($1, 1, 'schedule', $2, $3, $4, $5, $6, $7)",
     )
     .bind(workflow)
     .bind(slot_ms)

@@ -128,7 +128,7 @@ impl Sim {
         configure: impl FnOnce(&mut Engine),
     ) -> Sim {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("steward.db")).await.unwrap();
+        let store = Store::open(&test_db(dir.path())).await.unwrap();
         let clock = Arc::new(ManualClock::new(at(now)));
         let notifier = Arc::new(RecordingNotifier::default());
         let mut engine = Engine {
@@ -356,7 +356,7 @@ impl Chat {
     /// With more settings (as environment variables would give them).
     pub async fn with(now: &str, settings: impl Fn(&str) -> Option<String>) -> Chat {
         let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("steward.db").display().to_string();
+        let db = test_db(dir.path()).display().to_string();
         let config = Config::from_lookup(|name| match name {
             "STEWARD_DB" => Some(db.clone()),
             "STEWARD_HTTP_ALLOW_PRIVATE" => Some("true".into()),
@@ -464,7 +464,7 @@ pub struct Halted {
 impl Halted {
     /// `serve` again on this database.
     pub async fn start(self, settings: &[(&str, &str)]) -> Served {
-        match Served::try_start_in(self.dir, settings).await {
+        match Served::try_start_in(self.dir, self.db, settings).await {
             Ok(served) => served,
             Err(error) => panic!("serve did not start again: {error:#}"),
         }
@@ -503,6 +503,15 @@ impl Served {
         }
     }
 
+    /// `serve` on the database `db` (a second replica on one PostgreSQL
+    /// database, say).
+    pub async fn start_on(db: std::path::PathBuf, settings: &[(&str, &str)]) -> Served {
+        match Served::try_start_in(tempfile::tempdir().unwrap(), db, settings).await {
+            Ok(served) => served,
+            Err(error) => panic!("serve did not start: {error:#}"),
+        }
+    }
+
     /// Why `serve` refused to start with `settings`.
     pub async fn refusal(settings: &[(&str, &str)]) -> String {
         match Served::try_start(settings).await {
@@ -526,14 +535,16 @@ impl Served {
     }
 
     async fn try_start(settings: &[(&str, &str)]) -> anyhow::Result<Served> {
-        Served::try_start_in(tempfile::tempdir().unwrap(), settings).await
+        let dir = tempfile::tempdir().unwrap();
+        let db = test_db(dir.path());
+        Served::try_start_in(dir, db, settings).await
     }
 
     async fn try_start_in(
         dir: tempfile::TempDir,
+        db: std::path::PathBuf,
         settings: &[(&str, &str)],
     ) -> anyhow::Result<Served> {
-        let db = dir.path().join("steward.db");
         let db_text = db.display().to_string();
         let settings: Vec<(String, String)> = settings
             .iter()
@@ -589,4 +600,116 @@ impl Served {
             serving.stop().await.unwrap();
         }
     }
+}
+
+// ----- the database -----------------------------------------------------------
+
+/// The database a test's steward uses: a SQLite file in `dir`, or, with
+/// `STEWARD_TEST_BACKEND=postgres` (as `.ci/run`'s second pass sets it), a
+/// new empty database on the server `STEWARD_TEST_DATABASE_URL` names, so
+/// the same tests run on both.
+pub fn test_db(dir: &std::path::Path) -> std::path::PathBuf {
+    if on_postgres() {
+        let server = postgres_server()
+            .expect("STEWARD_TEST_BACKEND=postgres needs STEWARD_TEST_DATABASE_URL (see README)");
+        return std::path::PathBuf::from(new_postgres_database(&server));
+    }
+    dir.join("steward.db")
+}
+
+/// The PostgreSQL server of the tests (`STEWARD_TEST_DATABASE_URL`).
+pub fn postgres_server() -> Option<String> {
+    std::env::var("STEWARD_TEST_DATABASE_URL")
+        .ok()
+        .filter(|url| !url.is_empty())
+}
+
+/// A new empty database on the tests' PostgreSQL server, for a test that
+/// needs PostgreSQL itself. Without a server the test is skipped, loudly;
+/// under CI (`CI=true`) it fails instead, as CI always has one.
+pub fn postgres_or_skip(test: &str) -> Option<std::path::PathBuf> {
+    match postgres_server() {
+        Some(server) => Some(std::path::PathBuf::from(new_postgres_database(&server))),
+        None if std::env::var("CI").is_ok_and(|ci| ci == "true") => {
+            panic!("{test} needs PostgreSQL: STEWARD_TEST_DATABASE_URL is unset under CI (.ci/run starts a cluster)")
+        }
+        None => {
+            eprintln!(
+                "\n!!!! SKIPPED {test}: it needs PostgreSQL. Start one with \
+                 `.ci/postgres start /tmp/pg` and set STEWARD_TEST_DATABASE_URL to the URL it prints.\n"
+            );
+            None
+        }
+    }
+}
+
+/// The server's URL (`postgres://user@host:port/db`) for a new database.
+fn new_postgres_database(server: &str) -> String {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let name = format!(
+        "steward_test_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    );
+    let server = server.to_owned();
+    let create = name.clone();
+    // Its own thread and runtime: callers are sync and async alike.
+    let server_url = server.clone();
+    std::thread::spawn(move || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(async move {
+                use sqlx::Connection;
+                let mut conn = sqlx::postgres::PgConnection::connect(&server_url)
+                    .await
+                    .expect("STEWARD_TEST_DATABASE_URL names a PostgreSQL server that answers");
+                sqlx::query(&format!("CREATE DATABASE {create}"))
+                    .execute(&mut conn)
+                    .await
+                    .expect("creating a test database");
+            })
+    })
+    .join()
+    .unwrap();
+    let base = server
+        .rsplit_once('/')
+        .map_or(server.as_str(), |(base, _)| base);
+    format!("{base}/{name}")
+}
+
+/// Whether the tests run on PostgreSQL (`STEWARD_TEST_BACKEND=postgres`).
+pub fn on_postgres() -> bool {
+    std::env::var("STEWARD_TEST_BACKEND").is_ok_and(|backend| backend == "postgres")
+}
+
+/// Every insert into `table` fails from now on with `message`, as on a full
+/// or read-only disk: a trigger in each database's own syntax.
+pub async fn refuse_inserts(pool: &sqlx::AnyPool, table: &str, message: &str) {
+    let statement = if on_postgres() {
+        format!(
+            "CREATE FUNCTION refuse_{table}() RETURNS trigger LANGUAGE plpgsql AS \
+             $$ BEGIN RAISE EXCEPTION '{message}'; END $$; \
+             CREATE TRIGGER refuse_{table} BEFORE INSERT ON {table} \
+             FOR EACH ROW EXECUTE FUNCTION refuse_{table}()"
+        )
+    } else {
+        format!(
+            "CREATE TRIGGER refuse_{table} BEFORE INSERT ON {table} \
+             BEGIN SELECT RAISE(ABORT, '{message}'); END"
+        )
+    };
+    sqlx::raw_sql(&statement).execute(pool).await.unwrap();
+}
+
+/// Undoes [`refuse_inserts`].
+pub async fn allow_inserts(pool: &sqlx::AnyPool, table: &str) {
+    let statement = if on_postgres() {
+        format!("DROP TRIGGER refuse_{table} ON {table}")
+    } else {
+        format!("DROP TRIGGER refuse_{table}")
+    };
+    sqlx::raw_sql(&statement).execute(pool).await.unwrap();
 }

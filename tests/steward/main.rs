@@ -75,6 +75,7 @@ mod store_backup;
 mod store_encryption;
 mod store_faults;
 mod store_migrations;
+mod store_postgres;
 mod triggers_after;
 mod triggers_webhook;
 

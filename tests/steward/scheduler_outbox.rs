@@ -17,19 +17,11 @@ async fn outbox(sim: &Sim) -> Vec<(Option<i64>, String)> {
 
 /// Every outbox write fails from now on, as on a full disk.
 async fn break_the_outbox(sim: &Sim) {
-    sqlx::query(
-        "CREATE TRIGGER no_outbox BEFORE INSERT ON outbox BEGIN SELECT RAISE(ABORT, 'the disk is full'); END",
-    )
-    .execute(sim.store.pool())
-    .await
-    .unwrap();
+    crate::helpers::refuse_inserts(sim.store.pool(), "outbox", "the disk is full").await;
 }
 
 async fn mend_the_outbox(sim: &Sim) {
-    sqlx::query("DROP TRIGGER no_outbox")
-        .execute(sim.store.pool())
-        .await
-        .unwrap();
+    crate::helpers::allow_inserts(sim.store.pool(), "outbox").await;
 }
 
 #[tokio::test]

@@ -104,13 +104,8 @@ async fn healthz_fails_with_the_reason_while_claims_keep_failing_and_recovers() 
 
     // Every new run is refused from now on, as a read-only disk would.
     let store = served.store().await;
-    sqlx::raw_sql(
-        "CREATE TRIGGER refuse_runs BEFORE INSERT ON runs \
-         BEGIN SELECT RAISE(ABORT, 'attempt to write a readonly database'); END",
-    )
-    .execute(store.pool())
-    .await
-    .unwrap();
+    crate::helpers::refuse_inserts(store.pool(), "runs", "attempt to write a readonly database")
+        .await;
     let failing = health_becomes(&served, 503, Duration::from_secs(10)).await;
     assert_eq!(failing["status"], "failing");
     let reason = failing["error"].as_str().unwrap();
@@ -119,10 +114,7 @@ async fn healthz_fails_with_the_reason_while_claims_keep_failing_and_recovers() 
         "{reason}"
     );
 
-    sqlx::raw_sql("DROP TRIGGER refuse_runs")
-        .execute(store.pool())
-        .await
-        .unwrap();
+    crate::helpers::allow_inserts(store.pool(), "runs").await;
     let ok = health_becomes(&served, 200, Duration::from_secs(10)).await;
     assert_eq!(ok["status"], "ok");
     served.stop().await;

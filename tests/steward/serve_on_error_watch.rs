@@ -29,7 +29,7 @@ fn messages(served: &Served) -> Vec<String> {
 async fn ended(served: &Served, id: i64) -> Vec<String> {
     let store = served.store().await;
     let statuses: Vec<String> = sqlx::query_scalar(
-        "SELECT status FROM runs WHERE workflow_id = ? AND status NOT IN ('queued', 'running') ORDER BY id",
+        "SELECT status FROM runs WHERE workflow_id = $1 AND status NOT IN ('queued', 'running') ORDER BY id",
     )
     .bind(id)
     .fetch_all(store.pool())

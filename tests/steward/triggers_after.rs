@@ -37,7 +37,7 @@ async fn create(api: &Api<'_>, definition: &Value) -> i64 {
 async fn runs(served: &Served, id: i64) -> Vec<(String, Value)> {
     let store = served.store().await;
     let rows: Vec<(String, Option<String>)> =
-        sqlx::query_as("SELECT status, input FROM runs WHERE workflow_id = ? ORDER BY id")
+        sqlx::query_as("SELECT status, input FROM runs WHERE workflow_id = $1 ORDER BY id")
             .bind(id)
             .fetch_all(store.pool())
             .await

@@ -66,7 +66,7 @@ async fn count(served: &Served, sql: &str, id: i64) -> i64 {
 async fn runs_of(served: &Served, id: i64) -> i64 {
     count(
         served,
-        "SELECT COUNT(*) FROM runs WHERE workflow_id = ?",
+        "SELECT COUNT(*) FROM runs WHERE workflow_id = $1",
         id,
     )
     .await
@@ -112,7 +112,7 @@ async fn a_signed_webhook_starts_exactly_one_run_a_retry_none_and_a_bad_signatur
     assert_eq!(runs_of(&served, id).await, 1);
     let rejected = count(
         &served,
-        "SELECT rejected FROM hooks WHERE workflow_id = ?",
+        "SELECT rejected FROM hooks WHERE workflow_id = $1",
         id,
     )
     .await;

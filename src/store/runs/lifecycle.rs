@@ -7,11 +7,18 @@ use super::*;
 pub async fn live_counts_all(
     conn: &mut AnyConnection,
 ) -> Result<std::collections::HashMap<i64, (i64, i64)>, StoreError> {
-    let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
-        "SELECT workflow_id, SUM(status IN ('running', 'waiting', 'retrying')), SUM(status = 'queued') \
-         FROM runs INDEXED BY runs_live WHERE status IN ('queued', 'running', 'waiting', 'retrying') \
-         GROUP BY workflow_id",
-    )
+    // SQLite is told which index; PostgreSQL's planner picks it.
+    let hint = if crate::store::is_postgres(conn) {
+        ""
+    } else {
+        "INDEXED BY runs_live"
+    };
+    let rows: Vec<(i64, i64, i64)> = sqlx::query_as(&format!(
+        "SELECT workflow_id, COUNT(CASE WHEN status IN ('running', 'waiting', 'retrying') THEN 1 END), \
+         COUNT(CASE WHEN status = 'queued' THEN 1 END) \
+         FROM runs {hint} WHERE status IN ('queued', 'running', 'waiting', 'retrying') \
+         GROUP BY workflow_id"
+    ))
     .fetch_all(conn)
     .await
     .ctx("counting live runs")?;
@@ -27,8 +34,8 @@ pub async fn live_counts(
     workflow_id: i64,
 ) -> Result<(i64, i64), StoreError> {
     let (going, queued): (i64, i64) = sqlx::query_as(
-        "SELECT COALESCE(SUM(status IN ('running', 'waiting', 'retrying')), 0), \
-         COALESCE(SUM(status = 'queued'), 0) FROM runs \
+        "SELECT COUNT(CASE WHEN status IN ('running', 'waiting', 'retrying') THEN 1 END), \
+         COUNT(CASE WHEN status = 'queued' THEN 1 END) FROM runs \
          WHERE workflow_id = $1 AND status IN ('running', 'waiting', 'retrying', 'queued')",
     )
     .bind(workflow_id)
@@ -188,13 +195,18 @@ pub async fn retry_later(
     error: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
-    let done = sqlx::query(
-        "UPDATE runs SET status = 'retrying', retry_at = $1, attempt = attempt + 1, \
-         history = json_insert(history, '$[#]', json_object('attempt', attempt, 'status', $2, 'error', $3, \
-           'started_at', started_at, 'ended_at', $4)), \
+    let history = if crate::store::is_postgres(conn) {
+        "CAST(CAST(history AS jsonb) || jsonb_build_array(jsonb_build_object('attempt', attempt, \
+           'status', CAST($2 AS TEXT), 'error', CAST($3 AS TEXT), 'started_at', started_at, 'ended_at', $4)) AS TEXT)"
+    } else {
+        "json_insert(history, '$[#]', json_object('attempt', attempt, 'status', $2, 'error', $3, \
+           'started_at', started_at, 'ended_at', $4))"
+    };
+    let done = sqlx::query(&format!(
+        "UPDATE runs SET status = 'retrying', retry_at = $1, attempt = attempt + 1, history = {history}, \
          ended_at = NULL, error = NULL, output = NULL, lease_owner = NULL, lease_until = NULL \
-         WHERE id = $5 AND (($6 IS NULL AND status = 'interrupted') OR (status = 'running' AND lease_owner = $6))",
-    )
+         WHERE id = $5 AND (($6 IS NULL AND status = 'interrupted') OR (status = 'running' AND lease_owner = $6))"
+    ))
     .bind(to_ms(retry_at))
     .bind(failed_status.as_str())
     .bind(error)
@@ -245,7 +257,7 @@ pub async fn next_wake(pool: &AnyPool) -> Result<Option<DateTime<Utc>>, StoreErr
     let ms: Option<i64> = sqlx::query_scalar(
         "SELECT MIN(t) FROM (\
            SELECT MIN(retry_at) AS t FROM runs WHERE status = 'retrying' \
-           UNION ALL SELECT MIN(lease_until) FROM runs WHERE status = 'running')",
+           UNION ALL SELECT MIN(lease_until) FROM runs WHERE status = 'running') AS wake",
     )
     .fetch_one(pool)
     .await

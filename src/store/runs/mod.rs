@@ -240,33 +240,45 @@ pub async fn history(
     pool: &AnyPool,
     query: &HistoryQuery<'_>,
 ) -> Result<Vec<(Run, String)>, StoreError> {
-    let statuses: Vec<&str> = query.statuses.iter().map(|s| s.as_str()).collect();
-    let statuses = serde_json::to_string(&statuses).unwrap_or_else(|_| "[]".into());
-    let rows: Vec<Row> = sqlx::query_as(&format!(
+    // The statuses asked for follow the seven fixed values: $8, $9, …
+    let statuses = match query.statuses.len() {
+        0 => String::new(),
+        n => format!(
+            "AND r.status IN ({})",
+            (8..8 + n)
+                .map(|i| format!("${i}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    let sql = format!(
         "SELECT {} FROM runs r JOIN workflows w ON w.id = r.workflow_id \
-         WHERE ($1 IS NULL OR w.owner = $1) AND ($2 IS NULL OR r.workflow_id = $2) \
-         AND ($3 = '[]' OR r.status IN (SELECT value FROM json_each($3))) \
-         AND ($4 IS NULL OR r.scheduled_for >= $4) AND ($5 IS NULL OR r.scheduled_for < $5) \
-         AND ($7 IS NULL OR (r.scheduled_for, r.id) < ($7, $8)) \
-         ORDER BY r.scheduled_for DESC, r.id DESC LIMIT $6",
+         WHERE ($1 IS NULL OR w.owner = $1) AND ($2 IS NULL OR r.workflow_id = $2) {statuses} \
+         AND ($3 IS NULL OR r.scheduled_for >= $3) AND ($4 IS NULL OR r.scheduled_for < $4) \
+         AND ($6 IS NULL OR (r.scheduled_for, r.id) < ($6, $7)) \
+         ORDER BY r.scheduled_for DESC, r.id DESC LIMIT $5",
         COLUMNS
             .split(", ")
             .map(|c| format!("r.{c}"))
             .chain(std::iter::once("w.name AS workflow_name".to_string()))
             .collect::<Vec<_>>()
             .join(", ")
-    ))
-    .bind(query.owner)
-    .bind(query.workflow_id)
-    .bind(statuses)
-    .bind(query.since.map(to_ms))
-    .bind(query.until.map(to_ms))
-    .bind(query.limit)
-    .bind(query.before.map(|(at, _)| to_ms(at)))
-    .bind(query.before.map(|(_, id)| id))
-    .fetch_all(pool)
-    .await
-    .ctx("reading the run history")?;
+    );
+    let mut select = sqlx::query_as::<_, Row>(&sql)
+        .bind(query.owner)
+        .bind(query.workflow_id)
+        .bind(query.since.map(to_ms))
+        .bind(query.until.map(to_ms))
+        .bind(query.limit)
+        .bind(query.before.map(|(at, _)| to_ms(at)))
+        .bind(query.before.map(|(_, id)| id));
+    for status in &query.statuses {
+        select = select.bind(status.as_str());
+    }
+    let rows = select
+        .fetch_all(pool)
+        .await
+        .ctx("reading the run history")?;
     rows.into_iter()
         .map(|mut row| {
             let name = row.workflow_name.take().unwrap_or_default();
@@ -282,10 +294,14 @@ pub async fn record_delivery_error(
     run_id: i64,
     entry: &Value,
 ) -> Result<bool, StoreError> {
-    let done = sqlx::query(
-        "UPDATE runs SET delivery_errors = \
-         json_insert(COALESCE(delivery_errors, '[]'), '$[#]', json($1)) WHERE id = $2",
-    )
+    let append = if super::backend::pool_is_postgres(pool) {
+        "CAST(CAST(COALESCE(delivery_errors, '[]') AS jsonb) || jsonb_build_array(CAST($1 AS jsonb)) AS TEXT)"
+    } else {
+        "json_insert(COALESCE(delivery_errors, '[]'), '$[#]', json($1))"
+    };
+    let done = sqlx::query(&format!(
+        "UPDATE runs SET delivery_errors = {append} WHERE id = $2"
+    ))
     .bind(entry.to_string())
     .bind(run_id)
     .execute(pool)

@@ -144,7 +144,7 @@ pub async fn runs_per_hour(
 ) -> Result<(i64, Vec<i64>), StoreError> {
     let (owner, except) = (owner.trim(), except.unwrap_or(-1));
     let measured: i64 = sqlx::query_scalar(
-        "SELECT COALESCE(SUM(runs_per_hour), 0) FROM workflows \
+        "SELECT CAST(COALESCE(SUM(runs_per_hour), 0) AS BIGINT) FROM workflows \
          WHERE owner = $1 AND status = 'active' AND id != $2",
     )
     .bind(owner)
@@ -250,7 +250,7 @@ pub async fn find_by_name(
     name: &str,
 ) -> Result<Option<Workflow>, StoreError> {
     let row: Option<Row> = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM workflows WHERE owner = $1 AND name = $2 COLLATE NOCASE ORDER BY id LIMIT 1"
+        "SELECT {COLUMNS} FROM workflows WHERE owner = $1 AND lower(name) = lower($2) ORDER BY id LIMIT 1"
     ))
     .bind(owner)
     .bind(name)
@@ -271,7 +271,7 @@ pub async fn list_managed(
     let rows: Vec<Row> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM workflows \
          WHERE owner = $1 OR home_chat = $2 \
-         OR (substr($2, -1) = ':' AND substr(home_chat, 1, length($2)) = $2) ORDER BY id"
+         OR (substr($2, length($2)) = ':' AND substr(home_chat, 1, length($2)) = $2) ORDER BY id"
     ))
     .bind(owner)
     .bind(home_prefix)

@@ -9,12 +9,19 @@ pub async fn due(
     now: DateTime<Utc>,
     limit: i64,
 ) -> Result<Vec<Workflow>, StoreError> {
+    // On PostgreSQL the rows are locked, and rows another replica holds are
+    // passed over rather than waited for.
+    let lock = if crate::store::is_postgres(conn) {
+        "FOR UPDATE SKIP LOCKED"
+    } else {
+        ""
+    };
     // Two indexed lookups joined, rather than one OR that scans the table.
     let rows: Vec<Row> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM workflows WHERE id IN (\
            SELECT id FROM workflows WHERE status = 'active' AND next_run IS NOT NULL AND next_run <= $1 \
            UNION SELECT id FROM workflows WHERE snooze_until IS NOT NULL AND snooze_until <= $1 AND status = 'active') \
-         ORDER BY next_run LIMIT $2"
+         ORDER BY next_run LIMIT $2 {lock}"
     ))
     .bind(to_ms(now))
     .bind(limit)
@@ -46,7 +53,7 @@ pub async fn next_wake(pool: &AnyPool) -> Result<Option<DateTime<Utc>>, StoreErr
         "SELECT MIN(t) FROM (\
            SELECT MIN(next_run) AS t FROM workflows WHERE status = 'active' AND next_run IS NOT NULL \
            UNION ALL SELECT MIN(snooze_until) FROM workflows WHERE snooze_until IS NOT NULL AND status = 'active' \
-           UNION ALL SELECT MIN(resume_at) FROM workflows WHERE resume_at IS NOT NULL AND status = 'paused')",
+           UNION ALL SELECT MIN(resume_at) FROM workflows WHERE resume_at IS NOT NULL AND status = 'paused') AS wake",
     )
     .fetch_one(pool)
     .await
