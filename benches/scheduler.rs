@@ -4,7 +4,9 @@
 //! the steady state: 1,000 workflows firing every second.
 //!
 //! `cargo bench --bench scheduler` (STEWARD_BENCH_WORKFLOWS and
-//! STEWARD_BENCH_DUE change the sizes).
+//! STEWARD_BENCH_DUE change the sizes; STEWARD_BENCH_DATABASE_URL, a
+//! PostgreSQL server's URL, runs it there in a new database instead of a
+//! SQLite file).
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -53,9 +55,18 @@ async fn bench() {
     let due = env_number("STEWARD_BENCH_DUE", 10_000).min(total);
     let dir = tempfile::tempdir().unwrap();
     let mut config = Config::from_lookup(|_| None).unwrap();
-    config.db_path = dir.path().join("bench.db");
+    let server = std::env::var("STEWARD_BENCH_DATABASE_URL").ok();
+    config.db_path = match &server {
+        Some(server) => new_database(server).await.into(),
+        None => dir.path().join("bench.db"),
+    };
     config.node = "bench-setup".into();
-    println!("steward scheduler benchmark: {total} active workflows, {due} due in the same second");
+    let on = if server.is_some() {
+        "PostgreSQL"
+    } else {
+        "SQLite"
+    };
+    println!("steward scheduler benchmark on {on}: {total} active workflows, {due} due in the same second");
 
     // Fill the database: `due` workflows share one slot, the rest fire daily
     // twelve hours from now.
@@ -113,6 +124,7 @@ async fn bench() {
         .arg(&config.db_path)
         .arg("serve")
         .env("STEWARD_NODE", "bench")
+        .env("STEWARD_BIND", "127.0.0.1:0")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -134,6 +146,28 @@ async fn bench() {
     // Drains the rest of stderr so the child never blocks on a full pipe.
     std::thread::spawn(move || for _ in stderr.lines() {});
     let pid = child.id();
+    // More replicas on the same database (PostgreSQL): STEWARD_BENCH_REPLICAS.
+    let replicas = env_number("STEWARD_BENCH_REPLICAS", 1).max(1);
+    let mut others: Vec<std::process::Child> = (1..replicas)
+        .map(|n| {
+            Command::new(env!("CARGO_BIN_EXE_steward"))
+                .arg("--db")
+                .arg(&config.db_path)
+                .arg("serve")
+                .env("STEWARD_NODE", format!("bench-{n}"))
+                .env("STEWARD_BIND", "127.0.0.1:0")
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    if replicas > 1 {
+        println!("  {replicas} replicas of `steward serve` on the database");
+    }
+    let pids: Vec<u32> = std::iter::once(pid)
+        .chain(others.iter().map(|c| c.id()))
+        .collect();
     tokio::time::sleep(Duration::from_secs(2)).await;
     let idle_before = process_cpu(pid);
     tokio::time::sleep(Duration::from_secs(5)).await;
@@ -158,7 +192,7 @@ async fn bench() {
         .unwrap();
     let pool = app.store.pool().clone();
     let deadline = Instant::now() + Duration::from_secs(180);
-    let cpu_before = process_cpu(pid);
+    let cpu_before: f64 = pids.iter().map(|p| process_cpu(*p)).sum();
     loop {
         let finished: i64 =
             sqlx::query_scalar("SELECT COUNT(*) FROM runs WHERE status = 'succeeded'")
@@ -170,7 +204,7 @@ async fn bench() {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let burst_cpu = process_cpu(pid) - cpu_before;
+    let burst_cpu = pids.iter().map(|p| process_cpu(*p)).sum::<f64>() - cpu_before;
     let rows: Vec<(i64, i64, Option<i64>, String)> =
         sqlx::query_as("SELECT scheduled_for, COALESCE(started_at, 0), ended_at, status FROM runs")
             .fetch_all(&pool)
@@ -228,17 +262,25 @@ async fn bench() {
             process_rss_mb(pid)
         );
     }
-    steady(&pool, pid, &far).await;
+    steady(&pool, pid, &far, false).await;
+    steady(&pool, pid, &far, true).await;
     let _ = Command::new("kill")
         .arg("-TERM")
         .arg(pid.to_string())
         .status();
     let _ = child.wait();
+    for other in &mut others {
+        let _ = other.kill();
+        let _ = other.wait();
+    }
 }
 
 /// The steady state: 1,000 workflows (STEWARD_BENCH_STEADY) firing every
 /// second for 20 s; lateness of their starts (budget: p99 under 10 ms).
-async fn steady(pool: &sqlx::AnyPool, pid: u32, far: &chrono::DateTime<Utc>) {
+/// `spread`: their slots spread evenly over each second (one a millisecond,
+/// as workflows made at different moments are), rather than all on the
+/// second's first millisecond.
+async fn steady(pool: &sqlx::AnyPool, pid: u32, far: &chrono::DateTime<Utc>, spread: bool) {
     let count = env_number("STEWARD_BENCH_STEADY", 1_000) as i64;
     let seconds = 20;
     // Past the serving process's next resync (at most 10 s), so its first
@@ -247,10 +289,18 @@ async fn steady(pool: &sqlx::AnyPool, pid: u32, far: &chrono::DateTime<Utc>) {
         .duration_trunc(TimeDelta::seconds(1))
         .unwrap();
     let last = first + TimeDelta::seconds(seconds);
-    sqlx::query(
-        "UPDATE workflows SET trigger_kind = 'interval', trigger_expression = 'PT1S', next_run = $1 \
-         WHERE id IN (SELECT id FROM workflows WHERE next_run != $2 ORDER BY id DESC LIMIT $3)",
-    )
+    let how = if spread {
+        "spread over each second"
+    } else {
+        "all on the second"
+    };
+    // Ids are consecutive: `id % 1000` spreads them over the second.
+    let offset = if spread { "(id % 1000)" } else { "0" };
+    sqlx::query(&format!(
+        "UPDATE workflows SET trigger_kind = 'interval', trigger_expression = 'PT1S', status = 'active', \
+         next_run = $1 + {offset} \
+         WHERE id IN (SELECT id FROM workflows WHERE next_run != $2 ORDER BY id DESC LIMIT $3)"
+    ))
     .bind(first.timestamp_millis())
     .bind(far.timestamp_millis())
     .bind(count)
@@ -283,7 +333,7 @@ async fn steady(pool: &sqlx::AnyPool, pid: u32, far: &chrono::DateTime<Utc>) {
     let pct = |p: f64| lateness[((lateness.len() as f64 - 1.0) * p).round() as usize];
     let expected = count * seconds;
     println!(
-        "  steady state, {count} workflows every second for {seconds} s: {} of {expected} slots started ({:.0} fires/s), lateness p50 {} ms, p99 {} ms, max {} ms (budget: p99 < 10 ms); {cpu:.2} s CPU, RSS {:.1} MB",
+        "  steady state, {count} workflows every second ({how}) for {seconds} s: {} of {expected} slots started ({:.0} fires/s), lateness p50 {} ms, p99 {} ms, max {} ms (budget: p99 < 10 ms); {cpu:.2} s CPU, RSS {:.1} MB",
         lateness.len(),
         lateness.len() as f64 / seconds as f64,
         pct(0.5),
@@ -325,4 +375,17 @@ fn process_rss_mb(pid: u32) -> f64 {
         })
         .map(|kb| kb / 1024.0)
         .unwrap_or(0.0)
+}
+
+/// A new empty database on the PostgreSQL server `server`; its URL.
+async fn new_database(server: &str) -> String {
+    use sqlx::Connection;
+    let name = format!("steward_bench_{}", std::process::id());
+    let mut conn = sqlx::postgres::PgConnection::connect(server).await.unwrap();
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let base = server.rsplit_once('/').map_or(server, |(base, _)| base);
+    format!("{base}/{name}")
 }

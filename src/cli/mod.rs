@@ -25,7 +25,7 @@ pub use workflows::{run_workflows, WorkflowsCommand};
 #[derive(Debug, Parser)]
 #[command(name = "steward", version, about)]
 pub struct Cli {
-    /// The SQLite database file (default ./steward.db).
+    /// The SQLite database file (default ./steward.db), or a postgres:// URL.
     #[arg(long, global = true, env = "STEWARD_DB")]
     pub db: Option<PathBuf>,
 

@@ -23,7 +23,8 @@ pub struct Config {
     /// The shortest interval a schedule may have (`STEWARD_MIN_INTERVAL_SECONDS`,
     /// default 60).
     pub min_interval_seconds: i64,
-    /// The SQLite file (`--db`, `STEWARD_DB`, default `./steward.db`).
+    /// The SQLite file, or a `postgres://` URL (`--db`, `STEWARD_DB`, default
+    /// `./steward.db`).
     pub db_path: PathBuf,
     /// Let `http` steps call loopback and private addresses
     /// (`STEWARD_HTTP_ALLOW_PRIVATE`, default false).

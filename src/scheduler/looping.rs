@@ -14,6 +14,10 @@ struct Firing {
     /// would each hold memory); `true` marks those that waited past the loop
     /// turn that claimed them.
     pending: VecDeque<(Claimed, bool)>,
+    /// How many runs at the back of `pending` are still unmarked: only they
+    /// are marked after a turn, so a burst's turns do not each walk the
+    /// whole queue (which made a 10,000-run burst quadratic).
+    fresh: usize,
     /// Runs started since the loop was last without work.
     burst: usize,
 }
@@ -26,6 +30,19 @@ enum Claim {
     Failed,
     /// Everything due is claimed; the next thing is due at this time.
     Until(DateTime<Utc>),
+}
+
+impl Firing {
+    /// Marks the runs claimed in this turn and not started as waiting.
+    fn mark_waited(&mut self) {
+        let fresh = self.fresh.min(self.pending.len());
+        self.pending
+            .iter_mut()
+            .rev()
+            .take(fresh)
+            .for_each(|(_, waited)| *waited = true);
+        self.fresh = 0;
+    }
 }
 
 impl Scheduler {
@@ -48,6 +65,7 @@ impl Scheduler {
         let mut firing = Firing {
             tasks: JoinSet::new(),
             pending: VecDeque::new(),
+            fresh: 0,
             burst: 0,
         };
         self.fire(&mut firing, &mut shutdown).await;
@@ -87,10 +105,7 @@ impl Scheduler {
                 }
             }
             firing.burst += self.start_pending(&mut firing.pending, &mut firing.tasks);
-            firing
-                .pending
-                .iter_mut()
-                .for_each(|(_, waited)| *waited = true);
+            firing.mark_waited();
             if firing.burst >= 256 && firing.pending.is_empty() && firing.tasks.is_empty() {
                 // The queue and the held set keep their burst-sized capacity;
                 // drop it, then return freed pages to the system.
@@ -125,6 +140,7 @@ impl Scheduler {
                 self.store.health().succeeded(Writer::Claims);
                 self.send(claimed.notices).await;
                 self.hold(claimed.runs.iter().map(|job| job.run.id));
+                firing.fresh += claimed.runs.len();
                 firing
                     .pending
                     .extend(claimed.runs.into_iter().map(|job| (job, false)));

@@ -213,9 +213,15 @@ impl<'r> sqlx::Decode<'r, Any> for Flag {
     }
 }
 
-/// `sql` with each `?` outside quotes numbered (`$1`, `$2`, …), for statements
-/// built with a varying number of values.
-pub fn numbered(sql: &str) -> String {
+/// `sql`, built with a `?` for each of a varying number of values, for the
+/// database at hand: on PostgreSQL each `?` outside quotes numbered (`$1`,
+/// `$2`, …); on SQLite left as it is, since SQLite looks a numbered mark's
+/// name up in a list as long as the statement's marks, which made a claim's
+/// 900-value inserts quadratic (15 % of a burst's CPU).
+pub fn numbered(sql: &str, postgres: bool) -> String {
+    if !postgres {
+        return sql.to_owned();
+    }
     let mut out = String::with_capacity(sql.len() + sql.len() / 4);
     let mut quoted = false;
     let mut next = 0;
@@ -243,9 +249,14 @@ mod tests {
     #[test]
     fn numbered_counts_marks_outside_quotes() {
         assert_eq!(
-            numbered("UPDATE t SET a = ? WHERE b = '?' AND c IN (?, ?)"),
+            numbered("UPDATE t SET a = ? WHERE b = '?' AND c IN (?, ?)", true),
             "UPDATE t SET a = $1 WHERE b = '?' AND c IN ($2, $3)"
         );
+    }
+
+    #[test]
+    fn sqlite_keeps_its_anonymous_marks() {
+        assert_eq!(numbered("a = ? AND b = ?", false), "a = ? AND b = ?");
     }
 
     #[test]

@@ -57,7 +57,7 @@ async fn write_starts(tx: &mut Transaction<'_, Any>, ops: &[Op]) -> Result<(), S
         let sql = format!(
             "UPDATE runs SET started_at = v.column2 FROM (VALUES {values}) AS v WHERE runs.id = v.column1"
         );
-        let sql = crate::store::numbered(&sql);
+        let sql = crate::store::numbered(&sql, super::is_postgres(tx));
         let mut query = sqlx::query(&sql);
         for (id, at) in chunk {
             query = query.bind(id).bind(at);
@@ -85,7 +85,7 @@ async fn write_steps(tx: &mut Transaction<'_, Any>, ops: &[Op]) -> Result<(), St
              output = excluded.output, resume = excluded.resume, error = excluded.error, usage = excluded.usage, \
              ended_at = excluded.ended_at"
         );
-        let sql = crate::store::numbered(&sql);
+        let sql = crate::store::numbered(&sql, super::is_postgres(tx));
         let mut query = sqlx::query(&sql);
         for row in chunk {
             query = query
@@ -122,7 +122,7 @@ async fn write_successes(
              WHERE runs.id = v.column1 AND runs.status = 'running' AND runs.lease_owner = v.column5 \
              RETURNING runs.id, runs.workflow_id"
         );
-        let sql = crate::store::numbered(&sql);
+        let sql = crate::store::numbered(&sql, super::is_postgres(tx));
         let mut query = sqlx::query_as::<_, (i64, i64)>(&sql);
         for s in chunk {
             query = query
@@ -147,7 +147,7 @@ async fn write_successes(
             let sql = format!(
                 "UPDATE run_steps SET resume = NULL WHERE resume IS NOT NULL AND run_id IN ({marks})"
             );
-            let sql = crate::store::numbered(&sql);
+            let sql = crate::store::numbered(&sql, super::is_postgres(tx));
             let mut query = sqlx::query(&sql);
             for id in &ended {
                 query = query.bind(id);
@@ -159,7 +159,7 @@ async fn write_successes(
             let sql = format!(
                 "UPDATE workflows SET consecutive_failures = 0 WHERE consecutive_failures != 0 AND id IN ({marks})"
             );
-            let sql = crate::store::numbered(&sql);
+            let sql = crate::store::numbered(&sql, super::is_postgres(tx));
             let mut query = sqlx::query(&sql);
             for id in &workflows {
                 query = query.bind(id);

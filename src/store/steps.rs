@@ -56,10 +56,13 @@ pub async fn list_of(pool: &AnyPool, run_ids: &[i64]) -> Result<Vec<StepRecord>,
         return Ok(Vec::new());
     }
     let marks = vec!["?"; run_ids.len()].join(", ");
-    let sql = super::numbered(&format!(
-        "SELECT run_id, step_key, kind, status, output, resume, error, usage, started_at, ended_at \
-         FROM run_steps WHERE run_id IN ({marks}) ORDER BY run_id, started_at, step_key"
-    ));
+    let sql = super::numbered(
+        &format!(
+            "SELECT run_id, step_key, kind, status, output, resume, error, usage, started_at, ended_at \
+             FROM run_steps WHERE run_id IN ({marks}) ORDER BY run_id, started_at, step_key"
+        ),
+        super::backend::pool_is_postgres(pool),
+    );
     let mut select = sqlx::query_as::<_, Row>(&sql);
     for id in run_ids {
         select = select.bind(id);

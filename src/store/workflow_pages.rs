@@ -48,7 +48,7 @@ pub async fn page(pool: &AnyPool, query: &PageQuery<'_>) -> Result<Vec<Workflow>
         "SELECT {COLUMNS} FROM workflows WHERE {} ORDER BY id LIMIT ?",
         conditions.join(" AND ")
     );
-    let sql = crate::store::numbered(&sql);
+    let sql = crate::store::numbered(&sql, super::backend::pool_is_postgres(pool));
     let mut select = sqlx::query_as::<_, Row>(&sql).bind(query.after.unwrap_or(0));
     if let Some(owner) = query.owner {
         select = select.bind(owner);

@@ -119,7 +119,7 @@ pub async fn renew_leases(
         let sql = format!(
             "UPDATE runs SET lease_until = ? WHERE status = 'running' AND lease_owner = ? AND id IN ({marks})"
         );
-        let sql = crate::store::numbered(&sql);
+        let sql = crate::store::numbered(&sql, crate::store::is_postgres(conn));
         let mut query = sqlx::query(&sql).bind(to_ms(until)).bind(owner);
         for id in chunk {
             query = query.bind(id);

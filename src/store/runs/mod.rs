@@ -166,7 +166,7 @@ pub async fn insert_many(
              ended_at, lease_owner, lease_until, error, created_at) VALUES {values} \
              ON CONFLICT (workflow_id, scheduled_for) DO NOTHING RETURNING id, workflow_id, scheduled_for"
         );
-        let sql = crate::store::numbered(&sql);
+        let sql = crate::store::numbered(&sql, crate::store::is_postgres(conn));
         let mut query = sqlx::query_as::<_, (i64, i64, i64)>(&sql);
         for row in chunk {
             let running = row.status == RunStatus::Running;

@@ -107,7 +107,7 @@ pub async fn set_slot_states(
              snooze_until = v.column5, status = v.column6, updated_at = ? \
              FROM (VALUES {values}) AS v WHERE workflows.id = v.column1"
         );
-        let sql = crate::store::numbered(&sql);
+        let sql = crate::store::numbered(&sql, crate::store::is_postgres(conn));
         let mut query = sqlx::query(&sql).bind(to_ms(now));
         for (id, state) in chunk {
             query = query
