@@ -16,7 +16,7 @@ impl Scheduler {
     /// `waited`: the run sat in the loop's queue after its claim, so its start
     /// is stamped again when it really begins.
     pub(super) async fn execute_claimed(&self, job: Claimed, waited: bool) -> RunStatus {
-        let (_permit, stamp) = match self.limiter.try_acquire() {
+        let (permit, stamp) = match self.limiter.try_acquire() {
             Ok(permit) => (Some(permit), waited),
             Err(_) => (self.limiter.acquire().await.ok(), true),
         };
@@ -44,6 +44,9 @@ impl Scheduler {
                 answer: None,
             },
         };
+        // The work is done: the next run may start while this one's end is
+        // committed with the run log's next batch.
+        drop(permit);
         let status = outcome.status;
         metrics::counter!("steward_runs_total", "status" => status.as_str(), "trigger" => job.run.trigger.clone())
             .increment(1);

@@ -220,11 +220,11 @@ impl Scheduler {
         pending: &mut VecDeque<(Claimed, bool)>,
         tasks: &mut JoinSet<(i64, RunStatus)>,
     ) -> usize {
-        let room = self
-            .config
-            .max_concurrent_runs
-            .max(1)
-            .saturating_sub(tasks.len());
+        // Twice the limit in tasks: as many executing (the semaphore), and as
+        // many more past their work, waiting for their end to be committed
+        // in the run log's next batch, so the commit's latency does not
+        // idle the limit.
+        let room = (2 * self.config.max_concurrent_runs.max(1)).saturating_sub(tasks.len());
         let count = room.min(pending.len());
         for _ in 0..count {
             let Some((job, waited)) = pending.pop_front() else {
