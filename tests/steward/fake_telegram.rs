@@ -290,34 +290,7 @@ async fn answer(
             "supports_inline_queries": false, "can_connect_to_business": false,
             "has_main_web_app": false,
         })),
-        "getupdates" => {
-            let offset = body["offset"].as_i64().unwrap_or(0);
-            // As Telegram does: an offset confirms the updates before it,
-            // which no later poll (another process's included) sees again.
-            fake.inner
-                .lock()
-                .unwrap()
-                .updates
-                .retain(|u| u["update_id"].as_i64().unwrap_or(0) >= offset);
-            let waited = Duration::from_secs(body["timeout"].as_u64().unwrap_or(0))
-                .min(Duration::from_millis(300));
-            for _ in 0..2 {
-                let ready: Vec<Value> = {
-                    let inner = fake.inner.lock().unwrap();
-                    inner
-                        .updates
-                        .iter()
-                        .filter(|u| u["update_id"].as_i64().unwrap_or(0) >= offset)
-                        .cloned()
-                        .collect()
-                };
-                if !ready.is_empty() {
-                    return ok(json!(ready));
-                }
-                let _ = tokio::time::timeout(waited, fake.pushed.notified()).await;
-            }
-            ok(json!([]))
-        }
+        "getupdates" => get_updates(&fake, &body).await,
         "sendmessage" => {
             if let Some((status, failure)) = fake.inner.lock().unwrap().send_failures.pop_front() {
                 return (
@@ -363,4 +336,35 @@ async fn answer(
             ),
         ),
     }
+}
+
+/// Long polling over the pushed updates: those from `offset` on, waiting a
+/// little for one when there are none.
+async fn get_updates(fake: &FakeTelegram, body: &Value) -> (axum::http::StatusCode, Json<Value>) {
+    let offset = body["offset"].as_i64().unwrap_or(0);
+    // As Telegram does: an offset confirms the updates before it,
+    // which no later poll (another process's included) sees again.
+    fake.inner
+        .lock()
+        .unwrap()
+        .updates
+        .retain(|u| u["update_id"].as_i64().unwrap_or(0) >= offset);
+    let waited =
+        Duration::from_secs(body["timeout"].as_u64().unwrap_or(0)).min(Duration::from_millis(300));
+    for _ in 0..2 {
+        let ready: Vec<Value> = {
+            let inner = fake.inner.lock().unwrap();
+            inner
+                .updates
+                .iter()
+                .filter(|u| u["update_id"].as_i64().unwrap_or(0) >= offset)
+                .cloned()
+                .collect()
+        };
+        if !ready.is_empty() {
+            return ok(json!(ready));
+        }
+        let _ = tokio::time::timeout(waited, fake.pushed.notified()).await;
+    }
+    ok(json!([]))
 }
