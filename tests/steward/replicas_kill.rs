@@ -27,7 +27,8 @@ const LEASE_SECONDS: &str = "3";
 /// One `steward serve` child process and what it wrote.
 struct Replica {
     node: String,
-    child: Child,
+    /// Killed when the test ends, passing or not.
+    child: crate::helpers::KillOnDrop,
     /// Its stdout: the notices of the runs it executed, a line each.
     out: PathBuf,
     /// `http://127.0.0.1:PORT`, read from its start-up line.
@@ -54,12 +55,14 @@ fn spawn(db: &Path, dir: &Path, node: &str) -> Replica {
     );
     let mut command = steward_command();
     configured(&mut command, db, node);
-    let child = command
-        .arg("serve")
-        .stdout(Stdio::from(File::create(&out).unwrap()))
-        .stderr(Stdio::from(File::create(&err).unwrap()))
-        .spawn()
-        .unwrap();
+    let child = crate::helpers::KillOnDrop(
+        command
+            .arg("serve")
+            .stdout(Stdio::from(File::create(&out).unwrap()))
+            .stderr(Stdio::from(File::create(&err).unwrap()))
+            .spawn()
+            .unwrap(),
+    );
     let started = Instant::now();
     let base = loop {
         let text = std::fs::read_to_string(&err).unwrap_or_default();

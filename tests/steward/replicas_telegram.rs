@@ -10,14 +10,14 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::fake_telegram::{private_chat, text_message, user, FakeTelegram, TOKEN};
-use crate::helpers::{steward_command, test_db};
+use crate::helpers::{steward_command, test_db, KillOnDrop};
 
 /// The lease: a dead holder is replaced within it.
 const LEASE: Duration = Duration::from_secs(2);
 const WAIT: Duration = Duration::from_secs(15);
 const ANN: i64 = 42;
 
-fn spawn(db: &Path, dir: &Path, fake: &FakeTelegram, node: &str) -> Child {
+fn spawn(db: &Path, dir: &Path, fake: &FakeTelegram, node: &str) -> KillOnDrop {
     let mut command = steward_command();
     command
         .arg("--db")
@@ -33,6 +33,7 @@ fn spawn(db: &Path, dir: &Path, fake: &FakeTelegram, node: &str) -> Child {
             File::create(dir.join(format!("{node}.err"))).unwrap(),
         ))
         .spawn()
+        .map(KillOnDrop)
         .unwrap()
 }
 
