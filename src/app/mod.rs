@@ -1,7 +1,9 @@
 //! Wiring: builds the store, engine and scheduler from the configuration and
 //! runs them under one shutdown signal (`serve.rs`).
 
+mod leader;
 mod metrics;
+mod platforms;
 mod serve;
 mod tools;
 

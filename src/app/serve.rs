@@ -76,19 +76,21 @@ pub async fn start(
 
     spawn_scheduler(&mut tasks, &app, stopped.clone());
 
+    let leadership = super::leader::Leadership {
+        store: store.clone(),
+        clock: Arc::clone(&app.clock),
+        holder: config.node.clone(),
+        lease: Duration::from_secs(config.lease_seconds),
+    };
     let mut telegram_router = None;
     let mut platforms = Vec::new();
-    if let Some(mut telegram) = telegram {
-        telegram_router = telegram.webhook_router();
-        let (agent, stopped) = (Arc::clone(&agent), stopped.clone());
-        // Reads Telegram updates (long polling or the webhook) until stopped.
-        tasks.spawn(async move { ("telegram", telegram.run(agent, stopped).await) });
+    if let Some(telegram) = &config.telegram {
+        telegram_router =
+            super::platforms::spawn_telegram(&mut tasks, telegram, &agent, &leadership, &stopped)?;
         platforms.push("telegram");
     }
-    if let Some(discord) = discord {
-        let (agent, stopped) = (Arc::clone(&agent), stopped.clone());
-        // The Discord gateway connection and its event handlers until stopped.
-        tasks.spawn(async move { ("discord", discord.run(agent, stopped).await) });
+    if let Some(discord) = &config.discord {
+        super::platforms::spawn_discord(&mut tasks, discord, &agent, &leadership, &stopped);
         platforms.push("discord");
     }
 

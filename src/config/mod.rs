@@ -35,7 +35,8 @@ pub struct Config {
     /// Runs executing at once (`STEWARD_MAX_CONCURRENT_RUNS`, default 64).
     pub max_concurrent_runs: usize,
     /// A run's lease; a process silent this long has its runs marked
-    /// interrupted (`STEWARD_LEASE_SECONDS`, default 30).
+    /// interrupted (`STEWARD_LEASE_SECONDS`, default 30). Also the lease on
+    /// the chat connections one replica at a time holds (`app/leader.rs`).
     pub lease_seconds: u64,
     /// How long shutdown waits for running runs (`STEWARD_SHUTDOWN_GRACE_SECONDS`, default 30).
     pub shutdown_grace_seconds: u64,

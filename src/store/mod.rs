@@ -16,6 +16,7 @@ pub mod health;
 pub mod hooks;
 pub mod idempotency;
 mod key_check;
+mod leaders;
 mod log_batch;
 pub mod log_writer;
 pub mod outbox;

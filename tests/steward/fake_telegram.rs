@@ -23,6 +23,9 @@ pub struct Call {
     /// The method as Telegram spells it (`sendMessage`), lower-cased.
     pub method: String,
     pub body: Value,
+    /// The first segment of a `TELEGRAM_API_URL` ending in `/<via>`: which
+    /// of several processes called (empty for the bare URL).
+    pub via: String,
 }
 
 #[derive(Default)]
@@ -57,6 +60,10 @@ impl FakeTelegram {
         };
         let router = axum::Router::new()
             .route("/{bot}/{method}", axum::routing::post(api).get(api))
+            .route(
+                "/{via}/{bot}/{method}",
+                axum::routing::post(api_via).get(api_via),
+            )
             .with_state(fake.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}/", listener.local_addr().unwrap());
@@ -75,6 +82,12 @@ impl FakeTelegram {
         drop(inner);
         self.pushed.notify_waiters();
         id
+    }
+
+    /// The calls made through `<url><via>` (teloxide appends `/bot<token>/<method>`).
+    pub fn calls_via(&self, via: &str) -> Vec<Call> {
+        let calls = self.calls().into_iter();
+        calls.filter(|c| c.via == via).collect()
     }
 
     pub fn calls(&self) -> Vec<Call> {
@@ -230,9 +243,30 @@ fn parse_body(headers: &axum::http::HeaderMap, body: &[u8]) -> Value {
     Value::Object(fields)
 }
 
+/// A call through `<url><via>`, recorded with `via`.
+async fn api_via(
+    State(fake): State<FakeTelegram>,
+    Path((via, bot, method)): Path<(String, String, String)>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> (axum::http::StatusCode, Json<Value>) {
+    answer(fake, via, bot, method, headers, body).await
+}
+
 async fn api(
     State(fake): State<FakeTelegram>,
     Path((bot, method)): Path<(String, String)>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> (axum::http::StatusCode, Json<Value>) {
+    answer(fake, String::new(), bot, method, headers, body).await
+}
+
+async fn answer(
+    fake: FakeTelegram,
+    via: String,
+    bot: String,
+    method: String,
     headers: axum::http::HeaderMap,
     body: axum::body::Bytes,
 ) -> (axum::http::StatusCode, Json<Value>) {
@@ -247,6 +281,7 @@ async fn api(
     fake.inner.lock().unwrap().calls.push(Call {
         method: method.clone(),
         body: body.clone(),
+        via,
     });
     match method.as_str() {
         "getme" => ok(json!({
@@ -255,27 +290,7 @@ async fn api(
             "supports_inline_queries": false, "can_connect_to_business": false,
             "has_main_web_app": false,
         })),
-        "getupdates" => {
-            let offset = body["offset"].as_i64().unwrap_or(0);
-            let waited = Duration::from_secs(body["timeout"].as_u64().unwrap_or(0))
-                .min(Duration::from_millis(300));
-            for _ in 0..2 {
-                let ready: Vec<Value> = {
-                    let inner = fake.inner.lock().unwrap();
-                    inner
-                        .updates
-                        .iter()
-                        .filter(|u| u["update_id"].as_i64().unwrap_or(0) >= offset)
-                        .cloned()
-                        .collect()
-                };
-                if !ready.is_empty() {
-                    return ok(json!(ready));
-                }
-                let _ = tokio::time::timeout(waited, fake.pushed.notified()).await;
-            }
-            ok(json!([]))
-        }
+        "getupdates" => get_updates(&fake, &body).await,
         "sendmessage" => {
             if let Some((status, failure)) = fake.inner.lock().unwrap().send_failures.pop_front() {
                 return (
@@ -321,4 +336,35 @@ async fn api(
             ),
         ),
     }
+}
+
+/// Long polling over the pushed updates: those from `offset` on, waiting a
+/// little for one when there are none.
+async fn get_updates(fake: &FakeTelegram, body: &Value) -> (axum::http::StatusCode, Json<Value>) {
+    let offset = body["offset"].as_i64().unwrap_or(0);
+    // As Telegram does: an offset confirms the updates before it,
+    // which no later poll (another process's included) sees again.
+    fake.inner
+        .lock()
+        .unwrap()
+        .updates
+        .retain(|u| u["update_id"].as_i64().unwrap_or(0) >= offset);
+    let waited =
+        Duration::from_secs(body["timeout"].as_u64().unwrap_or(0)).min(Duration::from_millis(300));
+    for _ in 0..2 {
+        let ready: Vec<Value> = {
+            let inner = fake.inner.lock().unwrap();
+            inner
+                .updates
+                .iter()
+                .filter(|u| u["update_id"].as_i64().unwrap_or(0) >= offset)
+                .cloned()
+                .collect()
+        };
+        if !ready.is_empty() {
+            return ok(json!(ready));
+        }
+        let _ = tokio::time::timeout(waited, fake.pushed.notified()).await;
+    }
+    ok(json!([]))
 }

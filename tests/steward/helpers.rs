@@ -713,3 +713,29 @@ pub async fn allow_inserts(pool: &sqlx::AnyPool, table: &str) {
     };
     sqlx::raw_sql(&statement).execute(pool).await.unwrap();
 }
+
+/// A child process killed when the test ends, passing or failing, so a
+/// failed test leaves no `steward serve` running behind it.
+pub struct KillOnDrop(pub std::process::Child);
+
+impl std::ops::Deref for KillOnDrop {
+    type Target = std::process::Child;
+    fn deref(&self) -> &std::process::Child {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for KillOnDrop {
+    fn deref_mut(&mut self) -> &mut std::process::Child {
+        &mut self.0
+    }
+}
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        if let Ok(None) = self.0.try_wait() {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+}

@@ -55,6 +55,8 @@ mod limits_quotas;
 mod llm_openai;
 mod llm_openai_limits;
 mod mcp;
+mod replicas_kill;
+mod replicas_telegram;
 mod runs_cancel;
 mod schedule_bad_input;
 mod schedule_calendar_edges;
