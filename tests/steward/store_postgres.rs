@@ -123,3 +123,33 @@ async fn two_replicas_share_a_schedule_and_run_every_slot_once() {
         "{rows:?}"
     );
 }
+
+/// Transactions committed in the database `db` so far.
+async fn commits(db: &std::path::Path) -> i64 {
+    let store = steward::store::Store::open(db).await.unwrap();
+    let count = sqlx::query_scalar(
+        "SELECT CAST(xact_commit AS BIGINT) FROM pg_stat_database WHERE datname = current_database()",
+    )
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    store.close().await;
+    count
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_idle_serve_stays_idle_its_wakes_do_not_wake_it_again() {
+    let Some(db) = postgres_or_skip("an_idle_serve_stays_idle") else {
+        return;
+    };
+    let served = Served::start_on(db.clone(), &[TOKEN]).await;
+    // Statistics reach pg_stat_database within about a second.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let before = commits(&db).await;
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    let during = commits(&db).await - before;
+    served.stop().await;
+    // Nothing is due: a claim at most every few seconds (a wake loop made
+    // hundreds a second).
+    assert!(during < 40, "{during} transactions in 4 idle seconds");
+}
