@@ -739,3 +739,18 @@ impl Drop for KillOnDrop {
         }
     }
 }
+
+/// Sends SIGTERM to `child`: the graceful stop a service manager sends.
+pub fn sigterm(child: &std::process::Child) {
+    let _ = std::process::Command::new("kill")
+        .arg("-TERM")
+        .arg(child.id().to_string())
+        .status();
+}
+
+/// Stops `child` with SIGTERM and asserts it exits 0.
+pub fn stop_gracefully(child: &mut std::process::Child) {
+    sigterm(child);
+    let status = child.wait().unwrap();
+    assert!(status.success(), "a graceful stop exits 0, got {status}");
+}

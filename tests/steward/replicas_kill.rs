@@ -8,7 +8,7 @@
 use serde_json::{json, Value};
 use std::fs::File;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -230,13 +230,6 @@ async fn busiest(store: &Store, replicas: &[Replica]) -> usize {
     }
 }
 
-fn terminate(child: &mut Child) {
-    let _ = Command::new("kill")
-        .arg("-TERM")
-        .arg(child.id().to_string())
-        .status();
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_replica_killed_mid_run_leaves_every_slot_run_once_and_its_runs_retried_by_the_others() {
     let Some(db) = postgres_or_skip("a_replica_killed_mid_run") else {
@@ -286,7 +279,9 @@ async fn a_replica_killed_mid_run_leaves_every_slot_run_once_and_its_runs_retrie
     tokio::time::sleep(Duration::from_secs(2)).await;
     stop.store(true, Ordering::Relaxed);
     let probes = probing.await.unwrap();
-    replicas.iter_mut().for_each(|r| terminate(&mut r.child));
+    replicas
+        .iter_mut()
+        .for_each(|r| crate::helpers::sigterm(&r.child));
     for replica in &mut replicas {
         let status = replica.child.wait().unwrap();
         assert!(status.success(), "{} stops cleanly: {status}", replica.node);

@@ -6,7 +6,7 @@
 
 use std::fs::File;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use crate::fake_telegram::{private_chat, text_message, user, FakeTelegram, TOKEN};
@@ -89,15 +89,6 @@ async fn answered_by(fake: &FakeTelegram, node: &str, message_id: i64) {
     }
 }
 
-fn terminate(child: &mut Child) {
-    let _ = Command::new("kill")
-        .arg("-TERM")
-        .arg(child.id().to_string())
-        .status();
-    let status = child.wait().unwrap();
-    assert!(status.success(), "a graceful stop exits 0: {status}");
-}
-
 async fn lease_holder(db: &Path) -> Option<String> {
     let store = steward::store::Store::open(db).await.unwrap();
     let holder = store.lease_holder("telegram-polling").await.unwrap();
@@ -137,7 +128,7 @@ async fn telegram_polls_in_one_replica_and_another_takes_over_when_it_dies_or_st
     let mut three = spawn(&db, dir.path(), &fake, "three");
     tokio::time::sleep(LEASE).await;
     assert!(fake.calls_via("three").is_empty(), "the third waits too");
-    terminate(&mut two);
+    crate::helpers::stop_gracefully(&mut two);
     assert_ne!(
         lease_holder(&db).await.as_deref(),
         Some("two"),
@@ -145,5 +136,5 @@ async fn telegram_polls_in_one_replica_and_another_takes_over_when_it_dies_or_st
     );
     polling_starts(&fake, "three", dir.path()).await;
     answered_by(&fake, "three", 3).await;
-    terminate(&mut three);
+    crate::helpers::stop_gracefully(&mut three);
 }

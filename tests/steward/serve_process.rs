@@ -45,15 +45,6 @@ fn serve(db: &Path, node: &str, log: &Path) -> Child {
         .unwrap()
 }
 
-fn terminate(child: &mut Child) {
-    let _ = Command::new("kill")
-        .arg("-TERM")
-        .arg(child.id().to_string())
-        .status();
-    let status = child.wait().unwrap();
-    assert!(status.success(), "graceful stop exits 0, got {status}");
-}
-
 fn runs(db: &Path) -> Vec<Value> {
     serde_json::from_str::<Value>(&cli(db, &["runs", "--json"], None))
         .unwrap()
@@ -118,7 +109,7 @@ fn a_serve_killed_mid_run_and_restarted_runs_no_slot_twice_and_records_what_happ
     let second_log = dir.path().join("second.log");
     let mut second = serve(&db, "second", &second_log);
     std::thread::sleep(Duration::from_millis(5_000));
-    terminate(&mut second);
+    crate::helpers::stop_gracefully(&mut second);
 
     let all = runs(&db);
     assert_unique_slots(&all);
@@ -182,8 +173,8 @@ fn two_serve_processes_on_one_database_run_each_slot_once() {
     let mut a = serve(&db, "a", &logs[0]);
     let mut b = serve(&db, "b", &logs[1]);
     std::thread::sleep(Duration::from_millis(5_000));
-    terminate(&mut a);
-    terminate(&mut b);
+    crate::helpers::stop_gracefully(&mut a);
+    crate::helpers::stop_gracefully(&mut b);
 
     let all = runs(&db);
     assert_unique_slots(&all);
@@ -233,7 +224,7 @@ fn a_graceful_stop_lets_short_runs_finish_and_marks_long_ones_interrupted() {
         .unwrap();
     std::thread::sleep(Duration::from_millis(2_600));
     let stopped = std::time::Instant::now();
-    terminate(&mut child);
+    crate::helpers::stop_gracefully(&mut child);
     assert!(
         stopped.elapsed() < Duration::from_secs(6),
         "the grace period bounds the stop"

@@ -28,16 +28,26 @@ async fn every_second(alice: &Api<'_>, name: &str) -> i64 {
     made.body["id"].as_i64().unwrap()
 }
 
-/// How many runs workflow `id` has.
-async fn runs_of(served: &Served, id: i64) -> i64 {
-    let store = served.store().await;
-    let count = sqlx::query_scalar("SELECT COUNT(*) FROM runs WHERE workflow_id = $1")
-        .bind(id)
-        .fetch_one(store.pool())
-        .await
-        .unwrap();
+/// One number read from the database `db`, through a connection of its own.
+async fn number(db: &std::path::Path, sql: &str, id: Option<i64>) -> i64 {
+    let store = steward::store::Store::open(db).await.unwrap();
+    let mut query = sqlx::query_scalar(sql);
+    if let Some(id) = id {
+        query = query.bind(id);
+    }
+    let count = query.fetch_one(store.pool()).await.unwrap();
     store.close().await;
     count
+}
+
+/// How many runs workflow `id` has.
+async fn runs_of(served: &Served, id: i64) -> i64 {
+    number(
+        &served.db,
+        "SELECT COUNT(*) FROM runs WHERE workflow_id = $1",
+        Some(id),
+    )
+    .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -126,15 +136,8 @@ async fn two_replicas_share_a_schedule_and_run_every_slot_once() {
 
 /// Transactions committed in the database `db` so far.
 async fn commits(db: &std::path::Path) -> i64 {
-    let store = steward::store::Store::open(db).await.unwrap();
-    let count = sqlx::query_scalar(
-        "SELECT CAST(xact_commit AS BIGINT) FROM pg_stat_database WHERE datname = current_database()",
-    )
-    .fetch_one(store.pool())
-    .await
-    .unwrap();
-    store.close().await;
-    count
+    let sql = "SELECT CAST(xact_commit AS BIGINT) FROM pg_stat_database WHERE datname = current_database()";
+    number(db, sql, None).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
