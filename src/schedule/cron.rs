@@ -16,7 +16,9 @@ use super::Zone;
 #[derive(Clone)]
 pub struct CronExpr {
     source: String,
-    cron: Box<Cron>,
+    /// Shared: a parsed cron is kilobytes of tables, and every workflow read
+    /// back (the scheduler's due set) clones its schedule from the cache.
+    cron: std::sync::Arc<Cron>,
 }
 
 /// Why a cron expression was rejected, naming the field.
@@ -73,7 +75,7 @@ impl CronExpr {
         let cron = parser().parse(&expanded).map_err(|_| explain(&expanded))?;
         Ok(CronExpr {
             source,
-            cron: Box::new(cron),
+            cron: std::sync::Arc::new(cron),
         })
     }
 

@@ -41,7 +41,7 @@ pub fn parse_input(input: &str, context: &Context) -> Result<ParsedInput, String
         let (rule, zone) =
             Recurrence::parse(trimmed, context.zone, context.now).map_err(|e| e.0)?;
         return Ok(ParsedInput {
-            schedule: Schedule::new(Trigger::Rrule(Box::new(rule)), zone),
+            schedule: Schedule::new(Trigger::Rrule(std::sync::Arc::new(rule)), zone),
             task: None,
         });
     }

@@ -48,7 +48,7 @@ pub enum Trigger {
     /// One instant.
     Once(DateTime<Utc>),
     Cron(CronExpr),
-    Rrule(Box<Recurrence>),
+    Rrule(std::sync::Arc<Recurrence>),
     Interval(Interval),
     /// Several cron or RRULE expressions fired as one.
     Union(Union),
@@ -82,7 +82,7 @@ impl Schedule {
             "rrule" => {
                 let start = anchor.unwrap_or(DateTime::UNIX_EPOCH);
                 let (rule, _) = Recurrence::parse(expression, zone, start).map_err(|e| e.0)?;
-                Trigger::Rrule(Box::new(rule))
+                Trigger::Rrule(std::sync::Arc::new(rule))
             }
             "interval" => {
                 let anchor = anchor.unwrap_or(DateTime::UNIX_EPOCH);

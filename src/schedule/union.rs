@@ -17,7 +17,7 @@ pub const MAX_MEMBERS: usize = 24;
 #[derive(Clone, Debug, PartialEq)]
 pub enum Member {
     Cron(CronExpr),
-    Rrule(Box<Recurrence>),
+    Rrule(std::sync::Arc<Recurrence>),
 }
 
 impl Member {
@@ -76,7 +76,7 @@ impl Union {
             {
                 let (rule, _) = Recurrence::parse(part, zone, now)
                     .map_err(|e| UnionError(format!("part {} of the schedule: {e}", index + 1)))?;
-                Member::Rrule(Box::new(rule))
+                Member::Rrule(std::sync::Arc::new(rule))
             } else {
                 let cron = CronExpr::parse(part)
                     .map_err(|e| UnionError(format!("part {} of the schedule: {e}", index + 1)))?;

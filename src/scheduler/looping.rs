@@ -20,6 +20,8 @@ struct Firing {
     fresh: usize,
     /// Runs started since the loop was last without work.
     burst: usize,
+    /// Runs claimed ahead of their slots, started at them.
+    timed: super::ahead::Timed,
 }
 
 /// What one claim turned up.
@@ -67,12 +69,14 @@ impl Scheduler {
             pending: VecDeque::new(),
             fresh: 0,
             burst: 0,
+            timed: Default::default(),
         };
         self.fire(&mut firing, &mut shutdown).await;
         // Runs claimed but never started are left to their leases: the next
-        // claim marks them interrupted under their retry policy.
+        // claim marks them interrupted under their retry policy. Runs claimed
+        // ahead still start at their slots, within the grace period.
         firing.pending.clear();
-        self.drain(firing.tasks).await;
+        self.drain(firing.tasks, firing.timed).await;
         let result = self.interrupt_left().await;
         heartbeat.abort();
         if let Some(listening) = listening {
@@ -94,6 +98,8 @@ impl Scheduler {
         let mut claim_now = true;
         let mut wake_at = self.clock.now();
         while !*shutdown.borrow() {
+            // A claim is due at `wake_at` or when something changed; a run
+            // ending or a slot claimed ahead coming up needs none.
             if claim_now {
                 match self.claim_into(firing).await {
                     Claim::More => continue,
@@ -104,9 +110,21 @@ impl Scheduler {
                     Claim::Until(at) => wake_at = at,
                 }
             }
+            let due = firing.timed.take_due(self.clock.now());
+            // Their start is stamped when they start (claimed ahead, the row
+            // has none yet).
+            let due = self.still_wanted(due).await;
+            firing.fresh += due.len();
+            firing
+                .pending
+                .extend(due.into_iter().map(|job| (job, true)));
             firing.burst += self.start_pending(&mut firing.pending, &mut firing.tasks);
             firing.mark_waited();
-            if firing.burst >= 256 && firing.pending.is_empty() && firing.tasks.is_empty() {
+            if firing.burst >= 256
+                && firing.pending.is_empty()
+                && firing.tasks.is_empty()
+                && firing.timed.is_empty()
+            {
                 // The queue and the held set keep their burst-sized capacity;
                 // drop it, then return freed pages to the system.
                 firing.pending = VecDeque::new();
@@ -116,18 +134,19 @@ impl Scheduler {
                 release_memory();
                 firing.burst = 0;
             }
-            let sleep_for = (wake_at - self.clock.now())
-                .to_std()
-                .unwrap_or(Duration::ZERO);
-            claim_now = true;
+            let now = self.clock.now();
+            let until = |at: DateTime<Utc>| (at - now).to_std().unwrap_or(Duration::ZERO);
+            let next_slot = firing.timed.next_at();
+            claim_now = false;
             tokio::select! {
-                _ = tokio::time::sleep(sleep_for) => {}
-                _ = self.wake.notified() => {}
+                _ = tokio::time::sleep(until(wake_at)) => claim_now = true,
+                _ = self.wake.notified() => claim_now = true,
                 _ = shutdown.changed() => {}
+                // A slot claimed ahead has come: its runs start above.
+                _ = tokio::time::sleep(until(next_slot.unwrap_or(now))), if next_slot.is_some() => {}
                 Some(done) = firing.tasks.join_next(), if !firing.tasks.is_empty() => {
-                    // A run ended: start a waiting one; no claim is due for it.
+                    // A run ended: start a waiting one.
                     log_task_end(done);
-                    claim_now = false;
                 }
             }
         }
@@ -135,15 +154,21 @@ impl Scheduler {
 
     /// Claims what is due into `pending` and says when to look again.
     async fn claim_into(self: &Arc<Self>, firing: &mut Firing) -> Claim {
-        match self.claim_with_retry(self.clock.now()).await {
+        let now = self.clock.now();
+        let horizon = now + self.ahead();
+        match self.claim_with_retry(now, horizon).await {
             Ok(claimed) => {
                 self.store.health().succeeded(Writer::Claims);
                 self.send(claimed.notices).await;
                 self.hold(claimed.runs.iter().map(|job| job.run.id));
-                firing.fresh += claimed.runs.len();
-                firing
-                    .pending
-                    .extend(claimed.runs.into_iter().map(|job| (job, false)));
+                for job in claimed.runs {
+                    if job.run.scheduled_for > now && !job.resumed {
+                        firing.timed.add(job);
+                    } else {
+                        firing.fresh += 1;
+                        firing.pending.push_back((job, false));
+                    }
+                }
                 if claimed.more {
                     firing.burst += self.start_pending(&mut firing.pending, &mut firing.tasks);
                     return Claim::More;
@@ -158,7 +183,14 @@ impl Scheduler {
         let now = self.clock.now();
         let resync =
             now + TimeDelta::from_std(self.config.resync).unwrap_or(TimeDelta::seconds(10));
-        Claim::Until(match self.next_wake().await {
+        // Slots are claimed from half the look-ahead before them, taking
+        // those up to the full look-ahead, and at most every quarter of it
+        // (each claim takes one slot a workflow, so a per-second workflow's
+        // next slot is often already inside the look-ahead). A slot put off
+        // (its workflow had a run going) is claimed at its time.
+        let ahead = self.ahead();
+        let slot_claim = |slot: DateTime<Utc>| slot.min((slot - ahead / 2).max(now + ahead / 4));
+        Claim::Until(match self.next_claim(slot_claim).await {
             Ok(Some(at)) => at.min(resync),
             Ok(None) => resync,
             Err(error) => {
@@ -168,18 +200,35 @@ impl Scheduler {
         })
     }
 
-    /// Waits up to the grace period for running runs, then cancels the rest.
-    async fn drain(&self, mut tasks: JoinSet<(i64, RunStatus)>) {
+    /// Waits up to the grace period for running runs (and starts the runs
+    /// claimed ahead at their slots), then cancels the rest.
+    async fn drain(
+        self: &Arc<Self>,
+        mut tasks: JoinSet<(i64, RunStatus)>,
+        mut timed: super::ahead::Timed,
+    ) {
         tracing::info!(
             running = tasks.len(),
+            claimed_ahead = timed.next_at().is_some(),
             "stopping: no new runs; waiting for running ones"
         );
         let grace = tokio::time::sleep(self.config.shutdown_grace);
         tokio::pin!(grace);
-        while !tasks.is_empty() {
+        while !tasks.is_empty() || !timed.is_empty() {
+            let now = self.clock.now();
+            let next_slot = timed.next_at().unwrap_or(now);
             tokio::select! {
                 _ = &mut grace => break,
-                Some(done) = tasks.join_next() => log_task_end(done),
+                _ = tokio::time::sleep((next_slot - now).to_std().unwrap_or(Duration::ZERO)), if !timed.is_empty() => {
+                    for job in self.still_wanted(timed.take_due(self.clock.now())).await {
+                        let this = Arc::clone(self);
+                        tasks.spawn(async move {
+                            let id = job.run.id;
+                            (id, this.execute_claimed(job, true).await)
+                        });
+                    }
+                }
+                Some(done) = tasks.join_next(), if !tasks.is_empty() => log_task_end(done),
             }
         }
         tasks.abort_all();

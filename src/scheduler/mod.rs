@@ -2,6 +2,7 @@
 //! transaction, applies catch-up and overlap policies, recovers runs of dead
 //! processes, retries, auto-pauses, and sleeps until the next thing is due.
 
+mod ahead;
 mod claim;
 mod failures;
 mod finish;
@@ -49,6 +50,10 @@ pub struct SchedulerConfig {
     pub resync: Duration,
     /// Due workflows taken per claim transaction.
     pub claim_batch: i64,
+    /// How far ahead of its slot a workflow's next run is claimed; the run
+    /// starts at its slot. Claims are made when the next slot is half this
+    /// away, so a claim has that long before its first run is due.
+    pub claim_ahead: Duration,
     /// How long shutdown waits for running runs.
     pub shutdown_grace: Duration,
 }
@@ -62,6 +67,7 @@ impl Default for SchedulerConfig {
             max_concurrent_runs: 64,
             resync: Duration::from_secs(10),
             claim_batch: 5_000,
+            claim_ahead: Duration::from_secs(2),
             shutdown_grace: Duration::from_secs(30),
         }
     }
@@ -200,7 +206,7 @@ impl Scheduler {
     pub async fn tick(&self, now: DateTime<Utc>) -> Result<TickReport, StoreError> {
         let mut report = TickReport::default();
         for _ in 0..10_000 {
-            let claimed = self.claim_with_retry(now).await?;
+            let claimed = self.claim_with_retry(now, now).await?;
             self.send(claimed.notices).await;
             if claimed.runs.is_empty() && !claimed.more {
                 break;
@@ -216,12 +222,16 @@ impl Scheduler {
 
     /// A claim, retried while the database is busy (another writer holds the
     /// lock longer than the busy timeout).
-    async fn claim_with_retry(&self, now: DateTime<Utc>) -> Result<ClaimResult, StoreError> {
+    async fn claim_with_retry(
+        &self,
+        now: DateTime<Utc>,
+        horizon: DateTime<Utc>,
+    ) -> Result<ClaimResult, StoreError> {
         let started = std::time::Instant::now();
         let claimed = retry(
             BUSY_TRIES,
             BUSY_BACKOFF,
-            || self.claim(now),
+            || self.claim_ahead(now, horizon),
             |error: &StoreError| {
                 let busy = error.is_busy();
                 if busy {
@@ -242,12 +252,29 @@ impl Scheduler {
     /// The earliest instant something is due: a slot, a snoozed occurrence, a
     /// retry, a lease to expire, an approval to expire.
     pub async fn next_wake(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
+        self.next_claim(|slot| slot).await
+    }
+
+    /// When the loop claims next: `slot_claim` says when for the next slot
+    /// (slots are claimed ahead); retries, leases, approvals and pauses are
+    /// handled at their time.
+    async fn next_claim(
+        &self,
+        slot_claim: impl Fn(DateTime<Utc>) -> DateTime<Utc>,
+    ) -> Result<Option<DateTime<Utc>>, StoreError> {
         let pool = self.store.pool();
+        let (slot, resume) = workflows::next_wake(pool).await?;
         let candidates = [
-            workflows::next_wake(pool).await?,
+            slot.map(slot_claim),
+            resume,
             runs::next_wake(pool).await?,
             approvals::next_expiry(pool).await?,
         ];
         Ok(candidates.into_iter().flatten().min())
+    }
+
+    /// How far ahead slots are claimed.
+    fn ahead(&self) -> TimeDelta {
+        TimeDelta::from_std(self.config.claim_ahead).unwrap_or(TimeDelta::zero())
     }
 }

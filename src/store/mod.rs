@@ -37,7 +37,7 @@ use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyPool, Transaction};
 use std::path::Path;
 
-pub use backend::{is_postgres, numbered, Flag};
+pub use backend::{is_postgres, numbered, pool_is_postgres, Flag};
 use backend::{migrate, Location};
 pub use sqlx::AnyConnection;
 

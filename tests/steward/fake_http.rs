@@ -95,6 +95,16 @@ async fn serve(
             )
         };
     }
+    // `/wait/N`: answers after N milliseconds.
+    if let Some(ms) = uri.path().strip_prefix("/wait/") {
+        let ms: u64 = ms.parse().unwrap_or(0);
+        tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+        return (
+            StatusCode::OK,
+            [(CONTENT_TYPE, "application/json")],
+            r#"{"waited": true}"#.into(),
+        );
+    }
     let (status, body) = match uri.path() {
         "/page" => (StatusCode::OK, page),
         "/ok" => (StatusCode::OK, r#"{"status": "up"}"#.to_string()),

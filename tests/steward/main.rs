@@ -66,6 +66,7 @@ mod schedule_dst;
 mod schedule_ocps;
 mod schedule_phrases;
 mod schedule_properties;
+mod scheduler_ahead;
 mod scheduler_outbox;
 mod scheduler_simulated;
 mod serve_health;

@@ -109,7 +109,7 @@ pub(super) fn rrule(
         );
         let recurrence = Recurrence::new(start.date().and_time(first), &text)
             .map_err(|e| PhraseError::new(e.0))?;
-        members.push(Member::Rrule(Box::new(recurrence)));
+        members.push(Member::Rrule(std::sync::Arc::new(recurrence)));
     }
     one_or_union(members)
 }

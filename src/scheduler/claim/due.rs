@@ -19,12 +19,12 @@ impl Scheduler {
     pub(super) async fn claim_due(
         &self,
         tx: &mut crate::store::AnyConnection,
-        now: DateTime<Utc>,
+        (now, horizon): (DateTime<Utc>, DateTime<Utc>),
         lease_until: DateTime<Utc>,
         result: &mut ClaimResult,
     ) -> Result<(), StoreError> {
-        let due = workflows::due(&mut *tx, now, self.config.claim_batch).await?;
-        result.more = due.len() as i64 >= self.config.claim_batch;
+        let due = workflows::due(&mut *tx, horizon, self.config.claim_batch).await?;
+        let full = due.len() as i64 >= self.config.claim_batch;
         if !due.is_empty() {
             let mut live = runs::live_counts_all(&mut *tx).await?;
             let mut batch = Batch::default();
@@ -34,7 +34,7 @@ impl Scheduler {
                     &mut *tx,
                     workflow,
                     counts,
-                    (now, lease_until),
+                    (now, horizon, lease_until),
                     &mut batch,
                     result,
                 )
@@ -65,6 +65,9 @@ impl Scheduler {
                 });
             }
             workflows::set_slot_states(&mut *tx, &batch.states, now).await?;
+            // Claim again at once only if this claim moved some on: a batch of
+            // workflows all put off to their slots would come back unchanged.
+            result.more = full && !batch.states.is_empty();
         }
 
         Ok(())
@@ -75,7 +78,7 @@ impl Scheduler {
         tx: &mut crate::store::AnyConnection,
         workflow: Workflow,
         (mut going, mut queued): (i64, i64),
-        (now, lease_until): (DateTime<Utc>, DateTime<Utc>),
+        (now, horizon, lease_until): (DateTime<Utc>, DateTime<Utc>, DateTime<Utc>),
         batch: &mut Batch,
         result: &mut ClaimResult,
     ) -> Result<(), StoreError> {
@@ -87,7 +90,12 @@ impl Scheduler {
                 return unreadable(tx, &workflow, reason, now, result).await;
             }
         };
-        let plan = slots::plan(&workflow, &schedule, now, self.grace());
+        let Some(until) = plan_until(&workflow, &schedule, (going, queued), now, horizon) else {
+            return Ok(());
+        };
+        // The grace grows by the look-ahead, so a slot is missed exactly when
+        // it is older than `now - grace`.
+        let plan = slots::plan(&workflow, &schedule, until, self.grace() + (until - now));
         let lease = Some((self.config.node.as_str(), lease_until));
         let regular: Vec<DateTime<Utc>> = plan
             .decisions
@@ -159,6 +167,31 @@ impl Scheduler {
             .push((workflow.id, slot_state(&plan, workflow.status)));
         Ok(())
     }
+}
+
+/// Up to when a due workflow's slots are planned in a claim at `now`
+/// looking ahead to `horizon`; `None` puts it off to its slot.
+fn plan_until(
+    workflow: &Workflow,
+    schedule: &crate::schedule::Schedule,
+    (going, queued): (i64, i64),
+    now: DateTime<Utc>,
+    horizon: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    // Ahead of now, only up to the workflow's next slot (or snoozed
+    // occurrence): the slots of a per-second schedule up to the horizon are
+    // not "due together".
+    let wants = [workflow.next_run, workflow.snooze_until]
+        .into_iter()
+        .flatten()
+        .min();
+    let until = wants.map_or(now, |at| at.clamp(now, horizon.max(now)));
+    // Whether a run going now still overlaps the slot is known only at the
+    // slot: that one is claimed then, not ahead. Nor is a one-time
+    // workflow's slot, which completes the workflow: it stays active (one
+    // can still pause or edit it) until it fires.
+    let now_only = (going, queued) != (0, 0) || schedule.kind() == "once";
+    (until == now || !now_only).then_some(until)
 }
 
 /// A run just claimed, as the engine sees it.

@@ -83,6 +83,38 @@ pub async fn interrupt_owned(
     runs(rows)
 }
 
+/// Takes back runs `owner` claimed ahead of their slots and never started
+/// (their workflow was paused or deleted before the slot): a paused
+/// workflow's slots leave no run, as when the pause came first.
+pub async fn withdraw(
+    conn: &mut AnyConnection,
+    owner: &str,
+    ids: &[i64],
+) -> Result<u64, StoreError> {
+    let postgres = crate::store::is_postgres(conn);
+    let mut withdrawn = 0;
+    for chunk in ids.chunks(500) {
+        let marks = vec!["?"; chunk.len()].join(", ");
+        let sql = crate::store::numbered(
+            &format!(
+                "DELETE FROM runs WHERE status = 'running' AND started_at IS NULL \
+                 AND lease_owner = ? AND id IN ({marks})"
+            ),
+            postgres,
+        );
+        let mut query = sqlx::query(&sql).bind(owner);
+        for id in chunk {
+            query = query.bind(id);
+        }
+        withdrawn += query
+            .execute(&mut *conn)
+            .await
+            .ctx("withdrawing runs claimed ahead")?
+            .rows_affected();
+    }
+    Ok(withdrawn)
+}
+
 /// Takes a queued, retrying or waiting run to `running` under `owner`'s lease.
 pub async fn start(
     conn: &mut AnyConnection,

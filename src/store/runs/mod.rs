@@ -110,7 +110,10 @@ pub async fn insert(
     now: DateTime<Utc>,
 ) -> Result<Option<i64>, StoreError> {
     let ended = run.status.is_final().then(|| to_ms(now));
-    let started = (run.status == RunStatus::Running).then(|| to_ms(now));
+    // A run claimed ahead of its slot has not started yet; its start is
+    // stamped when it does.
+    let started =
+        (run.status == RunStatus::Running && run.scheduled_for <= now).then(|| to_ms(now));
     sqlx::query_scalar::<_, i64>(
         "INSERT INTO runs (workflow_id, workflow_version, trigger, scheduled_for, status, started_at, \
          ended_at, lease_owner, lease_until, input, error, created_at) \
@@ -169,7 +172,8 @@ pub async fn insert_many(
         let sql = crate::store::numbered(&sql, crate::store::is_postgres(conn));
         let mut query = sqlx::query_as::<_, (i64, i64, i64)>(&sql);
         for row in chunk {
-            let running = row.status == RunStatus::Running;
+            // Claimed ahead of its slot: not started yet.
+            let running = row.status == RunStatus::Running && row.scheduled_for <= now;
             query = query
                 .bind(row.workflow_id)
                 .bind(row.workflow_version)

@@ -47,18 +47,54 @@ pub async fn resumes_due(
     workflows(rows)
 }
 
-/// The earliest instant any active workflow wants attention.
-pub async fn next_wake(pool: &AnyPool) -> Result<Option<DateTime<Utc>>, StoreError> {
-    let ms: Option<i64> = sqlx::query_scalar(
-        "SELECT MIN(t) FROM (\
+/// The earliest instants workflows want attention: a slot or a snoozed
+/// occurrence of an active workflow (claimed ahead), and a pause ending
+/// (handled at its time).
+pub async fn next_wake(
+    pool: &AnyPool,
+) -> Result<(Option<DateTime<Utc>>, Option<DateTime<Utc>>), StoreError> {
+    let (slot, resume): (Option<i64>, Option<i64>) = sqlx::query_as(
+        "SELECT (SELECT MIN(t) FROM (\
            SELECT MIN(next_run) AS t FROM workflows WHERE status = 'active' AND next_run IS NOT NULL \
-           UNION ALL SELECT MIN(snooze_until) FROM workflows WHERE snooze_until IS NOT NULL AND status = 'active' \
-           UNION ALL SELECT MIN(resume_at) FROM workflows WHERE resume_at IS NOT NULL AND status = 'paused') AS wake",
+           UNION ALL SELECT MIN(snooze_until) FROM workflows WHERE snooze_until IS NOT NULL AND status = 'active') AS slots), \
+         (SELECT MIN(resume_at) FROM workflows WHERE resume_at IS NOT NULL AND status = 'paused')",
     )
     .fetch_one(pool)
     .await
     .ctx("finding the next workflow slot")?;
-    Ok(opt_ms(ms))
+    Ok((opt_ms(slot), opt_ms(resume)))
+}
+
+/// The status and version of the given workflows (a missing id was
+/// deleted): a run claimed ahead of its slot checks its workflow was not
+/// paused, deleted or changed in the meantime before it starts.
+pub async fn standing(
+    pool: &AnyPool,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, (WorkflowStatus, i64)>, StoreError> {
+    let mut found = std::collections::HashMap::with_capacity(ids.len());
+    let postgres = crate::store::pool_is_postgres(pool);
+    for chunk in ids.chunks(500) {
+        let marks = vec!["?"; chunk.len()].join(", ");
+        let sql = crate::store::numbered(
+            &format!("SELECT id, status, version FROM workflows WHERE id IN ({marks})"),
+            postgres,
+        );
+        let mut query = sqlx::query_as::<_, (i64, String, i64)>(&sql);
+        for id in chunk {
+            query = query.bind(id);
+        }
+        for (id, status, version) in query
+            .fetch_all(pool)
+            .await
+            .ctx("checking workflows before their runs start")?
+        {
+            // A status this build does not know is not one to start runs in.
+            let status = WorkflowStatus::parse(&status).unwrap_or(WorkflowStatus::Paused);
+            found.insert(id, (status, version));
+        }
+    }
+    Ok(found)
 }
 
 /// The scheduling state after a claim.

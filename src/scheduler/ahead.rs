@@ -1,0 +1,142 @@
+//! Runs claimed ahead of their slots: held in slot order until the slot
+//! comes, then checked against their workflow (paused, deleted or changed
+//! since the claim) and handed to the loop to start.
+
+use std::collections::BTreeMap;
+
+use super::*;
+use crate::workflow::WorkflowStatus;
+
+/// Runs claimed ahead of their slots, in slot order (then run id).
+pub(super) struct Timed<T = Claimed>(BTreeMap<(DateTime<Utc>, i64), T>);
+
+impl<T> Default for Timed<T> {
+    fn default() -> Self {
+        Timed(BTreeMap::new())
+    }
+}
+
+impl Timed<Claimed> {
+    pub fn add(&mut self, job: Claimed) {
+        self.insert(job.run.scheduled_for, job.run.id, job);
+    }
+}
+
+impl<T> Timed<T> {
+    fn insert(&mut self, at: DateTime<Utc>, id: i64, item: T) {
+        self.0.insert((at, id), item);
+    }
+
+    /// The earliest slot held.
+    pub fn next_at(&self) -> Option<DateTime<Utc>> {
+        self.0.keys().next().map(|(at, _)| *at)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Takes the runs whose slot is at or before `now`.
+    pub fn take_due(&mut self, now: DateTime<Utc>) -> Vec<T> {
+        let later = self.0.split_off(&(now, i64::MAX));
+        std::mem::replace(&mut self.0, later)
+            .into_values()
+            .collect()
+    }
+}
+
+impl Scheduler {
+    /// The runs of `due` still to start. A run whose workflow was paused or
+    /// deleted after the claim is withdrawn: a paused workflow's slot leaves
+    /// no run, as when the pause came before the claim. One whose workflow
+    /// changed runs the new version.
+    pub(super) async fn still_wanted(&self, due: Vec<Claimed>) -> Vec<Claimed> {
+        if due.is_empty() {
+            return due;
+        }
+        let mut ids: Vec<i64> = due.iter().map(|job| job.workflow.id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let standing = match workflows::standing(self.store.reader(), &ids).await {
+            Ok(standing) => standing,
+            Err(error) => {
+                // They were claimed; a database that cannot be read now fails
+                // them when they run, which is recorded and retried.
+                tracing::warn!(%error, "could not check workflows before their runs; starting them");
+                return due;
+            }
+        };
+        let mut keep = Vec::with_capacity(due.len());
+        let mut withdrawn = Vec::new();
+        for mut job in due {
+            match standing.get(&job.workflow.id) {
+                None | Some((WorkflowStatus::Paused, _)) => withdrawn.push(job.run.id),
+                Some((_, version)) if *version != job.workflow.version => {
+                    if let Some(workflow) = self.reload(job.workflow.id).await {
+                        job.run.workflow_version = workflow.version;
+                        job.workflow = workflow;
+                    }
+                    keep.push(job);
+                }
+                Some(_) => keep.push(job),
+            }
+        }
+        if !withdrawn.is_empty() {
+            self.withdraw(&withdrawn).await;
+        }
+        keep
+    }
+
+    async fn reload(&self, id: i64) -> Option<Workflow> {
+        let mut conn = self.store.read_connection().await.ok()?;
+        workflows::get(&mut conn, id).await.ok().flatten()
+    }
+
+    /// Deletes runs claimed ahead whose workflow was paused or deleted.
+    async fn withdraw(&self, ids: &[i64]) {
+        let result = async {
+            let mut tx = self.store.begin_write().await?;
+            let count = runs::withdraw(&mut tx, &self.config.node, ids).await?;
+            tx.commit().await.map_err(|source| StoreError::Sql {
+                context: "committing withdrawn runs",
+                source,
+            })?;
+            Ok::<_, StoreError>(count)
+        }
+        .await;
+        match result {
+            Ok(count) => tracing::info!(
+                count,
+                "runs claimed ahead were withdrawn: their workflow was paused or deleted before the slot"
+            ),
+            // Released all the same: their leases run out and the next claim
+            // records them interrupted.
+            Err(error) => tracing::error!(%error, "could not withdraw runs claimed ahead"),
+        }
+        for id in ids {
+            self.release(*id);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn runs_come_out_at_their_slot_in_slot_order_and_not_before() {
+        let at = |ms: i64| Utc.timestamp_millis_opt(1_800_000_000_000 + ms).unwrap();
+        let mut timed = Timed::default();
+        for (id, ms) in [(3, 500), (2, 0), (1, 0), (4, 1_000)] {
+            timed.insert(at(ms), id, id);
+        }
+        assert_eq!(timed.next_at(), Some(at(0)));
+        assert!(timed.take_due(at(-1)).is_empty());
+        assert_eq!(timed.take_due(at(0)), vec![1, 2]);
+        assert_eq!(timed.take_due(at(999)), vec![3]);
+        assert_eq!(timed.next_at(), Some(at(1_000)));
+        assert_eq!(timed.take_due(at(5_000)), vec![4]);
+        assert!(timed.is_empty());
+    }
+}

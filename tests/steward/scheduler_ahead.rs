@@ -1,0 +1,199 @@
+//! Slots claimed ahead by `steward serve` (DESIGN §4): a run is claimed up to
+//! two seconds before its slot and starts at the slot, never before; a pause
+//! in between withdraws it; a run still going puts the next slot's claim off
+//! to the slot, where the overlap policy sees whether it still overlaps.
+
+use chrono::{DateTime, TimeDelta, Utc};
+use serde_json::{json, Value};
+use std::time::Duration;
+use steward::workflow::notify::Notice;
+
+use crate::api_client::{served, Api};
+use crate::fake_http::FakeHttp;
+use crate::helpers::Served;
+
+/// (status, scheduled_for, started_at) of workflow `id`'s runs, by slot.
+async fn runs(served: &Served, id: i64) -> Vec<(String, i64, Option<i64>)> {
+    let store = served.store().await;
+    let rows = sqlx::query_as(
+        "SELECT status, scheduled_for, started_at FROM runs WHERE workflow_id = $1 ORDER BY scheduled_for",
+    )
+    .bind(id)
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    store.close().await;
+    rows
+}
+
+async fn create(api: &Api<'_>, definition: &Value) -> i64 {
+    let made = api.post("/api/v1/workflows", definition).await;
+    assert_eq!(made.status, 201, "{}", made.body);
+    made.body["id"].as_i64().unwrap()
+}
+
+fn said(served: &Served) -> Vec<String> {
+    served
+        .notifier
+        .notices
+        .lock()
+        .unwrap()
+        .iter()
+        .filter_map(|n| match n {
+            Notice::Message { text, .. } => Some(text.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A daily slot `seconds` from now (on a whole second), and its trigger.
+fn daily_in(seconds: i64) -> (DateTime<Utc>, Value) {
+    let at = Utc::now() + TimeDelta::seconds(seconds);
+    let at = DateTime::from_timestamp(at.timestamp(), 0).unwrap();
+    let cron = at.format("%-S %-M %-H * * *").to_string();
+    (
+        at,
+        json!({"kind": "cron", "expression": cron, "timezone": "UTC"}),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_is_claimed_before_its_slot_and_starts_at_it_never_before() {
+    let served = served().await;
+    let alice = Api::of(&served, "alice").await;
+    let (at, trigger) = daily_in(6);
+    let id = create(
+        &alice,
+        &json!({
+            "name": "Ahead",
+            "trigger": trigger,
+            "steps": [{"id": "say", "type": "message", "text": "on time"}]
+        }),
+    )
+    .await;
+    // Before the slot the run exists, claimed and not started.
+    let mut claimed_early = None;
+    while Utc::now() < at - TimeDelta::milliseconds(150) {
+        let found = runs(&served, id).await;
+        if let Some((status, _, started)) = found.first() {
+            assert_eq!(status, "running", "{found:?}");
+            assert_eq!(*started, None, "a run claimed ahead has no start yet");
+            assert!(said(&served).is_empty(), "it ran before its slot");
+            claimed_early = Some(Utc::now());
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let claimed_early = claimed_early.expect("the run was not claimed ahead of its slot");
+    assert!(claimed_early < at, "claimed at {claimed_early}, slot {at}");
+    for _ in 0..100 {
+        if runs(&served, id).await.first().map(|r| r.0.as_str()) == Some("succeeded") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let found = runs(&served, id).await;
+    assert_eq!(found.len(), 1, "{found:?}");
+    let (status, slot, started) = &found[0];
+    assert_eq!(status, "succeeded");
+    let started = started.expect("the start is stamped");
+    assert!(
+        started >= *slot,
+        "started {} ms before its slot",
+        slot - started
+    );
+    assert!(started - slot < 1_000, "started {} ms late", started - slot);
+    assert_eq!(said(&served), ["on time"]);
+    served.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pause_after_the_claim_and_before_the_slot_withdraws_the_run() {
+    let served = served().await;
+    let alice = Api::of(&served, "alice").await;
+    let (at, trigger) = daily_in(6);
+    let id = create(
+        &alice,
+        &json!({
+            "name": "Paused in time",
+            "trigger": trigger,
+            "steps": [{"id": "say", "type": "message", "text": "should not be said"}]
+        }),
+    )
+    .await;
+    // Wait for the claim, then pause before the slot.
+    let mut claimed = false;
+    while Utc::now() < at - TimeDelta::milliseconds(300) {
+        if !runs(&served, id).await.is_empty() {
+            claimed = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(claimed, "the run was not claimed ahead of its slot");
+    let paused = alice
+        .post(
+            &format!("/api/v1/workflows/{id}/pause"),
+            &json!({"note": "not today"}),
+        )
+        .await;
+    assert_eq!(paused.status, 200, "{}", paused.body);
+    assert!(
+        Utc::now() < at,
+        "paused only after the slot; the test machine is too slow"
+    );
+    tokio::time::sleep((at - Utc::now()).to_std().unwrap_or_default() + Duration::from_secs(2))
+        .await;
+    assert!(
+        said(&served).is_empty(),
+        "a paused workflow ran: {:?}",
+        said(&served)
+    );
+    assert_eq!(
+        runs(&served, id).await,
+        [],
+        "the claimed run is withdrawn, as if the pause came first"
+    );
+    served.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_ending_just_before_the_next_slot_does_not_make_it_skip() {
+    // Each run takes 400 ms of a 1 s interval under overlap 'skip': claimed
+    // a second ahead, the next slot would see this run going and skip.
+    let page = FakeHttp::start().await;
+    let served = served().await;
+    let alice = Api::of(&served, "alice").await;
+    let id = create(
+        &alice,
+        &json!({
+            "name": "Busy but on time",
+            "trigger": {"schedule": "every second"},
+            "policies": {"overlap": "skip"},
+            "steps": [{"id": "work", "type": "http", "url": format!("{}/wait/400", page.base)}]
+        }),
+    )
+    .await;
+    let mut found = Vec::new();
+    for _ in 0..150 {
+        found = runs(&served, id).await;
+        if found.iter().filter(|r| r.0 != "running").count() >= 6 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let ended: Vec<&str> = found
+        .iter()
+        .map(|r| r.0.as_str())
+        .filter(|s| *s != "running")
+        .collect();
+    assert!(ended.len() >= 6, "{found:?}");
+    assert!(
+        ended.iter().all(|s| *s == "succeeded"),
+        "every slot ran: {found:?}"
+    );
+    // Every second had its slot.
+    let slots: Vec<i64> = found.iter().map(|r| r.1).collect();
+    assert!(slots.windows(2).all(|w| w[1] - w[0] == 1_000), "{slots:?}");
+    served.stop().await;
+}
