@@ -5,7 +5,14 @@
 use std::collections::BTreeMap;
 
 use super::*;
-use crate::workflow::WorkflowStatus;
+use crate::workflow::{Overlap, WorkflowStatus};
+
+/// Why a slot was skipped under the overlap policy (as a claim at the slot
+/// writes it).
+pub(super) const STILL_GOING: &str =
+    "skipped: the previous run was still going (overlap policy 'skip')";
+pub(super) const QUEUE_FULL: &str =
+    "skipped: the previous run was still going and one was already queued";
 
 /// Runs claimed ahead of their slots, in slot order (then run id).
 pub(super) struct Timed<T = Claimed>(BTreeMap<(DateTime<Utc>, i64), T>);
@@ -46,10 +53,11 @@ impl<T> Timed<T> {
 }
 
 impl Scheduler {
-    /// The runs of `due` still to start. A run whose workflow was paused or
+    /// The runs of `due` to start now. A run whose workflow was paused or
     /// deleted after the claim is withdrawn: a paused workflow's slot leaves
     /// no run, as when the pause came before the claim. One whose workflow
-    /// changed runs the new version.
+    /// changed runs the new version. One whose workflow still has a run
+    /// going follows the overlap policy, as a slot claimed at its time does.
     pub(super) async fn still_wanted(&self, due: Vec<Claimed>) -> Vec<Claimed> {
         if due.is_empty() {
             return due;
@@ -68,23 +76,65 @@ impl Scheduler {
         };
         let mut keep = Vec::with_capacity(due.len());
         let mut withdrawn = Vec::new();
+        let mut overlapping = Vec::new();
         for mut job in due {
-            match standing.get(&job.workflow.id) {
-                None | Some((WorkflowStatus::Paused, _)) => withdrawn.push(job.run.id),
-                Some((_, version)) if *version != job.workflow.version => {
-                    if let Some(workflow) = self.reload(job.workflow.id).await {
-                        job.run.workflow_version = workflow.version;
-                        job.workflow = workflow;
-                    }
-                    keep.push(job);
+            let Some(now) = standing.get(&job.workflow.id) else {
+                withdrawn.push(job.run.id);
+                continue;
+            };
+            if now.status == WorkflowStatus::Paused {
+                withdrawn.push(job.run.id);
+                continue;
+            }
+            if now.version != job.workflow.version {
+                if let Some(workflow) = self.reload(job.workflow.id).await {
+                    job.run.workflow_version = workflow.version;
+                    job.workflow = workflow;
                 }
-                Some(_) => keep.push(job),
+            }
+            if now.going > 0 && job.workflow.policies.overlap != Overlap::Allow {
+                overlapping.push((job, now.queued));
+            } else {
+                keep.push(job);
             }
         }
         if !withdrawn.is_empty() {
             self.withdraw(&withdrawn).await;
         }
+        if !overlapping.is_empty() {
+            self.overlap(overlapping).await;
+        }
         keep
+    }
+
+    /// Runs claimed ahead whose workflow still has a run going at their slot:
+    /// queued behind it (overlap 'queue', none queued yet) or skipped.
+    async fn overlap(&self, jobs: Vec<(Claimed, i64)>) {
+        let now = self.clock.now();
+        let result = async {
+            let mut tx = self.store.begin_write().await?;
+            for (job, queued) in &jobs {
+                let (status, error) = match job.workflow.policies.overlap {
+                    Overlap::Queue if *queued == 0 => (RunStatus::Queued, None),
+                    Overlap::Queue => (RunStatus::Skipped, Some(QUEUE_FULL)),
+                    _ => (RunStatus::Skipped, Some(STILL_GOING)),
+                };
+                runs::settle_unstarted(&mut tx, &self.config.node, job.run.id, status, error, now)
+                    .await?;
+            }
+            tx.commit().await.map_err(|source| StoreError::Sql {
+                context: "committing overlapping runs",
+                source,
+            })
+        }
+        .await;
+        if let Err(error) = result {
+            // Their leases run out and the next claim records them interrupted.
+            tracing::error!(%error, "could not record overlapping runs claimed ahead");
+        }
+        for (job, _) in &jobs {
+            self.release(job.run.id);
+        }
     }
 
     async fn reload(&self, id: i64) -> Option<Workflow> {

@@ -1,7 +1,8 @@
 //! Slots claimed ahead by `steward serve` (DESIGN §4): a run is claimed up to
 //! two seconds before its slot and starts at the slot, never before; a pause
-//! in between withdraws it; a run still going puts the next slot's claim off
-//! to the slot, where the overlap policy sees whether it still overlaps.
+//! in between withdraws it; the overlap policy is applied at the slot, so a
+//! run that ended just before it does not make it skip, and one still going
+//! does.
 
 use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::{json, Value};
@@ -195,5 +196,65 @@ async fn a_run_ending_just_before_the_next_slot_does_not_make_it_skip() {
     // Every second had its slot.
     let slots: Vec<i64> = found.iter().map(|r| r.1).collect();
     assert!(slots.windows(2).all(|w| w[1] - w[0] == 1_000), "{slots:?}");
+    served.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_still_going_at_the_next_slot_makes_it_skip_and_runs_never_overlap() {
+    // Each run takes 1.5 s of a 1 s interval under overlap 'skip': the slot
+    // claimed ahead finds the run before it still going, and is skipped.
+    let page = FakeHttp::start().await;
+    let served = served().await;
+    let alice = Api::of(&served, "alice").await;
+    let id = create(
+        &alice,
+        &json!({
+            "name": "Too slow",
+            "trigger": {"schedule": "every second"},
+            "policies": {"overlap": "skip"},
+            "steps": [{"id": "work", "type": "http", "url": format!("{}/wait/1500", page.base)}]
+        }),
+    )
+    .await;
+    let spans = || async {
+        let store = served.store().await;
+        let rows: Vec<(String, Option<i64>, Option<i64>, Option<String>)> = sqlx::query_as(
+            "SELECT status, started_at, ended_at, error FROM runs WHERE workflow_id = $1 ORDER BY scheduled_for",
+        )
+        .bind(id)
+        .fetch_all(store.pool())
+        .await
+        .unwrap();
+        store.close().await;
+        rows
+    };
+    let mut found = Vec::new();
+    for _ in 0..150 {
+        found = spans().await;
+        if found.iter().filter(|r| r.0 == "succeeded").count() >= 3 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let succeeded: Vec<(i64, i64)> = found
+        .iter()
+        .filter(|r| r.0 == "succeeded")
+        .map(|r| (r.1.unwrap(), r.2.unwrap()))
+        .collect();
+    assert!(succeeded.len() >= 3, "{found:?}");
+    assert!(
+        succeeded.windows(2).all(|w| w[1].0 >= w[0].1),
+        "two runs overlapped under 'skip': {found:?}"
+    );
+    let skipped: Vec<&String> = found
+        .iter()
+        .filter(|r| r.0 == "skipped")
+        .filter_map(|r| r.3.as_ref())
+        .collect();
+    assert!(!skipped.is_empty(), "{found:?}");
+    assert!(
+        skipped.iter().all(|e| e.contains("still going")),
+        "{skipped:?}"
+    );
     served.stop().await;
 }

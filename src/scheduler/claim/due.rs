@@ -90,9 +90,14 @@ impl Scheduler {
                 return unreadable(tx, &workflow, reason, now, result).await;
             }
         };
-        let Some(until) = plan_until(&workflow, &schedule, (going, queued), now, horizon) else {
+        let Some(until) = plan_until(&workflow, &schedule, now, horizon) else {
             return Ok(());
         };
+        if until > now {
+            // Claimed ahead: whether a run going now still overlaps it is
+            // known at its slot, where the overlap policy is applied.
+            (going, queued) = (0, 0);
+        }
         // The grace grows by the look-ahead, so a slot is missed exactly when
         // it is older than `now - grace`.
         let plan = slots::plan(&workflow, &schedule, until, self.grace() + (until - now));
@@ -170,11 +175,10 @@ impl Scheduler {
 }
 
 /// Up to when a due workflow's slots are planned in a claim at `now`
-/// looking ahead to `horizon`; `None` puts it off to its slot.
+/// looking ahead to `horizon`; `None` leaves it to a claim at its slot.
 fn plan_until(
     workflow: &Workflow,
     schedule: &crate::schedule::Schedule,
-    (going, queued): (i64, i64),
     now: DateTime<Utc>,
     horizon: DateTime<Utc>,
 ) -> Option<DateTime<Utc>> {
@@ -186,12 +190,10 @@ fn plan_until(
         .flatten()
         .min();
     let until = wants.map_or(now, |at| at.clamp(now, horizon.max(now)));
-    // Whether a run going now still overlaps the slot is known only at the
-    // slot: that one is claimed then, not ahead. Nor is a one-time
-    // workflow's slot, which completes the workflow: it stays active (one
-    // can still pause or edit it) until it fires.
-    let now_only = (going, queued) != (0, 0) || schedule.kind() == "once";
-    (until == now || !now_only).then_some(until)
+    // A one-time workflow's slot completes the workflow: it is claimed at
+    // its time, so it stays active (one can still pause or edit it) until
+    // it fires.
+    (until == now || schedule.kind() != "once").then_some(until)
 }
 
 /// A run just claimed, as the engine sees it.
@@ -281,13 +283,13 @@ fn decide<'a>(
             Overlap::Queue => (
                 RunStatus::Skipped,
                 trigger.as_str(),
-                Some("skipped: the previous run was still going and one was already queued".into()),
+                Some(super::super::ahead::QUEUE_FULL.into()),
                 false,
             ),
             Overlap::Skip => (
                 RunStatus::Skipped,
                 trigger.as_str(),
-                Some("skipped: the previous run was still going (overlap policy 'skip')".into()),
+                Some(super::super::ahead::STILL_GOING.into()),
                 false,
             ),
         },

@@ -115,6 +115,31 @@ pub async fn withdraw(
     Ok(withdrawn)
 }
 
+/// Settles a run claimed ahead and not started as skipped or queued (the
+/// overlap policy, at its slot, found a run of its workflow still going).
+pub async fn settle_unstarted(
+    conn: &mut AnyConnection,
+    owner: &str,
+    id: i64,
+    status: RunStatus,
+    error: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE runs SET status = $1, error = $2, ended_at = $3, lease_owner = NULL, lease_until = NULL \
+         WHERE id = $4 AND status = 'running' AND started_at IS NULL AND lease_owner = $5",
+    )
+    .bind(status.as_str())
+    .bind(error)
+    .bind(status.is_final().then(|| to_ms(now)))
+    .bind(id)
+    .bind(owner)
+    .execute(conn)
+    .await
+    .ctx("settling a run claimed ahead")?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// Takes a queued, retrying or waiting run to `running` under `owner`'s lease.
 pub async fn start(
     conn: &mut AnyConnection,

@@ -65,33 +65,60 @@ pub async fn next_wake(
     Ok((opt_ms(slot), opt_ms(resume)))
 }
 
-/// The status and version of the given workflows (a missing id was
-/// deleted): a run claimed ahead of its slot checks its workflow was not
-/// paused, deleted or changed in the meantime before it starts.
+/// Where a workflow stands when a run claimed ahead reaches its slot.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Standing {
+    pub status: WorkflowStatus,
+    pub version: i64,
+    /// Its runs going (started, waiting or retrying; not those claimed ahead
+    /// and not started) and queued.
+    pub going: i64,
+    pub queued: i64,
+}
+
+/// Where the given workflows stand (a missing id was deleted): a run
+/// claimed ahead of its slot checks its workflow was not paused, deleted or
+/// changed in the meantime, and whether a run of it is still going.
 pub async fn standing(
     pool: &AnyPool,
     ids: &[i64],
-) -> Result<std::collections::HashMap<i64, (WorkflowStatus, i64)>, StoreError> {
+) -> Result<std::collections::HashMap<i64, Standing>, StoreError> {
     let mut found = std::collections::HashMap::with_capacity(ids.len());
     let postgres = crate::store::pool_is_postgres(pool);
+    const LIVE: &str =
+        "r.workflow_id = w.id AND r.status IN ('queued', 'running', 'waiting', 'retrying')";
     for chunk in ids.chunks(500) {
         let marks = vec!["?"; chunk.len()].join(", ");
         let sql = crate::store::numbered(
-            &format!("SELECT id, status, version FROM workflows WHERE id IN ({marks})"),
+            &format!(
+                "SELECT w.id, w.status, w.version, \
+                 (SELECT COUNT(*) FROM runs r WHERE {LIVE} AND r.status != 'queued' \
+                   AND (r.status != 'running' OR r.started_at IS NOT NULL)), \
+                 (SELECT COUNT(*) FROM runs r WHERE {LIVE} AND r.status = 'queued') \
+                 FROM workflows w WHERE w.id IN ({marks})"
+            ),
             postgres,
         );
-        let mut query = sqlx::query_as::<_, (i64, String, i64)>(&sql);
+        let mut query = sqlx::query_as::<_, (i64, String, i64, i64, i64)>(&sql);
         for id in chunk {
             query = query.bind(id);
         }
-        for (id, status, version) in query
+        let rows = query
             .fetch_all(pool)
             .await
-            .ctx("checking workflows before their runs start")?
-        {
+            .ctx("checking workflows before their runs start")?;
+        for (id, status, version, going, queued) in rows {
             // A status this build does not know is not one to start runs in.
             let status = WorkflowStatus::parse(&status).unwrap_or(WorkflowStatus::Paused);
-            found.insert(id, (status, version));
+            found.insert(
+                id,
+                Standing {
+                    status,
+                    version,
+                    going,
+                    queued,
+                },
+            );
         }
     }
     Ok(found)
