@@ -24,6 +24,14 @@ struct Firing {
     timed: super::ahead::Timed,
 }
 
+/// A claim made beside the loop: when it was made, its runs, and when to
+/// claim next.
+struct ClaimTurn {
+    at: DateTime<Utc>,
+    runs: Vec<Claimed>,
+    next: Claim,
+}
+
 /// What one claim turned up.
 enum Claim {
     /// More is due than one claim takes: claim again at once.
@@ -93,22 +101,19 @@ impl Scheduler {
         Ok(())
     }
 
-    /// Claims and starts runs until the shutdown signal.
+    /// Claims and starts runs until the shutdown signal. A claim runs beside
+    /// the loop, so runs claimed ahead start at their slots while the next
+    /// claim is written.
     async fn fire(self: &Arc<Self>, firing: &mut Firing, shutdown: &mut watch::Receiver<bool>) {
         let mut claim_now = true;
         let mut wake_at = self.clock.now();
+        let mut claiming: Option<tokio::task::JoinHandle<ClaimTurn>> = None;
         while !*shutdown.borrow() {
             // A claim is due at `wake_at` or when something changed; a run
             // ending or a slot claimed ahead coming up needs none.
-            if claim_now {
-                match self.claim_into(firing).await {
-                    Claim::More => continue,
-                    Claim::Failed => {
-                        tokio::time::sleep(Duration::from_secs(1)).await;
-                        continue;
-                    }
-                    Claim::Until(at) => wake_at = at,
-                }
+            if claim_now && claiming.is_none() {
+                claiming = Some(tokio::spawn(Arc::clone(self).claim_once()));
+                claim_now = false;
             }
             let due = firing.timed.take_due(self.clock.now());
             // Their start is stamped when they start (claimed ahead, the row
@@ -124,6 +129,7 @@ impl Scheduler {
                 && firing.pending.is_empty()
                 && firing.tasks.is_empty()
                 && firing.timed.is_empty()
+                && claiming.is_none()
             {
                 // The queue and the held set keep their burst-sized capacity;
                 // drop it, then return freed pages to the system.
@@ -137,9 +143,8 @@ impl Scheduler {
             let now = self.clock.now();
             let until = |at: DateTime<Utc>| (at - now).to_std().unwrap_or(Duration::ZERO);
             let next_slot = firing.timed.next_at();
-            claim_now = false;
             tokio::select! {
-                _ = tokio::time::sleep(until(wake_at)) => claim_now = true,
+                _ = tokio::time::sleep(until(wake_at)), if claiming.is_none() => claim_now = true,
                 _ = self.wake.notified() => claim_now = true,
                 _ = shutdown.changed() => {}
                 // A slot claimed ahead has come: its runs start above.
@@ -148,56 +153,98 @@ impl Scheduler {
                     // A run ended: start a waiting one.
                     log_task_end(done);
                 }
+                done = async { claiming.as_mut().expect("guarded").await }, if claiming.is_some() => {
+                    claiming = None;
+                    match self.take_claimed(firing, done) {
+                        Claim::More => claim_now = true,
+                        Claim::Failed => wake_at = self.clock.now() + TimeDelta::seconds(1),
+                        Claim::Until(at) => wake_at = at,
+                    }
+                }
             }
+        }
+        // A claim under way at shutdown: its runs are this process's.
+        if let Some(claiming) = claiming {
+            self.take_claimed(firing, claiming.await);
         }
     }
 
-    /// Claims what is due into `pending` and says when to look again.
-    async fn claim_into(self: &Arc<Self>, firing: &mut Firing) -> Claim {
+    /// Files a claim's runs: those due now to start, those claimed ahead to
+    /// wait for their slots.
+    fn take_claimed(
+        &self,
+        firing: &mut Firing,
+        done: Result<ClaimTurn, tokio::task::JoinError>,
+    ) -> Claim {
+        let claimed = match done {
+            Ok(claimed) => claimed,
+            Err(error) => {
+                tracing::error!(%error, "a claim task failed; trying again in 1 s");
+                return Claim::Failed;
+            }
+        };
+        for job in claimed.runs {
+            if job.run.scheduled_for > claimed.at && !job.resumed {
+                firing.timed.add(job);
+            } else {
+                firing.fresh += 1;
+                firing.pending.push_back((job, false));
+            }
+        }
+        claimed.next
+    }
+
+    /// One claim, and when to claim next.
+    async fn claim_once(self: Arc<Self>) -> ClaimTurn {
         let now = self.clock.now();
         let horizon = now + self.ahead();
-        match self.claim_with_retry(now, horizon).await {
-            Ok(claimed) => {
-                self.store.health().succeeded(Writer::Claims);
-                self.send(claimed.notices).await;
-                self.hold(claimed.runs.iter().map(|job| job.run.id));
-                for job in claimed.runs {
-                    if job.run.scheduled_for > now && !job.resumed {
-                        firing.timed.add(job);
-                    } else {
-                        firing.fresh += 1;
-                        firing.pending.push_back((job, false));
-                    }
-                }
-                if claimed.more {
-                    firing.burst += self.start_pending(&mut firing.pending, &mut firing.tasks);
-                    return Claim::More;
-                }
-            }
+        let claimed = match self.claim_with_retry(now, horizon).await {
+            Ok(claimed) => claimed,
             Err(error) => {
                 tracing::error!(%error, "claim failed; trying again in 1 s");
                 self.store.health().failed(Writer::Claims, &error);
-                return Claim::Failed;
+                return ClaimTurn {
+                    at: now,
+                    runs: Vec::new(),
+                    next: Claim::Failed,
+                };
             }
+        };
+        self.store.health().succeeded(Writer::Claims);
+        self.send(claimed.notices).await;
+        self.hold(claimed.runs.iter().map(|job| job.run.id));
+        let next = if claimed.more {
+            Claim::More
+        } else {
+            Claim::Until(self.next_claim_at().await)
+        };
+        ClaimTurn {
+            at: now,
+            runs: claimed.runs,
+            next,
         }
+    }
+
+    /// When to claim next.
+    async fn next_claim_at(&self) -> DateTime<Utc> {
         let now = self.clock.now();
         let resync =
             now + TimeDelta::from_std(self.config.resync).unwrap_or(TimeDelta::seconds(10));
         // Slots are claimed from half the look-ahead before them, taking
         // those up to the full look-ahead, and at most every quarter of it
         // (each claim takes one slot a workflow, so a per-second workflow's
-        // next slot is often already inside the look-ahead). A slot put off
-        // (its workflow had a run going) is claimed at its time.
+        // next slot is often already inside the look-ahead). A slot left to
+        // its time (a one-time workflow's) is claimed at it.
         let ahead = self.ahead();
         let slot_claim = |slot: DateTime<Utc>| slot.min((slot - ahead / 2).max(now + ahead / 4));
-        Claim::Until(match self.next_claim(slot_claim).await {
+        match self.next_claim(slot_claim).await {
             Ok(Some(at)) => at.min(resync),
             Ok(None) => resync,
             Err(error) => {
                 tracing::warn!(%error, "could not find the next wake time");
                 now + TimeDelta::seconds(1)
             }
-        })
+        }
     }
 
     /// Waits up to the grace period for running runs (and starts the runs
