@@ -58,7 +58,7 @@ async fn write_starts(tx: &mut Transaction<'_, Any>, ops: &[Op]) -> Result<(), S
             "UPDATE runs SET started_at = v.column2 FROM (VALUES {values}) AS v WHERE runs.id = v.column1"
         );
         let sql = crate::store::numbered(&sql, super::is_postgres(tx));
-        let mut query = sqlx::query(&sql);
+        let mut query = sqlx::query(&sql).persistent(chunk.len() == 200);
         for (id, at) in chunk {
             query = query.bind(id).bind(at);
         }
@@ -86,7 +86,7 @@ async fn write_steps(tx: &mut Transaction<'_, Any>, ops: &[Op]) -> Result<(), St
              ended_at = excluded.ended_at"
         );
         let sql = crate::store::numbered(&sql, super::is_postgres(tx));
-        let mut query = sqlx::query(&sql);
+        let mut query = sqlx::query(&sql).persistent(chunk.len() == 100);
         for row in chunk {
             query = query
                 .bind(row.run_id)
@@ -123,7 +123,7 @@ async fn write_successes(
              RETURNING runs.id, runs.workflow_id"
         );
         let sql = crate::store::numbered(&sql, super::is_postgres(tx));
-        let mut query = sqlx::query_as::<_, (i64, i64)>(&sql);
+        let mut query = sqlx::query_as::<_, (i64, i64)>(&sql).persistent(chunk.len() == 100);
         for s in chunk {
             query = query
                 .bind(s.run_id)
@@ -148,7 +148,7 @@ async fn write_successes(
                 "UPDATE run_steps SET resume = NULL WHERE resume IS NOT NULL AND run_id IN ({marks})"
             );
             let sql = crate::store::numbered(&sql, super::is_postgres(tx));
-            let mut query = sqlx::query(&sql);
+            let mut query = sqlx::query(&sql).persistent(false);
             for id in &ended {
                 query = query.bind(id);
             }
@@ -160,7 +160,7 @@ async fn write_successes(
                 "UPDATE workflows SET consecutive_failures = 0 WHERE consecutive_failures != 0 AND id IN ({marks})"
             );
             let sql = crate::store::numbered(&sql, super::is_postgres(tx));
-            let mut query = sqlx::query(&sql);
+            let mut query = sqlx::query(&sql).persistent(false);
             for id in &workflows {
                 query = query.bind(id);
             }

@@ -102,7 +102,7 @@ pub async fn withdraw(
             ),
             postgres,
         );
-        let mut query = sqlx::query(&sql).bind(owner);
+        let mut query = sqlx::query(&sql).persistent(chunk.len() == 500).bind(owner);
         for id in chunk {
             query = query.bind(id);
         }
@@ -177,7 +177,10 @@ pub async fn renew_leases(
             "UPDATE runs SET lease_until = ? WHERE status = 'running' AND lease_owner = ? AND id IN ({marks})"
         );
         let sql = crate::store::numbered(&sql, crate::store::is_postgres(conn));
-        let mut query = sqlx::query(&sql).bind(to_ms(until)).bind(owner);
+        let mut query = sqlx::query(&sql)
+            .persistent(chunk.len() == 500)
+            .bind(to_ms(until))
+            .bind(owner);
         for id in chunk {
             query = query.bind(id);
         }

@@ -170,7 +170,7 @@ pub async fn insert_many(
              ON CONFLICT (workflow_id, scheduled_for) DO NOTHING RETURNING id, workflow_id, scheduled_for"
         );
         let sql = crate::store::numbered(&sql, crate::store::is_postgres(conn));
-        let mut query = sqlx::query_as::<_, (i64, i64, i64)>(&sql);
+        let mut query = sqlx::query_as::<_, (i64, i64, i64)>(&sql).persistent(chunk.len() == 80);
         for row in chunk {
             // Claimed ahead of its slot: not started yet.
             let running = row.status == RunStatus::Running && row.scheduled_for <= now;

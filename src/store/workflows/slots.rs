@@ -99,7 +99,8 @@ pub async fn standing(
             ),
             postgres,
         );
-        let mut query = sqlx::query_as::<_, (i64, String, i64, i64, i64)>(&sql);
+        let mut query =
+            sqlx::query_as::<_, (i64, String, i64, i64, i64)>(&sql).persistent(chunk.len() == 500);
         for id in chunk {
             query = query.bind(id);
         }
@@ -171,7 +172,9 @@ pub async fn set_slot_states(
              FROM (VALUES {values}) AS v WHERE workflows.id = v.column1"
         );
         let sql = crate::store::numbered(&sql, crate::store::is_postgres(conn));
-        let mut query = sqlx::query(&sql).bind(to_ms(now));
+        let mut query = sqlx::query(&sql)
+            .persistent(chunk.len() == 150)
+            .bind(to_ms(now));
         for (id, state) in chunk {
             query = query
                 .bind(id)
