@@ -27,6 +27,9 @@ async fn runs(served: &Served, id: i64) -> Vec<(String, i64, Option<i64>)> {
     rows
 }
 
+/// A run's status, start, end and error.
+type Span = (String, Option<i64>, Option<i64>, Option<String>);
+
 async fn create(api: &Api<'_>, definition: &Value) -> i64 {
     let made = api.post("/api/v1/workflows", definition).await;
     assert_eq!(made.status, 201, "{}", made.body);
@@ -218,7 +221,7 @@ async fn a_run_still_going_at_the_next_slot_makes_it_skip_and_runs_never_overlap
     .await;
     let spans = || async {
         let store = served.store().await;
-        let rows: Vec<(String, Option<i64>, Option<i64>, Option<String>)> = sqlx::query_as(
+        let rows: Vec<Span> = sqlx::query_as(
             "SELECT status, started_at, ended_at, error FROM runs WHERE workflow_id = $1 ORDER BY scheduled_for",
         )
         .bind(id)
