@@ -39,6 +39,11 @@ impl<T> Timed<T> {
         self.0.keys().next().map(|(at, _)| *at)
     }
 
+    /// Everything held, in slot order.
+    pub fn into_items(self) -> Vec<T> {
+        self.0.into_values().collect()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
@@ -134,6 +139,44 @@ impl Scheduler {
         }
         for (job, _) in &jobs {
             self.release(job.run.id);
+        }
+    }
+
+    /// At shutdown: the runs claimed ahead are withdrawn and their slots
+    /// given back to their workflows, so the next claim (another replica's,
+    /// or this one's after a restart) runs them at their time rather than
+    /// recording them interrupted.
+    pub(super) async fn give_back(&self, timed: Timed) {
+        let jobs = timed.into_items();
+        if jobs.is_empty() {
+            return;
+        }
+        let ids: Vec<i64> = jobs.iter().map(|job| job.run.id).collect();
+        let mut slots: Vec<(i64, DateTime<Utc>)> = jobs
+            .iter()
+            .map(|job| (job.workflow.id, job.run.scheduled_for))
+            .collect();
+        // The earliest slot of each workflow is the one to give back.
+        slots.sort_unstable();
+        slots.dedup_by_key(|(id, _)| *id);
+        let result = async {
+            let mut tx = self.store.begin_write().await?;
+            let count = runs::withdraw(&mut tx, &self.config.node, &ids).await?;
+            workflows::rewind(&mut tx, &slots).await?;
+            tx.commit().await.map_err(|source| StoreError::Sql {
+                context: "committing slots given back",
+                source,
+            })?;
+            Ok::<_, StoreError>(count)
+        }
+        .await;
+        match result {
+            Ok(count) => tracing::info!(count, "stopping: runs claimed ahead given back"),
+            // Their leases run out and the next claim records them interrupted.
+            Err(error) => tracing::error!(%error, "could not give back runs claimed ahead"),
+        }
+        for id in ids {
+            self.release(id);
         }
     }
 

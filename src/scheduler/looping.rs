@@ -82,9 +82,10 @@ impl Scheduler {
         self.fire(&mut firing, &mut shutdown).await;
         // Runs claimed but never started are left to their leases: the next
         // claim marks them interrupted under their retry policy. Runs claimed
-        // ahead still start at their slots, within the grace period.
+        // ahead of their slots are given back.
         firing.pending.clear();
-        self.drain(firing.tasks, firing.timed).await;
+        self.give_back(std::mem::take(&mut firing.timed)).await;
+        self.drain(firing.tasks).await;
         let result = self.interrupt_left().await;
         heartbeat.abort();
         if let Some(listening) = listening {
@@ -247,35 +248,18 @@ impl Scheduler {
         }
     }
 
-    /// Waits up to the grace period for running runs (and starts the runs
-    /// claimed ahead at their slots), then cancels the rest.
-    async fn drain(
-        self: &Arc<Self>,
-        mut tasks: JoinSet<(i64, RunStatus)>,
-        mut timed: super::ahead::Timed,
-    ) {
+    /// Waits up to the grace period for running runs, then cancels the rest.
+    async fn drain(&self, mut tasks: JoinSet<(i64, RunStatus)>) {
         tracing::info!(
             running = tasks.len(),
-            claimed_ahead = timed.next_at().is_some(),
             "stopping: no new runs; waiting for running ones"
         );
         let grace = tokio::time::sleep(self.config.shutdown_grace);
         tokio::pin!(grace);
-        while !tasks.is_empty() || !timed.is_empty() {
-            let now = self.clock.now();
-            let next_slot = timed.next_at().unwrap_or(now);
+        while !tasks.is_empty() {
             tokio::select! {
                 _ = &mut grace => break,
-                _ = tokio::time::sleep((next_slot - now).to_std().unwrap_or(Duration::ZERO)), if !timed.is_empty() => {
-                    for job in self.still_wanted(timed.take_due(self.clock.now())).await {
-                        let this = Arc::clone(self);
-                        tasks.spawn(async move {
-                            let id = job.run.id;
-                            (id, this.execute_claimed(job, true).await)
-                        });
-                    }
-                }
-                Some(done) = tasks.join_next(), if !tasks.is_empty() => log_task_end(done),
+                Some(done) = tasks.join_next() => log_task_end(done),
             }
         }
         tasks.abort_all();

@@ -261,3 +261,52 @@ async fn a_run_still_going_at_the_next_slot_makes_it_skip_and_runs_never_overlap
     );
     served.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stop_gives_back_the_runs_claimed_ahead_instead_of_interrupting_them() {
+    let served = served().await;
+    let alice = Api::of(&served, "alice").await;
+    let id = create(
+        &alice,
+        &json!({
+            "name": "Every second",
+            "trigger": {"schedule": "every second"},
+            "steps": [{"id": "say", "type": "message", "text": "tick"}]
+        }),
+    )
+    .await;
+    // Runs of the next slots are claimed ahead all the time: stop while one
+    // is, after one ran.
+    let mut waited = 0;
+    loop {
+        let found = runs(&served, id).await;
+        if found.iter().any(|r| r.0 == "succeeded") && found.iter().any(|r| r.2.is_none()) {
+            break;
+        }
+        waited += 1;
+        assert!(waited < 200, "no run was claimed ahead after one ran");
+        tokio::time::sleep(Duration::from_millis(30)).await;
+    }
+    let db = served.store().await;
+    served.stop().await;
+    let found: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT status, scheduled_for FROM runs WHERE workflow_id = $1 ORDER BY scheduled_for",
+    )
+    .bind(id)
+    .fetch_all(db.pool())
+    .await
+    .unwrap();
+    let next: Option<i64> = sqlx::query_scalar("SELECT next_run FROM workflows WHERE id = $1")
+        .bind(id)
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    db.close().await;
+    assert!(
+        found.iter().all(|(status, _)| status == "succeeded"),
+        "a stop left runs interrupted or running: {found:?}"
+    );
+    // The next slot is the one after the last run: none was lost.
+    let last = found.last().map(|r| r.1).unwrap_or_default();
+    assert_eq!(next, Some(last + 1_000), "{found:?}");
+}

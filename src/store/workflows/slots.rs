@@ -228,6 +228,27 @@ pub async fn pause(
     Ok(done.rows_affected() == 1)
 }
 
+/// Gives slots claimed ahead back to their workflows (a process stopping
+/// before their time): each active workflow's next slot moves back to the
+/// earliest one, so the next claim, here or in another replica, takes it.
+pub async fn rewind(
+    conn: &mut AnyConnection,
+    slots: &[(i64, DateTime<Utc>)],
+) -> Result<(), StoreError> {
+    for (id, slot) in slots {
+        sqlx::query(
+            "UPDATE workflows SET next_run = $1 \
+             WHERE id = $2 AND status = 'active' AND (next_run IS NULL OR next_run > $1)",
+        )
+        .bind(to_ms(*slot))
+        .bind(id)
+        .execute(&mut *conn)
+        .await
+        .ctx("giving back a slot claimed ahead")?;
+    }
+    Ok(())
+}
+
 /// Resumes from `next_run` (the first slot after now), clearing the failure count.
 pub async fn resume(
     conn: &mut AnyConnection,
