@@ -546,6 +546,15 @@ impl Served {
         settings: &[(&str, &str)],
     ) -> anyhow::Result<Served> {
         let db_text = db.display().to_string();
+        // Every `serve` of this test process would be `<host>-<pid>`: one
+        // name, as if two replicas were misconfigured to share it (and each
+        // one's shutdown would interrupt the other's runs).
+        static SERVED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let node = format!(
+            "test-{}-{}",
+            std::process::id(),
+            SERVED.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        );
         let settings: Vec<(String, String)> = settings
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -564,6 +573,7 @@ impl Served {
                 // Test receivers listen on loopback.
                 "STEWARD_WEBHOOK_CALLBACK_ALLOW" => Some("127.0.0.0/8".into()),
                 "STEWARD_SHUTDOWN_GRACE_SECONDS" => Some("2".into()),
+                "STEWARD_NODE" => Some(node.clone()),
                 _ => None,
             }
         })
