@@ -45,6 +45,8 @@ pub fn run_outcome(run: &Run) -> String {
                 None => format!("succeeded{duration} ({})", details.join(", ")),
             }
         }
+        // Claimed ahead of its slot (up to 2 s before it), not started yet.
+        RunStatus::Running if run.started_at.is_none() => "about to start".into(),
         RunStatus::Running => "running now".into(),
         RunStatus::Waiting => format!(
             "waiting for approval (say 'approve {}' or 'reject {}')",
@@ -103,5 +105,37 @@ pub(super) fn http_status(output: &Value) -> Option<u64> {
         }
         Value::Array(items) => items.iter().find_map(http_status),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn running(started_at: Option<DateTime<Utc>>) -> Run {
+        let slot = DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+        Run {
+            id: 7,
+            workflow_id: 1,
+            workflow_version: 1,
+            trigger: "schedule".into(),
+            scheduled_for: slot,
+            status: RunStatus::Running,
+            attempt: 1,
+            started_at,
+            ended_at: None,
+            input: None,
+            output: None,
+            error: None,
+            usage: None,
+            delivery_errors: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_run_claimed_ahead_is_about_to_start_not_running() {
+        assert_eq!(run_outcome(&running(None)), "about to start");
+        let started = running(None).scheduled_for;
+        assert_eq!(run_outcome(&running(Some(started))), "running now");
     }
 }
