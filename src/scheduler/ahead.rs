@@ -159,25 +159,8 @@ impl Scheduler {
         // The earliest slot of each workflow is the one to give back.
         slots.sort_unstable();
         slots.dedup_by_key(|(id, _)| *id);
-        let result = async {
-            let mut tx = self.store.begin_write().await?;
-            let count = runs::withdraw(&mut tx, &self.config.node, &ids).await?;
-            workflows::rewind(&mut tx, &slots).await?;
-            tx.commit().await.map_err(|source| StoreError::Sql {
-                context: "committing slots given back",
-                source,
-            })?;
-            Ok::<_, StoreError>(count)
-        }
-        .await;
-        match result {
-            Ok(count) => tracing::info!(count, "stopping: runs claimed ahead given back"),
-            // Their leases run out and the next claim records them interrupted.
-            Err(error) => tracing::error!(%error, "could not give back runs claimed ahead"),
-        }
-        for id in ids {
-            self.release(id);
-        }
+        self.take_back(&ids, &slots, "stopping: runs claimed ahead given back")
+            .await;
     }
 
     async fn reload(&self, id: i64) -> Option<Workflow> {
@@ -187,24 +170,29 @@ impl Scheduler {
 
     /// Deletes runs claimed ahead whose workflow was paused or deleted.
     async fn withdraw(&self, ids: &[i64]) {
+        let why = "runs claimed ahead were withdrawn: their workflow was paused or deleted before the slot";
+        self.take_back(ids, &[], why).await;
+    }
+
+    /// Deletes runs claimed ahead and not started, moving their workflows'
+    /// next slot back to `slots`, in one write; they are released either way
+    /// (if the write failed, their leases run out and the next claim records
+    /// them interrupted).
+    async fn take_back(&self, ids: &[i64], slots: &[(i64, DateTime<Utc>)], why: &str) {
         let result = async {
             let mut tx = self.store.begin_write().await?;
             let count = runs::withdraw(&mut tx, &self.config.node, ids).await?;
+            workflows::rewind(&mut tx, slots).await?;
             tx.commit().await.map_err(|source| StoreError::Sql {
-                context: "committing withdrawn runs",
+                context: "committing runs taken back",
                 source,
             })?;
             Ok::<_, StoreError>(count)
         }
         .await;
         match result {
-            Ok(count) => tracing::info!(
-                count,
-                "runs claimed ahead were withdrawn: their workflow was paused or deleted before the slot"
-            ),
-            // Released all the same: their leases run out and the next claim
-            // records them interrupted.
-            Err(error) => tracing::error!(%error, "could not withdraw runs claimed ahead"),
+            Ok(count) => tracing::info!(count, "{why}"),
+            Err(error) => tracing::error!(%error, "could not take back runs claimed ahead"),
         }
         for id in ids {
             self.release(*id);

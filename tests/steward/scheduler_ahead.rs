@@ -13,11 +13,15 @@ use crate::api_client::{served, Api};
 use crate::fake_http::FakeHttp;
 use crate::helpers::Served;
 
-/// (status, scheduled_for, started_at) of workflow `id`'s runs, by slot.
-async fn runs(served: &Served, id: i64) -> Vec<(String, i64, Option<i64>)> {
+/// A run's status, slot, start, end and error.
+type RunRow = (String, i64, Option<i64>, Option<i64>, Option<String>);
+
+/// Workflow `id`'s runs, by slot.
+async fn runs(served: &Served, id: i64) -> Vec<RunRow> {
     let store = served.store().await;
     let rows = sqlx::query_as(
-        "SELECT status, scheduled_for, started_at FROM runs WHERE workflow_id = $1 ORDER BY scheduled_for",
+        "SELECT status, scheduled_for, started_at, ended_at, error FROM runs \
+         WHERE workflow_id = $1 ORDER BY scheduled_for",
     )
     .bind(id)
     .fetch_all(store.pool())
@@ -27,8 +31,17 @@ async fn runs(served: &Served, id: i64) -> Vec<(String, i64, Option<i64>)> {
     rows
 }
 
-/// A run's status, start, end and error.
-type Span = (String, Option<i64>, Option<i64>, Option<String>);
+/// Workflow `id`'s runs once `enough` says so, waiting up to 15 s.
+async fn runs_once(served: &Served, id: i64, enough: impl Fn(&[RunRow]) -> bool) -> Vec<RunRow> {
+    for _ in 0..150 {
+        let found = runs(served, id).await;
+        if enough(&found) {
+            return found;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    runs(served, id).await
+}
 
 async fn create(api: &Api<'_>, definition: &Value) -> i64 {
     let made = api.post("/api/v1/workflows", definition).await;
@@ -79,7 +92,7 @@ async fn a_run_is_claimed_before_its_slot_and_starts_at_it_never_before() {
     let mut claimed_early = None;
     while Utc::now() < at - TimeDelta::milliseconds(150) {
         let found = runs(&served, id).await;
-        if let Some((status, _, started)) = found.first() {
+        if let Some((status, _, started, ..)) = found.first() {
             assert_eq!(status, "running", "{found:?}");
             assert_eq!(*started, None, "a run claimed ahead has no start yet");
             assert!(said(&served).is_empty(), "it ran before its slot");
@@ -90,15 +103,12 @@ async fn a_run_is_claimed_before_its_slot_and_starts_at_it_never_before() {
     }
     let claimed_early = claimed_early.expect("the run was not claimed ahead of its slot");
     assert!(claimed_early < at, "claimed at {claimed_early}, slot {at}");
-    for _ in 0..100 {
-        if runs(&served, id).await.first().map(|r| r.0.as_str()) == Some("succeeded") {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let found = runs(&served, id).await;
+    let found = runs_once(&served, id, |found| {
+        found.first().is_some_and(|r| r.0 == "succeeded")
+    })
+    .await;
     assert_eq!(found.len(), 1, "{found:?}");
-    let (status, slot, started) = &found[0];
+    let (status, slot, started, ..) = &found[0];
     assert_eq!(status, "succeeded");
     let started = started.expect("the start is stamped");
     assert!(
@@ -178,14 +188,10 @@ async fn a_run_ending_just_before_the_next_slot_does_not_make_it_skip() {
         }),
     )
     .await;
-    let mut found = Vec::new();
-    for _ in 0..150 {
-        found = runs(&served, id).await;
-        if found.iter().filter(|r| r.0 != "running").count() >= 6 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let found = runs_once(&served, id, |found| {
+        found.iter().filter(|r| r.0 != "running").count() >= 6
+    })
+    .await;
     let ended: Vec<&str> = found
         .iter()
         .map(|r| r.0.as_str())
@@ -219,30 +225,14 @@ async fn a_run_still_going_at_the_next_slot_makes_it_skip_and_runs_never_overlap
         }),
     )
     .await;
-    let spans = || async {
-        let store = served.store().await;
-        let rows: Vec<Span> = sqlx::query_as(
-            "SELECT status, started_at, ended_at, error FROM runs WHERE workflow_id = $1 ORDER BY scheduled_for",
-        )
-        .bind(id)
-        .fetch_all(store.pool())
-        .await
-        .unwrap();
-        store.close().await;
-        rows
-    };
-    let mut found = Vec::new();
-    for _ in 0..150 {
-        found = spans().await;
-        if found.iter().filter(|r| r.0 == "succeeded").count() >= 3 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let found = runs_once(&served, id, |found| {
+        found.iter().filter(|r| r.0 == "succeeded").count() >= 3
+    })
+    .await;
     let succeeded: Vec<(i64, i64)> = found
         .iter()
         .filter(|r| r.0 == "succeeded")
-        .map(|r| (r.1.unwrap(), r.2.unwrap()))
+        .map(|r| (r.2.unwrap(), r.3.unwrap()))
         .collect();
     assert!(succeeded.len() >= 3, "{found:?}");
     assert!(
@@ -252,7 +242,7 @@ async fn a_run_still_going_at_the_next_slot_makes_it_skip_and_runs_never_overlap
     let skipped: Vec<&String> = found
         .iter()
         .filter(|r| r.0 == "skipped")
-        .filter_map(|r| r.3.as_ref())
+        .filter_map(|r| r.4.as_ref())
         .collect();
     assert!(!skipped.is_empty(), "{found:?}");
     assert!(

@@ -66,7 +66,8 @@ impl Scheduler {
             }
             workflows::set_slot_states(&mut *tx, &batch.states, now).await?;
             // Claim again at once only if this claim moved some on: a batch of
-            // workflows all put off to their slots would come back unchanged.
+            // workflows all left to their slots (one-time workflows inside the
+            // look-ahead) would come back unchanged.
             result.more = full && !batch.states.is_empty();
         }
 
@@ -196,7 +197,6 @@ fn plan_until(
     (until == now || schedule.kind() != "once").then_some(until)
 }
 
-/// A run just claimed, as the engine sees it.
 /// Where the workflow's slots stand after the plan.
 fn slot_state(plan: &slots::SlotPlan, status: WorkflowStatus) -> SlotState {
     SlotState {
@@ -212,6 +212,7 @@ fn slot_state(plan: &slots::SlotPlan, status: WorkflowStatus) -> SlotState {
     }
 }
 
+/// A run just claimed, as the engine sees it.
 fn fresh_run(id: i64, workflow: &Workflow, trigger: &str, slot: DateTime<Utc>) -> Run {
     Run {
         id,
