@@ -115,6 +115,9 @@ pub async fn start(
             .with_tools(Arc::new(super::tools::EngineTools(app.engine.mcp.clone()))),
         ),
         metrics,
+        web: http::web::Settings {
+            secure_cookies: config.http.public_url.starts_with("https://"),
+        },
     };
     let addr = spawn_http(&mut tasks, &config, state, telegram_router, stopped).await?;
     Ok(Serving {

@@ -1,7 +1,7 @@
 //! The HTTP server (axum routes on a hyper listener with connection limits,
 //! `server.rs`): `GET /healthz`, the webhook chat API (`POST /api/v1/chat`),
-//! webhook triggers (`POST /hooks/{id}`, `hooks.rs`), the REST API (`rest/`, `/api/v1/...` with per-user keys), and Telegram's
-//! webhook when it is on.
+//! webhook triggers (`POST /hooks/{id}`, `hooks.rs`), the REST API (`rest/`, `/api/v1/...` with per-user keys), the
+//! dashboard (`web/`, `/` and its pages), and Telegram's webhook when it is on.
 
 mod activity;
 mod auth;
@@ -14,6 +14,7 @@ mod ids;
 pub mod metrics;
 pub mod rest;
 mod server;
+pub mod web;
 
 use axum::routing::{get, post};
 pub use axum::Router;
@@ -51,6 +52,8 @@ pub struct ApiState {
     /// `GET /metrics` on this listener, behind its token
     /// (`STEWARD_METRICS_TOKEN`); `None` keeps it off this listener.
     pub metrics: Option<metrics::Scrape>,
+    /// The dashboard's settings.
+    pub web: web::Settings,
 }
 
 /// The routes; `extra` (Telegram's webhook) is merged in.
@@ -62,6 +65,7 @@ pub fn router(state: ApiState, extra: Option<Router>) -> Router {
         .route("/hooks/{hook_id}", post(hooks::signed))
         .route("/hooks/{hook_id}/{secret}", post(hooks::with_secret))
         .merge(rest::routes(state.clone()))
+        .merge(web::routes())
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
         .with_state(state);

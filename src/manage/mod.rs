@@ -15,6 +15,7 @@ mod audit_log;
 mod cancel;
 mod change;
 mod copy;
+mod dashboard;
 mod error;
 mod history;
 mod messages;
@@ -24,6 +25,7 @@ mod pages;
 mod pause;
 mod quotas;
 mod run;
+mod sign_in;
 mod stats;
 mod templates;
 mod triggers;
@@ -47,11 +49,16 @@ pub use history::RunQuery;
 pub use messages::Limited;
 pub use pages::{Page, RunFilter, WorkflowFilter, MAX_PAGE};
 pub use quotas::{day_start, QuotaReport};
+pub use sign_in::LINK_LIFETIME;
 pub use stats::{Backlog, Stats};
 pub use webhook::{Delivered, Delivery};
 
+/// A question waiting for its answer (`Manager::waiting_approvals`).
+pub use crate::store::approvals::Asking;
 /// A webhook's URL id and secret (`Manager::hook`, `Created::hook`).
 pub use crate::store::hooks::Hook;
+/// A workflow's last ended run (`Manager::last_runs`).
+pub use crate::store::runs::LastRun;
 
 /// How manage starts runs and tells the scheduler to look again; the app
 /// implements it over its scheduler.

@@ -145,3 +145,44 @@ pub async fn pending(pool: &AnyPool) -> Result<Vec<Approval>, StoreError> {
     .await
     .ctx("listing pending approvals")
 }
+
+/// A pending question with its run's workflow.
+#[derive(Clone, Debug)]
+pub struct Asking {
+    pub approval: Approval,
+    pub workflow_id: i64,
+    pub workflow_name: String,
+}
+
+/// Pending questions of runs still waiting, on `owner`'s workflows, oldest
+/// first.
+pub async fn pending_of(pool: &AnyPool, owner: &str) -> Result<Vec<Asking>, StoreError> {
+    let rows: Vec<(i64, i64, String, String, i64, i64, String)> = sqlx::query_as(
+        "SELECT a.id, a.run_id, a.step_key, a.prompt, a.expires_at, w.id, w.name \
+         FROM approvals a JOIN runs r ON r.id = a.run_id JOIN workflows w ON w.id = r.workflow_id \
+         WHERE a.status = 'pending' AND r.status = 'waiting' AND w.owner = $1 ORDER BY a.id",
+    )
+    .bind(owner)
+    .fetch_all(pool)
+    .await
+    .ctx("listing a person's pending approvals")?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, run_id, step_key, prompt, expires_at, workflow_id, workflow_name)| Asking {
+                approval: Approval {
+                    id,
+                    run_id,
+                    step_key,
+                    prompt,
+                    status: "pending".into(),
+                    answered_by: None,
+                    answered_at: None,
+                    expires_at,
+                },
+                workflow_id,
+                workflow_name,
+            },
+        )
+        .collect())
+}

@@ -29,6 +29,7 @@ pub mod steps;
 pub mod templates;
 pub mod users;
 mod wakes;
+pub mod web_sessions;
 pub mod workflow_pages;
 pub mod workflows;
 

@@ -89,6 +89,7 @@ const ONLY_PARTS: &[(&str, &str, &[&str])] = &[
             "callbacks",
             "api_keys",
             "idempotency",
+            "web_sessions",
             "Store",
             "StoreError",
         ],

@@ -8,6 +8,7 @@ mod fake_http;
 mod fake_openai;
 mod fake_telegram;
 mod helpers;
+mod web_client;
 
 mod agent_approval_serve;
 mod api_actions;
@@ -81,6 +82,7 @@ mod store_migrations;
 mod store_postgres;
 mod triggers_after;
 mod triggers_webhook;
+mod web_pages;
 
 // Discord: the adapter's tests, and Discord's side (REST server, gateway,
 // payloads) they run against.

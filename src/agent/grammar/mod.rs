@@ -9,6 +9,7 @@ use std::sync::LazyLock;
 mod api_keys;
 mod cancel;
 mod changes;
+mod dashboard;
 mod history;
 mod hooks;
 mod language;
@@ -86,12 +87,13 @@ pub fn parse(text: &str) -> Intent {
     if super::events::read(&request).is_some() {
         return create(request);
     }
-    let readers: [fn(&str) -> Option<Intent>; 8] = [
+    let readers: [fn(&str) -> Option<Intent>; 9] = [
         // Before `talk`, which reads "stop it" as an answer to a draft.
         cancel::parse,
         talk::read,
         templates::parse,
         api_keys::parse,
+        dashboard::parse,
         limits::parse,
         hooks::parse,
         history::read,

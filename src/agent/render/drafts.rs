@@ -41,7 +41,7 @@ pub fn steps_line(steps: &Value) -> String {
     }
 }
 
-pub(super) fn step_words(step: &Value) -> String {
+pub fn step_words(step: &Value) -> String {
     let words = kind_words(step);
     match step.get("on_error").cloned() {
         Some(on_error) => match crate::workflow::OnError::try_from(on_error) {

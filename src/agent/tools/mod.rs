@@ -8,6 +8,7 @@ mod api_keys;
 mod args;
 mod cancel;
 mod create;
+mod dashboard;
 mod delete;
 mod history;
 mod limits;
@@ -55,7 +56,7 @@ pub(super) trait Tool: Sync {
 }
 
 /// Every tool, in the order the model is told them.
-const TOOLS: [&dyn Tool; 20] = [
+const TOOLS: [&dyn Tool; 21] = [
     &create::Create,
     &list::List,
     &show::Show,
@@ -73,6 +74,7 @@ const TOOLS: [&dyn Tool; 20] = [
     &save_template::SaveTemplate,
     &set_placeholder::SetPlaceholder,
     &api_keys::ApiKeys,
+    &dashboard::Dashboard,
     &webhook::WebhookTool,
     &cancel::CancelRun,
     &limits::Limits,

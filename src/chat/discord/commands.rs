@@ -14,6 +14,8 @@ use crate::agent::MAX_MESSAGE_CHARS;
 pub const WORKFLOW: &str = "workflow";
 /// The command that shows or sets the user's zone.
 pub const TIMEZONE: &str = "timezone";
+/// The command that sends a sign-in link to the web dashboard.
+pub const DASHBOARD: &str = "dashboard";
 
 /// A slash command or subcommand, as Discord shows it.
 pub struct Spec {
@@ -123,6 +125,13 @@ pub const TIMEZONE_SPEC: Spec = Spec {
     }),
 };
 
+/// `/dashboard`.
+pub const DASHBOARD_SPEC: Spec = Spec {
+    name: DASHBOARD,
+    about: "A one-time sign-in link to the web dashboard (in a DM with me)",
+    argument: None,
+};
+
 /// What a slash command asks for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Request {
@@ -161,6 +170,9 @@ pub fn definitions() -> Vec<CreateCommand> {
         CreateCommand::new(TIMEZONE)
             .description(TIMEZONE_SPEC.about)
             .set_options(timezone)
+            .contexts(contexts.clone()),
+        CreateCommand::new(DASHBOARD)
+            .description(DASHBOARD_SPEC.about)
             .contexts(contexts),
     ]
 }
@@ -185,6 +197,7 @@ pub fn help_text() -> String {
     let mut lines = vec!["Slash commands:".to_string()];
     lines.extend(SUBCOMMANDS.iter().map(|spec| line("/workflow ", spec)));
     lines.push(line("/", &TIMEZONE_SPEC));
+    lines.push(line("/", &DASHBOARD_SPEC));
     lines.push(String::new());
     lines.push(
         "Or talk to me in words: DM me, or mention me in a channel — \"every weekday at 8:30 check https://status.example.com and tell me if it's down\", \"pause the status check\", \"what did it do today?\"."
@@ -215,6 +228,10 @@ pub fn parse(data: &CommandData) -> Option<Request> {
         TIMEZONE => Some(Request::Agent {
             name: TIMEZONE.to_string(),
             args: text_of(&options),
+        }),
+        DASHBOARD => Some(Request::Agent {
+            name: DASHBOARD.to_string(),
+            args: String::new(),
         }),
         _ => None,
     }

@@ -30,6 +30,8 @@ pub enum Command {
     Delete(String),
     /// Show or set your time zone: /timezone Europe/Paris
     Timezone(String),
+    /// A sign-in link to the web dashboard (in a private chat)
+    Dashboard,
     /// What I can do
     Help,
     /// Start talking to me
@@ -50,6 +52,7 @@ impl Command {
             Command::Logs(args) => ("logs", args),
             Command::Delete(args) => ("delete", args),
             Command::Timezone(args) => ("timezone", args),
+            Command::Dashboard => ("dashboard", &String::new()),
             // /start greets (the agent asks a newcomer's zone).
             Command::Start => ("start", &String::new()),
             Command::Help => return None,

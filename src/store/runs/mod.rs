@@ -1,9 +1,11 @@
 //! `runs` table: one row per slot, unique on `(workflow_id, scheduled_for)`.
 
 mod cancel;
+mod latest;
 mod lifecycle;
 
 pub use cancel::*;
+pub use latest::{last_ended, LastRun};
 pub use lifecycle::*;
 
 use chrono::{DateTime, Utc};

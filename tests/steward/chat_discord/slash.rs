@@ -326,7 +326,7 @@ async fn ready_registers_the_slash_commands_once() {
         .iter()
         .map(|c| c["name"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["workflow", "timezone"]);
+    assert_eq!(names, ["workflow", "timezone", "dashboard"]);
     let subcommands: Vec<&str> = commands[0]["options"]
         .as_array()
         .unwrap()

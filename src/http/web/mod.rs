@@ -1,0 +1,49 @@
+//! The web dashboard (docs/dashboard.md): server-rendered pages over the
+//! same `manage` use cases as chat and the REST API, on the same listener.
+//! Templates live in `web/pages` and are compiled into the binary; htmx
+//! (vendored in `web/static`) refreshes lists and running runs in place,
+//! and every page reads and every form works without JavaScript.
+
+mod assets;
+mod page;
+mod pages;
+mod runs;
+mod session;
+mod workflows;
+
+use axum::routing::{get, post};
+use axum::Router;
+
+use super::ApiState;
+
+pub use session::{COOKIE, LIFETIME};
+
+/// The dashboard's settings.
+#[derive(Clone, Debug, Default)]
+pub struct Settings {
+    /// Session cookies are `Secure` (`STEWARD_PUBLIC_URL` is https).
+    pub secure_cookies: bool,
+}
+
+/// The dashboard's routes.
+pub fn routes() -> Router<ApiState> {
+    Router::new()
+        .route("/", get(workflows::list))
+        .route("/workflows/{id}", get(workflows::show))
+        .route(
+            "/workflows/{id}/delete",
+            get(workflows::confirm_delete).post(workflows::delete),
+        )
+        .route("/workflows/{id}/{action}", post(workflows::act))
+        .route("/runs/{id}", get(runs::show))
+        .route("/runs/{id}/{action}", post(runs::act))
+        .route("/approvals", get(runs::approvals))
+        .route("/sign-in", get(session::page).post(session::with_key))
+        .route(
+            "/sign-in/{token}",
+            get(session::link_page).post(session::use_link),
+        )
+        .route("/sign-out", post(session::sign_out))
+        .route("/static/{file}", get(assets::serve))
+        .layer(axum::middleware::from_fn(page::guard))
+}

@@ -1,0 +1,365 @@
+//! The pages' templates (`web/pages/`, compiled into the binary) and the
+//! rows they show, in words and in the workflow's zone.
+
+use askama::Template;
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+use super::page::Nav;
+use crate::agent::render::{limits_line, run_outcome, step_words, usage_words};
+use crate::manage::LastRun;
+use crate::schedule::{format_local, Zone};
+use crate::workflow::{CatchUp, Overlap, Policies, Run, StepRecord, Workflow, WorkflowStatus};
+
+#[derive(Template)]
+#[template(path = "sign_in.html")]
+pub struct SignIn {
+    pub nav: Nav,
+    /// The token of the link being used.
+    pub link: Option<String>,
+    pub error: Option<String>,
+    pub next: String,
+}
+
+#[derive(Template)]
+#[template(path = "workflows.html")]
+pub struct Workflows {
+    pub nav: Nav,
+    pub everyone: bool,
+    pub rows: Vec<WorkflowRow>,
+    pub q: String,
+    pub status: String,
+    pub statuses: [(&'static str, &'static str); 4],
+    pub more_after: Option<i64>,
+}
+
+/// The status filter's choices.
+pub const STATUSES: [(&str, &str); 4] = [
+    ("", "any"),
+    ("active", "active"),
+    ("paused", "paused"),
+    ("completed", "completed"),
+];
+
+/// A workflow in the list.
+pub struct WorkflowRow {
+    pub id: i64,
+    pub name: String,
+    pub owner: String,
+    pub status: &'static str,
+    pub trigger: String,
+    pub next: String,
+    pub last: Option<LastRow>,
+}
+
+/// A workflow's last ended run.
+pub struct LastRow {
+    pub id: i64,
+    pub status: &'static str,
+    pub when: String,
+}
+
+impl WorkflowRow {
+    pub fn new(w: &Workflow, last: Option<&LastRun>, default_zone: Zone) -> WorkflowRow {
+        let zone = zone_of(w, default_zone);
+        WorkflowRow {
+            id: w.id,
+            name: w.name.clone(),
+            owner: w.owner.clone(),
+            status: w.status.as_str(),
+            trigger: trigger_words(w),
+            next: next_words(w, zone),
+            last: last.map(|last| LastRow {
+                id: last.run_id,
+                status: last.status.as_str(),
+                when: format_local(last.ended_at, zone),
+            }),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "workflow.html")]
+pub struct WorkflowPage {
+    pub nav: Nav,
+    pub w: WorkflowDetail,
+    pub runs: Vec<RunRow>,
+    /// Whether a run is going: the run list refreshes itself.
+    pub live: bool,
+    pub refresh: String,
+}
+
+/// One workflow, for its page.
+pub struct WorkflowDetail {
+    pub id: i64,
+    pub name: String,
+    pub owner: String,
+    pub status: &'static str,
+    pub trigger: String,
+    pub kind: String,
+    pub expression: String,
+    pub zone: String,
+    pub next: String,
+    /// Whether the clock fires it (not only a webhook, an event or a person).
+    pub clocked: bool,
+    pub upcoming: Vec<String>,
+    pub instruction: Option<String>,
+    pub steps: Vec<String>,
+    pub policies: String,
+    pub limits: String,
+    pub placeholders: Vec<String>,
+    pub paused_note: Option<String>,
+    pub pending_change: Option<String>,
+}
+
+impl WorkflowDetail {
+    pub fn new(w: &Workflow, now: DateTime<Utc>, default_zone: Zone) -> WorkflowDetail {
+        let zone = zone_of(w, default_zone);
+        let schedule = w.schedule.as_ref().ok();
+        let clocked = schedule.is_some_and(|s| !s.is_clockless());
+        let upcoming = match schedule {
+            Some(s) if w.status == WorkflowStatus::Active => s
+                .upcoming(now, 10)
+                .into_iter()
+                .map(|at| format_local(at, zone))
+                .collect(),
+            _ => Vec::new(),
+        };
+        let plan: Value = serde_json::from_str(&w.plan_json).unwrap_or(Value::Null);
+        let steps = plan["steps"]
+            .as_array()
+            .map(|steps| steps.iter().map(step_words).collect())
+            .unwrap_or_default();
+        let agent = w.instruction.is_some() || w.plan_json.contains("\"agent\"");
+        WorkflowDetail {
+            id: w.id,
+            name: w.name.clone(),
+            owner: w.owner.clone(),
+            status: w.status.as_str(),
+            trigger: trigger_words(w),
+            kind: w.trigger_kind.clone(),
+            expression: w.trigger_expression.clone(),
+            zone: zone.name().to_string(),
+            next: next_words(w, zone),
+            clocked,
+            upcoming,
+            instruction: w.instruction.clone(),
+            steps,
+            policies: policies_words(&w.policies),
+            limits: limits_line(&w.guardrails, agent),
+            placeholders: w.placeholders.keys().cloned().collect(),
+            paused_note: w.paused_note.clone(),
+            pending_change: w.pending_change(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "confirm_delete.html")]
+pub struct ConfirmDelete {
+    pub nav: Nav,
+    pub id: i64,
+    pub name: String,
+}
+
+/// A run in a list.
+pub struct RunRow {
+    pub id: i64,
+    /// The workflow's name, in lists of several workflows' runs.
+    pub workflow: Option<String>,
+    pub when: String,
+    pub status: &'static str,
+    pub trigger: String,
+    pub outcome: String,
+}
+
+impl RunRow {
+    pub fn new(run: &Run, zone: Zone) -> RunRow {
+        RunRow {
+            id: run.id,
+            workflow: None,
+            when: format_local(run.scheduled_for, zone),
+            status: run.status.as_str(),
+            trigger: run.trigger.clone(),
+            outcome: run_outcome(run),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "run.html")]
+pub struct RunPage {
+    pub nav: Nav,
+    pub run: RunDetail,
+    pub steps: Vec<StepRow>,
+    pub live: bool,
+}
+
+/// One run, for its page.
+pub struct RunDetail {
+    pub id: i64,
+    pub workflow_id: i64,
+    pub workflow: String,
+    pub status: &'static str,
+    pub outcome: String,
+    pub when: String,
+    pub started: String,
+    pub ended: String,
+    pub trigger: String,
+    pub attempt: i64,
+    pub usage: Option<String>,
+    pub error: Option<String>,
+    pub input: Option<String>,
+    pub delivery_errors: Vec<String>,
+    /// Waiting for an approval: approve and reject are offered.
+    pub waiting: bool,
+    pub cancellable: bool,
+}
+
+impl RunDetail {
+    pub fn new(run: &Run, workflow: &Workflow, zone: Zone) -> RunDetail {
+        let at =
+            |t: Option<DateTime<Utc>>| t.map_or("—".to_string(), |t| format_local_s(t, zone));
+        RunDetail {
+            id: run.id,
+            workflow_id: workflow.id,
+            workflow: workflow.name.clone(),
+            status: run.status.as_str(),
+            outcome: run_outcome(run),
+            when: format_local(run.scheduled_for, zone),
+            started: at(run.started_at),
+            ended: at(run.ended_at),
+            trigger: run.trigger.clone(),
+            attempt: run.attempt,
+            usage: run.usage.as_ref().and_then(usage_words),
+            error: run.error.clone(),
+            input: run.input.as_ref().map(pretty),
+            delivery_errors: run.delivery_errors.iter().map(Value::to_string).collect(),
+            waiting: run.status == crate::workflow::RunStatus::Waiting,
+            cancellable: !run.status.is_final(),
+        }
+    }
+}
+
+/// One step of a run.
+pub struct StepRow {
+    pub key: String,
+    pub kind: String,
+    pub status: &'static str,
+    pub duration: String,
+    pub usage: Option<String>,
+    pub error: Option<String>,
+    pub output: Option<String>,
+    /// A long output starts folded.
+    pub folded: bool,
+}
+
+/// Outputs longer than this start folded.
+const FOLD_AT: usize = 1_200;
+
+impl StepRow {
+    pub fn new(step: &StepRecord) -> StepRow {
+        let duration = match step.ended_at {
+            Some(end) => format!(
+                "{:.1} s",
+                (end - step.started_at).num_milliseconds().max(0) as f64 / 1000.0
+            ),
+            None => "going".into(),
+        };
+        let output = step.output.as_ref().map(pretty);
+        StepRow {
+            key: step.step_key.clone(),
+            kind: step.kind.clone(),
+            status: step_status(step),
+            duration,
+            usage: step.usage.as_ref().and_then(usage_words),
+            error: step.error.clone(),
+            folded: output.as_ref().is_some_and(|o| o.len() > FOLD_AT),
+            output,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "approvals.html")]
+pub struct Approvals {
+    pub nav: Nav,
+    pub items: Vec<ApprovalRow>,
+}
+
+/// A question waiting for the person.
+pub struct ApprovalRow {
+    pub run: i64,
+    pub workflow_id: i64,
+    pub workflow: String,
+    pub prompt: String,
+    pub when: String,
+}
+
+fn step_status(step: &StepRecord) -> &'static str {
+    use crate::workflow::StepStatus;
+    match step.status {
+        StepStatus::Running => "running",
+        StepStatus::Succeeded => "succeeded",
+        StepStatus::Waiting => "waiting",
+        StepStatus::Failed => "failed",
+    }
+}
+
+/// JSON as people read it.
+fn pretty(value: &Value) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string())
+}
+
+/// The zone a workflow's times are shown in.
+pub fn zone_of(w: &Workflow, default_zone: Zone) -> Zone {
+    w.schedule.as_ref().map_or(default_zone, |s| s.zone)
+}
+
+fn trigger_words(w: &Workflow) -> String {
+    match &w.schedule {
+        Ok(schedule) => schedule.describe(),
+        Err(e) => format!("unreadable schedule: {e}"),
+    }
+}
+
+fn next_words(w: &Workflow, zone: Zone) -> String {
+    match (w.status, w.effective_next()) {
+        (WorkflowStatus::Active, Some(at)) => format_local(at, zone),
+        (WorkflowStatus::Paused, _) => "paused".into(),
+        (WorkflowStatus::Completed, _) => "done".into(),
+        _ => "on an event or when asked".into(),
+    }
+}
+
+/// An instant with seconds: a run's start and end.
+fn format_local_s(at: DateTime<Utc>, zone: Zone) -> String {
+    at.with_timezone(&zone.tz())
+        .format("%a %-d %b %Y %H:%M:%S %Z")
+        .to_string()
+}
+
+fn policies_words(p: &Policies) -> String {
+    let catchup = match p.catchup {
+        CatchUp::Latest => format!(
+            "after downtime, the latest missed run within {} s",
+            p.catchup_window_seconds
+        ),
+        CatchUp::All => "after downtime, every missed run".into(),
+        CatchUp::Skip => "missed runs are skipped".into(),
+    };
+    let overlap = match p.overlap {
+        Overlap::Skip => "a slot that comes while a run is going is skipped",
+        Overlap::Queue => "a slot that comes while a run is going waits for it",
+        Overlap::Allow => "runs may overlap",
+    };
+    let retries = match p.retries {
+        0 => "no retries".to_string(),
+        n => format!(
+            "{n} retr{} from {} s apart",
+            if n == 1 { "y" } else { "ies" },
+            p.retry_backoff_seconds
+        ),
+    };
+    format!("{catchup}; {overlap}; {retries}")
+}

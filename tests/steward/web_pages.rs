@@ -1,0 +1,335 @@
+//! The dashboard over HTTP: signing in with a link from chat (once) or an
+//! API key, who sees what, forms refused without the session's token or
+//! from another site, signing out, and the pages' content.
+
+use chrono::TimeDelta;
+use serde_json::json;
+use std::time::Duration;
+
+use crate::api_client::{key_for, served, Api};
+use crate::web_client::{csrf_of, link_for, link_from_chat, Web};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_link_from_chat_signs_in_once_and_opening_it_does_not_spend_it() {
+    let served = served().await;
+    let alice = Api::of(&served, "webhook:alice").await;
+    alice.create("Morning report").await;
+    let link = link_from_chat(&served, "chat-token", "alice").await;
+
+    let anonymous = Web::anonymous(&served);
+    // A chat's link preview opens the link: it only shows a button.
+    for _ in 0..2 {
+        let opened = anonymous.get(&link).await;
+        assert_eq!(opened.status, 200);
+        assert!(opened.body.contains("Sign in"), "{}", opened.body);
+    }
+    let used = anonymous.post_raw(&link, &[]).await;
+    assert_eq!(used.status, 303, "{}", used.body);
+    assert_eq!(used.location, "/");
+    for attribute in ["HttpOnly", "SameSite=Strict", "Path=/", "Max-Age=43200"] {
+        assert!(used.set_cookie.contains(attribute), "{}", used.set_cookie);
+    }
+    assert!(!used.set_cookie.contains("Secure"), "http: no Secure flag");
+    let mut web = Web::anonymous(&served);
+    web.keep_cookie(&used);
+    let page = web.get("/").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Morning report"), "{}", page.body);
+    assert!(page.body.contains("webhook:alice"));
+
+    let again = Web::anonymous(&served).post_raw(&link, &[]).await;
+    assert_eq!(again.status, 401);
+    assert!(again.body.contains("already used or has expired"));
+    assert!(again.set_cookie.is_empty());
+    served.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_or_made_up_link_signs_no_one_in_and_pages_ask_to_sign_in() {
+    let served = served().await;
+    let expired = link_for(&served, "alice", false, TimeDelta::seconds(-1)).await;
+    let anonymous = Web::anonymous(&served);
+    let refused = anonymous
+        .post_raw(&format!("/sign-in/{expired}"), &[])
+        .await;
+    assert_eq!(refused.status, 401);
+    let made_up = anonymous
+        .post_raw(&format!("/sign-in/{}", "0".repeat(64)), &[])
+        .await;
+    assert_eq!(made_up.status, 401);
+
+    let page = anonymous.get("/workflows/1?x=1").await;
+    assert_eq!(page.status, 303);
+    assert_eq!(page.location, "/sign-in?next=%2Fworkflows%2F1%3Fx%3D1");
+    let mut forged = Web::anonymous(&served);
+    forged.cookie = format!("steward_session={}", "ab".repeat(32));
+    assert_eq!(forged.get("/").await.status, 303);
+    served.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_person_sees_only_their_workflows_and_an_admin_sees_everyones() {
+    let served = served().await;
+    let alice = Api::of(&served, "alice").await;
+    let bob = Api::of(&served, "bob").await;
+    let mine = alice.create("Alice's check").await;
+    let theirs = bob.create("Bob's backup").await;
+    let bobs_run = bob
+        .act(&format!("/api/v1/workflows/{theirs}/run?wait=5"))
+        .await
+        .body["id"]
+        .as_i64()
+        .unwrap();
+
+    let web = Web::with_link(
+        &served,
+        &format!(
+            "/sign-in/{}",
+            link_for(&served, "alice", false, TimeDelta::minutes(10)).await
+        ),
+    )
+    .await;
+    let list = web.get("/").await.body;
+    assert!(
+        list.contains("Alice&#39;s check") || list.contains("Alice's check"),
+        "{list}"
+    );
+    assert!(!list.contains("Bob"), "{list}");
+    assert_eq!(web.get(&format!("/workflows/{mine}")).await.status, 200);
+    let hidden = web.get(&format!("/workflows/{theirs}")).await;
+    assert_eq!(hidden.status, 404);
+    assert!(!hidden.body.contains("Bob"));
+    assert_eq!(web.get(&format!("/runs/{bobs_run}")).await.status, 404);
+    let refused = web
+        .submit(
+            &format!("/workflows/{mine}"),
+            &format!("/workflows/{theirs}/pause"),
+            &[],
+        )
+        .await;
+    assert_eq!(refused.status, 404);
+
+    let admin = Web::with_key(&served, &key_for(&served, "root", true).await).await;
+    let everyone = admin.get("/").await.body;
+    assert!(
+        everyone.contains("Everyone&#39;s workflows") || everyone.contains("Everyone's workflows")
+    );
+    assert!(
+        everyone.contains("Bob") && everyone.contains("Alice"),
+        "{everyone}"
+    );
+    assert!(
+        everyone.contains(">bob<") && everyone.contains(">alice<"),
+        "owners are shown"
+    );
+    assert_eq!(admin.get(&format!("/workflows/{theirs}")).await.status, 200);
+    assert_eq!(admin.get(&format!("/runs/{bobs_run}")).await.status, 200);
+    served.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_form_without_the_sessions_token_or_from_another_site_is_refused() {
+    let served = served().await;
+    let alice = Api::of(&served, "alice").await;
+    let id = alice.create("Morning").await;
+    let web = Web::with_key(&served, &alice.key).await;
+    let page = format!("/workflows/{id}");
+    let status =
+        || async { alice.get(&format!("/api/v1/workflows/{id}")).await.body["status"].clone() };
+
+    let bare = web.post_raw(&format!("{page}/pause"), &[]).await;
+    assert_eq!(bare.status, 403);
+    assert!(bare.body.contains("token"), "{}", bare.body);
+    let wrong = web
+        .post_raw(&format!("{page}/pause"), &[("csrf", &"0".repeat(64))])
+        .await;
+    assert_eq!(wrong.status, 403);
+    assert_eq!(status().await, "active");
+
+    let csrf = csrf_of(&web.get(&page).await.body);
+    let cross = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .post(format!("{}{page}/pause", served.base))
+        .header("cookie", &web.cookie)
+        .header("sec-fetch-site", "cross-site")
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cross.status(), 403);
+    assert_eq!(status().await, "active");
+
+    let paused = web
+        .submit(&page, &format!("{page}/pause"), &[("note", "on holiday")])
+        .await;
+    assert_eq!(paused.status, 303, "{}", paused.body);
+    assert_eq!(paused.location, format!("{page}?done=paused"));
+    assert_eq!(status().await, "paused");
+    let shown = web.get(&paused.location).await.body;
+    assert!(shown.contains("Paused: on holiday"), "{shown}");
+    assert!(shown.contains("Paused. It will not fire"), "{shown}");
+    let resumed = web.submit(&page, &format!("{page}/resume"), &[]).await;
+    assert_eq!(resumed.status, 303);
+    assert_eq!(status().await, "active");
+    served.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signing_out_or_revoking_the_key_ends_the_session() {
+    let served = served().await;
+    let alice = Api::of(&served, "alice").await;
+    let by_link = Web::with_link(
+        &served,
+        &format!(
+            "/sign-in/{}",
+            link_for(&served, "alice", false, TimeDelta::minutes(10)).await
+        ),
+    )
+    .await;
+    let out = by_link.submit("/", "/sign-out", &[]).await;
+    assert_eq!(out.status, 303);
+    assert!(out.set_cookie.contains("Max-Age=0"), "{}", out.set_cookie);
+    assert_eq!(by_link.get("/").await.status, 303, "the old cookie is dead");
+
+    let by_key = Web::with_key(&served, &alice.key).await;
+    assert_eq!(by_key.get("/").await.status, 200);
+    let wrong = Web::anonymous(&served)
+        .post_raw("/sign-in", &[("key", "stw_nope")])
+        .await;
+    assert_eq!(wrong.status, 401);
+    let store = served.store().await;
+    let revoked =
+        steward::store::api_keys::revoke(store.pool(), &alice.key[..12], chrono::Utc::now())
+            .await
+            .unwrap();
+    assert!(revoked);
+    store.close().await;
+    assert_eq!(
+        by_key.get("/").await.status,
+        303,
+        "a revoked key's session ends"
+    );
+    served.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_page_shows_its_steps_and_an_approval_is_answered_from_the_dashboard() {
+    let served = served().await;
+    let alice = Api::of(&served, "alice").await;
+    let made = alice
+        .post(
+            "/api/v1/workflows",
+            &json!({
+                "name": "Careful",
+                "trigger": {"kind": "manual"},
+                "steps": [
+                    {"id": "ask", "type": "approval", "prompt": "Ship the release?"},
+                    {"id": "done", "type": "message", "text": "shipped"}
+                ],
+            }),
+        )
+        .await;
+    let id = made.body["id"].as_i64().unwrap();
+    let web = Web::with_key(&served, &alice.key).await;
+    let page = format!("/workflows/{id}");
+    let started = web
+        .submit(
+            &page,
+            &format!("{page}/run"),
+            &[("input", r#"{"who": "me"}"#)],
+        )
+        .await;
+    assert_eq!(started.status, 303, "{}", started.body);
+    let mut approvals = String::new();
+    for _ in 0..50 {
+        approvals = web.get("/approvals").await.body;
+        if approvals.contains("Ship the release?") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(approvals.contains("Ship the release?"), "{approvals}");
+    let run = approvals
+        .split("/runs/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_string();
+    let run_page = web.get(&format!("/runs/{run}")).await.body;
+    assert!(
+        run_page.contains("waiting") && run_page.contains("Approve"),
+        "{run_page}"
+    );
+    assert!(
+        run_page.contains("&#34;who&#34;: &#34;me&#34;") || run_page.contains("\"who\": \"me\""),
+        "the input is shown: {run_page}"
+    );
+    let approved = web
+        .submit("/approvals", &format!("/runs/{run}/approve"), &[])
+        .await;
+    assert_eq!(approved.status, 303);
+    let mut shown = String::new();
+    for _ in 0..50 {
+        shown = web.get(&format!("/runs/{run}")).await.body;
+        if shown.contains("badge succeeded") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        shown.contains("<code>ask</code>") && shown.contains("<code>done</code>"),
+        "{shown}"
+    );
+    assert!(shown.contains("badge succeeded"), "{shown}");
+    let bad_input = web
+        .submit(&page, &format!("{page}/run"), &[("input", "{not json")])
+        .await;
+    assert_eq!(bad_input.status, 400);
+    assert!(bad_input.body.contains("not JSON"));
+    served.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_workflow_page_shows_its_trigger_next_fire_times_steps_and_limits() {
+    let served = served().await;
+    let alice = Api::of(&served, "alice").await;
+    let made = alice
+        .post(
+            "/api/v1/workflows",
+            &json!({
+                "name": "Status",
+                "trigger": {"schedule": "every weekday at 8:30", "timezone": "Europe/Paris"},
+                "steps": [{"id": "check", "type": "http", "url": "https://status.example.com"}],
+            }),
+        )
+        .await;
+    let id = made.body["id"].as_i64().unwrap();
+    let web = Web::with_key(&served, &alice.key).await;
+    let page = web.get(&format!("/workflows/{id}")).await.body;
+    assert!(page.contains("At 08:30 on weekdays"), "{page}");
+    assert!(page.contains("Next 10 fire times (Europe/Paris)"), "{page}");
+    assert_eq!(
+        page.matches(" 08:30 CET</li>").count() + page.matches(" 08:30 CEST</li>").count(),
+        10,
+        "{page}"
+    );
+    assert!(page.contains("GET https://status.example.com"), "{page}");
+    assert!(page.contains("min per run"), "{page}");
+    let confirm = web.get(&format!("/workflows/{id}/delete")).await;
+    assert!(confirm.body.contains("cannot be undone"));
+    let deleted = web
+        .submit(
+            &format!("/workflows/{id}/delete"),
+            &format!("/workflows/{id}/delete"),
+            &[],
+        )
+        .await;
+    assert_eq!(deleted.location, "/?done=deleted");
+    assert_eq!(
+        alice.get(&format!("/api/v1/workflows/{id}")).await.status,
+        404
+    );
+    served.stop().await;
+}
