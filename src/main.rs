@@ -8,8 +8,8 @@ use std::sync::Arc;
 use clap::Parser;
 use steward::chat::terminal::TerminalNotifier;
 use steward::cli::{
-    json_usage_error, run_backup, run_chat, run_keys, run_limits, run_runs, run_schedule,
-    run_workflows, Cli, Command, Printed,
+    json_usage_error, run_backup, run_chat, run_dashboard, run_keys, run_limits, run_runs,
+    run_schedule, run_workflows, Cli, Command, Printed,
 };
 use steward::config::Config;
 
@@ -99,6 +99,7 @@ async fn async_command(command: Command, config: Config) -> Printed {
         Command::Keys(command) => run_keys(command, &config).await,
         Command::Limits(command) => run_limits(command, &config).await,
         Command::Backup { file } => run_backup(&file, &config).await,
+        Command::Dashboard { user, admin } => run_dashboard(&user, admin, &config).await,
         Command::Chat(args) => run_chat(args, &config).await,
         Command::Schedule(_) => Printed::default(),
     }

@@ -3,6 +3,7 @@
 
 mod backup;
 mod chat;
+mod dashboard;
 mod hook;
 mod keys;
 mod limits;
@@ -15,6 +16,7 @@ use std::path::PathBuf;
 
 pub use backup::run_backup;
 pub use chat::{run_chat, ChatArgs};
+pub use dashboard::run_dashboard;
 pub use keys::{run_keys, KeysCommand};
 pub use limits::{run_limits, LimitsCommand};
 pub use runs::{run_runs, RunsArgs};
@@ -57,6 +59,15 @@ pub enum Command {
     /// People's quotas: show, set one person's, list, and who hit limits.
     #[command(subcommand)]
     Limits(LimitsCommand),
+    /// A one-time sign-in link to the web dashboard for a person (10 minutes).
+    Dashboard {
+        /// Their id, as in the audit log (telegram:123, discord:456, webhook:alice...).
+        #[arg(long)]
+        user: String,
+        /// Signs them in as an admin: everyone's workflows.
+        #[arg(long)]
+        admin: bool,
+    },
 }
 
 /// A command line clap could not read, as `{"error"}` on stdout (exit code

@@ -4,6 +4,7 @@
 mod api_client;
 mod api_generate_tools;
 mod api_schema;
+mod browser;
 mod fake_http;
 mod fake_openai;
 mod fake_telegram;
@@ -82,6 +83,7 @@ mod store_migrations;
 mod store_postgres;
 mod triggers_after;
 mod triggers_webhook;
+mod web_browser;
 mod web_pages;
 
 // Discord: the adapter's tests, and Discord's side (REST server, gateway,

@@ -333,3 +333,21 @@ async fn a_workflow_page_shows_its_trigger_next_fire_times_steps_and_limits() {
     );
     served.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_operator_makes_a_sign_in_link_at_the_command_line() {
+    let served = served().await;
+    let bob = Api::of(&served, "bob").await;
+    bob.create("Bob's backup").await;
+    let mut command = crate::helpers::steward_command();
+    command
+        .env("STEWARD_DB", &served.db)
+        .args(["dashboard", "--user", "root", "--admin"]);
+    let (code, out, err) = crate::helpers::output_of(&mut command, None);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("(as an admin)"), "{out}");
+    let path = &out[out.find("/sign-in/").unwrap()..out.find('\n').unwrap()];
+    let admin = Web::with_link(&served, path).await;
+    assert!(admin.get("/").await.body.contains("Bob"));
+    served.stop().await;
+}

@@ -9,6 +9,7 @@ use super::page::Nav;
 use crate::agent::render::{limits_line, run_outcome, step_words, usage_words};
 use crate::manage::LastRun;
 use crate::schedule::{format_local, Zone};
+use crate::workflow::quotas::seconds_words;
 use crate::workflow::{CatchUp, Overlap, Policies, Run, StepRecord, Workflow, WorkflowStatus};
 
 #[derive(Template)]
@@ -328,7 +329,12 @@ fn next_words(w: &Workflow, zone: Zone) -> String {
         (WorkflowStatus::Active, Some(at)) => format_local(at, zone),
         (WorkflowStatus::Paused, _) => "paused".into(),
         (WorkflowStatus::Completed, _) => "done".into(),
-        _ => "on an event or when asked".into(),
+        _ => match w.trigger_kind.as_str() {
+            "manual" => "when someone asks".into(),
+            "webhook" => "when its URL is called".into(),
+            "after" => "when the workflow it follows ends".into(),
+            _ => "—".into(),
+        },
     }
 }
 
@@ -342,8 +348,8 @@ fn format_local_s(at: DateTime<Utc>, zone: Zone) -> String {
 fn policies_words(p: &Policies) -> String {
     let catchup = match p.catchup {
         CatchUp::Latest => format!(
-            "after downtime, the latest missed run within {} s",
-            p.catchup_window_seconds
+            "after downtime, the latest missed run within {}",
+            seconds_words(p.catchup_window_seconds.max(0) as u64)
         ),
         CatchUp::All => "after downtime, every missed run".into(),
         CatchUp::Skip => "missed runs are skipped".into(),
@@ -356,9 +362,9 @@ fn policies_words(p: &Policies) -> String {
     let retries = match p.retries {
         0 => "no retries".to_string(),
         n => format!(
-            "{n} retr{} from {} s apart",
+            "{n} retr{}, the first after {} (each wait doubles)",
             if n == 1 { "y" } else { "ies" },
-            p.retry_backoff_seconds
+            seconds_words(p.retry_backoff_seconds.max(0) as u64)
         ),
     };
     format!("{catchup}; {overlap}; {retries}")
