@@ -69,6 +69,23 @@ impl Manager {
     }
 }
 
+impl Manager {
+    /// Runs of workflow `id` with slots in `[since, until)` per day and
+    /// status (days of a zone `offset_ms` ahead of UTC, numbered from the
+    /// epoch), when `actor` may see it.
+    pub async fn runs_per_day(
+        &self,
+        actor: &Actor,
+        id: i64,
+        since: DateTime<Utc>,
+        until: DateTime<Utc>,
+        offset_ms: i64,
+    ) -> Result<Vec<(i64, String, i64)>, ManageError> {
+        self.workflow(actor, id).await?;
+        Ok(run_stats::per_day(self.store.reader(), id, since, until, offset_ms).await?)
+    }
+}
+
 /// The nearest-rank `p`th percentile of `sorted` (ascending).
 fn percentile(sorted: &[i64], p: usize) -> Option<i64> {
     if sorted.is_empty() {

@@ -93,3 +93,27 @@ fn usage_sums(postgres: bool) -> &'static str {
          COUNT(usage) - COUNT(json_extract(usage, '$.cost_usd'))"
     }
 }
+
+/// Runs of workflow `workflow_id` with slots in `[since, until)`, counted
+/// per day and status; a day is `(slot + offset_ms) / 1 day` (days in a
+/// zone `offset_ms` ahead of UTC).
+pub async fn per_day(
+    pool: &AnyPool,
+    workflow_id: i64,
+    since: DateTime<Utc>,
+    until: DateTime<Utc>,
+    offset_ms: i64,
+) -> Result<Vec<(i64, String, i64)>, StoreError> {
+    sqlx::query_as(
+        "SELECT (scheduled_for + $4) / 86400000, status, COUNT(*) FROM runs \
+         WHERE workflow_id = $1 AND scheduled_for >= $2 AND scheduled_for < $3 \
+         GROUP BY 1, 2 ORDER BY 1, 2",
+    )
+    .bind(workflow_id)
+    .bind(to_ms(since))
+    .bind(to_ms(until))
+    .bind(offset_ms)
+    .fetch_all(pool)
+    .await
+    .ctx("counting a workflow's runs per day")
+}

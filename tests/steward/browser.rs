@@ -137,21 +137,28 @@ impl Browser {
 
     /// The page's visible text.
     pub async fn text(&self) -> String {
-        self.client
-            .find(Locator::Css("body"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap()
+        self.text_of("body").await
+    }
+
+    /// The visible text of the element `css` selects ("" when there is none).
+    pub async fn text_of(&self, css: &str) -> String {
+        match self.client.find(Locator::Css(css)).await {
+            Ok(element) => element.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        }
     }
 
     /// Waits until the page's text contains `wanted` (`seconds` at most);
     /// the text then.
     pub async fn until_text(&self, wanted: &str, seconds: u64) -> String {
+        self.until_text_in("body", wanted, seconds).await
+    }
+
+    /// Waits until the text of `css` contains `wanted` (`seconds` at most).
+    pub async fn until_text_in(&self, css: &str, wanted: &str, seconds: u64) -> String {
         let mut text = String::new();
         for _ in 0..seconds * 10 {
-            text = self.text().await;
+            text = self.text_of(css).await;
             if text.contains(wanted) {
                 return text;
             }

@@ -160,14 +160,17 @@ async fn watches_a_run_live(browser: &Browser, w: &World) {
         .execute("window.steward_mark = 42; return null;", vec![])
         .await
         .unwrap();
-    browser.until_text("running", 5).await;
-    browser.until_text("succeeded", 10).await;
+    browser.until_text_in("#run-rows", "running", 5).await;
+    browser.until_text_in("#run-rows", "succeeded", 10).await;
     let mark = browser
         .client
         .execute("return window.steward_mark || null;", vec![])
         .await
         .unwrap();
     assert_eq!(mark, json!(42), "the run's end came without a reload");
+    browser.open(&format!("/workflows/{}", w.fetch)).await;
+    let text = browser.until_text("Runs per day", 5).await;
+    assert!(text.contains("1 succeeded"), "the chart counts it: {text}");
 }
 
 async fn approves(browser: &Browser, w: &World) {
@@ -180,7 +183,7 @@ async fn approves(browser: &Browser, w: &World) {
     browser.screenshots("approvals").await;
     browser.click("form[action$='/approve'] button").await;
     browser.until_text("Approved; the run goes on.", 5).await;
-    browser.until_text("succeeded", 10).await;
+    browser.until_text_in("h1 .badge", "succeeded", 10).await;
     browser.screenshots("run").await;
 }
 
@@ -192,8 +195,8 @@ async fn cancels(browser: &Browser, w: &World) {
     browser.until_text("Cancel the run", 5).await;
     browser.screenshots("run-running").await;
     browser.click("form[action$='/cancel'] button").await;
-    let text = browser.until_text("Cancelled.", 5).await;
-    assert!(text.contains("cancelled"), "{text}");
+    browser.until_text("Cancelled.", 5).await;
+    browser.until_text_in("h1 .badge", "cancelled", 5).await;
 }
 
 async fn refuses_a_form_without_its_token(browser: &Browser, w: &World) {

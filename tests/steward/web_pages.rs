@@ -351,3 +351,88 @@ async fn an_operator_makes_a_sign_in_link_at_the_command_line() {
     assert!(admin.get("/").await.body.contains("Bob"));
     served.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_schedule_is_changed_in_words_as_previewed_and_only_then() {
+    let served = served().await;
+    let alice = Api::of(&served, "alice").await;
+    let made = alice
+        .post(
+            "/api/v1/workflows",
+            &json!({
+                "name": "Standup",
+                "trigger": {"schedule": "every day at 9:00", "timezone": "Europe/Paris"},
+                "steps": [{"id": "say", "type": "message", "text": "standup"}],
+            }),
+        )
+        .await;
+    let id = made.body["id"].as_i64().unwrap();
+    let web = Web::with_key(&served, &alice.key).await;
+    let page = format!("/workflows/{id}");
+    let shown = web
+        .get(&format!(
+            "{page}?schedule=every+day+except+weekends+at+8%3A30"
+        ))
+        .await
+        .body;
+    assert!(
+        shown.contains("steward reads: <strong>At 08:30 on weekdays"),
+        "{shown}"
+    );
+    assert_eq!(
+        shown.matches(" 08:30 CET</li>").count() + shown.matches(" 08:30 CEST</li>").count(),
+        10,
+        "{shown}"
+    );
+    let leftover = web
+        .get(&format!("{page}?schedule=every+day+at+9+and+email+bob"))
+        .await
+        .body;
+    assert!(leftover.contains("is not about when it runs"), "{leftover}");
+    assert!(!leftover.contains("Save this schedule"), "{leftover}");
+    let refused = web
+        .submit(
+            &page,
+            &format!("{page}/schedule"),
+            &[
+                ("schedule", "every day at 9 and email bob"),
+                ("version", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 400);
+
+    let version = alice.get(&format!("/api/v1/workflows/{id}")).await.body["version"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+    let saved = web
+        .submit(
+            &page,
+            &format!("{page}/schedule"),
+            &[
+                ("schedule", "every day except weekends at 8:30"),
+                ("version", &version),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let stored = alice.get(&format!("/api/v1/workflows/{id}")).await.body;
+    assert_eq!(
+        stored["trigger"]["expression"], "30 8 * * MON-FRI",
+        "{stored}"
+    );
+    assert_eq!(stored["trigger"]["timezone"], "Europe/Paris");
+    let stale = web
+        .submit(
+            &page,
+            &format!("{page}/schedule"),
+            &[("schedule", "every hour"), ("version", &version)],
+        )
+        .await;
+    assert_eq!(
+        stale.status, 409,
+        "a change made meanwhile is not overwritten"
+    );
+    served.stop().await;
+}

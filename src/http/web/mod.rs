@@ -5,9 +5,11 @@
 //! and every page reads and every form works without JavaScript.
 
 mod assets;
+mod chart;
 mod page;
 mod pages;
 mod runs;
+mod schedule_edit;
 mod session;
 mod workflows;
 
@@ -34,6 +36,7 @@ pub fn routes() -> Router<ApiState> {
             "/workflows/{id}/delete",
             get(workflows::confirm_delete).post(workflows::delete),
         )
+        .route("/workflows/{id}/schedule", post(schedule_edit::save))
         .route("/workflows/{id}/{action}", post(workflows::act))
         .route("/runs/{id}", get(runs::show))
         .route("/runs/{id}/{action}", post(runs::act))

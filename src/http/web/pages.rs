@@ -84,6 +84,10 @@ impl WorkflowRow {
 pub struct WorkflowPage {
     pub nav: Nav,
     pub w: WorkflowDetail,
+    pub chart: super::chart::Chart,
+    pub preview: super::schedule_edit::Preview,
+    /// The version shown, sent back with a schedule change.
+    pub version: i64,
     pub runs: Vec<RunRow>,
     /// Whether a run is going: the run list refreshes itself.
     pub live: bool,

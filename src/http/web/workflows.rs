@@ -11,10 +11,12 @@ use serde::Deserialize;
 use std::time::Duration;
 
 use super::super::ApiState;
+use super::chart;
 use super::page::{render, WebError};
 use super::pages::{
     zone_of, ConfirmDelete, RunRow, WorkflowDetail, WorkflowPage, WorkflowRow, Workflows, STATUSES,
 };
+use super::schedule_edit;
 use super::session::{CsrfForm, Signed};
 use crate::manage::{RunFilter, WorkflowFilter};
 use crate::workflow::WorkflowStatus;
@@ -79,7 +81,7 @@ pub async fn show(
     State(state): State<ApiState>,
     signed: Signed,
     Path(id): Path<i64>,
-    Query(query): Query<Done>,
+    Query(query): Query<ShowQuery>,
 ) -> Result<Response, WebError> {
     let manager = &state.rest.manager;
     let workflow = manager.workflow(&signed.actor, id).await?;
@@ -95,10 +97,18 @@ pub async fn show(
         .await?;
     let zone = zone_of(&workflow, state.rest.default_zone);
     let now = state.rest.clock.now();
+    let offset = chart::offset_ms(zone, now);
+    let (since, until, today) = chart::window(now, offset);
+    let counts = manager
+        .runs_per_day(&signed.actor, id, since, until, offset)
+        .await?;
     let mut nav = signed.nav("workflows");
     nav.notice = notice(&query.done);
     let page = WorkflowPage {
         nav,
+        preview: schedule_edit::preview(&state, &workflow, query.schedule.as_deref()),
+        version: workflow.version,
+        chart: chart::chart(&counts, today),
         w: WorkflowDetail::new(&workflow, now, state.rest.default_zone),
         live: runs.items.iter().any(|r| !r.status.is_final()),
         runs: runs.items.iter().map(|r| RunRow::new(r, zone)).collect(),
@@ -114,6 +124,14 @@ pub struct Done {
     pub done: String,
 }
 
+/// A workflow page's query: what the last action did, a schedule to preview.
+#[derive(Deserialize, Default)]
+pub struct ShowQuery {
+    #[serde(default)]
+    done: String,
+    schedule: Option<String>,
+}
+
 /// What an action's `done` parameter says at the top of the page.
 pub fn notice(done: &str) -> Option<String> {
     let text = match done {
@@ -122,6 +140,7 @@ pub fn notice(done: &str) -> Option<String> {
         "started" => "Started a run; it shows below.",
         "skipped" => "The next run will be skipped.",
         "snoozed" => "The next run was moved later.",
+        "rescheduled" => "Saved the new schedule; the next fire times are below.",
         "deleted" => "Deleted.",
         "approved" => "Approved; the run goes on.",
         "rejected" => "Rejected; the run stops there.",
