@@ -82,6 +82,7 @@ async fn the_dashboard_in_chromium() {
     signs_in_once(&browser, &link).await;
     sees_only_their_own(&browser, &w).await;
     pauses_and_resumes(&browser, &w).await;
+    instantiates_a_template(&browser).await;
     watches_a_run_live(&browser, &w).await;
     approves(&browser, &w).await;
     cancels(&browser, &w).await;
@@ -148,6 +149,20 @@ async fn pauses_and_resumes(browser: &Browser, w: &World) {
         .await;
     browser.until_text("cannot be undone", 5).await;
     browser.screenshots("delete").await;
+}
+
+async fn instantiates_a_template(browser: &Browser) {
+    browser.open("/templates").await;
+    browser.until_text("Templates", 5).await;
+    browser.screenshots("templates").await;
+    browser.click("a[href='/templates/website-monitor']").await;
+    browser.until_text("Create the workflow", 5).await;
+    browser.fill("#f-name", "Shop up?").await;
+    browser.fill("#p-URL", "https://shop.example.com").await;
+    browser.screenshots("template").await;
+    browser.click("form[action='/templates/website-monitor'] button").await;
+    let text = browser.until_text("Created. It runs on its schedule", 5).await;
+    assert!(text.contains("Shop up?") && text.contains("https://shop.example.com"), "{text}");
 }
 
 async fn watches_a_run_live(browser: &Browser, w: &World) {

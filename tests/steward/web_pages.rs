@@ -436,3 +436,52 @@ async fn a_schedule_is_changed_in_words_as_previewed_and_only_then() {
     );
     served.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_template_is_filled_in_from_a_form_built_from_its_placeholders() {
+    let served = served().await;
+    let alice = Api::of(&served, "alice").await;
+    let web = Web::with_key(&served, &alice.key).await;
+    let catalogue = web.get("/templates").await.body;
+    assert!(
+        catalogue.contains("/templates/website-monitor"),
+        "{catalogue}"
+    );
+    let form = web.get("/templates/website-monitor").await.body;
+    assert!(form.contains(r#"name="p.URL""#), "{form}");
+    let missing = web
+        .submit(
+            "/templates/website-monitor",
+            "/templates/website-monitor",
+            &[("name", "Shop up?"), ("schedule", "every 10 minutes")],
+        )
+        .await;
+    assert_eq!(missing.status, 400);
+    assert!(missing.body.contains("URL"), "{}", missing.body);
+    assert!(
+        missing.body.contains(r#"value="Shop up?""#),
+        "what was typed stays: {}",
+        missing.body
+    );
+    let made = web
+        .submit(
+            "/templates/website-monitor",
+            "/templates/website-monitor",
+            &[
+                ("name", "Shop up?"),
+                ("schedule", "every 10 minutes"),
+                ("p.URL", "https://shop.example.com"),
+            ],
+        )
+        .await;
+    assert_eq!(made.status, 303, "{}", made.body);
+    let page = web.get(&made.location).await.body;
+    assert!(
+        page.contains("Shop up?") && page.contains("Every 10 minutes"),
+        "{page}"
+    );
+    assert!(page.contains("https://shop.example.com"), "{page}");
+    let listed = alice.get("/api/v1/workflows").await.body;
+    assert_eq!(listed["items"][0]["owner"], "alice", "{listed}");
+    served.stop().await;
+}

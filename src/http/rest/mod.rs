@@ -18,7 +18,7 @@ mod runs;
 mod schedule;
 mod stats;
 mod template_view;
-mod templates;
+pub(crate) mod templates;
 pub mod tools;
 mod view;
 mod workflows;

@@ -165,21 +165,12 @@ pub async fn instantiate(
         schedule: body.schedule.as_deref(),
         name: body.name.as_deref(),
     };
-    let mut definition = template
-        .definition(&actor.id, &filling)
-        .map_err(|e| ApiError::unprocessable(e.message).on(e.field))?;
-    definition.home_chat = body.home_chat;
-    definition.paused = body.paused;
     let now = rest.clock.now();
-    let new = definition
-        .validate_fields(now, rest.default_zone, rest.min_interval_seconds)
-        .map_err(|e| {
-            let field = match e.field {
-                "trigger" | "trigger.timezone" => "schedule",
-                other => other,
-            };
-            ApiError::unprocessable(e.message).on(field)
-        })?;
+    let new = filled(rest, &template, &actor.id, &filling, |definition| {
+        definition.home_chat = body.home_chat;
+        definition.paused = body.paused;
+    })
+    .map_err(|(field, message)| ApiError::unprocessable(message).on(field))?;
     if dry_run {
         return Ok(Json(reading(&new, now)).into_response());
     }
@@ -192,6 +183,36 @@ pub async fn instantiate(
         .await
         .map_err(refused)?;
     Ok(created_response(&workflow))
+}
+
+/// `template` filled in for `owner` with `filling`, `adjust`ed, and
+/// checked: the workflow to create, or the field at fault ("schedule" for
+/// the trigger) and why. The REST API and the dashboard instantiate
+/// through this one function.
+pub(crate) fn filled(
+    rest: &super::Rest,
+    template: &crate::workflow::catalogue::Template,
+    owner: &str,
+    filling: &Filling<'_>,
+    adjust: impl FnOnce(&mut crate::workflow::Definition),
+) -> Result<crate::workflow::NewWorkflow, (String, String)> {
+    let mut definition = template
+        .definition(owner, filling)
+        .map_err(|e| (e.field, e.message))?;
+    adjust(&mut definition);
+    definition
+        .validate_fields(
+            rest.clock.now(),
+            rest.default_zone,
+            rest.min_interval_seconds,
+        )
+        .map_err(|e| {
+            let field = match e.field {
+                "trigger" | "trigger.timezone" => "schedule",
+                other => other,
+            };
+            (field.to_string(), e.message)
+        })
 }
 
 /// The body of `save`.

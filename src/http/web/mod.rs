@@ -11,6 +11,7 @@ mod pages;
 mod runs;
 mod schedule_edit;
 mod session;
+mod templates;
 mod workflows;
 
 use axum::routing::{get, post};
@@ -41,6 +42,11 @@ pub fn routes() -> Router<ApiState> {
         .route("/runs/{id}", get(runs::show))
         .route("/runs/{id}/{action}", post(runs::act))
         .route("/approvals", get(runs::approvals))
+        .route("/templates", get(templates::list))
+        .route(
+            "/templates/{id}",
+            get(templates::show).post(templates::instantiate),
+        )
         .route("/sign-in", get(session::page).post(session::with_key))
         .route(
             "/sign-in/{token}",

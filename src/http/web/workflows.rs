@@ -142,6 +142,8 @@ pub fn notice(done: &str) -> Option<String> {
         "snoozed" => "The next run was moved later.",
         "rescheduled" => "Saved the new schedule; the next fire times are below.",
         "deleted" => "Deleted.",
+        "created" => "Created. It runs on its schedule from now on.",
+        "created-hook" => "Created. Its webhook URL and secret are given once, privately: say 'show the webhook of' and its number to steward in a private chat.",
         "approved" => "Approved; the run goes on.",
         "rejected" => "Rejected; the run stops there.",
         "cancelled" => "Cancelled.",
