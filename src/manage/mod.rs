@@ -9,6 +9,7 @@
 //! this module needs no engine.
 
 mod actor;
+mod admin;
 mod api_keys;
 mod approve;
 mod audit_log;
@@ -41,6 +42,7 @@ use crate::store::{workflows, Store};
 use crate::workflow::{Ceilings, NewWorkflow, Quotas, Run, Workflow};
 
 pub use actor::Actor;
+pub use admin::Health;
 pub use api_keys::MadeKey;
 pub use audit_log::AuditFilter;
 pub use change::{Change, Created, DraftClaim};

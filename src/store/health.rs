@@ -39,10 +39,11 @@ struct Streak {
     last_error: String,
 }
 
-/// Per writer, its current streak of failures.
+/// Per writer, its current streak of failures and when it last wrote.
 #[derive(Debug, Default)]
 pub struct WriteHealth {
     streaks: Mutex<BTreeMap<Writer, Streak>>,
+    wrote: Mutex<BTreeMap<Writer, chrono::DateTime<chrono::Utc>>>,
 }
 
 impl std::fmt::Debug for Streak {
@@ -59,6 +60,19 @@ impl WriteHealth {
     /// `writer` wrote: its streak ends.
     pub fn succeeded(&self, writer: Writer) {
         self.with(|streaks| streaks.remove(&writer));
+        self.wrote
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(writer, chrono::Utc::now());
+    }
+
+    /// When `writer` last wrote in this process.
+    pub fn last_success(&self, writer: Writer) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.wrote
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&writer)
+            .copied()
     }
 
     /// `writer` failed with `error`.

@@ -144,6 +144,19 @@ async fn pauses_and_resumes(browser: &Browser, w: &World) {
     assert!(text.contains("Paused. It will not fire"), "{text}");
     browser.click("form[action$='/resume'] button").await;
     browser.until_text("Resumed from its next slot", 5).await;
+    // The schedule read as one types, without a reload.
+    browser
+        .fill("#schedule", "every day except weekends at 7:45")
+        .await;
+    browser
+        .until_text_in("#preview", "steward reads: At 07:45 on weekdays", 5)
+        .await;
+    browser.click("form[action$='/schedule'] button").await;
+    let text = browser.until_text("Saved the new schedule", 5).await;
+    assert!(
+        text.contains("At 07:45 on weekdays (Europe/Paris)"),
+        "{text}"
+    );
     browser
         .open(&format!("/workflows/{}/delete", w.status))
         .await;
@@ -160,9 +173,16 @@ async fn instantiates_a_template(browser: &Browser) {
     browser.fill("#f-name", "Shop up?").await;
     browser.fill("#p-URL", "https://shop.example.com").await;
     browser.screenshots("template").await;
-    browser.click("form[action='/templates/website-monitor'] button").await;
-    let text = browser.until_text("Created. It runs on its schedule", 5).await;
-    assert!(text.contains("Shop up?") && text.contains("https://shop.example.com"), "{text}");
+    browser
+        .click("form[action='/templates/website-monitor'] button")
+        .await;
+    let text = browser
+        .until_text("Created. It runs on its schedule", 5)
+        .await;
+    assert!(
+        text.contains("Shop up?") && text.contains("https://shop.example.com"),
+        "{text}"
+    );
 }
 
 async fn watches_a_run_live(browser: &Browser, w: &World) {
@@ -251,4 +271,11 @@ async fn admin_and_plain_user(browser: &Browser, served: &Served, w: &World) {
     );
     browser.open(&format!("/workflows/{}", w.bobs)).await;
     browser.until_text("America/New_York", 5).await;
+    browser.open("/admin").await;
+    let text = browser.until_text("Audit log", 5).await;
+    assert!(
+        text.contains("update"),
+        "the schedule change is in the audit log: {text}"
+    );
+    browser.screenshots("admin").await;
 }

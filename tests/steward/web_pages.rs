@@ -485,3 +485,27 @@ async fn a_template_is_filled_in_from_a_form_built_from_its_placeholders() {
     assert_eq!(listed["items"][0]["owner"], "alice", "{listed}");
     served.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_admin_page_shows_health_and_the_audit_log_to_admins_only() {
+    let served = served().await;
+    let alice = Api::of(&served, "alice").await;
+    let id = alice.create("Morning").await;
+    alice.act(&format!("/api/v1/workflows/{id}/pause")).await;
+    let plain = Web::with_key(&served, &alice.key).await;
+    assert_eq!(plain.get("/admin").await.status, 404);
+    assert!(!plain.get("/").await.body.contains(r#"href="/admin""#));
+
+    let admin = Web::with_key(&served, &key_for(&served, "root", true).await).await;
+    let page = admin.get("/admin").await.body;
+    assert!(
+        page.contains("claims, leases and the run log are writing"),
+        "{page}"
+    );
+    assert!(page.contains("None: every notice was delivered"), "{page}");
+    assert!(page.contains("<td data-label=\"Did\">pause</td>"), "{page}");
+    assert!(page.contains("<td data-label=\"Who\">alice</td>"), "{page}");
+    let filtered = admin.get("/admin?who=nobody").await.body;
+    assert!(filtered.contains("Nothing recorded matches"), "{filtered}");
+    served.stop().await;
+}

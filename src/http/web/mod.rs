@@ -4,6 +4,7 @@
 //! (vendored in `web/static`) refreshes lists and running runs in place,
 //! and every page reads and every form works without JavaScript.
 
+mod admin;
 mod assets;
 mod chart;
 mod page;
@@ -42,6 +43,7 @@ pub fn routes() -> Router<ApiState> {
         .route("/runs/{id}", get(runs::show))
         .route("/runs/{id}/{action}", post(runs::act))
         .route("/approvals", get(runs::approvals))
+        .route("/admin", get(admin::show))
         .route("/templates", get(templates::list))
         .route(
             "/templates/{id}",

@@ -293,6 +293,25 @@ pub async fn history(
         .collect()
 }
 
+/// Runs since `since` with notices that could not be delivered, newest
+/// first, each with its workflow's name.
+pub async fn undelivered(
+    pool: &AnyPool,
+    since: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<Run>, StoreError> {
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM runs WHERE delivery_errors IS NOT NULL AND scheduled_for >= $1 \
+         ORDER BY scheduled_for DESC, id DESC LIMIT $2"
+    ))
+    .bind(to_ms(since))
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+    .ctx("listing runs with undelivered notices")?;
+    runs(rows)
+}
+
 /// Appends a notice that could not be delivered to the run's record
 /// (`entry` is `{"at", "to", "notice", "error", "attempts"}`).
 pub async fn record_delivery_error(

@@ -120,6 +120,22 @@ pub async fn count_due(pool: &AnyPool, now: DateTime<Utc>) -> Result<i64, StoreE
     .ctx("counting due workflows")
 }
 
+/// The earliest next run of an active workflow at or before `now`: how far
+/// the scheduler is behind, when something is due and not claimed.
+pub async fn oldest_due(
+    pool: &AnyPool,
+    now: DateTime<Utc>,
+) -> Result<Option<DateTime<Utc>>, StoreError> {
+    let ms: Option<i64> = sqlx::query_scalar(
+        "SELECT MIN(next_run) FROM workflows WHERE status = 'active' AND next_run IS NOT NULL AND next_run <= $1",
+    )
+    .bind(to_ms(now))
+    .fetch_one(pool)
+    .await
+    .ctx("finding the oldest due workflow")?;
+    Ok(ms.map(from_ms))
+}
+
 /// Records workflow `id`'s busiest hour (`schedule::Pace`).
 pub async fn set_runs_per_hour(
     conn: &mut AnyConnection,
