@@ -12,6 +12,7 @@ pub mod config;
 pub mod crypt;
 pub mod egress;
 pub mod engine;
+pub mod events;
 pub mod http;
 pub mod llm;
 pub mod manage;

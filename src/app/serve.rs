@@ -117,6 +117,10 @@ pub async fn start(
         metrics,
         web: http::web::Settings {
             secure_cookies: config.http.public_url.starts_with("https://"),
+            events: app.scheduler.events.clone(),
+            stopped: stopped.clone(),
+            keep_alive: (config.http.limits.idle_timeout / 2)
+                .clamp(Duration::from_secs(1), Duration::from_secs(15)),
         },
     };
     let addr = spawn_http(&mut tasks, &config, state, telegram_router, stopped).await?;

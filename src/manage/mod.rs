@@ -59,6 +59,8 @@ pub use webhook::{Delivered, Delivery};
 pub use crate::store::approvals::Asking;
 /// A webhook's URL id and secret (`Manager::hook`, `Created::hook`).
 pub use crate::store::hooks::Hook;
+/// A notice waiting for delivery (`Manager::outbox`).
+pub use crate::store::outbox::Waiting;
 /// A workflow's last ended run (`Manager::last_runs`).
 pub use crate::store::runs::LastRun;
 

@@ -23,6 +23,7 @@ impl Scheduler {
         if stamp {
             self.store.log().started(job.run.id, self.clock.now());
         }
+        self.tell(&job, RunStatus::Running);
         let started = std::time::Instant::now();
         if !job.resumed {
             let late = (self.clock.now() - job.run.scheduled_for)
@@ -73,7 +74,18 @@ impl Scheduler {
             }
         }
         self.release(job.run.id);
+        self.tell(&job, status);
         status
+    }
+
+    /// Tells the dashboard's live pages that `job` is now `status`.
+    fn tell(&self, job: &Claimed, status: RunStatus) {
+        self.events.publish(|| crate::events::RunEvent {
+            run_id: job.run.id,
+            workflow_id: job.workflow.id,
+            owner: job.workflow.owner.clone(),
+            status: status.as_str(),
+        });
     }
 
     /// Records a run's end: result, retry, failure streak, auto-pause. Also

@@ -102,6 +102,8 @@ pub struct Scheduler {
     /// Whether any workflow has a completion trigger, and when that was
     /// last looked at (ms); a change in this process forgets it.
     followers: Followers,
+    /// Runs starting and ending here, for the dashboard's live pages.
+    pub events: crate::events::RunEvents,
 }
 
 #[derive(Default)]
@@ -135,6 +137,7 @@ impl Scheduler {
             limiter,
             held: Default::default(),
             followers: Followers::default(),
+            events: Default::default(),
         }
     }
 

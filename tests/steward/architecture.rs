@@ -15,6 +15,7 @@ const MAY_IMPORT: &[(&str, &[&str])] = &[
     ("text", &[]),
     ("backoff", &[]),
     ("rate", &[]),
+    ("events", &[]),
     ("schedule", &[]),
     ("egress", &[]),
     ("llm", &[]),
@@ -51,7 +52,7 @@ const MAY_IMPORT: &[(&str, &[&str])] = &[
 ];
 
 /// Leaves any module may use: cutting text, waiting between tries.
-const UTILITIES: &[&str] = &["text", "backoff", "rate"];
+const UTILITIES: &[&str] = &["text", "backoff", "rate", "events"];
 
 /// Where a module may reach into `store` or `engine`, only these parts: the
 /// conversation keeps its own state (conversations, users), delivery its

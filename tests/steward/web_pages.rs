@@ -509,3 +509,121 @@ async fn the_admin_page_shows_health_and_the_audit_log_to_admins_only() {
     assert!(filtered.contains("Nothing recorded matches"), "{filtered}");
     served.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn placeholder_values_are_edited_and_a_secret_is_never_shown_back() {
+    let served = served().await;
+    let alice = Api::of(&served, "alice").await;
+    let made = alice
+        .post(
+            "/api/v1/templates/api-health-check/instantiate",
+            &json!({"placeholders": {"URL": "https://api.example.com/health", "API_TOKEN": "sk-very-secret-1"}}),
+        )
+        .await;
+    assert_eq!(made.status, 201, "{}", made.body);
+    let id = made.body["id"].as_i64().unwrap();
+    let web = Web::with_key(&served, &alice.key).await;
+    let page = format!("/workflows/{id}");
+    let shown = web.get(&page).await.body;
+    assert!(
+        shown.contains(r#"value="https://api.example.com/health""#),
+        "{shown}"
+    );
+    assert!(
+        !shown.contains("sk-very-secret-1"),
+        "a secret is never shown back"
+    );
+    assert!(
+        shown.contains(r#"name="p.API_TOKEN" type="password" value="""#),
+        "{shown}"
+    );
+
+    // The secret left empty keeps its value; the URL changes.
+    let saved = web
+        .submit(
+            &page,
+            &format!("{page}/placeholders"),
+            &[
+                ("p.URL", "https://api.example.com/v2/health"),
+                ("p.API_TOKEN", ""),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let store = served.store().await;
+    let mut conn = store.connection().await.unwrap();
+    let stored = steward::store::workflows::get(&mut conn, id)
+        .await
+        .unwrap()
+        .unwrap();
+    drop(conn);
+    store.close().await;
+    assert_eq!(
+        stored.placeholders["URL"],
+        "https://api.example.com/v2/health"
+    );
+    assert_eq!(stored.placeholders["API_TOKEN"], "sk-very-secret-1");
+    let unknown = web
+        .submit(&page, &format!("{page}/placeholders"), &[("p.NOPE", "x")])
+        .await;
+    assert_eq!(unknown.status, 400);
+    assert!(
+        unknown.body.contains("has no placeholder NOPE"),
+        "{}",
+        unknown.body
+    );
+    served.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_event_stream_tells_a_person_of_their_runs_and_no_one_elses() {
+    let served = served().await;
+    let alice = Api::of(&served, "alice").await;
+    let bob = Api::of(&served, "bob").await;
+    let mine = alice.create("Mine").await;
+    let theirs = bob.create("Theirs").await;
+    let web = Web::with_key(&served, &alice.key).await;
+    assert_eq!(
+        Web::anonymous(&served).get("/events").await.status,
+        401,
+        "no session: 401, so the browser does not retry"
+    );
+    let mut response = reqwest::Client::new()
+        .get(format!("{}/events", served.base))
+        .header("cookie", &web.cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/event-stream"));
+    bob.act(&format!("/api/v1/workflows/{theirs}/run?wait=5"))
+        .await;
+    let ran = alice
+        .act(&format!("/api/v1/workflows/{mine}/run?wait=5"))
+        .await;
+    // Its message needs ${input.who}: it fails, which is an end too.
+    assert_eq!(ran.body["status"], "failed", "{}", ran.body);
+    let run = ran.body["id"].as_i64().unwrap();
+    let mut seen = String::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while !seen.contains("\"status\":\"failed\"") {
+        let chunk = tokio::time::timeout_at(deadline, response.chunk())
+            .await
+            .unwrap_or_else(|_| panic!("the run's end within 5 s; seen: {seen}"))
+            .unwrap()
+            .expect("the stream stays open");
+        seen.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    assert!(seen.contains("event: run"), "{seen}");
+    assert!(seen.contains(&format!("\"run\":{run}")), "{seen}");
+    assert!(seen.contains("\"status\":\"running\""), "{seen}");
+    assert!(
+        !seen.contains(&format!("\"workflow\":{theirs}")),
+        "bob's run is not told to alice: {seen}"
+    );
+    drop(response);
+    served.stop().await;
+}

@@ -11,9 +11,8 @@ use serde_json::Value;
 use super::super::ApiState;
 use super::page::{render, Nav, WebError};
 use super::session::Signed;
-use crate::manage::{AuditFilter, Health};
+use crate::manage::{AuditFilter, Health, Waiting};
 use crate::schedule::format_local;
-use crate::store::outbox::Waiting;
 use crate::workflow::quotas::seconds_words;
 
 #[derive(Template)]

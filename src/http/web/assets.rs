@@ -13,6 +13,11 @@ const FILES: &[(&str, &str, &str)] = &[
         include_str!("../../../web/static/style.css"),
     ),
     (
+        "live.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../../web/static/live.js"),
+    ),
+    (
         "htmx.min.js",
         "text/javascript; charset=utf-8",
         include_str!("../../../web/static/htmx.min.js"),

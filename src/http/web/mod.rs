@@ -7,6 +7,7 @@
 mod admin;
 mod assets;
 mod chart;
+mod live;
 mod page;
 mod pages;
 mod runs;
@@ -23,10 +24,16 @@ use super::ApiState;
 pub use session::{COOKIE, LIFETIME};
 
 /// The dashboard's settings.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Settings {
     /// Session cookies are `Secure` (`STEWARD_PUBLIC_URL` is https).
     pub secure_cookies: bool,
+    /// Runs starting and ending in this process (`GET /events`).
+    pub events: crate::events::RunEvents,
+    /// Turns true when the server stops: event streams end.
+    pub stopped: tokio::sync::watch::Receiver<bool>,
+    /// How often an event stream says it is alive (under the idle timeout).
+    pub keep_alive: std::time::Duration,
 }
 
 /// The dashboard's routes.
@@ -39,6 +46,10 @@ pub fn routes() -> Router<ApiState> {
             get(workflows::confirm_delete).post(workflows::delete),
         )
         .route("/workflows/{id}/schedule", post(schedule_edit::save))
+        .route(
+            "/workflows/{id}/placeholders",
+            post(workflows::placeholders),
+        )
         .route("/workflows/{id}/{action}", post(workflows::act))
         .route("/runs/{id}", get(runs::show))
         .route("/runs/{id}/{action}", post(runs::act))
@@ -55,6 +66,7 @@ pub fn routes() -> Router<ApiState> {
             get(session::link_page).post(session::use_link),
         )
         .route("/sign-out", post(session::sign_out))
+        .route("/events", get(live::events))
         .route("/static/{file}", get(assets::serve))
         .layer(axum::middleware::from_fn(page::guard))
 }

@@ -32,6 +32,8 @@ pub struct Workflows {
     pub status: String,
     pub statuses: [(&'static str, &'static str); 4],
     pub more_after: Option<i64>,
+    /// This page's address, for refreshing its list in place.
+    pub refresh: String,
 }
 
 /// The status filter's choices.
@@ -112,7 +114,7 @@ pub struct WorkflowDetail {
     pub steps: Vec<String>,
     pub policies: String,
     pub limits: String,
-    pub placeholders: Vec<String>,
+    pub placeholders: Vec<PlaceholderRow>,
     pub paused_note: Option<String>,
     pub pending_change: Option<String>,
 }
@@ -152,11 +154,29 @@ impl WorkflowDetail {
             steps,
             policies: policies_words(&w.policies),
             limits: limits_line(&w.guardrails, agent),
-            placeholders: w.placeholders.keys().cloned().collect(),
+            placeholders: w
+                .placeholders
+                .iter()
+                .map(|(name, value)| {
+                    let secret = crate::workflow::catalogue::is_secret_name(name);
+                    PlaceholderRow {
+                        name: name.clone(),
+                        secret,
+                        value: if secret { String::new() } else { value.clone() },
+                    }
+                })
+                .collect(),
             paused_note: w.paused_note.clone(),
             pending_change: w.pending_change(),
         }
     }
+}
+
+/// A placeholder value of a workflow: a secret's value is never shown.
+pub struct PlaceholderRow {
+    pub name: String,
+    pub secret: bool,
+    pub value: String,
 }
 
 #[derive(Template)]

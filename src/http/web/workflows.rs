@@ -64,8 +64,16 @@ pub async fn list(
         .collect();
     let mut nav = signed.nav("workflows");
     nav.notice = notice(&query.done);
+    let encode =
+        |text: &str| -> String { url::form_urlencoded::byte_serialize(text.as_bytes()).collect() };
+    let status_name = status.map_or("", |s| s.as_str());
+    let refresh = match query.after {
+        Some(after) => format!("/?q={}&status={status_name}&after={after}", encode(&q)),
+        None => format!("/?q={}&status={status_name}", encode(&q)),
+    };
     let page = Workflows {
         nav,
+        refresh,
         everyone: signed.actor.admin,
         more_after: page.more.then(|| page.items.last().map(|w| w.id)).flatten(),
         rows,
@@ -140,6 +148,7 @@ pub fn notice(done: &str) -> Option<String> {
         "started" => "Started a run; it shows below.",
         "skipped" => "The next run will be skipped.",
         "snoozed" => "The next run was moved later.",
+        "values" => "Saved the placeholder values.",
         "rescheduled" => "Saved the new schedule; the next fire times are below.",
         "deleted" => "Deleted.",
         "created" => "Created. It runs on its schedule from now on.",
@@ -214,6 +223,36 @@ pub async fn act(
         _ => return Err(WebError::not_found()),
     };
     Ok(Redirect::to(&format!("/workflows/{id}?done={done}")).into_response())
+}
+
+/// `POST /workflows/{id}/placeholders`: sets the values typed (`p.NAME`);
+/// a field left empty keeps its value, so a secret never shown stays.
+pub async fn placeholders(
+    State(state): State<ApiState>,
+    signed: Signed,
+    Path(id): Path<i64>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let csrf = fields
+        .iter()
+        .find(|(key, _)| key == "csrf")
+        .map_or("", |(_, value)| value.as_str());
+    signed.check(csrf)?;
+    let values: std::collections::BTreeMap<String, String> = fields
+        .iter()
+        .filter_map(|(key, value)| {
+            let name = key.strip_prefix("p.")?;
+            (!value.trim().is_empty()).then(|| (name.to_string(), value.trim().to_string()))
+        })
+        .collect();
+    if !values.is_empty() {
+        state
+            .rest
+            .manager
+            .set_placeholders(&signed.actor, id, &values)
+            .await?;
+    }
+    Ok(Redirect::to(&format!("/workflows/{id}?done=values")).into_response())
 }
 
 /// `GET /workflows/{id}/delete`: asks first.
