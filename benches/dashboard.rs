@@ -96,6 +96,31 @@ async fn runs(db: &std::path::Path) {
     store.close().await;
 }
 
+/// Gives workflow 1 a run a minute for 30 days (43,200): its page's chart
+/// counts them all.
+async fn busy(db: &std::path::Path) {
+    let store = Store::open(db).await.unwrap();
+    let now = chrono::Utc::now().timestamp_millis();
+    let minute = 60_000i64;
+    let mut tx = store.begin_write().await.unwrap();
+    for back in 1..=43_200i64 {
+        // 7 ms off the minute, so never the slot of a run `runs` made.
+        let at = now - back * minute + 7;
+        sqlx::query(
+            "INSERT INTO runs (workflow_id, workflow_version, trigger, scheduled_for, status, attempt, started_at, ended_at, created_at) \
+             VALUES (1, 1, 'schedule', $1, $2, 1, $1, $3, $1)",
+        )
+        .bind(at)
+        .bind(match back % 50 { 0 => "failed", 1 => "missed", _ => "succeeded" })
+        .bind(at + 200)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+    store.close().await;
+}
+
 /// GETs `path` with the session cookie `requests` times.
 async fn pages(base: &str, cookie: &str, path: &str, requests: usize, must: &str) -> Vec<Duration> {
     let client = reqwest::Client::new();
@@ -151,7 +176,7 @@ async fn long_run(base: &str, db: &str) -> i64 {
         .unwrap();
     let id = made["id"].as_i64().unwrap_or_else(|| panic!("{made}"));
     let run: Value = client
-        .post(format!("{base}/api/v1/workflows/{id}/run?wait=60"))
+        .post(format!("{base}/api/v1/workflows/{id}/run?wait=30"))
         .bearer_auth(&key)
         .send()
         .await
@@ -170,6 +195,7 @@ async fn main() {
     let db_path = dir.path().join("bench.db");
     let token = fill(&db_path).await;
     runs(&db_path).await;
+    busy(&db_path).await;
     let db = db_path.display().to_string();
     let config = Config::from_lookup(|name| match name {
         "STEWARD_DB" => Some(db.clone()),
@@ -203,7 +229,7 @@ async fn main() {
         .next()
         .unwrap()
         .to_string();
-    println!("dashboard: {WORKFLOWS} workflows of one person, 5 runs each, SQLite at {db}");
+    println!("dashboard: {WORKFLOWS} workflows of one person, 5 runs each (workflow 1: a run a minute for 30 days), SQLite at {db}");
     let run = long_run(&base, &db).await;
 
     for (label, path, must) in [
@@ -220,6 +246,11 @@ async fn main() {
         (
             "GET /workflows/{id} (chart, fires, runs)",
             "/workflows/500".to_string(),
+            "Runs per day",
+        ),
+        (
+            "GET /workflows/1 (43,200 runs in 30 days)",
+            "/workflows/1".to_string(),
             "Runs per day",
         ),
         (

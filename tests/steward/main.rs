@@ -26,6 +26,7 @@ mod chat_api_auth;
 mod chat_api_ids;
 mod chat_api_keys;
 mod chat_callbacks;
+mod chat_dashboard;
 mod chat_delivery;
 mod chat_llm;
 mod chat_llm_cost;

@@ -34,6 +34,8 @@ pub struct Settings {
     pub stopped: tokio::sync::watch::Receiver<bool>,
     /// How often an event stream says it is alive (under the idle timeout).
     pub keep_alive: std::time::Duration,
+    /// Workflows' runs per day before today, kept a while.
+    pub charts: std::sync::Arc<chart::PastDays>,
 }
 
 /// The dashboard's routes.

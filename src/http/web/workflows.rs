@@ -107,9 +107,21 @@ pub async fn show(
     let now = state.rest.clock.now();
     let offset = chart::offset_ms(zone, now);
     let (since, until, today) = chart::window(now, offset);
-    let counts = manager
-        .runs_per_day(&signed.actor, id, since, until, offset)
+    let midnight = chart::day_start(today, offset);
+    let past = match state.web.charts.get(id, offset, today) {
+        Some(past) => past,
+        None => {
+            let past = manager
+                .runs_per_day(&signed.actor, id, since, midnight, offset)
+                .await?;
+            state.web.charts.keep(id, offset, today, past.clone());
+            past
+        }
+    };
+    let mut counts = manager
+        .runs_per_day(&signed.actor, id, midnight, until, offset)
         .await?;
+    counts.extend(past);
     let mut nav = signed.nav("workflows");
     nav.notice = notice(&query.done);
     let page = WorkflowPage {

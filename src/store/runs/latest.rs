@@ -1,4 +1,4 @@
-//! The last ended run of each of a page of workflows (the dashboard's
+//! The last ended run (latest slot) of each of a page of workflows (the dashboard's
 //! "last result").
 
 use chrono::{DateTime, Utc};
@@ -24,9 +24,13 @@ pub async fn last_ended(pool: &AnyPool, ids: &[i64]) -> Result<HashMap<i64, Last
         let marks = vec!["?"; chunk.len()].join(", ");
         let sql = crate::store::numbered(
             &format!(
-                "SELECT workflow_id, id, status, ended_at FROM runs WHERE id IN \
-                 (SELECT MAX(id) FROM runs WHERE workflow_id IN ({marks}) AND ended_at IS NOT NULL \
-                  GROUP BY workflow_id)"
+                // Each workflow's latest ended slot through the index on
+                // (workflow_id, scheduled_for): a busy workflow's whole
+                // history is not read (MAX(id) over it took 20 ms at 43,200 runs).
+                "SELECT r.workflow_id, r.id, r.status, r.ended_at FROM runs r WHERE r.id IN \
+                 (SELECT (SELECT l.id FROM runs l WHERE l.workflow_id = w.id AND l.ended_at IS NOT NULL \
+                   ORDER BY l.scheduled_for DESC LIMIT 1) \
+                  FROM workflows w WHERE w.id IN ({marks}))"
             ),
             crate::store::pool_is_postgres(pool),
         );
