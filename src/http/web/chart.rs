@@ -234,7 +234,11 @@ mod tests {
         kept.keep(1, 0, 100, vec![(99, "succeeded".into(), 3)]);
         assert_eq!(kept.get(1, 0, 100).unwrap()[0].2, 3);
         assert_eq!(kept.get(1, 0, 101), None, "a new day counts again");
-        assert_eq!(kept.get(1, 3_600_000, 100), None, "another zone's days differ");
+        assert_eq!(
+            kept.get(1, 3_600_000, 100),
+            None,
+            "another zone's days differ"
+        );
         assert_eq!(kept.get(2, 0, 100), None);
     }
 

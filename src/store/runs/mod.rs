@@ -246,41 +246,66 @@ pub async fn history(
     pool: &AnyPool,
     query: &HistoryQuery<'_>,
 ) -> Result<Vec<(Run, String)>, StoreError> {
-    // The statuses asked for follow the seven fixed values: $8, $9, …
-    let statuses = match query.statuses.len() {
-        0 => String::new(),
-        n => format!(
-            "AND r.status IN ({})",
-            (8..8 + n)
-                .map(|i| format!("${i}"))
+    // Only the conditions asked for are written: `($2 IS NULL OR
+    // r.workflow_id = $2)` kept SQLite from the (workflow_id, scheduled_for)
+    // index, so one workflow's latest runs read every run (30 ms at 48,000).
+    let mut conditions = Vec::new();
+    if query.owner.is_some() {
+        conditions.push("w.owner = ?".to_string());
+    }
+    if query.workflow_id.is_some() {
+        conditions.push("r.workflow_id = ?".to_string());
+    }
+    if !query.statuses.is_empty() {
+        let marks = vec!["?"; query.statuses.len()].join(", ");
+        conditions.push(format!("r.status IN ({marks})"));
+    }
+    if query.since.is_some() {
+        conditions.push("r.scheduled_for >= ?".to_string());
+    }
+    if query.until.is_some() {
+        conditions.push("r.scheduled_for < ?".to_string());
+    }
+    if query.before.is_some() {
+        conditions.push("(r.scheduled_for < ? OR (r.scheduled_for = ? AND r.id < ?))".to_string());
+    }
+    let filter = match conditions.is_empty() {
+        true => String::new(),
+        false => format!("WHERE {}", conditions.join(" AND ")),
+    };
+    let sql = crate::store::numbered(
+        &format!(
+            "SELECT {} FROM runs r JOIN workflows w ON w.id = r.workflow_id {filter} \
+             ORDER BY r.scheduled_for DESC, r.id DESC LIMIT ?",
+            COLUMNS
+                .split(", ")
+                .map(|c| format!("r.{c}"))
+                .chain(std::iter::once("w.name AS workflow_name".to_string()))
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
-    };
-    let sql = format!(
-        "SELECT {} FROM runs r JOIN workflows w ON w.id = r.workflow_id \
-         WHERE ($1 IS NULL OR w.owner = $1) AND ($2 IS NULL OR r.workflow_id = $2) {statuses} \
-         AND ($3 IS NULL OR r.scheduled_for >= $3) AND ($4 IS NULL OR r.scheduled_for < $4) \
-         AND ($6 IS NULL OR (r.scheduled_for, r.id) < ($6, $7)) \
-         ORDER BY r.scheduled_for DESC, r.id DESC LIMIT $5",
-        COLUMNS
-            .split(", ")
-            .map(|c| format!("r.{c}"))
-            .chain(std::iter::once("w.name AS workflow_name".to_string()))
-            .collect::<Vec<_>>()
-            .join(", ")
+        super::backend::pool_is_postgres(pool),
     );
-    let mut select = sqlx::query_as::<_, Row>(&sql)
-        .bind(query.owner)
-        .bind(query.workflow_id)
-        .bind(query.since.map(to_ms))
-        .bind(query.until.map(to_ms))
-        .bind(query.limit)
-        .bind(query.before.map(|(at, _)| to_ms(at)))
-        .bind(query.before.map(|(_, id)| id));
+    let mut select = sqlx::query_as::<_, Row>(&sql);
+    if let Some(owner) = query.owner {
+        select = select.bind(owner);
+    }
+    if let Some(id) = query.workflow_id {
+        select = select.bind(id);
+    }
     for status in &query.statuses {
         select = select.bind(status.as_str());
     }
+    if let Some(since) = query.since {
+        select = select.bind(to_ms(since));
+    }
+    if let Some(until) = query.until {
+        select = select.bind(to_ms(until));
+    }
+    if let Some((at, id)) = query.before {
+        select = select.bind(to_ms(at)).bind(to_ms(at)).bind(id);
+    }
+    select = select.bind(query.limit);
     let rows = select
         .fetch_all(pool)
         .await
