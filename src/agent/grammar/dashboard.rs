@@ -2,32 +2,151 @@
 //! "how do I get to the web ui": the `dashboard` tool. Only the whole
 //! message asks: "every friday send the dashboard report" is a workflow.
 
-use regex::Regex;
 use serde_json::json;
-use std::sync::LazyLock;
 
-use super::{re, Intent};
+use super::Intent;
 
-static ASK: LazyLock<Regex> = LazyLock::new(|| {
-    re(concat!(
-        r"(?i)^\W*(?:please\s+|pls\s+|can you\s+|could you\s+|i need\s+|i want\s+|i'd like\s+)?",
-        r"(?:(?:open|show|give|send|get|make|create|new|take)(?:\s+me)?(?:\s+to)?\s+)?",
-        r"(?:the\s+|a\s+|an\s+|my\s+|new\s+)*",
-        r"(?:(?:web\s+)?dash\s?b(?:oa|ao|o)rd|web\s*(?:ui|app|interface|page|site|view)|(?:sign|log)[- ]?in\s+link|magic\s+link)",
-        r"(?:\s+(?:link|url|access|login|sign[- ]?in))*(?:\s+(?:please|pls|now))?\W*$",
-    ))
-});
-static HOW: LazyLock<Regex> = LazyLock::new(|| {
-    re(concat!(
-        r"(?i)^\W*(?:how\s+(?:do|can)\s+i|where\s+(?:do|can)\s+i|let\s+me|i\s+want\s+to|can\s+i)\s+",
-        r"(?:open|see|use|get\s+to|reach|sign\s+in(?:\s+to)?|log\s*in(?:\s+to)?|login(?:\s+to)?|access)\s+",
-        r"(?:the\s+|your\s+|my\s+)?(?:web\s+)?(?:dash\s?b(?:oa|ao|o)rd|web\s*(?:ui|app|interface|page|site))\W*$",
-    ))
-});
+/// Words a request for the dashboard is made of; a message with any other
+/// word (a time, "every", "remind", a URL) is something else.
+const WORDS: &[&str] = &[
+    "please",
+    "pls",
+    "plz",
+    "can",
+    "could",
+    "would",
+    "may",
+    "i",
+    "get",
+    "have",
+    "a",
+    "an",
+    "the",
+    "my",
+    "me",
+    "to",
+    "into",
+    "link",
+    "url",
+    "for",
+    "open",
+    "show",
+    "give",
+    "send",
+    "make",
+    "create",
+    "new",
+    "web",
+    "ui",
+    "app",
+    "interface",
+    "page",
+    "site",
+    "website",
+    "browser",
+    "login",
+    "on",
+    "in",
+    "access",
+    "how",
+    "do",
+    "where",
+    "is",
+    "see",
+    "workflows",
+    "want",
+    "need",
+    "take",
+    "go",
+    "let",
+    "use",
+    "view",
+    "it",
+    "of",
+    "magic",
+    "steward",
+    "with",
+    "your",
+    "dashboard",
+    "and",
+    "there",
+    "you",
+    "what",
+    "s",
+    "at",
+    "now",
+    "again",
+    "one",
+    "another",
+];
+
+/// Words that name the dashboard (one must be there).
+const NAMES: &[&str] = &[
+    "dashboard",
+    "ui",
+    "app",
+    "interface",
+    "website",
+    "browser",
+    "login",
+    "site",
+    "magic",
+];
+
+/// Whether `word` is "dashboard" typed in a hurry: "dashbord", "dashbaord",
+/// "dash board" (joined before this), within two edits.
+fn is_dashboard(word: &str) -> bool {
+    word.len() >= 7 && word.starts_with("dash") && edits(word, "dashboard") <= 2
+}
+
+/// The Levenshtein distance between two short words.
+fn edits(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let here = row[j + 1];
+            row[j + 1] = (previous + usize::from(ca != *cb))
+                .min(row[j] + 1)
+                .min(row[j + 1] + 1);
+            previous = here;
+        }
+    }
+    row[b.len()]
+}
 
 /// The `dashboard` call `text` asks for, if any.
 pub fn parse(text: &str) -> Option<Intent> {
-    (ASK.is_match(text) || HOW.is_match(text)).then(|| Intent::Tool("dashboard", json!({})))
+    let lower = text.to_lowercase();
+    let joined = lower
+        .replace("sign-in", "login")
+        .replace("sign in", "login")
+        .replace("signin", "login")
+        .replace("log-in", "login")
+        .replace("log in", "login")
+        .replace("log me in", "login")
+        .replace("sign me in", "login")
+        .replace("dash board", "dashboard")
+        .replace("web ui", "ui");
+    let words: Vec<String> = joined
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            if is_dashboard(w) {
+                "dashboard".to_string()
+            } else {
+                w.to_string()
+            }
+        })
+        .collect();
+    let named = words.iter().any(|w| NAMES.contains(&w.as_str()));
+    let only_these = words.iter().all(|w| WORDS.contains(&w.as_str()));
+    // "web" or "page" alone name it too ("the web page", "web view").
+    let web = words.iter().any(|w| w == "web");
+    (!words.is_empty() && words.len() <= 12 && only_these && (named || web))
+        .then(|| Intent::Tool("dashboard", json!({})))
 }
 
 #[cfg(test)]
@@ -52,6 +171,21 @@ mod tests {
             "where can I see the web ui",
             "let me log in to the dashboard",
             "magic link",
+            "link to dashboard",
+            "can i get a dashboard link",
+            "log me in to the web ui",
+            "i want to see my workflows in the browser",
+            "login",
+            "sign in",
+            "dashbord",
+            "show me the website",
+            "where is the web page",
+            "how can I access the dashboard",
+            "Open the web app",
+            "dashboard link?",
+            "get me into the dashboard",
+            "DASHBOARD",
+            "dashbaord link pls",
         ] {
             assert!(parse(text).is_some(), "{text}");
         }
@@ -65,6 +199,11 @@ mod tests {
             "remind me to update the dashboard at 5pm",
             "dashboard every day at 9",
             "list my workflows",
+            "every hour check the login page",
+            "show me my workflows",
+            "send me the dashboard report",
+            "open https://dashboard.example.com",
+            "pause the dashboard check",
         ] {
             assert!(parse(text).is_none(), "{text}");
         }

@@ -277,6 +277,10 @@ pub struct StepRow {
     pub output: Option<String>,
     /// A long output starts folded.
     pub folded: bool,
+    /// An agent step's final answer.
+    pub answer: Option<String>,
+    /// An agent step's tool calls in order: "ok: tool {args}" or "failed: …".
+    pub calls: Vec<String>,
 }
 
 /// Outputs longer than this start folded.
@@ -292,7 +296,22 @@ impl StepRow {
             None => "going".into(),
         };
         let output = step.output.as_ref().map(pretty);
+        let answer = step
+            .output
+            .as_ref()
+            .and_then(|o| o.get("answer"))
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        let calls = step
+            .output
+            .as_ref()
+            .and_then(|o| o.get("calls"))
+            .and_then(Value::as_array)
+            .map(|calls| calls.iter().map(call_words).collect())
+            .unwrap_or_default();
         StepRow {
+            answer,
+            calls,
             key: step.step_key.clone(),
             kind: step.kind.clone(),
             status: step_status(step),
@@ -329,6 +348,21 @@ fn step_status(step: &StepRecord) -> &'static str {
         StepStatus::Waiting => "waiting",
         StepStatus::Failed => "failed",
     }
+}
+
+/// One tool call of an agent step: "ok: http_get {"url": …}".
+fn call_words(call: &Value) -> String {
+    let text = |key: &str| call.get(key).and_then(Value::as_str).unwrap_or_default();
+    let outcome = if call.get("ok").and_then(Value::as_bool).unwrap_or(false) {
+        "ok".to_string()
+    } else {
+        format!("failed ({})", text("error"))
+    };
+    format!(
+        "{outcome}: {} {}",
+        text("tool"),
+        crate::text::clip(text("arguments"), 300)
+    )
 }
 
 /// JSON as people read it.
@@ -392,4 +426,41 @@ fn policies_words(p: &Policies) -> String {
         ),
     };
     format!("{catchup}; {overlap}; {retries}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workflow::StepStatus;
+    use serde_json::json;
+
+    #[test]
+    fn an_agent_steps_answer_and_tool_calls_are_shown_in_words() {
+        let step = StepRecord {
+            run_id: 1,
+            step_key: "think".into(),
+            kind: "agent".into(),
+            status: StepStatus::Succeeded,
+            output: Some(json!({
+                "answer": "All 3 sites are up.",
+                "calls": [
+                    {"tool": "http_get", "arguments": "{\"url\":\"https://a.example\"}", "ok": true},
+                    {"tool": "http_get", "arguments": "{\"url\":\"https://b.example\"}", "ok": false, "error": "timed out"}
+                ]
+            })),
+            resume: None,
+            error: None,
+            usage: None,
+            started_at: DateTime::from_timestamp(0, 0).unwrap(),
+            ended_at: Some(DateTime::from_timestamp(2, 0).unwrap()),
+        };
+        let row = StepRow::new(&step);
+        assert_eq!(row.answer.as_deref(), Some("All 3 sites are up."));
+        assert_eq!(row.calls[0], r#"ok: http_get {"url":"https://a.example"}"#);
+        assert_eq!(
+            row.calls[1],
+            r#"failed (timed out): http_get {"url":"https://b.example"}"#
+        );
+        assert_eq!(row.duration, "2.0 s");
+    }
 }
