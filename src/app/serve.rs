@@ -122,6 +122,7 @@ pub async fn start(
             keep_alive: (config.http.limits.idle_timeout / 2)
                 .clamp(Duration::from_secs(1), Duration::from_secs(15)),
             charts: Default::default(),
+            notifier: Arc::clone(&app.scheduler.notifier),
         },
     };
     let addr = spawn_http(&mut tasks, &config, state, telegram_router, stopped).await?;

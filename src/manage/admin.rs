@@ -8,7 +8,8 @@ use chrono::{DateTime, TimeDelta, Utc};
 use super::{Actor, ManageError, Manager};
 use crate::store::health::Writer;
 use crate::store::outbox::{self, Waiting};
-use crate::store::{runs, workflows};
+use crate::store::{audit, runs, workflows};
+use crate::workflow::notify::{Audience, Notice};
 use crate::workflow::Run;
 
 /// How steward is doing, now.
@@ -58,6 +59,56 @@ impl Manager {
     pub async fn outbox(&self, actor: &Actor) -> Result<Vec<Waiting>, ManageError> {
         Manager::admin_only(actor, "the outbox")?;
         Ok(outbox::waiting(self.store.reader()).await?)
+    }
+
+    /// Takes notice `index` of run `run_id`'s undelivered ones to send it
+    /// again, for an admin: the notice to hand to the notifier (a message to
+    /// where it was going, with the words it had). `None` when it is gone.
+    pub async fn retry_delivery(
+        &self,
+        actor: &Actor,
+        run_id: i64,
+        index: usize,
+    ) -> Result<Option<Notice>, ManageError> {
+        Manager::admin_only(actor, "undelivered notices")?;
+        let mut conn = self.store.connection().await?;
+        let run = runs::get(&mut conn, run_id)
+            .await?
+            .ok_or(ManageError::RunNotFound(run_id))?;
+        let workflow = workflows::get(&mut conn, run.workflow_id)
+            .await?
+            .ok_or(ManageError::RunNotFound(run_id))?;
+        drop(conn);
+        let Some(entry) = runs::take_delivery_error(self.store.pool(), run_id, index).await? else {
+            return Ok(None);
+        };
+        let text = |key: &str| entry.get(key).and_then(|v| v.as_str()).unwrap_or_default();
+        let to = text("to").to_string();
+        // The words were rendered with the workflow's tag: sent as a
+        // message, they get it again.
+        let tag = format!("[#{} {}] ", workflow.id, workflow.name);
+        let words = text("notice");
+        let words = words.strip_prefix(&tag).unwrap_or(words).to_string();
+        let mut conn = self.store.connection().await?;
+        audit::record(
+            &mut conn,
+            &actor.id,
+            Some(workflow.id),
+            "delivery-retry",
+            Some(&format!("run {run_id} to {to}")),
+            self.now(),
+        )
+        .await?;
+        Ok(Some(Notice::Message {
+            audience: Audience {
+                workflow_id: workflow.id,
+                workflow_name: workflow.name,
+                owner: workflow.owner,
+                to: Some(to),
+            },
+            run_id,
+            text: words,
+        }))
     }
 
     /// Runs of the last `days` with undelivered notices, newest first (at

@@ -627,3 +627,109 @@ async fn the_event_stream_tells_a_person_of_their_runs_and_no_one_elses() {
     drop(response);
     served.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_sends_an_undelivered_notice_again() {
+    let served = served().await;
+    let alice = Api::of(&served, "alice").await;
+    let id = alice.create("Morning").await;
+    let ran = alice
+        .post(
+            &format!("/api/v1/workflows/{id}/run?wait=5"),
+            &json!({"input": {"who": "me"}}),
+        )
+        .await;
+    let run = ran.body["id"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("{}", ran.body));
+    let store = served.store().await;
+    let entry = json!({"at": "2026-11-30T10:00:00Z", "to": "telegram:42", "notice": format!("[#{id} Morning] hello me"), "error": "chat not found", "attempts": 5});
+    steward::store::runs::record_delivery_error(store.pool(), run, &entry)
+        .await
+        .unwrap();
+    store.close().await;
+    served.notifier.notices.lock().unwrap().clear();
+
+    let admin = Web::with_key(&served, &key_for(&served, "root", true).await).await;
+    let page = admin.get("/admin").await.body;
+    assert!(
+        page.contains("chat not found") && page.contains("Send again"),
+        "{page}"
+    );
+    let plain = Web::with_key(&served, &alice.key).await;
+    let refused = plain
+        .submit(
+            "/",
+            "/admin/retry",
+            &[("run", &run.to_string()), ("index", "0")],
+        )
+        .await;
+    assert_eq!(refused.status, 404);
+    let sent = admin
+        .submit(
+            "/admin",
+            "/admin/retry",
+            &[("run", &run.to_string()), ("index", "0")],
+        )
+        .await;
+    assert_eq!(sent.location, "/admin?done=retried", "{}", sent.body);
+    let notices = served.notifier.notices.lock().unwrap().clone();
+    assert_eq!(notices.len(), 1, "{notices:?}");
+    match &notices[0] {
+        steward::workflow::notify::Notice::Message {
+            audience,
+            text,
+            run_id,
+        } => {
+            assert_eq!(audience.to.as_deref(), Some("telegram:42"));
+            assert_eq!(text, "hello me", "sent with the words it had, tagged once");
+            assert_eq!(*run_id, run);
+        }
+        other => panic!("{other:?}"),
+    }
+    let after = admin.get("/admin?done=retried").await.body;
+    assert!(!after.contains("chat not found"), "taken back: {after}");
+    assert!(after.contains("delivery-retry"), "{after}");
+    // Sent again, it failed again here (no Telegram): recorded again, as
+    // any notice is. One that is not there any more is said to be gone.
+    let gone = admin
+        .submit(
+            "/admin",
+            "/admin/retry",
+            &[("run", &run.to_string()), ("index", "9")],
+        )
+        .await;
+    assert_eq!(gone.location, "/admin?done=gone");
+    served.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn behind_an_https_public_url_the_cookie_is_secure_and_links_use_that_url() {
+    let served = crate::helpers::Served::start(&[
+        ("STEWARD_API_TOKEN", "chat-token"),
+        ("STEWARD_PUBLIC_URL", "https://steward.example.com"),
+    ])
+    .await;
+    let (_, reply) = served
+        .chat(
+            "chat-token",
+            &json!({"conversation_id": "dm", "user_id": "alice", "text": "dashboard"}),
+        )
+        .await;
+    let text = reply["reply"].as_str().unwrap();
+    assert!(
+        text.contains("https://steward.example.com/sign-in/"),
+        "{text}"
+    );
+    let key = key_for(&served, "alice", false).await;
+    let signed = Web::anonymous(&served)
+        .post_raw("/sign-in", &[("key", key.as_str())])
+        .await;
+    assert_eq!(signed.status, 303);
+    assert!(
+        signed.set_cookie.contains("; Secure"),
+        "{}",
+        signed.set_cookie
+    );
+    served.stop().await;
+}

@@ -33,6 +33,8 @@ struct Admin {
 
 struct Undelivered {
     run: i64,
+    /// Its place among the run's undelivered notices.
+    index: usize,
     workflow_id: i64,
     when: String,
     to: String,
@@ -54,6 +56,8 @@ pub struct AdminQuery {
     #[serde(default)]
     workflow: String,
     before: Option<i64>,
+    #[serde(default)]
+    done: String,
 }
 
 /// Audit entries a page shows.
@@ -78,22 +82,26 @@ pub async fn show(
         .await?
         .iter()
         .flat_map(|run| {
-            run.delivery_errors.iter().map(move |entry| {
-                let field = |key: &str| {
-                    entry
-                        .get(key)
-                        .and_then(Value::as_str)
-                        .unwrap_or("?")
-                        .to_string()
-                };
-                Undelivered {
-                    run: run.id,
-                    workflow_id: run.workflow_id,
-                    when: field("at"),
-                    to: field("to"),
-                    error: field("error"),
-                }
-            })
+            run.delivery_errors
+                .iter()
+                .enumerate()
+                .map(move |(index, entry)| {
+                    let field = |key: &str| {
+                        entry
+                            .get(key)
+                            .and_then(Value::as_str)
+                            .unwrap_or("?")
+                            .to_string()
+                    };
+                    Undelivered {
+                        run: run.id,
+                        index,
+                        workflow_id: run.workflow_id,
+                        when: field("at"),
+                        to: field("to"),
+                        error: field("error"),
+                    }
+                })
         })
         .collect();
     let who = query.who.trim().to_string();
@@ -114,8 +122,16 @@ pub async fn show(
         .more
         .then(|| audit.items.last().map(|e| e.id))
         .flatten();
+    let mut nav = signed.nav("admin");
+    nav.notice = match query.done.as_str() {
+        "retried" => {
+            Some("Sent again: it is in the outbox, and shows below again if it fails again.".into())
+        }
+        "gone" => Some("That notice was already taken back (by another admin?).".into()),
+        _ => None,
+    };
     let page = Admin {
-        nav: signed.nav("admin"),
+        nav,
         behind: health
             .behind
             .map(|late| seconds_words(late.num_seconds().max(0) as u64)),
@@ -144,4 +160,38 @@ pub async fn show(
         older,
     };
     Ok(render(&page)?.into_response())
+}
+
+#[derive(Deserialize)]
+pub struct RetryForm {
+    #[serde(default)]
+    csrf: String,
+    run: i64,
+    index: usize,
+}
+
+/// `POST /admin/retry`: sends an undelivered notice again, through the
+/// outbox like any notice.
+pub async fn retry(
+    State(state): State<ApiState>,
+    signed: Signed,
+    axum::Form(form): axum::Form<RetryForm>,
+) -> Result<Response, WebError> {
+    signed.check(&form.csrf)?;
+    if !signed.actor.admin {
+        return Err(WebError::not_found());
+    }
+    let notice = state
+        .rest
+        .manager
+        .retry_delivery(&signed.actor, form.run, form.index)
+        .await?;
+    let done = match notice {
+        Some(notice) => {
+            state.web.notifier.notify(notice).await;
+            "retried"
+        }
+        None => "gone",
+    };
+    Ok(axum::response::Redirect::to(&format!("/admin?done={done}")).into_response())
 }

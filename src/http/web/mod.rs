@@ -10,6 +10,7 @@ mod chart;
 mod live;
 mod page;
 mod pages;
+mod run_pages;
 mod runs;
 mod schedule_edit;
 mod session;
@@ -24,7 +25,7 @@ use super::ApiState;
 pub use session::{COOKIE, LIFETIME};
 
 /// The dashboard's settings.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Settings {
     /// Session cookies are `Secure` (`STEWARD_PUBLIC_URL` is https).
     pub secure_cookies: bool,
@@ -36,6 +37,8 @@ pub struct Settings {
     pub keep_alive: std::time::Duration,
     /// Workflows' runs per day before today, kept a while.
     pub charts: std::sync::Arc<chart::PastDays>,
+    /// Where a notice an admin retries is sent (the outbox and its delivery).
+    pub notifier: std::sync::Arc<dyn crate::workflow::notify::Notifier>,
 }
 
 /// The dashboard's routes.
@@ -57,6 +60,7 @@ pub fn routes() -> Router<ApiState> {
         .route("/runs/{id}/{action}", post(runs::act))
         .route("/approvals", get(runs::approvals))
         .route("/admin", get(admin::show))
+        .route("/admin/retry", post(admin::retry))
         .route("/templates", get(templates::list))
         .route(
             "/templates/{id}",

@@ -7,7 +7,8 @@ use axum::Form;
 
 use super::super::ApiState;
 use super::page::{render, WebError};
-use super::pages::{zone_of, ApprovalRow, Approvals, RunDetail, RunPage, StepRow};
+use super::pages::zone_of;
+use super::run_pages::{ApprovalRow, Approvals, RunDetail, RunPage, StepRow};
 use super::session::{CsrfForm, Signed};
 use super::workflows::{notice, Done};
 use crate::schedule::format_local;

@@ -1,10 +1,12 @@
 //! `runs` table: one row per slot, unique on `(workflow_id, scheduled_for)`.
 
 mod cancel;
+mod delivery;
 mod latest;
 mod lifecycle;
 
 pub use cancel::*;
+pub use delivery::take_delivery_error;
 pub use latest::{last_ended, LastRun};
 pub use lifecycle::*;
 
