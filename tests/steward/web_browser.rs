@@ -211,6 +211,7 @@ async fn watches_a_run_live(browser: &Browser, w: &World) {
 async fn approves(browser: &Browser, w: &World) {
     browser.open(&format!("/workflows/{}", w.careful)).await;
     browser.click("form[action$='/run'] button").await;
+    browser.until_text("Started a run", 5).await;
     browser.open("/approvals").await;
     browser
         .until_text("Ship version 2.4 to production?", 5)
