@@ -1,6 +1,9 @@
-//! Rebuilds when a migration is added: `sqlx::migrate!` embeds the files of
-//! `migrations/` at compile time but does not tell cargo to watch them.
+//! Rebuilds when a migration or a dashboard template is added or changed:
+//! `sqlx::migrate!` embeds the files of `migrations/` and askama compiles
+//! the templates of `web/pages/` at compile time, and neither tells cargo
+//! to watch them.
 
 fn main() {
     println!("cargo:rerun-if-changed=migrations");
+    println!("cargo:rerun-if-changed=web");
 }
