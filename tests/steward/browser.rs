@@ -8,7 +8,23 @@ use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::helpers::KillOnDrop;
+/// chromedriver in a process group of its own, with the Chromium it
+/// starts: the whole group is killed on drop, so a failing test leaves no
+/// browser behind (killing chromedriver alone orphans Chromium).
+struct DriverGroup(std::process::Child);
+
+impl Drop for DriverGroup {
+    fn drop(&mut self) {
+        let group = -(self.0.id() as i32);
+        // SAFETY: kill(2) takes no pointers; a negative pid names the
+        // process group chromedriver leads (it was started with
+        // process_group(0)).
+        unsafe {
+            libc::kill(group, libc::SIGKILL);
+        }
+        let _ = self.0.wait();
+    }
+}
 
 /// A desktop's and a phone's viewport.
 pub const DESKTOP: (u32, u32) = (1280, 900);
@@ -18,7 +34,7 @@ pub const PHONE: (u32, u32) = (390, 844);
 pub struct Browser {
     pub client: Client,
     pub base: String,
-    _driver: KillOnDrop,
+    _driver: DriverGroup,
     _profile: tempfile::TempDir,
 }
 
@@ -58,13 +74,15 @@ impl Browser {
             .local_addr()
             .unwrap()
             .port();
+        use std::os::unix::process::CommandExt;
         let child = std::process::Command::new(&driver)
             .arg(format!("--port={port}"))
+            .process_group(0)
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()
             .unwrap_or_else(|e| panic!("{test}: chromedriver did not start: {e}"));
-        let driver_guard = KillOnDrop(child);
+        let driver_guard = DriverGroup(child);
         let profile = tempfile::tempdir().unwrap();
         let capabilities = json!({
             "goog:chromeOptions": {
