@@ -32,8 +32,32 @@ pub fn clip_counted(text: &str, max: usize) -> String {
     }
 }
 
+/// Levenshtein distance over characters: how many letters typed wrong
+/// ("staus" for "status" is 1).
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous + usize::from(ca != *cb);
+            previous = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()]
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn edit_distances() {
+        assert_eq!(edit_distance("status check", "staus check"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("dashbaord", "dashboard"), 2);
+    }
+
     use super::*;
 
     #[test]

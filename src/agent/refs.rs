@@ -3,6 +3,7 @@
 //! manage are candidates; everything else is "not found", never someone
 //! else's data.
 
+use crate::text::edit_distance;
 use crate::workflow::Workflow;
 
 /// Words around a name that are not part of it.
@@ -116,7 +117,7 @@ pub fn by_name<'a>(reference: &str, candidates: &'a [Workflow]) -> Result<&'a Wo
     // 4. A typo: close in letters.
     let mut close: Vec<(usize, &Workflow)> = named
         .iter()
-        .map(|(n, w)| (distance(&n.join(" "), &joined), *w))
+        .map(|(n, w)| (edit_distance(&n.join(" "), &joined), *w))
         .filter(|(d, _)| *d <= 2.max(joined.len() / 6))
         .collect();
     close.sort_by_key(|(d, _)| *d);
@@ -172,22 +173,6 @@ pub fn not_found(reference: &str, candidates: &[Workflow]) -> String {
     )
 }
 
-/// Levenshtein distance over characters.
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut previous = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous + usize::from(ca != *cb);
-            previous = row[j + 1];
-            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
-        }
-    }
-    row[b.len()]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -200,11 +185,5 @@ mod tests {
         assert_eq!(id_in("the 4 o'clock report"), None);
         assert!(is_pronoun("it"));
         assert!(!is_pronoun("status check"));
-    }
-
-    #[test]
-    fn distances() {
-        assert_eq!(distance("status check", "staus check"), 1);
-        assert_eq!(distance("", "abc"), 3);
     }
 }

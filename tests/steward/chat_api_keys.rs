@@ -1,7 +1,7 @@
 //! "give me an API key" in chat: a key in a private chat (that works on
 //! the REST API), a refusal in a group, listing and revoking.
 
-use steward::agent::{AnswerBy, Content, Inbound};
+use steward::agent::Content;
 
 use crate::helpers::Chat;
 
@@ -57,18 +57,9 @@ async fn a_key_is_handed_out_in_a_private_chat_kept_only_hashed_and_revoked() {
 #[tokio::test]
 async fn in_a_group_no_key_is_handed_out() {
     let chat = Chat::start(NOW).await;
-    let inbound = Inbound {
-        conversation: "telegram:-100123".into(),
-        user: "telegram:7".into(),
-        user_name: None,
-        home_chat: "telegram:-100123".into(),
-        manages: None,
-        timezone: Some(chat.config.default_zone),
-        greet_newcomer: false,
-        answer_by: AnswerBy::ButtonOrReply,
-        content: Content::Text("create an api key".into()),
-    };
-    let reply = chat.agent.handle(inbound).await.unwrap();
+    let reply = chat
+        .in_group(Content::Text("create an api key".into()))
+        .await;
     assert!(
         reply
             .text

@@ -1,7 +1,7 @@
 //! "dashboard" in chat: a one-time sign-in link in a private chat, kept out
 //! of the history; a refusal in a group; `/dashboard` as a bot command.
 
-use steward::agent::{AnswerBy, Content, Inbound};
+use steward::agent::Content;
 
 use crate::helpers::Chat;
 
@@ -56,21 +56,12 @@ async fn a_link_is_handed_out_in_a_private_chat_and_kept_only_hashed() {
 #[tokio::test]
 async fn in_a_group_no_link_is_handed_out_even_by_command() {
     let chat = Chat::start(NOW).await;
-    let inbound = Inbound {
-        conversation: "telegram:-100123".into(),
-        user: "telegram:7".into(),
-        user_name: None,
-        home_chat: "telegram:-100123".into(),
-        manages: None,
-        timezone: Some(chat.config.default_zone),
-        greet_newcomer: false,
-        answer_by: AnswerBy::ButtonOrReply,
-        content: Content::Command {
+    let reply = chat
+        .in_group(Content::Command {
             name: "dashboard".into(),
             args: String::new(),
-        },
-    };
-    let reply = chat.agent.handle(inbound).await.unwrap();
+        })
+        .await;
     assert!(
         reply.text.contains("only in a private chat"),
         "{}",

@@ -406,6 +406,22 @@ impl Chat {
             .unwrap_or_else(|e| panic!("'{text}' failed: {e}"))
     }
 
+    /// Telegram user 7 sends `content` in a group chat; the reply.
+    pub async fn in_group(&self, content: Content) -> Reply {
+        let inbound = Inbound {
+            conversation: "telegram:-100123".into(),
+            user: "telegram:7".into(),
+            user_name: None,
+            home_chat: "telegram:-100123".into(),
+            manages: None,
+            timezone: Some(self.config.default_zone),
+            greet_newcomer: false,
+            answer_by: steward::agent::AnswerBy::ButtonOrReply,
+            content,
+        };
+        self.agent.handle(inbound).await.unwrap()
+    }
+
     /// `user`, whose zone no platform tells, says `text`.
     pub async fn newcomer_says(&self, user: &str, text: &str) -> Reply {
         let inbound = Inbound {

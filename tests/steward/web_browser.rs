@@ -27,7 +27,7 @@ async fn world(served: &Served, http: &FakeHttp) -> World {
     let alice = Api::of(served, "webhook:alice").await;
     let bob = Api::of(served, "webhook:bob").await;
     World {
-        status: create(&alice, &json!({
+        status: alice.make(&json!({
             "name": "Status check",
             "trigger": {"schedule": "every weekday at 8:30", "timezone": "Europe/Paris"},
             "steps": [
@@ -36,7 +36,7 @@ async fn world(served: &Served, http: &FakeHttp) -> World {
                  "then": [{"id": "down", "type": "message", "text": "The status page is down"}]}
             ],
         })).await,
-        careful: create(&alice, &json!({
+        careful: alice.make(&json!({
             "name": "Release",
             "trigger": {"kind": "manual"},
             "steps": [
@@ -44,29 +44,22 @@ async fn world(served: &Served, http: &FakeHttp) -> World {
                 {"id": "done", "type": "message", "text": "shipped"}
             ],
         })).await,
-        slow: create(&alice, &json!({
+        slow: alice.make(&json!({
             "name": "Slow export",
             "trigger": {"kind": "manual"},
             "steps": [{"id": "export", "type": "http", "url": format!("{}/wait/60000", http.base), "timeout_seconds": 90}],
         })).await,
-        fetch: create(&alice, &json!({
+        fetch: alice.make(&json!({
             "name": "Price fetch",
             "trigger": {"schedule": "every hour", "timezone": "Europe/Paris"},
             "steps": [{"id": "fetch", "type": "http", "url": format!("{}/wait/2500", http.base)}],
         })).await,
-        bobs: create(&bob, &json!({
+        bobs: bob.make(&json!({
             "name": "Bob's backup",
             "trigger": {"schedule": "every day at 2:00", "timezone": "America/New_York"},
             "steps": [{"id": "hello", "type": "message", "text": "backup done"}],
         })).await,
     }
-}
-
-/// Creates a workflow through the REST API; its id.
-async fn create(api: &Api<'_>, body: &serde_json::Value) -> i64 {
-    let made = api.post("/api/v1/workflows", body).await;
-    assert_eq!(made.status, 201, "{}", made.body);
-    made.body["id"].as_i64().unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -218,20 +218,16 @@ async fn signing_out_or_revoking_the_key_ends_the_session() {
 async fn a_run_page_shows_its_steps_and_an_approval_is_answered_from_the_dashboard() {
     let served = served().await;
     let alice = Api::of(&served, "alice").await;
-    let made = alice
-        .post(
-            "/api/v1/workflows",
-            &json!({
-                "name": "Careful",
-                "trigger": {"kind": "manual"},
-                "steps": [
-                    {"id": "ask", "type": "approval", "prompt": "Ship the release?"},
-                    {"id": "done", "type": "message", "text": "shipped"}
-                ],
-            }),
-        )
+    let id = alice
+        .make(&json!({
+            "name": "Careful",
+            "trigger": {"kind": "manual"},
+            "steps": [
+                {"id": "ask", "type": "approval", "prompt": "Ship the release?"},
+                {"id": "done", "type": "message", "text": "shipped"}
+            ],
+        }))
         .await;
-    let id = made.body["id"].as_i64().unwrap();
     let web = Web::with_key(&served, &alice.key).await;
     let page = format!("/workflows/{id}");
     let started = web
@@ -295,17 +291,13 @@ async fn a_run_page_shows_its_steps_and_an_approval_is_answered_from_the_dashboa
 async fn a_workflow_page_shows_its_trigger_next_fire_times_steps_and_limits() {
     let served = served().await;
     let alice = Api::of(&served, "alice").await;
-    let made = alice
-        .post(
-            "/api/v1/workflows",
-            &json!({
-                "name": "Status",
-                "trigger": {"schedule": "every weekday at 8:30", "timezone": "Europe/Paris"},
-                "steps": [{"id": "check", "type": "http", "url": "https://status.example.com"}],
-            }),
-        )
+    let id = alice
+        .make(&json!({
+            "name": "Status",
+            "trigger": {"schedule": "every weekday at 8:30", "timezone": "Europe/Paris"},
+            "steps": [{"id": "check", "type": "http", "url": "https://status.example.com"}],
+        }))
         .await;
-    let id = made.body["id"].as_i64().unwrap();
     let web = Web::with_key(&served, &alice.key).await;
     let page = web.get(&format!("/workflows/{id}")).await.body;
     assert!(page.contains("At 08:30 on weekdays"), "{page}");
@@ -356,17 +348,13 @@ async fn an_operator_makes_a_sign_in_link_at_the_command_line() {
 async fn a_schedule_is_changed_in_words_as_previewed_and_only_then() {
     let served = served().await;
     let alice = Api::of(&served, "alice").await;
-    let made = alice
-        .post(
-            "/api/v1/workflows",
-            &json!({
-                "name": "Standup",
-                "trigger": {"schedule": "every day at 9:00", "timezone": "Europe/Paris"},
-                "steps": [{"id": "say", "type": "message", "text": "standup"}],
-            }),
-        )
+    let id = alice
+        .make(&json!({
+            "name": "Standup",
+            "trigger": {"schedule": "every day at 9:00", "timezone": "Europe/Paris"},
+            "steps": [{"id": "say", "type": "message", "text": "standup"}],
+        }))
         .await;
-    let id = made.body["id"].as_i64().unwrap();
     let web = Web::with_key(&served, &alice.key).await;
     let page = format!("/workflows/{id}");
     let shown = web

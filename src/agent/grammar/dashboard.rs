@@ -96,25 +96,9 @@ const NAMES: &[&str] = &[
 /// Whether `word` is "dashboard" typed in a hurry: "dashbord", "dashbaord",
 /// "dash board" (joined before this), within two edits.
 fn is_dashboard(word: &str) -> bool {
-    word.len() >= 7 && word.starts_with("dash") && edits(word, "dashboard") <= 2
-}
-
-/// The Levenshtein distance between two short words.
-fn edits(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut previous = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let here = row[j + 1];
-            row[j + 1] = (previous + usize::from(ca != *cb))
-                .min(row[j] + 1)
-                .min(row[j + 1] + 1);
-            previous = here;
-        }
-    }
-    row[b.len()]
+    word.len() >= 7
+        && word.starts_with("dash")
+        && crate::text::edit_distance(word, "dashboard") <= 2
 }
 
 /// The `dashboard` call `text` asks for, if any.
