@@ -1,6 +1,7 @@
 //! Runs starting and ending in this process, for whoever watches: the
 //! dashboard's live pages (`GET /events`). A leaf: the scheduler publishes,
-//! the HTTP side subscribes; nobody listening costs a counter read.
+//! the HTTP side subscribes; with nobody listening, a publish costs one
+//! uncontended lock (the channel's receiver count) and builds no event.
 
 use tokio::sync::broadcast;
 
