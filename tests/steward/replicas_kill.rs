@@ -145,8 +145,13 @@ fn probe(
             for base in now {
                 probes += 1;
                 let answer = client.get(format!("{base}/healthz")).send().await;
+                // A replica taken out of `bases` (to be killed) while this
+                // pass was under way is not a survivor: its dropped
+                // connection is expected.
+                let survivor = bases.lock().unwrap().contains(&base);
                 match answer {
                     Ok(response) if response.status() == 200 => {}
+                    _ if !survivor => {}
                     other => failures
                         .lock()
                         .unwrap()
