@@ -67,10 +67,13 @@ impl Scheduler {
         if due.is_empty() {
             return due;
         }
-        let mut ids: Vec<i64> = due.iter().map(|job| job.workflow.id).collect();
-        ids.sort_unstable();
-        ids.dedup();
-        let standing = match workflows::standing(self.store.reader(), &ids).await {
+        let mut claimed: Vec<(i64, i64)> = due
+            .iter()
+            .map(|job| (job.workflow.id, job.workflow.version))
+            .collect();
+        claimed.sort_unstable();
+        claimed.dedup();
+        let changed = match workflows::standing(self.store.reader(), &claimed).await {
             Ok(standing) => standing,
             Err(error) => {
                 // They were claimed; a database that cannot be read now fails
@@ -83,7 +86,12 @@ impl Scheduler {
         let mut withdrawn = Vec::new();
         let mut overlapping = Vec::new();
         for mut job in due {
-            let Some(now) = standing.get(&job.workflow.id) else {
+            // Standing as at the claim: started as claimed.
+            let Some(standing) = changed.get(&job.workflow.id) else {
+                keep.push(job);
+                continue;
+            };
+            let Some(now) = standing else {
                 withdrawn.push(job.run.id);
                 continue;
             };

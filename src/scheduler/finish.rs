@@ -10,19 +10,23 @@ impl Scheduler {
     /// Executes a claimed run under the concurrency limit and records its end.
     pub async fn execute(&self, job: Claimed) -> RunStatus {
         self.hold([job.run.id]);
-        self.execute_claimed(job, false).await
-    }
-
-    /// `waited`: the run sat in the loop's queue after its claim, so its start
-    /// is stamped again when it really begins.
-    pub(super) async fn execute_claimed(&self, job: Claimed, waited: bool) -> RunStatus {
-        let (permit, stamp) = match self.limiter.try_acquire() {
-            Ok(permit) => (Some(permit), waited),
-            Err(_) => (self.limiter.acquire().await.ok(), true),
+        let (permit, waited) = match Arc::clone(&self.limiter).try_acquire_owned() {
+            Ok(permit) => (Some(permit), false),
+            Err(_) => (Arc::clone(&self.limiter).acquire_owned().await.ok(), true),
         };
-        if stamp {
+        if waited {
             self.store.log().started(job.run.id, self.clock.now());
         }
+        self.execute_started(job, permit).await
+    }
+
+    /// Executes a run that holds its place under the concurrency limit
+    /// (`permit`) and whose start is recorded, and records its end.
+    pub(super) async fn execute_started(
+        &self,
+        job: Claimed,
+        permit: Option<tokio::sync::OwnedSemaphorePermit>,
+    ) -> RunStatus {
         self.tell(&job, RunStatus::Running);
         let started = std::time::Instant::now();
         if !job.resumed {
@@ -292,9 +296,6 @@ impl Scheduler {
     }
 }
 
-/// Gives memory freed after a burst of runs back to the system. glibc keeps
-/// freed pages in its arenas, so after 10,000 runs the resident size would stay
-/// at its peak though nothing uses that memory.
 /// What a successful run tells its home chat.
 fn success_notice(workflow: &Workflow, run_id: i64, outcome: &crate::engine::RunOutcome) -> Notice {
     let took = format!(

@@ -36,6 +36,14 @@ struct ClaimTurn {
 /// executing: each holds its claimed run and outcome, a few kilobytes.
 const FINISHING_ROOM: usize = 1_024;
 
+/// A claim waits while runs are starting or a slot claimed ahead is this
+/// close, so its work (loading and planning workflows, holding the writer)
+/// does not delay their starts; runs are claimed a second ahead, so it has
+/// time to wait.
+const QUIET_BEFORE_SLOT: TimeDelta = TimeDelta::milliseconds(100);
+/// The longest a claim waits for that quiet.
+const CLAIM_DEFER_MAX: TimeDelta = TimeDelta::milliseconds(300);
+
 /// What one claim turned up.
 enum Claim {
     /// More is due than one claim takes: claim again at once.
@@ -47,6 +55,15 @@ enum Claim {
 }
 
 impl Firing {
+    /// Whether runs are starting or about to: a claim now would hold them up.
+    fn starting(&self, now: DateTime<Utc>) -> bool {
+        !self.pending.is_empty()
+            || self
+                .timed
+                .next_at()
+                .is_some_and(|at| at <= now + QUIET_BEFORE_SLOT)
+    }
+
     /// Marks the runs claimed in this turn and not started as waiting.
     fn mark_waited(&mut self) {
         let fresh = self.fresh.min(self.pending.len());
@@ -111,16 +128,24 @@ impl Scheduler {
     /// claim is written.
     async fn fire(self: &Arc<Self>, firing: &mut Firing, shutdown: &mut watch::Receiver<bool>) {
         let mut claim_now = true;
+        // Since when a wanted claim has waited for runs to start.
+        let mut deferred: Option<DateTime<Utc>> = None;
+        // The last claim left more due: the next one waits for nothing.
+        let mut urgent = false;
         let mut wake_at = self.clock.now();
         let mut claiming: Option<tokio::task::JoinHandle<ClaimTurn>> = None;
         while !*shutdown.borrow() {
             // A claim is due at `wake_at` or when something changed; a run
-            // ending or a slot claimed ahead coming up needs none.
-            if claim_now && claiming.is_none() {
-                claiming = Some(tokio::spawn(Arc::clone(self).claim_once()));
-                claim_now = false;
-            }
+            // ending or a slot claimed ahead coming up needs none. It lets
+            // runs starting now go first.
             let now = self.clock.now();
+            if claim_now && claiming.is_none() {
+                let since = *deferred.get_or_insert(now);
+                if urgent || !firing.starting(now) || now - since >= CLAIM_DEFER_MAX {
+                    claiming = Some(tokio::spawn(Arc::clone(self).claim_once()));
+                    (claim_now, urgent, deferred) = (false, false, None);
+                }
+            }
             let due = firing.timed.take_due(now);
             if let Some(first) = due.first() {
                 let late = (now - first.run.scheduled_for)
@@ -140,7 +165,7 @@ impl Scheduler {
             firing
                 .pending
                 .extend(due.into_iter().map(|job| (job, true)));
-            firing.burst += self.start_pending(&mut firing.pending, &mut firing.tasks);
+            firing.burst += self.start_pending(&mut firing.pending, &mut firing.tasks, None);
             firing.mark_waited();
             if firing.burst >= 256
                 && firing.pending.is_empty()
@@ -160,8 +185,19 @@ impl Scheduler {
             let now = self.clock.now();
             let until = |at: DateTime<Utc>| (at - now).to_std().unwrap_or(Duration::ZERO);
             let next_slot = firing.timed.next_at();
+            let waiting_claim = claim_now && claiming.is_none();
+            let give_up_waiting = deferred.map_or(now, |since| since + CLAIM_DEFER_MAX);
             tokio::select! {
-                _ = tokio::time::sleep(until(wake_at)), if claiming.is_none() => claim_now = true,
+                _ = tokio::time::sleep(until(wake_at)), if claiming.is_none() && !claim_now => claim_now = true,
+                // A claim waiting for runs to start waits no longer than this.
+                _ = tokio::time::sleep(until(give_up_waiting)), if waiting_claim => {}
+                // A run freed its place under the limit: start a waiting one
+                // (with room for its task; else a task ending wakes the loop).
+                permit = Arc::clone(&self.limiter).acquire_owned(), if !firing.pending.is_empty() && self.room(&firing.tasks) > 0 => {
+                    if let Ok(permit) = permit {
+                        firing.burst += self.start_pending(&mut firing.pending, &mut firing.tasks, Some(permit));
+                    }
+                }
                 _ = self.wake.notified() => claim_now = true,
                 _ = shutdown.changed() => {}
                 // A slot claimed ahead has come: its runs start above.
@@ -173,7 +209,8 @@ impl Scheduler {
                 done = async { claiming.as_mut().expect("guarded").await }, if claiming.is_some() => {
                     claiming = None;
                     match self.take_claimed(firing, done) {
-                        Claim::More => claim_now = true,
+                        // More is due: claimed at once, not deferred.
+                        Claim::More => (claim_now, urgent) = (true, true),
                         Claim::Failed => wake_at = self.clock.now() + TimeDelta::seconds(1),
                         Claim::Until(at) => wake_at = at,
                     }
@@ -247,13 +284,14 @@ impl Scheduler {
         let now = self.clock.now();
         let resync =
             now + TimeDelta::from_std(self.config.resync).unwrap_or(TimeDelta::seconds(10));
-        // Slots are claimed from half the look-ahead before them, taking
-        // those up to the full look-ahead, and at most every quarter of it
-        // (each claim takes one slot a workflow, so a per-second workflow's
-        // next slot is often already inside the look-ahead). A slot left to
-        // its time (a one-time workflow's) is claimed at it.
+        // Slots are claimed from the look-ahead before them, so a large
+        // batch due together (10,000 at 9:00) has all of it to be claimed
+        // in, and at most every quarter of it (each claim takes one slot a
+        // workflow, so a per-second workflow's next slot is often already
+        // inside the look-ahead). A slot left to its time (a one-time
+        // workflow's) is claimed at it.
         let ahead = self.ahead();
-        let slot_claim = |slot: DateTime<Utc>| slot.min((slot - ahead / 2).max(now + ahead / 4));
+        let slot_claim = |slot: DateTime<Utc>| slot.min((slot - ahead).max(now + ahead / 4));
         match self.next_claim(slot_claim).await {
             Ok(Some(at)) => at.min(resync),
             Ok(None) => resync,
@@ -309,12 +347,15 @@ impl Scheduler {
 }
 
 impl Scheduler {
-    /// Starts waiting runs while the concurrency limit has room; returns how
-    /// many it started.
+    /// Starts waiting runs while the concurrency limit has room (`first`: a
+    /// place already taken); returns how many it started. A run's place is
+    /// taken before its task is spawned: runs beyond the limit wait in
+    /// `pending`, not as tasks.
     fn start_pending(
         self: &Arc<Self>,
         pending: &mut VecDeque<(Claimed, bool)>,
         tasks: &mut JoinSet<(i64, RunStatus)>,
+        mut first: Option<tokio::sync::OwnedSemaphorePermit>,
     ) -> usize {
         // Tasks are the runs executing (at most the limit: the semaphore)
         // and runs past their work, waiting for their end to be committed
@@ -322,23 +363,46 @@ impl Scheduler {
         // a claim holds the writer) does not idle the limit. With room for
         // only as many finishing as executing, 1,000 runs a second waited
         // here 50-100 ms for commits while each ran in under 1 ms.
-        let room =
-            (self.config.max_concurrent_runs.max(1) + FINISHING_ROOM).saturating_sub(tasks.len());
-        let count = room.min(pending.len());
-        for _ in 0..count {
+        let room = self.room(tasks);
+        let mut count = 0;
+        while count < room && !pending.is_empty() {
+            let permit = match first.take() {
+                Some(permit) => permit,
+                None => match Arc::clone(&self.limiter).try_acquire_owned() {
+                    Ok(permit) => permit,
+                    Err(_) => break,
+                },
+            };
             let Some((job, waited)) = pending.pop_front() else {
                 break;
             };
             let this = Arc::clone(self);
             tasks.spawn(async move {
                 let id = job.run.id;
-                (id, this.execute_claimed(job, waited).await)
+                // A run that sat in the queue after its claim (or was
+                // claimed ahead) has its start stamped as it begins.
+                if waited {
+                    this.store.log().started(id, this.clock.now());
+                }
+                (id, this.execute_started(job, Some(permit)).await)
             });
+            count += 1;
         }
         count
     }
 }
 
+impl Scheduler {
+    /// How many more run tasks the loop may have: those executing and
+    /// those finishing.
+    fn room(&self, tasks: &JoinSet<(i64, RunStatus)>) -> usize {
+        (self.config.max_concurrent_runs.max(1) + FINISHING_ROOM).saturating_sub(tasks.len())
+    }
+}
+
+/// Gives memory freed after a burst of runs back to the system. glibc keeps
+/// freed pages in its arenas, so after 10,000 runs the resident size would stay
+/// at its peak though nothing uses that memory.
 fn release_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim takes no pointers; it only returns free heap pages

@@ -51,8 +51,8 @@ pub struct SchedulerConfig {
     /// Due workflows taken per claim transaction.
     pub claim_batch: i64,
     /// How far ahead of its slot a workflow's next run is claimed; the run
-    /// starts at its slot. Claims are made when the next slot is half this
-    /// away, so a claim has that long before its first run is due.
+    /// starts at its slot. Claims are made when the next slot is this far
+    /// away, so claims of many runs due together have that long.
     pub claim_ahead: Duration,
     /// How long shutdown waits for running runs.
     pub shutdown_grace: Duration,

@@ -172,6 +172,71 @@ async fn a_pause_after_the_claim_and_before_the_slot_withdraws_the_run() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_edit_or_a_delete_after_the_claim_is_what_the_slot_sees() {
+    // Three workflows share a slot and are claimed ahead together; then one
+    // is edited and one deleted. At the slot the check finds only those two
+    // changed: the edited one runs its new steps, the deleted one nothing,
+    // the third as claimed.
+    let served = served().await;
+    let alice = Api::of(&served, "alice").await;
+    let (at, trigger) = daily_in(6);
+    let make = |name: &str, text: &str| {
+        json!({
+            "name": name,
+            "trigger": trigger,
+            "steps": [{"id": "say", "type": "message", "text": text}]
+        })
+    };
+    let kept = create(&alice, &make("Kept", "kept as claimed")).await;
+    let edited = create(&alice, &make("Edited", "the old words")).await;
+    let deleted = create(&alice, &make("Deleted", "from a deleted workflow")).await;
+    let mut claimed = false;
+    while Utc::now() < at - TimeDelta::milliseconds(400) {
+        let all = [kept, edited, deleted];
+        let mut count = 0;
+        for id in all {
+            count += runs(&served, id).await.len();
+        }
+        if count == all.len() {
+            claimed = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(claimed, "the runs were not claimed ahead of their slot");
+    let changed = alice
+        .patch(
+            &format!("/api/v1/workflows/{edited}"),
+            1,
+            &json!({"steps": [{"id": "say", "type": "message", "text": "the new words"}]}),
+        )
+        .await;
+    assert_eq!(changed.status, 200, "{}", changed.body);
+    let gone = alice.delete(&format!("/api/v1/workflows/{deleted}")).await;
+    assert!(gone.status < 300, "{} {}", gone.status, gone.body);
+    assert!(
+        Utc::now() < at,
+        "changed only after the slot; the test machine is too slow"
+    );
+    let found = runs_once(&served, edited, |found| {
+        found.first().is_some_and(|r| r.0 == "succeeded")
+    })
+    .await;
+    assert_eq!(found.len(), 1, "{found:?}");
+    let kept_runs = runs_once(&served, kept, |found| {
+        found.first().is_some_and(|r| r.0 == "succeeded")
+    })
+    .await;
+    assert_eq!(kept_runs.len(), 1, "{kept_runs:?}");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let mut heard = said(&served);
+    heard.sort();
+    assert_eq!(heard, ["kept as claimed", "the new words"]);
+    assert_eq!(runs(&served, deleted).await, []);
+    served.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_run_ending_just_before_the_next_slot_does_not_make_it_skip() {
     // Each run takes 400 ms of a 1 s interval under overlap 'skip': claimed
     // a second ahead, the next slot would see this run going and skip.
