@@ -17,18 +17,28 @@ pub(super) async fn write(
     ops: &[Op],
 ) -> Result<HashMap<i64, Option<i64>>, StoreError> {
     let mut tx = super::backend::begin_write(pool, "starting a run-log batch").await?;
-    write_starts(&mut tx, ops).await?;
-    write_steps(&mut tx, ops).await?;
-    let successes: Vec<&Success> = ops
+    let mut starts: HashMap<i64, i64> = ops
         .iter()
         .filter_map(|op| match op {
-            Op::Succeeded(success, _) => Some(success),
+            Op::Started(id, at) => Some((*id, *at)),
             _ => None,
         })
         .collect();
+    // A run that started and succeeded within the batch (most runs take
+    // less than a commit's wait) has its start written with its end, in
+    // one row update rather than two.
+    let successes: Vec<(&Success, Option<i64>)> = ops
+        .iter()
+        .filter_map(|op| match op {
+            Op::Succeeded(success, _) => Some((success, starts.remove(&success.run_id))),
+            _ => None,
+        })
+        .collect();
+    write_starts(&mut tx, &starts).await?;
+    write_steps(&mut tx, ops).await?;
     let mut recorded = write_successes(&mut tx, &successes).await?;
     // The notices of the successes recorded, in the order they came.
-    for success in successes {
+    for (success, _) in successes {
         if let (Some(notice), Some(row)) = (&success.notice, recorded.get_mut(&success.run_id)) {
             let now = super::from_ms(success.ended_at);
             *row = Some(outbox::insert(&mut *tx, notice, now).await?);
@@ -44,14 +54,11 @@ pub(super) async fn write(
 }
 
 /// Run starts, 200 to a statement.
-async fn write_starts(tx: &mut Transaction<'_, Any>, ops: &[Op]) -> Result<(), StoreError> {
-    let started: Vec<(i64, i64)> = ops
-        .iter()
-        .filter_map(|op| match op {
-            Op::Started(id, at) => Some((*id, *at)),
-            _ => None,
-        })
-        .collect();
+async fn write_starts(
+    tx: &mut Transaction<'_, Any>,
+    starts: &HashMap<i64, i64>,
+) -> Result<(), StoreError> {
+    let started: Vec<(i64, i64)> = starts.iter().map(|(id, at)| (*id, *at)).collect();
     for chunk in started.chunks(200) {
         let values = vec!["(?, ?)"; chunk.len()].join(", ");
         let sql = format!(
@@ -105,32 +112,33 @@ async fn write_steps(tx: &mut Transaction<'_, Any>, ops: &[Op]) -> Result<(), St
     Ok(())
 }
 
-/// Successes of runs still this owner's, 100 to a statement: their resume
-/// state goes and their workflows' failure streaks reset. Returns the runs
-/// recorded.
+/// Successes of runs still this owner's, 100 to a statement, each with its
+/// start when that is not written yet: their resume state goes and their
+/// workflows' failure streaks reset. Returns the runs recorded.
 async fn write_successes(
     tx: &mut Transaction<'_, Any>,
-    successes: &[&Success],
+    successes: &[(&Success, Option<i64>)],
 ) -> Result<HashMap<i64, Option<i64>>, StoreError> {
     let mut recorded = HashMap::with_capacity(successes.len());
     for chunk in successes.chunks(100) {
-        let values = vec!["(?, ?, ?, ?, ?)"; chunk.len()].join(", ");
+        let values = vec!["(?, ?, ?, ?, ?, CAST(? AS BIGINT))"; chunk.len()].join(", ");
         let sql = format!(
             "UPDATE runs SET status = 'succeeded', ended_at = v.column2, output = v.column3, usage = v.column4, \
-             lease_owner = NULL, lease_until = NULL \
+             started_at = COALESCE(v.column6, runs.started_at), lease_owner = NULL, lease_until = NULL \
              FROM (VALUES {values}) AS v \
              WHERE runs.id = v.column1 AND runs.status = 'running' AND runs.lease_owner = v.column5 \
              RETURNING runs.id, runs.workflow_id"
         );
         let sql = crate::store::numbered(&sql, super::is_postgres(tx));
         let mut query = sqlx::query_as::<_, (i64, i64)>(&sql).persistent(chunk.len() == 100);
-        for s in chunk {
+        for (s, started) in chunk {
             query = query
                 .bind(s.run_id)
                 .bind(s.ended_at)
                 .bind(&s.output)
                 .bind(&s.usage)
-                .bind(&s.owner);
+                .bind(&s.owner)
+                .bind(started);
         }
         let done = query
             .fetch_all(&mut **tx)
