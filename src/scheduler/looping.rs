@@ -179,7 +179,11 @@ impl Scheduler {
                 if let Ok(mut held) = self.held.lock() {
                     held.shrink_to_fit();
                 }
-                release_memory();
+                let store = self.store.clone();
+                tokio::spawn(async move {
+                    store.shrink_memory().await;
+                    release_memory();
+                });
                 firing.burst = 0;
             }
             let now = self.clock.now();

@@ -210,6 +210,28 @@ impl Store {
             .ctx("getting a read-only database connection")
     }
 
+    /// Gives back the page caches of this process's idle SQLite connections
+    /// (`PRAGMA shrink_memory`); they fill again as pages are read. Called
+    /// after a burst of runs, so the resident size falls back.
+    pub async fn shrink_memory(&self) {
+        if backend::pool_is_postgres(&self.pool) {
+            return;
+        }
+        let mut idle = Vec::new();
+        idle.extend(self.pool.try_acquire());
+        while let Some(conn) = self.reader.try_acquire() {
+            idle.push(conn);
+        }
+        for mut conn in idle {
+            if let Err(error) = sqlx::query("PRAGMA shrink_memory")
+                .execute(&mut *conn)
+                .await
+            {
+                tracing::debug!(%error, "could not shrink a connection's cache");
+            }
+        }
+    }
+
     /// The group-commit writer for run starts, step results and successes.
     pub fn log(&self) -> &log_writer::LogWriter {
         &self.log
