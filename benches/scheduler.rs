@@ -226,12 +226,14 @@ async fn bench() {
     let succeeded = rows.iter().filter(|r| r.3 == "succeeded").count();
     let last_end = rows.iter().filter_map(|r| r.2).max().unwrap_or(0);
     let pct = |p: f64| lateness[((lateness.len() as f64 - 1.0) * p).round() as usize];
+    // Several replicas on PostgreSQL have 1 s (the budget for them).
+    let budget_ms = if replicas > 1 { 1_000 } else { 500 };
     println!(
         "  runs: {} recorded, {succeeded} succeeded; {burst_cpu:.2} s CPU for the burst",
         rows.len()
     );
     println!(
-        "  due-to-start lateness: p50 {} ms, p99 {} ms, max {} ms (budget: all {due} start within 500 ms)",
+        "  due-to-start lateness: p50 {} ms, p99 {} ms, max {} ms (budget: all {due} start within {budget_ms} ms)",
         pct(0.5),
         pct(0.99),
         lateness.last().unwrap()

@@ -38,8 +38,8 @@ const FINISHING_ROOM: usize = 1_024;
 
 /// A claim waits while runs are starting or a slot claimed ahead is this
 /// close, so its work (loading and planning workflows, holding the writer)
-/// does not delay their starts; runs are claimed a second ahead, so it has
-/// time to wait.
+/// does not delay their starts; slots are claimed two seconds ahead, so it
+/// has time to wait.
 const QUIET_BEFORE_SLOT: TimeDelta = TimeDelta::milliseconds(100);
 /// The longest a claim waits for that quiet.
 const CLAIM_DEFER_MAX: TimeDelta = TimeDelta::milliseconds(300);
