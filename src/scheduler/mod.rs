@@ -9,6 +9,7 @@ mod finish;
 mod looping;
 mod outgoing;
 mod slots;
+mod starting;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use std::sync::Arc;

@@ -105,7 +105,10 @@ fn a_serve_killed_mid_run_and_restarted_runs_no_slot_twice_and_records_what_happ
     std::thread::sleep(Duration::from_millis(3_300));
     first.kill().unwrap(); // SIGKILL, mid-run: a run is inside its 1.5 s delay
     first.wait().unwrap();
-    std::thread::sleep(Duration::from_millis(3_000)); // downtime
+    // Downtime longer than the look-ahead: the slots the killed process had
+    // claimed ahead (up to about 2.5 s) come back interrupted, the later
+    // ones, past the 1 s on-time grace, missed.
+    std::thread::sleep(Duration::from_millis(5_000));
     let second_log = dir.path().join("second.log");
     let mut second = serve(&db, "second", &second_log);
     std::thread::sleep(Duration::from_millis(5_000));
