@@ -72,12 +72,7 @@ impl Manager {
     ) -> Result<Option<Notice>, ManageError> {
         Manager::admin_only(actor, "undelivered notices")?;
         let mut conn = self.store.connection().await?;
-        let run = runs::get(&mut conn, run_id)
-            .await?
-            .ok_or(ManageError::RunNotFound(run_id))?;
-        let workflow = workflows::get(&mut conn, run.workflow_id)
-            .await?
-            .ok_or(ManageError::RunNotFound(run_id))?;
+        let (_, workflow) = super::run_and_workflow(&mut conn, actor, run_id).await?;
         drop(conn);
         let Some(entry) = runs::take_delivery_error(self.store.pool(), run_id, index).await? else {
             return Ok(None);

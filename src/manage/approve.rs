@@ -1,7 +1,7 @@
 //! Answering a run's approval request.
 
 use super::{Actor, ManageError, Manager};
-use crate::store::{self, approvals, audit, runs, workflows};
+use crate::store::{self, approvals, audit};
 use crate::workflow::Workflow;
 
 impl Manager {
@@ -16,13 +16,7 @@ impl Manager {
     ) -> Result<Workflow, ManageError> {
         let now = self.now();
         let mut conn = self.store.connection().await?;
-        let run = runs::get(&mut conn, run_id)
-            .await?
-            .ok_or(ManageError::RunNotFound(run_id))?;
-        let workflow = workflows::get(&mut conn, run.workflow_id)
-            .await?
-            .filter(|w| actor.may_manage(w))
-            .ok_or(ManageError::RunNotFound(run_id))?;
+        let (_, workflow) = super::run_and_workflow(&mut conn, actor, run_id).await?;
         drop(conn);
         if !approvals::answer(self.store.pool(), run_id, approve, &actor.id, now).await? {
             return Err(ManageError::Invalid(format!(

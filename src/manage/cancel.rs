@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use super::{Actor, ManageError, Manager};
 use crate::store::runs::{self, Cancel};
-use crate::store::{self, audit, workflows};
+use crate::store::{self, audit};
 use crate::workflow::Run;
 
 /// How long a cancel waits for an executing run to stop before answering.
@@ -18,13 +18,7 @@ impl Manager {
     pub async fn cancel_run(&self, actor: &Actor, run_id: i64) -> Result<Run, ManageError> {
         let now = self.now();
         let mut tx = self.store.begin_write().await?;
-        let run = runs::get(&mut tx, run_id)
-            .await?
-            .ok_or(ManageError::RunNotFound(run_id))?;
-        workflows::get(&mut tx, run.workflow_id)
-            .await?
-            .filter(|w| actor.may_manage(w))
-            .ok_or(ManageError::RunNotFound(run_id))?;
+        let (run, _) = super::run_and_workflow(&mut tx, actor, run_id).await?;
         let done = runs::cancel(&mut tx, run_id, &actor.id, now).await?;
         if done == Cancel::Over {
             return Err(ManageError::Conflict(format!(

@@ -74,13 +74,7 @@ impl Manager {
     /// Run `id` with its steps, when the actor may see its workflow.
     pub async fn run(&self, actor: &Actor, id: i64) -> Result<(Run, Vec<StepRecord>), ManageError> {
         let mut conn = self.store.connection().await?;
-        let run = runs::get(&mut conn, id)
-            .await?
-            .ok_or(ManageError::RunNotFound(id))?;
-        workflows::get(&mut conn, run.workflow_id)
-            .await?
-            .filter(|w| actor.may_manage(w))
-            .ok_or(ManageError::RunNotFound(id))?;
+        let (run, _) = super::run_and_workflow(&mut conn, actor, id).await?;
         drop(conn);
         let steps = steps::list(self.store.pool(), id).await?;
         Ok((run, steps))

@@ -197,3 +197,20 @@ impl Manager {
             .ok_or(ManageError::NotFound(id))
     }
 }
+
+/// Run `run_id` and its workflow, when `actor` may see it; a run of anyone
+/// else's workflow is [`ManageError::RunNotFound`], as a missing one is.
+async fn run_and_workflow(
+    conn: &mut crate::store::AnyConnection,
+    actor: &Actor,
+    run_id: i64,
+) -> Result<(Run, Workflow), ManageError> {
+    let run = crate::store::runs::get(&mut *conn, run_id)
+        .await?
+        .ok_or(ManageError::RunNotFound(run_id))?;
+    let workflow = workflows::get(&mut *conn, run.workflow_id)
+        .await?
+        .filter(|w| actor.may_manage(w))
+        .ok_or(ManageError::RunNotFound(run_id))?;
+    Ok((run, workflow))
+}

@@ -43,6 +43,22 @@ async fn runs_once(served: &Served, id: i64, enough: impl Fn(&[RunRow]) -> bool)
     runs(served, id).await
 }
 
+/// Whether every workflow of `ids` had its run claimed before `deadline`,
+/// looking every 20 ms.
+async fn claimed_before(served: &Served, ids: &[i64], deadline: DateTime<Utc>) -> bool {
+    while Utc::now() < deadline {
+        let mut claimed = 0;
+        for id in ids {
+            claimed += usize::from(!runs(served, *id).await.is_empty());
+        }
+        if claimed == ids.len() {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    false
+}
+
 async fn create(api: &Api<'_>, definition: &Value) -> i64 {
     let made = api.post("/api/v1/workflows", definition).await;
     assert_eq!(made.status, 201, "{}", made.body);
@@ -136,14 +152,7 @@ async fn a_pause_after_the_claim_and_before_the_slot_withdraws_the_run() {
     )
     .await;
     // Wait for the claim, then pause before the slot.
-    let mut claimed = false;
-    while Utc::now() < at - TimeDelta::milliseconds(300) {
-        if !runs(&served, id).await.is_empty() {
-            claimed = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    let claimed = claimed_before(&served, &[id], at - TimeDelta::milliseconds(300)).await;
     assert!(claimed, "the run was not claimed ahead of its slot");
     let paused = alice
         .post(
@@ -190,19 +199,8 @@ async fn an_edit_or_a_delete_after_the_claim_is_what_the_slot_sees() {
     let kept = create(&alice, &make("Kept", "kept as claimed")).await;
     let edited = create(&alice, &make("Edited", "the old words")).await;
     let deleted = create(&alice, &make("Deleted", "from a deleted workflow")).await;
-    let mut claimed = false;
-    while Utc::now() < at - TimeDelta::milliseconds(400) {
-        let all = [kept, edited, deleted];
-        let mut count = 0;
-        for id in all {
-            count += runs(&served, id).await.len();
-        }
-        if count == all.len() {
-            claimed = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    let all = [kept, edited, deleted];
+    let claimed = claimed_before(&served, &all, at - TimeDelta::milliseconds(400)).await;
     assert!(claimed, "the runs were not claimed ahead of their slot");
     let changed = alice
         .patch(
