@@ -210,7 +210,7 @@ pub(super) async fn offline(turn: &mut Turn, agent: &Agent, text: &str) -> Reply
                 // Not a workflow at all: answer with what works, and do
                 // not count a failed creation nobody asked for.
                 turn.actions.pop();
-                return Reply::text(format!("I didn't catch that. {}", render::EXAMPLES_SHORT));
+                return Reply::text(not_caught(text));
             }
             let text = if outcome.ok {
                 outcome.text
@@ -223,6 +223,29 @@ pub(super) async fn offline(turn: &mut Turn, agent: &Agent, text: &str) -> Reply
             };
             Reply::text(text)
         }
+    }
+}
+
+/// The answer to a message that is no request: what works, and for a
+/// place alone ("Tokyo"), how to make it one's time zone.
+fn not_caught(text: &str) -> String {
+    let place = text.trim().trim_end_matches(['.', '!']).trim();
+    let a_place = place.split_whitespace().count() <= 3
+        && place.len() > 2
+        && place.parse::<crate::schedule::Zone>().is_ok();
+    // "America/Nowhere": a zone's name misspelled.
+    let zone_like = place.contains('/')
+        && !place.contains(char::is_whitespace)
+        && !place.contains("://")
+        && place
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/_-+".contains(c));
+    if a_place {
+        format!("I didn't catch that. If {place} is where you are, say 'my timezone is {place}' and I'll read your times there.")
+    } else if zone_like {
+        format!("I don't know the time zone '{}'. A city is enough (Paris, New York, Tokyo), or an IANA name such as Europe/Paris.", render::clip(place, 40))
+    } else {
+        format!("I didn't catch that. {}", render::EXAMPLES_SHORT)
     }
 }
 

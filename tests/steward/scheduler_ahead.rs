@@ -112,6 +112,11 @@ async fn a_run_is_claimed_before_its_slot_and_starts_at_it_never_before() {
             assert_eq!(status, "running", "{found:?}");
             assert_eq!(*started, None, "a run claimed ahead has no start yet");
             assert!(said(&served).is_empty(), "it ran before its slot");
+            // Not history yet: the run log does not list it.
+            let listed = alice.get(&format!("/api/v1/runs?workflow={id}")).await;
+            assert_eq!(listed.status, 200, "{}", listed.body);
+            let listed = listed.body["items"].as_array().unwrap();
+            assert!(listed.is_empty(), "a run not started is listed: {listed:?}");
             claimed_early = Some(Utc::now());
             break;
         }

@@ -80,5 +80,19 @@ pub(super) fn read(text: &str) -> Option<Intent> {
             json!({ "timezone": unquote(&c["zone"]) }),
         ));
     }
+    if let Some(zone) = bare_zone_name(text) {
+        return Some(Intent::Tool("set_timezone", json!({ "timezone": zone })));
+    }
     None
+}
+
+/// A message that is only a zone's IANA name ("Europe/Paris",
+/// "america/new_york", "UTC"): nothing else reads that way, so it sets the
+/// person's zone as "my timezone is …" would. A bare city ("Tokyo") is not
+/// taken: it may be a workflow's name.
+fn bare_zone_name(text: &str) -> Option<&str> {
+    let name = text.trim().trim_end_matches(['.', '!']).trim();
+    let iana = name.contains('/') || ["utc", "gmt"].contains(&name.to_lowercase().as_str());
+    (iana && !name.contains(char::is_whitespace) && name.parse::<crate::schedule::Zone>().is_ok())
+        .then_some(name)
 }

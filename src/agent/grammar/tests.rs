@@ -63,6 +63,17 @@ fn zones() {
         "Europe/Paris"
     );
     assert_eq!(tool("I'm in Tokyo").1["timezone"], "Tokyo");
+    // A zone's IANA name alone, as people paste it.
+    for said in ["Europe/Paris", "europe/paris.", " America/New_York ", "UTC"] {
+        let (name, args) = tool(said);
+        assert_eq!(name, "set_timezone", "{said}");
+        assert_eq!(
+            args["timezone"],
+            said.trim().trim_end_matches('.'),
+            "{said}"
+        );
+    }
+    assert_ne!(tool("Europe/Nowhere").0, "set_timezone");
     assert_eq!(tool("I moved to Tokyo").1["timezone"], "Tokyo");
     assert_eq!(
         tool("I've just moved to New York").1["timezone"],

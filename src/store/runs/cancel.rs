@@ -79,11 +79,13 @@ pub async fn cancel_requested(
     Ok(by.flatten())
 }
 
-/// The runs of workflow `id` not yet ended, newest first.
+/// The runs of workflow `id` not yet ended, newest first (not those claimed
+/// ahead of their slot: they have not begun).
 pub async fn live_of(conn: &mut AnyConnection, id: i64) -> Result<Vec<Run>, StoreError> {
     let rows: Vec<Row> = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM runs WHERE workflow_id = $1 \
-         AND status IN ('queued', 'running', 'waiting', 'retrying') ORDER BY id DESC"
+        "SELECT {COLUMNS} FROM runs r WHERE workflow_id = $1 \
+         AND status IN ('queued', 'running', 'waiting', 'retrying') AND {} ORDER BY id DESC",
+        super::NOT_CLAIMED_AHEAD
     ))
     .bind(id)
     .fetch_all(conn)

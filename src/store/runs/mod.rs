@@ -206,6 +206,10 @@ pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<Run>, Store
     row.map(Row::into_run).transpose()
 }
 
+/// Leaves out runs claimed ahead of their slot that have not started (alias
+/// `r`): until they start they are the workflow's next run, not its history.
+pub(crate) const NOT_CLAIMED_AHEAD: &str = "NOT (r.status = 'running' AND r.started_at IS NULL)";
+
 /// Runs by slot time, optionally of one workflow and since an instant.
 pub async fn list(
     pool: &AnyPool,
@@ -214,8 +218,9 @@ pub async fn list(
     limit: i64,
 ) -> Result<Vec<Run>, StoreError> {
     let rows: Vec<Row> = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM runs WHERE ($1 IS NULL OR workflow_id = $1) \
-         AND ($2 IS NULL OR scheduled_for >= $2) ORDER BY scheduled_for, id LIMIT $3"
+        "SELECT {COLUMNS} FROM runs r WHERE ($1 IS NULL OR workflow_id = $1) \
+         AND ($2 IS NULL OR scheduled_for >= $2) AND {NOT_CLAIMED_AHEAD} \
+         ORDER BY scheduled_for, id LIMIT $3"
     ))
     .bind(workflow_id)
     .bind(since.map(to_ms))
@@ -251,7 +256,9 @@ pub async fn history(
     // Only the conditions asked for are written: `($2 IS NULL OR
     // r.workflow_id = $2)` kept SQLite from the (workflow_id, scheduled_for)
     // index, so one workflow's latest runs read every run (30 ms at 48,000).
-    let mut conditions = Vec::new();
+    // A run claimed ahead of its slot (running, not started) is not history
+    // yet: it shows once it starts.
+    let mut conditions = vec![NOT_CLAIMED_AHEAD.to_string()];
     if query.owner.is_some() {
         conditions.push("w.owner = ?".to_string());
     }
@@ -271,10 +278,7 @@ pub async fn history(
     if query.before.is_some() {
         conditions.push("(r.scheduled_for < ? OR (r.scheduled_for = ? AND r.id < ?))".to_string());
     }
-    let filter = match conditions.is_empty() {
-        true => String::new(),
-        false => format!("WHERE {}", conditions.join(" AND ")),
-    };
+    let filter = format!("WHERE {}", conditions.join(" AND "));
     let sql = crate::store::numbered(
         &format!(
             "SELECT {} FROM runs r JOIN workflows w ON w.id = r.workflow_id {filter} \
