@@ -331,6 +331,28 @@ async fn steady(pool: &sqlx::AnyPool, pid: u32, far: &chrono::DateTime<Utc>) {
         println!("  steady state: no runs started");
         return;
     }
+    // Where each second's lateness comes from: the wait for its first start
+    // (the check at the slot, the wake) and the spread of the rest.
+    let spans: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT MIN(started_at - scheduled_for), MAX(started_at - scheduled_for) FROM runs \
+         WHERE scheduled_for >= $1 AND scheduled_for < $2 AND started_at IS NOT NULL \
+         GROUP BY scheduled_for",
+    )
+    .bind(first.timestamp_millis())
+    .bind(last.timestamp_millis())
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    let median = |mut v: Vec<i64>| {
+        v.sort_unstable();
+        v[v.len() / 2]
+    };
+    println!(
+        "  steady state, each second (median of {}): first start {} ms after the slot, last {} ms",
+        spans.len(),
+        median(spans.iter().map(|s| s.0).collect()),
+        median(spans.iter().map(|s| s.1).collect())
+    );
     let pct = |p: f64| lateness[((lateness.len() as f64 - 1.0) * p).round() as usize];
     let expected = count * seconds;
     println!(

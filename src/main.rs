@@ -51,10 +51,7 @@ fn main() -> ExitCode {
     let printed = match cli.command {
         Command::Schedule(args) => run_schedule(&args, &config, chrono::Utc::now()),
         command => {
-            let runtime = match tokio::runtime::Builder::new_multi_thread()
-                .enable_all()
-                .build()
-            {
+            let runtime = match steward::app::threads::runtime(config.pin_workers) {
                 Ok(runtime) => runtime,
                 Err(error) => {
                     eprintln!("error: starting the async runtime: {error}");

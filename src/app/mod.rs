@@ -5,6 +5,7 @@ mod leader;
 mod metrics;
 mod platforms;
 mod serve;
+pub mod threads;
 mod tools;
 
 pub use serve::{serve, start, Serving};

@@ -73,6 +73,9 @@ pub struct Config {
     /// Logs as one JSON object a line (`STEWARD_LOG_FORMAT=json`; `text`,
     /// the default, for people); `serve` then writes no line of its own.
     pub json_logs: bool,
+    /// Keeps each async worker thread on its own core
+    /// (`STEWARD_PIN_WORKERS`, default true; see `app::threads`).
+    pub pin_workers: bool,
     /// Encrypts the secrets workflows keep at rest
     /// (`STEWARD_ENCRYPTION_KEY`: 32 bytes as base64 or hex); none when unset.
     pub encryption_key: Option<crate::crypt::Key>,
@@ -200,6 +203,11 @@ impl Config {
                     ))
                 }
             },
+            pin_workers: match lookup("STEWARD_PIN_WORKERS") {
+                None => true,
+                Some(value) if value.trim().is_empty() => true,
+                Some(_) => flag("STEWARD_PIN_WORKERS")?,
+            },
             encryption_key: lookup("STEWARD_ENCRYPTION_KEY")
                 .filter(|v| !v.trim().is_empty())
                 .map(|v| crate::crypt::Key::parse(&v))
@@ -273,6 +281,21 @@ mod tests {
         assert_eq!(config.quotas, crate::workflow::Quotas::default());
         assert_eq!(config.db_path, PathBuf::from("steward.db"));
         assert!(config.llm.is_none());
+    }
+
+    #[test]
+    fn workers_are_pinned_unless_turned_off() {
+        let with = |value: &str| {
+            let value = value.to_string();
+            Config::from_lookup(move |n| (n == "STEWARD_PIN_WORKERS").then(|| value.clone()))
+        };
+        assert!(Config::from_lookup(|_| None).unwrap().pin_workers);
+        assert!(with("").unwrap().pin_workers);
+        assert!(with("yes").unwrap().pin_workers);
+        assert!(!with("false").unwrap().pin_workers);
+        assert!(!with("0").unwrap().pin_workers);
+        let bad = with("sometimes").unwrap_err().to_string();
+        assert!(bad.contains("STEWARD_PIN_WORKERS"), "{bad}");
     }
 
     #[test]

@@ -10,14 +10,26 @@ impl Scheduler {
     /// Executes a claimed run under the concurrency limit and records its end.
     pub async fn execute(&self, job: Claimed) -> RunStatus {
         self.hold([job.run.id]);
-        let (permit, waited) = match Arc::clone(&self.limiter).try_acquire_owned() {
+        let permit = self.take_place(job.run.id, false).await;
+        self.execute_started(job, permit).await
+    }
+
+    /// Takes run `id`'s place under the concurrency limit, waiting for one
+    /// if none is free. Its start is stamped then if it waited here, or
+    /// before (`waited`: after its claim, or claimed ahead of its slot).
+    pub(super) async fn take_place(
+        &self,
+        id: i64,
+        waited: bool,
+    ) -> Option<tokio::sync::OwnedSemaphorePermit> {
+        let (permit, queued) = match Arc::clone(&self.limiter).try_acquire_owned() {
             Ok(permit) => (Some(permit), false),
             Err(_) => (Arc::clone(&self.limiter).acquire_owned().await.ok(), true),
         };
-        if waited {
-            self.store.log().started(job.run.id, self.clock.now());
+        if waited || queued {
+            self.store.log().started(id, self.clock.now());
         }
-        self.execute_started(job, permit).await
+        permit
     }
 
     /// Executes a run that holds its place under the concurrency limit

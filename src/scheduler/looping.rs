@@ -7,7 +7,7 @@ use std::collections::VecDeque;
 use super::*;
 
 /// Runs claimed and started by the loop.
-struct Firing {
+pub(super) struct Firing {
     /// Each run is a task; the set is drained so no task's end goes unread.
     tasks: JoinSet<(i64, RunStatus)>,
     /// Claimed runs beyond the concurrency limit (not parked tasks, which
@@ -21,7 +21,13 @@ struct Firing {
     /// Runs started since the loop was last without work.
     burst: usize,
     /// Runs claimed ahead of their slots, started at them.
-    timed: super::ahead::Timed,
+    pub(super) timed: super::ahead::Timed,
+    /// The next slot's runs, checked a moment before it.
+    pub(super) checked: Option<super::ahead::Checked>,
+    /// What the last check before a slot took per run.
+    pub(super) check_per_run: Duration,
+    /// When the loop last started runs.
+    last_start: Option<DateTime<Utc>>,
 }
 
 /// A claim made beside the loop: when it was made, its runs, and when to
@@ -43,6 +49,9 @@ pub(super) const FINISHING_ROOM: usize = 1_024;
 const QUIET_BEFORE_SLOT: TimeDelta = TimeDelta::milliseconds(100);
 /// The longest a claim waits for that quiet.
 const CLAIM_DEFER_MAX: TimeDelta = TimeDelta::milliseconds(300);
+/// A claim also waits until no run was started for this long: runs just
+/// started are still executing their first steps.
+const QUIET_AFTER_STARTS: TimeDelta = TimeDelta::milliseconds(30);
 
 /// What one claim turned up.
 enum Claim {
@@ -58,10 +67,30 @@ impl Firing {
     /// Whether runs are starting or about to: a claim now would hold them up.
     fn starting(&self, now: DateTime<Utc>) -> bool {
         !self.pending.is_empty()
+            || self.checked.is_some()
             || self
                 .timed
                 .next_at()
                 .is_some_and(|at| at <= now + QUIET_BEFORE_SLOT)
+            || self
+                .last_start
+                .is_some_and(|at| now - at < QUIET_AFTER_STARTS)
+    }
+
+    /// When the loop next has runs to check or start.
+    fn next_slot(&self) -> Option<DateTime<Utc>> {
+        match &self.checked {
+            Some(checked) => Some(checked.at),
+            None => self.timed.next_at().map(|at| at - self.check_ahead()),
+        }
+    }
+
+    /// Counts `count` runs started at `now`.
+    fn started(&mut self, count: usize, now: DateTime<Utc>) {
+        if count > 0 {
+            self.burst += count;
+            self.last_start = Some(now);
+        }
     }
 
     /// Marks the runs claimed in this turn and not started as waiting.
@@ -99,14 +128,23 @@ impl Scheduler {
             fresh: 0,
             burst: 0,
             timed: Default::default(),
+            checked: None,
+            check_per_run: Duration::from_micros(3),
+            last_start: None,
         };
         self.fire(&mut firing, &mut shutdown).await;
         // Runs claimed but never started are left to their leases: the next
         // claim marks them interrupted under their retry policy. Runs claimed
         // ahead of their slots are given back.
+        self.begun(firing.pending.len());
         firing.pending.clear();
+        if let Some(checked) = firing.checked.take() {
+            checked.into_runs().for_each(|job| firing.timed.add(job));
+        }
         self.give_back(std::mem::take(&mut firing.timed)).await;
         self.drain(firing.tasks).await;
+        // Runs aborted before they began hold the run log no longer.
+        self.begun(usize::MAX);
         let result = self.interrupt_left().await;
         heartbeat.abort();
         if let Some(listening) = listening {
@@ -146,31 +184,24 @@ impl Scheduler {
                     (claim_now, urgent, deferred) = (false, false, None);
                 }
             }
-            let due = firing.timed.take_due(now);
-            if let Some(first) = due.first() {
-                let late = (now - first.run.scheduled_for)
-                    .num_microseconds()
-                    .unwrap_or(0);
-                metrics::histogram!("steward_slot_wake_lateness_seconds").record(late as f64 / 1e6);
-            }
-            // Their start is stamped when they start (claimed ahead, the row
-            // has none yet).
-            let checking = std::time::Instant::now();
-            let due = self.still_wanted(due).await;
-            if !due.is_empty() {
-                metrics::histogram!("steward_claimed_ahead_check_seconds")
-                    .record(checking.elapsed().as_secs_f64());
-            }
+            let due = self.slot_runs(firing, now).await;
+            self.to_start(due.len());
             firing.fresh += due.len();
             firing
                 .pending
                 .extend(due.into_iter().map(|job| (job, true)));
-            firing.burst += self.start_pending(&mut firing.pending, &mut firing.tasks, None);
+            let started = self.start_pending(&mut firing.pending, &mut firing.tasks);
+            firing.started(started, self.clock.now());
+            if !firing.pending.is_empty() && self.room(&firing.tasks) == 0 {
+                // Runs wait for ends to be written: the run log may not wait.
+                self.store.log().hold(false);
+            }
             firing.mark_waited();
             if firing.burst >= 256
                 && firing.pending.is_empty()
                 && firing.tasks.is_empty()
                 && firing.timed.is_empty()
+                && firing.checked.is_none()
                 && claiming.is_none()
             {
                 // The queue and the held set keep their burst-sized capacity;
@@ -188,26 +219,20 @@ impl Scheduler {
             }
             let now = self.clock.now();
             let until = |at: DateTime<Utc>| (at - now).to_std().unwrap_or(Duration::ZERO);
-            let next_slot = firing.timed.next_at();
+            let next_slot = firing.next_slot();
             let waiting_claim = claim_now && claiming.is_none();
             let give_up_waiting = deferred.map_or(now, |since| since + CLAIM_DEFER_MAX);
             tokio::select! {
                 _ = tokio::time::sleep(until(wake_at)), if claiming.is_none() && !claim_now => claim_now = true,
                 // A claim waiting for runs to start waits no longer than this.
                 _ = tokio::time::sleep(until(give_up_waiting)), if waiting_claim => {}
-                // A run freed its place under the limit: start a waiting one
-                // (with room for its task; else a task ending wakes the loop).
-                permit = Arc::clone(&self.limiter).acquire_owned(), if !firing.pending.is_empty() && self.room(&firing.tasks) > 0 => {
-                    if let Ok(permit) = permit {
-                        firing.burst += self.start_pending(&mut firing.pending, &mut firing.tasks, Some(permit));
-                    }
-                }
                 _ = self.wake.notified() => claim_now = true,
                 _ = shutdown.changed() => {}
-                // A slot claimed ahead has come: its runs start above.
+                // A slot claimed ahead is near (its runs are checked above) or
+                // has come (they start).
                 _ = tokio::time::sleep(until(next_slot.unwrap_or(now))), if next_slot.is_some() => {}
                 Some(done) = firing.tasks.join_next(), if !firing.tasks.is_empty() => {
-                    // A run ended: start a waiting one.
+                    // A run ended: its room goes to a waiting one (above).
                     log_task_end(done);
                 }
                 done = async { claiming.as_mut().expect("guarded").await }, if claiming.is_some() => {
@@ -245,6 +270,7 @@ impl Scheduler {
             if job.run.scheduled_for > claimed.at && !job.resumed {
                 firing.timed.add(job);
             } else {
+                self.to_start(1);
                 firing.fresh += 1;
                 firing.pending.push_back((job, false));
             }

@@ -103,6 +103,13 @@ pub struct Scheduler {
     /// Whether any workflow has a completion trigger, and when that was
     /// last looked at (ms); a change in this process forgets it.
     followers: Followers,
+    /// Counts changes made known to this process ([`Scheduler::poke`]):
+    /// runs checked before their slot are checked again at it when this
+    /// moved.
+    changes: std::sync::atomic::AtomicU64,
+    /// Runs handed to the loop to start that have not begun; while there
+    /// are any, the run log's writer holds off.
+    to_begin: std::sync::atomic::AtomicUsize,
     /// Runs starting and ending here, for the dashboard's live pages.
     pub events: crate::events::RunEvents,
 }
@@ -138,6 +145,8 @@ impl Scheduler {
             limiter,
             held: Default::default(),
             followers: Followers::default(),
+            changes: Default::default(),
+            to_begin: Default::default(),
             events: Default::default(),
         }
     }
@@ -198,6 +207,8 @@ impl Scheduler {
 
     /// Wakes the loop: something changed.
     pub fn poke(&self) {
+        self.changes
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         self.followers
             .checked_at
             .store(0, std::sync::atomic::Ordering::Relaxed);

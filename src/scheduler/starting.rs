@@ -1,6 +1,6 @@
-//! Starting claimed runs: each takes its place under the concurrency limit
-//! before its task is spawned, so runs beyond the limit wait in the loop's
-//! queue as data, not as parked tasks; and giving memory back after a burst.
+//! Starting claimed runs: a task each, as many as the loop has room for,
+//! each taking its place under the concurrency limit as it begins; and
+//! giving memory back after a burst.
 
 use std::collections::VecDeque;
 
@@ -8,44 +8,32 @@ use super::looping::FINISHING_ROOM;
 use super::*;
 
 impl Scheduler {
-    /// Starts waiting runs while the concurrency limit has room (`first`: a
-    /// place already taken); returns how many it started. A run's place is
-    /// taken before its task is spawned: runs beyond the limit wait in
-    /// `pending`, not as tasks.
+    /// Starts waiting runs while the loop has room for their tasks; returns
+    /// how many it started. Each task takes its place under the concurrency
+    /// limit as it begins, waiting for one if none is free: a run ending hands its place to the
+    /// next waiting task directly, on the same core, without a turn of the
+    /// loop. Runs beyond the room wait in `pending` as data, not as tasks.
     pub(super) fn start_pending(
         self: &Arc<Self>,
         pending: &mut VecDeque<(Claimed, bool)>,
         tasks: &mut JoinSet<(i64, RunStatus)>,
-        mut first: Option<tokio::sync::OwnedSemaphorePermit>,
     ) -> usize {
-        // Tasks are the runs executing (at most the limit: the semaphore)
-        // and runs past their work, waiting for their end to be committed
-        // in the run log's next batch, so the commit's latency (longer while
-        // a claim holds the writer) does not idle the limit. With room for
-        // only as many finishing as executing, 1,000 runs a second waited
-        // here 50-100 ms for commits while each ran in under 1 ms.
+        // Tasks are the runs executing or waiting for a place (at most the
+        // room) and runs past their work, waiting for their end to be
+        // committed in the run log's next batch, so the commit's latency
+        // (longer while a claim holds the writer) does not idle the limit.
         let room = self.room(tasks);
         let mut count = 0;
-        while count < room && !pending.is_empty() {
-            let permit = match first.take() {
-                Some(permit) => permit,
-                None => match Arc::clone(&self.limiter).try_acquire_owned() {
-                    Ok(permit) => permit,
-                    Err(_) => break,
-                },
-            };
+        while count < room {
             let Some((job, waited)) = pending.pop_front() else {
                 break;
             };
             let this = Arc::clone(self);
             tasks.spawn(async move {
                 let id = job.run.id;
-                // A run that sat in the queue after its claim (or was
-                // claimed ahead) has its start stamped as it begins.
-                if waited {
-                    this.store.log().started(id, this.clock.now());
-                }
-                (id, this.execute_started(job, Some(permit)).await)
+                let permit = this.take_place(id, waited).await;
+                this.begun(1);
+                (id, this.execute_started(job, permit).await)
             });
             count += 1;
         }
@@ -54,6 +42,30 @@ impl Scheduler {
 }
 
 impl Scheduler {
+    /// Counts `count` runs handed to the loop to start: until they have all
+    /// begun, the run log's writer holds off, so their starts have the
+    /// cores.
+    pub(super) fn to_start(&self, count: usize) {
+        use std::sync::atomic::Ordering;
+        if count > 0 && self.to_begin.fetch_add(count, Ordering::SeqCst) == 0 {
+            self.store.log().hold(true);
+        }
+    }
+
+    /// Counts `count` of them begun (or dropped).
+    pub(super) fn begun(&self, count: usize) {
+        use std::sync::atomic::Ordering;
+        let before = self
+            .to_begin
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
+                Some(n.saturating_sub(count))
+            })
+            .unwrap_or(0);
+        if count > 0 && before <= count {
+            self.store.log().hold(false);
+        }
+    }
+
     /// How many more run tasks the loop may have: those executing and
     /// those finishing.
     pub(super) fn room(&self, tasks: &JoinSet<(i64, RunStatus)>) -> usize {

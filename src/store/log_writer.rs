@@ -22,6 +22,9 @@ use crate::workflow::{StepStatus, Usage};
 /// The most operations written in one transaction.
 const BATCH: usize = 256;
 
+/// The longest the writer holds off while runs are starting ([`LogWriter::hold`]).
+const MAX_HOLD: Duration = Duration::from_millis(50);
+
 /// A step's end.
 pub struct StepRow {
     pub run_id: i64,
@@ -80,6 +83,8 @@ pub struct LogWriter {
     tx: mpsc::UnboundedSender<Op>,
     /// The writer task, awaited once by [`LogWriter::close`].
     task: Arc<std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>>,
+    /// While set, the writer holds its next batch (see [`LogWriter::hold`]).
+    held: Arc<tokio::sync::watch::Sender<bool>>,
 }
 
 impl std::fmt::Debug for Op {
@@ -92,14 +97,25 @@ impl LogWriter {
     /// Starts the writer task on `pool`. It ends when every sender is gone.
     pub fn start(pool: AnyPool, health: Arc<WriteHealth>) -> LogWriter {
         let (tx, rx) = mpsc::unbounded_channel();
+        let (held, holding) = tokio::sync::watch::channel(false);
         // The writer: owns the batching; its errors are logged per batch,
         // counted in `health` and reported to the callers waiting on a reply.
         // `close` awaits it, so nothing sent before a shutdown is lost.
-        let task = tokio::spawn(run(pool, rx, health));
+        let task = tokio::spawn(run(pool, rx, health, holding));
         LogWriter {
             tx,
             task: Arc::new(std::sync::Mutex::new(Some(task))),
+            held: Arc::new(held),
         }
+    }
+
+    /// Holds the writer's next batch while a slot's runs are starting
+    /// (`true`), for at most [`MAX_HOLD`]: writing it (the statements here,
+    /// SQLite's work on its own thread) would take the cores those starts
+    /// need. What is sent meanwhile is written together afterwards.
+    pub fn hold(&self, on: bool) {
+        self.held
+            .send_if_modified(|held| std::mem::replace(held, on) != on);
     }
 
     /// Writes everything sent so far and stops the writer; later writes
@@ -210,12 +226,20 @@ impl LogWriter {
     }
 }
 
-async fn run(pool: AnyPool, mut rx: mpsc::UnboundedReceiver<Op>, health: Arc<WriteHealth>) {
+async fn run(
+    pool: AnyPool,
+    mut rx: mpsc::UnboundedReceiver<Op>,
+    health: Arc<WriteHealth>,
+    mut holding: tokio::sync::watch::Receiver<bool>,
+) {
     let mut closing = false;
     while !closing {
         let Some(first) = rx.recv().await else {
             break;
         };
+        if *holding.borrow_and_update() && !matches!(first, Op::Close) {
+            let _ = tokio::time::timeout(MAX_HOLD, holding.wait_for(|held| !*held)).await;
+        }
         let mut ops = vec![first];
         while ops.len() < BATCH {
             match rx.try_recv() {
