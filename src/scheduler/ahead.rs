@@ -89,11 +89,10 @@ impl Scheduler {
     /// Checks the runs of slot `at` before it comes (see [`Checked`]).
     pub(super) async fn check_early(&self, at: DateTime<Utc>, due: Vec<Claimed>) -> Checked {
         let changes = self.changes.load(std::sync::atomic::Ordering::SeqCst);
-        let changed = match workflows::standing(self.store.reader(), &claimed_pairs(&due)).await {
-            Ok(changed) => Some(changed),
-            // Checked again at the slot.
-            Err(_) => None,
-        };
+        // A failed check leaves every run to be checked again at the slot.
+        let changed = workflows::standing(self.store.reader(), &claimed_pairs(&due))
+            .await
+            .ok();
         let (ready, doubtful) = due.into_iter().partition(|job| {
             changed
                 .as_ref()
