@@ -203,11 +203,9 @@ impl Config {
                     ))
                 }
             },
-            pin_workers: match lookup("STEWARD_PIN_WORKERS") {
-                None => true,
-                Some(value) if value.trim().is_empty() => true,
-                Some(_) => flag("STEWARD_PIN_WORKERS")?,
-            },
+            // On unless set to false (`flag` reads unset as false).
+            pin_workers: lookup("STEWARD_PIN_WORKERS").is_none_or(|v| v.trim().is_empty())
+                || flag("STEWARD_PIN_WORKERS")?,
             encryption_key: lookup("STEWARD_ENCRYPTION_KEY")
                 .filter(|v| !v.trim().is_empty())
                 .map(|v| crate::crypt::Key::parse(&v))
