@@ -22,7 +22,7 @@ static THANKS: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)^(?:thanks|thank you|thx|ty|cheers|great|cool|nice)\b.{0,20}$"));
 static LIST: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^(?:(?:please |can you |could you )?(?:list|show|display|give me|get|what are)(?: me)?(?: all)?(?: of)? ?(?:my|the|all|our)? ?(?P<status>active|paused|completed)? ?(?:workflows?|jobs|automations|tasks|reminders|schedules)|(?:my|all) (?:workflows?|jobs|automations)|workflows?|list|ls|what (?:workflows|jobs|automations) do i have|what(?:'s|’s|s| is) (?:scheduled|running))\W*$",
+        r"(?i)^(?:(?:please |can you |could you )?(?:list|show|display|give me|get|what are)(?: me)?(?: all)?(?: of)? ?(?:my|the|all|our)? ?(?P<status>active|paused|completed)? ?(?:workflows?|jobs|automations|tasks|reminders|schedules)|(?:my|all) (?:workflows?|jobs|automations)|workflows?|list|ls|what (?:workflows|jobs|automations) do i have|what(?:'s|’s|s| is) (?:scheduled|running)(?: now)?|(?:is |are )?(?:there )?(?:anything|something|any workflows?) (?:scheduled|running)(?: now| at the moment)?)\W*$",
     )
 });
 static TIMEZONE_SET: LazyLock<Regex> = LazyLock::new(|| {

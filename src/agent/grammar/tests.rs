@@ -57,6 +57,19 @@ fn history_questions() {
 }
 
 #[test]
+fn asking_what_is_running_lists_the_workflows() {
+    for said in [
+        "is anything running?",
+        "anything running",
+        "is there anything scheduled",
+        "what's running now?",
+        "are any workflows running at the moment?",
+    ] {
+        assert_eq!(tool(said).0, "list_workflows", "{said}");
+    }
+}
+
+#[test]
 fn zones() {
     assert_eq!(
         tool("my timezone is Europe/Paris").1["timezone"],
