@@ -180,7 +180,7 @@ async fn bench() {
     tokio::time::sleep(Duration::from_secs(5)).await;
     let idle_cpu = process_cpu(pid) - idle_before;
     println!(
-        "  idle before the burst: {:.3} s CPU in 5 s, RSS {:.1} MB",
+        "  idle before the burst: {:.3} s CPU in 5 s, RSS {}",
         idle_cpu,
         process_rss_mb(pid)
     );
@@ -267,12 +267,21 @@ async fn bench() {
         tokio::time::sleep(Duration::from_secs(10)).await;
         let cpu = process_cpu(pid) - before;
         println!(
-            "  idle after the burst ({window} 10 s): {cpu:.3} s CPU ({:.2} %), RSS {:.1} MB (budget: no CPU while idle, RSS < 30 MB)",
+            "  idle after the burst ({window} 10 s): {cpu:.3} s CPU ({:.2} %), RSS {} (budget: no CPU while idle, RSS < 30 MB)",
             cpu * 10.0,
             process_rss_mb(pid)
         );
     }
     steady(&pool, pid, &far).await;
+    // Idle once more, after the steady state's 20,000 runs.
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let before = process_cpu(pid);
+    tokio::time::sleep(Duration::from_secs(10)).await;
+    println!(
+        "  idle after the steady state (10 s): {:.3} s CPU, RSS {} (budget: RSS < 30 MB)",
+        process_cpu(pid) - before,
+        process_rss_mb(pid)
+    );
     let _ = Command::new("kill")
         .arg("-TERM")
         .arg(pid.to_string())
@@ -356,7 +365,7 @@ async fn steady(pool: &sqlx::AnyPool, pid: u32, far: &chrono::DateTime<Utc>) {
     let pct = |p: f64| lateness[((lateness.len() as f64 - 1.0) * p).round() as usize];
     let expected = count * seconds;
     println!(
-        "  steady state, {count} workflows every second for {seconds} s: {} of {expected} slots started ({:.0} fires/s), lateness p50 {} ms, p99 {} ms, max {} ms (budget: p99 < 10 ms); {cpu:.2} s CPU, RSS {:.1} MB",
+        "  steady state, {count} workflows every second for {seconds} s: {} of {expected} slots started ({:.0} fires/s), lateness p50 {} ms, p99 {} ms, max {} ms (budget: p99 < 10 ms); {cpu:.2} s CPU, RSS {}",
         lateness.len(),
         lateness.len() as f64 / seconds as f64,
         pct(0.5),
@@ -386,18 +395,23 @@ fn process_cpu(pid: u32) -> f64 {
     ticks / 100.0
 }
 
-fn process_rss_mb(pid: u32) -> f64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .unwrap_or_default()
-        .lines()
-        .find(|l| l.starts_with("VmRSS:"))
-        .and_then(|l| {
-            l.split_whitespace()
-                .nth(1)
-                .and_then(|kb| kb.parse::<f64>().ok())
-        })
-        .map(|kb| kb / 1024.0)
-        .unwrap_or(0.0)
+/// The process's RSS in MB, with what it is made of: anonymous memory (the
+/// heap and stacks) and file pages (mostly the binary's code).
+fn process_rss_mb(pid: u32) -> String {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+            .map_or(0.0, |kb| kb / 1024.0)
+    };
+    format!(
+        "{:.1} MB (anon {:.1}, file {:.1})",
+        field("VmRSS:"),
+        field("RssAnon:"),
+        field("RssFile:")
+    )
 }
 
 /// A new empty database on the PostgreSQL server `server`; its URL.
