@@ -15,19 +15,11 @@ use steward::config::Config;
 
 /// jemalloc rather than glibc's malloc: after a burst of runs glibc kept
 /// the freed memory in its per-thread arenas (idle RSS after 10,000 runs:
-/// anon 19.7 MB against jemalloc's 11.1), where jemalloc's background
-/// threads give dirty pages back to the OS a second after they are freed.
+/// anon 19.7 MB against jemalloc's 11.1). The scheduler purges it when a
+/// burst is over (`scheduler::starting::release_memory`); under load its
+/// background threads return pages freed for 10 s.
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
-
-/// jemalloc's options: freed pages go back to the OS after 1 s (the default
-/// is 10 s, so an idle process kept a burst's pages for that long).
-#[allow(non_upper_case_globals)]
-#[export_name = "_rjem_malloc_conf"]
-pub static malloc_conf: Option<&'static std::ffi::c_char> =
-    // SAFETY: a C string literal lives for the whole program; its first
-    // character is the start of the NUL-terminated string jemalloc reads.
-    Some(unsafe { &*c"dirty_decay_ms:1000,muzzy_decay_ms:0".as_ptr() });
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
