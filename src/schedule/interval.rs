@@ -1,7 +1,8 @@
 //! Fixed intervals ("every 15 minutes", "every 90 minutes").
 //!
-//! An interval that divides the hour or the day evenly is aligned to the wall
-//! clock (every 15 minutes → :00 :15 :30 :45; every 4 hours → 00:00, 04:00 …);
+//! An interval that divides the minute, the hour or the day evenly is aligned
+//! to the wall clock (every 10 seconds → :00 :10 :20 …; every 15 minutes →
+//! :00 :15 :30 :45; every 4 hours → 00:00, 04:00 …);
 //! any other interval is anchored at a start instant and follows elapsed time
 //! (DESIGN §3).
 
@@ -70,6 +71,13 @@ impl Interval {
             Some(pattern) => Alignment::Clock(Box::new(
                 CronExpr::parse(&pattern).map_err(|e| IntervalError(e.0))?,
             )),
+            // Seconds that divide the minute: counted from the last whole
+            // multiple, so every 10 seconds fires at :00, :10, :20 ….
+            None if seconds < MINUTE && MINUTE % seconds == 0 => {
+                let at = anchor.timestamp();
+                let aligned = DateTime::from_timestamp(at - at.rem_euclid(seconds), 0);
+                Alignment::Anchored(aligned.unwrap_or(anchor.with_nanosecond_zero()))
+            }
             None => Alignment::Anchored(anchor.with_nanosecond_zero()),
         };
         Ok(Interval { seconds, alignment })
@@ -324,6 +332,22 @@ mod tests {
         let anchor = Utc::now();
         assert_eq!(Interval::new(5_400, anchor, 60).unwrap().iso(), "PT1H30M");
         assert_eq!(Interval::new(86_400, anchor, 60).unwrap().iso(), "P1D");
+    }
+
+    #[test]
+    fn seconds_that_divide_the_minute_fire_on_its_multiples_others_from_their_start() {
+        let created = "2026-12-01T05:15:27.400Z".parse::<DateTime<Utc>>().unwrap();
+        let fires = |seconds: i64| {
+            let interval = Interval::new(seconds, created, 1).unwrap();
+            let first = interval.next_after(created, Zone::UTC).unwrap();
+            let second = interval.next_after(first, Zone::UTC).unwrap();
+            [first, second].map(|t| t.format("%H:%M:%S").to_string())
+        };
+        assert_eq!(fires(10), ["05:15:30", "05:15:40"]);
+        assert_eq!(fires(15), ["05:15:30", "05:15:45"]);
+        assert_eq!(fires(1), ["05:15:28", "05:15:29"]);
+        // 7 s does not divide the minute: counted from the creation.
+        assert_eq!(fires(7), ["05:15:34", "05:15:41"]);
     }
 
     #[test]
