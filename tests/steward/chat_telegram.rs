@@ -409,12 +409,25 @@ async fn a_rate_limited_notice_is_retried_and_a_refused_one_is_recorded_on_its_r
         json!({"ok": false, "error_code": 429, "description": "Too Many Requests: retry after 1",
                "parameters": {"retry_after": 1}}),
     );
-    let started = std::time::Instant::now();
-    wait_until("the retried notice", || fake.sent_to(ALICE).len() > before).await;
+    // The fake records every call, the refused one too: the first call after
+    // `before` is the attempt answered 429, the next one its retry. (The
+    // next slot is 2 s away, after the retry.)
+    wait_until("the refused attempt", || fake.sent_to(ALICE).len() > before).await;
+    let refused = std::time::Instant::now();
+    wait_until("the retried notice", || {
+        fake.sent_to(ALICE).len() > before + 1
+    })
+    .await;
     assert!(
-        started.elapsed() >= Duration::from_millis(900),
-        "waited {:?}",
-        started.elapsed()
+        refused.elapsed() >= Duration::from_millis(900),
+        "retried after {:?}",
+        refused.elapsed()
+    );
+    let sent = fake.sent_to(ALICE);
+    assert_eq!(
+        sent[before]["text"],
+        sent[before + 1]["text"],
+        "the same notice"
     );
 
     // A refusal is not retried; the run records it.
