@@ -17,7 +17,7 @@ use steward::config::Config;
 /// the freed memory in its per-thread arenas (idle RSS after 10,000 runs:
 /// anon 19.7 MB against jemalloc's 11.1). The scheduler purges it when a
 /// burst is over (`scheduler::starting::release_memory`); under load its
-/// background threads return pages freed for 10 s.
+/// background threads return pages left unused for 10 s.
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 

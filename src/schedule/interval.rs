@@ -72,7 +72,9 @@ impl Interval {
                 CronExpr::parse(&pattern).map_err(|e| IntervalError(e.0))?,
             )),
             // Seconds that divide the minute: counted from the last whole
-            // multiple, so every 10 seconds fires at :00, :10, :20 ….
+            // multiple, so every 10 seconds fires at :00, :10, :20 …. Elapsed
+            // time from an aligned start, not a per-second cron: the same
+            // fires for less work on every next-fire computation.
             None if seconds < MINUTE && MINUTE % seconds == 0 => {
                 let at = anchor.timestamp();
                 let aligned = DateTime::from_timestamp(at - at.rem_euclid(seconds), 0);
