@@ -109,6 +109,7 @@ impl App {
             lease,
             ceilings: config.ceilings,
             quotas: config.quotas,
+            plans: Default::default(),
         });
         let scheduler = Arc::new(Scheduler::new(
             store.clone(),
@@ -191,7 +192,7 @@ impl Runner for SchedulerRunner {
         let run_id = run.id;
         let job = Claimed {
             run,
-            workflow,
+            workflow: Arc::new(workflow),
             resumed: false,
         };
         let scheduler = Arc::clone(&self.scheduler);

@@ -10,6 +10,7 @@ mod chain;
 mod compare;
 pub mod http;
 pub mod mcp;
+mod plans;
 mod runner;
 mod steps;
 
@@ -27,6 +28,7 @@ use crate::workflow::{Ceilings, Plan, Run, RunStatus, StepStatus, Usage, Workflo
 
 pub use http::{HttpClient, HttpClientConfig};
 pub use mcp::Mcp;
+pub use plans::Plans;
 
 /// How a run ended (or paused).
 #[derive(Clone, Debug, PartialEq)]
@@ -73,6 +75,8 @@ pub struct Engine {
     /// are counted here); an admin's override for one person is read from
     /// the store.
     pub quotas: crate::workflow::Quotas,
+    /// Plans parsed by earlier runs.
+    pub plans: Plans,
 }
 
 /// Why execution stopped early.
@@ -203,13 +207,15 @@ impl Engine {
         workflow: &Workflow,
         depth: u32,
         resumed: bool,
-    ) -> Result<(Plan, Vec<crate::workflow::StepRecord>), String> {
+    ) -> Result<(Arc<Plan>, Vec<crate::workflow::StepRecord>), String> {
         if depth > MAX_CHAIN_DEPTH {
             return Err(format!(
                 "workflows started each other more than {MAX_CHAIN_DEPTH} deep; stopping the chain"
             ));
         }
-        let plan = Plan::parse(&workflow.plan_json, &workflow.placeholders)
+        let plan = self
+            .plans
+            .get(workflow)
             .map_err(|error| format!("the plan of '{}' can't run: {error}", workflow.name))?;
         if !resumed {
             return Ok((plan, Vec::new()));

@@ -157,7 +157,7 @@ impl Scheduler {
             if now.version != job.workflow.version {
                 if let Some(workflow) = self.reload(job.workflow.id).await {
                     job.run.workflow_version = workflow.version;
-                    job.workflow = workflow;
+                    job.workflow = Arc::new(workflow);
                 }
             }
             if now.going > 0 && job.workflow.policies.overlap != Overlap::Allow {
@@ -338,6 +338,7 @@ mod tests {
             lease: Duration::from_secs(30),
             ceilings: Default::default(),
             quotas: Default::default(),
+            plans: Default::default(),
         });
         let config = SchedulerConfig {
             node: "unit".into(),

@@ -172,6 +172,7 @@ impl Scheduler {
         let mut urgent = false;
         let mut wake_at = self.clock.now();
         let mut claiming: Option<tokio::task::JoinHandle<ClaimTurn>> = None;
+        let slot_timer = super::slot_timer::SlotTimer::new();
         while !*shutdown.borrow() {
             // A claim is due at `wake_at` or when something changed; a run
             // ending or a slot claimed ahead coming up needs none. It lets
@@ -210,6 +211,7 @@ impl Scheduler {
                 if let Ok(mut held) = self.held.lock() {
                     held.shrink_to_fit();
                 }
+                self.engine.plans.clear();
                 let store = self.store.clone();
                 tokio::spawn(async move {
                     store.shrink_memory().await;
@@ -230,7 +232,7 @@ impl Scheduler {
                 _ = shutdown.changed() => {}
                 // A slot claimed ahead is near (its runs are checked above) or
                 // has come (they start).
-                _ = tokio::time::sleep(until(next_slot.unwrap_or(now))), if next_slot.is_some() => {}
+                _ = slot_timer.sleep(until(next_slot.unwrap_or(now))), if next_slot.is_some() => {}
                 Some(done) = firing.tasks.join_next(), if !firing.tasks.is_empty() => {
                     // A run ended: its room goes to a waiting one (above).
                     log_task_end(done);

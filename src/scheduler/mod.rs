@@ -8,6 +8,7 @@ mod failures;
 mod finish;
 mod looping;
 mod outgoing;
+mod slot_timer;
 mod slots;
 mod starting;
 
@@ -82,7 +83,9 @@ const BUSY_BACKOFF: Backoff = Backoff::new(Duration::from_millis(50), Duration::
 #[derive(Clone, Debug)]
 pub struct Claimed {
     pub run: Run,
-    pub workflow: Workflow,
+    /// Shared, not copied: a claim hands many runs from one batch of
+    /// workflows to the loop, and each run's task carries its own.
+    pub workflow: Arc<Workflow>,
     /// A run that executed before (a retry, or resumed after an approval):
     /// its recorded steps are read so finished ones are not repeated.
     pub resumed: bool,

@@ -33,7 +33,10 @@ impl Scheduler {
                 let id = job.run.id;
                 let permit = this.take_place(id, waited).await;
                 this.begun(1);
-                (id, this.execute_started(job, permit).await)
+                // Boxed: the run's future is kilobytes, and moving it into
+                // each task as it is spawned would be the loop's main cost
+                // when a thousand runs share a slot.
+                (id, Box::pin(this.execute_started(job, permit)).await)
             });
             count += 1;
         }

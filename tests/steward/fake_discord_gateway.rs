@@ -5,6 +5,7 @@
 //! may compress, and clients take both).
 
 use serde_json::{json, Value};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -15,6 +16,8 @@ pub struct FakeGateway {
     /// `ws://127.0.0.1:<port>`, what `GET /gateway` answers.
     pub url: String,
     identify: Arc<Mutex<Option<Value>>>,
+    /// Sessions that identified.
+    identified: Arc<AtomicUsize>,
 }
 
 impl FakeGateway {
@@ -23,16 +26,27 @@ impl FakeGateway {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("ws://{}", listener.local_addr().unwrap());
         let identify = Arc::new(Mutex::new(None));
-        let seen = Arc::clone(&identify);
+        let identified = Arc::new(AtomicUsize::new(0));
+        let (seen, counted) = (Arc::clone(&identify), Arc::clone(&identified));
         // Accepts sessions until the test's runtime ends; a session that
         // breaks shows in the test as events never answered.
         tokio::spawn(async move {
             while let Ok((socket, _)) = listener.accept().await {
                 let (seen, dispatches) = (Arc::clone(&seen), dispatches.clone());
-                tokio::spawn(async move { session(socket, seen, dispatches).await });
+                let counted = Arc::clone(&counted);
+                tokio::spawn(async move { session(socket, seen, counted, dispatches).await });
             }
         });
-        FakeGateway { url, identify }
+        FakeGateway {
+            url,
+            identify,
+            identified,
+        }
+    }
+
+    /// How many sessions identified so far.
+    pub fn identified(&self) -> usize {
+        self.identified.load(Ordering::SeqCst)
     }
 
     /// The IDENTIFY payload (`d`) the client sent, once it has.
@@ -44,6 +58,7 @@ impl FakeGateway {
 async fn session(
     mut socket: TcpStream,
     identify: Arc<Mutex<Option<Value>>>,
+    identified: Arc<AtomicUsize>,
     dispatches: Vec<Value>,
 ) -> std::io::Result<()> {
     handshake(&mut socket).await?;
@@ -68,6 +83,7 @@ async fn session(
                     Some(1) => send(&mut socket, &json!({"op": 11})).await?,
                     Some(2) => {
                         *identify.lock().unwrap() = Some(message["d"].clone());
+                        identified.fetch_add(1, Ordering::SeqCst);
                         for mut dispatch in std::iter::once(ready()).chain(dispatches.clone()) {
                             seq += 1;
                             dispatch["op"] = json!(0);

@@ -148,6 +148,7 @@ impl Sim {
             lease: std::time::Duration::from_secs(30),
             ceilings: Default::default(),
             quotas: Default::default(),
+            plans: Default::default(),
         };
         configure(&mut engine);
         let engine = Arc::new(engine);

@@ -58,6 +58,7 @@ mod limits_quotas;
 mod llm_openai;
 mod llm_openai_limits;
 mod mcp;
+mod replicas_discord;
 mod replicas_kill;
 mod replicas_telegram;
 mod runs_cancel;

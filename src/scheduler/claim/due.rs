@@ -2,6 +2,8 @@
 //! (running, queued, skipped or missed), written with the other workflows'
 //! rows; a snoozed occurrence is written at once.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::Value;
 
@@ -60,7 +62,7 @@ impl Scheduler {
                 };
                 result.runs.push(Claimed {
                     run: fresh_run(id, workflow, &row.trigger, slot),
-                    workflow: workflow.clone(),
+                    workflow: Arc::clone(workflow),
                     resumed: false,
                 });
             }
@@ -83,6 +85,7 @@ impl Scheduler {
         batch: &mut Batch,
         result: &mut ClaimResult,
     ) -> Result<(), StoreError> {
+        let workflow = Arc::new(workflow);
         let schedule = match &workflow.schedule {
             Ok(schedule) => schedule.clone(),
             Err(error) => {
@@ -130,7 +133,7 @@ impl Scheduler {
                         batch
                             .starting
                             .entry(workflow.id)
-                            .or_insert_with(|| workflow.clone());
+                            .or_insert_with(|| Arc::clone(&workflow));
                     }
                     RunStatus::Queued => queued += 1,
                     _ => {}
@@ -160,7 +163,7 @@ impl Scheduler {
                     going += 1;
                     result.runs.push(Claimed {
                         run: fresh_run(id, &workflow, trigger, slot),
-                        workflow: workflow.clone(),
+                        workflow: Arc::clone(&workflow),
                         resumed: false,
                     });
                 }

@@ -4,6 +4,8 @@
 
 mod due;
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 
 use super::{Claimed, Scheduler};
@@ -19,7 +21,7 @@ struct Batch {
     rows: Vec<runs::RunRow>,
     states: Vec<(i64, SlotState)>,
     /// Workflows with a run to start, by id.
-    starting: std::collections::HashMap<i64, Workflow>,
+    starting: std::collections::HashMap<i64, Arc<Workflow>>,
 }
 
 /// What a claim produced: runs to execute now and notices to send after commit.
@@ -124,7 +126,7 @@ impl Scheduler {
             };
             result.runs.push(Claimed {
                 run,
-                workflow,
+                workflow: Arc::new(workflow),
                 resumed: true,
             });
         }

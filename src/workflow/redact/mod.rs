@@ -200,7 +200,7 @@ impl Redactor {
         // Most values hold nothing to mask (a list of workflows): one pass
         // over all their strings together says so, instead of one per string.
         // Safe: a shape found in one string is found in the strings joined.
-        if !self.pii && !self.may_hold_secrets(value) {
+        if !self.may_hold_any(value) {
             return value.clone();
         }
         self.masked_value(value)
@@ -233,13 +233,16 @@ impl Redactor {
 
 impl Redactor {
     /// Whether `value` has a secret-named field, a known secret or a secret
-    /// shape in any of its strings.
-    fn may_hold_secrets(&self, value: &Value) -> bool {
+    /// shape in any of its strings, or (when masked) what may be an email or
+    /// a phone number.
+    fn may_hold_any(&self, value: &Value) -> bool {
         let mut joined = String::new();
         if collect_strings(value, &mut joined) {
             return true;
         }
-        self.known.iter().any(|k| joined.contains(k.as_str())) || SHAPE_SET.is_match(&joined)
+        self.known.iter().any(|k| joined.contains(k.as_str()))
+            || SHAPE_SET.is_match(&joined)
+            || (self.pii && may_hold_pii(&joined))
     }
 }
 
@@ -261,7 +264,16 @@ fn collect_strings(value: &Value, joined: &mut String) -> bool {
     }
 }
 
+/// Whether `text` may hold an email (it needs an '@') or a phone number
+/// (8 digits at least, see [`is_phone`]): cheaper to ask than the patterns.
+fn may_hold_pii(text: &str) -> bool {
+    text.contains('@') || text.bytes().filter(u8::is_ascii_digit).count() >= 8
+}
+
 fn mask_pii(mut out: String) -> String {
+    if !may_hold_pii(&out) {
+        return out;
+    }
     if let std::borrow::Cow::Owned(changed) = EMAIL.replace_all(&out, "[email]") {
         out = changed;
     }

@@ -121,3 +121,23 @@ fn emails_and_phones_only_when_configured() {
         "mail ana.lopez@example.org with [redacted]"
     );
 }
+
+#[test]
+fn values_with_personal_data_are_masked_and_those_without_kept_as_they_are() {
+    let r = Redactor::new(Vec::new(), true);
+    let value = json!({
+        "to": "ana.lopez@example.org",
+        "lines": ["call +33 6 12 34 56 78", "slot 2026-12-01T06:00:00.000Z"],
+        "plain": "ok",
+    });
+    let out = r.value(&value);
+    assert_eq!(out["to"], "[email]");
+    assert_eq!(out["lines"][0], "call [phone]");
+    assert_eq!(out["lines"][1], "slot 2026-12-01T06:00:00.000Z");
+    // Neither an '@' nor 8 digits: nothing to look for.
+    let quiet = json!({"text": "slot 06:00 on day 1", "n": 1234567});
+    assert_eq!(r.value(&quiet), quiet);
+    // Split between strings, the parts of a phone number are no phone number.
+    let split = json!(["+33 6 12", "34 56 78"]);
+    assert_eq!(r.value(&split), split);
+}
