@@ -781,3 +781,30 @@ pub fn stop_gracefully(child: &mut std::process::Child) {
     let status = child.wait().unwrap();
     assert!(status.success(), "a graceful stop exits 0, got {status}");
 }
+
+/// A `steward serve` replica named `node` on `db` with a short lease and
+/// the platform settings `env`; its log goes to `dir/<node>.err`.
+pub fn serve_replica(
+    db: &std::path::Path,
+    dir: &std::path::Path,
+    node: &str,
+    lease: std::time::Duration,
+    env: &[(&str, &str)],
+) -> KillOnDrop {
+    let mut command = steward_command();
+    command
+        .arg("--db")
+        .arg(db)
+        .envs(env.iter().copied())
+        .env("STEWARD_LEASE_SECONDS", lease.as_secs().to_string())
+        .env("STEWARD_NODE", node)
+        .env("STEWARD_LOG", "steward=info")
+        .arg("serve")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::from(
+            std::fs::File::create(dir.join(format!("{node}.err"))).unwrap(),
+        ))
+        .spawn()
+        .map(KillOnDrop)
+        .unwrap()
+}

@@ -5,15 +5,13 @@
 //! holder gives the lease up for the next at once. Each session is sent a
 //! DM, answered only by the replica holding the gateway.
 
-use std::fs::File;
 use std::path::Path;
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use crate::discord_payloads::{message_create, user_object, Place, ALICE, DM};
 use crate::fake_discord::FakeDiscord;
 use crate::fake_discord_gateway::FakeGateway;
-use crate::helpers::{steward_command, test_db, KillOnDrop};
+use crate::helpers::{serve_replica, test_db, KillOnDrop};
 
 /// The lease: a dead holder is replaced within it.
 const LEASE: Duration = Duration::from_secs(2);
@@ -52,23 +50,11 @@ impl Fakes {
 }
 
 fn spawn(db: &Path, dir: &Path, fakes: &Fakes, node: &str) -> KillOnDrop {
-    let mut command = steward_command();
-    command
-        .arg("--db")
-        .arg(db)
-        .env("DISCORD_TOKEN", "fake-bot-token")
-        .env("DISCORD_API_URL", &fakes.api.base)
-        .env("STEWARD_LEASE_SECONDS", LEASE.as_secs().to_string())
-        .env("STEWARD_NODE", node)
-        .env("STEWARD_LOG", "steward=info")
-        .arg("serve")
-        .stdout(Stdio::null())
-        .stderr(Stdio::from(
-            File::create(dir.join(format!("{node}.err"))).unwrap(),
-        ))
-        .spawn()
-        .map(KillOnDrop)
-        .unwrap()
+    let env = [
+        ("DISCORD_TOKEN", "fake-bot-token"),
+        ("DISCORD_API_URL", fakes.api.base.as_str()),
+    ];
+    serve_replica(db, dir, node, LEASE, &env)
 }
 
 /// Waits until `node`'s session has identified and answered the DM;

@@ -4,13 +4,11 @@
 //! waits; killed, the first is replaced within the lease; stopped, the
 //! holder gives the lease up for the next at once.
 
-use std::fs::File;
 use std::path::Path;
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use crate::fake_telegram::{private_chat, text_message, user, FakeTelegram, TOKEN};
-use crate::helpers::{steward_command, test_db, KillOnDrop};
+use crate::helpers::{serve_replica, test_db, KillOnDrop};
 
 /// The lease: a dead holder is replaced within it.
 const LEASE: Duration = Duration::from_secs(2);
@@ -18,23 +16,14 @@ const WAIT: Duration = Duration::from_secs(15);
 const ANN: i64 = 42;
 
 fn spawn(db: &Path, dir: &Path, fake: &FakeTelegram, node: &str) -> KillOnDrop {
-    let mut command = steward_command();
-    command
-        .arg("--db")
-        .arg(db)
-        .env("TELEGRAM_BOT_TOKEN", TOKEN)
-        .env("TELEGRAM_API_URL", format!("{}{node}", fake.url))
-        .env("STEWARD_LEASE_SECONDS", LEASE.as_secs().to_string())
-        .env("STEWARD_NODE", node)
-        .env("STEWARD_LOG", "steward=info")
-        .arg("serve")
-        .stdout(Stdio::null())
-        .stderr(Stdio::from(
-            File::create(dir.join(format!("{node}.err"))).unwrap(),
-        ))
-        .spawn()
-        .map(KillOnDrop)
-        .unwrap()
+    let url = format!("{}{node}", fake.url);
+    serve_replica(
+        db,
+        dir,
+        node,
+        LEASE,
+        &[("TELEGRAM_BOT_TOKEN", TOKEN), ("TELEGRAM_API_URL", &url)],
+    )
 }
 
 /// How many times `node` asked for updates.
