@@ -16,6 +16,7 @@ pub mod events;
 pub mod http;
 pub mod llm;
 pub mod manage;
+pub mod memory;
 pub mod rate;
 pub mod schedule;
 pub mod scheduler;

@@ -16,7 +16,8 @@ use steward::config::Config;
 /// jemalloc rather than glibc's malloc: after a burst of runs glibc kept
 /// the freed memory in its per-thread arenas (idle RSS after 10,000 runs:
 /// anon 19.7 MB against jemalloc's 11.1). The scheduler purges it when a
-/// burst is over (`scheduler::starting::release_memory`); under load its
+/// burst is over (`memory::release`, and each runtime worker empties its
+/// thread cache as it next goes idle); under load its
 /// background threads return pages left unused for 10 s.
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;

@@ -17,6 +17,9 @@ use std::sync::Arc;
 pub fn runtime(pin: bool) -> std::io::Result<tokio::runtime::Runtime> {
     let mut builder = tokio::runtime::Builder::new_multi_thread();
     builder.enable_all();
+    // A worker gone idle after a burst empties its allocator cache
+    // (`memory::on_idle`: one atomic load when there is nothing to give back).
+    builder.on_thread_park(crate::memory::on_idle);
     let cores = pin
         .then(core_affinity::get_core_ids)
         .flatten()

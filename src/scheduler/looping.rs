@@ -215,7 +215,7 @@ impl Scheduler {
                 let store = self.store.clone();
                 tokio::spawn(async move {
                     store.shrink_memory().await;
-                    super::starting::release_memory();
+                    crate::memory::release();
                 });
                 firing.burst = 0;
             }

@@ -75,29 +75,3 @@ impl Scheduler {
         (self.config.max_concurrent_runs.max(1) + FINISHING_ROOM).saturating_sub(tasks.len())
     }
 }
-
-/// Gives memory freed after a burst of runs back to the system: jemalloc's
-/// (the binary's allocator) at once rather than over its 10 s decay, and the
-/// C library's, which SQLite allocates from and which keeps freed pages in
-/// its arenas. After 10,000 runs the resident size would otherwise stay near
-/// its peak though nothing uses that memory.
-pub(super) fn release_memory() {
-    // SAFETY: "arena.4096.purge" (4096: every arena) takes no old or new
-    // value, so the null pointers and zero length are what mallctl expects;
-    // it only returns unused dirty pages to the kernel.
-    unsafe {
-        tikv_jemalloc_sys::mallctl(
-            c"arena.4096.purge".as_ptr(),
-            std::ptr::null_mut(),
-            std::ptr::null_mut(),
-            std::ptr::null_mut(),
-            0,
-        );
-    }
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim takes no pointers; it only returns free heap pages
-    // to the kernel and is safe to call from any thread.
-    unsafe {
-        libc::malloc_trim(0);
-    }
-}

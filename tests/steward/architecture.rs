@@ -16,6 +16,7 @@ const MAY_IMPORT: &[(&str, &[&str])] = &[
     ("backoff", &[]),
     ("rate", &[]),
     ("events", &[]),
+    ("memory", &[]),
     ("schedule", &[]),
     ("egress", &[]),
     ("llm", &[]),
@@ -52,7 +53,7 @@ const MAY_IMPORT: &[(&str, &[&str])] = &[
 ];
 
 /// Leaves any module may use: cutting text, waiting between tries.
-const UTILITIES: &[&str] = &["text", "backoff", "rate", "events"];
+const UTILITIES: &[&str] = &["text", "backoff", "rate", "events", "memory"];
 
 /// Where a module may reach into `store` or `engine`, only these parts: the
 /// conversation keeps its own state (conversations, users), delivery its
