@@ -9,7 +9,7 @@ use super::grammar::{self, Intent};
 use super::tools;
 use super::turn::Turn;
 use super::{render, Agent, Reply};
-use crate::schedule::Zone;
+use crate::schedule::{Guess, Zone};
 use crate::store::users;
 
 /// Reads a message said while the question waits: a place or zone, "skip",
@@ -21,16 +21,20 @@ pub async fn answer(turn: &mut Turn, agent: &Agent, text: &str) -> Option<Reply>
     if is_skip(words) {
         return Some(skip(turn, agent).await);
     }
-    if let Some(zone) = zone_in(words) {
-        return Some(settle(turn, agent, zone).await);
-    }
+    let guess = match zone_in(words) {
+        Ok(zone) => return Some(settle(turn, agent, zone).await),
+        Err(guess) => guess,
+    };
     let plain_words = matches!(grammar::parse(words), Intent::Tool("create_workflow", _))
         && !grammar::sounds_like_a_request(words)
         && words.split_whitespace().count() <= 4;
     plain_words.then(|| Reply {
         text: format!(
-            "I don't know '{}' as a place or time zone. A city is enough (Paris, New York, Tokyo), or an IANA name such as Europe/Paris; 'skip' uses the server's zone ({}).",
+            "I don't know '{}' as a place or time zone. {}A city is enough (Paris, New York, Tokyo), or an IANA name such as Europe/Paris; 'skip' uses the server's zone ({}).",
             render::clip(words, 40),
+            guess
+                .map(|guess| format!("Did you mean {guess}? "))
+                .unwrap_or_default(),
             agent.settings.default_zone.name()
         ),
         buttons: turn.buttons(),
@@ -58,10 +62,11 @@ fn is_skip(words: &str) -> bool {
 }
 
 /// The zone a short answer names: "Paris", "Europe/Paris", "I'm in New
-/// York", "Lyon, France" is not known but "Paris, France" is.
-fn zone_in(words: &str) -> Option<Zone> {
+/// York", "Lyon, France" is not known but "Paris, France" is. When it names
+/// none, the zone it looks like a typo of, if any ("Pariss"), to offer.
+fn zone_in(words: &str) -> Result<Zone, Option<Guess>> {
     if words.split_whitespace().count() > 6 {
-        return None;
+        return Err(None);
     }
     let lower = words.to_lowercase();
     const SAID_BEFORE: [&str; 12] = [
@@ -88,14 +93,15 @@ fn zone_in(words: &str) -> Option<Zone> {
         place.split(',').next(),
         place.strip_suffix(" city"),
     ];
+    let mut guess = None;
     for candidate in candidates.into_iter().flatten().map(str::trim) {
-        if let Ok(zone) = candidate.parse::<Zone>() {
-            if candidate.len() > 1 {
-                return Some(zone);
-            }
+        match candidate.parse::<Zone>() {
+            Ok(zone) if candidate.len() > 1 => return Ok(zone),
+            Ok(_) => {}
+            Err(unknown) => guess = guess.or(unknown.suggestion),
         }
     }
-    None
+    Err(guess)
 }
 
 /// Takes the question and what it held; `None` when nothing waits.
@@ -179,7 +185,7 @@ mod tests {
 
     #[test]
     fn answers_name_places_and_zones() {
-        let zone = |words: &str| zone_in(words).map(|z| z.name());
+        let zone = |words: &str| zone_in(words).ok().map(|z| z.name());
         assert_eq!(zone("Paris"), Some("Europe/Paris"));
         assert_eq!(zone("new york"), Some("America/New_York"));
         assert_eq!(zone("I'm in Tokyo"), Some("Asia/Tokyo"));
@@ -188,6 +194,12 @@ mod tests {
         assert_eq!(zone("New York City"), Some("America/New_York"));
         assert_eq!(zone("list my workflows"), None);
         assert_eq!(zone("Parsi"), None);
+        // A typo is offered, never taken.
+        let guess = |words: &str| zone_in(words).err().flatten().map(|g| g.zone.name());
+        assert_eq!(guess("Parsi"), Some("Europe/Paris"));
+        assert_eq!(guess("I'm in Tokio"), Some("Asia/Tokyo"));
+        assert_eq!(guess("Berln, Germany"), Some("Europe/Berlin"));
+        assert_eq!(guess("list my workflows"), None);
         assert!(is_skip("Skip"));
         assert!(!is_skip("skip the next run of #3"));
     }

@@ -15,6 +15,7 @@ mod recurrence;
 mod times_words;
 mod union;
 mod zone;
+mod zone_typo;
 
 pub use cron::{CronError, CronExpr};
 pub use event::{After, AfterOutcome, HookAuth, Webhook};
@@ -26,6 +27,7 @@ pub use reading::Reading;
 pub use recurrence::{Recurrence, RecurrenceError};
 pub use union::{Member, Union, UnionError};
 pub use zone::{UnknownZone, Zone};
+pub use zone_typo::Guess;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 

@@ -53,7 +53,7 @@ const ABBREVIATIONS: &[(&str, Tz)] = &[
 ];
 
 /// Places people name that are not the last part of an IANA name.
-const PLACES: &[(&str, Tz)] = &[
+pub(super) const PLACES: &[(&str, Tz)] = &[
     ("san francisco", Tz::America__Los_Angeles),
     ("seattle", Tz::America__Los_Angeles),
     ("silicon valley", Tz::America__Los_Angeles),
@@ -83,10 +83,39 @@ const PLACES: &[(&str, Tz)] = &[
     ("gmt", Tz::UTC),
 ];
 
-/// Why a zone name was not understood.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown time zone '{0}': use an IANA name such as Europe/Paris or America/New_York, or a city such as Tokyo")]
-pub struct UnknownZone(pub String);
+/// Why a zone name was not understood, with the zone it was probably meant
+/// to be when it looks like a typo of one (offered, never taken).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownZone {
+    /// What was typed, cut to 64 characters.
+    pub name: String,
+    pub suggestion: Option<super::zone_typo::Guess>,
+}
+
+impl UnknownZone {
+    /// "Did you mean Europe/Paris? " when there is a guess, else nothing.
+    pub fn did_you_mean(&self) -> String {
+        self.suggestion
+            .as_ref()
+            .map(|guess| format!("Did you mean {guess}? "))
+            .unwrap_or_default()
+    }
+}
+
+impl fmt::Display for UnknownZone {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unknown time zone '{}'", self.name)?;
+        match &self.suggestion {
+            Some(guess) => write!(f, ": did you mean {guess}? Otherwise use")?,
+            None => f.write_str(": use")?,
+        }
+        f.write_str(
+            " an IANA name such as Europe/Paris or America/New_York, or a city such as Tokyo",
+        )
+    }
+}
+
+impl std::error::Error for UnknownZone {}
 
 impl Zone {
     pub const UTC: Zone = Zone(Tz::UTC);
@@ -190,7 +219,10 @@ impl FromStr for Zone {
         Zone::from_abbreviation(&trimmed.to_uppercase())
             .or_else(|| Zone::from_iana(trimmed))
             .or_else(|| Zone::from_place(trimmed))
-            .ok_or_else(|| UnknownZone(trimmed.chars().take(64).collect()))
+            .ok_or_else(|| UnknownZone {
+                name: trimmed.chars().take(64).collect(),
+                suggestion: super::zone_typo::closest(trimmed),
+            })
     }
 }
 

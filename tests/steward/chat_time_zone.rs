@@ -204,3 +204,44 @@ async fn saying_no_to_the_move_keeps_the_workflows_where_they_were() {
     assert!(kept.text.contains("stay in Europe/Paris"), "{}", kept.text);
     assert_eq!(chat.workflows("gina").await[0].timezone, "Europe/Paris");
 }
+
+#[tokio::test]
+async fn a_mistyped_zone_is_offered_never_set() {
+    let chat = Chat::start(NOW).await;
+    chat.say("hana", "my timezone is Europe/Madrid").await;
+    let offered = chat.say("hana", "my timezone is Pariss").await;
+    assert!(
+        offered.text.contains("Did you mean Paris (Europe/Paris)?"),
+        "{}",
+        offered.text
+    );
+    let kept = chat.say("hana", "what is my timezone").await;
+    assert!(kept.text.contains("Europe/Madrid"), "{}", kept.text);
+
+    // The answer to "What's your time zone?" too: asked again, with a guess.
+    let asked = chat
+        .newcomer_says("ivan", "every weekday at 8:30 remind me to stretch")
+        .await;
+    assert!(asked.text.contains(QUESTION), "{}", asked.text);
+    let again = chat.newcomer_says("ivan", "Tokio").await;
+    assert!(
+        again.text.contains("Did you mean Tokyo (Asia/Tokyo)?"),
+        "{}",
+        again.text
+    );
+    assert!(chat.workflows("ivan").await.is_empty());
+    let drafted = chat.newcomer_says("ivan", "Tokyo").await;
+    assert_eq!(draft_zone(&drafted), "Asia/Tokyo");
+
+    // A zone mistyped inside the request is asked about, not dropped into
+    // the task while the schedule runs on Madrid's clock.
+    let refused = chat
+        .say("hana", "every day at 9am in Pariss remind me to stretch")
+        .await;
+    assert!(
+        refused.text.contains("did you mean Paris (Europe/Paris)?"),
+        "{}",
+        refused.text
+    );
+    assert!(refused.draft.is_none(), "{:?}", refused.draft);
+}

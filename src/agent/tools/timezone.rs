@@ -64,10 +64,11 @@ async fn timezone(turn: &mut Turn, agent: &Agent, args: ZoneArgs) -> Result<Outc
             ),
         ));
     };
-    let zone = name.parse::<Zone>().map_err(|_| {
+    let zone = name.parse::<Zone>().map_err(|unknown| {
         format!(
-            "I don't know the time zone '{}'. Use an IANA name such as Europe/Paris or America/New_York, or a city such as Tokyo.",
-            render::clip(name, 60)
+            "I don't know the time zone '{}'. {}Use an IANA name such as Europe/Paris or America/New_York, or a city such as Tokyo.",
+            render::clip(name, 60),
+            unknown.did_you_mean()
         )
     })?;
     users::set_timezone(agent.store.pool(), &turn.user.id, zone.name())

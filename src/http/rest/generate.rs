@@ -89,10 +89,14 @@ pub async fn generate(
         .timezone
         .as_deref()
         .map(|z| {
-            z.parse::<Zone>().map_err(|_| {
+            z.parse::<Zone>().map_err(|unknown| {
                 ApiError::unprocessable(format!(
-                    "'{}' is not an IANA time zone such as Europe/Madrid",
-                    crate::text::clip(z, 40)
+                    "'{}' is not an IANA time zone such as Europe/Madrid.{}",
+                    crate::text::clip(z, 40),
+                    unknown
+                        .suggestion
+                        .map(|guess| format!(" Did you mean {guess}?"))
+                        .unwrap_or_default()
                 ))
                 .on("timezone")
             })

@@ -67,6 +67,22 @@ pub fn recognize_spans(tokens: &[Token]) -> Result<Vec<Span>, PhraseError> {
             i += 1;
             continue;
         }
+        // "at 9am in Tokyo": a place right after a time is its zone.
+        let after_time = spans.last().is_some_and(|(start, len, clauses)| {
+            start + len == i
+                && clauses
+                    .iter()
+                    .any(|c| matches!(c, Clause::Times(_) | Clause::Recur(_)))
+        });
+        let in_place = match after_time {
+            true => zones::in_place(tokens, i)?,
+            false => None,
+        };
+        if let Some((zone, len)) = in_place {
+            spans.push((i, len, vec![Clause::Zone(zone)]));
+            i += len;
+            continue;
+        }
         match recognize_at(tokens, i)? {
             Some((clauses, len)) => {
                 let len = len.clamp(1, tokens.len() - i);
@@ -119,7 +135,7 @@ fn recognize_at(tokens: &[Token], i: usize) -> Result<Recognized, PhraseError> {
     if let Some((times, len)) = clock::times(tokens, i)? {
         return Ok(Some((vec![Clause::Times(times)], len)));
     }
-    if let Some((zone, len)) = zones::recognize(tokens, i) {
+    if let Some((zone, len)) = zones::recognize(tokens, i)? {
         return Ok(Some((vec![Clause::Zone(zone)], len)));
     }
     Ok(None)

@@ -25,6 +25,14 @@ const TRAILING_FILLER: &[&str] = &[
 
 /// The words no recognizer took, with framing filler removed.
 pub fn task(text: &str, tokens: &[Token], used: &[bool]) -> Option<String> {
+    // Brackets around a schedule's words ("at 9am (Tokyo time)") go with
+    // them rather than leave "( )" in the task.
+    let bracket = |i: usize| matches!(tokens[i].lower.as_str(), "(" | ")" | "[" | "]");
+    let next_to_used =
+        |i: usize| (i > 0 && used[i - 1]) || used.get(i + 1).copied().unwrap_or(false);
+    let used: Vec<bool> = (0..tokens.len())
+        .map(|i| used[i] || (bracket(i) && next_to_used(i)))
+        .collect();
     let mut runs: Vec<String> = Vec::new();
     let mut i = 0;
     while i < tokens.len() {

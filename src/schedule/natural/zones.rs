@@ -1,21 +1,101 @@
 //! Zones named in a sentence: "Tokyo time", "America/New_York", "EST",
-//! "in Europe/Paris", "(UTC)".
+//! "in Europe/Paris", "(UTC)", and "in Tokyo" right after a time. A name a
+//! letter or two from a zone's ("Pariss time", "in Tokio") is asked about,
+//! never dropped into the task while the schedule runs in another zone.
 
+use super::super::zone_typo::{self, Guess};
 use super::super::Zone;
 use super::tokens::Token;
 use super::words::word;
+use super::PhraseError;
 
 /// A zone at `i` and how many tokens it took.
-pub fn recognize(tokens: &[Token], i: usize) -> Option<(Zone, usize)> {
+pub fn recognize(tokens: &[Token], i: usize) -> Result<Option<(Zone, usize)>, PhraseError> {
     let (start, skip) = if word(tokens, i) == "in" {
         (i + 1, 1)
     } else {
         (i, 0)
     };
-    let token = tokens.get(start)?;
+    let Some(token) = tokens.get(start) else {
+        return Ok(None);
+    };
     if token.lower.contains('/') {
-        return Zone::from_iana(&token.raw).map(|z| (z, skip + 1));
+        if let Some(zone) = Zone::from_iana(&token.raw) {
+            return Ok(Some((zone, skip + 1)));
+        }
+        // "America/Los_Angles": letters around a slash, as an IANA name.
+        let name_like = token
+            .raw
+            .chars()
+            .all(|c| c.is_ascii_alphabetic() || matches!(c, '/' | '_' | '-'));
+        return match zone_typo::closest(&token.raw).filter(|_| name_like) {
+            Some(guess) => Err(unknown(&token.raw, &guess)),
+            None => Ok(None),
+        };
     }
+    Ok(named(tokens, start)?.map(|(zone, len)| (zone, skip + len)))
+}
+
+/// A place right after a time, without "time": "at 9am in Tokyo", "every
+/// day at 7 in New York". Only where a time ends, so "check the weather in
+/// Tokyo every day at 7" keeps Tokyo in the task; and only today's names of
+/// places people live in (not "Central" or "Davis", old aliases and
+/// Antarctic stations that are English words too).
+pub fn in_place(tokens: &[Token], i: usize) -> Result<Option<(Zone, usize)>, PhraseError> {
+    if word(tokens, i) != "in" {
+        return Ok(None);
+    }
+    let start = i + 1;
+    let lettered = |count: usize| {
+        tokens.get(start..start + count).is_some_and(|words| {
+            words
+                .iter()
+                .all(|t| t.lower.chars().all(|c| c.is_alphabetic() || c == '-'))
+        })
+    };
+    for count in (1..=3).rev().filter(|count| lettered(*count)) {
+        let place = joined(tokens, start, count);
+        if let Some(zone) = Zone::from_place(&place).filter(|zone| zone_typo::lived_in(*zone)) {
+            return Ok(Some((zone, count + 1)));
+        }
+    }
+    // A place close to a zone's is asked about, when it is long enough
+    // that it is not just another town ("in Nice" is not "Niue") and not
+    // itself a zone of an old or Antarctic name ("in Davis").
+    for count in (1..=2).rev().filter(|count| lettered(*count)) {
+        let place = joined(tokens, start, count);
+        if place.chars().count() < 5 || Zone::from_place(&place).is_some() {
+            continue;
+        }
+        if let Some(guess) = zone_typo::closest(&place) {
+            return Err(unknown(&place, &guess));
+        }
+    }
+    Ok(None)
+}
+
+fn joined(tokens: &[Token], start: usize, count: usize) -> String {
+    tokens[start..start + count]
+        .iter()
+        .map(|t| t.raw.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The question for a zone name not known but close to one.
+fn unknown(typed: &str, guess: &Guess) -> PhraseError {
+    PhraseError::new(format!(
+        "'{}' is not a time zone I know: did you mean {guess}? Say the schedule again with the zone written that way, or leave the zone out to use yours",
+        crate::text::clip(typed, 40)
+    ))
+}
+
+/// A zone written without a slash at `start`: an offset, an abbreviation, or
+/// "<place> time".
+fn named(tokens: &[Token], start: usize) -> Result<Option<(Zone, usize)>, PhraseError> {
+    let Some(token) = tokens.get(start) else {
+        return Ok(None);
+    };
     // "UTC+2", "GMT-5", "UTC +02:00": a fixed offset, honoured as such.
     if let Some(rest) = token
         .lower
@@ -24,32 +104,38 @@ pub fn recognize(tokens: &[Token], i: usize) -> Option<(Zone, usize)> {
     {
         if rest.is_empty() {
             if let Some(zone) = tokens.get(start + 1).and_then(|t| offset(&t.lower)) {
-                return Some((zone, skip + 2));
+                return Ok(Some((zone, 2)));
             }
-            return Some((Zone::UTC, skip + 1));
+            return Ok(Some((Zone::UTC, 1)));
         }
-        return offset(rest).map(|zone| (zone, skip + 1));
+        return Ok(offset(rest).map(|zone| (zone, 1)));
     }
     // Abbreviations count only in capitals: "EST", not "est".
     if token.raw.len() >= 2 && token.raw.chars().all(|c| c.is_ascii_uppercase()) {
         if let Some(zone) = Zone::from_abbreviation(&token.raw) {
-            return Some((zone, skip + 1));
+            return Ok(Some((zone, 1)));
         }
     }
     // "<place> time", "in <place> time", "new york time".
-    for words in 1..=3 {
-        if word(tokens, start + words) != "time" {
-            continue;
-        }
-        let place: Vec<&str> = tokens[start..start + words]
-            .iter()
-            .map(|t| t.lower.as_str())
-            .collect();
-        if let Some(zone) = Zone::from_place(&place.join(" ")) {
-            return Some((zone, skip + words + 1));
+    let ends = (1..=3).filter(|words| word(tokens, start + words) == "time");
+    for words in ends.clone() {
+        if let Some(zone) = Zone::from_place(&joined(tokens, start, words)) {
+            return Ok(Some((zone, words + 1)));
         }
     }
-    None
+    // "Pariss time": close to a place, asked about.
+    for words in ends {
+        let place = joined(tokens, start, words);
+        if place
+            .chars()
+            .all(|c| c.is_alphabetic() || c == ' ' || c == '-')
+        {
+            if let Some(guess) = zone_typo::closest(&place) {
+                return Err(unknown(&place, &guess));
+            }
+        }
+    }
+    Ok(None)
 }
 
 /// "+2", "-05", "+02:00" as the IANA fixed-offset zone (`Etc/GMT-2` is UTC+2:
