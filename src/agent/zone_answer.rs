@@ -98,7 +98,8 @@ fn zone_in(words: &str) -> Result<Zone, Option<Guess>> {
         match candidate.parse::<Zone>() {
             Ok(zone) if candidate.len() > 1 => return Ok(zone),
             Ok(_) => {}
-            Err(unknown) => guess = guess.or(unknown.suggestion),
+            Err(unknown) if guess.is_none() => guess = unknown.suggestion(),
+            Err(_) => {}
         }
     }
     Err(guess)

@@ -160,7 +160,7 @@ fn inbound(request: &ChatRequest) -> Result<Inbound, ApiError> {
                 "timezone: unknown time zone '{}'; {}send an IANA name such as Europe/Paris",
                 name.chars().take(64).collect::<String>(),
                 unknown
-                    .suggestion
+                    .suggestion()
                     .map(|guess| format!("did you mean {guess}? "))
                     .unwrap_or_default()
             ))

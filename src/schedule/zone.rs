@@ -83,20 +83,24 @@ pub(super) const PLACES: &[(&str, Tz)] = &[
     ("gmt", Tz::UTC),
 ];
 
-/// Why a zone name was not understood, with the zone it was probably meant
-/// to be when it looks like a typo of one (offered, never taken).
+/// Why a zone name was not understood. The zone it was probably meant to
+/// be, when it looks like a typo of one, is worked out only when asked for:
+/// many callers try a word as a zone and move on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownZone {
     /// What was typed, cut to 64 characters.
     pub name: String,
-    pub suggestion: Option<super::zone_typo::Guess>,
 }
 
 impl UnknownZone {
+    /// The zone the name looks like a typo of (offered, never taken).
+    pub fn suggestion(&self) -> Option<super::zone_typo::Guess> {
+        super::zone_typo::closest(&self.name)
+    }
+
     /// "Did you mean Europe/Paris? " when there is a guess, else nothing.
     pub fn did_you_mean(&self) -> String {
-        self.suggestion
-            .as_ref()
+        self.suggestion()
             .map(|guess| format!("Did you mean {guess}? "))
             .unwrap_or_default()
     }
@@ -105,7 +109,7 @@ impl UnknownZone {
 impl fmt::Display for UnknownZone {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "unknown time zone '{}'", self.name)?;
-        match &self.suggestion {
+        match self.suggestion() {
             Some(guess) => write!(f, ": did you mean {guess}? Otherwise use")?,
             None => f.write_str(": use")?,
         }
@@ -221,7 +225,6 @@ impl FromStr for Zone {
             .or_else(|| Zone::from_place(trimmed))
             .ok_or_else(|| UnknownZone {
                 name: trimmed.chars().take(64).collect(),
-                suggestion: super::zone_typo::closest(trimmed),
             })
     }
 }

@@ -94,7 +94,7 @@ pub async fn generate(
                     "'{}' is not an IANA time zone such as Europe/Madrid.{}",
                     crate::text::clip(z, 40),
                     unknown
-                        .suggestion
+                        .suggestion()
                         .map(|guess| format!(" Did you mean {guess}?"))
                         .unwrap_or_default()
                 ))
