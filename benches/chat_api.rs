@@ -26,16 +26,28 @@ fn setting(name: &str, default: usize) -> usize {
 
 async fn say(client: &reqwest::Client, url: &str, user: usize, text: &str) -> Duration {
     let started = Instant::now();
+    send(client, url, user, text).await.bytes().await.unwrap();
+    started.elapsed()
+}
+
+/// The reply's text, for the setup to check what it made.
+async fn reply(client: &reqwest::Client, url: &str, user: usize, text: &str) -> String {
+    let answer: serde_json::Value = send(client, url, user, text).await.json().await.unwrap();
+    answer["reply"].as_str().unwrap_or_default().to_string()
+}
+
+async fn send(client: &reqwest::Client, url: &str, user: usize, text: &str) -> reqwest::Response {
     let response = client
         .post(url)
         .bearer_auth("bench-token")
-        .json(&json!({"conversation_id": format!("room-{user}"), "user_id": format!("user{user}"), "text": text}))
+        // The person's zone, as an integration that knows it sends it: without
+        // one, a time of day waits for "What's your time zone?".
+        .json(&json!({"conversation_id": format!("room-{user}"), "user_id": format!("user{user}"), "text": text, "timezone": "Europe/Paris"}))
         .send()
         .await
         .unwrap();
     assert_eq!(response.status(), 200);
-    response.bytes().await.unwrap();
-    started.elapsed()
+    response
 }
 
 #[tokio::main]
@@ -76,9 +88,12 @@ async fn main() {
                 u % 60
             );
             say(&client, &url, u, &text).await;
-            say(&client, &url, u, "yes").await;
+            let created = reply(&client, &url, u, "yes").await;
+            assert!(created.starts_with("Created"), "{text}: {created}");
         }
     }
+    let listed = reply(&client, &url, 0, "list my workflows").await;
+    assert!(listed.contains("task 9"), "ten workflows listed: {listed}");
     println!(
         "chat_api: 100 users × 10 workflows, offline mode, SQLite at {db}; serve ready in {:.1} ms",
         ready.as_secs_f64() * 1e3

@@ -9,7 +9,7 @@ use super::grammar::{self, Intent};
 use super::tools;
 use super::turn::Turn;
 use super::{render, Agent, Reply};
-use crate::schedule::{Guess, Zone};
+use crate::schedule::{Guess, UnknownZone, Zone};
 use crate::store::users;
 
 /// Reads a message said while the question waits: a place or zone, "skip",
@@ -21,9 +21,9 @@ pub async fn answer(turn: &mut Turn, agent: &Agent, text: &str) -> Option<Reply>
     if is_skip(words) {
         return Some(skip(turn, agent).await);
     }
-    let guess = match zone_in(words) {
+    let unknown = match zone_in(words) {
         Ok(zone) => return Some(settle(turn, agent, zone).await),
-        Err(guess) => guess,
+        Err(unknown) => unknown,
     };
     let plain_words = matches!(grammar::parse(words), Intent::Tool("create_workflow", _))
         && !grammar::sounds_like_a_request(words)
@@ -32,7 +32,7 @@ pub async fn answer(turn: &mut Turn, agent: &Agent, text: &str) -> Option<Reply>
         text: format!(
             "I don't know '{}' as a place or time zone. {}A city is enough (Paris, New York, Tokyo), or an IANA name such as Europe/Paris; 'skip' uses the server's zone ({}).",
             render::clip(words, 40),
-            guess
+            guess(&unknown)
                 .map(|guess| format!("Did you mean {guess}? "))
                 .unwrap_or_default(),
             agent.settings.default_zone.name()
@@ -63,10 +63,10 @@ fn is_skip(words: &str) -> bool {
 
 /// The zone a short answer names: "Paris", "Europe/Paris", "I'm in New
 /// York", "Lyon, France" is not known but "Paris, France" is. When it names
-/// none, the zone it looks like a typo of, if any ("Pariss"), to offer.
-fn zone_in(words: &str) -> Result<Zone, Option<Guess>> {
+/// none, the names tried, for [`guess`].
+fn zone_in(words: &str) -> Result<Zone, Vec<UnknownZone>> {
     if words.split_whitespace().count() > 6 {
-        return Err(None);
+        return Err(Vec::new());
     }
     let lower = words.to_lowercase();
     const SAID_BEFORE: [&str; 12] = [
@@ -93,16 +93,22 @@ fn zone_in(words: &str) -> Result<Zone, Option<Guess>> {
         place.split(',').next(),
         place.strip_suffix(" city"),
     ];
-    let mut guess = None;
+    let mut unknown = Vec::new();
     for candidate in candidates.into_iter().flatten().map(str::trim) {
         match candidate.parse::<Zone>() {
             Ok(zone) if candidate.len() > 1 => return Ok(zone),
             Ok(_) => {}
-            Err(unknown) if guess.is_none() => guess = unknown.suggestion(),
-            Err(_) => {}
+            Err(name) => unknown.push(name),
         }
     }
-    Err(guess)
+    Err(unknown)
+}
+
+/// The zone a name not understood looks like a typo of ("Pariss"), to
+/// offer. Worked out only for a reply that says the name was not
+/// understood: every message said while the question waits comes here.
+fn guess(unknown: &[UnknownZone]) -> Option<Guess> {
+    unknown.iter().find_map(UnknownZone::suggestion)
 }
 
 /// Takes the question and what it held; `None` when nothing waits.
@@ -196,7 +202,12 @@ mod tests {
         assert_eq!(zone("list my workflows"), None);
         assert_eq!(zone("Parsi"), None);
         // A typo is offered, never taken.
-        let guess = |words: &str| zone_in(words).err().flatten().map(|g| g.zone.name());
+        let guess = |words: &str| {
+            zone_in(words)
+                .err()
+                .and_then(|u| guess(&u))
+                .map(|g| g.zone.name())
+        };
         assert_eq!(guess("Parsi"), Some("Europe/Paris"));
         assert_eq!(guess("I'm in Tokio"), Some("Asia/Tokyo"));
         assert_eq!(guess("Berln, Germany"), Some("Europe/Berlin"));
