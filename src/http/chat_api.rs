@@ -157,12 +157,9 @@ fn inbound(request: &ChatRequest) -> Result<Inbound, ApiError> {
     let timezone = match request.timezone.as_deref().map(str::trim) {
         Some(name) if !name.is_empty() => Some(name.parse::<Zone>().map_err(|unknown| {
             ApiError::unprocessable(format!(
-                "timezone: unknown time zone '{}'; {}send an IANA name such as Europe/Paris",
+                "timezone: unknown time zone '{}'. {}Send an IANA name such as Europe/Paris",
                 name.chars().take(64).collect::<String>(),
-                unknown
-                    .suggestion()
-                    .map(|guess| format!("did you mean {guess}? "))
-                    .unwrap_or_default()
+                unknown.did_you_mean()
             ))
         })?),
         _ => None,

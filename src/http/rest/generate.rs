@@ -91,12 +91,9 @@ pub async fn generate(
         .map(|z| {
             z.parse::<Zone>().map_err(|unknown| {
                 ApiError::unprocessable(format!(
-                    "'{}' is not an IANA time zone such as Europe/Madrid.{}",
+                    "'{}' is not an IANA time zone such as Europe/Madrid. {}",
                     crate::text::clip(z, 40),
-                    unknown
-                        .suggestion()
-                        .map(|guess| format!(" Did you mean {guess}?"))
-                        .unwrap_or_default()
+                    unknown.did_you_mean().trim_end()
                 ))
                 .on("timezone")
             })

@@ -23,12 +23,13 @@ pub fn recognize(tokens: &[Token], i: usize) -> Result<Option<(Zone, usize)>, Ph
         if let Some(zone) = Zone::from_iana(&token.raw) {
             return Ok(Some((zone, skip + 1)));
         }
-        // "America/Los_Angles": letters around a slash, as an IANA name.
+        // "America/Los_Angles": letters around a slash, as an IANA name
+        // (a URL or a path is not looked up at all).
         let name_like = token
             .raw
             .chars()
             .all(|c| c.is_ascii_alphabetic() || matches!(c, '/' | '_' | '-'));
-        return match zone_typo::closest(&token.raw).filter(|_| name_like) {
+        return match name_like.then(|| zone_typo::closest(&token.raw)).flatten() {
             Some(guess) => Err(unknown(&token.raw, &guess)),
             None => Ok(None),
         };
