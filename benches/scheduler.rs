@@ -7,7 +7,8 @@
 //! STEWARD_BENCH_DUE change the sizes; STEWARD_MAX_CONCURRENT_RUNS, read by
 //! the bench and the `serve` it starts, the run limit; STEWARD_BENCH_DATABASE_URL, a
 //! PostgreSQL server's URL, runs it there in a new database instead of a
-//! SQLite file).
+//! SQLite file; STEWARD_BENCH_SERVE_LOG, a file, keeps the serving
+//! process's log there).
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -150,8 +151,19 @@ async fn bench() {
         }
     }
     println!("  start-up to ready of `steward serve` on {total} workflows: {ready_ms} ms (budget < 300 ms)");
-    // Drains the rest of stderr so the child never blocks on a full pipe.
-    std::thread::spawn(move || for _ in stderr.lines() {});
+    // Drains the rest of stderr so the child never blocks on a full pipe,
+    // into STEWARD_BENCH_SERVE_LOG when it names a file (with RUST_LOG, to
+    // see what the serving process did).
+    let mut keep = std::env::var_os("STEWARD_BENCH_SERVE_LOG")
+        .map(|path| std::fs::File::create(path).expect("creating STEWARD_BENCH_SERVE_LOG"));
+    std::thread::spawn(move || {
+        for line in stderr.lines().map_while(Result::ok) {
+            if let Some(file) = keep.as_mut() {
+                use std::io::Write;
+                let _ = writeln!(file, "{line}");
+            }
+        }
+    });
     let pid = child.id();
     // More replicas on the same database (PostgreSQL): STEWARD_BENCH_REPLICAS.
     let replicas = env_number("STEWARD_BENCH_REPLICAS", 1).max(1);
