@@ -215,8 +215,29 @@ struct Clock {
     meridiem: Option<bool>,
 }
 
-/// Splits "9", "9am", "9:30", "9:30pm", "21.15", "0830", "nine" into parts.
+/// Whether `text` is an hour written with the hour mark of many languages
+/// ("20h", "8h"): a time of day after "at", and never task words.
+pub fn hour_mark(text: &str) -> Option<u32> {
+    let hour = text.strip_suffix('h')?;
+    let digits = !hour.is_empty() && hour.len() <= 2 && hour.bytes().all(|b| b.is_ascii_digit());
+    digits.then(|| hour.parse().ok()).flatten()
+}
+
+/// Splits "9", "9am", "9:30", "9:30pm", "21.15", "0830", "nine", "20h",
+/// "20h30", "20:30h" into parts.
 fn split_clock(text: &str) -> Option<Clock> {
+    if let Some(hour) = hour_mark(text) {
+        return Some(Clock {
+            hour,
+            minute: None,
+            meridiem: None,
+        });
+    }
+    // "20:30h": the hour mark after a written time adds nothing.
+    let text = match text.strip_suffix('h') {
+        Some(time) if time.contains([':', '.']) => time,
+        _ => text,
+    };
     let (body, meridiem) = if let Some(b) = text
         .strip_suffix("am")
         .or_else(|| text.strip_suffix("a.m."))
@@ -315,6 +336,10 @@ mod tests {
         assert_eq!(read("at 9 and 5"), [(9, 0), (17, 0)]);
         assert_eq!(read("at 8, 12 and 4"), [(8, 0), (12, 0), (16, 0)]);
         assert_eq!(read("at 9am and 5am"), [(9, 0), (5, 0)]);
+        assert_eq!(read("at 20h"), [(20, 0)]);
+        assert_eq!(read("at 8h30"), [(8, 30)]);
+        assert_eq!(read("at 20:30h"), [(20, 30)]);
+        assert_eq!(read("at 20h and 22h"), [(20, 0), (22, 0)]);
     }
 
     #[test]

@@ -86,6 +86,38 @@ const DETERMINERS: &[&str] = &[
     "those",
 ];
 
+/// Determiners that never make a time of what follows ("enjoy your
+/// weekend"), unlike "this weekend" or "that friday".
+const POSSESSIVES: &[&str] = &["my", "our", "your", "their", "his", "her", "its"];
+
+/// Words of a wish: the time word after one is what is wished ("have a
+/// nice weekend", "happy birthday", "merry christmas", "happy friday").
+const WISHES: &[&str] = &[
+    "good",
+    "nice",
+    "great",
+    "happy",
+    "merry",
+    "lovely",
+    "wonderful",
+    "relaxing",
+    "restful",
+    "fun",
+    "safe",
+    "fantastic",
+    "pleasant",
+    "productive",
+    "awesome",
+    "amazing",
+    "blessed",
+    "joyous",
+    "joyful",
+    "peaceful",
+    "beautiful",
+    "brilliant",
+    "super",
+];
+
 /// Prepositions that make a following "the …" a time ("on the weekend").
 const TIME_PREPOSITIONS: &[&str] = &[
     "on", "at", "in", "during", "for", "until", "till", "before", "after", "every", "each", "from",
@@ -228,15 +260,21 @@ fn means_time(tokens: &[Token], i: usize) -> bool {
             return true;
         }
     }
-    // a time of day: "9am", "17:30", "half past 8"
-    matches!(clock::single(tokens, i, false), Ok(Some(_)))
+    // a time of day: "9am", "17:30", "half past 8", "20h"
+    clock::hour_mark(w).is_some() || matches!(clock::single(tokens, i, false), Ok(Some(_)))
 }
 
 /// Whether the word at `i` is part of a name for a thing rather than a time.
 pub fn names_a_thing(tokens: &[Token], i: usize) -> bool {
     let before = if i > 0 { word(tokens, i - 1) } else { "" };
     let two_before = if i > 1 { word(tokens, i - 2) } else { "" };
-    if before == "good" && PartOfDay::parse(word(tokens, i)).is_some() {
+    let three_before = if i > 2 { word(tokens, i - 3) } else { "" };
+    // a wish, not after a time's preposition: "say have a nice weekend",
+    // "happy birthday", "good morning"; but "on good friday" is a day
+    if WISHES.contains(&before)
+        && !TIME_PREPOSITIONS.contains(&two_before)
+        && !(DETERMINERS.contains(&two_before) && TIME_PREPOSITIONS.contains(&three_before))
+    {
         return true;
     }
     // a deadline in the task: "finish it by friday"
@@ -249,7 +287,11 @@ pub fn names_a_thing(tokens: &[Token], i: usize) -> bool {
         || (before.ends_with("'s") || before.ends_with("’s")) && before.len() > 2;
     if determiner && !TIME_PREPOSITIONS.contains(&two_before) {
         let next = word(tokens, i + 1);
-        return !next.is_empty() && !LEADS.contains(&next) && !means_time(tokens, i + 1);
+        // "enjoy your weekend" ends the message; "this weekend" is a time
+        let owned =
+            POSSESSIVES.contains(&before) || before.ends_with("'s") || before.ends_with("’s");
+        return (owned && (next.is_empty() || !means_time(tokens, i + 1)))
+            || (!next.is_empty() && !LEADS.contains(&next) && !means_time(tokens, i + 1));
     }
     false
 }
@@ -309,6 +351,17 @@ mod tests {
             Some("until friday")
         );
         assert_eq!(loose("backup 15 min").as_deref(), Some("15 min"));
+        assert_eq!(loose("say hi sunday 20h").as_deref(), Some("sunday 20h"));
+        // Wishes and possessions are things, but not after a time's preposition.
+        assert_eq!(loose("remind me on good friday").as_deref(), Some("friday"));
+        assert_eq!(
+            loose("remind me on my birthday").as_deref(),
+            Some("birthday")
+        );
+        assert_eq!(
+            loose("mow the lawn this weekend").as_deref(),
+            Some("this weekend")
+        );
     }
 
     #[test]
@@ -322,6 +375,13 @@ mod tests {
             "call my 9:30 contact",
             "check each page",
             "review every item",
+            "say have a nice weekend",
+            "wish Anna a happy birthday",
+            "post merry christmas everyone",
+            "say happy friday team",
+            "tell them to enjoy your weekend",
+            "say good night",
+            "ask about mom's birthday",
         ] {
             assert_eq!(loose(text), None, "{text}");
         }

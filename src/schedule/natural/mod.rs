@@ -14,6 +14,7 @@ mod clock;
 mod emit;
 mod except;
 mod guard;
+mod holidays;
 mod layout;
 mod recur;
 mod task;
@@ -98,6 +99,13 @@ pub fn parse_phrase(text: &str, context: &Context) -> Result<Parsed, PhraseError
     let (tokens, clauses, corrections) = read(text)?;
     if clauses.found.is_empty() {
         return Err(PhraseError::no_schedule());
+    }
+    if let Some((start, len)) = holidays::named_day(&tokens, &clauses.used) {
+        let holiday = &text[tokens[start].start..tokens[start + len - 1].end];
+        return Err(PhraseError::new(format!(
+            "\"{holiday}\" is a holiday, and I have no holiday calendar, so I can't tell its date. Give the date ('on 3 april at 9'), or the weekday alone if you meant every week ('every {} at 9').",
+            tokens[start + 1].lower
+        )));
     }
     if let Some((start, len)) = guard::unplaced(&tokens, &clauses.used) {
         return Err(unplaced_question(text, &tokens, &clauses.used, start, len));
