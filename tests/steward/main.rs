@@ -70,6 +70,7 @@ mod schedule_dst;
 mod schedule_ocps;
 mod schedule_phrases;
 mod schedule_properties;
+mod schedule_wishes_hours;
 mod schedule_zone_words;
 mod scheduler_ahead;
 mod scheduler_outbox;

@@ -10,7 +10,7 @@ fn new_york_spring_forward_moves_a_0230_job_to_0300() {
     let expected = ["2026-03-08T03:00:00-04:00", "2026-03-09T02:30:00-04:00"];
     assert_eq!(fires("30 2 * * *", now, "America/New_York", 2), expected);
     assert_eq!(
-        fires("every day at 2:30", now, "America/New_York", 2),
+        fires("every day at 2:30am", now, "America/New_York", 2),
         expected
     );
     assert_eq!(
@@ -24,7 +24,7 @@ fn new_york_spring_forward_moves_a_0230_job_to_0300() {
     );
     assert_eq!(
         fires(
-            "on march 8th at 2:30",
+            "on march 8th at 2:30am",
             "2026-03-01T00:00:00-05:00",
             "America/New_York",
             1
@@ -69,7 +69,7 @@ fn new_york_fall_back_runs_a_0130_job_once() {
     let expected = ["2026-11-01T01:30:00-04:00", "2026-11-02T01:30:00-05:00"];
     assert_eq!(fires("30 1 * * *", now, "America/New_York", 2), expected);
     assert_eq!(
-        fires("every day at 1:30", now, "America/New_York", 2),
+        fires("every day at 1:30am", now, "America/New_York", 2),
         expected
     );
     assert_eq!(

@@ -56,7 +56,7 @@ async fn world(served: &Served, http: &FakeHttp) -> World {
         })).await,
         bobs: bob.make(&json!({
             "name": "Bob's backup",
-            "trigger": {"schedule": "every day at 2:00", "timezone": "America/New_York"},
+            "trigger": {"schedule": "every day at 2am", "timezone": "America/New_York"},
             "steps": [{"id": "hello", "type": "message", "text": "backup done"}],
         })).await,
     }

@@ -51,8 +51,15 @@ pub fn recognize_all(tokens: &[Token]) -> Result<Clauses, PhraseError> {
 /// What the recognizers found, as (first token, token count, clauses).
 pub fn recognize_spans(tokens: &[Token]) -> Result<Vec<Span>, PhraseError> {
     let mut spans: Vec<Span> = Vec::new();
+    // Quoted words are what a message says, never schedule: "say \"see you
+    // monday\"".
+    let quoted = super::guard::quoted(tokens);
     let mut i = 0;
     while i < tokens.len() {
+        if quoted[i] {
+            i += 1;
+            continue;
+        }
         // "except the first monday": an exclusion that names no days of the
         // week is not read as days to run on; its words stay for the guard.
         let bounds = matches!(word(tokens, i), "until" | "till" | "between" | "during");
@@ -103,6 +110,7 @@ pub fn recognize_spans(tokens: &[Token]) -> Result<Vec<Span>, PhraseError> {
             !matches!(c.as_slice(), [Clause::Times(_)]) || introduced(*start)
         });
     }
+    super::detached::days(tokens, &spans)?;
     Ok(spans)
 }
 

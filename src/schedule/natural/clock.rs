@@ -12,6 +12,10 @@ pub struct TimeOfDay {
     pub hour: u32,
     pub minute: u32,
     pub meridiem: bool,
+    /// Written without anything that says its half of the day: no am/pm,
+    /// hour mark or leading zero ("at 5", "at five", "at 5:30", "at 1
+    /// o'clock"; not "at 5pm", "at 05:30", "at 5h").
+    pub bare: bool,
 }
 
 impl TimeOfDay {
@@ -20,7 +24,15 @@ impl TimeOfDay {
             hour,
             minute,
             meridiem: meridiem || hour >= 13 || hour == 0,
+            bare: false,
         }
+    }
+
+    /// A time people use for both halves of the day: "at 5" is as often
+    /// 17:00 as 05:00, so it is asked about unless a part of the day says
+    /// which. From 7 on, a time without am/pm is the morning.
+    pub fn either_half(&self) -> bool {
+        self.bare && !self.meridiem && (1..=6).contains(&self.hour)
     }
 }
 
@@ -130,7 +142,10 @@ pub fn plain(
             if hour > 23 {
                 return Err(not_a_time(written));
             }
-            TimeOfDay::new(hour, minute, false)
+            TimeOfDay {
+                bare: hour_mark(w).is_none() && !w.starts_with('0'),
+                ..TimeOfDay::new(hour, minute, false)
+            }
         }
     };
     Ok(Some((time, j)))

@@ -297,7 +297,7 @@ pub fn names_a_thing(tokens: &[Token], i: usize) -> bool {
 }
 
 /// Tokens inside quotation marks.
-fn quoted(tokens: &[Token]) -> Vec<bool> {
+pub fn quoted(tokens: &[Token]) -> Vec<bool> {
     let mut inside = vec![false; tokens.len()];
     let mut open: Option<(usize, &str)> = None;
     for (i, token) in tokens.iter().enumerate() {

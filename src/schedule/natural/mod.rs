@@ -11,6 +11,7 @@ mod amend;
 mod build;
 mod calendar;
 mod clock;
+mod detached;
 mod emit;
 mod except;
 mod guard;
@@ -103,7 +104,7 @@ pub fn parse_phrase(text: &str, context: &Context) -> Result<Parsed, PhraseError
     if let Some((start, len)) = holidays::named_day(&tokens, &clauses.used) {
         let holiday = &text[tokens[start].start..tokens[start + len - 1].end];
         return Err(PhraseError::new(format!(
-            "\"{holiday}\" is a holiday, and I have no holiday calendar, so I can't tell its date. Give the date ('on 3 april at 9'), or the weekday alone if you meant every week ('every {} at 9').",
+            "\"{holiday}\" is a holiday, and I have no holiday calendar, so I can't tell its date. Say it again with its date ('on 3 april at 9 …'), or with the weekday alone if you meant every week ('every {} at 9 …').",
             tokens[start + 1].lower
         )));
     }

@@ -67,11 +67,13 @@ fn business_hours() -> Window {
             hour: 9,
             minute: 0,
             meridiem: true,
+            bare: false,
         },
         end: Some(TimeOfDay {
             hour: 17,
             minute: 0,
             meridiem: true,
+            bare: false,
         }),
         days: Some(vec![Mon, Tue, Wed, Thu, Fri]),
     }

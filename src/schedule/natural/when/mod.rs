@@ -25,7 +25,19 @@ pub(super) struct When<'a> {
 impl When<'_> {
     /// The times of day, shifted by the part of the day ("evening at 6" → 18:00),
     /// else the part's default, else 09:00 (a date-only schedule).
-    fn times(&self, parts: &Parts) -> Vec<NaiveTime> {
+    fn times(&self, parts: &Parts) -> Result<Vec<NaiveTime>, PhraseError> {
+        if parts.part.is_none() {
+            if let Some(t) = parts.times.iter().find(|t| t.either_half()) {
+                let (h, pm, m) = (t.hour, t.hour + 12, t.minute);
+                let written = match m {
+                    0 => format!("{h}"),
+                    m => format!("{h}:{m:02}"),
+                };
+                return Err(PhraseError::new(format!(
+                    "'at {written}' could be {h:02}:{m:02} or {pm}:{m:02}. Say it again with 'at {written}am' or 'at {written}pm' (or 'at {pm}:{m:02}'), or with the part of the day ('in the evening')."
+                )));
+            }
+        }
         let mut times: Vec<NaiveTime> = if parts.times.is_empty() {
             let hour = parts.part.map(PartOfDay::default_hour).unwrap_or(9);
             vec![NaiveTime::from_hms_opt(hour, 0, 0).unwrap_or_default()]
@@ -44,11 +56,11 @@ impl When<'_> {
         };
         times.sort();
         times.dedup();
-        times
+        Ok(times)
     }
 
     pub fn recurring(&self, recur: &Recur, parts: &Parts) -> Result<Trigger, PhraseError> {
-        let times = self.times(parts);
+        let times = self.times(parts)?;
         let by_days = matches!(
             recur,
             Recur::Daily { .. } | Recur::Weekly { .. } | Recur::Every { .. } | Recur::TimesADay(_)

@@ -11,7 +11,7 @@ impl When<'_> {
                 "a one-time schedule takes one time: for several a day say 'every day at 9 and 17'",
             ));
         }
-        let time = self.times(parts)[0];
+        let time = self.times(parts)?[0];
         let today = self.now.date();
         let at = |date: NaiveDate| date.and_time(time);
         // A time before 06:00 at night ("friday night at 1") belongs to the
