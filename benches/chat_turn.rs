@@ -52,7 +52,7 @@ async fn main() {
         for w in 0..10 {
             let text = format!(
                 "every weekday at {}:{:02} remind me to do task {w}",
-                6 + w,
+                7 + w,
                 u % 60
             );
             agent.handle(inbound(&user, &text)).await.unwrap();

@@ -45,7 +45,7 @@ async fn fill(db: &std::path::Path) -> String {
         let definition: Definition = serde_json::from_value(json!({
             "name": format!("Check {n}"),
             "owner": "alice",
-            "trigger": {"schedule": format!("every day at {}:{:02}", n % 24, n % 60), "timezone": "Europe/Paris"},
+            "trigger": {"schedule": format!("every day at {:02}:{:02}", n % 24, n % 60), "timezone": "Europe/Paris"},
             "steps": [{"id": "check", "type": "http", "url": "https://status.example.com"}],
         }))
         .unwrap();

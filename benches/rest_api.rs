@@ -36,7 +36,7 @@ fn definition(owner: &str, n: usize) -> Value {
     json!({
         "name": format!("Check {n}"),
         "owner": owner,
-        "trigger": {"schedule": format!("every day at {}:{:02}", n % 24, n % 60), "timezone": "UTC"},
+        "trigger": {"schedule": format!("every day at {:02}:{:02}", n % 24, n % 60), "timezone": "UTC"},
         "steps": [{"type": "http", "url": "https://status.example.com"}],
     })
 }
