@@ -80,6 +80,22 @@ const READ: &[(&str, &str, &str)] = &[
     ),
     // An hour alone from 7 on is the morning; a part of the day, am/pm,
     // minutes or a list say which half for the others.
+    // A number glued to its unit after "in".
+    (
+        "in 2h remind me to stretch",
+        "2026-11-21T12:00:00+01:00",
+        "stretch",
+    ),
+    (
+        "remind me to call back in 30min",
+        "2026-11-21T10:30:00+01:00",
+        "call back",
+    ),
+    (
+        "in 1h 30m remind me to stretch",
+        "2026-11-21T11:30:00+01:00",
+        "stretch",
+    ),
     (
         "every day at 8 say standup",
         "2026-11-22T08:00:00+01:00",
@@ -170,6 +186,7 @@ fn holidays_and_hours_of_either_half_are_asked_about() {
             "\"friday\" stands apart",
         ),
         ("sundays 20h remind me to take out the bins", "not \"20h\""),
+        ("in 1h 30 remind me to stretch", "couldn't find a schedule"),
         (
             "every friday at 16:00 mow the lawn this weekend",
             "not \"this weekend\"",

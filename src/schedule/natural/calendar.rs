@@ -121,6 +121,17 @@ pub fn recognize(tokens: &[Token], i: usize) -> Result<Option<(Found, usize)>, P
     Ok(None)
 }
 
+/// Seconds in a number glued to its unit ("2h", "30min", "45s").
+fn glued_seconds(text: &str) -> Option<i64> {
+    let (amount, unit) = super::recur::glued_amount(text)?;
+    let seconds = match unit {
+        Unit::Second => 1,
+        Unit::Minute => 60,
+        _ => 3_600,
+    };
+    amount.checked_mul(seconds)
+}
+
 fn with_part(day: DaySpec, tokens: &[Token], j: usize) -> (Found, usize) {
     match PartOfDay::parse(word(tokens, j)) {
         Some(part) => (Found::DayAndPart(day, part), 2),
@@ -133,6 +144,23 @@ fn offset(tokens: &[Token], j: usize) -> Result<Option<(Found, usize)>, PhraseEr
     let w = word(tokens, j);
     if w == "half" && matches!(word(tokens, j + 1), "an" | "a") && word(tokens, j + 2) == "hour" {
         return Ok(Some((Found::After(1_800), 4)));
+    }
+    // "in 2h", "in 30min", "in 1h 30m", "in 2h and 15min"
+    if glued_seconds(w).is_some() {
+        let (mut total, mut k) = (0i64, j);
+        while let Some(seconds) = glued_seconds(word(tokens, k)) {
+            total = total.saturating_add(seconds);
+            k += 1;
+            let joined = matches!(word(tokens, k), "and" | ",");
+            if joined && glued_seconds(word(tokens, k + 1)).is_some() {
+                k += 1;
+            }
+        }
+        // "in 1h 30": a number left without its unit is not guessed at.
+        if cardinal(word(tokens, k)).is_some() || !(1..=5 * 366 * 86_400).contains(&total) {
+            return Ok(None);
+        }
+        return Ok(Some((Found::After(total), k - j + 1)));
     }
     let amount = match w {
         "a" | "an" => 1,

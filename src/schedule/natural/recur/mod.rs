@@ -333,7 +333,7 @@ fn stepped_unit(
 }
 
 /// "2h", "15m", "30min", "2hrs": a number glued to its unit (minutes and hours).
-fn glued_amount(text: &str) -> Option<(i64, Unit)> {
+pub(in crate::schedule::natural) fn glued_amount(text: &str) -> Option<(i64, Unit)> {
     let split = text.find(|c: char| !(c.is_ascii_digit() || c == '-'))?;
     let (number, suffix) = text.split_at(split);
     if number.is_empty() || number.len() > 9 {
