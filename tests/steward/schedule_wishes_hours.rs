@@ -97,6 +97,11 @@ const READ: &[(&str, &str, &str)] = &[
         "stretch",
     ),
     (
+        "every 30 minutes between 2 and 4pm on weekdays say stretch",
+        "2026-11-23T14:00:00+01:00",
+        "say stretch",
+    ),
+    (
         "every day at 8 say standup",
         "2026-11-22T08:00:00+01:00",
         "say standup",
@@ -163,23 +168,20 @@ fn holidays_and_hours_of_either_half_are_asked_about() {
         ),
         (
             "every friday at 5 say happy friday",
-            "'at 5' could be 05:00 or 17:00",
+            "'5' could be 05:00 or 17:00",
         ),
-        (
-            "tomorrow at 3 call the bank",
-            "'at 3' could be 03:00 or 15:00",
-        ),
+        ("tomorrow at 3 call the bank", "'3' could be 03:00 or 15:00"),
         (
             "every day at six remind me to run",
-            "'at 6' could be 06:00 or 18:00",
+            "'6' could be 06:00 or 18:00",
         ),
         (
             "at 4:30 tomorrow call mom",
-            "'at 4:30' could be 04:30 or 16:30",
+            "'4:30' could be 04:30 or 16:30",
         ),
         (
             "every day at 1 o'clock say lunch",
-            "'at 1' could be 01:00 or 13:00",
+            "'1' could be 01:00 or 13:00",
         ),
         (
             "remind me monday to call bob about friday",
@@ -187,6 +189,14 @@ fn holidays_and_hours_of_either_half_are_asked_about() {
         ),
         ("sundays 20h remind me to take out the bins", "not \"20h\""),
         ("in 1h 30 remind me to stretch", "couldn't find a schedule"),
+        (
+            "every 15 minutes from 1 to 5 say check",
+            "'1' could be 01:00 or 13:00",
+        ),
+        (
+            "every 10 minutes starting at 5 say go",
+            "'5' could be 05:00 or 17:00",
+        ),
         (
             "every friday at 16:00 mow the lawn this weekend",
             "not \"this weekend\"",

@@ -121,15 +121,22 @@ pub fn recognize(tokens: &[Token], i: usize) -> Result<Option<(Found, usize)>, P
     Ok(None)
 }
 
+/// Seconds in one `unit`; months and years vary in length and have none.
+fn unit_seconds(unit: Unit) -> Option<i64> {
+    match unit {
+        Unit::Second => Some(1),
+        Unit::Minute => Some(60),
+        Unit::Hour => Some(3_600),
+        Unit::Day => Some(86_400),
+        Unit::Week => Some(7 * 86_400),
+        Unit::Month | Unit::Year => None,
+    }
+}
+
 /// Seconds in a number glued to its unit ("2h", "30min", "45s").
 fn glued_seconds(text: &str) -> Option<i64> {
     let (amount, unit) = super::recur::glued_amount(text)?;
-    let seconds = match unit {
-        Unit::Second => 1,
-        Unit::Minute => 60,
-        _ => 3_600,
-    };
-    amount.checked_mul(seconds)
+    amount.checked_mul(unit_seconds(unit)?)
 }
 
 fn with_part(day: DaySpec, tokens: &[Token], j: usize) -> (Found, usize) {
@@ -179,17 +186,11 @@ fn offset(tokens: &[Token], j: usize) -> Result<Option<(Found, usize)>, PhraseEr
             tokens[j + 1].raw
         )));
     }
-    let seconds =
-        match first_unit {
-            Unit::Second => 1,
-            Unit::Minute => 60,
-            Unit::Hour => 3_600,
-            Unit::Day => 86_400,
-            Unit::Week => 7 * 86_400,
-            Unit::Month | Unit::Year => return Err(PhraseError::new(
-                "months and years vary in length: name the date instead. Try 'on march 3rd at 9'",
-            )),
-        };
+    let Some(seconds) = unit_seconds(first_unit) else {
+        return Err(PhraseError::new(
+            "months and years vary in length: name the date instead. Try 'on march 3rd at 9'",
+        ));
+    };
     let mut total = amount.checked_mul(seconds);
     let mut len = 3;
     // "in an hour and a half", "in 2 days and a half"
@@ -210,13 +211,8 @@ fn offset(tokens: &[Token], j: usize) -> Result<Option<(Found, usize)>, PhraseEr
         ) else {
             break;
         };
-        let more_seconds = match more_unit {
-            Unit::Second => 1,
-            Unit::Minute => 60,
-            Unit::Hour => 3_600,
-            Unit::Day => 86_400,
-            Unit::Week => 7 * 86_400,
-            Unit::Month | Unit::Year => break,
+        let Some(more_seconds) = unit_seconds(more_unit) else {
+            break;
         };
         if more < 0 {
             break;

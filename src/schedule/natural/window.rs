@@ -42,7 +42,7 @@ pub fn recognize(tokens: &[Token], i: usize) -> Result<Option<(Window, usize)>, 
             if w == "from" {
                 // "every 2 hours from 9am": a start alone.
                 if let Some((start, next)) = single(tokens, i + 1, true)? {
-                    return Ok(Some((open_ended(start), next - i)));
+                    return Ok(Some((open_ended(start)?, next - i)));
                 }
             }
             Ok(None)
@@ -53,7 +53,10 @@ pub fn recognize(tokens: &[Token], i: usize) -> Result<Option<(Window, usize)>, 
             } else {
                 i + 1
             };
-            Ok(single(tokens, k, true)?.map(|(start, next)| (open_ended(start), next - i)))
+            match single(tokens, k, true)? {
+                Some((start, next)) => Ok(Some((open_ended(start)?, next - i))),
+                None => Ok(None),
+            }
         }
         _ => Ok(None),
     }
@@ -79,12 +82,27 @@ fn business_hours() -> Window {
     }
 }
 
-fn open_ended(start: TimeOfDay) -> Window {
-    Window {
+/// The question for a time that could be either half of the day.
+pub(super) fn either_half(t: &TimeOfDay) -> PhraseError {
+    let (h, pm, m) = (t.hour, t.hour + 12, t.minute);
+    let written = match m {
+        0 => format!("{h}"),
+        m => format!("{h}:{m:02}"),
+    };
+    PhraseError::new(format!(
+        "'{written}' could be {h:02}:{m:02} or {pm}:{m:02}. Say it again with '{written}am' or '{written}pm' (or '{pm}:{m:02}'), or with the part of the day ('in the evening')."
+    ))
+}
+
+fn open_ended(start: TimeOfDay) -> Result<Window, PhraseError> {
+    if start.either_half() {
+        return Err(either_half(&start));
+    }
+    Ok(Window {
         start,
         end: None,
         days: None,
-    }
+    })
 }
 
 /// At `k`: "9am and 5pm" (after "between"), "9 to 5", "9am-5pm", "9-17".
@@ -129,8 +147,18 @@ fn alone(text: &str) -> Result<Option<TimeOfDay>, PhraseError> {
 }
 
 fn window(start: TimeOfDay, end: TimeOfDay) -> Result<Window, PhraseError> {
-    let mut end = end;
+    let (mut start, mut end) = (start, end);
     let minutes = |t: &TimeOfDay| t.hour * 60 + t.minute;
+    // "between 2 and 4pm": a start of either half before an afternoon end
+    // is in the afternoon too; alone ("from 1 to 5") it is asked about.
+    if start.either_half() {
+        if end.meridiem && end.hour >= 12 && minutes(&start) + 12 * 60 < minutes(&end) {
+            start.hour += 12;
+            start.meridiem = true;
+        } else {
+            return Err(either_half(&start));
+        }
+    }
     if !end.meridiem && minutes(&end) <= minutes(&start) && end.hour < 12 {
         end.hour += 12;
     }

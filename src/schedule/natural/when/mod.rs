@@ -28,14 +28,7 @@ impl When<'_> {
     fn times(&self, parts: &Parts) -> Result<Vec<NaiveTime>, PhraseError> {
         if parts.part.is_none() {
             if let Some(t) = parts.times.iter().find(|t| t.either_half()) {
-                let (h, pm, m) = (t.hour, t.hour + 12, t.minute);
-                let written = match m {
-                    0 => format!("{h}"),
-                    m => format!("{h}:{m:02}"),
-                };
-                return Err(PhraseError::new(format!(
-                    "'at {written}' could be {h:02}:{m:02} or {pm}:{m:02}. Say it again with 'at {written}am' or 'at {written}pm' (or 'at {pm}:{m:02}'), or with the part of the day ('in the evening')."
-                )));
+                return Err(super::window::either_half(t));
             }
         }
         let mut times: Vec<NaiveTime> = if parts.times.is_empty() {
