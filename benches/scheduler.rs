@@ -241,8 +241,9 @@ async fn bench() {
     // Several replicas on PostgreSQL have 1 s (the budget for them).
     let budget_ms = if replicas > 1 { 1_000 } else { 500 };
     println!(
-        "  runs: {} recorded, {succeeded} succeeded; {burst_cpu:.2} s CPU for the burst",
-        rows.len()
+        "  runs: {} recorded, {succeeded} succeeded; {burst_cpu:.2} s CPU for the burst, peak RSS {:.1} MB",
+        rows.len(),
+        process_peak_mb(pid)
     );
     println!(
         "  due-to-start lateness: p50 {} ms, p99 {} ms, max {} ms (budget: all {due} start within {budget_ms} ms)",
@@ -424,6 +425,16 @@ fn process_rss_mb(pid: u32) -> String {
         field("RssAnon:"),
         field("RssFile:")
     )
+}
+
+/// The most memory the process has held (VmHWM), in MB.
+fn process_peak_mb(pid: u32) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
 }
 
 /// A new empty database on the PostgreSQL server `server`; its URL.

@@ -53,6 +53,25 @@ pub(super) async fn write(
     Ok(recorded)
 }
 
+/// The rows a multi-row statement is written with for `count` real rows,
+/// the rest padding rows that match nothing: a tenth of `full`, or `full`.
+/// So each statement here has two sizes, kept prepared on the one writer
+/// connection; a statement of each batch's own size was prepared again in
+/// every batch, which was 11 % of a burst's CPU (SQLite's parser, and the
+/// completion trigger compiled into each `UPDATE runs`).
+fn rows_for(count: usize, full: usize) -> usize {
+    if count <= full / 10 {
+        full / 10
+    } else {
+        full
+    }
+}
+
+/// `count` rows of `row` for a VALUES list.
+fn values(row: &str, count: usize) -> String {
+    vec![row; count].join(", ")
+}
+
 /// Run starts, 200 to a statement.
 async fn write_starts(
     tx: &mut Transaction<'_, Any>,
@@ -60,14 +79,18 @@ async fn write_starts(
 ) -> Result<(), StoreError> {
     let started: Vec<(i64, i64)> = starts.iter().map(|(id, at)| (*id, *at)).collect();
     for chunk in started.chunks(200) {
-        let values = vec!["(?, ?)"; chunk.len()].join(", ");
+        let rows = rows_for(chunk.len(), 200);
         let sql = format!(
-            "UPDATE runs SET started_at = v.column2 FROM (VALUES {values}) AS v WHERE runs.id = v.column1"
+            "UPDATE runs SET started_at = v.column2 FROM (VALUES {}) AS v WHERE runs.id = v.column1",
+            values("(?, ?)", rows)
         );
         let sql = crate::store::numbered(&sql, super::is_postgres(tx));
-        let mut query = sqlx::query(&sql).persistent(chunk.len() == 200);
+        let mut query = sqlx::query(&sql);
         for (id, at) in chunk {
             query = query.bind(id).bind(at);
+        }
+        for _ in chunk.len()..rows {
+            query = query.bind(None::<i64>).bind(None::<i64>);
         }
         query.execute(&mut **tx).await.ctx("writing run starts")?;
     }
@@ -85,15 +108,19 @@ async fn write_steps(tx: &mut Transaction<'_, Any>, ops: &[Op]) -> Result<(), St
         })
         .collect();
     for chunk in steps.chunks(100) {
-        let values = vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");
+        let rows = rows_for(chunk.len(), 100);
+        // Padding rows have no run and are left out by the WHERE (which
+        // SQLite also needs to read the ON CONFLICT after a SELECT).
         let sql = format!(
             "INSERT INTO run_steps (run_id, step_key, kind, status, output, resume, error, usage, started_at, ended_at) \
-             VALUES {values} ON CONFLICT (run_id, step_key) DO UPDATE SET status = excluded.status, \
+             SELECT * FROM (VALUES {}) AS v WHERE v.column1 IS NOT NULL \
+             ON CONFLICT (run_id, step_key) DO UPDATE SET status = excluded.status, \
              output = excluded.output, resume = excluded.resume, error = excluded.error, usage = excluded.usage, \
-             ended_at = excluded.ended_at"
+             ended_at = excluded.ended_at",
+            values("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
         );
         let sql = crate::store::numbered(&sql, super::is_postgres(tx));
-        let mut query = sqlx::query(&sql).persistent(chunk.len() == 100);
+        let mut query = sqlx::query(&sql);
         for row in chunk {
             query = query
                 .bind(row.run_id)
@@ -106,6 +133,19 @@ async fn write_steps(tx: &mut Transaction<'_, Any>, ops: &[Op]) -> Result<(), St
                 .bind(&row.usage)
                 .bind(row.started_at)
                 .bind(row.ended_at);
+        }
+        for _ in chunk.len()..rows {
+            query = query
+                .bind(None::<i64>)
+                .bind(None::<&str>)
+                .bind(None::<&str>)
+                .bind(None::<&str>)
+                .bind(None::<&str>)
+                .bind(None::<&str>)
+                .bind(None::<&str>)
+                .bind(None::<&str>)
+                .bind(None::<i64>)
+                .bind(None::<i64>);
         }
         query.execute(&mut **tx).await.ctx("writing step results")?;
     }
@@ -121,16 +161,17 @@ async fn write_successes(
 ) -> Result<HashMap<i64, Option<i64>>, StoreError> {
     let mut recorded = HashMap::with_capacity(successes.len());
     for chunk in successes.chunks(100) {
-        let values = vec!["(?, ?, ?, ?, ?, CAST(? AS BIGINT))"; chunk.len()].join(", ");
+        let rows = rows_for(chunk.len(), 100);
         let sql = format!(
             "UPDATE runs SET status = 'succeeded', ended_at = v.column2, output = v.column3, usage = v.column4, \
              started_at = COALESCE(v.column6, runs.started_at), lease_owner = NULL, lease_until = NULL \
-             FROM (VALUES {values}) AS v \
+             FROM (VALUES {}) AS v \
              WHERE runs.id = v.column1 AND runs.status = 'running' AND runs.lease_owner = v.column5 \
-             RETURNING runs.id, runs.workflow_id"
+             RETURNING runs.id, runs.workflow_id",
+            values("(?, ?, ?, ?, ?, CAST(? AS BIGINT))", rows)
         );
         let sql = crate::store::numbered(&sql, super::is_postgres(tx));
-        let mut query = sqlx::query_as::<_, (i64, i64)>(&sql).persistent(chunk.len() == 100);
+        let mut query = sqlx::query_as::<_, (i64, i64)>(&sql);
         for (s, started) in chunk {
             query = query
                 .bind(s.run_id)
@@ -139,6 +180,15 @@ async fn write_successes(
                 .bind(&s.usage)
                 .bind(&s.owner)
                 .bind(started);
+        }
+        for _ in chunk.len()..rows {
+            query = query
+                .bind(None::<i64>)
+                .bind(None::<i64>)
+                .bind(None::<&str>)
+                .bind(None::<&str>)
+                .bind(None::<&str>)
+                .bind(None::<i64>);
         }
         let done = query
             .fetch_all(&mut **tx)
@@ -151,32 +201,43 @@ async fn write_successes(
         }
         if !ended.is_empty() {
             // A finished run resumes no more: its unmasked state goes.
-            let marks = vec!["?"; ended.len()].join(", ");
-            let sql = format!(
-                "UPDATE run_steps SET resume = NULL WHERE resume IS NOT NULL AND run_id IN ({marks})"
-            );
-            let sql = crate::store::numbered(&sql, super::is_postgres(tx));
-            let mut query = sqlx::query(&sql).persistent(false);
-            for id in &ended {
-                query = query.bind(id);
-            }
-            query.execute(&mut **tx).await.ctx("erasing resume state")?;
+            by_ids(
+                tx,
+                "UPDATE run_steps SET resume = NULL WHERE resume IS NOT NULL AND run_id IN",
+                &ended,
+            )
+            .await
+            .ctx("erasing resume state")?;
         }
         if !workflows.is_empty() {
-            let marks = vec!["?"; workflows.len()].join(", ");
-            let sql = format!(
-                "UPDATE workflows SET consecutive_failures = 0 WHERE consecutive_failures != 0 AND id IN ({marks})"
-            );
-            let sql = crate::store::numbered(&sql, super::is_postgres(tx));
-            let mut query = sqlx::query(&sql).persistent(false);
-            for id in &workflows {
-                query = query.bind(id);
-            }
-            query
-                .execute(&mut **tx)
-                .await
-                .ctx("resetting failure streaks")?;
+            by_ids(
+                tx,
+                "UPDATE workflows SET consecutive_failures = 0 WHERE consecutive_failures != 0 AND id IN",
+                &workflows,
+            )
+            .await
+            .ctx("resetting failure streaks")?;
         }
     }
     Ok(recorded)
+}
+
+/// `sql`, ending in `IN`, for the ids `ids` (at most 100), padded with
+/// NULLs as [`rows_for`] says (an id is never NULL, so they match nothing).
+async fn by_ids(
+    tx: &mut Transaction<'_, Any>,
+    sql: &str,
+    ids: &[i64],
+) -> Result<sqlx::any::AnyQueryResult, sqlx::Error> {
+    let rows = rows_for(ids.len(), 100);
+    let sql = format!("{sql} ({})", values("?", rows));
+    let sql = crate::store::numbered(&sql, super::is_postgres(tx));
+    let mut query = sqlx::query(&sql);
+    for id in ids {
+        query = query.bind(id);
+    }
+    for _ in ids.len()..rows {
+        query = query.bind(None::<i64>);
+    }
+    query.execute(&mut **tx).await
 }

