@@ -67,6 +67,7 @@ mod schedule_calendar_edges;
 mod schedule_corpus;
 mod schedule_corpus_phrases;
 mod schedule_dst;
+mod schedule_exclusions;
 mod schedule_ocps;
 mod schedule_phrases;
 mod schedule_properties;

@@ -97,6 +97,16 @@ const READ: &[(&str, &str, &str)] = &[
         "stretch",
     ),
     (
+        "in 1h30m remind me to stretch",
+        "2026-11-21T11:30:00+01:00",
+        "stretch",
+    ),
+    (
+        "remind me to check the oven in 1h15min",
+        "2026-11-21T11:15:00+01:00",
+        "check the oven",
+    ),
+    (
         "every 30 minutes between 2 and 4pm on weekdays say stretch",
         "2026-11-23T14:00:00+01:00",
         "say stretch",

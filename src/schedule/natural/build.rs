@@ -111,6 +111,7 @@ pub fn recognize_spans(tokens: &[Token]) -> Result<Vec<Span>, PhraseError> {
         });
     }
     super::detached::days(tokens, &spans)?;
+    super::detached::combined(tokens, &spans)?;
     Ok(spans)
 }
 

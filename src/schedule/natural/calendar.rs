@@ -5,8 +5,8 @@ use chrono::{NaiveDate, Weekday};
 
 use super::tokens::Token;
 use super::words::{
-    cardinal, full_weekday, is_joiner, max_day, month, month_name, ordinal, unit, weekday, word,
-    PartOfDay, Unit,
+    cardinal, full_weekday, glued_seconds, is_joiner, max_day, month, month_name, ordinal, unit,
+    unit_seconds, weekday, word, PartOfDay,
 };
 use super::PhraseError;
 
@@ -119,24 +119,6 @@ pub fn recognize(tokens: &[Token], i: usize) -> Result<Option<(Found, usize)>, P
         return Ok(Some((Found::Day(spec), j - i + len)));
     }
     Ok(None)
-}
-
-/// Seconds in one `unit`; months and years vary in length and have none.
-fn unit_seconds(unit: Unit) -> Option<i64> {
-    match unit {
-        Unit::Second => Some(1),
-        Unit::Minute => Some(60),
-        Unit::Hour => Some(3_600),
-        Unit::Day => Some(86_400),
-        Unit::Week => Some(7 * 86_400),
-        Unit::Month | Unit::Year => None,
-    }
-}
-
-/// Seconds in a number glued to its unit ("2h", "30min", "45s").
-fn glued_seconds(text: &str) -> Option<i64> {
-    let (amount, unit) = super::recur::glued_amount(text)?;
-    amount.checked_mul(unit_seconds(unit)?)
 }
 
 fn with_part(day: DaySpec, tokens: &[Token], j: usize) -> (Found, usize) {

@@ -66,3 +66,54 @@ pub fn days(tokens: &[Token], spans: &[Span]) -> Result<(), PhraseError> {
     }
     Ok(())
 }
+
+/// Refuses days combined with a repeat of days across words that are not
+/// joining words ("every day besides saturday", "every weekday other
+/// friday"): read together they would narrow "every day" to saturday, or
+/// add friday, when the words between may have left it out.
+pub fn combined(tokens: &[Token], spans: &[Span]) -> Result<(), PhraseError> {
+    let names_days = |clauses: &[Clause]| {
+        clauses.iter().any(|c| {
+            matches!(
+                c,
+                Clause::Recur(Recur::Daily { every: 1 } | Recur::Weekly { .. })
+                    | Clause::Day(DaySpec::Weekdays { .. })
+            )
+        })
+    };
+    let mut covered = vec![false; tokens.len()];
+    for (start, len, _) in spans {
+        covered[*start..start + len]
+            .iter_mut()
+            .for_each(|c| *c = true);
+    }
+    let mut days = spans.iter().filter(|(_, _, c)| names_days(c));
+    let Some(mut before) = days.next() else {
+        return Ok(());
+    };
+    for after in days {
+        let between = (before.0 + before.1)..after.0;
+        let stray = between.clone().find(|&k| {
+            !covered[k]
+                && !is_joiner(word(tokens, k))
+                && !matches!(word(tokens, k), "also" | "on" | "at" | "the" | "plus" | "-")
+        });
+        if let Some(k) = stray {
+            let said = |(start, len, _): &Span| {
+                let words: Vec<&str> = tokens[*start..start + len]
+                    .iter()
+                    .map(|t| t.raw.as_str())
+                    .collect();
+                words.join(" ")
+            };
+            return Err(PhraseError::new(format!(
+                "I read \"{}\" and \"{}\" with \"{}\" between them: does it leave those days out, or add them? Say 'except' to leave days out ('every day except saturday'), or name only the days it runs on ('every saturday').",
+                said(before),
+                said(after),
+                tokens[k].raw,
+            )));
+        }
+        before = after;
+    }
+    Ok(())
+}

@@ -245,3 +245,51 @@ pub fn max_day(m: u32) -> u32 {
         _ => 31,
     }
 }
+
+/// "2h", "15m", "30min", "2hrs": a number glued to its unit (minutes and hours).
+pub fn glued_amount(text: &str) -> Option<(i64, Unit)> {
+    let split = text.find(|c: char| !(c.is_ascii_digit() || c == '-'))?;
+    let (number, suffix) = text.split_at(split);
+    if number.is_empty() || number.len() > 9 {
+        return None;
+    }
+    let amount: i64 = number.parse().ok()?;
+    match unit(suffix)? {
+        unit @ (Unit::Minute | Unit::Hour | Unit::Second) => Some((amount, unit)),
+        _ => None,
+    }
+}
+
+/// Seconds in one `unit`; months and years vary in length and have none.
+pub fn unit_seconds(unit: Unit) -> Option<i64> {
+    match unit {
+        Unit::Second => Some(1),
+        Unit::Minute => Some(60),
+        Unit::Hour => Some(3_600),
+        Unit::Day => Some(86_400),
+        Unit::Week => Some(7 * 86_400),
+        Unit::Month | Unit::Year => None,
+    }
+}
+
+/// Seconds in numbers glued to their units: "2h", "45min", and each
+/// number with its unit in "1h30m".
+pub fn glued_seconds(text: &str) -> Option<i64> {
+    if text.is_empty() {
+        return None;
+    }
+    let mut total = 0i64;
+    let mut rest = text;
+    while !rest.is_empty() {
+        let digits = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        let end = rest[digits..]
+            .find(|c: char| c.is_ascii_digit())
+            .map_or(rest.len(), |n| n + digits);
+        let (amount, unit) = glued_amount(&rest[..end])?;
+        total = total.checked_add(amount.checked_mul(unit_seconds(unit)?)?)?;
+        rest = &rest[end..];
+    }
+    Some(total)
+}

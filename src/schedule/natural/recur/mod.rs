@@ -6,7 +6,9 @@ use chrono::Weekday;
 
 use super::calendar::ordinal_day;
 use super::tokens::Token;
-use super::words::{cardinal, is_joiner, month, ordinal, unit, weekday, word, PartOfDay, Unit};
+use super::words::{
+    cardinal, glued_amount, is_joiner, month, ordinal, unit, weekday, word, PartOfDay, Unit,
+};
 use super::PhraseError;
 
 mod days;
@@ -330,20 +332,6 @@ fn stepped_unit(
         return Ok(Some(((Recur::Weekly { every, days }, part), j + len - i)));
     }
     Ok(None)
-}
-
-/// "2h", "15m", "30min", "2hrs": a number glued to its unit (minutes and hours).
-pub(in crate::schedule::natural) fn glued_amount(text: &str) -> Option<(i64, Unit)> {
-    let split = text.find(|c: char| !(c.is_ascii_digit() || c == '-'))?;
-    let (number, suffix) = text.split_at(split);
-    if number.is_empty() || number.len() > 9 {
-        return None;
-    }
-    let amount: i64 = number.parse().ok()?;
-    match unit(suffix)? {
-        unit @ (Unit::Minute | Unit::Hour | Unit::Second) => Some((amount, unit)),
-        _ => None,
-    }
 }
 
 /// "twice a day", "3 times a day", "once a week".

@@ -157,6 +157,14 @@ impl When<'_> {
         };
         if !parts.except.is_empty() {
             let all = days.unwrap_or_else(|| ALL_DAYS.to_vec());
+            // "every monday at 9 say no tuesday meetings": leaving out a day
+            // it never runs on means the words were something else.
+            if let Some(idle) = parts.except.iter().find(|d| !all.contains(d)) {
+                return Err(PhraseError::new(format!(
+                    "that leaves out {}s, which it would not run on anyway: say which days it should run on, or put the message in quotes if those words are part of it.",
+                    full_day_name(*idle),
+                )));
+            }
             let left: Vec<Weekday> = all
                 .into_iter()
                 .filter(|d| !parts.except.contains(d))
@@ -239,4 +247,17 @@ impl When<'_> {
 
 fn out_of_range() -> PhraseError {
     PhraseError::new("I couldn't find that date in the next few years: check the day and month")
+}
+
+/// "Monday" for Mon.
+fn full_day_name(day: Weekday) -> &'static str {
+    [
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+    ][day.num_days_from_monday() as usize]
 }
