@@ -91,6 +91,23 @@ fn days_left_out_in_other_words_are_left_out() {
             "Mon Tue Wed Thu",
             "say hi",
         ),
+        ("every day at 9am but skip saturday say hi", six, "say hi"),
+        (
+            "every day except mon-wed at 9am say hi",
+            "Thu Fri Sat Sun",
+            "say hi",
+        ),
+        (
+            "every day except monday through wednesday at 9am say hi",
+            "Thu Fri Sat Sun",
+            "say hi",
+        ),
+        ("every day at 7am except sat/sun say hi", weekdays, "say hi"),
+        (
+            "every day at 10am save for sundays say hi",
+            "Mon Tue Wed Thu Fri Sat",
+            "say hi",
+        ),
     ] {
         match days_of(phrase) {
             Ok((days, said)) => {

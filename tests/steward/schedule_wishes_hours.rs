@@ -97,6 +97,31 @@ const READ: &[(&str, &str, &str)] = &[
         "stretch",
     ),
     (
+        "evry weekday at 830 remind me standup",
+        "2026-11-23T08:30:00+01:00",
+        "standup",
+    ),
+    (
+        "every day at 1730 say go home",
+        "2026-11-21T17:30:00+01:00",
+        "say go home",
+    ),
+    (
+        "every day at 9am send 1000 emails",
+        "2026-11-22T09:00:00+01:00",
+        "send 1000 emails",
+    ),
+    (
+        "every wkday at 9 say hi",
+        "2026-11-23T09:00:00+01:00",
+        "say hi",
+    ),
+    (
+        "tomorrow at 9am check every page of the site",
+        "2026-11-22T09:00:00+01:00",
+        "check every page of the site",
+    ),
+    (
         "in 1h30m remind me to stretch",
         "2026-11-21T11:30:00+01:00",
         "stretch",
@@ -164,6 +189,16 @@ fn wishes_and_hour_marks_are_read_as_people_mean_them() {
 fn holidays_and_hours_of_either_half_are_asked_about() {
     let mut wrong = Vec::new();
     for (phrase, asked) in [
+        // A repeat not read is never one time.
+        (
+            "every schoolday at 7am say pack lunch",
+            "as one time, but not \"every schoolday\": should it repeat?",
+        ),
+        (
+            "each sprint day at 10am say standup",
+            "as one time, but not \"each sprint\": should it repeat?",
+        ),
+        ("every weekday at 530 say leave", "could be 05:30 or 17:30"),
         (
             "remind me on good friday to call mom",
             "\"good friday\" is a holiday",

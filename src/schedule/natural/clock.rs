@@ -97,6 +97,10 @@ pub fn plain(
         "half" | "quarter" => return Ok(phrase_time(tokens, i)),
         _ => {}
     }
+    // "830", "1730" are times only after "at" ("send 1000 emails").
+    if !introduced && w.len() >= 3 && w.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(None);
+    }
     let Some(clock) = split_clock(w) else {
         return Ok(None);
     };
@@ -300,12 +304,15 @@ fn split_clock(text: &str) -> Option<Clock> {
             minute: None,
             meridiem,
         }),
-        // "0830", "1730": four digits after "at".
-        None if digits(hour, 4) && hour.len() == 4 && meridiem.is_none() => Some(Clock {
-            hour: hour[..2].parse().ok()?,
-            minute: Some(hour[2..].parse().ok()?),
-            meridiem,
-        }),
+        // "0830", "1730": four digits after "at"; "830", "830am": three.
+        None if digits(hour, 4) && (hour.len() == 4 && meridiem.is_none() || hour.len() == 3) => {
+            let split = hour.len() - 2;
+            Some(Clock {
+                hour: hour[..split].parse().ok()?,
+                minute: Some(hour[split..].parse().ok()?),
+                meridiem,
+            })
+        }
         None => None,
     }
 }

@@ -7,7 +7,7 @@
 use chrono::Weekday;
 
 use super::tokens::Token;
-use super::words::{is_joiner, weekday, word};
+use super::words::{is_joiner, word};
 
 /// Whether an exclusion starts at `i`.
 pub fn introduces(tokens: &[Token], i: usize) -> bool {
@@ -17,6 +17,10 @@ pub fn introduces(tokens: &[Token], i: usize) -> bool {
 /// Where the excluded words start, after "except", "but not"…
 fn start(tokens: &[Token], i: usize) -> Option<usize> {
     let j = match (word(tokens, i), word(tokens, i + 1)) {
+        // "but skip saturdays", "but never on weekends"
+        ("but", _) if word(tokens, i + 1) != "not" && start(tokens, i + 1).is_some() => {
+            return start(tokens, i + 1)
+        }
         ("except" | "excluding" | "excepting", _) => i + 1,
         ("but", "not") | ("other", "than") => i + 2,
         ("apart" | "aside", "from") | ("outside", "of") => i + 2,
@@ -70,12 +74,10 @@ pub fn recognize(tokens: &[Token], i: usize) -> Option<(Vec<Weekday>, usize)> {
 
 /// "weekends", "the weekend", "weekdays", "friday", "fridays".
 fn days_at(tokens: &[Token], j: usize) -> Option<(Vec<Weekday>, usize)> {
-    use Weekday::*;
-    let w = word(tokens, j);
-    let days = match w {
-        "weekend" | "weekends" => vec![Sat, Sun],
-        "weekday" | "weekdays" | "workday" | "workdays" => vec![Mon, Tue, Wed, Thu, Fri],
-        _ => vec![weekday(w)?.0],
+    // "weekends", "workdays"; "friday", "mon-wed", "monday through wednesday", "sat/sun"
+    let Some(days) = super::recur::plural_days(word(tokens, j)) else {
+        let (days, len) = super::recur::weekday_list(tokens, j)?;
+        return Some((days, j + len));
     };
     // "weekend days", "saturdays and sundays"
     let end = if matches!(word(tokens, j + 1), "day" | "days") && days.len() > 1 {
@@ -120,6 +122,13 @@ mod tests {
         assert_eq!(read("not on sat or sun"), Some(vec![Sat, Sun]));
         assert_eq!(read("outside of weekends"), Some(vec![Sat, Sun]));
         assert_eq!(read("minus mondays"), Some(vec![Mon]));
+        assert_eq!(read("but skip saturday"), Some(vec![Sat]));
+        assert_eq!(read("except mon-wed"), Some(vec![Mon, Tue, Wed]));
+        assert_eq!(
+            read("except monday through wednesday"),
+            Some(vec![Mon, Tue, Wed])
+        );
+        assert_eq!(read("except sat/sun"), Some(vec![Sat, Sun]));
         for ordinary in [
             "but only at 9",
             "save the report",

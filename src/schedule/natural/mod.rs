@@ -17,6 +17,7 @@ mod except;
 mod guard;
 mod holidays;
 mod layout;
+mod lost_repeat;
 mod recur;
 mod task;
 mod tokens;
@@ -110,6 +111,13 @@ pub fn parse_phrase(text: &str, context: &Context) -> Result<Parsed, PhraseError
     }
     if let Some((start, len)) = guard::unplaced(&tokens, &clauses.used) {
         return Err(unplaced_question(text, &tokens, &clauses.used, start, len));
+    }
+    if let Some((start, len)) = lost_repeat::unread(&tokens, &clauses.used, &clauses.found) {
+        let placed = placed_words(text, &tokens, &clauses.used);
+        let words = &text[tokens[start].start..tokens[start + len - 1].end];
+        return Err(PhraseError::new(format!(
+            "I read \"{placed}\" as one time, but not \"{words}\": should it repeat? Say the days it runs on ('every weekday at 9', 'every monday at 9'), or leave \"{words}\" out for one time."
+        )));
     }
     let schedule = build::build(&clauses.found, context)?;
     let task = task::task(text, &tokens, &clauses.used);

@@ -45,17 +45,22 @@ pub(super) fn day_kind(
 }
 
 /// "weekdays", "weekends", "workdays": the days they mean.
-pub(super) fn plural_days(text: &str) -> Option<Vec<Weekday>> {
+pub(in crate::schedule::natural) fn plural_days(text: &str) -> Option<Vec<Weekday>> {
     use Weekday::*;
     match text {
-        "weekdays" | "workdays" | "weekday" | "workday" => Some(vec![Mon, Tue, Wed, Thu, Fri]),
-        "weekends" | "weekend" => Some(vec![Sat, Sun]),
+        "weekdays" | "workdays" | "weekday" | "workday" | "wkday" | "wkdays" => {
+            Some(vec![Mon, Tue, Wed, Thu, Fri])
+        }
+        "weekends" | "weekend" | "wknd" | "wknds" | "wkend" | "wkends" => Some(vec![Sat, Sun]),
         _ => None,
     }
 }
 
 /// "monday", "mondays and thursdays", "mon, wed & fri", "tue/thu".
-pub(super) fn weekday_list(tokens: &[Token], j: usize) -> Option<(Vec<Weekday>, usize)> {
+pub(in crate::schedule::natural) fn weekday_list(
+    tokens: &[Token],
+    j: usize,
+) -> Option<(Vec<Weekday>, usize)> {
     let mut days = Vec::new();
     let first = word(tokens, j);
     if let Some((from, to)) = first.split_once('-') {

@@ -15,6 +15,7 @@ mod days;
 
 pub use days::quarter_months;
 use days::*;
+pub(super) use days::{plural_days, weekday_list};
 
 /// A repeating pattern, before times of day are applied.
 #[derive(Clone, Debug, PartialEq)]
