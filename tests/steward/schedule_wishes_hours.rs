@@ -117,6 +117,11 @@ const READ: &[(&str, &str, &str)] = &[
         "say hi",
     ),
     (
+        "every friday at 5pm say we are 5th in the league",
+        "2026-11-27T17:00:00+01:00",
+        "say we are 5th in the league",
+    ),
+    (
         "tomorrow at 9am check every page of the site",
         "2026-11-22T09:00:00+01:00",
         "check every page of the site",
@@ -199,6 +204,7 @@ fn holidays_and_hours_of_either_half_are_asked_about() {
             "as one time, but not \"each sprint\": should it repeat?",
         ),
         ("every weekday at 530 say leave", "could be 05:30 or 17:30"),
+        ("every month 15th at 9am pay bills", "but not \"15th\""),
         (
             "remind me on good friday to call mom",
             "\"good friday\" is a holiday",

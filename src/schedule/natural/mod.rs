@@ -17,11 +17,11 @@ mod except;
 mod guard;
 mod holidays;
 mod layout;
-mod lost_repeat;
 mod recur;
 mod task;
 mod tokens;
 mod typos;
+mod unread;
 mod when;
 mod window;
 mod words;
@@ -112,7 +112,10 @@ pub fn parse_phrase(text: &str, context: &Context) -> Result<Parsed, PhraseError
     if let Some((start, len)) = guard::unplaced(&tokens, &clauses.used) {
         return Err(unplaced_question(text, &tokens, &clauses.used, start, len));
     }
-    if let Some((start, len)) = lost_repeat::unread(&tokens, &clauses.used, &clauses.found) {
+    if let Some(at) = unread::day_of_month(&tokens, &clauses.used) {
+        return Err(unplaced_question(text, &tokens, &clauses.used, at, 1));
+    }
+    if let Some((start, len)) = unread::repeat(&tokens, &clauses.used, &clauses.found) {
         let placed = placed_words(text, &tokens, &clauses.used);
         let words = &text[tokens[start].start..tokens[start + len - 1].end];
         return Err(PhraseError::new(format!(

@@ -1,0 +1,45 @@
+//! Words beside a schedule that were not read and would change it if they
+//! were: a repeat ("every wkday at 9" must not become one time tomorrow at
+//! 9, with "every wkday" in the task) and a day of the month ("every month
+//! 15th at 9am" must not run on the 1st).
+
+use super::build::Clause;
+use super::tokens::Token;
+use super::words::{ordinal, word};
+
+/// The unread "every …" (first token, token count) when the schedule read
+/// is one time only and "every" or "each" stands unplaced where a repeat
+/// would: first in the sentence, or right before the words that were read
+/// ("every wkday at 9"). "check every page at 9 tomorrow" keeps its words.
+pub fn repeat(tokens: &[Token], used: &[bool], found: &[Clause]) -> Option<(usize, usize)> {
+    if found.iter().any(|c| matches!(c, Clause::Recur(_))) {
+        return None;
+    }
+    let quoted = super::guard::quoted(tokens);
+    (0..tokens.len())
+        .find(|&i| {
+            !used[i]
+                && !quoted[i]
+                && matches!(word(tokens, i), "every" | "each" | "evry" | "everyday")
+                && (i == 0 || used.get(i + 2).copied().unwrap_or(false))
+                && i + 1 < tokens.len()
+                && !used[i + 1]
+        })
+        .map(|i| (i, 2))
+}
+
+/// An unread day of the month ("15th") right beside words that were read
+/// ("every month 15th at 9am"); one elsewhere ("say happy 5th
+/// anniversary") is the task's.
+pub fn day_of_month(tokens: &[Token], used: &[bool]) -> Option<usize> {
+    let quoted = super::guard::quoted(tokens);
+    let beside = |i: usize| (i > 0 && used[i - 1]) || used.get(i + 1).copied().unwrap_or(false);
+    (0..tokens.len()).find(|&i| {
+        let w = word(tokens, i);
+        !used[i]
+            && !quoted[i]
+            && w.starts_with(|c: char| c.is_ascii_digit())
+            && ordinal(w).is_some_and(|n| (1..=31).contains(&n))
+            && beside(i)
+    })
+}
