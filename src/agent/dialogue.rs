@@ -173,7 +173,11 @@ fn follow_up(turn: &Turn, agent: &Agent, text: &str) -> Option<String> {
         before.text.trim_end_matches(['.', '?', '!']),
         text.trim()
     );
-    read(&combined).is_ok().then_some(combined)
+    if read(&combined).is_ok() {
+        return Some(combined);
+    }
+    // "'5' could be 05:00 or 17:00" → "5pm": the time put in its place.
+    super::half_answer::settle(&before.text, text).filter(|settled| read(settled).is_ok())
 }
 
 /// A message read by the offline grammar.

@@ -21,6 +21,7 @@ mod failure_words;
 mod fallback;
 mod grammar;
 mod greeting;
+mod half_answer;
 mod history;
 mod hook_words;
 mod llm_turn;

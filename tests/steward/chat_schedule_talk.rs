@@ -91,6 +91,25 @@ fn an_answer_to_the_readers_question_fills_the_request() {
 }
 
 #[test]
+fn an_answer_to_which_half_of_the_day_settles_the_time_asked_about() {
+    for answer in ["5pm", "at 5pm", "17:00"] {
+        let chat = Chat::new();
+        let asked = chat.say("every friday at 5 say happy friday team!");
+        assert!(asked.contains("could be 05:00 or 17:00"), "{asked}");
+        let draft = chat.say(answer);
+        assert!(draft.contains("At 17:00 on Fridays"), "{answer}: {draft}");
+        chat.say("yes");
+        assert_eq!(chat.trigger().1, "0 17 * * FRI", "{answer}");
+        assert_eq!(chat.stored()[0]["steps"][0]["text"], "happy friday team");
+    }
+    // An answer that is not the hour asked about settles nothing.
+    let chat = Chat::new();
+    chat.say("every friday at 5 say happy friday team!");
+    chat.say("6pm");
+    assert!(chat.stored().is_empty());
+}
+
+#[test]
 fn reactions_and_short_words_confirm() {
     for yes in [
         "👍",
