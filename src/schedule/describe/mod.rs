@@ -89,7 +89,8 @@ fn nth_words(n: i16) -> String {
     }
 }
 
-fn weekday_name(day: Weekday) -> &'static str {
+/// "Monday" for Mon.
+pub(crate) fn weekday_name(day: Weekday) -> &'static str {
     DAY_NAMES[day.num_days_from_sunday() as usize]
 }
 

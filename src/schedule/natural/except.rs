@@ -16,11 +16,13 @@ pub fn introduces(tokens: &[Token], i: usize) -> bool {
 
 /// Where the excluded words start, after "except", "but not"…
 fn start(tokens: &[Token], i: usize) -> Option<usize> {
-    let j = match (word(tokens, i), word(tokens, i + 1)) {
-        // "but skip saturdays", "but never on weekends"
-        ("but", _) if word(tokens, i + 1) != "not" && start(tokens, i + 1).is_some() => {
-            return start(tokens, i + 1)
+    // "but skip saturdays", "but never on weekends"
+    if word(tokens, i) == "but" && word(tokens, i + 1) != "not" {
+        if let Some(j) = start(tokens, i + 1) {
+            return Some(j);
         }
+    }
+    let j = match (word(tokens, i), word(tokens, i + 1)) {
         ("except" | "excluding" | "excepting", _) => i + 1,
         ("but", "not") | ("other", "than") => i + 2,
         ("apart" | "aside", "from") | ("outside", "of") => i + 2,

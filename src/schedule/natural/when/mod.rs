@@ -162,7 +162,7 @@ impl When<'_> {
             if let Some(idle) = parts.except.iter().find(|d| !all.contains(d)) {
                 return Err(PhraseError::new(format!(
                     "that leaves out {}s, which it would not run on anyway: say which days it should run on, or put the message in quotes if those words are part of it.",
-                    full_day_name(*idle),
+                    crate::schedule::describe::weekday_name(*idle),
                 )));
             }
             let left: Vec<Weekday> = all
@@ -247,17 +247,4 @@ impl When<'_> {
 
 fn out_of_range() -> PhraseError {
     PhraseError::new("I couldn't find that date in the next few years: check the day and month")
-}
-
-/// "Monday" for Mon.
-fn full_day_name(day: Weekday) -> &'static str {
-    [
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-    ][day.num_days_from_monday() as usize]
 }
