@@ -125,7 +125,7 @@ impl Engine {
                     .as_ref()
                     .and_then(crate::workflow::run::agent_answer)
                     .map(|answer| redactor.secrets(&answer)),
-                output: output.map(|o| redactor.value(&o)),
+                output: output.map(|o| redactor.masked(&o).unwrap_or(o)),
                 error: error.map(|e| redactor.text(&e)),
                 usage: {
                     usage.duration_ms = started.elapsed().as_millis() as u64;

@@ -45,7 +45,7 @@ impl Scheduler {
             let late = (self.clock.now() - job.run.scheduled_for)
                 .num_milliseconds()
                 .max(0);
-            metrics::histogram!("steward_run_start_lateness_seconds").record(late as f64 / 1000.0);
+            self.metrics.lateness().record(late as f64 / 1000.0);
         }
         // A cancel (from any process, through the store) drops the run's
         // future: its in-flight HTTP, LLM and MCP calls are aborted with it.
@@ -65,10 +65,8 @@ impl Scheduler {
         // committed with the run log's next batch.
         drop(permit);
         let status = outcome.status;
-        metrics::counter!("steward_runs_total", "status" => status.as_str(), "trigger" => job.run.trigger.clone())
-            .increment(1);
-        metrics::histogram!("steward_run_duration_seconds", "status" => status.as_str())
-            .record(started.elapsed().as_secs_f64());
+        self.metrics
+            .ended(status.as_str(), &job.run.trigger, started.elapsed());
         let finished = retry(
             BUSY_TRIES,
             BUSY_BACKOFF,

@@ -8,6 +8,7 @@ mod failures;
 mod finish;
 mod looping;
 mod outgoing;
+mod run_metrics;
 mod slot_timer;
 mod slots;
 mod starting;
@@ -115,6 +116,7 @@ pub struct Scheduler {
     to_begin: std::sync::atomic::AtomicUsize,
     /// Runs starting and ending here, for the dashboard's live pages.
     pub events: crate::events::RunEvents,
+    metrics: run_metrics::RunMetrics,
 }
 
 #[derive(Default)]
@@ -151,6 +153,7 @@ impl Scheduler {
             changes: Default::default(),
             to_begin: Default::default(),
             events: Default::default(),
+            metrics: Default::default(),
         }
     }
 

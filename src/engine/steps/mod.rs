@@ -114,17 +114,15 @@ impl Runner<'_> {
         // Stored masked; the unmasked output is kept beside it only while
         // the run may resume and only when masking changed it.
         let redactor = &self.engine.redactor;
-        let masked = output.map(|o| redactor.value(o));
-        let resume = match (output, &masked) {
-            (Some(raw), Some(masked)) if raw != masked => Some(raw),
-            _ => None,
-        };
+        let changed = output.and_then(|o| redactor.masked(o));
+        let masked = changed.as_ref().or(output);
+        let resume = output.filter(|_| changed.is_some());
         self.engine.store.log().step(
             self.run.id,
             key,
             step.kind(),
             status,
-            masked.as_ref(),
+            masked,
             resume,
             error.map(|e| redactor.text(e)).as_deref(),
             &step_usage,

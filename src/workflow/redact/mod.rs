@@ -49,7 +49,9 @@ const SECRET_FIELDS: [&str; 16] = [
 /// Whether a field with this name holds a secret, whatever its value looks
 /// like ("Authorization", "password", "api_key").
 pub fn is_secret_field(name: &str) -> bool {
-    SECRET_FIELDS.contains(&name.to_ascii_lowercase().as_str())
+    SECRET_FIELDS
+        .iter()
+        .any(|field| field.eq_ignore_ascii_case(name))
 }
 
 static SHAPES: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
@@ -197,52 +199,114 @@ impl Redactor {
     /// `value` with every string masked, and the values of secret-named
     /// fields ("password", "authorization", ...) replaced whole.
     pub fn value(&self, value: &Value) -> Value {
-        // Most values hold nothing to mask (a list of workflows): one pass
-        // over all their strings together says so, instead of one per string.
-        // Safe: a shape found in one string is found in the strings joined.
-        if !self.may_hold_any(value) {
-            return value.clone();
-        }
-        self.masked_value(value)
+        self.masked(value).unwrap_or_else(|| value.clone())
     }
 
-    fn masked_value(&self, value: &Value) -> Value {
+    /// [`Redactor::value`] when masking changes `value`; `None` when it
+    /// holds nothing to mask, so the caller keeps `value` without a copy.
+    pub fn masked(&self, value: &Value) -> Option<Value> {
+        // Most values hold nothing to mask (a list of workflows): one pass
+        // over all their strings together says so, instead of one per string,
+        // and says which kind of masking the strings need.
+        // Safe: a shape found in one string is found in the strings joined.
+        let look = self.look_for(value);
+        if !look.secrets && !look.pii {
+            return None;
+        }
+        self.changed(value, look)
+    }
+
+    /// `value` masked, if that changes it; parts that do not change are
+    /// copied only when a sibling does.
+    fn changed(&self, value: &Value, look: Look) -> Option<Value> {
         match value {
-            Value::String(text) => Value::String(self.text(text)),
+            Value::String(text) => self.masked_text(text, look).map(Value::String),
             Value::Array(items) => {
-                Value::Array(items.iter().map(|v| self.masked_value(v)).collect())
+                let masked: Vec<Option<Value>> =
+                    items.iter().map(|v| self.changed(v, look)).collect();
+                if masked.iter().all(Option::is_none) {
+                    return None;
+                }
+                let items = items.iter().zip(masked);
+                Some(Value::Array(
+                    items.map(|(v, m)| m.unwrap_or_else(|| v.clone())).collect(),
+                ))
             }
             Value::Object(fields) => {
-                let mut out = Map::with_capacity(fields.len());
-                for (key, field) in fields {
-                    let secret =
-                        is_secret_field(key) && !matches!(field, Value::Null | Value::Bool(_));
-                    let masked = if secret {
-                        Value::String(MASK.into())
-                    } else {
-                        self.masked_value(field)
-                    };
-                    out.insert(key.clone(), masked);
+                let masked: Vec<Option<Value>> = fields
+                    .iter()
+                    .map(|(key, field)| {
+                        let secret =
+                            is_secret_field(key) && !matches!(field, Value::Null | Value::Bool(_));
+                        if secret {
+                            (field.as_str() != Some(MASK)).then(|| Value::String(MASK.into()))
+                        } else {
+                            self.changed(field, look)
+                        }
+                    })
+                    .collect();
+                if masked.iter().all(Option::is_none) {
+                    return None;
                 }
-                Value::Object(out)
+                let fields = fields.iter().zip(masked);
+                Some(Value::Object(
+                    fields
+                        .map(|((key, v), m)| (key.clone(), m.unwrap_or_else(|| v.clone())))
+                        .collect::<Map<String, Value>>(),
+                ))
             }
-            other => other.clone(),
+            _ => None,
         }
+    }
+
+    /// `text` masked, if that changes it.
+    fn masked_text(&self, text: &str, look: Look) -> Option<String> {
+        let mut out = None;
+        if look.secrets {
+            let masked = self.secrets(text);
+            if masked != text {
+                out = Some(masked);
+            }
+        }
+        if look.pii {
+            let base = out.as_deref().unwrap_or(text);
+            if may_hold_pii(base) {
+                let masked = mask_pii(base.to_string());
+                if masked != base {
+                    out = Some(masked);
+                }
+            }
+        }
+        out
     }
 }
 
+/// Which masking the strings of a value may need.
+#[derive(Clone, Copy)]
+struct Look {
+    /// Known secrets or secret shapes (and secret-named fields).
+    secrets: bool,
+    /// Emails or phone numbers, when those are masked.
+    pii: bool,
+}
+
 impl Redactor {
-    /// Whether `value` has a secret-named field, a known secret or a secret
-    /// shape in any of its strings, or (when masked) what may be an email or
-    /// a phone number.
-    fn may_hold_any(&self, value: &Value) -> bool {
+    /// Whether `value` may hold a secret (a secret-named field, a known
+    /// secret or a secret shape in any of its strings), and whether (when
+    /// masked) it may hold an email or a phone number.
+    fn look_for(&self, value: &Value) -> Look {
         let mut joined = String::new();
         if collect_strings(value, &mut joined) {
-            return true;
+            return Look {
+                secrets: true,
+                pii: self.pii,
+            };
         }
-        self.known.iter().any(|k| joined.contains(k.as_str()))
-            || SHAPE_SET.is_match(&joined)
-            || (self.pii && may_hold_pii(&joined))
+        Look {
+            secrets: self.known.iter().any(|k| joined.contains(k.as_str()))
+                || SHAPE_SET.is_match(&joined),
+            pii: self.pii && may_hold_pii(&joined),
+        }
     }
 }
 
