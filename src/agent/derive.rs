@@ -166,14 +166,29 @@ fn reminder_text(instruction: &str) -> Option<String> {
     (!text.is_empty()).then_some(text)
 }
 
+/// Words a name cut short does not end on ("Send the report to the").
+const DANGLING: &[&str] = &[
+    "the", "a", "an", "to", "of", "for", "and", "or", "with", "in", "on", "at", "my", "our",
+    "your", "about", "from", "by", "that",
+];
+
 /// The first words, capitalised, as a name.
 fn title(text: &str, words: usize) -> String {
-    let cleaned: Vec<&str> = text
+    let all: Vec<&str> = text
         .split_whitespace()
         .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '-'))
         .filter(|w| !w.is_empty() && !w.starts_with("http"))
-        .take(words)
         .collect();
+    let mut cleaned: Vec<&str> = all.iter().copied().take(words).collect();
+    if cleaned.len() < all.len() {
+        while cleaned.len() > 1
+            && cleaned
+                .last()
+                .is_some_and(|w| DANGLING.contains(&w.to_lowercase().as_str()))
+        {
+            cleaned.pop();
+        }
+    }
     let joined = cleaned.join(" ");
     let joined: String = joined.chars().take(60).collect();
     if joined.is_empty() {
@@ -194,6 +209,13 @@ mod tests {
         assert_eq!(steps[0]["text"], "call mom");
         assert_eq!(name, "Call mom");
         assert_eq!(plan("send me 'call mom'").0[0]["text"], "call mom");
+    }
+
+    #[test]
+    fn a_name_cut_short_ends_on_a_word_of_its_own() {
+        assert_eq!(title("send the report to the team", 5), "Send the report");
+        assert_eq!(title("water the plants", 2), "Water");
+        assert_eq!(title("call the bank", 3), "Call the bank");
     }
 
     #[test]

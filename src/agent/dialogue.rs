@@ -148,22 +148,13 @@ fn new_request(turn: &Turn, agent: &Agent, text: &str) -> bool {
 /// asked about it and this message answers ("remind me to drink water
 /// twice a day" → "at which times?" → "at 10am and 4pm").
 fn follow_up(turn: &Turn, agent: &Agent, text: &str) -> Option<String> {
-    let [.., before, answer] = turn.history.as_slice() else {
-        return None;
-    };
-    if before.role != "user" || answer.role != "assistant" {
-        return None;
+    let before = unplaced(turn, agent)?;
+    // "'5' could be 05:00 or 17:00" → "I meant 5 pm".
+    if let Some(settled) = settle(turn, agent, &before.text, text) {
+        return Some(settled);
     }
     let context = turn.context(agent, turn.zone);
     let read = |words: &str| crate::schedule::parse_input(words, &context);
-    // Only a reply to a request the reader could not place…
-    if !matches!(
-        grammar::parse(&before.text),
-        Intent::Tool("create_workflow", _)
-    ) || read(&before.text).is_ok()
-    {
-        return None;
-    }
     // …made of schedule words alone, that completes it.
     if read(text).is_ok_and(|parsed| parsed.task.is_some()) {
         return None;
@@ -173,11 +164,40 @@ fn follow_up(turn: &Turn, agent: &Agent, text: &str) -> Option<String> {
         before.text.trim_end_matches(['.', '?', '!']),
         text.trim()
     );
-    if read(&combined).is_ok() {
-        return Some(combined);
+    read(&combined).is_ok().then_some(combined)
+}
+
+/// The request just before this message, when the reader asked about it
+/// (it could not place its schedule).
+fn unplaced<'t>(turn: &'t Turn, agent: &Agent) -> Option<&'t super::history::Said> {
+    let [.., before, answer] = turn.history.as_slice() else {
+        return None;
+    };
+    if before.role != "user" || answer.role != "assistant" {
+        return None;
     }
-    // "'5' could be 05:00 or 17:00" → "5pm": the time put in its place.
-    super::half_answer::settle(&before.text, text).filter(|settled| read(settled).is_ok())
+    let context = turn.context(agent, turn.zone);
+    let placed = crate::schedule::parse_input(&before.text, &context).is_ok();
+    let request = matches!(
+        grammar::parse(&before.text),
+        Intent::Tool("create_workflow", _)
+    );
+    (request && !placed).then_some(before)
+}
+
+/// "'5' could be 05:00 or 17:00" → "5pm", "make it 5pm", "evening": the
+/// request before with the time put in its place.
+fn settled(turn: &Turn, agent: &Agent, text: &str) -> Option<String> {
+    let before = unplaced(turn, agent)?;
+    settle(turn, agent, &before.text, text)
+}
+
+/// `request` with the time `text` answers put in its place, when that
+/// reads.
+fn settle(turn: &Turn, agent: &Agent, request: &str, text: &str) -> Option<String> {
+    let context = turn.context(agent, turn.zone);
+    super::half_answer::settle(request, text)
+        .filter(|settled| crate::schedule::parse_input(settled, &context).is_ok())
 }
 
 /// A message read by the offline grammar.
@@ -187,7 +207,10 @@ pub(super) async fn offline(turn: &mut Turn, agent: &Agent, text: &str) -> Reply
     // about the one before, so other messages cost no second reading.
     let completed = match intent {
         Intent::Tool("create_workflow", _) => follow_up(turn, agent, text),
-        _ => None,
+        // "make it 5pm", "evening": not a request, but the answer to
+        // which half of the day.
+        Intent::Help | Intent::Hello | Intent::Thanks | Intent::Answer { .. } => None,
+        _ => settled(turn, agent, text),
     };
     if let Some(combined) = &completed {
         intent = grammar::parse(combined);
@@ -200,7 +223,16 @@ pub(super) async fn offline(turn: &mut Turn, agent: &Agent, text: &str) -> Reply
             render::EXAMPLES_SHORT
         )),
         Intent::Thanks => Reply::text("You're welcome."),
-        Intent::NoDraft => turn.nothing_waiting(),
+        Intent::NoDraft => match (unplaced(turn, agent), turn.history.last()) {
+            // "yes" or "make it 7am" after a question about a request:
+            // the question still stands.
+            (Some(request), Some(question)) => Reply::text(format!(
+                "There's no draft yet: I asked about \"{}\". {}",
+                render::clip(&request.text, 80),
+                question.text
+            )),
+            _ => turn.nothing_waiting(),
+        },
         Intent::Answer { run_id, approve } => answer_approval(turn, agent, run_id, approve).await,
         Intent::Tool(name, args) => {
             let creating = name == "create_workflow";

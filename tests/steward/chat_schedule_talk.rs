@@ -92,7 +92,16 @@ fn an_answer_to_the_readers_question_fills_the_request() {
 
 #[test]
 fn an_answer_to_which_half_of_the_day_settles_the_time_asked_about() {
-    for answer in ["5pm", "at 5pm", "17:00"] {
+    for answer in [
+        "5pm",
+        "at 5pm",
+        "17:00",
+        "make it 5pm",
+        "I meant 5 pm",
+        "pm",
+        "in the evening",
+        "the afternoon one",
+    ] {
         let chat = Chat::new();
         let asked = chat.say("every friday at 5 say happy friday team!");
         assert!(asked.contains("could be 05:00 or 17:00"), "{asked}");
@@ -102,11 +111,19 @@ fn an_answer_to_which_half_of_the_day_settles_the_time_asked_about() {
         assert_eq!(chat.trigger().1, "0 17 * * FRI", "{answer}");
         assert_eq!(chat.stored()[0]["steps"][0]["text"], "happy friday team");
     }
-    // An answer that is not the hour asked about settles nothing.
     let chat = Chat::new();
     chat.say("every friday at 5 say happy friday team!");
-    chat.say("6pm");
-    assert!(chat.stored().is_empty());
+    chat.say("morning");
+    chat.say("yes");
+    assert_eq!(chat.trigger().1, "0 5 * * FRI");
+    // An answer that is not the hour asked about settles nothing.
+    for answer in ["6pm", "make it 6pm", "make it weekly"] {
+        let chat = Chat::new();
+        chat.say("every friday at 5 say happy friday team!");
+        chat.say(answer);
+        chat.say("yes");
+        assert!(chat.stored().is_empty(), "{answer}");
+    }
 }
 
 #[test]

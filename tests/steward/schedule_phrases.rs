@@ -664,6 +664,39 @@ const VARIANTS: &[(&str, &[&str], Option<&str>)] = &[
         &["2026-11-21T12:00:00+01:00", "2026-11-22T00:00:00+01:00"],
         None,
     ),
+    // The word that opens the schedule's words goes with them, not into
+    // the task ("From say wake up", "On pay bills").
+    (
+        "from monday to friday at 7:15 say wake up",
+        &["2026-11-23T07:15:00+01:00", "2026-11-24T07:15:00+01:00"],
+        Some("say wake up"),
+    ),
+    (
+        "on the 15th at 9am pay bills",
+        &["2026-12-15T09:00:00+01:00"],
+        Some("pay bills"),
+    ),
+    (
+        "pay bills on the 15th at 9am",
+        &["2026-12-15T09:00:00+01:00"],
+        Some("pay bills"),
+    ),
+    (
+        "On Monday at 9 call the bank",
+        &["2026-11-23T09:00:00+01:00"],
+        Some("call the bank"),
+    ),
+    (
+        "From Mon to Thu at 18:00 say go home",
+        &["2026-11-23T18:00:00+01:00", "2026-11-24T18:00:00+01:00"],
+        Some("say go home"),
+    ),
+    // An "on" before another phrase's own word is the task's.
+    (
+        "every day turn on at 9pm the lights",
+        &["2026-11-21T21:00:00+01:00", "2026-11-22T21:00:00+01:00"],
+        Some("turn on the lights"),
+    ),
 ];
 
 #[test]

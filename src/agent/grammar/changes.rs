@@ -75,7 +75,9 @@ static REINSTRUCT: LazyLock<Regex> = LazyLock::new(|| {
 /// Words that make "stop the car every day at 9" a new workflow rather than
 /// a command on one.
 pub(super) static SCHEDULE_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)\b(?:every|each|daily|weekly|hourly|monthly|tomorrow|tonight|at \d|in \d+ \w+)\b")
+    re(
+        r"(?i)\b(?:every|each|daily|weekly|hourly|monthly|tomorrow|tonight|weekdays|weekends|at \d{1,2}(?:[:.]\d{2})?(?:\s*[ap]\.?m)?|on (?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?s?|in \d+ \w+)\b",
+    )
 });
 
 pub(super) fn read(text: &str) -> Option<Intent> {
@@ -107,6 +109,10 @@ fn timing(text: &str) -> Option<Intent> {
             .name("wf")
             .or_else(|| c.name("wf2"))
             .map_or("", |m| m.as_str());
+        // "turn on the heater at 6am" is a new workflow.
+        if SCHEDULE_WORDS.is_match(wf) {
+            return None;
+        }
         let on = c
             .name("on")
             .or_else(|| c.name("on2"))

@@ -106,6 +106,20 @@ fn creation_keeps_the_sentence() {
         tool("every day at 9 remind me to stop the car").0,
         "create_workflow"
     );
+    // Led by a control verb, with the schedule after.
+    for request in [
+        "turn on the heater on monday at 6am",
+        "turn on the lights at 10pm",
+        "stop the sprinklers at 7:30 pm",
+        "run the backup script at 11",
+        "delete old logs on sundays",
+        "pause the music on weekdays at 10.15",
+    ] {
+        assert_eq!(tool(request).0, "create_workflow", "{request}");
+    }
+    // Without a schedule they are commands on a workflow.
+    assert_eq!(tool("turn on the heater check").0, "resume_workflow");
+    assert_eq!(tool("pause standup").0, "pause_workflow");
 }
 
 #[test]

@@ -23,6 +23,17 @@ const TRAILING_FILLER: &[&str] = &[
     "and", "then", ",", ".", "!", "please", "starting", "at", "on", "from", "-", ":", ";",
 ];
 
+/// Words that open a schedule's phrase the reader took without them: "on"
+/// in "on the 15th", "from" in "from monday to friday".
+const OPENERS: &[&str] = &["on", "from"];
+
+/// Words that open a phrase of their own: an opener before one of them
+/// belongs to the task ("turn on at 9pm the lights").
+const PREPOSITIONS: &[&str] = &[
+    "at", "on", "from", "every", "each", "in", "by", "until", "till", "starting", "before",
+    "after", "around", "about",
+];
+
 /// The words no recognizer took, with framing filler removed.
 pub fn task(text: &str, tokens: &[Token], used: &[bool]) -> Option<String> {
     // Brackets around a schedule's words ("at 9am (Tokyo time)") go with
@@ -30,8 +41,15 @@ pub fn task(text: &str, tokens: &[Token], used: &[bool]) -> Option<String> {
     let bracket = |i: usize| matches!(tokens[i].lower.as_str(), "(" | ")" | "[" | "]");
     let next_to_used =
         |i: usize| (i > 0 && used[i - 1]) || used.get(i + 1).copied().unwrap_or(false);
+    // "on the 15th", "from monday to friday": the opener goes with the
+    // schedule's words it opens, not into the task ("On pay bills").
+    let opens = |i: usize| {
+        OPENERS.contains(&tokens[i].lower.as_str())
+            && used.get(i + 1).copied().unwrap_or(false)
+            && !PREPOSITIONS.contains(&tokens[i + 1].lower.as_str())
+    };
     let used: Vec<bool> = (0..tokens.len())
-        .map(|i| used[i] || (bracket(i) && next_to_used(i)))
+        .map(|i| used[i] || (bracket(i) && next_to_used(i)) || opens(i))
         .collect();
     let mut runs: Vec<String> = Vec::new();
     let mut i = 0;

@@ -90,7 +90,7 @@ pub(super) fn either_half(t: &TimeOfDay) -> PhraseError {
         m => format!("{h}:{m:02}"),
     };
     PhraseError::new(format!(
-        "'{written}' could be {h:02}:{m:02} or {pm}:{m:02}. Say it again with '{written}am' or '{written}pm' (or '{pm}:{m:02}'), or with the part of the day ('in the evening')."
+        "'{written}' could be {h:02}:{m:02} or {pm}:{m:02}. Which one? '{written}am' or '{written}pm' (or '{pm}:{m:02}') settles it, as does the part of the day ('in the evening')."
     ))
 }
 
