@@ -117,6 +117,8 @@ pub struct Scheduler {
     /// Runs starting and ending here, for the dashboard's live pages.
     pub events: crate::events::RunEvents,
     metrics: run_metrics::RunMetrics,
+    /// How many runs past their work may wait for their end's commit.
+    finishing_room: usize,
 }
 
 #[derive(Default)]
@@ -140,7 +142,13 @@ impl Scheduler {
         config: SchedulerConfig,
     ) -> Scheduler {
         let limiter = Arc::new(Semaphore::new(config.max_concurrent_runs.max(1)));
+        let finishing_room = if crate::store::pool_is_postgres(store.pool()) {
+            looping::SHARED_FINISHING_ROOM
+        } else {
+            looping::FINISHING_ROOM
+        };
         Scheduler {
+            finishing_room,
             store,
             engine,
             clock,

@@ -4,7 +4,6 @@
 
 use std::collections::VecDeque;
 
-use super::looping::FINISHING_ROOM;
 use super::*;
 
 impl Scheduler {
@@ -72,6 +71,6 @@ impl Scheduler {
     /// How many more run tasks the loop may have: those executing and
     /// those finishing.
     pub(super) fn room(&self, tasks: &JoinSet<(i64, RunStatus)>) -> usize {
-        (self.config.max_concurrent_runs.max(1) + FINISHING_ROOM).saturating_sub(tasks.len())
+        (self.config.max_concurrent_runs.max(1) + self.finishing_room).saturating_sub(tasks.len())
     }
 }
