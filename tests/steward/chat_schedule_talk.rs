@@ -127,6 +127,28 @@ fn an_answer_to_which_half_of_the_day_settles_the_time_asked_about() {
 }
 
 #[test]
+fn a_date_answers_which_day_a_holiday_is() {
+    for answer in ["april 2", "on 2 april", "2 Apr."] {
+        let chat = Chat::new();
+        let asked = chat.say("on good friday at 9am say the shop is closed");
+        assert!(asked.contains("is a holiday"), "{asked}");
+        let draft = chat.say(answer);
+        assert!(draft.contains("2 Apr 2027 at 09:00"), "{answer}: {draft}");
+        chat.say("yes");
+        assert_eq!(
+            chat.stored()[0]["steps"][0]["text"],
+            "the shop is closed",
+            "{answer}"
+        );
+    }
+    // A new request instead of a date is read as itself.
+    let chat = Chat::new();
+    chat.say("on good friday at 9am say the shop is closed");
+    let draft = chat.say("every monday at 8am say week starts");
+    assert!(draft.contains("At 08:00 on Mondays"), "{draft}");
+}
+
+#[test]
 fn reactions_and_short_words_confirm() {
     for yes in [
         "👍",

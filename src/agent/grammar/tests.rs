@@ -171,3 +171,17 @@ fn questions_about_the_zone_are_read_with_or_without_the_apostrophe() {
         );
     }
 }
+
+#[test]
+fn times_with_am_or_pm_sound_like_requests() {
+    for text in [
+        "on christmas at 8am say merry christmas",
+        "at 10pm call mom",
+        "at 7.30 pm stretch",
+        "9am stand-up",
+        "at 11 back up the database",
+    ] {
+        assert!(super::sounds_like_a_request(text), "{text}");
+    }
+    assert!(!super::sounds_like_a_request("hello there, how are you"));
+}

@@ -101,10 +101,10 @@ impl Turn {
         } else {
             None
         };
-        reply.draft = self
-            .draft
-            .as_ref()
-            .map(|d| mask.value(&d.view(self.now, expires)));
+        reply.draft = self.draft.as_ref().map(|d| {
+            let view = d.view(self.now, expires);
+            mask.masked(&view).unwrap_or(view)
+        });
         self.conversation.history =
             serde_json::to_string(&self.history).unwrap_or_else(|_| "[]".into());
         self.conversation.draft = self
@@ -121,8 +121,8 @@ impl Turn {
             .actions
             .into_iter()
             .map(|action| ActionRecord {
-                args: mask.value(&action.args),
-                result: mask.value(&action.result),
+                args: mask.masked(&action.args).unwrap_or(action.args),
+                result: mask.masked(&action.result).unwrap_or(action.result),
                 ..action
             })
             .collect();

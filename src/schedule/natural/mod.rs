@@ -154,6 +154,28 @@ pub fn is_schedule_only(text: &str) -> bool {
     }
 }
 
+/// `text` with the holiday it was asked about ("good friday") replaced by
+/// `answer`, its date ("april 3", "on 3 april"); `None` when `text` names
+/// no such holiday.
+pub fn holiday_answered(text: &str, answer: &str) -> Option<String> {
+    let (tokens, clauses, _) = read(text).ok()?;
+    let (start, len) = holidays::named_day(&tokens, &clauses.used)?;
+    let answer = answer.trim().trim_end_matches(['.', '!']);
+    let lower = answer.to_lowercase();
+    // "on good friday" + "on april 3": one "on".
+    let after_on = start > 0 && tokens[start - 1].lower == "on";
+    let answer = match lower.strip_prefix("on ") {
+        Some(_) if after_on => &answer[3..],
+        _ => answer,
+    };
+    Some(format!(
+        "{}{}{}",
+        &text[..tokens[start].start],
+        answer,
+        &text[tokens[start + len - 1].end..]
+    ))
+}
+
 /// The runs of words the recognizers took, joined.
 fn placed_words(text: &str, tokens: &[tokens::Token], used: &[bool]) -> String {
     let mut placed: Vec<&str> = Vec::new();
@@ -196,8 +218,13 @@ fn read(text: &str) -> Result<(Vec<tokens::Token>, build::Clauses, Vec<Correctio
     let mut corrections: Vec<Correction> = Vec::new();
     for (i, note) in notes.iter().enumerate() {
         if let Some(note) = note {
+            let written = note.written.to_lowercase();
+            // "hour" read as "hours" is no news to the person.
+            let plural = |a: &str, b: &str| a.strip_suffix('s') == Some(b);
             let kept = clauses.used.get(i).copied().unwrap_or(false)
-                && tokens[i].lower != note.written.to_lowercase();
+                && tokens[i].lower != written
+                && !plural(&tokens[i].lower, &written)
+                && !plural(&written, &tokens[i].lower);
             if kept && !corrections.contains(note) {
                 corrections.push(note.clone());
             }
