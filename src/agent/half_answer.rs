@@ -65,7 +65,7 @@ pub(super) fn settle(request: &str, answer: &str) -> Option<String> {
         return None;
     }
     let minutes = match minute {
-        Some(m) if m != "00" => format!(":{m}"),
+        Some(m) if m != "00" => format!("[:.]?{m}"),
         _ => "(?::00)?".to_string(),
     };
     // The asked time: that hour (and minutes) with no am/pm after it.
@@ -75,7 +75,11 @@ pub(super) fn settle(request: &str, answer: &str) -> Option<String> {
     .ok()?;
     let bare: Vec<_> = time
         .find_iter(request)
-        .filter(|m| m.as_str().chars().all(|c| c.is_ascii_digit() || c == ':'))
+        .filter(|m| {
+            m.as_str()
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == ':' || c == '.')
+        })
         .collect();
     let [only] = bare.as_slice() else {
         return None;
@@ -96,7 +100,7 @@ pub(super) fn settle(request: &str, answer: &str) -> Option<String> {
 /// 17:00").
 fn settle_half(request: &str, pm: bool) -> Option<String> {
     static BARE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)\b0?([1-6])(?:[:.]([0-5]\d))?\b(\s*(?:am|pm|a\.m\.|p\.m\.|h)\b)?")
+        Regex::new(r"(?i)\b0?([1-6])(?:[:.]?([0-5]\d))?\b(\s*(?:am|pm|a\.m\.|p\.m\.|h)\b)?")
             .expect("valid pattern")
     });
     let bare: Vec<_> = BARE
@@ -177,6 +181,15 @@ mod tests {
         assert_eq!(
             settle("at 4:30 tomorrow call mom", "afternoon").as_deref(),
             Some("at 16:30 tomorrow call mom")
+        );
+        // Three digits after "at" are a time too.
+        assert_eq!(
+            settle("every thurs at 430 say team drinks", "pm").as_deref(),
+            Some("every thurs at 16:30 say team drinks")
+        );
+        assert_eq!(
+            settle("every thurs at 430 say team drinks", "4:30pm").as_deref(),
+            Some("every thurs at 16:30 say team drinks")
         );
     }
 

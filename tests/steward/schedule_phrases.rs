@@ -691,6 +691,11 @@ const VARIANTS: &[(&str, &[&str], Option<&str>)] = &[
         &["2026-11-23T18:00:00+01:00", "2026-11-24T18:00:00+01:00"],
         Some("say go home"),
     ),
+    (
+        "at 9pm tonite remind me to take out the trash",
+        &["2026-11-21T21:00:00+01:00"],
+        Some("take out the trash"),
+    ),
     // An "on" before another phrase's own word is the task's.
     (
         "every day turn on at 9pm the lights",

@@ -213,6 +213,15 @@ fn holidays_and_hours_of_either_half_are_asked_about() {
             "every black friday at 9 check the deals page",
             "\"black friday\" is a holiday",
         ),
+        // Beside the time, without "on": no longer read as tomorrow.
+        (
+            "good friday 10am remind me church",
+            "\"good friday\" is a holiday",
+        ),
+        (
+            "at 9am black friday check the deals",
+            "\"black friday\" is a holiday",
+        ),
         (
             "on Cyber Monday at 10am remind me to buy a laptop",
             "\"Cyber Monday\" is a holiday",

@@ -49,7 +49,7 @@ pub fn recognize(tokens: &[Token], i: usize) -> Result<Option<(Found, usize)>, P
     let w = word(tokens, i);
     match w {
         "today" => return Ok(Some(with_part(DaySpec::Today, tokens, i + 1))),
-        "tonight" => {
+        "tonight" | "tonite" | "2nite" => {
             return Ok(Some((
                 Found::DayAndPart(DaySpec::Today, PartOfDay::Night),
                 1,

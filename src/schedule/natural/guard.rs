@@ -40,6 +40,8 @@ const SCHEDULE_WORDS: &[&str] = &[
     "annually",
     "tomorrow",
     "tonight",
+    "tonite",
+    "2nite",
     "noon",
     "midnight",
     "twice",
@@ -198,6 +200,8 @@ fn starts_a_schedule(tokens: &[Token], i: usize) -> bool {
             | "tomorrow"
             | "today"
             | "tonight"
+            | "tonite"
+            | "2nite"
     ) || matches!(clock::single(tokens, i, false), Ok(Some(_)))
 }
 

@@ -11,12 +11,14 @@ const QUALIFIERS: &[&str] = &[
     "giving", "super",
 ];
 
-/// The first holiday whose weekday the schedule took, as (first token,
-/// token count).
+/// The first holiday whose weekday the schedule took, or that stands
+/// right beside the schedule's words ("good friday 10am", "at 9 black
+/// friday"), as (first token, token count).
 pub fn named_day(tokens: &[Token], used: &[bool]) -> Option<(usize, usize)> {
     (1..tokens.len())
         .find(|&i| {
-            used[i]
+            let beside = used.get(i + 1).copied().unwrap_or(false) || (i >= 2 && used[i - 2]);
+            (used[i] || beside)
                 && weekday(word(tokens, i)).is_some()
                 && QUALIFIERS.contains(&word(tokens, i - 1))
         })
