@@ -149,6 +149,33 @@ fn a_date_answers_which_day_a_holiday_is() {
 }
 
 #[test]
+fn a_time_alone_does_not_turn_a_repeating_draft_into_one_run() {
+    let chat = Chat::new();
+    chat.say("twice a day at 9 and 5 say drink water");
+    let asked = chat.say("5pm");
+    assert!(asked.contains("would make it run once"), "{asked}");
+    assert!(asked.contains("The draft is unchanged"), "{asked}");
+    chat.say("yes");
+    chat.say("yes");
+    let (kind, expression, _) = chat.trigger();
+    assert_eq!(
+        (kind.as_str(), expression.as_str()),
+        ("cron", "0 9,17 * * *")
+    );
+    // A day of its own makes one run what was asked for.
+    let chat = Chat::new();
+    chat.say("every day at 9 say drink water");
+    let draft = chat.say("tomorrow at 5pm");
+    assert!(draft.contains("Once"), "{draft}");
+    // A time alone on a schedule with one time keeps its days.
+    let chat = Chat::new();
+    chat.say("every weekday at 9 say drink water");
+    chat.say("5pm");
+    chat.say("yes");
+    assert_eq!(chat.trigger().1, "0 17 * * MON-FRI");
+}
+
+#[test]
 fn reactions_and_short_words_confirm() {
     for yes in [
         "👍",

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
 use super::super::asking::Asking;
-use crate::schedule::natural::{amend_phrase, Context};
+use crate::schedule::natural::{amend_phrase, keeps_repeating, Context};
 use crate::schedule::{parse_input, Schedule, Trigger, Zone};
 use crate::store::{from_ms, to_ms};
 use crate::workflow::{Definition, Guardrails, Plan, TriggerSpec, Workflow};
@@ -184,6 +184,9 @@ impl Spec {
                     _ => Err(amend_error.0),
                 }
             })?;
+        if let Ok(before) = self.schedule() {
+            keeps_repeating(&before, &amended, change).map_err(|e| e.0)?;
+        }
         self.set_schedule(&amended, source);
         Ok(())
     }

@@ -7,7 +7,7 @@ use super::build::{self, Clause, Clauses};
 use super::recur::Recur;
 use super::MAX_PHRASE_CHARS;
 use super::{guard, parse_phrase, read, task, unplaced_question, Context, PhraseError};
-use crate::schedule::Schedule;
+use crate::schedule::{Schedule, Trigger};
 
 /// Changes a schedule read from `original` by `amendment` ("at 9", "only on
 /// weekdays", "Tokyo time"): the parts the amendment names (time of day, days
@@ -44,6 +44,30 @@ pub fn amend_phrase(
     let combined = kept.join(" ");
     let parsed = parse_phrase(&combined, context)?;
     Ok((parsed.schedule, combined))
+}
+
+/// Refuses `changed`, a schedule that runs once, made from one that repeats
+/// (`before`) by `change`, when the change names no day, date or repeat of
+/// its own: "twice a day at 9 and 5" + "5pm" took the repeat away with the
+/// times, and a cron schedule + "at 10" read alone is one run tomorrow.
+pub fn keeps_repeating(
+    before: &Schedule,
+    changed: &Schedule,
+    change: &str,
+) -> Result<(), PhraseError> {
+    let once = |schedule: &Schedule| matches!(schedule.trigger, Trigger::Once(_));
+    let names_days = read(&bare_hour(change.trim())).is_ok_and(|(_, clauses, _)| {
+        let names = Names::of(&clauses.found);
+        names.days || names.repeat
+    });
+    if once(before) || !once(changed) || names_days {
+        return Ok(());
+    }
+    let change = change.trim().trim_end_matches(['.', '!']);
+    Err(PhraseError::new(format!(
+        "\"{change}\" alone would make it run once instead of repeating. Say the whole schedule with the change ('every day at 9am and 5pm'), or a day for one run ('tomorrow at {}').",
+        change.trim_start_matches("at ")
+    )))
 }
 
 /// "make it 9": a bare hour as a change is a time of day.

@@ -27,7 +27,7 @@ mod window;
 mod words;
 mod zones;
 
-pub use amend::amend_phrase;
+pub use amend::{amend_phrase, keeps_repeating};
 pub use typos::Correction;
 
 use chrono::{DateTime, Utc};
