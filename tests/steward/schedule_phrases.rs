@@ -696,6 +696,26 @@ const VARIANTS: &[(&str, &[&str], Option<&str>)] = &[
         &["2026-11-21T21:00:00+01:00"],
         Some("take out the trash"),
     ),
+    // Days one after another without commas.
+    (
+        "at 9:00 every mon wed fri say hi",
+        &[
+            "2026-11-23T09:00:00+01:00",
+            "2026-11-25T09:00:00+01:00",
+            "2026-11-27T09:00:00+01:00",
+        ],
+        Some("say hi"),
+    ),
+    (
+        "every tuesday thursday at 18:00 say gym",
+        &["2026-11-24T18:00:00+01:00", "2026-11-26T18:00:00+01:00"],
+        Some("say gym"),
+    ),
+    (
+        "every monday sun salutation at 7",
+        &["2026-11-23T07:00:00+01:00", "2026-11-30T07:00:00+01:00"],
+        Some("sun salutation"),
+    ),
     // An "on" before another phrase's own word is the task's.
     (
         "every day turn on at 9pm the lights",

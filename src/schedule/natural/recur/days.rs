@@ -83,13 +83,26 @@ pub(in crate::schedule::natural) fn weekday_list(
             k += 2;
         }
     }
-    while is_joiner(word(tokens, k)) {
-        match weekday(word(tokens, k + 1)) {
-            Some((day, _)) => {
-                days.push(day);
-                k += 2;
+    loop {
+        if is_joiner(word(tokens, k)) {
+            match weekday(word(tokens, k + 1)) {
+                Some((day, _)) => {
+                    days.push(day);
+                    k += 2;
+                    continue;
+                }
+                None => break,
             }
-            None => break,
+        }
+        // "mon wed fri": days one after another, without commas. Not "sat"
+        // and "sun", which are words too ("every monday sun salutation").
+        let next = word(tokens, k);
+        match weekday(next) {
+            Some((day, _)) if !matches!(next, "sat" | "sun") => {
+                days.push(day);
+                k += 1;
+            }
+            _ => break,
         }
     }
     Some((days, k - j))
