@@ -183,18 +183,21 @@ fn unplaced<'t>(turn: &'t Turn, agent: &Agent) -> Option<&'t super::history::Sai
     if before.role != "user" || answer.role != "assistant" {
         return None;
     }
-    let context = turn.context(agent, turn.zone);
-    let placed = crate::schedule::parse_input(&before.text, &context).is_ok();
     let request = matches!(
         grammar::parse(&before.text),
         Intent::Tool("create_workflow", _)
     );
-    (request && !placed).then_some(before)
+    let context = turn.context(agent, turn.zone);
+    let placed = || crate::schedule::parse_input(&before.text, &context).is_ok();
+    (request && !placed()).then_some(before)
 }
 
 /// "'5' could be 05:00 or 17:00" → "5pm", "make it 5pm", "evening": the
 /// request before with the time put in its place.
 fn settled(turn: &Turn, agent: &Agent, text: &str) -> Option<String> {
+    if !super::half_answer::could_answer(text) {
+        return None;
+    }
     let before = unplaced(turn, agent)?;
     settle(turn, agent, &before.text, text)
 }

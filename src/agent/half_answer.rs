@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 
 /// Words before an answer that only frame it: "make it 5pm", "I mean
 /// 17:00", "no, 5am".
-const LEAD: &str = r"(?:(?:no|nope|sorry|oh|ah)\s*,?\s+)?(?:(?:make\s+it|make\s+that|change\s+it\s+to|i\s+mean[t]?|i\s+meant|it\s+is|it'?s|that'?s|the|at)\s+)*";
+const LEAD: &str = r"(?:(?:no|nope|sorry|oh|ah)\s*,?\s+)?(?:(?:make\s+it|make\s+that|change\s+it\s+to|i\s+meant?|it\s+is|it'?s|that'?s|the|at)\s+)*";
 
 /// Words after an answer: "5pm please", "evening thanks".
 const POLITE: &str = r"(?:\s*,?\s*(?:please|pls|plz|thanks|thank\s+you|thx|ty))?";
@@ -33,6 +33,13 @@ static HALF: LazyLock<Regex> = LazyLock::new(|| {
 fn is_pm(half: &str) -> bool {
     let half = half.to_lowercase();
     half.starts_with('p') || ["afternoon", "evening"].iter().any(|w| half.contains(w))
+}
+
+/// Whether `answer` has the shape of an answer to which half of the day
+/// ("5pm", "make it 17:00", "evening"), before any request is looked at.
+pub(super) fn could_answer(answer: &str) -> bool {
+    let answer = answer.trim().trim_end_matches(['!', '?']);
+    HALF.is_match(answer) || ANSWER.is_match(answer)
 }
 
 /// `request` with the time `answer` settles put in its place: the one
