@@ -716,6 +716,16 @@ const VARIANTS: &[(&str, &[&str], Option<&str>)] = &[
         &["2026-11-23T07:00:00+01:00", "2026-11-30T07:00:00+01:00"],
         Some("sun salutation"),
     ),
+    (
+        "start on monday at 9 say hello",
+        &["2026-11-23T09:00:00+01:00"],
+        Some("say hello"),
+    ),
+    (
+        "start the backup on monday at 9",
+        &["2026-11-23T09:00:00+01:00"],
+        Some("start the backup"),
+    ),
     // An "on" before another phrase's own word is the task's.
     (
         "every day turn on at 9pm the lights",

@@ -48,9 +48,16 @@ pub fn task(text: &str, tokens: &[Token], used: &[bool]) -> Option<String> {
             && used.get(i + 1).copied().unwrap_or(false)
             && !PREPOSITIONS.contains(&tokens[i + 1].lower.as_str())
     };
-    let used: Vec<bool> = (0..tokens.len())
+    let mut used: Vec<bool> = (0..tokens.len())
         .map(|i| used[i] || (bracket(i) && next_to_used(i)) || opens(i))
         .collect();
+    // "start on monday at 9 say hello": "start" before the opener too.
+    for i in 0..tokens.len().saturating_sub(1) {
+        let starts = matches!(tokens[i].lower.as_str(), "start" | "starting" | "beginning");
+        if starts && !used[i] && used[i + 1] && OPENERS.contains(&tokens[i + 1].lower.as_str()) {
+            used[i] = true;
+        }
+    }
     let mut runs: Vec<String> = Vec::new();
     let mut i = 0;
     while i < tokens.len() {
