@@ -155,16 +155,17 @@ fn follow_up(turn: &Turn, agent: &Agent, text: &str) -> Option<String> {
     }
     let context = turn.context(agent, turn.zone);
     let read = |words: &str| crate::schedule::parse_input(words, &context);
-    // "\"good friday\" is a holiday … its date?" → "april 3".
-    let date_alone = read(text).is_ok_and(|parsed| parsed.task.is_none());
-    if let Some(dated) = crate::schedule::natural::holiday_answered(&before.text, text) {
-        if date_alone && read(&dated).is_ok() {
-            return Some(dated);
-        }
-    }
     // …made of schedule words alone, that completes it.
-    if read(text).is_ok_and(|parsed| parsed.task.is_some()) {
-        return None;
+    match read(text) {
+        Ok(parsed) if parsed.task.is_some() => return None,
+        // "\"good friday\" is a holiday … its date?" → "april 3".
+        Ok(_) => {
+            let dated = crate::schedule::natural::holiday_answered(&before.text, text);
+            if let Some(dated) = dated.filter(|dated| read(dated).is_ok()) {
+                return Some(dated);
+            }
+        }
+        Err(_) => {}
     }
     let combined = format!(
         "{} {}",

@@ -11,10 +11,14 @@ use std::sync::{Mutex, OnceLock};
 #[derive(Default)]
 pub(super) struct RunMetrics {
     lateness: OnceLock<Histogram>,
-    /// `steward_runs_total` by status, then trigger.
-    ended: Mutex<HashMap<&'static str, HashMap<String, Counter>>>,
-    /// `steward_run_duration_seconds` by status.
-    durations: Mutex<HashMap<&'static str, Histogram>>,
+    /// By status: `steward_run_duration_seconds`, and `steward_runs_total`
+    /// by trigger.
+    ended: Mutex<HashMap<&'static str, Ended>>,
+}
+
+struct Ended {
+    duration: Histogram,
+    runs: HashMap<String, Counter>,
 }
 
 impl RunMetrics {
@@ -26,24 +30,21 @@ impl RunMetrics {
 
     /// Counts a run ended with `status` and records how long it took.
     pub fn ended(&self, status: &'static str, trigger: &str, took: std::time::Duration) {
-        if let Ok(mut ended) = self.ended.lock() {
-            let by_trigger = ended.entry(status).or_default();
-            match by_trigger.get(trigger) {
-                Some(counter) => counter.increment(1),
-                None => {
-                    let counter = metrics::counter!("steward_runs_total", "status" => status, "trigger" => trigger.to_string());
-                    counter.increment(1);
-                    by_trigger.insert(trigger.to_string(), counter);
-                }
+        let Ok(mut ended) = self.ended.lock() else {
+            return;
+        };
+        let by_status = ended.entry(status).or_insert_with(|| Ended {
+            duration: metrics::histogram!("steward_run_duration_seconds", "status" => status),
+            runs: HashMap::new(),
+        });
+        by_status.duration.record(took.as_secs_f64());
+        match by_status.runs.get(trigger) {
+            Some(counter) => counter.increment(1),
+            None => {
+                let counter = metrics::counter!("steward_runs_total", "status" => status, "trigger" => trigger.to_string());
+                counter.increment(1);
+                by_status.runs.insert(trigger.to_string(), counter);
             }
-        }
-        if let Ok(mut durations) = self.durations.lock() {
-            durations
-                .entry(status)
-                .or_insert_with(
-                    || metrics::histogram!("steward_run_duration_seconds", "status" => status),
-                )
-                .record(took.as_secs_f64());
         }
     }
 }

@@ -5,7 +5,7 @@ use regex::Regex;
 use serde_json::{json, Value};
 use std::sync::LazyLock;
 
-use super::{re, unquote, Intent};
+use super::{re, unquote, Intent, AT_TIME};
 
 static PAUSE: LazyLock<Regex> = LazyLock::new(|| {
     re(
@@ -75,9 +75,9 @@ static REINSTRUCT: LazyLock<Regex> = LazyLock::new(|| {
 /// Words that make "stop the car every day at 9" a new workflow rather than
 /// a command on one.
 pub(super) static SCHEDULE_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"(?i)\b(?:every|each|daily|weekly|hourly|monthly|tomorrow|tonight|weekdays|weekends|at \d{1,2}(?:[:.]\d{2})?(?:\s*[ap]\.?m)?|on (?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?s?|in \d+ \w+)\b",
-    )
+    re(&format!(
+        r"(?i)\b(?:every|each|daily|weekly|hourly|monthly|tomorrow|tonight|weekdays|weekends|{AT_TIME}|on (?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?s?|in \d+ \w+)\b"
+    ))
 });
 
 pub(super) fn read(text: &str) -> Option<Intent> {

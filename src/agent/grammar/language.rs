@@ -4,12 +4,12 @@
 use regex::Regex;
 use std::sync::LazyLock;
 
-use super::re;
+use super::{re, AT_TIME};
 
 static REQUEST_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"(?i)\b(?:every|each|daily|weekly|hourly|monthly|tomorrow|tonight|today|remind|at \d{1,2}(?:[:.]\d{2})?(?:\s*[ap]\.?m)?|\d{1,2}\s?[ap]\.?m|in \d+|next|create|schedule|workflow|check|send|notify|message|ping|monitor|weekdays?|mondays?|tuesdays?|wednesdays?|thursdays?|fridays?|saturdays?|sundays?|morning|evening|noon|midnight|am|pm)\b|https?://|\d{1,2}:\d{2}",
-    )
+    re(&format!(
+        r"(?i)\b(?:every|each|daily|weekly|hourly|monthly|tomorrow|tonight|today|remind|{AT_TIME}|\d{{1,2}}\s?[ap]\.?m|in \d+|next|create|schedule|workflow|check|send|notify|message|ping|monitor|weekdays?|mondays?|tuesdays?|wednesdays?|thursdays?|fridays?|saturdays?|sundays?|morning|evening|noon|midnight|am|pm)\b|https?://|\d{{1,2}}:\d{{2}}"
+    ))
 });
 
 /// Frequent words of languages other than English that are not English

@@ -38,6 +38,10 @@ pub enum Intent {
     NoDraft,
 }
 
+/// A time of day after "at" in a regex: "at 6", "at 10.15", "at 7:30 pm",
+/// "at 6am".
+const AT_TIME: &str = r"at \d{1,2}(?:[:.]\d{2})?(?:\s*[ap]\.?m)?";
+
 /// A pattern of the grammar (they are written here, so they compile).
 fn re(pattern: &str) -> Regex {
     Regex::new(pattern).expect("grammar patterns are valid")
