@@ -105,7 +105,7 @@ pub fn parse_phrase(text: &str, context: &Context) -> Result<Parsed, PhraseError
     if let Some((start, len)) = holidays::named_day(&tokens, &clauses.used) {
         let holiday = &text[tokens[start].start..tokens[start + len - 1].end];
         return Err(PhraseError::new(format!(
-            "\"{holiday}\" is a holiday, and I have no holiday calendar, so I can't tell its date. Say it again with its date ('on 3 april at 9 …'), or with the weekday alone if you meant every week ('every {} at 9 …').",
+            "\"{holiday}\" is a holiday, and I have no holiday calendar, so I can't tell its date. Which date is it ('april 3')? Or say the weekday alone if you meant every week ('every {} at 9 …').",
             tokens[start + 1].lower
         )));
     }
