@@ -64,6 +64,11 @@ impl Scheduler {
         // The work is done: the next run may start while this one's end is
         // committed with the run log's next batch.
         drop(permit);
+        // Runs of this slot still waiting to begin go before this one's
+        // bookkeeping: its end is recorded after they have started.
+        if self.to_begin.load(std::sync::atomic::Ordering::Relaxed) > 0 {
+            tokio::task::yield_now().await;
+        }
         let status = outcome.status;
         self.metrics
             .ended(status.as_str(), &job.run.trigger, started.elapsed());

@@ -68,6 +68,7 @@ mod schedule_corpus;
 mod schedule_corpus_phrases;
 mod schedule_dst;
 mod schedule_exclusions;
+mod schedule_left_words;
 mod schedule_ocps;
 mod schedule_phrases;
 mod schedule_properties;

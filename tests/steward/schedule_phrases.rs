@@ -120,7 +120,7 @@ const VECTORS: &[(&str, &str, &[&str], Option<&str>)] = &[
         None,
     ),
     (
-        "every day at quarter to 6",
+        "every day at quarter to 6 in the morning",
         "Europe/Paris",
         &[
             "2026-11-22T05:45:00+01:00",

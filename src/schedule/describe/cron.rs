@@ -84,7 +84,8 @@ pub(super) fn cron_time_words(second: &str, minute: &str, hour: &str) -> Option<
         (_, "*", Some(ms)) if ms.len() == 1 => Some(When::Every(if ms[0] == 0 {
             "Every hour, on the hour".into()
         } else {
-            format!("Every hour at {:02} past", ms[0])
+            let plural = if ms[0] == 1 { "" } else { "s" };
+            format!("Every hour at {} minute{plural} past", ms[0])
         })),
         (_, h, Some(ms)) if ms.len() == 1 && h.starts_with("*/") => {
             let n: u32 = h[2..].parse().ok()?;
@@ -132,12 +133,21 @@ pub(crate) fn cron_day_words(dom: &str, month: &str, dow: &str) -> Option<String
         )))
     } else {
         let days = numbers(dom, 31)?;
+        // "on the 31st of the month" skips the months without one: said,
+        // so nobody expects it in February.
+        let latest = days.iter().copied().max().unwrap_or(0);
+        let skips = match (&months, latest) {
+            (None, 29..) => format!(" (skipped in months without a {})", ordinal(latest)),
+            _ => String::new(),
+        };
         match (&months, days.len()) {
             (Some(ms), 1) if ms.len() == 1 => Some(format!("on {} {}", days[0], ms[0])),
-            _ => Some(of_month(format!(
-                "on the {}",
-                join_and(&days.iter().map(|d| ordinal(*d)).collect::<Vec<_>>())
-            ))),
+            _ => Some(
+                of_month(format!(
+                    "on the {}",
+                    join_and(&days.iter().map(|d| ordinal(*d)).collect::<Vec<_>>())
+                )) + &skips,
+            ),
         }
     };
     let (and, dow) = match dow.strip_prefix('+') {

@@ -50,3 +50,23 @@ fn common_cron_shapes_read_as_english() {
         "At 00:00 on the last day of the month (Europe/Paris)"
     );
 }
+
+#[test]
+fn days_some_months_lack_say_those_months_are_skipped() {
+    assert_eq!(
+        cron("0 9 31 * *"),
+        "At 09:00 on the 31st of the month (skipped in months without a 31st) (Europe/Paris)"
+    );
+    assert_eq!(
+        cron("0 9 15,30 * *"),
+        "At 09:00 on the 15th and 30th of the month (skipped in months without a 30th) (Europe/Paris)"
+    );
+    assert_eq!(
+        cron("0 9 31 12 *"),
+        "At 09:00 on 31 December (Europe/Paris)"
+    );
+    assert_eq!(
+        cron("30 * * * *"),
+        "Every hour at 30 minutes past (Europe/Paris)"
+    );
+}

@@ -128,7 +128,8 @@ struct Names {
 impl Names {
     fn of(found: &[Clause]) -> Names {
         let has = |test: fn(&Clause) -> bool| found.iter().any(test);
-        let names_time = has(|c| matches!(c, Clause::Times(_) | Clause::Part(_)));
+        let names_time =
+            has(|c| matches!(c, Clause::Times(_) | Clause::Part(_) | Clause::PastHour(_)));
         let names_repeat = has(|c| match c {
             Clause::Recur(Recur::Weekly { every: 1, days }) => days.is_empty(),
             Clause::Recur(_) | Clause::After(_) => true,
@@ -161,7 +162,7 @@ impl Names {
     /// Whether the change replaces a span of the original made of `clauses`.
     fn replace(&self, clauses: &[Clause]) -> bool {
         clauses.iter().any(|c| match c {
-            Clause::Times(_) => self.time || self.within_day,
+            Clause::Times(_) | Clause::PastHour(_) => self.time || self.within_day,
             // "every morning" is a repeat and a part of the day: a new time
             // keeps the repeat, new days replace it.
             Clause::Part(_) => {

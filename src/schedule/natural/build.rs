@@ -28,6 +28,8 @@ pub enum Clause {
     Except(Vec<Weekday>),
     /// A stretch of the day: "between 9 and 5", "during business hours".
     Window(Window),
+    /// The minute past the hour of an hourly repeat: "at half past".
+    PastHour(u32),
 }
 
 pub struct Clauses {
@@ -121,6 +123,9 @@ pub type Span = (usize, usize, Vec<Clause>);
 type Recognized = Option<(Vec<Clause>, usize)>;
 
 fn recognize_at(tokens: &[Token], i: usize) -> Result<Recognized, PhraseError> {
+    if let Some((minute, len)) = super::past_hour::recognize(tokens, i) {
+        return Ok(Some((vec![Clause::PastHour(minute)], len)));
+    }
     if let Some((days, len)) = except::recognize(tokens, i) {
         return Ok(Some((vec![Clause::Except(days)], len)));
     }
@@ -164,6 +169,7 @@ pub(super) struct Parts {
     /// Days named beside a repeat within the day ("every 10 minutes on
     /// weekends", "twice a day on weekdays").
     pub on_days: Vec<Weekday>,
+    pub past_hour: Option<u32>,
 }
 
 fn sort(found: &[Clause]) -> Result<Parts, PhraseError> {
@@ -221,6 +227,7 @@ fn sort(found: &[Clause]) -> Result<Parts, PhraseError> {
                 parts.after = Some(*seconds);
             }
             Clause::Times(times) => parts.times.extend(times),
+            Clause::PastHour(minute) => parts.past_hour = Some(*minute),
             Clause::Zone(zone) => {
                 if parts.zone.is_some_and(|z| z != *zone) {
                     return Err(PhraseError::new(
@@ -302,6 +309,7 @@ pub fn build(found: &[Clause], context: &Context) -> Result<Schedule, PhraseErro
         return build_pairs(&segments, found, context);
     }
     let parts = sort(found)?;
+    super::past_hour::check(&parts)?;
     let zone = parts.zone.unwrap_or(context.zone);
     let when = When {
         now: context.now.with_timezone(&zone.tz()).naive_local(),

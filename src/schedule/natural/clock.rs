@@ -19,7 +19,7 @@ pub struct TimeOfDay {
 }
 
 impl TimeOfDay {
-    fn new(hour: u32, minute: u32, meridiem: bool) -> TimeOfDay {
+    pub(super) fn new(hour: u32, minute: u32, meridiem: bool) -> TimeOfDay {
         TimeOfDay {
             hour,
             minute,
@@ -57,9 +57,9 @@ pub fn times(tokens: &[Token], i: usize) -> Result<Option<(Vec<TimeOfDay>, usize
         match single(tokens, k, true) {
             Ok(Some((mut time, next))) => {
                 // "at 9 and 5": a later bare hour below the one before is in
-                // the afternoon.
+                // the afternoon ("at 22:00 and 02:00" is not).
                 let before = found[found.len() - 1];
-                if !time.meridiem && time.hour < before.hour && time.hour + 12 <= 23 {
+                if time.bare && !time.meridiem && time.hour < before.hour && time.hour < 12 {
                     time = TimeOfDay::new(time.hour + 12, time.minute, true);
                 }
                 found.push(time);
@@ -77,7 +77,7 @@ pub fn single(
     i: usize,
     introduced: bool,
 ) -> Result<Option<(TimeOfDay, usize)>, PhraseError> {
-    if let Some(found) = minutes_past(tokens, i) {
+    if let Some(found) = super::spoken::minutes_past(tokens, i) {
         return Ok(Some(found));
     }
     plain(tokens, i, introduced)
@@ -94,17 +94,24 @@ pub fn plain(
     match w {
         "noon" | "midday" => return Ok(Some((TimeOfDay::new(12, 0, true), i + 1))),
         "midnight" => return Ok(Some((TimeOfDay::new(0, 0, true), i + 1))),
-        "half" | "quarter" => return Ok(phrase_time(tokens, i)),
+        "half" | "quarter" => return Ok(super::spoken::phrase_time(tokens, i)),
         _ => {}
     }
     // "830", "1730" are times only after "at" ("send 1000 emails").
     if !introduced && w.len() >= 3 && w.bytes().all(|b| b.is_ascii_digit()) {
         return Ok(None);
     }
-    let Some(clock) = split_clock(w) else {
+    let Some(mut clock) = split_clock(w) else {
         return Ok(None);
     };
     let mut j = i + 1;
+    // "nine thirty", "5 forty five", "seven oh five"
+    if clock.minute.is_none() {
+        if let Some((minute, len)) = super::spoken::minute_words(tokens, j) {
+            clock.minute = Some(minute);
+            j += len;
+        }
+    }
     let mut meridiem = clock.meridiem;
     if meridiem.is_none() {
         meridiem = match word(tokens, j) {
@@ -116,9 +123,17 @@ pub fn plain(
             j += 1;
         }
     }
-    let oclock = matches!(word(tokens, j), "o'clock" | "oclock" | "o’clock");
+    // "12 noon", "12 midnight": the word says which 12.
+    let twelve = clock.hour == 12 && clock.minute.unwrap_or(0) == 0 && meridiem.is_none();
+    match word(tokens, j) {
+        "noon" | "midday" if twelve => return Ok(Some((TimeOfDay::new(12, 0, true), j + 1))),
+        "midnight" if twelve => return Ok(Some((TimeOfDay::new(0, 0, true), j + 1))),
+        _ => {}
+    }
+    let spaced = (word(tokens, j), word(tokens, j + 1)) == ("o", "clock");
+    let oclock = spaced || matches!(word(tokens, j), "o'clock" | "oclock" | "o’clock");
     if oclock {
-        j += 1;
+        j += 1 + usize::from(spaced);
     }
     if !(introduced || clock.minute.is_some() || meridiem.is_some() || oclock) {
         return Ok(None);
@@ -155,83 +170,11 @@ pub fn plain(
     Ok(Some((time, j)))
 }
 
-/// "half past 8", "quarter past 9", "quarter to 6".
-fn phrase_time(tokens: &[Token], i: usize) -> Option<(TimeOfDay, usize)> {
-    let minutes = match word(tokens, i) {
-        "half" => 30,
-        "quarter" => 15,
-        _ => return None,
-    };
-    relative_to_hour(tokens, i + 1, minutes)
-}
-
-/// "10 past 9", "20 minutes to 6".
-fn minutes_past(tokens: &[Token], i: usize) -> Option<(TimeOfDay, usize)> {
-    let minutes = cardinal(word(tokens, i))?;
-    if !(1..=30).contains(&minutes) {
-        return None;
-    }
-    let j = if matches!(word(tokens, i + 1), "minutes" | "minute" | "mins") {
-        i + 2
-    } else {
-        i + 1
-    };
-    if !matches!(word(tokens, j), "past" | "after" | "to" | "till" | "before") {
-        return None;
-    }
-    relative_to_hour(tokens, j, minutes as u32)
-}
-
-/// At `j`: "past|to <hour> [am|pm]".
-fn relative_to_hour(tokens: &[Token], j: usize, minutes: u32) -> Option<(TimeOfDay, usize)> {
-    let before = match word(tokens, j) {
-        "past" | "after" => false,
-        "to" | "till" | "before" | "of" => true,
-        _ => return None,
-    };
-    let (hour, meridiem, next) = match word(tokens, j + 1) {
-        "noon" | "midday" => (12, true, j + 2),
-        "midnight" => (0, true, j + 2),
-        w => {
-            let clock = split_clock(w).filter(|c| c.minute.is_none())?;
-            let mut next = j + 2;
-            let mut meridiem = clock.meridiem;
-            if meridiem.is_none() {
-                meridiem = match word(tokens, next) {
-                    "am" | "a.m." => Some(false),
-                    "pm" | "p.m." => Some(true),
-                    _ => None,
-                };
-                if meridiem.is_some() {
-                    next += 1;
-                }
-            }
-            let hour = match meridiem {
-                Some(pm) if (1..=12).contains(&clock.hour) => {
-                    clock.hour % 12 + if pm { 12 } else { 0 }
-                }
-                Some(_) => return None,
-                None if clock.hour <= 23 => clock.hour,
-                None => return None,
-            };
-            (hour, meridiem.is_some(), next)
-        }
-    };
-    let total = hour as i64 * 60
-        + if before {
-            -(minutes as i64)
-        } else {
-            minutes as i64
-        };
-    let total = total.rem_euclid(24 * 60) as u32;
-    Some((TimeOfDay::new(total / 60, total % 60, meridiem), next))
-}
-
-struct Clock {
-    hour: u32,
-    minute: Option<u32>,
+pub(super) struct Clock {
+    pub hour: u32,
+    pub minute: Option<u32>,
     /// Some(true) for pm, Some(false) for am, when written inside the token.
-    meridiem: Option<bool>,
+    pub meridiem: Option<bool>,
 }
 
 /// Whether `text` is an hour written with the hour mark of many languages
@@ -244,7 +187,7 @@ pub fn hour_mark(text: &str) -> Option<u32> {
 
 /// Splits "9", "9am", "9:30", "9:30pm", "21.15", "0830", "nine", "20h",
 /// "20h30", "20:30h" into parts.
-fn split_clock(text: &str) -> Option<Clock> {
+pub(super) fn split_clock(text: &str) -> Option<Clock> {
     if let Some(hour) = hour_mark(text) {
         return Some(Clock {
             hour,
@@ -345,6 +288,12 @@ mod tests {
         assert_eq!(read("at 9:30"), [(9, 30)]);
         assert_eq!(read("21:15"), [(21, 15)]);
         assert_eq!(read("noon"), [(12, 0)]);
+        assert_eq!(read("at 12 noon"), [(12, 0)]);
+        assert_eq!(read("at nine thirty"), [(9, 30)]);
+        assert_eq!(read("at seven forty five pm"), [(19, 45)]);
+        assert_eq!(read("at eight oh five"), [(8, 5)]);
+        assert_eq!(read("at 9 thirty"), [(9, 30)]);
+        assert_eq!(read("at 12 midnight"), [(0, 0)]);
         assert_eq!(read("midnight"), [(0, 0)]);
         assert_eq!(read("12am"), [(0, 0)]);
         assert_eq!(read("12:15am"), [(0, 15)]);

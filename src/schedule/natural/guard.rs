@@ -67,6 +67,11 @@ const SCHEDULE_WORDS: &[&str] = &[
     "holidays",
     "birthday",
     "anniversary",
+    // times of the sun, which steward has no almanac for
+    "sunrise",
+    "sunset",
+    "dawn",
+    "dusk",
 ];
 
 /// Units of the calendar, which mean a time after these words ("the last
@@ -232,6 +237,19 @@ fn means_time(tokens: &[Token], i: usize) -> bool {
         return true;
     }
     if w == "but" && next == "not" {
+        return true;
+    }
+    // A minute past the hour: "half past", "20 past the hour", ":30", "on
+    // the half hour"
+    let before = if i > 0 { word(tokens, i - 1) } else { "" };
+    if (w == "past"
+        && (matches!(before, "half" | "quarter" | "minutes" | "mins")
+            || cardinal(before).is_some()))
+        || matches!(w, "half-past" | "half-hour")
+        || (w == "half" && next == "hour")
+        || w.strip_prefix(':')
+            .is_some_and(|m| m.len() == 2 && m.parse::<u32>().is_ok())
+    {
         return true;
     }
     // "every 3rd", "every other", "each working day"

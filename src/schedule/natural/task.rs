@@ -51,6 +51,14 @@ pub fn task(text: &str, tokens: &[Token], used: &[bool]) -> Option<String> {
     let mut used: Vec<bool> = (0..tokens.len())
         .map(|i| used[i] || (bracket(i) && next_to_used(i)) || opens(i))
         .collect();
+    // "weekdays only", "only on mondays": "only" beside the schedule's
+    // words narrows them, not the task.
+    for i in 0..tokens.len() {
+        let beside = (i > 0 && used[i - 1]) || used.get(i + 1).copied().unwrap_or(false);
+        if tokens[i].lower == "only" && beside {
+            used[i] = true;
+        }
+    }
     // "start on monday at 9 say hello": "start" before the opener too.
     for i in 0..tokens.len().saturating_sub(1) {
         let starts = matches!(tokens[i].lower.as_str(), "start" | "starting" | "beginning");

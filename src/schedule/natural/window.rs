@@ -159,7 +159,8 @@ fn window(start: TimeOfDay, end: TimeOfDay) -> Result<Window, PhraseError> {
             return Err(either_half(&start));
         }
     }
-    if !end.meridiem && minutes(&end) <= minutes(&start) && end.hour < 12 {
+    // "from 9 to 5", but not "between 22:00 and 02:00".
+    if !end.meridiem && end.bare && minutes(&end) <= minutes(&start) && end.hour < 12 {
         end.hour += 12;
     }
     if minutes(&end) <= minutes(&start) {

@@ -57,7 +57,9 @@ pub fn in_place(tokens: &[Token], i: usize) -> Result<Option<(Zone, usize)>, Phr
     for count in (1..=3).rev().filter(|count| lettered(*count)) {
         let place = joined(tokens, start, count);
         if let Some(zone) = Zone::from_place(&place).filter(|zone| zone_typo::lived_in(*zone)) {
-            return Ok(Some((zone, count + 1)));
+            // "at 9 in new york time": "time" goes with the place.
+            let time = usize::from(word(tokens, start + count) == "time");
+            return Ok(Some((zone, count + 1 + time)));
         }
     }
     // A place close to a zone's is asked about, when it is long enough

@@ -222,38 +222,52 @@ impl Redactor {
         match value {
             Value::String(text) => self.masked_text(text, look).map(Value::String),
             Value::Array(items) => {
-                let masked: Vec<Option<Value>> =
-                    items.iter().map(|v| self.changed(v, look)).collect();
-                if masked.iter().all(Option::is_none) {
-                    return None;
+                // Nothing is copied until an item changes.
+                let mut out: Option<Vec<Value>> = None;
+                for (i, item) in items.iter().enumerate() {
+                    match (self.changed(item, look), &mut out) {
+                        (Some(masked), Some(out)) => out.push(masked),
+                        (Some(masked), None) => {
+                            let mut copy = items[..i].to_vec();
+                            copy.push(masked);
+                            out = Some(copy);
+                        }
+                        (None, Some(out)) => out.push(item.clone()),
+                        (None, None) => {}
+                    }
                 }
-                let items = items.iter().zip(masked);
-                Some(Value::Array(
-                    items.map(|(v, m)| m.unwrap_or_else(|| v.clone())).collect(),
-                ))
+                out.map(Value::Array)
             }
             Value::Object(fields) => {
-                let masked: Vec<Option<Value>> = fields
-                    .iter()
-                    .map(|(key, field)| {
-                        let secret =
-                            is_secret_field(key) && !matches!(field, Value::Null | Value::Bool(_));
-                        if secret {
-                            (field.as_str() != Some(MASK)).then(|| Value::String(MASK.into()))
-                        } else {
-                            self.changed(field, look)
+                let mut out: Option<Map<String, Value>> = None;
+                for (i, (key, field)) in fields.iter().enumerate() {
+                    let secret =
+                        is_secret_field(key) && !matches!(field, Value::Null | Value::Bool(_));
+                    let masked = if secret {
+                        (field.as_str() != Some(MASK)).then(|| Value::String(MASK.into()))
+                    } else {
+                        self.changed(field, look)
+                    };
+                    match (masked, &mut out) {
+                        (Some(masked), Some(out)) => {
+                            out.insert(key.clone(), masked);
                         }
-                    })
-                    .collect();
-                if masked.iter().all(Option::is_none) {
-                    return None;
+                        (Some(masked), None) => {
+                            let mut copy: Map<String, Value> = fields
+                                .iter()
+                                .take(i)
+                                .map(|(k, v)| (k.clone(), v.clone()))
+                                .collect();
+                            copy.insert(key.clone(), masked);
+                            out = Some(copy);
+                        }
+                        (None, Some(out)) => {
+                            out.insert(key.clone(), field.clone());
+                        }
+                        (None, None) => {}
+                    }
                 }
-                let fields = fields.iter().zip(masked);
-                Some(Value::Object(
-                    fields
-                        .map(|((key, v), m)| (key.clone(), m.unwrap_or_else(|| v.clone())))
-                        .collect::<Map<String, Value>>(),
-                ))
+                out.map(Value::Object)
             }
             _ => None,
         }

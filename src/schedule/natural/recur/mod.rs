@@ -185,7 +185,12 @@ fn every(tokens: &[Token], i: usize) -> Result<Option<(Found, usize)>, PhraseErr
     }
     // Ordinals: "every 1st of the month", "every first monday of the month" are
     // days of the month; "every 2nd tuesday", "every 3rd day" are steps.
-    if ordinal(w).is_some() && w != "second" {
+    // "every second tuesday of the month" is the 2nd; "every second
+    // tuesday" is every other one.
+    let of_month = weekday(word(tokens, j + 1)).is_some()
+        && matches!(word(tokens, j + 2), "of" | "in")
+        && matches!(word(tokens, j + 3), "the" | "every" | "each" | "month");
+    if ordinal(w).is_some() && (w != "second" || of_month) {
         return every_ordinal(tokens, i, j);
     }
     let stepped =

@@ -4,7 +4,7 @@
 mod calendar_units;
 mod once;
 
-use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Weekday};
 
 use super::build::Parts;
 use super::calendar::DaySpec;
@@ -102,7 +102,7 @@ impl When<'_> {
             ));
         }
         let days = self.days(parts, &parts.on_days, "every day")?;
-        if parts.window.is_none() && days.is_none() {
+        if parts.window.is_none() && days.is_none() && parts.past_hour.is_none() {
             let interval =
                 Interval::new(seconds, self.context.now, self.context.min_interval_seconds)
                     .map_err(|e| PhraseError::new(e.0))?;
@@ -132,6 +132,23 @@ impl When<'_> {
                     .unwrap_or_else(end_of_day),
             ),
             None => (NaiveTime::MIN, end_of_day()),
+        };
+        // "every 2 hours at half past": from that minute past the window's
+        // first hour (or past midnight), on the clock.
+        let start = match parts.past_hour {
+            Some(minute) if start.minute() != 0 && start.minute() != minute => {
+                return Err(PhraseError::new(format!(
+                    "that starts at {} but runs at :{minute:02} past the hour: say one, e.g. 'every hour at :{minute:02} from 9 to 5'",
+                    start.format("%H:%M")
+                )))
+            }
+            Some(minute) if step % 60 != 0 || (24 * 60) % step != 0 && parts.window.is_none() => {
+                return Err(PhraseError::new(format!(
+                    "':{minute:02} past the hour' goes with repeats by hours that fit the day ('every hour', 'every 2 hours'): or say when it starts, e.g. 'every 5 hours from 9:{minute:02}'"
+                )))
+            }
+            Some(minute) => start.with_minute(minute).unwrap_or(start),
+            None => start,
         };
         let times = layout::window(start, end, step as u32);
         cron(&times, "*", "*", &dow_field(days.as_deref()))
