@@ -5,7 +5,9 @@
 //! - "only" beside a schedule ("weekdays only");
 //! - "12 noon" was asked about, "in new york time" left "time" behind;
 //! - "nine thirty" was stored as 09:00, "9 o clock" left "o clock" behind;
-//! - "at sunrise" was left in the task of a schedule at 09:00.
+//! - "at sunrise" was left in the task of a schedule at 09:00;
+//! - "at 9 am est" was read in the person's zone with "est" in the task;
+//! - "sharp" and "at the top of" were left in the task.
 //!
 //! "Now" is Saturday 21 November 2026, 10:00 in Paris; the person is in Paris.
 
@@ -101,6 +103,21 @@ const READ: &[(&str, [&str; 3], &str)] = &[
         "say meetup",
     ),
     (
+        "every day at 9:00 sharp say hi",
+        ["09:00", "09:00", "09:00"],
+        "say hi",
+    ),
+    (
+        "at the top of every hour say ping",
+        ["11:00", "12:00", "13:00"],
+        "say ping",
+    ),
+    (
+        "every hour at the top of the hour say ping",
+        ["11:00", "12:00", "13:00"],
+        "say ping",
+    ),
+    (
         "every day at 12 noon say lunch",
         ["12:00", "12:00", "12:00"],
         "say lunch",
@@ -153,6 +170,17 @@ fn times_steward_cannot_place_are_asked_about() {
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn a_zone_in_small_letters_after_a_time_is_the_zone() {
+    let parsed = read("every weekday at 9 am est say hi", NOW, "Europe/Paris").unwrap();
+    assert_eq!(parsed.schedule.zone.to_string(), "America/New_York");
+    assert_eq!(parsed.task.as_deref(), Some("say hi"));
+    // Abbreviations that are English words stay words.
+    let words = read("every day at 9 eat breakfast", NOW, "Europe/Paris").unwrap();
+    assert_eq!(words.schedule.zone.to_string(), "Europe/Paris");
+    assert_eq!(words.task.as_deref(), Some("eat breakfast"));
 }
 
 #[test]

@@ -24,6 +24,14 @@ pub fn recognize(tokens: &[Token], i: usize) -> Option<(u32, usize)> {
     } else {
         i
     };
+    // "at the top of the hour", "at the top of every hour": on the hour.
+    if (word(tokens, j), word(tokens, j + 1), word(tokens, j + 2)) == ("the", "top", "of") {
+        return match (word(tokens, j + 3), word(tokens, j + 4)) {
+            ("the", "hour") => Some((0, j + 5 - i)),
+            ("every" | "each", _) if j > i => Some((0, j + 3 - i)),
+            _ => None,
+        };
+    }
     // "at :30"
     if j > i {
         if let Some(minute) = word(tokens, j).strip_prefix(':').and_then(minute) {
@@ -95,9 +103,15 @@ pub fn check(parts: &Parts) -> Result<(), PhraseError> {
         })
     );
     match parts.past_hour {
-        Some(minute) if !hourly => Err(PhraseError::new(format!(
-            "I read a time {minute} minutes past the hour, but no hour: say 'every hour at :{minute:02}', or the time of day ('at 9:{minute:02}')."
-        ))),
+        Some(minute) if !hourly => {
+            let read = match minute {
+                0 => "on the hour".to_string(),
+                minute => format!("{minute} minutes past the hour"),
+            };
+            Err(PhraseError::new(format!(
+                "I read {read}, but no hour: say 'every hour at :{minute:02}', or the time of day ('at 9:{minute:02}')."
+            )))
+        }
         _ => Ok(()),
     }
 }
@@ -124,6 +138,8 @@ mod tests {
         assert_eq!(read("20 past the hour"), Some((20, 4)));
         assert_eq!(read("at 5 after the hour"), Some((5, 5)));
         assert_eq!(read("at 10 minutes to"), Some((50, 4)));
+        assert_eq!(read("at the top of the hour"), Some((0, 6)));
+        assert_eq!(read("at the top of every hour"), Some((0, 4)));
         assert_eq!(read("at 10 to the hour"), Some((50, 5)));
     }
 

@@ -51,11 +51,13 @@ pub fn task(text: &str, tokens: &[Token], used: &[bool]) -> Option<String> {
     let mut used: Vec<bool> = (0..tokens.len())
         .map(|i| used[i] || (bracket(i) && next_to_used(i)) || opens(i))
         .collect();
-    // "weekdays only", "only on mondays": "only" beside the schedule's
-    // words narrows them, not the task.
+    // "weekdays only", "only on mondays", "at 9 sharp": words beside the
+    // schedule's that narrow them, not the task.
     for i in 0..tokens.len() {
-        let beside = (i > 0 && used[i - 1]) || used.get(i + 1).copied().unwrap_or(false);
-        if tokens[i].lower == "only" && beside {
+        let after = i > 0 && used[i - 1];
+        let beside = after || used.get(i + 1).copied().unwrap_or(false);
+        let lower = tokens[i].lower.as_str();
+        if (lower == "only" && beside) || (lower == "sharp" && after) {
             used[i] = true;
         }
     }

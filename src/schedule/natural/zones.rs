@@ -37,12 +37,24 @@ pub fn recognize(tokens: &[Token], i: usize) -> Result<Option<(Zone, usize)>, Ph
     Ok(named(tokens, start)?.map(|(zone, len)| (zone, skip + len)))
 }
 
+/// Zone abbreviations people type in small letters after a time.
+const TYPED_SMALL: &[&str] = &[
+    "est", "edt", "cst", "cdt", "mst", "mdt", "pst", "pdt", "akst", "hst", "bst", "cet", "cest",
+    "eet", "eest", "ist", "jst", "kst", "aest", "aedt", "nzst", "nzdt", "sgt", "hkt", "msk",
+];
+
 /// A place right after a time, without "time": "at 9am in Tokyo", "every
 /// day at 7 in New York". Only where a time ends, so "check the weather in
 /// Tokyo every day at 7" keeps Tokyo in the task; and only today's names of
 /// places people live in (not "Central" or "Davis", old aliases and
 /// Antarctic stations that are English words too).
 pub fn in_place(tokens: &[Token], i: usize) -> Result<Option<(Zone, usize)>, PhraseError> {
+    // "at 9 am est": right after a time, an abbreviation in small letters
+    // too (only those that are no English word: not "eat", "cat", "met").
+    if TYPED_SMALL.contains(&word(tokens, i)) {
+        let zone = Zone::from_abbreviation(&word(tokens, i).to_uppercase());
+        return Ok(zone.map(|zone| (zone, 1)));
+    }
     if word(tokens, i) != "in" {
         return Ok(None);
     }
