@@ -47,7 +47,8 @@ pub(super) fn could_answer(answer: &str) -> bool {
 /// half of the day ("at 5" for "5pm" or "17:00"). `None` when the answer
 /// is no such time or the request has no one such time.
 pub(super) fn settle(request: &str, answer: &str) -> Option<String> {
-    let request = &digital(request);
+    // "half past 5" as "5:30", so the answer finds the time it settles.
+    let request = &crate::schedule::natural::spoken_as_digits(request);
     let answer = answer.trim().trim_end_matches(['!', '?']);
     if let Some(half) = HALF.captures(answer) {
         return settle_half(request, is_pm(&half[1]));
@@ -103,38 +104,10 @@ pub(super) fn settle(request: &str, answer: &str) -> Option<String> {
     ))
 }
 
-/// `request` with times said in words written as digits: "half past 5" as
-/// "5:30", "quarter to 6" as "5:45", so an answer finds the time it settles.
-/// A time with am/pm after it stays as it is.
-fn digital(request: &str) -> String {
-    static SPOKEN: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)\b(half|a\s+quarter|quarter|\d{1,2})(?:\s+min(?:ute)?s?)?\s+(past|after|to|till|before)\s+(\d{1,2})\b(\s*(?:am|pm|a\.m\.|p\.m\.))?")
-            .expect("valid pattern")
-    });
-    SPOKEN
-        .replace_all(request, |found: &regex::Captures| {
-            let minutes = match found[1].to_lowercase().as_str() {
-                "half" => 30,
-                "quarter" => 15,
-                n if n.ends_with("quarter") => 15,
-                n => n.parse().unwrap_or(60),
-            };
-            let hour: u32 = found[3].parse().unwrap_or(0);
-            let before = !matches!(found[2].to_lowercase().as_str(), "past" | "after");
-            let total = (hour * 60 + if before { 24 * 60 - minutes } else { minutes }) % (24 * 60);
-            if found.get(4).is_some() || !(1..=59).contains(&minutes) || !(1..=12).contains(&hour) {
-                return found[0].to_string();
-            }
-            format!("{}:{:02}", total / 60, total % 60)
-        })
-        .into_owned()
-}
-
 /// `request` with its one bare time of 1 to 6:59 put in the half of the
 /// day `pm` says ("pm", "in the evening" after "'5' could be 05:00 or
 /// 17:00").
 fn settle_half(request: &str, pm: bool) -> Option<String> {
-    let request = &digital(request);
     static BARE: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(?i)\b0?([1-6])(?:[:.]?([0-5]\d))?\b(\s*(?:am|pm|a\.m\.|p\.m\.|h)\b)?")
             .expect("valid pattern")
@@ -194,6 +167,10 @@ mod tests {
         assert_eq!(
             settle("at 10 past 3 call mom", "in the afternoon").as_deref(),
             Some("at 15:10 call mom")
+        );
+        assert_eq!(
+            settle("every day at half past five say hi", "pm").as_deref(),
+            Some("every day at 17:30 say hi")
         );
         // One asked time only: the other is already placed.
         assert_eq!(

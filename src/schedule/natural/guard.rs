@@ -248,7 +248,8 @@ fn means_time(tokens: &[Token], i: usize) -> bool {
         || matches!(w, "half-past" | "half-hour")
         || (w == "half" && next == "hour")
         || w.strip_prefix(':')
-            .is_some_and(|m| m.len() == 2 && m.parse::<u32>().is_ok())
+            .and_then(super::past_hour::minute)
+            .is_some()
     {
         return true;
     }

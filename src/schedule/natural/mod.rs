@@ -30,6 +30,7 @@ mod words;
 mod zones;
 
 pub use amend::{amend_phrase, keeps_repeating};
+pub use spoken::spoken_as_digits;
 pub use typos::Correction;
 
 use chrono::{DateTime, Utc};

@@ -87,7 +87,8 @@ pub fn recognize(tokens: &[Token], i: usize) -> Option<(u32, usize)> {
     Some((minute, k + if hour { 2 } else { 0 } - i))
 }
 
-fn minute(text: &str) -> Option<u32> {
+/// Two digits of a minute, "00" to "59" (after the colon of ":30").
+pub(super) fn minute(text: &str) -> Option<u32> {
     let n: u32 = text.parse().ok().filter(|_| text.len() == 2)?;
     (n < 60).then_some(n)
 }

@@ -34,6 +34,30 @@ pub fn minute_words(tokens: &[Token], j: usize) -> Option<(u32, usize)> {
     }
 }
 
+/// `text` with each time said in words that could be either half of the
+/// day written in digits ("at half past 5" as "at 5:30", "quarter to six" as
+/// "5:45"), so an answer to "'5:30' could be 05:30 or 17:30" finds the time
+/// it settles. Times whose half is said ("half past 5pm") stay as written.
+pub fn spoken_as_digits(text: &str) -> String {
+    let tokens = super::tokens::tokenize(text);
+    let mut out = String::with_capacity(text.len());
+    let (mut copied, mut i) = (0, 0);
+    while i < tokens.len() {
+        let found = minutes_past(&tokens, i).or_else(|| phrase_time(&tokens, i));
+        match found.filter(|(time, _)| time.either_half()) {
+            Some((time, next)) => {
+                out.push_str(&text[copied..tokens[i].start]);
+                out.push_str(&format!("{}:{:02}", time.hour, time.minute));
+                copied = tokens[next - 1].end;
+                i = next;
+            }
+            None => i += 1,
+        }
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
 /// "half past 8", "quarter past 9", "quarter to 6".
 pub(super) fn phrase_time(tokens: &[Token], i: usize) -> Option<(TimeOfDay, usize)> {
     let minutes = match word(tokens, i) {
@@ -140,6 +164,21 @@ mod tests {
             "fifteen-two",
         ] {
             assert_eq!(read(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn times_of_either_half_said_in_words_are_written_in_digits() {
+        assert_eq!(
+            spoken_as_digits("every day at half past five say hi!"),
+            "every day at 5:30 say hi!"
+        );
+        assert_eq!(
+            spoken_as_digits("at 20 minutes to 6, call mom"),
+            "at 5:40, call mom"
+        );
+        for kept in ["at half past 5pm", "at half past 8", "say 10 past 3pm"] {
+            assert_eq!(spoken_as_digits(kept), kept);
         }
     }
 }
