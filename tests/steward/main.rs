@@ -72,6 +72,7 @@ mod schedule_left_words;
 mod schedule_ocps;
 mod schedule_phrases;
 mod schedule_properties;
+mod schedule_strangers;
 mod schedule_wishes_hours;
 mod schedule_zone_words;
 mod scheduler_ahead;

@@ -2,7 +2,7 @@
 //! "quarter to 6", and lists of them ("at 9 and 17").
 
 use super::tokens::Token;
-use super::words::{cardinal, is_joiner, word};
+use super::words::{cardinal, is_joiner, weekday, word, PartOfDay};
 use super::PhraseError;
 
 /// A wall-clock time as written. `meridiem` is true when the words fix the half
@@ -97,14 +97,18 @@ pub fn plain(
         "half" | "quarter" => return Ok(super::spoken::phrase_time(tokens, i)),
         _ => {}
     }
-    // "830", "1730" are times only after "at" ("send 1000 emails").
-    if !introduced && w.len() >= 3 && w.bytes().all(|b| b.is_ascii_digit()) {
+    // "0830hrs", "1730 hours", "0700": military times, read without "at".
+    let (w, military) = military(tokens, i).unwrap_or((w, 0));
+    // Otherwise "830", "1730" are times only after "at" ("send 1000 emails").
+    let digits = w.len() >= 3 && w.bytes().all(|b| b.is_ascii_digit());
+    let zero_led = w.len() == 4 && w.starts_with('0') && beside_schedule(tokens, i);
+    if !introduced && military == 0 && digits && !zero_led {
         return Ok(None);
     }
     let Some(mut clock) = split_clock(w) else {
         return Ok(None);
     };
-    let mut j = i + 1;
+    let mut j = i + military.max(1);
     // "nine thirty", "5 forty five", "seven oh five"
     if clock.minute.is_none() {
         if let Some((minute, len)) = super::spoken::minute_words(tokens, j) {
@@ -168,6 +172,50 @@ pub fn plain(
         }
     };
     Ok(Some((time, j)))
+}
+
+/// "0830hrs", "1730hrs", "1730 hours": four digits with the military
+/// "hours", as (the digits, tokens taken).
+fn military(tokens: &[Token], i: usize) -> Option<(&str, usize)> {
+    let w = word(tokens, i);
+    let four = |s: &str| s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit());
+    if let Some(body) = ["hrs", "hr", "hours"]
+        .iter()
+        .find_map(|s| w.strip_suffix(s))
+    {
+        return four(body).then_some((body, 1));
+    }
+    let unit = matches!(word(tokens, i + 1), "hrs" | "hr" | "hours" | "h");
+    (four(w) && unit).then_some((w, 2))
+}
+
+/// Whether the word at `i` opens the text or stands right after a day or a
+/// repeat, or before one ("daily 0700", "every monday 0900", "0800 daily"), where
+/// digits with a leading zero are a time; "say 0800 report" keeps them.
+fn beside_schedule(tokens: &[Token], i: usize) -> bool {
+    let before = if i > 0 { word(tokens, i - 1) } else { "" };
+    let after = word(tokens, i + 1);
+    i == 0
+        || matches!(after, "daily" | "every" | "each" | "weekdays" | "nightly")
+        || weekday(after).is_some()
+        || weekday(before).is_some()
+        || PartOfDay::parse(before).is_some()
+        || matches!(
+            before,
+            "daily"
+                | "day"
+                | "days"
+                | "weekday"
+                | "weekdays"
+                | "weekend"
+                | "weekends"
+                | "workday"
+                | "workdays"
+                | "nightly"
+                | "today"
+                | "tomorrow"
+                | "tonight"
+        )
 }
 
 pub(super) struct Clock {

@@ -6,7 +6,7 @@ use super::build::{Clause, Span};
 use super::calendar::DaySpec;
 use super::recur::Recur;
 use super::tokens::Token;
-use super::words::{is_joiner, word};
+use super::words::{is_joiner, weekday, word};
 use super::PhraseError;
 
 /// Refuses days standing apart from the rest of the schedule, with other
@@ -58,6 +58,12 @@ pub fn days(tokens: &[Token], spans: &[Span]) -> Result<(), PhraseError> {
             let words = &tokens[*start..start + len];
             let text: Vec<&str> = words.iter().map(|t| t.raw.as_str()).collect();
             let text = text.join(" ");
+            if weekday(&words[words.len() - 1].lower).is_none() {
+                // "say weekly report": no day to add
+                return Err(PhraseError::new(format!(
+                    "\"{text}\" stands apart from the rest of the schedule: is it part of the schedule, or of the message? Say the schedule in one phrase, or put the message in quotes (say \"{text} …\")."
+                )));
+            }
             return Err(PhraseError::new(format!(
                 "\"{text}\" stands apart from the rest of the schedule: is it another day to run on, or part of the message? Say the days together (e.g. 'every friday and {day} at 5pm'), or put the message in quotes (say \"see you {day}\").",
                 day = words[words.len() - 1].lower.trim_end_matches('s'),

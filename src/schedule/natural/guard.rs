@@ -36,6 +36,7 @@ const SCHEDULE_WORDS: &[&str] = &[
     "yearly",
     "nightly",
     "fortnightly",
+    "fortnight",
     "biweekly",
     "annually",
     "tomorrow",
@@ -302,6 +303,12 @@ pub fn names_a_thing(tokens: &[Token], i: usize) -> bool {
     }
     // a deadline in the task: "finish it by friday"
     if before == "by" {
+        return true;
+    }
+    // the whole message, last in the text: "every friday at 5 say weekend"
+    let last =
+        (i + 1..tokens.len()).all(|k| word(tokens, k).chars().all(|c| c.is_ascii_punctuation()));
+    if matches!(before, "say" | "saying") && last {
         return true;
     }
     // "the weekly report", "my 9:30 call", "the tuesday meeting", "mom's

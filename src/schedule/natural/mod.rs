@@ -118,6 +118,13 @@ pub fn parse_phrase(text: &str, context: &Context) -> Result<Parsed, PhraseError
     if let Some(at) = unread::day_of_month(&tokens, &clauses.used) {
         return Err(unplaced_question(text, &tokens, &clauses.used, at, 1));
     }
+    if let Some((at, hour, minute)) = unread::clock_digits(&tokens, &clauses.used) {
+        let placed = placed_words(text, &tokens, &clauses.used);
+        let digits = &tokens[at].raw;
+        return Err(PhraseError::new(format!(
+            "I read \"{placed}\" but not \"{digits}\": is it the time, {hour:02}:{minute:02}? Then say 'at {hour:02}:{minute:02}'. If it belongs to the message, put the message in quotes (say \"{digits} …\")."
+        )));
+    }
     if let Some((start, len)) = unread::repeat(&tokens, &clauses.used, &clauses.found) {
         let placed = placed_words(text, &tokens, &clauses.used);
         let words = &text[tokens[start].start..tokens[start + len - 1].end];

@@ -60,6 +60,17 @@ pub fn task(text: &str, tokens: &[Token], used: &[bool]) -> Option<String> {
         if (lower == "only" && beside) || (lower == "sharp" && after) {
             used[i] = true;
         }
+        // "at 9 my time", "at 9 local time": the person's own zone, which
+        // the schedule uses anyway.
+        let word = |k: usize| tokens.get(k).map_or("", |t| t.lower.as_str());
+        let own = match (lower, word(i + 1), word(i + 2)) {
+            ("my" | "our", "local", "time") => 3,
+            ("my" | "our" | "local", "time", _) => 2,
+            _ => 0,
+        };
+        if own > 0 && after {
+            used[i..i + own].iter_mut().for_each(|u| *u = true);
+        }
     }
     // "start on monday at 9 say hello": "start" before the opener too.
     for i in 0..tokens.len().saturating_sub(1) {

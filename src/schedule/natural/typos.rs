@@ -31,6 +31,7 @@ const KEYWORDS: &[&str] = &[
     "nightly",
     "quarterly",
     "fortnightly",
+    "fortnight",
     "monday",
     "tuesday",
     "wednesday",

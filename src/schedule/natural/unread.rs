@@ -43,3 +43,27 @@ pub fn day_of_month(tokens: &[Token], used: &[bool]) -> Option<usize> {
             && beside(i)
     })
 }
+
+/// Digits that would be a time of day ("1730", "830") standing right beside
+/// words that were read ("daily 1730 say leave"), as (token, hour, minute):
+/// without "at" they are not read as a time, and must not stay in the task
+/// while the schedule runs at the default hour. "0830" and "1730hrs" are
+/// read as times already.
+pub fn clock_digits(tokens: &[Token], used: &[bool]) -> Option<(usize, u32, u32)> {
+    let quoted = super::guard::quoted(tokens);
+    (0..tokens.len()).find_map(|i| {
+        let w = word(tokens, i);
+        let beside = (i > 0 && used[i - 1]) || used.get(i + 1).copied().unwrap_or(false);
+        if used[i] || quoted[i] || !beside || !(3..=4).contains(&w.len()) {
+            return None;
+        }
+        if !w.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let (hour, minute) = w.split_at(w.len() - 2);
+        let (hour, minute): (u32, u32) = (hour.parse().ok()?, minute.parse().ok()?);
+        // "100 pushups" is no time; "830" is
+        let time = hour <= 23 && minute <= 59 && (w.len() == 4 || minute > 0);
+        time.then_some((i, hour, minute))
+    })
+}

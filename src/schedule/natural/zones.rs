@@ -3,6 +3,7 @@
 //! letter or two from a zone's ("Pariss time", "in Tokio") is asked about,
 //! never dropped into the task while the schedule runs in another zone.
 
+use super::super::zone::SPREAD;
 use super::super::zone_typo::{self, Guess};
 use super::super::Zone;
 use super::tokens::Token;
@@ -55,10 +56,30 @@ pub fn in_place(tokens: &[Token], i: usize) -> Result<Option<(Zone, usize)>, Phr
         let zone = Zone::from_abbreviation(&word(tokens, i).to_uppercase());
         return Ok(zone.map(|zone| (zone, 1)));
     }
+    // "at 9 (Berlin)", "at 9 (new york time)"
+    if word(tokens, i) == "(" {
+        for count in 1..=4 {
+            if word(tokens, i + 1 + count) == ")" {
+                let place = joined(tokens, i + 1, count);
+                let place = place.strip_suffix(" time").unwrap_or(&place);
+                if let Some(zone) = Zone::from_place(place) {
+                    return Ok(Some((zone, count + 2)));
+                }
+            }
+        }
+        return Ok(None);
+    }
+    // "at 9 pacific", "at 9 eastern": the regions no other word is named for
+    if matches!(word(tokens, i), "pacific" | "eastern") {
+        let time = usize::from(word(tokens, i + 1) == "time");
+        return Ok(Zone::from_place(word(tokens, i)).map(|zone| (zone, 1 + time)));
+    }
     if word(tokens, i) != "in" {
         return Ok(None);
     }
-    let start = i + 1;
+    // "in the UK", "in the Netherlands"
+    let the = usize::from(word(tokens, i + 1) == "the");
+    let start = i + 1 + the;
     let lettered = |count: usize| {
         tokens.get(start..start + count).is_some_and(|words| {
             words
@@ -68,10 +89,14 @@ pub fn in_place(tokens: &[Token], i: usize) -> Result<Option<(Zone, usize)>, Phr
     };
     for count in (1..=3).rev().filter(|count| lettered(*count)) {
         let place = joined(tokens, start, count);
-        if let Some(zone) = Zone::from_place(&place).filter(|zone| zone_typo::lived_in(*zone)) {
+        let time = usize::from(word(tokens, start + count) == "time");
+        spread(&place, time == 1)?;
+        // "in central park": a region of North America only with "time".
+        let region = REGIONS.contains(&place.to_lowercase().as_str()) && time == 0;
+        let zone = Zone::from_place(&place).filter(|zone| zone_typo::lived_in(*zone));
+        if let Some(zone) = zone.filter(|_| !region) {
             // "at 9 in new york time": "time" goes with the place.
-            let time = usize::from(word(tokens, start + count) == "time");
-            return Ok(Some((zone, count + 1 + time)));
+            return Ok(Some((zone, count + 1 + the + time)));
         }
     }
     // A place close to a zone's is asked about, when it is long enough
@@ -87,6 +112,38 @@ pub fn in_place(tokens: &[Token], i: usize) -> Result<Option<(Zone, usize)>, Phr
         }
     }
     Ok(None)
+}
+
+/// Places of `zone::PLACES` that are ordinary words too, read only before
+/// "time" ("Pacific time", not "in central park").
+const REGIONS: &[&str] = &[
+    "eastern",
+    "central",
+    "mountain",
+    "pacific",
+    "us eastern",
+    "us central",
+    "us mountain",
+    "us pacific",
+];
+
+/// "US time", "in Australia": a country of several zones is asked about,
+/// never read as one of them or dropped into the task.
+fn spread(place: &str, time: bool) -> Result<(), PhraseError> {
+    let lower = place.to_lowercase();
+    let country = SPREAD.contains(&lower.as_str()) && (time || lower != "standard");
+    if !country {
+        return Ok(());
+    }
+    let said = if time {
+        format!("{place} time")
+    } else {
+        place.to_string()
+    };
+    Err(PhraseError::new(format!(
+        "'{}' has several time zones: which one? Name a city ('New York time', 'at 9 in Sydney') or a zone ('America/Chicago').",
+        crate::text::clip(&said, 40)
+    )))
 }
 
 fn joined(tokens: &[Token], start: usize, count: usize) -> String {
@@ -134,6 +191,7 @@ fn named(tokens: &[Token], start: usize) -> Result<Option<(Zone, usize)>, Phrase
     // "<place> time", "in <place> time", "new york time".
     let ends = (1..=3).filter(|words| word(tokens, start + words) == "time");
     for words in ends.clone() {
+        spread(&joined(tokens, start, words), true)?;
         if let Some(zone) = Zone::from_place(&joined(tokens, start, words)) {
             return Ok(Some((zone, words + 1)));
         }

@@ -12,10 +12,12 @@ use super::words::{
 use super::PhraseError;
 
 mod days;
+mod hours;
 
 pub use days::quarter_months;
 use days::*;
 pub(super) use days::{plural_days, weekday_list};
+use hours::{fraction, part_of_hour};
 
 /// A repeating pattern, before times of day are applied.
 #[derive(Clone, Debug, PartialEq)]
@@ -155,6 +157,14 @@ fn every(tokens: &[Token], i: usize) -> Result<Option<(Found, usize)>, PhraseErr
     if let Some(found) = part_of_hour(tokens, i, j) {
         return Ok(Some(found));
     }
+    // "every fortnight (on monday)": every other week
+    if matches!(w, "fortnight" | "fortnightly") {
+        let recur = Recur::Weekly {
+            every: 2,
+            days: vec![],
+        };
+        return Ok(Some(((recur, None), j + 1 - i)));
+    }
     // "every quarter (on the 1st)"
     if w == "quarter" {
         return Ok(Some(((Recur::Quarterly { days: vec![] }, None), j + 1 - i)));
@@ -172,6 +182,10 @@ fn every(tokens: &[Token], i: usize) -> Result<Option<(Found, usize)>, PhraseErr
             (Recur::Weekly { every: 1, days }, part),
             j + len - i,
         )));
+    }
+    // "every 1.5 hours": in minutes
+    if let Some(found) = fraction(tokens, i, j)? {
+        return Ok(Some(found));
     }
     // "every 2h", "every 15min"
     if let Some((amount, unit)) = glued_amount(w) {
@@ -224,30 +238,6 @@ fn every(tokens: &[Token], i: usize) -> Result<Option<(Found, usize)>, PhraseErr
     stepped_unit(tokens, i, j, step)
 }
 
-/// "every half hour", "every quarter of an hour" at `j` (after "every").
-fn part_of_hour(tokens: &[Token], i: usize, j: usize) -> Option<(Found, usize)> {
-    let w = word(tokens, j);
-    if !matches!(w, "half" | "quarter") {
-        return None;
-    }
-    let mut k = j + 1;
-    if matches!(word(tokens, k), "an" | "a" | "of") {
-        k += 1;
-    }
-    if matches!(word(tokens, k), "an" | "a") {
-        k += 1;
-    }
-    if word(tokens, k) == "hour" {
-        let amount = if w == "half" { 30 } else { 15 };
-        let recur = Recur::Every {
-            amount,
-            unit: Unit::Minute,
-        };
-        return Some(((recur, None), k + 1 - i));
-    }
-    None
-}
-
 /// "every 1st of the month", "every first monday of the month" (days of the
 /// month); "every 2nd tuesday", "every 3rd day" (steps).
 fn every_ordinal(
@@ -261,6 +251,14 @@ fn every_ordinal(
     }
     let n = ordinal(w).unwrap_or(0);
     let next = word(tokens, j + 1);
+    // "every 3rd friday" is said of both the 3rd friday of the month and
+    // every third week: ask which ("every 2nd tuesday" is every other one).
+    if n >= 3 && weekday(next).is_some() {
+        let (nth, day) = (&tokens[j].raw, &tokens[j + 1].raw);
+        return Err(PhraseError::new(format!(
+            "'every {nth} {day}' can mean the {nth} {day} of each month or every {n} weeks on {day}: which one? Say 'the {nth} {day} of every month' or 'every {n} weeks on {day}'."
+        )));
+    }
     if n >= 2 && (unit(next).is_some() || weekday(next).is_some()) {
         return stepped_unit(tokens, i, j + 1, i64::from(n));
     }

@@ -1,0 +1,191 @@
+//! Schedules written the way strangers write them, that the reader stored
+//! wrong or left half in the task:
+//! - military times: "daily 0700", "every weekday 0830hrs" ran at 09:00
+//!   with "0700 say wake" as an LLM task;
+//! - "every fortnight on monday" left "every" in the task;
+//! - "every 3rd friday" was stored as every three weeks, which many mean as
+//!   the third Friday of the month;
+//! - zones: "9am UK time", "at 9 (berlin)", "in the uk", "at 9 pacific"
+//!   ran in the person's zone with the zone's words in the task; "my time"
+//!   was left in the task; "US time" must be asked about;
+//! - "say weekend" at the end of a schedule was asked about;
+//! - "every 1.5 hours" was not read at all.
+//!
+//! "Now" is Saturday 21 November 2026, 10:00 in Paris; the person is in Paris.
+
+use crate::helpers::{next, read};
+
+const NOW: &str = "2026-11-21T10:00:00+01:00";
+
+/// (phrase, next two fire times in the schedule's zone, zone, task)
+const READ: &[(&str, [&str; 2], &str, &str)] = &[
+    (
+        "daily 0700 say wake",
+        ["2026-11-22T07:00:00+01:00", "2026-11-23T07:00:00+01:00"],
+        "Europe/Paris",
+        "say wake",
+    ),
+    (
+        "every weekday 0830hrs say standup",
+        ["2026-11-23T08:30:00+01:00", "2026-11-24T08:30:00+01:00"],
+        "Europe/Paris",
+        "say standup",
+    ),
+    (
+        "every weekday 1730 hours say leave",
+        ["2026-11-23T17:30:00+01:00", "2026-11-24T17:30:00+01:00"],
+        "Europe/Paris",
+        "say leave",
+    ),
+    (
+        "remind me to take pills 0800 daily",
+        ["2026-11-22T08:00:00+01:00", "2026-11-23T08:00:00+01:00"],
+        "Europe/Paris",
+        "take pills",
+    ),
+    (
+        "0900 every monday say week",
+        ["2026-11-23T09:00:00+01:00", "2026-11-30T09:00:00+01:00"],
+        "Europe/Paris",
+        "say week",
+    ),
+    (
+        "every fortnight on monday at 9 say pay",
+        ["2026-11-23T09:00:00+01:00", "2026-12-07T09:00:00+01:00"],
+        "Europe/Paris",
+        "say pay",
+    ),
+    (
+        "every 1.5 hours from 9 to 5 say stand",
+        ["2026-11-21T10:30:00+01:00", "2026-11-21T12:00:00+01:00"],
+        "Europe/Paris",
+        "say stand",
+    ),
+    (
+        "every day at 9am UK time say hi",
+        ["2026-11-22T09:00:00+00:00", "2026-11-23T09:00:00+00:00"],
+        "Europe/London",
+        "say hi",
+    ),
+    (
+        "every day at 9 in the uk say hi",
+        ["2026-11-22T09:00:00+00:00", "2026-11-23T09:00:00+00:00"],
+        "Europe/London",
+        "say hi",
+    ),
+    (
+        "every day at 9 (berlin) say hi",
+        ["2026-11-22T09:00:00+01:00", "2026-11-23T09:00:00+01:00"],
+        "Europe/Berlin",
+        "say hi",
+    ),
+    (
+        "every day at 9 pacific say hi",
+        ["2026-11-21T09:00:00-08:00", "2026-11-22T09:00:00-08:00"],
+        "America/Los_Angeles",
+        "say hi",
+    ),
+    (
+        "every day at 9 eastern time say hi",
+        ["2026-11-21T09:00:00-05:00", "2026-11-22T09:00:00-05:00"],
+        "America/New_York",
+        "say hi",
+    ),
+    (
+        "every day at 6pm japan time say hi",
+        ["2026-11-22T18:00:00+09:00", "2026-11-23T18:00:00+09:00"],
+        "Asia/Tokyo",
+        "say hi",
+    ),
+    (
+        "every day at 9 my local time say hi",
+        ["2026-11-22T09:00:00+01:00", "2026-11-23T09:00:00+01:00"],
+        "Europe/Paris",
+        "say hi",
+    ),
+    (
+        "every friday at 5pm say weekend",
+        ["2026-11-27T17:00:00+01:00", "2026-12-04T17:00:00+01:00"],
+        "Europe/Paris",
+        "say weekend",
+    ),
+];
+
+#[test]
+fn strangers_schedules_are_read_whole() {
+    let mut wrong = Vec::new();
+    for (phrase, times, zone, task) in READ {
+        match read(phrase, NOW, "Europe/Paris") {
+            Ok(parsed) => {
+                let tz: chrono_tz::Tz = zone.parse().unwrap();
+                let got: Vec<String> = next(&parsed.schedule, NOW, 2)
+                    .iter()
+                    .map(|t| {
+                        chrono::DateTime::parse_from_rfc3339(t)
+                            .unwrap()
+                            .with_timezone(&tz)
+                            .to_rfc3339()
+                    })
+                    .collect();
+                let same_zone = parsed.schedule.zone.to_string() == *zone;
+                if got != times.as_slice() || !same_zone || parsed.task.as_deref() != Some(*task) {
+                    wrong.push(format!(
+                        "{phrase}: {got:?} in {}, task {:?}",
+                        parsed.schedule.zone, parsed.task
+                    ));
+                }
+            }
+            Err(error) => wrong.push(format!("{phrase}: {error}")),
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn what_could_be_read_two_ways_is_asked_about() {
+    let mut wrong = Vec::new();
+    for (phrase, question) in [
+        ("daily 1730 say leave", "17:30"),
+        ("take pills 1930 daily", "19:30"),
+        ("every day 830 say hi", "08:30"),
+        (
+            "every 3rd friday at 5pm say payroll",
+            "3rd friday of every month",
+        ),
+        ("every day at 9 US time say hi", "several time zones"),
+        ("every day at 9 in australia say hi", "several time zones"),
+        ("every 2.5 days say stretch", "whole number"),
+        ("every day at 9 say weekly report", "in quotes"),
+    ] {
+        match read(phrase, NOW, "Europe/Paris") {
+            Ok(parsed) => wrong.push(format!(
+                "{phrase}: read as {:?}, task {:?}",
+                next(&parsed.schedule, NOW, 2),
+                parsed.task
+            )),
+            Err(error) if !error.contains(question) => {
+                wrong.push(format!("{phrase}: asked {error}"))
+            }
+            Err(_) => {}
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn digits_that_are_not_times_stay_in_the_task() {
+    for (phrase, task) in [
+        ("every 2 hours say 0800 report", "say 0800 report"),
+        ("send 1000 emails every day at 9", "send 1000 emails"),
+        ("every morning 100 pushups", "100 pushups"),
+        (
+            "every day at 9 in central park say hi",
+            "in central park say hi",
+        ),
+        ("every 3rd day at 9 say water", "say water"),
+    ] {
+        let parsed = read(phrase, NOW, "Europe/Paris").unwrap_or_else(|e| panic!("{phrase}: {e}"));
+        assert_eq!(parsed.task.as_deref(), Some(task), "{phrase}");
+        assert_eq!(parsed.schedule.zone.to_string(), "Europe/Paris", "{phrase}");
+    }
+}
