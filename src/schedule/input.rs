@@ -98,9 +98,28 @@ fn looks_like_cron(text: &str) -> bool {
         f.chars()
             .any(|c| c.is_ascii_digit() || c == '*' || c == '?')
     };
+    // "24/12/2026 9am say hi": a word that names no day or month is a phrase.
+    let word = |f: &&str| {
+        f.len() >= 2
+            && !f.eq_ignore_ascii_case("lw")
+            && f.chars().all(|c| c.is_ascii_alphabetic())
+            && !(f.len() == 3 && (weekday_name(f) || month_abbr(f)))
+    };
     fields.iter().all(cron_chars)
+        && !fields.iter().any(word)
         && fields.iter().filter(|f| numeric(f)).count() >= 2
         && fields[0]
             .chars()
             .all(|c| c.is_ascii_digit() || "*?/,-".contains(c))
+}
+
+fn weekday_name(f: &str) -> bool {
+    ["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"].contains(&f.to_uppercase().as_str())
+}
+
+fn month_abbr(f: &str) -> bool {
+    [
+        "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC",
+    ]
+    .contains(&f.to_uppercase().as_str())
 }

@@ -9,7 +9,10 @@
 //!   ran in the person's zone with the zone's words in the task; "my time"
 //!   was left in the task; "US time" must be asked about;
 //! - "say weekend" at the end of a schedule was asked about;
-//! - "every 1.5 hours" was not read at all.
+//! - "every 1.5 hours" was not read at all;
+//! - dates in digits: "on 24/12 at 18:00" ran today at 18:00 with "on
+//!   24/12" in the task; "5/6" must be asked about;
+//! - "in 3 days at 10am" was refused; "friday week" left "week" behind.
 //!
 //! "Now" is Saturday 21 November 2026, 10:00 in Paris; the person is in Paris.
 
@@ -104,6 +107,48 @@ const READ: &[(&str, [&str; 2], &str, &str)] = &[
         "say hi",
     ),
     (
+        "on 24/12 at 18:00 say merry christmas",
+        ["2026-12-24T18:00:00+01:00", ""],
+        "Europe/Paris",
+        "say merry christmas",
+    ),
+    (
+        "on 12/24 at 6pm say merry christmas",
+        ["2026-12-24T18:00:00+01:00", ""],
+        "Europe/Paris",
+        "say merry christmas",
+    ),
+    (
+        "24/12/2026 9am say hi",
+        ["2026-12-24T09:00:00+01:00", ""],
+        "Europe/Paris",
+        "say hi",
+    ),
+    (
+        "24.12.2026 9am say hi",
+        ["2026-12-24T09:00:00+01:00", ""],
+        "Europe/Paris",
+        "say hi",
+    ),
+    (
+        "every year on 24/12 at 9 say xmas",
+        ["2026-12-24T09:00:00+01:00", "2027-12-24T09:00:00+01:00"],
+        "Europe/Paris",
+        "say xmas",
+    ),
+    (
+        "in 3 days at 10am say hi",
+        ["2026-11-24T10:00:00+01:00", ""],
+        "Europe/Paris",
+        "say hi",
+    ),
+    (
+        "in a week at 9 say hi",
+        ["2026-11-28T09:00:00+01:00", ""],
+        "Europe/Paris",
+        "say hi",
+    ),
+    (
         "every friday at 5pm say weekend",
         ["2026-11-27T17:00:00+01:00", "2026-12-04T17:00:00+01:00"],
         "Europe/Paris",
@@ -118,7 +163,7 @@ fn strangers_schedules_are_read_whole() {
         match read(phrase, NOW, "Europe/Paris") {
             Ok(parsed) => {
                 let tz: chrono_tz::Tz = zone.parse().unwrap();
-                let got: Vec<String> = next(&parsed.schedule, NOW, 2)
+                let mut got: Vec<String> = next(&parsed.schedule, NOW, 2)
                     .iter()
                     .map(|t| {
                         chrono::DateTime::parse_from_rfc3339(t)
@@ -127,6 +172,8 @@ fn strangers_schedules_are_read_whole() {
                             .to_rfc3339()
                     })
                     .collect();
+                // one time only: no second fire
+                got.resize(2, String::new());
                 let same_zone = parsed.schedule.zone.to_string() == *zone;
                 if got != times.as_slice() || !same_zone || parsed.task.as_deref() != Some(*task) {
                     wrong.push(format!(
@@ -156,6 +203,9 @@ fn what_could_be_read_two_ways_is_asked_about() {
         ("every day at 9 in australia say hi", "several time zones"),
         ("every 2.5 days say stretch", "whole number"),
         ("every day at 9 say weekly report", "in quotes"),
+        ("on 5/6 at 9 say hi", "5 June or May 6"),
+        ("friday week at 10 say hi", "week"),
+        ("in 3 hours at 10 say hi", "already sets the time"),
     ] {
         match read(phrase, NOW, "Europe/Paris") {
             Ok(parsed) => wrong.push(format!(
@@ -183,6 +233,10 @@ fn digits_that_are_not_times_stay_in_the_task() {
             "in central park say hi",
         ),
         ("every 3rd day at 9 say water", "say water"),
+        (
+            "every day at 9 check the server 24/7",
+            "check the server 24/7",
+        ),
     ] {
         let parsed = read(phrase, NOW, "Europe/Paris").unwrap_or_else(|e| panic!("{phrase}: {e}"));
         assert_eq!(parsed.task.as_deref(), Some(task), "{phrase}");

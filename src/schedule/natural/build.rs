@@ -6,6 +6,7 @@ use chrono::{Duration, Timelike, Weekday};
 use super::calendar::{self, DaySpec};
 use super::clock::{self, TimeOfDay};
 use super::except;
+use super::pairs;
 use super::recur::{self, Recur};
 use super::tokens::Token;
 use super::when::When;
@@ -13,7 +14,7 @@ use super::window::{self, Window};
 use super::words::{word, PartOfDay};
 use super::zones;
 use super::{Context, PhraseError};
-use crate::schedule::{Member, Schedule, Trigger, Union, Zone};
+use crate::schedule::{Schedule, Trigger, Zone};
 
 /// One thing a recognizer understood.
 #[derive(Clone, Debug, PartialEq)]
@@ -303,10 +304,16 @@ fn merge_recur(a: Recur, b: Recur) -> Result<Recur, PhraseError> {
     }
 }
 
+/// Whether an offset is whole days said with a time and no day ("in 3
+/// days at 10am").
+fn whole_days(seconds: i64, parts: &Parts) -> bool {
+    seconds % 86_400 == 0 && parts.day.is_none() && !parts.times.is_empty()
+}
+
 /// Builds the schedule the clauses describe.
 pub fn build(found: &[Clause], context: &Context) -> Result<Schedule, PhraseError> {
-    if let Some(segments) = day_time_pairs(found) {
-        return build_pairs(&segments, found, context);
+    if let Some(segments) = pairs::day_time_pairs(found) {
+        return pairs::build_pairs(&segments, found, context);
     }
     let parts = sort(found)?;
     super::past_hour::check(&parts)?;
@@ -323,6 +330,16 @@ pub fn build(found: &[Clause], context: &Context) -> Result<Schedule, PhraseErro
                 "'in …' sets one time, but the sentence also repeats: say 'every …' or 'in …', not both",
             ))
         }
+        // "in 3 days at 10am", "in a week at 9": that day, at that time
+        (None, Some(seconds)) if whole_days(seconds, &parts) => {
+            let day = u32::try_from(seconds / 86_400).unwrap_or(u32::MAX);
+            let parts = Parts {
+                after: None,
+                day: Some(DaySpec::InDays(day)),
+                ..parts
+            };
+            when.once(&parts)?
+        }
         (None, Some(seconds)) => {
             if parts.day.is_some() || !parts.times.is_empty() {
                 return Err(PhraseError::new(
@@ -335,63 +352,4 @@ pub fn build(found: &[Clause], context: &Context) -> Result<Schedule, PhraseErro
         (None, None) => when.once(&parts)?,
     };
     Ok(Schedule::new(trigger, zone))
-}
-
-/// "mondays 9am and thursdays 2pm", "every monday at 9 and every thursday
-/// at 14:30": days each with their own times, as (days clause, its times and
-/// part of the day). `None` unless there are two such pairs or more.
-fn day_time_pairs(found: &[Clause]) -> Option<Vec<Vec<Clause>>> {
-    let mut segments: Vec<Vec<Clause>> = Vec::new();
-    for clause in found {
-        match clause {
-            Clause::Recur(Recur::Weekly { every: 1, days }) if !days.is_empty() => {
-                segments.push(vec![clause.clone()])
-            }
-            // "every monday at 9 and thursday at 5pm": a later day repeats too.
-            Clause::Day(DaySpec::Weekdays { days, next: false }) if !segments.is_empty() => {
-                segments.push(vec![Clause::Recur(Recur::Weekly {
-                    every: 1,
-                    days: days.clone(),
-                })])
-            }
-            Clause::Times(_) | Clause::Part(_) => segments.last_mut()?.push(clause.clone()),
-            Clause::Zone(_) | Clause::Except(_) => {}
-            _ => return None,
-        }
-    }
-    let each_timed = segments
-        .iter()
-        .all(|s| s.iter().any(|c| matches!(c, Clause::Times(_))));
-    (segments.len() >= 2 && each_timed).then_some(segments)
-}
-
-/// One schedule firing each pair's days at its own times.
-fn build_pairs(
-    segments: &[Vec<Clause>],
-    found: &[Clause],
-    context: &Context,
-) -> Result<Schedule, PhraseError> {
-    let shared: Vec<Clause> = found
-        .iter()
-        .filter(|c| matches!(c, Clause::Zone(_) | Clause::Except(_)))
-        .cloned()
-        .collect();
-    let mut members = Vec::new();
-    let mut zone = context.zone;
-    for segment in segments {
-        let clauses: Vec<Clause> = segment.iter().chain(&shared).cloned().collect();
-        let schedule = build(&clauses, context)?;
-        zone = schedule.zone;
-        match schedule.trigger {
-            Trigger::Cron(cron) => members.push(Member::Cron(cron)),
-            Trigger::Union(union) => members.extend(union.members().iter().cloned()),
-            _ => {
-                return Err(PhraseError::new(
-                    "I couldn't combine those days and times into one schedule: make one workflow for each",
-                ))
-            }
-        }
-    }
-    let union = Union::new(members).map_err(|e| PhraseError::new(e.0))?;
-    Ok(Schedule::new(Trigger::Union(union), zone))
 }

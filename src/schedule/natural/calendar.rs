@@ -1,5 +1,5 @@
 //! Days: "today", "tomorrow", "next friday", "on march 3rd", "3 March 2027",
-//! "2026-03-06", "the 15th", and offsets such as "in 20 minutes".
+//! "2026-03-06", "24/12" (numeric_date.rs), "the 15th", and offsets such as "in 20 minutes".
 
 use chrono::{NaiveDate, Weekday};
 
@@ -248,6 +248,11 @@ fn month_day(tokens: &[Token], j: usize) -> Result<Option<(DaySpec, usize)>, Phr
             },
             1,
         )));
+    }
+    // "24/12", "12/24/2026", "24.12.2026"
+    if let Some((month, day, year)) = super::numeric_date::read(w)? {
+        check_date(month, day, year, &tokens[j..=j])?;
+        return Ok(Some((DaySpec::MonthDay { month, day, year }, 1)));
     }
     // month first: "march 3rd"
     if let Some(m) = month(w) {

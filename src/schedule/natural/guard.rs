@@ -224,7 +224,9 @@ fn means_time(tokens: &[Token], i: usize) -> bool {
     ) {
         let before = if i > 0 { word(tokens, i - 1) } else { "" };
         let two_before = if i > 1 { word(tokens, i - 2) } else { "" };
+        // "friday week": the friday of the week after
         return UNIT_LEADS.contains(&before)
+            || (weekday(before).is_some() && w == "week")
             || ordinal(before).is_some()
             || cardinal(before).is_some()
             || (two_before == "of" && matches!(before, "the" | "every" | "each" | "a"));

@@ -17,6 +17,8 @@ mod except;
 mod guard;
 mod holidays;
 mod layout;
+mod numeric_date;
+mod pairs;
 mod past_hour;
 mod recur;
 mod spoken;
