@@ -137,11 +137,13 @@ fn new_request(turn: &Turn, agent: &Agent, text: &str) -> bool {
         "remind me",
         "be",
     ];
-    crate::schedule::parse_input(&words, &context).is_ok_and(|parsed| {
-        parsed
-            .task
-            .is_some_and(|task| !FRAMING.contains(&task.to_lowercase().as_str()))
-    })
+    // The task as read, or the words beside a schedule that is asked
+    // about ("and every day at 5 remind me to go home": 5 am or pm?).
+    let task = match crate::schedule::parse_input(&words, &context) {
+        Ok(parsed) => parsed.task,
+        Err(_) => crate::schedule::natural::task_words(&words),
+    };
+    task.is_some_and(|task| !FRAMING.contains(&task.to_lowercase().as_str()))
 }
 
 /// The request before this message, completed by it, when the reader

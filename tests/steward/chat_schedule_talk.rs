@@ -297,3 +297,42 @@ fn names_and_messages_keep_no_terminal_escapes() {
     assert_eq!(text, "stretch now");
     assert!(!stored["name"].as_str().unwrap().contains('['), "{stored}");
 }
+
+#[test]
+fn an_addition_to_a_draft_adds_and_never_becomes_a_workflow_of_its_own() {
+    let chat = Chat::new();
+    chat.say("every weekday at 9 say standup");
+    let added = chat.say("and on saturdays too");
+    assert!(added.contains("Fridays and Saturdays"), "{added}");
+    let times = chat.say("also at 2pm");
+    assert!(times.contains("At 09:00 and 14:00"), "{times}");
+    chat.say("yes");
+    assert_eq!(chat.trigger().1, "0 9,14 * * MON,TUE,WED,THU,FRI,SAT");
+    // An addition that would take runs away is refused, not applied.
+    let other = Chat::new();
+    other.say("every 2 hours say drink");
+    let refused = other.say("also on weekends");
+    assert!(refused.contains("The draft is unchanged"), "{refused}");
+    assert!(
+        other.stored().is_empty(),
+        "nothing stored by a refused change"
+    );
+    // One run plus another day is no single run: refused, not replaced.
+    let once = Chat::new();
+    once.say("tomorrow at 9 say hi");
+    let refused = once.say("and friday too");
+    assert!(refused.contains("The draft is unchanged"), "{refused}");
+}
+
+#[test]
+fn an_addition_to_a_stored_workflow_keeps_what_it_had() {
+    let chat = Chat::new();
+    chat.say("every day at 9 and 9pm say pills");
+    chat.say("yes");
+    let change = chat.say("add noon to pills");
+    assert!(change.contains("At 09:00, 12:00 and 21:00"), "{change}");
+    chat.say("yes");
+    assert_eq!(chat.trigger().1, "0 9,12,21 * * *");
+    let change = chat.say("change pills to also run on saturdays at 7");
+    assert!(!change.contains("Once"), "{change}");
+}

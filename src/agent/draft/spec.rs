@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
 use super::super::asking::Asking;
-use crate::schedule::natural::{amend_phrase, keeps_repeating, Context};
+use crate::schedule::natural::{amend_phrase, is_addition, keeps_repeating, Context};
 use crate::schedule::{parse_input, Schedule, Trigger, Zone};
 use crate::store::{from_ms, to_ms};
 use crate::workflow::{Definition, Guardrails, Plan, TriggerSpec, Workflow};
@@ -180,7 +180,10 @@ impl Spec {
         let (amended, source) =
             amend_phrase(&self.schedule_source, change, context).or_else(|amend_error| {
                 match read_schedule(change, context) {
-                    Ok((schedule, None)) => Ok((schedule, change.to_string())),
+                    // "also friday" read alone would replace, not add
+                    Ok((schedule, None)) if !is_addition(change) => {
+                        Ok((schedule, change.to_string()))
+                    }
                     _ => Err(amend_error.0),
                 }
             })?;

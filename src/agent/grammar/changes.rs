@@ -62,6 +62,15 @@ static RESCHEDULE: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)^(?:change|move|reschedule|update|set|make) (?P<wf>.+?) (?:to (?:run )?|so (?:that )?it runs |to fire |run )(?P<when>(?:at|on|every|each|daily|weekly|hourly|weekdays|mondays?|tuesdays?|wednesdays?|thursdays?|fridays?|saturdays?|sundays?|only|tomorrow|today|tonight|noon|midnight|morning|evening|afternoon|next|in \d|\d).*?)\W*$",
     )
 });
+/// The words a schedule change starts with.
+const WHEN: &str = r"(?:at|on|every|each|daily|weekly|hourly|weekdays|weekends|mondays?|tuesdays?|wednesdays?|thursdays?|fridays?|saturdays?|sundays?|tomorrow|today|tonight|noon|midnight|morning|evening|afternoon|\d)";
+/// A schedule added to a workflow's own: "change pills to also run at
+/// noon", "add saturdays to standup", "make standup also run on fridays".
+static ADD_SCHEDULE: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"(?i)^(?:(?:change|update|set|make) (?P<wf>.+?) (?:to |so (?:that )?it )?(?:also|additionally) (?:runs? |fires? )?(?P<when>{WHEN}.*?)|add (?P<when2>{WHEN}.*?) to (?P<wf2>.+?))\W*$"
+    ))
+});
 static MOVE_ZONE: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"(?i)^(?:move|switch|change|put|set) (?P<wf>.+?) (?:to|into|in) (?:the )?(?P<zone>[\w/+\-]+(?: [\w]+)?)(?: time(?: ?zone)?)?\W*$",
@@ -158,6 +167,24 @@ fn timing(text: &str) -> Option<Intent> {
 
 /// Rename, move zone, reschedule, reinstruct.
 fn edit(text: &str) -> Option<Intent> {
+    if let Some(c) = ADD_SCHEDULE.captures(text) {
+        let workflow = c
+            .name("wf")
+            .or_else(|| c.name("wf2"))
+            .map_or("", |m| m.as_str());
+        let when = c
+            .name("when")
+            .or_else(|| c.name("when2"))
+            .map_or("", |m| m.as_str());
+        // "add 5 minutes to the timer every day at 9" is a new workflow
+        if SCHEDULE_WORDS.is_match(workflow) {
+            return None;
+        }
+        return Some(Intent::Tool(
+            "update_workflow",
+            json!({ "workflow": unquote(workflow), "schedule": format!("also {}", when.trim()) }),
+        ));
+    }
     if let Some(c) = RENAME.captures(text) {
         return Some(Intent::Tool(
             "update_workflow",

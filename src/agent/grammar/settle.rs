@@ -38,6 +38,8 @@ static AMEND_FILLER: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)^(?:(?:and|but|also|actually|no|rather|instead|please|oh|wait|hmm|so)[,\s]+)*(?:(?:make|change|set|move|switch|have|let|get) (?:it|that|this|the (?:time|schedule|trigger|draft|reminder))(?: (?:run|fire|go off|go|happen|be|start|remind me))?(?: to\b)?|(?:it should|it must|let it|have it) (?:run|fire|go off|go|happen|be)?|run it|do it)?\s*",
     )
 });
+/// Joining words that add to a schedule, at the start of a change.
+static ADDING: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^(?:(?:and|also|plus)[,\s]+)+"));
 static INSTEAD: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)[\s,]*(?:instead|please|then|rather)?[\s.!]*$"));
 
@@ -138,6 +140,11 @@ fn looks_like_amendment(text: &str) -> bool {
         || lower.starts_with("in ")
         || lower.starts_with("but ")
         || lower.starts_with("actually")
+        || lower.starts_with("and ")
+        || lower.starts_with("also ")
+        || lower.starts_with("plus ")
+        || lower.ends_with(" too")
+        || lower.ends_with(" as well")
         || lower.ends_with(" instead")
         || lower.ends_with(" time")
 }
@@ -199,6 +206,16 @@ pub fn amendment(text: &str) -> Change {
         return Change::Failure(wish);
     }
     let stripped = AMEND_FILLER.replace(text, "");
+    // "and on saturdays", "also at 9pm": only joining words came off, and
+    // they add to the schedule; they stay for the reader to see.
+    let adding = ADDING
+        .find(text)
+        .is_some_and(|lead| text[lead.end()..] == *stripped);
+    let stripped = if adding {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        stripped
+    };
     let stripped = INSTEAD.replace(&stripped, "");
     let stripped = stripped
         .trim()

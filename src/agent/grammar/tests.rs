@@ -185,3 +185,31 @@ fn times_with_am_or_pm_sound_like_requests() {
     }
     assert!(!super::sounds_like_a_request("hello there, how are you"));
 }
+
+#[test]
+fn additions_keep_their_adding_words() {
+    assert_eq!(
+        settle("and on saturdays too"),
+        Settle::Amend("and on saturdays too".into())
+    );
+    assert_eq!(
+        amendment("also at 9pm"),
+        Change::Schedule("also at 9pm".into())
+    );
+    // Joining words before a change that replaces go as before.
+    assert_eq!(amendment("and make it 10"), Change::Schedule("10".into()));
+    let (name, args) = tool("add noon to pills");
+    assert_eq!(name, "update_workflow");
+    assert_eq!(args["workflow"], "pills");
+    assert_eq!(args["schedule"], "also noon");
+    let (_, args) = tool("change pills to also run at noon");
+    assert_eq!(
+        (args["workflow"].as_str(), args["schedule"].as_str()),
+        (Some("pills"), Some("also at noon"))
+    );
+    // A sentence with a schedule of its own is a new workflow.
+    assert_eq!(
+        tool("add 5 minutes to the timer every day at 9").0,
+        "create_workflow"
+    );
+}

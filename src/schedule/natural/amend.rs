@@ -22,6 +22,10 @@ pub fn amend_phrase(
     context: &Context,
 ) -> Result<(Schedule, String), PhraseError> {
     let amendment = bare_hour(amendment.trim());
+    // "and on saturdays too": added to the schedule, replacing nothing
+    if let Some(added) = adds(&amendment) {
+        return add_to(original, &added, context);
+    }
     let amendment = amendment.as_ref();
     let changes = read_change(amendment)?;
     let names = Names::of(&changes.found);
@@ -68,6 +72,92 @@ pub fn keeps_repeating(
         "\"{change}\" alone would make it run once instead of repeating. Say the whole schedule with the change ('every day at 9am and 5pm'), or a day for one run ('tomorrow at {}').",
         change.trim_start_matches("at ")
     )))
+}
+
+/// `original` with `added` joined to the words of the same kind ("every
+/// weekday at 9 on saturdays" + "at 2pm" is "… at 9 and at 2pm on
+/// saturdays"), refused if any run it has now would be lost.
+fn add_to(
+    original: &str,
+    added: &str,
+    context: &Context,
+) -> Result<(Schedule, String), PhraseError> {
+    let changes = read_change(added)?;
+    let names = Names::of(&changes.found);
+    let (tokens, _, _) = read(original)?;
+    let spans = build::recognize_spans(&tokens)?;
+    // "noon", "9pm" added to "at 9": "and at noon"
+    let (added_tokens, _, _) = read(added)?;
+    let words = match super::clock::single(&added_tokens, 0, false)? {
+        Some(_) => format!("and at {added}"),
+        None => format!("and {added}"),
+    };
+    let same_kind = |clauses: &[Clause]| {
+        clauses.iter().any(|c| match c {
+            Clause::Times(_) | Clause::Part(_) => names.time,
+            Clause::Recur(Recur::Weekly { .. }) | Clause::Day(_) => names.days,
+            _ => false,
+        })
+    };
+    let combined = match spans.iter().rposition(|(_, _, c)| same_kind(c)) {
+        Some(k) => {
+            let end = tokens[spans[k].0 + spans[k].1 - 1].end;
+            format!("{} {words}{}", &original[..end], &original[end..])
+        }
+        None => format!("{original} {words}"),
+    };
+    let parsed = parse_phrase(&combined, context)?;
+    if let Ok(before) = parse_phrase(original, context) {
+        still_runs(&before.schedule, &parsed.schedule, added, context)?;
+    }
+    Ok((parsed.schedule, combined))
+}
+
+/// Whether `change` adds to a schedule rather than replacing part of it.
+pub fn is_addition(change: &str) -> bool {
+    adds(change.trim()).is_some()
+}
+
+/// Refuses an addition that would take runs away ("every 2 hours" + "also
+/// on weekends" read as every 2 hours on weekends only): the next runs of
+/// `before` must all still happen.
+fn still_runs(
+    before: &Schedule,
+    after: &Schedule,
+    added: &str,
+    context: &Context,
+) -> Result<(), PhraseError> {
+    let second = chrono::Duration::seconds(1);
+    let dropped = before
+        .upcoming(context.now, 20)
+        .into_iter()
+        .find(|at| after.next_after(*at - second) != Some(*at));
+    match dropped {
+        None => Ok(()),
+        Some(at) => Err(PhraseError::new(format!(
+            "adding \"{added}\" that way would drop runs it has now (the one on {}): say the whole schedule as it should be, e.g. 'every weekday and saturday at 9'.",
+            crate::schedule::format_local(at, before.zone)
+        ))),
+    }
+}
+
+/// A change that adds to the schedule ("and on saturdays too", "also at
+/// 5pm", "plus fridays as well"), without its adding words.
+fn adds(amendment: &str) -> Option<String> {
+    let words: Vec<&str> = amendment
+        .trim_end_matches(['.', '!'])
+        .split_whitespace()
+        .collect();
+    let is = |w: &str, of: &[&str]| of.iter().any(|o| w.eq_ignore_ascii_case(o));
+    let lead = words.iter().take_while(|w| is(w, task::ADDING)).count();
+    let rest = &words[lead..];
+    let tail = match rest {
+        [.., a, b] if is(a, &["as"]) && is(b, &["well"]) => 2,
+        [.., last] if is(last, &["too", "also"]) => 1,
+        _ => 0,
+    };
+    let kept = &rest[..rest.len().saturating_sub(tail)];
+    (lead + tail > 0 && !kept.is_empty()).then(|| kept.join(" "))
 }
 
 /// "make it 9": a bare hour as a change is a time of day.

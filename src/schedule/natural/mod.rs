@@ -31,7 +31,7 @@ mod window;
 mod words;
 mod zones;
 
-pub use amend::{amend_phrase, keeps_repeating};
+pub use amend::{amend_phrase, is_addition, keeps_repeating};
 pub use spoken::spoken_as_digits;
 pub use typos::Correction;
 
@@ -157,6 +157,17 @@ pub fn reading(text: &str) -> Option<(String, Vec<Correction>)> {
 /// Whether `text` is schedule words alone ("between 9 and 5", "only on
 /// weekdays"), readable or not: a change to a schedule rather than a request
 /// or a command.
+/// The task words of `text` beside the schedule words the reader found,
+/// even when the schedule itself is asked about ("every day at 5 remind me
+/// to go home" has "remind me to go home"); `None` without schedule words.
+pub fn task_words(text: &str) -> Option<String> {
+    let (tokens, clauses, _) = read(text).ok()?;
+    if clauses.found.is_empty() {
+        return None;
+    }
+    task::task(text, &tokens, &clauses.used)
+}
+
 pub fn is_schedule_only(text: &str) -> bool {
     match read(text) {
         Ok((tokens, clauses, _)) => {

@@ -72,6 +72,7 @@ pub fn task(text: &str, tokens: &[Token], used: &[bool]) -> Option<String> {
             used[i..i + own].iter_mut().for_each(|u| *u = true);
         }
     }
+    adding_words(tokens, &mut used);
     // "start on monday at 9 say hello": "start" before the opener too.
     for i in 0..tokens.len().saturating_sub(1) {
         let starts = matches!(tokens[i].lower.as_str(), "start" | "starting" | "beginning");
@@ -130,3 +131,37 @@ pub fn task(text: &str, tokens: &[Token], used: &[bool]) -> Option<String> {
     let task = task.trim();
     (!task.is_empty()).then(|| task.to_string())
 }
+
+/// Words that make a schedule an addition ("and on saturdays too", "also at
+/// 5pm", "plus fridays as well"): first before the schedule's words or last
+/// after them, they are no task. `amend::adds` reads them as a change that
+/// adds rather than replaces.
+pub fn adding_words(tokens: &[Token], used: &mut [bool]) {
+    let lead = tokens
+        .iter()
+        .take_while(|t| ADDING.contains(&t.lower.as_str()))
+        .count();
+    if lead > 0 && used.get(lead).copied().unwrap_or(false) {
+        used[..lead].iter_mut().for_each(|u| *u = true);
+    }
+    let mut end = tokens.len();
+    while end > 0
+        && tokens[end - 1]
+            .lower
+            .chars()
+            .all(|c| c.is_ascii_punctuation())
+    {
+        end -= 1;
+    }
+    let tail = match tokens.get(end.saturating_sub(2)..end) {
+        Some([a, b]) if a.lower == "as" && b.lower == "well" => 2,
+        _ if end > 0 && matches!(tokens[end - 1].lower.as_str(), "too" | "also") => 1,
+        _ => 0,
+    };
+    if tail > 0 && end > tail && used[end - tail - 1] {
+        used[end - tail..end].iter_mut().for_each(|u| *u = true);
+    }
+}
+
+/// Words before a schedule that add it to another.
+pub const ADDING: &[&str] = &["and", "also", "plus", "add"];
