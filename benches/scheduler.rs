@@ -358,13 +358,19 @@ async fn steady(pool: &sqlx::AnyPool, pid: u32, far: &chrono::DateTime<Utc>) {
     let spans: Vec<(i64, i64)> = sqlx::query_as(
         "SELECT MIN(started_at - scheduled_for), MAX(started_at - scheduled_for) FROM runs \
          WHERE scheduled_for >= $1 AND scheduled_for < $2 AND started_at IS NOT NULL \
-         GROUP BY scheduled_for",
+         GROUP BY scheduled_for ORDER BY scheduled_for",
     )
     .bind(first.timestamp_millis())
     .bind(last.timestamp_millis())
     .fetch_all(pool)
     .await
     .unwrap();
+    // Every second's last start, to see which seconds were late.
+    let lasts: Vec<String> = spans.iter().map(|s| s.1.to_string()).collect();
+    println!(
+        "  steady state, last start of each second (ms): {}",
+        lasts.join(" ")
+    );
     let median = |mut v: Vec<i64>| {
         v.sort_unstable();
         v[v.len() / 2]

@@ -274,6 +274,15 @@ impl Scheduler {
             .record(started.elapsed().as_secs_f64());
         if let Ok(claimed) = &claimed {
             metrics::gauge!("steward_claimed_last").set(claimed.runs.len() as f64);
+            // `STEWARD_LOG=steward::claims=debug`: when each claim ran, to
+            // line claims up with late starts.
+            tracing::debug!(
+                target: "steward::claims",
+                at = %now.format("%H:%M:%S%.3f"),
+                took_ms = started.elapsed().as_millis() as u64,
+                runs = claimed.runs.len(),
+                "claimed"
+            );
         }
         claimed
     }

@@ -336,3 +336,31 @@ fn an_addition_to_a_stored_workflow_keeps_what_it_had() {
     let change = chat.say("change pills to also run on saturdays at 7");
     assert!(!change.contains("Once"), "{change}");
 }
+
+#[test]
+fn days_left_out_keep_the_repeat() {
+    // "except fridays" on a draft used to turn "every weekday at 9" into
+    // one run on the next day; "remove saturdays from standup" offered to
+    // delete the workflow.
+    let chat = Chat::new();
+    chat.say("every weekday at 9 say standup");
+    let draft = chat.say("except fridays");
+    assert!(
+        draft.contains("Mondays, Tuesdays, Wednesdays and Thursdays"),
+        "{draft}"
+    );
+    chat.say("yes");
+    assert_eq!(chat.trigger().1, "0 9 * * MON,TUE,WED,THU");
+    let stored = Chat::new();
+    stored.say("every day at 9 say standup");
+    stored.say("yes");
+    let change = stored.say("remove saturdays from standup");
+    assert!(change.starts_with("Change #1"), "{change}");
+    stored.say("yes");
+    assert_eq!(stored.trigger().1, "0 9 * * MON,TUE,WED,THU,FRI,SUN");
+    let change = stored.say("stop standup on sundays");
+    assert!(
+        change.contains("Fridays") && !change.contains("Once"),
+        "{change}"
+    );
+}

@@ -71,6 +71,16 @@ static ADD_SCHEDULE: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)^(?:(?:change|update|set|make) (?P<wf>.+?) (?:to |so (?:that )?it )?(?:also|additionally) (?:runs? |fires? )?(?P<when>{WHEN}.*?)|add (?P<when2>{WHEN}.*?) to (?P<wf2>.+?))\W*$"
     ))
 });
+/// Days of the week as people name them in a change, alone or in a list.
+const DAYS: &str = r"(?:on )?(?:the )?(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?s?|weekends?|weekdays)(?:(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*|\s+or\s+)(?:on )?(?:the )?(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?s?|weekends?|weekdays))*";
+/// Days taken out of a workflow's schedule: "remove saturdays from
+/// standup", "skip fridays for standup", "standup no longer on fridays",
+/// "stop standup on weekends", "no standup on fridays".
+static REMOVE_DAYS: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"(?i)^(?:(?:remove|drop|take|exclude|skip|cut) (?P<days>{DAYS}) (?:out )?(?:from|off|for|of|in) (?P<wf>.+?)|(?P<wf2>.+?) (?:no longer|not|never) (?P<days2>{DAYS})|(?:stop|don'?t run|do not run|no) (?P<wf3>.+?) (?P<days3>{DAYS}))\W*$"
+    ))
+});
 static MOVE_ZONE: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"(?i)^(?:move|switch|change|put|set) (?P<wf>.+?) (?:to|into|in) (?:the )?(?P<zone>[\w/+\-]+(?: [\w]+)?)(?: time(?: ?zone)?)?\W*$",
@@ -167,6 +177,23 @@ fn timing(text: &str) -> Option<Intent> {
 
 /// Rename, move zone, reschedule, reinstruct.
 fn edit(text: &str) -> Option<Intent> {
+    if let Some(c) = REMOVE_DAYS.captures(text) {
+        let pick = |names: [&str; 3]| {
+            names
+                .iter()
+                .find_map(|n| c.name(n))
+                .map_or("", |m| m.as_str())
+        };
+        let workflow = pick(["wf", "wf2", "wf3"]);
+        let days = pick(["days", "days2", "days3"]).trim();
+        let days = days.strip_prefix("on ").unwrap_or(days);
+        if !SCHEDULE_WORDS.is_match(workflow) {
+            return Some(Intent::Tool(
+                "update_workflow",
+                json!({ "workflow": unquote(workflow), "schedule": format!("except {days}") }),
+            ));
+        }
+    }
     if let Some(c) = ADD_SCHEDULE.captures(text) {
         let workflow = c
             .name("wf")

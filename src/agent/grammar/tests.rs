@@ -213,3 +213,29 @@ fn additions_keep_their_adding_words() {
         "create_workflow"
     );
 }
+
+#[test]
+fn days_taken_out_of_a_workflow_are_an_exception_not_a_delete() {
+    for (text, workflow, schedule) in [
+        (
+            "remove saturdays from standup",
+            "standup",
+            "except saturdays",
+        ),
+        (
+            "drop fridays and sundays from the standup",
+            "the standup",
+            "except fridays and sundays",
+        ),
+        ("skip fridays for standup", "standup", "except fridays"),
+        ("standup no longer on fridays", "standup", "except fridays"),
+        ("stop standup on weekends", "standup", "except weekends"),
+        ("take mondays off pills", "pills", "except mondays"),
+    ] {
+        let (name, args) = tool(text);
+        assert_eq!(name, "update_workflow", "{text}");
+        assert_eq!(args["workflow"], workflow, "{text}");
+        assert_eq!(args["schedule"], schedule, "{text}");
+    }
+    assert_eq!(tool("remove standup").0, "delete_workflow");
+}

@@ -211,6 +211,7 @@ struct Names {
     repeat: bool,
     within_day: bool,
     days: bool,
+    except: bool,
     window: bool,
     zone: bool,
 }
@@ -234,9 +235,11 @@ impl Names {
         let names_days = has(|c| {
             matches!(
                 c,
-                Clause::Recur(Recur::Weekly { every: 1, .. }) | Clause::Day(_) | Clause::Except(_)
+                Clause::Recur(Recur::Weekly { every: 1, .. }) | Clause::Day(_)
             )
         });
+        // "except fridays" leaves the days out of the repeat there is
+        let names_except = has(|c| matches!(c, Clause::Except(_)));
         let names_window = has(|c| matches!(c, Clause::Window(_)));
         let names_zone = has(|c| matches!(c, Clause::Zone(_)));
         Names {
@@ -244,6 +247,7 @@ impl Names {
             repeat: names_repeat,
             within_day: names_within_day,
             days: names_days,
+            except: names_except,
             window: names_window,
             zone: names_zone,
         }
@@ -261,9 +265,8 @@ impl Names {
             // A repeat within the day ("every 15 minutes") keeps going on
             // the days named ("only on weekdays").
             Clause::Recur(Recur::Every { .. } | Recur::TimesADay(_)) => self.repeat,
-            Clause::Recur(_) | Clause::Day(_) | Clause::After(_) | Clause::Except(_) => {
-                self.repeat || self.days
-            }
+            Clause::Recur(_) | Clause::Day(_) | Clause::After(_) => self.repeat || self.days,
+            Clause::Except(_) => self.repeat || self.days || self.except,
             Clause::Window(_) => self.window || (self.repeat && !self.within_day),
             Clause::Zone(_) => self.zone,
         })
