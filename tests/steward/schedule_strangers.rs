@@ -12,7 +12,11 @@
 //! - "every 1.5 hours" was not read at all;
 //! - dates in digits: "on 24/12 at 18:00" ran today at 18:00 with "on
 //!   24/12" in the task; "5/6" must be asked about;
-//! - "in 3 days at 10am" was refused; "friday week" left "week" behind.
+//! - "in 3 days at 10am" was refused; "friday week" left "week" behind;
+//! - "around 7", "at about 5pm", "8ish", "@9" and "at 9 30" ran at 09:00
+//!   (or the right time) with their words in an LLM task; "before 9am",
+//!   "after 5pm", "by 9am" ran at that time with "before" in the task;
+//!   "half nine" (9:30 or 8:30) was left in the task.
 //!
 //! "Now" is Saturday 21 November 2026, 10:00 in Paris; the person is in Paris.
 
@@ -149,6 +153,36 @@ const READ: &[(&str, [&str; 2], &str, &str)] = &[
         "say hi",
     ),
     (
+        "every day around 7 say hi",
+        ["2026-11-22T07:00:00+01:00", "2026-11-23T07:00:00+01:00"],
+        "Europe/Paris",
+        "say hi",
+    ),
+    (
+        "every day at about 5pm say hi",
+        ["2026-11-21T17:00:00+01:00", "2026-11-22T17:00:00+01:00"],
+        "Europe/Paris",
+        "say hi",
+    ),
+    (
+        "every day at 8ish say hi",
+        ["2026-11-22T08:00:00+01:00", "2026-11-23T08:00:00+01:00"],
+        "Europe/Paris",
+        "say hi",
+    ),
+    (
+        "@9 every day say hi",
+        ["2026-11-22T09:00:00+01:00", "2026-11-23T09:00:00+01:00"],
+        "Europe/Paris",
+        "say hi",
+    ),
+    (
+        "every day at 9 30 say hi",
+        ["2026-11-22T09:30:00+01:00", "2026-11-23T09:30:00+01:00"],
+        "Europe/Paris",
+        "say hi",
+    ),
+    (
         "every friday at 5pm say weekend",
         ["2026-11-27T17:00:00+01:00", "2026-12-04T17:00:00+01:00"],
         "Europe/Paris",
@@ -206,6 +240,10 @@ fn what_could_be_read_two_ways_is_asked_about() {
         ("on 5/6 at 9 say hi", "5 June or May 6"),
         ("friday week at 10 say hi", "week"),
         ("in 3 hours at 10 say hi", "already sets the time"),
+        ("every day before 9am say hi", "at set times"),
+        ("every day after 5pm say hi", "at set times"),
+        ("every weekday by 9am send the report", "at set times"),
+        ("every day at half nine say hi", "8:30 to others"),
     ] {
         match read(phrase, NOW, "Europe/Paris") {
             Ok(parsed) => wrong.push(format!(

@@ -39,8 +39,17 @@ impl TimeOfDay {
 /// One or more times at `i`: `at 9`, `9am and 5pm`, `at 9, 12 and 17`.
 /// Returns the times and how many tokens they took.
 pub fn times(tokens: &[Token], i: usize) -> Result<Option<(Vec<TimeOfDay>, usize)>, PhraseError> {
-    let introduced = matches!(word(tokens, i), "at" | "@");
-    let start = if introduced { i + 1 } else { i };
+    let at = matches!(word(tokens, i), "at" | "@");
+    let mut start = if at { i + 1 } else { i };
+    // "around 9", "at about 5pm", "roughly 7": the time itself
+    let about = matches!(
+        word(tokens, start),
+        "around" | "approximately" | "approx" | "roughly" | "circa" | "~"
+    ) || (at && word(tokens, start) == "about");
+    if about {
+        start += 1;
+    }
+    let introduced = at || about;
     let Some((first, mut j)) = single(tokens, start, introduced)? else {
         return Ok(None);
     };
@@ -97,6 +106,10 @@ pub fn plain(
         "half" | "quarter" => return Ok(super::spoken::phrase_time(tokens, i)),
         _ => {}
     }
+    // "@9": "at 9"; "9ish": 9
+    let introduced = introduced || w.starts_with('@');
+    let w = w.trim_start_matches('@');
+    let w = w.strip_suffix("ish").map_or(w, |w| w.trim_end_matches('-'));
     // "0830hrs", "1730 hours", "0700": military times, read without "at".
     let (w, military) = military(tokens, i).unwrap_or((w, 0));
     // Otherwise "830", "1730" are times only after "at" ("send 1000 emails").
@@ -114,6 +127,10 @@ pub fn plain(
         if let Some((minute, len)) = super::spoken::minute_words(tokens, j) {
             clock.minute = Some(minute);
             j += len;
+        } else if let Some(minute) = spaced_minute(tokens, j).filter(|_| introduced) {
+            // "at 9 30": the minutes after a space
+            clock.minute = Some(minute);
+            j += 1;
         }
     }
     let mut meridiem = clock.meridiem;
@@ -172,6 +189,17 @@ pub fn plain(
         }
     };
     Ok(Some((time, j)))
+}
+
+/// Two digits of minutes after an hour and a space ("at 9 30", "at 7 05"),
+/// unless a unit follows ("at 9 30 minutes before").
+fn spaced_minute(tokens: &[Token], j: usize) -> Option<u32> {
+    let w = word(tokens, j);
+    let two = w.len() == 2 && w.bytes().all(|b| b.is_ascii_digit());
+    let unit = super::words::unit(word(tokens, j + 1)).is_some();
+    two.then(|| w.parse().ok())
+        .flatten()
+        .filter(|m| *m <= 59 && !unit)
 }
 
 /// "0830hrs", "1730hrs", "1730 hours": four digits with the military

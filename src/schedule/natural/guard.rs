@@ -136,6 +136,20 @@ const TIME_PREPOSITIONS: &[&str] = &[
 /// (first token, token count).
 pub fn unplaced(tokens: &[Token], used: &[bool]) -> Option<(usize, usize)> {
     let quoted = quoted(tokens);
+    // "before 9am", "after 5pm", "by 9am": a time, but not when to run;
+    // beside a time of its own ("at 9 remind me to leave by 5pm") the
+    // task's.
+    let time_at = |i: usize| matches!(clock::single(tokens, i, true), Ok(Some(_)));
+    let timed = (0..tokens.len()).any(|k| used[k] && time_at(k));
+    if let Some(at) = (0..tokens.len()).find(|&i| {
+        !used[i]
+            && !quoted[i]
+            && matches!(word(tokens, i), "before" | "after" | "by")
+            && time_at(i + 1)
+            && (used.get(i + 1).copied().unwrap_or(false) || !timed)
+    }) {
+        return Some((at, 2));
+    }
     let at = (0..tokens.len())
         .find(|&i| !used[i] && !quoted[i] && means_time(tokens, i) && !names_a_thing(tokens, i))?;
     // Widen to the words around that belong with it ("except the first monday").
@@ -156,7 +170,8 @@ pub fn unplaced(tokens: &[Token], used: &[bool]) -> Option<(usize, usize)> {
         && !used[end]
         && (LEADS.contains(&word(tokens, end))
             || means_time(tokens, end)
-            || unit(word(tokens, end)).is_some())
+            || unit(word(tokens, end)).is_some()
+            || (word(tokens, end - 1) == "half" && cardinal(word(tokens, end)).is_some()))
     {
         end += 1;
     }
@@ -250,6 +265,8 @@ fn means_time(tokens: &[Token], i: usize) -> bool {
             || cardinal(before).is_some()))
         || matches!(w, "half-past" | "half-hour")
         || (w == "half" && next == "hour")
+        // "half nine": 9:30 to some, 8:30 to others
+        || (w == "half" && cardinal(next).is_some_and(|n| (1..=12).contains(&n)))
         || w.strip_prefix(':')
             .and_then(super::past_hour::minute)
             .is_some()

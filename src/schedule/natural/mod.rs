@@ -282,6 +282,12 @@ fn unplaced_question(
         "between" | "during" | "from" => {
             "What did you mean by it? For a window of the day say how often within it: 'every 15 minutes between 9am and 5pm'."
         }
+        "before" | "after" | "by" => {
+            "steward runs at set times, not before or after one: say the time it should run ('at 8:45')."
+        }
+        "half" => {
+            "'half nine' is 9:30 to some and 8:30 to others: say the time in digits ('at 9:30')."
+        }
         "quarter" | "quarters" | "quarterly" => {
             "What did you mean by it? 'the first monday of every quarter' and 'every quarter on the 1st' work."
         }
