@@ -16,7 +16,9 @@
 //! - "around 7", "at about 5pm", "8ish", "@9" and "at 9 30" ran at 09:00
 //!   (or the right time) with their words in an LLM task; "before 9am",
 //!   "after 5pm", "by 9am" ran at that time with "before" in the task;
-//!   "half nine" (9:30 or 8:30) was left in the task.
+//!   "half nine" (9:30 or 8:30) was left in the task;
+//! - "at lunchtime", "at EOD", "at bedtime" ran at 09:00 with them in the
+//!   task, and "every 5 minutes for an hour" ran forever.
 //!
 //! "Now" is Saturday 21 November 2026, 10:00 in Paris; the person is in Paris.
 
@@ -183,6 +185,12 @@ const READ: &[(&str, [&str; 2], &str, &str)] = &[
         "say hi",
     ),
     (
+        "every day at noonish say lunch",
+        ["2026-11-21T12:00:00+01:00", "2026-11-22T12:00:00+01:00"],
+        "Europe/Paris",
+        "say lunch",
+    ),
+    (
         "every friday at 5pm say weekend",
         ["2026-11-27T17:00:00+01:00", "2026-12-04T17:00:00+01:00"],
         "Europe/Paris",
@@ -244,6 +252,18 @@ fn what_could_be_read_two_ways_is_asked_about() {
         ("every day after 5pm say hi", "at set times"),
         ("every weekday by 9am send the report", "at set times"),
         ("every day at half nine say hi", "8:30 to others"),
+        ("every day at lunchtime say eat", "What time is that"),
+        ("every weekday at EOD send the summary", "What time is that"),
+        ("at bedtime every day say sleep", "What time is that"),
+        (
+            "every day at the end of the day say wrap up",
+            "at the end of the day",
+        ),
+        ("tomorrow at lunch say eat", "What time is that"),
+        (
+            "every 5 minutes for an hour say ping",
+            "can't stop by itself",
+        ),
     ] {
         match read(phrase, NOW, "Europe/Paris") {
             Ok(parsed) => wrong.push(format!(
@@ -275,6 +295,8 @@ fn digits_that_are_not_times_stay_in_the_task() {
             "every day at 9 check the server 24/7",
             "check the server 24/7",
         ),
+        ("every morning at the office say hi", "at the office say hi"),
+        ("every day at 9 remind me to leave by 5pm", "leave by 5pm"),
     ] {
         let parsed = read(phrase, NOW, "Europe/Paris").unwrap_or_else(|e| panic!("{phrase}: {e}"));
         assert_eq!(parsed.task.as_deref(), Some(task), "{phrase}");

@@ -101,7 +101,7 @@ pub fn plain(
 ) -> Result<Option<(TimeOfDay, usize)>, PhraseError> {
     let w = word(tokens, i);
     match w {
-        "noon" | "midday" => return Ok(Some((TimeOfDay::new(12, 0, true), i + 1))),
+        "noon" | "midday" | "noonish" => return Ok(Some((TimeOfDay::new(12, 0, true), i + 1))),
         "midnight" => return Ok(Some((TimeOfDay::new(0, 0, true), i + 1))),
         "half" | "quarter" => return Ok(super::spoken::phrase_time(tokens, i)),
         _ => {}

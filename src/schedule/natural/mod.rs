@@ -127,6 +127,27 @@ pub fn parse_phrase(text: &str, context: &Context) -> Result<Parsed, PhraseError
             "I read \"{placed}\" but not \"{digits}\": is it the time, {hour:02}:{minute:02}? Then say 'at {hour:02}:{minute:02}'. If it belongs to the message, put the message in quotes (say \"{digits} …\")."
         )));
     }
+    let timed = clauses.found.iter().any(|c| {
+        matches!(
+            c,
+            build::Clause::Times(_)
+                | build::Clause::Part(_)
+                | build::Clause::After(_)
+                | build::Clause::PastHour(_)
+        )
+    });
+    if let Some((start, len)) = unread::unnamed_time(&tokens, &clauses.used, timed) {
+        let placed = placed_words(text, &tokens, &clauses.used);
+        let words = &text[tokens[start].start..tokens[start + len - 1].end];
+        let hint = if tokens[start].lower == "for" {
+            "A schedule can't stop by itself yet: make it without that and pause or delete it then."
+        } else {
+            "What time is that? Say it in digits ('at 12:30')."
+        };
+        return Err(PhraseError::new(format!(
+            "I read \"{placed}\" but not \"{words}\". {hint}"
+        )));
+    }
     if let Some((start, len)) = unread::repeat(&tokens, &clauses.used, &clauses.found) {
         let placed = placed_words(text, &tokens, &clauses.used);
         let words = &text[tokens[start].start..tokens[start + len - 1].end];

@@ -67,3 +67,61 @@ pub fn clock_digits(tokens: &[Token], used: &[bool]) -> Option<(usize, u32, u32)
         time.then_some((i, hour, minute))
     })
 }
+
+/// Words that name when without a time steward knows, beside a schedule
+/// that has no time of its own ("every day at lunchtime", "every weekday at
+/// EOD", "every 5 minutes for an hour"): the schedule would run at the
+/// default hour, or forever, with them in the task. As (first token, count).
+pub fn unnamed_time(tokens: &[Token], used: &[bool], timed: bool) -> Option<(usize, usize)> {
+    let quoted = super::guard::quoted(tokens);
+    let beside = |i: usize| (i > 0 && used[i - 1]) || used.get(i + 1).copied().unwrap_or(false);
+    (0..tokens.len()).find_map(|i| {
+        let next = word(tokens, i + 1);
+        // "at bedtime every day": beside the schedule after its word
+        let after_word = used.get(i + 2).copied().unwrap_or(false);
+        if used[i] || quoted[i] || !(beside(i) || after_word) {
+            return None;
+        }
+        let lettered = !next.is_empty() && next.chars().all(|c| c.is_alphabetic());
+        // "at the end of the day"; not "at the office", "at home"
+        let end = next == "end" || (next == "the" && word(tokens, i + 2) == "end");
+        let place = matches!(
+            next,
+            "least"
+                | "all"
+                | "most"
+                | "once"
+                | "the"
+                | "a"
+                | "an"
+                | "my"
+                | "our"
+                | "your"
+                | "his"
+                | "her"
+                | "their"
+                | "home"
+                | "work"
+                | "school"
+                | "office"
+        );
+        match word(tokens, i) {
+            // "at lunchtime", "at end of day", "at bedtime"
+            "at" if !timed && lettered && (end || !place) => {
+                let len = match (end, next) {
+                    (true, "the") => 6,
+                    (true, _) => 4,
+                    _ => 2,
+                };
+                Some((i, len.min(tokens.len() - i)))
+            }
+            // "for an hour", "for 2 weeks": how long it repeats
+            "for" if i > 0 && used[i - 1] => {
+                let amount = matches!(next, "a" | "an") || super::words::cardinal(next).is_some();
+                let unit = super::words::unit(word(tokens, i + 2)).is_some();
+                (amount && unit).then_some((i, 3))
+            }
+            _ => None,
+        }
+    })
+}
