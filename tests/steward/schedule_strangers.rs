@@ -18,7 +18,9 @@
 //!   "after 5pm", "by 9am" ran at that time with "before" in the task;
 //!   "half nine" (9:30 or 8:30) was left in the task;
 //! - "at lunchtime", "at EOD", "at bedtime" ran at 09:00 with them in the
-//!   task, and "every 5 minutes for an hour" ran forever.
+//!   task, and "every 5 minutes for an hour" ran forever;
+//! - "three times a week at 9" was one run today at 9; "at 9 am pm" ran at
+//!   9 with "pm" in the task.
 //!
 //! "Now" is Saturday 21 November 2026, 10:00 in Paris; the person is in Paris.
 
@@ -264,6 +266,9 @@ fn what_could_be_read_two_ways_is_asked_about() {
             "every 5 minutes for an hour say ping",
             "can't stop by itself",
         ),
+        ("three times a week at 9 say gym", "on which days"),
+        ("twice a week say hi", "on which days"),
+        ("every day at 9 am pm say hi", "not \"pm\""),
     ] {
         match read(phrase, NOW, "Europe/Paris") {
             Ok(parsed) => wrong.push(format!(

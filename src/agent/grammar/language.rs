@@ -8,7 +8,7 @@ use super::{re, AT_TIME};
 
 static REQUEST_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     re(&format!(
-        r"(?i)\b(?:every|each|daily|weekly|hourly|monthly|tomorrow|tonight|today|remind|{AT_TIME}|\d{{1,2}}\s?[ap]\.?m|in \d+|next|create|schedule|workflow|check|send|notify|message|ping|monitor|weekdays?|mondays?|tuesdays?|wednesdays?|thursdays?|fridays?|saturdays?|sundays?|morning|evening|noon|midnight|am|pm)\b|https?://|\d{{1,2}}:\d{{2}}"
+        r"(?i)\b(?:every|each|daily|weekly|hourly|monthly|tomorrow|tonight|today|remind|{AT_TIME}|\d{{1,2}}\s?[ap]\.?m|in \d+|next|create|schedule|workflow|check|send|notify|message|ping|monitor|weekdays?|mondays?|tuesdays?|wednesdays?|thursdays?|fridays?|saturdays?|sundays?|morning|evening|noon|midnight|am|pm|twice|thrice|times a|fortnightly|biweekly|quarterly|yearly|annually)\b|https?://|\d{{1,2}}:\d{{2}}"
     ))
 });
 

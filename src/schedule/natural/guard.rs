@@ -136,6 +136,12 @@ const TIME_PREPOSITIONS: &[&str] = &[
 /// (first token, token count).
 pub fn unplaced(tokens: &[Token], used: &[bool]) -> Option<(usize, usize)> {
     let quoted = quoted(tokens);
+    // "at 9 am pm": a second half of the day right after a time
+    if let Some(at) = (1..tokens.len()).find(|&i| {
+        !used[i] && used[i - 1] && matches!(word(tokens, i), "am" | "pm" | "a.m." | "p.m.")
+    }) {
+        return Some((at, 1));
+    }
     // "before 9am", "after 5pm", "by 9am": a time, but not when to run;
     // beside a time of its own ("at 9 remind me to leave by 5pm") the
     // task's.

@@ -372,6 +372,19 @@ fn times_a(tokens: &[Token], i: usize) -> Result<Option<(Found, usize)>, PhraseE
             days: vec![],
         },
         "year" | "yearly" if count == 1 => Recur::Yearly { every: 1 },
+        // "three times a week": which days is the person's to say
+        unit @ ("week" | "month" | "year") => {
+            let said: Vec<&str> = tokens[i..=j].iter().map(|t| t.raw.as_str()).collect();
+            return Err(PhraseError::new(format!(
+                "'{}': on which days? Name them ('every monday, wednesday and friday at 9'{}).",
+                said.join(" "),
+                if unit == "week" {
+                    ""
+                } else {
+                    ", 'on the 1st and 15th'"
+                }
+            )));
+        }
         _ => return Ok(None),
     };
     Ok(Some(((recur, None), j + 1 - i)))
