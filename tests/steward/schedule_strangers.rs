@@ -20,7 +20,7 @@
 //! - "at lunchtime", "at EOD", "at bedtime" ran at 09:00 with them in the
 //!   task, and "every 5 minutes for an hour" ran forever;
 //! - "three times a week at 9" was one run today at 9; "at 9 am pm" ran at
-//!   9 with "pm" in the task.
+//!   9 with "pm" in the task; "mon/wed/fri at 7" was one run today.
 //!
 //! "Now" is Saturday 21 November 2026, 10:00 in Paris; the person is in Paris.
 
@@ -191,6 +191,12 @@ const READ: &[(&str, [&str; 2], &str, &str)] = &[
         ["2026-11-21T12:00:00+01:00", "2026-11-22T12:00:00+01:00"],
         "Europe/Paris",
         "say lunch",
+    ),
+    (
+        "mon/wed/fri at 7 say gym",
+        ["2026-11-23T07:00:00+01:00", "2026-11-25T07:00:00+01:00"],
+        "Europe/Paris",
+        "say gym",
     ),
     (
         "every friday at 5pm say weekend",

@@ -115,12 +115,8 @@ pub fn recognize(tokens: &[Token], i: usize) -> Result<Option<(Found, usize)>, P
             j + len - i,
         )));
     }
-    // "monday to friday", "mon-fri": a range of days repeats every week.
-    let ranged = word(tokens, j).contains('-')
-        || (weekday(word(tokens, j)).is_some()
-            && matches!(word(tokens, j + 1), "to" | "through" | "thru" | "-")
-            && weekday(word(tokens, j + 2)).is_some());
-    if ranged {
+    // "monday to friday", "mon-fri", "mon/wed/fri": days that repeat every week.
+    if ranged(tokens, j) {
         if let Some((days, len)) = weekday_list(tokens, j) {
             let (part, len) = part_after(tokens, j + len, len);
             return Ok(Some((
@@ -146,6 +142,17 @@ pub fn recognize(tokens: &[Token], i: usize) -> Result<Option<(Found, usize)>, P
         return Ok(Some(((recur, None), k - i + len)));
     }
     Ok(None)
+}
+
+/// "monday to friday", "mon-fri", "mon/wed/fri" at `j`: days written as a
+/// range or a list in one, which repeat every week.
+fn ranged(tokens: &[Token], j: usize) -> bool {
+    let w = word(tokens, j);
+    (w.contains('/') && w.split('/').all(|d| weekday(d).is_some()))
+        || w.contains('-')
+        || (weekday(w).is_some()
+            && matches!(word(tokens, j + 1), "to" | "through" | "thru" | "-")
+            && weekday(word(tokens, j + 2)).is_some())
 }
 
 /// After "every"/"each".
