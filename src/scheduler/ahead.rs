@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::looping::Firing;
+use super::firing::Firing;
 use super::*;
 use crate::workflow::{Overlap, WorkflowStatus};
 

@@ -6,6 +6,7 @@ mod ahead;
 mod claim;
 mod failures;
 mod finish;
+mod firing;
 mod looping;
 mod outgoing;
 mod run_metrics;
