@@ -152,21 +152,14 @@ fn timing(text: &str) -> Option<Intent> {
             .name("wf")
             .or_else(|| c.name("wf2"))
             .map_or("it", |m| m.as_str());
-        let day = c
-            .name("day")
-            .or_else(|| c.name("day2"))
-            .map_or("", |m| m.as_str());
+        let day = group(&c, &["day", "day2"]);
         return Some(Intent::Tool(
             "skip_next",
             json!({ "workflow": unquote(wf), "day": day.to_lowercase() }),
         ));
     }
     if let Some(c) = SKIP.captures(text) {
-        let wf = c
-            .name("wf")
-            .or_else(|| c.name("wf2"))
-            .or_else(|| c.name("wf3"))
-            .map_or("", |m| m.as_str());
+        let wf = group(&c, &["wf", "wf2", "wf3"]);
         return Some(Intent::Tool(
             "skip_next",
             json!({ "workflow": unquote(wf) }),
@@ -175,42 +168,39 @@ fn timing(text: &str) -> Option<Intent> {
     None
 }
 
+/// The first of the named groups that matched, or "".
+fn group<'t>(c: &regex::Captures<'t>, names: &[&str]) -> &'t str {
+    names
+        .iter()
+        .find_map(|n| c.name(n))
+        .map_or("", |m| m.as_str())
+}
+
 /// Rename, move zone, reschedule, reinstruct.
 fn edit(text: &str) -> Option<Intent> {
-    if let Some(c) = REMOVE_DAYS.captures(text) {
-        let pick = |names: [&str; 3]| {
-            names
-                .iter()
-                .find_map(|n| c.name(n))
-                .map_or("", |m| m.as_str())
+    // Days taken out of a workflow's schedule, or a schedule added to it;
+    // a sentence with a schedule of its own ("add 5 minutes to the timer
+    // every day at 9") is a new workflow instead.
+    let changes = [
+        (&*REMOVE_DAYS, &["days", "days2", "days3"][..], "except"),
+        (&*ADD_SCHEDULE, &["when", "when2"][..], "also"),
+    ];
+    for (pattern, what, lead) in changes {
+        let Some(c) = pattern.captures(text) else {
+            continue;
         };
-        let workflow = pick(["wf", "wf2", "wf3"]);
-        let days = pick(["days", "days2", "days3"]).trim();
-        let days = days.strip_prefix("on ").unwrap_or(days);
+        let workflow = group(&c, &["wf", "wf2", "wf3"]);
+        let change = group(&c, what).trim();
+        let change = change
+            .strip_prefix("on ")
+            .filter(|_| lead == "except")
+            .unwrap_or(change);
         if !SCHEDULE_WORDS.is_match(workflow) {
             return Some(Intent::Tool(
                 "update_workflow",
-                json!({ "workflow": unquote(workflow), "schedule": format!("except {days}") }),
+                json!({ "workflow": unquote(workflow), "schedule": format!("{lead} {change}") }),
             ));
         }
-    }
-    if let Some(c) = ADD_SCHEDULE.captures(text) {
-        let workflow = c
-            .name("wf")
-            .or_else(|| c.name("wf2"))
-            .map_or("", |m| m.as_str());
-        let when = c
-            .name("when")
-            .or_else(|| c.name("when2"))
-            .map_or("", |m| m.as_str());
-        // "add 5 minutes to the timer every day at 9" is a new workflow
-        if SCHEDULE_WORDS.is_match(workflow) {
-            return None;
-        }
-        return Some(Intent::Tool(
-            "update_workflow",
-            json!({ "workflow": unquote(workflow), "schedule": format!("also {}", when.trim()) }),
-        ));
     }
     if let Some(c) = RENAME.captures(text) {
         return Some(Intent::Tool(
